@@ -1,0 +1,111 @@
+# kigen — a plain, non-recursive GNU Makefile.
+#
+#   make            build kigen and kigend into build/
+#   make deps       install missing Debian packages and the test npm packages
+#   make run        deps + build + import the bundled report + start kigend
+#   make check      deps + every test, normal build and ASan/UBSan build
+#   make install    PREFIX=/usr/local DESTDIR= sysconfdir=/etc
+#
+# Every lib/ object goes into libkigen.a, linked by both programs and the
+# unit tests; daemon/ objects but main.o go into libkigend.a for the same reason.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+sysconfdir ?= /etc
+DESTDIR    ?=
+
+B          ?= build
+CC         ?= cc
+WERROR     ?= 0
+SAN        ?= 0
+
+PKGS := sqlite3 libical jansson inih libcurl libmicrohttpd libcrypto \
+        libutf8proc zlib libsystemd
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wformat=2 -Wno-format-truncation
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+OPT := -O2 -g
+ifeq ($(SAN),1)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+       -fno-sanitize-recover=all
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP -Ilib -D_GNU_SOURCE \
+              -DKIGEN_VERSION='"$(VERSION)"' \
+              -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(OPT) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC    := $(wildcard lib/*.c)
+CLI_SRC    := $(wildcard cli/*.c)
+DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+TEST_SRC   := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o)
+TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+KIGEN   := $(B)/kigen
+KIGEND  := $(B)/kigend
+
+.PHONY: all deps run check test test-build clean install uninstall fuzz bench
+.DEFAULT_GOAL := all
+
+all: $(KIGEN) $(KIGEND)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libkigen.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libkigend.a: $(DAEMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(KIGEN): $(CLI_OBJ) $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libkigen.a $(LIBS)
+
+$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigen.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Idaemon $(ALL_LDFLAGS) -o $@ $< \
+	    $(B)/libkigend.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+test-build: all $(TESTS)
+
+# Runs the unit and integration tests of one build ($(B)).
+test: test-build
+	@sh tests/run.sh $(B)
+
+check: deps
+	$(MAKE) B=build WERROR=1 test
+	$(MAKE) B=build-san WERROR=1 SAN=1 test
+
+run: deps all
+	@sh scripts/run.sh $(B)
+
+clean:
+	rm -rf build build-san build-fuzz run
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,221 @@
+/*
+ * civil — see civil.h.  The day-number conversions are Howard Hinnant's
+ * well-known days_from_civil / civil_from_days algorithms, written out
+ * for int32 day numbers.  Zone conversions go through the C library's tz code:
+ * TZ is switched under a mutex, because localtime_r/mktime read it globally.
+ */
+#include "civil.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bool
+kg_is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+kg_days_in_month(int y, int m)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m < 1 || m > 12)
+		return 0;
+	return m == 2 && kg_is_leap(y) ? 29 : mdays[m - 1];
+}
+
+bool
+kg_date_valid(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= kg_days_in_month(y, m);
+}
+
+kg_day
+kg_day_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+kg_civil_from_day(kg_day z, int *year, int *month, int *day)
+{
+	int era, doe, yoe, y, doy, mp, d, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	*year = y + (m <= 2);
+	*month = m;
+	*day = d;
+}
+
+int
+kg_date_parse(const char *s, kg_day *out, struct kg_err *err)
+{
+	int y, m, d, i;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return kg_err_set(err, "invalid date '%s' (expected YYYY-MM-DD)",
+		    s ? s : "");
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return kg_err_set(err,
+			    "invalid date '%s' (expected YYYY-MM-DD)", s);
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1)
+		return kg_err_set(err, "invalid date '%s' (year out of range)", s);
+	if (m < 1 || m > 12)
+		return kg_err_set(err, "invalid date '%s' (month out of range)", s);
+	if (d < 1 || d > kg_days_in_month(y, m))
+		return kg_err_set(err, "invalid date '%s' (day out of range)", s);
+	*out = kg_day_from_civil(y, m, d);
+	return 0;
+}
+
+char *
+kg_date_format(kg_day d, char buf[KG_DATE_LEN])
+{
+	int y, m, dd;
+
+	if (d == KG_DAY_NONE) {
+		buf[0] = '\0';
+		return buf;
+	}
+	kg_civil_from_day(d, &y, &m, &dd);
+	snprintf(buf, KG_DATE_LEN, "%04d-%02d-%02d", y % 10000, m, dd);
+	return buf;
+}
+
+int
+kg_weekday(kg_day d)
+{
+	/* 1970-01-01 was a Thursday (3). */
+	int w = (int)((d % 7 + 7 + 3) % 7);
+	return w;
+}
+
+kg_day
+kg_month_first(kg_day d)
+{
+	int y, m, dd;
+
+	kg_civil_from_day(d, &y, &m, &dd);
+	return kg_day_from_civil(y, m, 1);
+}
+
+kg_day
+kg_month_last(kg_day d)
+{
+	int y, m, dd;
+
+	kg_civil_from_day(d, &y, &m, &dd);
+	return kg_day_from_civil(y, m, kg_days_in_month(y, m));
+}
+
+int
+kg_fiscal_year(kg_day d)
+{
+	int y, m, dd;
+
+	kg_civil_from_day(d, &y, &m, &dd);
+	return m >= 4 ? y : y - 1;
+}
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Run with TZ set to tz (if given); caller holds tz_lock.  Returns the old
+ * value (malloc'd, or NULL when TZ was unset) for tz_restore. */
+static char *
+tz_switch(const char *tz, bool *switched)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+
+	*switched = tz != NULL && tz[0] != '\0' && (old == NULL || strcmp(old, tz) != 0);
+	if (*switched) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	return saved;
+}
+
+static void
+tz_restore(char *saved, bool switched)
+{
+	if (switched) {
+		if (saved)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	free(saved);
+}
+
+kg_day
+kg_day_of_time(int64_t t, const char *tz)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	bool switched;
+	char *saved;
+
+	pthread_mutex_lock(&tz_lock);
+	saved = tz_switch(tz, &switched);
+	localtime_r(&tt, &tm);
+	tz_restore(saved, switched);
+	pthread_mutex_unlock(&tz_lock);
+	return kg_day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+kg_day
+kg_today(const char *tz)
+{
+	return kg_day_of_time((int64_t)time(NULL), tz);
+}
+
+int64_t
+kg_time_of_local(kg_day d, int minute_of_day, const char *tz)
+{
+	struct tm tm;
+	int y, m, dd;
+	bool switched;
+	char *saved;
+	time_t t;
+
+	kg_civil_from_day(d, &y, &m, &dd);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = minute_of_day / 60;
+	tm.tm_min = minute_of_day % 60;
+	tm.tm_isdst = -1;
+	pthread_mutex_lock(&tz_lock);
+	saved = tz_switch(tz, &switched);
+	t = mktime(&tm);
+	tz_restore(saved, switched);
+	pthread_mutex_unlock(&tz_lock);
+	return (int64_t)t;
+}

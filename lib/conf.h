@@ -1,0 +1,92 @@
+/*
+ * conf — kigen's configuration: one table of keys (name, type, bounds,
+ * default, help) parsed from an INI file with inih.
+ *
+ * Precedence: an explicit path (--config) > $KIGEN_CONFIG >
+ * KIGEN_SYSCONFDIR/kigen/kigen.conf (when it exists) > built-in defaults.
+ * Unknown sections or keys and bad values are errors reported as
+ * "FILE:LINE: message".  Every key is documented in config/kigen.conf.
+ */
+#ifndef KG_CONF_H
+#define KG_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+enum kg_webhook_format { KG_WEBHOOK_JSON, KG_WEBHOOK_SLACK };
+
+/* [feed:NAME] — a named feed at /feeds/NAME.ics. */
+struct kg_feed_conf {
+	char *name;
+	char *token;           /* NULL: falls back to [http] feed_token */
+	struct kg_filter filter;
+	int show_done;         /* -1: inherit [feed] show_done */
+};
+
+/* [webhook:NAME] */
+struct kg_webhook_conf {
+	char *name;
+	char *url;
+	char *secret;          /* "whsec_<base64>" as written; never logged */
+	enum kg_webhook_format format;
+	struct kg_filter filter; /* owner =, kind = */
+	int64_t timeout_ms;
+	int max_attempts;
+	int concurrency;
+	struct kg_strv headers;  /* "Name: value" */
+};
+
+struct kg_conf {
+	char *path;            /* file it came from, or NULL for defaults */
+
+	/* [general] */
+	char *db;              /* NULL: the caller's default (XDG state dir) */
+	char *timezone;        /* "Asia/Tokyo" */
+	int log_level;         /* KG_LOG_* */
+
+	/* [http] */
+	struct kg_strv listen; /* "127.0.0.1:5545", "[::1]:5545" */
+	char *feed_token;      /* NULL or "" = no token */
+	char *base_url;
+
+	/* [feed] */
+	char *feed_name;
+	int64_t refresh_s;     /* REFRESH-INTERVAL, Cache-Control max-age */
+	bool show_done;
+
+	struct kg_feed_conf *feeds;
+	size_t nfeeds;
+
+	/* [reminders] durations in whole days, sorted descending for lead */
+	int *lead_days;
+	size_t nlead;
+	int at_minute;         /* minute of the day, 09:00 = 540 */
+	int64_t catch_up_s;
+	int *overdue_days;
+	size_t noverdue;
+
+	struct kg_webhook_conf *webhooks;
+	size_t nwebhooks;
+
+	/* [control] */
+	char *control_socket;  /* NULL: the caller's default */
+};
+
+/* Fills c with the built-in defaults.  -1 only on ENOMEM. */
+int kg_conf_defaults(struct kg_conf *c, struct kg_err *err);
+
+/*
+ * Loads configuration following the precedence above; path may be NULL.
+ * On error c is left cleared and err says "FILE:LINE: ..." (or why the file
+ * could not be read).  The caller owns c and releases it with kg_conf_clear.
+ */
+int kg_conf_load(const char *path, struct kg_conf *c, struct kg_err *err);
+void kg_conf_clear(struct kg_conf *c);
+
+/* "15s", "30m", "1h", "7d" (and plain seconds) -> seconds; -1 on error. */
+int64_t kg_duration_parse(const char *s);
+
+#endif

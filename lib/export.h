@@ -1,0 +1,31 @@
+/*
+ * export — the one JSON shape of kigen's objects (jansson), used by
+ * `kigen export`, every --json listing, the HTTP API and webhook payloads.
+ * Dates are "YYYY-MM-DD" or null.  The shape is documented in
+ * docs/json.md; change both together.
+ *
+ * Each function returns a new reference the caller owns (json_decref),
+ * or NULL on ENOMEM.
+ */
+#ifndef KG_EXPORT_H
+#define KG_EXPORT_H
+
+#include <jansson.h>
+
+#include "model.h"
+
+/* {id, uid, measure_id, title, kind, status, certainty, window_start,
+ *  window_end, due, precision, expr, owners: [], sequence, manual, gone,
+ *  source: {document_id, line, sentence}} */
+json_t *kg_milestone_json(const struct kg_milestone *m);
+
+/* {id, document_id, title, owners: [], heading, notes: []} */
+json_t *kg_measure_json(const struct kg_measure *m);
+
+/* {id, name, sha256, as_of, imported_at, summary} */
+json_t *kg_document_json(const struct kg_document *d);
+
+/* {"as_of": "YYYY-MM-DD", "milestones": [...]} */
+json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
+
+#endif

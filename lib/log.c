@@ -1,0 +1,63 @@
+/* log — see log.h. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *log_ident = "kigen";
+static enum kg_log_level log_level = KG_LOG_INFO;
+static int log_journal;
+
+static const char *const level_names[8] = {
+	"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug",
+};
+
+void
+kg_log_init(const char *ident, enum kg_log_level level)
+{
+	log_ident = ident;
+	log_level = level;
+	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+void
+kg_log_set_level(enum kg_log_level level)
+{
+	log_level = level;
+}
+
+int
+kg_log_level_parse(const char *name)
+{
+	int i;
+
+	for (i = KG_LOG_ERR; i <= KG_LOG_DEBUG; i++)
+		if (strcmp(name, level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+kg_log_level_name(enum kg_log_level level)
+{
+	return level >= 0 && level <= 7 ? level_names[level] : "unknown";
+}
+
+void
+kg_log(enum kg_log_level level, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", (int)level, line);
+	else
+		fprintf(stderr, "%s: %s: %s\n", log_ident, level_names[level], line);
+}

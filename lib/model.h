@@ -1,0 +1,194 @@
+/*
+ * model — the things kigen tracks, as plain C structs shared by every module.
+ *
+ *   document   one imported progress report (or none, for manual entries)
+ *   measure    a 施策: title, responsible bodies, progress text
+ *   milestone  a dated commitment of a measure: a window [start, end] whose
+ *              end is the deadline, a precision, a status and a kind
+ *
+ * Strings in these structs are owned by the struct (malloc'd, UTF-8) and freed
+ * by the matching *_clear function; a NULL string means "absent".  The enums
+ * have stable lower-case names (the names used in JSON, the database and the
+ * CLI); kg_*_name() returns a static string, kg_*_parse() returns -1 for an
+ * unknown name.
+ */
+#ifndef KG_MODEL_H
+#define KG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "civil.h"
+
+enum kg_status {
+	KG_STATUS_PLANNED,
+	KG_STATUS_ONGOING,
+	KG_STATUS_DONE,
+	KG_STATUS_CANCELLED,
+	KG_STATUS_COUNT
+};
+
+/* How firmly the report commits: 予定 planned, 見込み expected, 目途/目処 target. */
+enum kg_certainty {
+	KG_CERT_NONE,
+	KG_CERT_PLANNED,
+	KG_CERT_EXPECTED,
+	KG_CERT_TARGET,
+	KG_CERT_COUNT
+};
+
+enum kg_precision {
+	KG_PREC_DAY,
+	KG_PREC_DEKAD,
+	KG_PREC_MONTH,
+	KG_PREC_MONTH_END,
+	KG_PREC_QUARTER,
+	KG_PREC_HALF_YEAR,
+	KG_PREC_SEASON,
+	KG_PREC_YEAR,
+	KG_PREC_YEAR_END,
+	KG_PREC_FISCAL_YEAR,
+	KG_PREC_FISCAL_YEAR_END,
+	KG_PREC_RANGE,
+	KG_PREC_OPEN_START,
+	KG_PREC_COUNT
+};
+
+enum kg_kind {
+	KG_KIND_MEETING,
+	KG_KIND_PUBLICATION,
+	KG_KIND_REPORT,
+	KG_KIND_EXERCISE,
+	KG_KIND_OPERATION_START,
+	KG_KIND_REVISION,
+	KG_KIND_SURVEY,
+	KG_KIND_LAUNCH,
+	KG_KIND_COMPLETION,
+	KG_KIND_DECISION,
+	KG_KIND_CAMPAIGN,
+	KG_KIND_ESTABLISHMENT,
+	KG_KIND_OTHER,
+	KG_KIND_COUNT
+};
+
+const char *kg_status_name(enum kg_status s);
+int kg_status_parse(const char *name);
+const char *kg_certainty_name(enum kg_certainty c); /* KG_CERT_NONE -> "none" */
+int kg_certainty_parse(const char *name);
+const char *kg_precision_name(enum kg_precision p);
+int kg_precision_parse(const char *name);
+const char *kg_kind_name(enum kg_kind k);
+int kg_kind_parse(const char *name);
+
+/* A growable array of owned strings (owners, notes). */
+struct kg_strv {
+	char **v;
+	size_t n, cap;
+};
+
+/* Appends a copy of s (len bytes, or strlen when len == (size_t)-1).  -1 on ENOMEM. */
+int kg_strv_push(struct kg_strv *sv, const char *s, size_t len);
+void kg_strv_clear(struct kg_strv *sv);
+bool kg_strv_contains(const struct kg_strv *sv, const char *s);
+
+struct kg_document {
+	int64_t id;
+	char *name;          /* file name as given at import (basename) */
+	char *sha256;        /* hex of the original bytes */
+	char *title;         /* report title line, if found */
+	kg_day as_of;
+	int64_t imported_at; /* unix seconds */
+	char *summary_json;  /* document-level figures (①..④ counts), JSON text or NULL */
+};
+
+struct kg_measure {
+	int64_t id;
+	int64_t document_id; /* document that last mentioned it; 0 for manual */
+	int position;        /* order in that document, 1-based; 0 for manual */
+	char *heading;       /* page heading (section) it appeared under, or NULL */
+	char *subheading;    /* best-effort sub-section heading, or NULL */
+	char *title;         /* as printed, no NFKC */
+	struct kg_strv owners; /* responsible bodies as printed */
+	char *progress;      /* progress text, bullets joined by "\n" */
+	struct kg_strv notes; /* undated commitments (今後も継続的に発行予定…) */
+};
+
+struct kg_milestone {
+	int64_t id;
+	char *uid;           /* stable, e.g. "<hash>@kigen"; set by the store */
+	int64_t measure_id;  /* 0 when not attached */
+	char *title;         /* short human title */
+	enum kg_kind kind;
+	enum kg_status status;
+	enum kg_certainty certainty;
+	kg_day window_start;
+	kg_day window_end;   /* the deadline; KG_DAY_NONE for open_start */
+	enum kg_precision precision;
+	char *expr;          /* date expression as written (source text) */
+	char *sentence;      /* source sentence, line breaks removed */
+	int64_t document_id; /* source document; 0 for manual */
+	int line;            /* 1-based line in the source document; 0 if none */
+	bool manual;         /* created or edited by hand: import must not overwrite */
+	bool gone;           /* the latest report of its plan no longer mentions it */
+	int64_t sequence;    /* grows on every change (iCalendar SEQUENCE) */
+	int64_t created_at, updated_at, completed_at; /* unix seconds; 0 = never */
+	/* Denormalised for output, filled by store queries (not stored here): */
+	char *measure_title;
+	struct kg_strv owners;
+};
+
+void kg_document_clear(struct kg_document *d);
+void kg_measure_clear(struct kg_measure *m);
+void kg_milestone_clear(struct kg_milestone *m);
+
+/* Deep copy; -1 on ENOMEM (dst is then cleared). */
+int kg_milestone_copy(struct kg_milestone *dst, const struct kg_milestone *src);
+
+/* An owned array of milestones. */
+struct kg_milestone_list {
+	struct kg_milestone *v;
+	size_t n, cap;
+};
+
+/* Appends a zeroed milestone and returns it, or NULL on ENOMEM. */
+struct kg_milestone *kg_milestone_list_add(struct kg_milestone_list *l);
+void kg_milestone_list_clear(struct kg_milestone_list *l);
+
+struct kg_measure_list {
+	struct kg_measure *v;
+	size_t n, cap;
+};
+
+struct kg_measure *kg_measure_list_add(struct kg_measure_list *l);
+void kg_measure_list_clear(struct kg_measure_list *l);
+
+/*
+ * What the importer produces from one report and the store merges: the
+ * document, its measures in order, and each measure's milestones.
+ * milestones.v[i].measure_id is an index into measures (0-based) here, not a
+ * database id; the store translates.
+ */
+struct kg_import {
+	struct kg_document doc;
+	struct kg_measure_list measures;
+	struct kg_milestone_list milestones;
+};
+
+void kg_import_clear(struct kg_import *imp);
+
+/*
+ * Filters shared by the CLI, the HTTP API and named feeds.  Values of one
+ * field are OR'd, different fields AND'd.  An empty filter matches all.
+ */
+struct kg_filter {
+	struct kg_strv owners;
+	struct kg_strv kinds;
+	struct kg_strv statuses;
+	struct kg_strv measures; /* measure ids as decimal strings */
+};
+
+void kg_filter_clear(struct kg_filter *f);
+bool kg_filter_match(const struct kg_filter *f, const struct kg_milestone *m);
+
+#endif

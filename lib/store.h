@@ -1,0 +1,170 @@
+/*
+ * store — all of kigen's state in one SQLite file.
+ *
+ * The database is the single source of truth shared by the CLI (which writes
+ * in transactions) and kigend (which notices changes through
+ * kg_store_data_version and re-plans).  WAL mode, busy_timeout, foreign keys
+ * on; the schema is versioned with PRAGMA user_version and migrated forward
+ * on open (never on a read-only open).
+ *
+ * Every function returns 0 on success and -1 with a message in err on
+ * failure, unless documented otherwise.  A function that fails inside a
+ * multi-row change rolls it back: the database is never left half-written.
+ * Lists filled by query functions are owned by the caller (kg_*_list_clear).
+ */
+#ifndef KG_STORE_H
+#define KG_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+struct kg_store;
+struct sqlite3;
+
+enum {
+	KG_STORE_READONLY = 1 << 0, /* open read-only; fail if the file is missing */
+	KG_STORE_CREATE = 1 << 1,   /* create the file (and its directory) if missing */
+};
+
+/* Opens (and migrates) the database at path.  *out is owned by the caller
+ * and released with kg_store_close. */
+int kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err);
+void kg_store_close(struct kg_store *st); /* NULL is fine */
+
+/* The underlying handle, for store-layer modules with SQL of their own
+ * (outbox.c).  Borrowed: valid until kg_store_close. */
+struct sqlite3 *kg_store_db(struct kg_store *st);
+
+/* Explicit transactions for callers that combine several calls. */
+int kg_store_begin(struct kg_store *st, struct kg_err *err);
+int kg_store_commit(struct kg_store *st, struct kg_err *err);
+void kg_store_rollback(struct kg_store *st);
+
+/* PRAGMA data_version: changes when another connection committed.  Cheap;
+ * the daemon polls it about once a second. */
+int64_t kg_store_data_version(struct kg_store *st);
+
+/* ---- milestones ---- */
+
+/* Resolves "ID" as the CLI and API accept it: the integer id or the full UID.
+ * Not found: -1, "no milestone '<ref>'". */
+int kg_store_milestone_get(struct kg_store *st, const char *ref,
+    struct kg_milestone *out, struct kg_err *err);
+
+/* Inserts m (manual entry or import).  Sets m->id, m->uid (unless the caller
+ * gave one), m->sequence = 0, created/updated times. */
+int kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_err *err);
+
+/* Writes every field of m over the row m->id, bumps sequence when anything
+ * changed, sets updated_at (and completed_at on a change to done), and
+ * records window/status changes in the history with `reason` ("edit",
+ * "done", "import <doc name>"...).  m->sequence is updated. */
+int kg_store_milestone_update(struct kg_store *st, struct kg_milestone *m,
+    const char *reason, struct kg_err *err);
+
+/* Deletes the milestone and its history for good (rm --purge). */
+int kg_store_milestone_purge(struct kg_store *st, int64_t id, struct kg_err *err);
+
+enum kg_order {
+	KG_ORDER_DUE,      /* window_end, then id; open ends last */
+	KG_ORDER_ID,
+};
+
+struct kg_query {
+	struct kg_filter filter;
+	kg_day due_from;   /* window_end >= due_from; KG_DAY_NONE = no bound */
+	kg_day due_to;     /* window_end <= due_to; KG_DAY_NONE = no bound */
+	bool open_only;    /* only planned/ongoing (upcoming, overdue, reminders) */
+	enum kg_order order;
+};
+
+/* Sets q to "everything, by due date". */
+void kg_query_init(struct kg_query *q);
+
+/* Milestones matching q, with measure_title and owners filled in.  Uses the
+ * (window_end) index; filters that SQL cannot use cheaply run in C. */
+int kg_store_milestones(struct kg_store *st, const struct kg_query *q,
+    struct kg_milestone_list *out, struct kg_err *err);
+
+/* ---- measures and documents ---- */
+
+int kg_store_measures(struct kg_store *st, struct kg_measure_list *out, struct kg_err *err);
+int kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
+    struct kg_err *err);
+/* Inserts a manual measure (title + owners); sets m->id. */
+int kg_store_measure_add(struct kg_store *st, struct kg_measure *m, struct kg_err *err);
+
+struct kg_document_list {
+	struct kg_document *v;
+	size_t n, cap;
+};
+void kg_document_list_clear(struct kg_document_list *l);
+int kg_store_documents(struct kg_store *st, struct kg_document_list *out, struct kg_err *err);
+/* By id, or by name when ref is not a number. */
+int kg_store_document_get(struct kg_store *st, const char *ref, struct kg_document *out,
+    struct kg_err *err);
+
+/* ---- history and slips ---- */
+
+struct kg_change {
+	int64_t milestone_id;
+	int64_t at;               /* unix seconds */
+	int64_t document_id;      /* the import that made it; 0 for CLI edits */
+	char *reason;
+	kg_day old_start, old_end, new_start, new_end;
+	enum kg_status old_status, new_status;
+	bool created;             /* first record: old_* are meaningless */
+};
+
+struct kg_change_list {
+	struct kg_change *v;
+	size_t n, cap;
+};
+void kg_change_list_clear(struct kg_change_list *l);
+
+int kg_store_history(struct kg_store *st, int64_t milestone_id,
+    struct kg_change_list *out, struct kg_err *err);
+
+/* Window-end changes recorded by imports of documents after since_doc
+ * (0 = all), oldest first. */
+int kg_store_slipped(struct kg_store *st, int64_t since_doc,
+    struct kg_change_list *out, struct kg_err *err);
+
+/* ---- import ---- */
+
+enum kg_change_kind { KG_CH_NEW, KG_CH_CHANGED, KG_CH_UNCHANGED, KG_CH_GONE, KG_CH_CONFLICT };
+
+struct kg_import_item {
+	enum kg_change_kind what;
+	struct kg_milestone before; /* zeroed for NEW */
+	struct kg_milestone after;  /* zeroed for GONE */
+	char *detail;               /* e.g. "window_end 2009-03-31 -> 2009-06-30" */
+};
+
+struct kg_import_result {
+	int64_t document_id;        /* 0 on dry run */
+	bool already_imported;      /* same sha256 seen before: nothing changed */
+	size_t measures_new, measures_matched;
+	struct kg_import_item *items;
+	size_t n, cap;
+};
+void kg_import_result_clear(struct kg_import_result *r);
+
+/*
+ * Merges a parsed report into the database in one transaction (or computes
+ * what would change, when dry_run).  Measures match earlier ones by title
+ * (and owners); milestones match within their measure by the same event
+ * (kind + expression/sentence similarity); matched milestones keep their
+ * UID and id, get a new sequence and a history record when window or status
+ * changed.  Milestones of the plan the report no longer mentions are flagged
+ * gone (not cancelled).  Manual or cancelled milestones are never overwritten:
+ * they are reported as KG_CH_CONFLICT.  Importing the same bytes twice
+ * changes nothing.
+ */
+int kg_store_import(struct kg_store *st, const struct kg_import *imp, bool dry_run,
+    struct kg_import_result *out, struct kg_err *err);
+
+#endif
