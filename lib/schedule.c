@@ -67,7 +67,7 @@ kg_schedule_expires_at(const struct kg_schedule *s, kg_day deadline, int offset_
 	return kg_time_of_local(deadline + 1, 0, s->tz);
 }
 
-#define DAY_CACHE 256
+#define DAY_CACHE 4096
 
 struct day_cache {
 	kg_day day[DAY_CACHE];
