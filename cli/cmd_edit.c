@@ -79,7 +79,7 @@ out:
 	return rc;
 }
 
-/* Window from --from/--due: start <= end, precision day or range. */
+/* Window from --from/--due: start <= end; precision day, month or range. */
 static int
 set_window(struct cli *cli, struct kg_milestone *m, kg_day from, kg_day due)
 {
@@ -93,7 +93,12 @@ set_window(struct cli *cli, struct kg_milestone *m, kg_day from, kg_day due)
 		    kg_date_format(from, a), kg_date_format(due, b));
 	m->window_start = from;
 	m->window_end = due;
-	m->precision = from == due ? KG_PREC_DAY : KG_PREC_RANGE;
+	if (from == due)
+		m->precision = KG_PREC_DAY;
+	else if (from == kg_month_first(due) && due == kg_month_last(due))
+		m->precision = KG_PREC_MONTH; /* reads "due during March 2009" */
+	else
+		m->precision = KG_PREC_RANGE;
 	return CLI_OK;
 }
 
@@ -166,8 +171,8 @@ edit_options(struct cli *cli, int argc, char **argv, bool is_add, struct kg_mile
 			rc = cli_parse_status(cli, optarg, &m->status);
 			break;
 		case CLI_OPT_MEASURE:
-			rc = cli_parse_int(cli, "measure", optarg, 1, LONG_MAX, &id);
-			m->measure_id = id;
+			if ((rc = cli_parse_int(cli, "measure", optarg, 1, LONG_MAX, &id)) == CLI_OK)
+				m->measure_id = id;
 			break;
 		default:
 			rc = cli_bad_option(cli, c, argv);
@@ -322,7 +327,7 @@ set_status(struct cli *cli, int argc, char **argv, enum kg_status status,
 {
 	struct kg_store *st = NULL;
 	struct kg_milestone m = {0};
-	const char *id;
+	const char *id = NULL;
 	bool purge = false;
 	int rc;
 

@@ -119,13 +119,16 @@ static void
 print_row(FILE *f, const struct out_table *t, const char *const *cells, const size_t *w,
     const char *sgr)
 {
-	size_t i, pad;
+	size_t i, pad, last = t->ncols;
 
+	/* no padding after the last cell that has text */
+	while (last > 1 && cells[last - 1][0] == '\0')
+		last--;
 	if (sgr != NULL)
 		fprintf(f, "\033[%sm", sgr);
-	for (i = 0; i < t->ncols; i++) {
+	for (i = 0; i < last; i++) {
 		fputs(cells[i], f);
-		if (i + 1 == t->ncols)
+		if (i + 1 == last)
 			break;
 		for (pad = out_width(cells[i]); pad < w[i] + 2; pad++)
 			fputc(' ', f);
