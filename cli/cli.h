@@ -105,4 +105,11 @@ int cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filte
  * '?' or ':': reports the unknown option or missing value.  CLI_USAGE. */
 int cli_bad_option(struct cli *cli, int c, char **argv);
 
+/* For commands without options: CLI_OK, or CLI_USAGE for any option. */
+int cli_no_options(struct cli *cli, int argc, char **argv);
+
+/* After getopt: exactly one argument left (`what` names it in "missing
+ * ID"); *out borrows it.  CLI_OK or CLI_USAGE. */
+int cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char **out);
+
 #endif

@@ -189,6 +189,7 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	struct kg_store *st = NULL;
 	struct kg_milestone m = {0};
 	kg_day from = KG_DAY_NONE, due = KG_DAY_NONE;
+	const char *title = NULL;
 	int rc, changes = 0;
 
 	m.kind = KG_KIND_OTHER;
@@ -197,16 +198,9 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	m.manual = true;
 	if ((rc = edit_options(cli, argc, argv, true, &m, &from, &due, &changes)) != CLI_OK)
 		goto out;
-	if (optind >= argc) {
-		rc = cli_usage(cli, "missing TITLE");
+	if ((rc = cli_one_arg(cli, argc, argv, "TITLE", &title)) != CLI_OK)
 		goto out;
-	}
-	if (optind + 1 < argc) {
-		rc = cli_usage(cli, "unexpected argument '%s' (quote a title with spaces)",
-		    argv[optind + 1]);
-		goto out;
-	}
-	if (argv[optind][0] == '\0') {
+	if (title[0] == '\0') {
 		rc = cli_usage(cli, "invalid title '' (empty)");
 		goto out;
 	}
@@ -216,7 +210,7 @@ cmd_add(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = set_window(cli, &m, from, due)) != CLI_OK)
 		goto out;
-	if ((m.title = strdup(argv[optind])) == NULL) {
+	if ((m.title = strdup(title)) == NULL) {
 		rc = CLI_FAIL;
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
@@ -243,24 +237,17 @@ cmd_edit(struct cli *cli, int argc, char **argv)
 	kg_day from = KG_DAY_NONE, due = KG_DAY_NONE;
 	int64_t old_measure;
 	int rc, changes = 0;
-	const char *id;
+	const char *id = NULL;
 
 	/* options are checked once without the database, then applied to it */
 	if ((rc = edit_options(cli, argc, argv, false, &m, &from, &due, &changes)) != CLI_OK)
 		goto out;
-	if (optind >= argc) {
-		rc = cli_usage(cli, "missing ID");
+	if ((rc = cli_one_arg(cli, argc, argv, "ID", &id)) != CLI_OK)
 		goto out;
-	}
-	if (optind + 1 < argc) {
-		rc = cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
-		goto out;
-	}
 	if (changes == 0) {
 		rc = cli_usage(cli, "nothing to change (see 'kigen help edit')");
 		goto out;
 	}
-	id = argv[optind];
 	kg_milestone_clear(&m);
 	if ((rc = cli_open_store(cli, 0, &st)) != CLI_OK)
 		goto out;
@@ -312,12 +299,7 @@ id_and_purge(struct cli *cli, int argc, char **argv, bool purge_ok, bool *purge,
 			return cli_bad_option(cli, c == OPT_PURGE ? '?' : c, argv);
 		*purge = true;
 	}
-	if (optind >= argc)
-		return cli_usage(cli, "missing ID");
-	if (optind + 1 < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
-	*id = argv[optind];
-	return CLI_OK;
+	return cli_one_arg(cli, argc, argv, "ID", id);
 }
 
 /* done / reopen / rm: one status change, recorded with `reason`. */

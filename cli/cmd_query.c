@@ -170,18 +170,9 @@ cmd_overdue(struct cli *cli, int argc, char **argv)
 static int
 one_id(struct cli *cli, int argc, char **argv, const char **id)
 {
-	static const struct option none[] = {{NULL, 0, NULL, 0}};
-	int c;
+	int rc = cli_no_options(cli, argc, argv);
 
-	opterr = 0;
-	if ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
-		return cli_bad_option(cli, c, argv);
-	if (optind >= argc)
-		return cli_usage(cli, "missing ID");
-	if (optind + 1 < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
-	*id = argv[optind];
-	return CLI_OK;
+	return rc != CLI_OK ? rc : cli_one_arg(cli, argc, argv, "ID", id);
 }
 
 static void
@@ -271,19 +262,17 @@ out:
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
-	static const struct option none[] = {{NULL, 0, NULL, 0}};
 	struct kg_store *st = NULL;
 	struct kg_document_list docs = {0};
 	struct kg_measure_list measures = {0};
 	struct kg_milestone_list milestones = {0};
 	struct kg_query q;
-	int c, rc;
+	int rc;
 
 	kg_query_init(&q);
 	q.order = KG_ORDER_ID;
-	opterr = 0;
-	if ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
-		return cli_bad_option(cli, c, argv);
+	if ((rc = cli_no_options(cli, argc, argv)) != CLI_OK)
+		return rc;
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)

@@ -122,3 +122,26 @@ cli_bad_option(struct cli *cli, int c, char **argv)
 		return cli_usage(cli, "option '%s' needs a value", arg);
 	return cli_usage(cli, "unknown option '%s'", arg);
 }
+
+int
+cli_no_options(struct cli *cli, int argc, char **argv)
+{
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+	int c;
+
+	opterr = 0;
+	if ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
+		return cli_bad_option(cli, c, argv);
+	return CLI_OK;
+}
+
+int
+cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char **out)
+{
+	if (optind >= argc)
+		return cli_usage(cli, "missing %s", what);
+	if (optind + 1 < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
+	*out = argv[optind];
+	return CLI_OK;
+}
