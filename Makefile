@@ -13,6 +13,10 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 sysconfdir ?= /etc
 DESTDIR    ?=
 
@@ -60,11 +64,15 @@ TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 KIGEN   := $(B)/kigen
 KIGEND  := $(B)/kigend
+MAN_SRC := $(wildcard docs/man/*.scd)
+MANS    := $(MAN_SRC:docs/man/%.scd=$(B)/man/%)
 
-.PHONY: all deps run check test test-build clean install uninstall fuzz bench
+.PHONY: all man deps run check test test-build clean install uninstall fuzz bench
 .DEFAULT_GOAL := all
 
-all: $(KIGEN) $(KIGEND)
+all: $(KIGEN) $(KIGEND) man
+
+man: $(MANS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -89,6 +97,10 @@ $(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigen.a
 	$(CC) $(ALL_CFLAGS) -Idaemon $(ALL_LDFLAGS) -o $@ $< \
 	    $(B)/libkigend.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
 
+$(B)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
 deps:
 	@sh scripts/deps.sh
 
@@ -107,5 +119,42 @@ run: deps all
 
 clean:
 	rm -rf build build-san build-fuzz run
+
+# The unit and tmpfiles snippet name /usr/local/sbin and /etc: rewritten here
+# for this PREFIX and sysconfdir.  An existing configuration is never
+# overwritten; uninstall removes it only while it still equals the example.
+INSTALL_SED := -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/etc/kigen|$(sysconfdir)/kigen|g'
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d -m 0750 $(DESTDIR)$(sysconfdir)/kigen
+	install -m 0755 $(KIGEN) $(DESTDIR)$(BINDIR)/kigen
+	install -m 0755 $(KIGEND) $(DESTDIR)$(SBINDIR)/kigend
+	sed $(INSTALL_SED) systemd/kigend.service >$(DESTDIR)$(UNITDIR)/kigend.service
+	sed $(INSTALL_SED) systemd/kigen.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/kigen.conf
+	install -m 0644 systemd/kigen.sysusers $(DESTDIR)$(SYSUSERSDIR)/kigen.conf
+	chmod 0644 $(DESTDIR)$(UNITDIR)/kigend.service $(DESTDIR)$(TMPFILESDIR)/kigen.conf
+	install -m 0644 contrib/bash-completion/kigen $(DESTDIR)$(BASHCOMPDIR)/kigen
+	install -m 0644 $(B)/man/kigen.1 $(DESTDIR)$(MANDIR)/man1/kigen.1
+	install -m 0644 $(B)/man/kigen.conf.5 $(DESTDIR)$(MANDIR)/man5/kigen.conf.5
+	install -m 0644 $(B)/man/kigend.8 $(DESTDIR)$(MANDIR)/man8/kigend.8
+	if [ -e $(DESTDIR)$(sysconfdir)/kigen/kigen.conf ]; then \
+	    echo "install: keeping $(DESTDIR)$(sysconfdir)/kigen/kigen.conf"; \
+	else \
+	    install -m 0640 config/kigen.conf $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kigen $(DESTDIR)$(SBINDIR)/kigend \
+	    $(DESTDIR)$(UNITDIR)/kigend.service $(DESTDIR)$(SYSUSERSDIR)/kigen.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/kigen.conf $(DESTDIR)$(BASHCOMPDIR)/kigen \
+	    $(DESTDIR)$(MANDIR)/man1/kigen.1 $(DESTDIR)$(MANDIR)/man5/kigen.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/kigend.8
+	if cmp -s config/kigen.conf $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; then \
+	    rm -f $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; \
+	    rmdir $(DESTDIR)$(sysconfdir)/kigen 2>/dev/null || true; \
+	fi
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

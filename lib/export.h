@@ -4,6 +4,10 @@
  * Dates are "YYYY-MM-DD" or null.  The shape is documented in
  * docs/json.md; change both together.
  *
+ * Absent values are null, never left out: every object of one type has the
+ * same keys.  id 0 (manual: no measure, no document) is null; imported_at is
+ * RFC 3339 UTC; summary is the importer's JSON object or null.
+ *
  * Each function returns a new reference the caller owns (json_decref),
  * or NULL on ENOMEM.
  */
@@ -27,5 +31,13 @@ json_t *kg_document_json(const struct kg_document *d);
 
 /* {"as_of": "YYYY-MM-DD", "milestones": [...]} */
 json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
+
+/* Version of the export shape; grows only on an incompatible change. */
+#define KG_EXPORT_VERSION 1
+
+/* The full dump of `kigen export`: {"version": 1, "documents": [...],
+ * "measures": [...], "milestones": [...]}.  Borrows its arguments. */
+json_t *kg_export_json(const struct kg_document *docs, size_t ndocs,
+    const struct kg_measure_list *measures, const struct kg_milestone_list *milestones);
 
 #endif

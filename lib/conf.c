@@ -1,0 +1,867 @@
+/*
+ * conf — see conf.h.
+ *
+ * Every key lives in one table below (section, name, type, bounds, default,
+ * help); parsing, defaults and duplicate detection all go through it, so a new
+ * key is one line here plus its documentation in config/kigen.conf.  Defaults
+ * are written as the strings a user would write and applied through the same
+ * setters as file values, so the two cannot disagree.
+ *
+ * inih does the INI syntax.  Debian builds it without line numbers in
+ * handlers and with a 200-byte line buffer, so the file is fed through
+ * ini_parse_stream with a reader that counts lines (for "FILE:LINE:") and
+ * rejects longer lines instead of letting inih split them.
+ */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <openssl/evp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#ifndef KIGEN_SYSCONFDIR
+#define KIGEN_SYSCONFDIR "/etc"
+#endif
+
+#define CONF_MAX_BYTES (1024 * 1024) /* a config file is small; refuse more */
+#define CONF_NAME_MAX 64             /* [feed:NAME], [webhook:NAME] */
+#define SECRET_MIN_BYTES 24
+#define SECRET_MAX_BYTES 64
+#define DAY_S 86400
+
+enum conf_type {
+	T_STRING,     /* char *; empty value = NULL */
+	T_BOOL,       /* bool */
+	T_TRIBOOL,    /* int: 0/1, -1 until set */
+	T_INT,        /* int within [min, max] */
+	T_DURATION,   /* int64_t seconds within [min, max] */
+	T_DURATION_MS,/* int64_t milliseconds; written as a duration */
+	T_DAYS,       /* int * + size_t count: comma list of whole-day durations */
+	T_TIME,       /* int minute of the day, "HH:MM" */
+	T_LOG_LEVEL,  /* int KG_LOG_* */
+	T_TIMEZONE,   /* char *, must name a zone in the tz database */
+	T_LISTEN,     /* kg_strv of host:port, comma list */
+	T_URL,        /* char *, http:// or https:// */
+	T_SECRET,     /* char *, whsec_<base64> */
+	T_FORMAT,     /* enum kg_webhook_format */
+	T_HEADER,     /* kg_strv "Name: value", repeatable */
+	T_OWNERS,     /* kg_strv, comma list, repeatable */
+	T_KINDS,      /* kg_strv of kind names, comma list, repeatable */
+	T_STATUSES,   /* kg_strv of status names, comma list, repeatable */
+	T_MEASURES,   /* kg_strv of measure ids, comma list, repeatable */
+};
+
+/* Which struct a section's keys write into. */
+enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK };
+
+struct conf_key {
+	const char *section;  /* "general"…, or "feed:" / "webhook:" for named ones */
+	const char *name;
+	enum conf_type type;
+	size_t off;           /* into struct kg_conf / kg_feed_conf / kg_webhook_conf */
+	size_t count_off;     /* T_DAYS only: the size_t count beside the array */
+	int64_t min, max;     /* T_INT, T_DURATION*, T_DAYS (in days) */
+	const char *def;      /* default as written in a file; NULL: none */
+	const char *help;
+};
+
+#define G(f) offsetof(struct kg_conf, f)
+#define F(f) offsetof(struct kg_feed_conf, f)
+#define W(f) offsetof(struct kg_webhook_conf, f)
+
+static const struct conf_key conf_keys[] = {
+	{"general", "db", T_STRING, G(db), 0, 0, 0, NULL, "database file; unset: $XDG_STATE_HOME/kigen/kigen.db"},
+	{"general", "timezone", T_TIMEZONE, G(timezone), 0, 0, 0, "Asia/Tokyo", "zone in which deadlines are dates"},
+	{"general", "log_level", T_LOG_LEVEL, G(log_level), 0, 0, 0, "info", "error, warning, notice, info or debug"},
+	{"http", "listen", T_LISTEN, G(listen), 0, 0, 0, "127.0.0.1:5545", "addresses kigend listens on"},
+	{"http", "feed_token", T_STRING, G(feed_token), 0, 0, 0, NULL, "token required in feed URLs; empty: none"},
+	{"http", "base_url", T_URL, G(base_url), 0, 0, 0, "http://127.0.0.1:5545", "how feed URLs are advertised"},
+	{"feed", "name", T_STRING, G(feed_name), 0, 0, 0, "Secure Japan 2008 milestones", "calendar name"},
+	{"feed", "refresh", T_DURATION, G(refresh_s), 0, 60, 7 * DAY_S, "1h", "suggested refresh interval"},
+	{"feed", "show_done", T_BOOL, G(show_done), 0, 0, 0, "yes", "include done milestones"},
+	{"feed:", "owner", T_OWNERS, F(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
+	{"feed:", "kind", T_KINDS, F(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
+	{"feed:", "status", T_STATUSES, F(filter.statuses), 0, 0, 0, NULL, "only these statuses"},
+	{"feed:", "measure", T_MEASURES, F(filter.measures), 0, 0, 0, NULL, "only these measure ids"},
+	{"feed:", "token", T_STRING, F(token), 0, 0, 0, NULL, "token of this feed; unset: [http] feed_token"},
+	{"feed:", "show_done", T_TRIBOOL, F(show_done), 0, 0, 0, NULL, "unset: [feed] show_done"},
+	{"reminders", "lead", T_DAYS, G(lead_days), G(nlead), 0, 366, "30d, 7d, 1d, 0d", "reminders before a deadline"},
+	{"reminders", "at", T_TIME, G(at_minute), 0, 0, 0, "09:00", "local time reminders fire"},
+	{"reminders", "catch_up", T_DURATION, G(catch_up_s), 0, 0, 30 * DAY_S, "1d", "send missed reminders at most this late"},
+	{"reminders", "overdue", T_DAYS, G(overdue_days), G(noverdue), 1, 366, "7d, 14d", "reminders after a deadline"},
+	{"webhook:", "url", T_URL, W(url), 0, 0, 0, NULL, "receiver (required)"},
+	{"webhook:", "secret", T_SECRET, W(secret), 0, 0, 0, NULL, "whsec_<base64 of 24..64 bytes> (required)"},
+	{"webhook:", "format", T_FORMAT, W(format), 0, 0, 0, "json", "json or slack"},
+	{"webhook:", "timeout", T_DURATION_MS, W(timeout_ms), 0, 1, 300, "15s", "per-attempt timeout"},
+	{"webhook:", "max_attempts", T_INT, W(max_attempts), 0, 1, 100, "8", "attempts before giving up"},
+	{"webhook:", "concurrency", T_INT, W(concurrency), 0, 1, 256, "8", "deliveries in flight"},
+	{"webhook:", "header", T_HEADER, W(headers), 0, 0, 0, NULL, "extra header 'Name: value'; repeatable"},
+	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
+	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
+	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: beside the runtime dir"},
+};
+
+#define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+static bool
+is_repeatable(enum conf_type t)
+{
+	return t == T_HEADER || t == T_OWNERS || t == T_KINDS || t == T_STATUSES ||
+	    t == T_MEASURES;
+}
+
+/* ---- value parsers ---- */
+
+int64_t
+kg_duration_parse(const char *s)
+{
+	static const struct { char unit; int64_t s; } units[] = {
+		{'s', 1}, {'m', 60}, {'h', 3600}, {'d', DAY_S}, {'w', 7 * DAY_S},
+	};
+	char *end;
+	long long v;
+	size_t i;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || v > INT32_MAX)
+		return -1;
+	if (*end == '\0')
+		return v;
+	if (end[1] != '\0')
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*end == units[i].unit)
+			return v * units[i].s;
+	return -1;
+}
+
+static int
+parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+parse_int(const char *v, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Calls fn on each trimmed, non-empty item of a comma-separated list. */
+static int
+each_item(const char *v, int (*fn)(const char *item, void *arg), void *arg)
+{
+	char item[256];
+	const char *p = v, *e, *comma;
+	size_t len;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		e = comma ? comma : p + strlen(p);
+		while (p < e && isspace((unsigned char)*p))
+			p++;
+		while (e > p && isspace((unsigned char)e[-1]))
+			e--;
+		len = (size_t)(e - p);
+		if (len == 0 || len >= sizeof(item))
+			return -1;
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (fn(item, arg) < 0)
+			return -1;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+struct days_acc {
+	int *v;
+	size_t n;
+	int64_t min, max;
+};
+
+static int
+days_item(const char *item, void *arg)
+{
+	struct days_acc *a = arg;
+	int64_t s = kg_duration_parse(item);
+	int *nv;
+
+	if (s < 0 || s % DAY_S != 0 || s / DAY_S < a->min || s / DAY_S > a->max)
+		return -1;
+	if ((nv = realloc(a->v, (a->n + 1) * sizeof(*nv))) == NULL)
+		return -1;
+	a->v = nv;
+	a->v[a->n++] = (int)(s / DAY_S);
+	return 0;
+}
+
+static int
+int_desc(const void *a, const void *b)
+{
+	return *(const int *)b - *(const int *)a;
+}
+
+/* "host:port" or "[v6]:port" with port 1..65535. */
+static bool
+listen_valid(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t port;
+
+	if (colon == NULL || colon == s)
+		return false;
+	if (s[0] == '[' && colon[-1] != ']')
+		return false;
+	if (strchr(s, ' ') != NULL)
+		return false;
+	return parse_int(colon + 1, 1, 65535, &port) == 0;
+}
+
+static int
+strv_item(const char *item, void *arg)
+{
+	return kg_strv_push(arg, item, (size_t)-1);
+}
+
+static int
+listen_item(const char *item, void *arg)
+{
+	return listen_valid(item) ? strv_item(item, arg) : -1;
+}
+
+static int
+kind_item(const char *item, void *arg)
+{
+	return kg_kind_parse(item) < 0 ? -1 : strv_item(item, arg);
+}
+
+static int
+status_item(const char *item, void *arg)
+{
+	return kg_status_parse(item) < 0 ? -1 : strv_item(item, arg);
+}
+
+static int
+measure_item(const char *item, void *arg)
+{
+	int64_t id;
+
+	return parse_int(item, 1, INT64_MAX, &id) < 0 ? -1 : strv_item(item, arg);
+}
+
+/* whsec_ followed by base64 (OpenSSL decodes) of 24..64 bytes. */
+static bool
+secret_valid(const char *s)
+{
+	unsigned char buf[(4096 / 4) * 3];
+	size_t len, pad = 0;
+	int n;
+
+	if (strncmp(s, "whsec_", 6) != 0)
+		return false;
+	s += 6;
+	len = strlen(s);
+	if (len == 0 || len % 4 != 0 || len > 4096)
+		return false;
+	if (s[len - 1] == '=')
+		pad++;
+	if (s[len - 2] == '=')
+		pad++;
+	n = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len);
+	if (n < 0)
+		return false;
+	n -= (int)pad;
+	return n >= SECRET_MIN_BYTES && n <= SECRET_MAX_BYTES;
+}
+
+static bool
+url_valid(const char *s)
+{
+	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
+	    (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
+}
+
+/* "Name: value" with a token name (RFC 9110) and no line breaks. */
+static bool
+header_valid(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	const char *p;
+
+	if (colon == NULL || colon == s)
+		return false;
+	for (p = s; p < colon; p++)
+		if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+			return false;
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+static bool
+timezone_valid(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+
+	if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL)
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	return access(path, R_OK) == 0;
+}
+
+/* Replaces *slot with a copy of v (NULL for an empty value).  -1 on ENOMEM. */
+static int
+set_string(char **slot, const char *v)
+{
+	char *copy = NULL;
+
+	if (*v != '\0' && (copy = strdup(v)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/*
+ * Writes value v of key k into the struct at base.  On a bad value: -1 with
+ * a message naming the key and the value (never the value of a secret).
+ */
+static int
+conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err)
+{
+	char *slot = (char *)base + k->off;
+	struct kg_strv fresh = {0};
+	struct days_acc days = {0};
+	int64_t n;
+	bool b;
+	int h, m;
+	char tail;
+
+	switch (k->type) {
+	case T_STRING:
+		if (set_string((char **)slot, v) < 0)
+			goto nomem;
+		return 0;
+	case T_TIMEZONE:
+		if (!timezone_valid(v))
+			return kg_err_set(err, "unknown time zone '%s'", v);
+		if (set_string((char **)slot, v) < 0)
+			goto nomem;
+		return 0;
+	case T_URL:
+		if (!url_valid(v))
+			return kg_err_set(err, "invalid %s '%s' (expected http:// or https:// URL)",
+			    k->name, v);
+		if (set_string((char **)slot, v) < 0)
+			goto nomem;
+		return 0;
+	case T_SECRET:
+		if (!secret_valid(v))
+			return kg_err_set(err, "invalid secret (expected whsec_<base64 of %d..%d bytes>)",
+			    SECRET_MIN_BYTES, SECRET_MAX_BYTES);
+		if (set_string((char **)slot, v) < 0)
+			goto nomem;
+		return 0;
+	case T_BOOL:
+		if (parse_bool(v, &b) < 0)
+			return kg_err_set(err, "invalid %s '%s' (expected yes or no)", k->name, v);
+		*(bool *)slot = b;
+		return 0;
+	case T_TRIBOOL:
+		if (parse_bool(v, &b) < 0)
+			return kg_err_set(err, "invalid %s '%s' (expected yes or no)", k->name, v);
+		*(int *)slot = b;
+		return 0;
+	case T_INT:
+		if (parse_int(v, k->min, k->max, &n) < 0)
+			return kg_err_set(err, "invalid %s '%s' (expected an integer %lld..%lld)",
+			    k->name, v, (long long)k->min, (long long)k->max);
+		*(int *)slot = (int)n;
+		return 0;
+	case T_DURATION:
+	case T_DURATION_MS:
+		n = kg_duration_parse(v);
+		if (n < k->min || n > k->max)
+			return kg_err_set(err, "invalid %s '%s' (expected a duration like 15s, 30m, 1h, 7d "
+			    "between %llds and %llds)", k->name, v, (long long)k->min, (long long)k->max);
+		if (k->type == T_DURATION_MS)
+			n *= 1000;
+		*(int64_t *)slot = n;
+		return 0;
+	case T_DAYS:
+		days.min = k->min;
+		days.max = k->max;
+		if (each_item(v, days_item, &days) < 0) {
+			free(days.v);
+			return kg_err_set(err, "invalid %s '%s' (expected whole days like 7d, "
+			    "%lld..%lld, comma-separated)", k->name, v, (long long)k->min,
+			    (long long)k->max);
+		}
+		qsort(days.v, days.n, sizeof(*days.v), int_desc);
+		free(*(int **)slot);
+		*(int **)slot = days.v;
+		*(size_t *)((char *)base + k->count_off) = days.n;
+		return 0;
+	case T_TIME:
+		if (sscanf(v, "%2d:%2d%c", &h, &m, &tail) != 2 || strlen(v) != 5 ||
+		    h < 0 || h > 23 || m < 0 || m > 59)
+			return kg_err_set(err, "invalid %s '%s' (expected HH:MM)", k->name, v);
+		*(int *)slot = h * 60 + m;
+		return 0;
+	case T_LOG_LEVEL:
+		if ((h = kg_log_level_parse(v)) < 0)
+			return kg_err_set(err, "invalid %s '%s' (expected error, warning, notice, "
+			    "info or debug)", k->name, v);
+		*(int *)slot = h;
+		return 0;
+	case T_FORMAT:
+		if (strcmp(v, "json") == 0)
+			*(enum kg_webhook_format *)slot = KG_WEBHOOK_JSON;
+		else if (strcmp(v, "slack") == 0)
+			*(enum kg_webhook_format *)slot = KG_WEBHOOK_SLACK;
+		else
+			return kg_err_set(err, "invalid format '%s' (expected json or slack)", v);
+		return 0;
+	case T_LISTEN:
+		if (each_item(v, listen_item, &fresh) < 0) {
+			kg_strv_clear(&fresh);
+			return kg_err_set(err, "invalid listen '%s' (expected host:port or "
+			    "[v6]:port, comma-separated)", v);
+		}
+		kg_strv_clear((struct kg_strv *)slot);
+		*(struct kg_strv *)slot = fresh;
+		return 0;
+	case T_HEADER:
+		if (!header_valid(v))
+			return kg_err_set(err, "invalid header '%s' (expected 'Name: value')", v);
+		if (kg_strv_push((struct kg_strv *)slot, v, (size_t)-1) < 0)
+			goto nomem;
+		return 0;
+	case T_OWNERS:
+		if (each_item(v, strv_item, slot) < 0)
+			return kg_err_set(err, "invalid owner '%s'", v);
+		return 0;
+	case T_KINDS:
+		if (each_item(v, kind_item, slot) < 0)
+			return kg_err_set(err, "invalid kind '%s' (see 'kigen help add' for kinds)", v);
+		return 0;
+	case T_STATUSES:
+		if (each_item(v, status_item, slot) < 0)
+			return kg_err_set(err, "invalid status '%s' (expected planned, ongoing, "
+			    "done or cancelled)", v);
+		return 0;
+	case T_MEASURES:
+		if (each_item(v, measure_item, slot) < 0)
+			return kg_err_set(err, "invalid measure '%s' (expected measure ids)", v);
+		return 0;
+	}
+	return kg_err_set(err, "internal: key '%s' has no type", k->name);
+nomem:
+	return kg_err_set(err, "out of memory");
+}
+
+static enum conf_scope
+scope_of(const char *section)
+{
+	if (strcmp(section, "feed:") == 0)
+		return S_FEED;
+	if (strcmp(section, "webhook:") == 0)
+		return S_WEBHOOK;
+	return S_GLOBAL;
+}
+
+/* Applies the defaults of every key of one scope to base. */
+static int
+apply_defaults(enum conf_scope scope, void *base, struct kg_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (scope_of(conf_keys[i].section) == scope && conf_keys[i].def != NULL &&
+		    conf_set(&conf_keys[i], base, conf_keys[i].def, err) < 0)
+			return -1;
+	return 0;
+}
+
+int
+kg_conf_defaults(struct kg_conf *c, struct kg_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (apply_defaults(S_GLOBAL, c, err) < 0) {
+		kg_conf_clear(c);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+feed_conf_clear(struct kg_feed_conf *f)
+{
+	free(f->name);
+	free(f->token);
+	kg_filter_clear(&f->filter);
+}
+
+static void
+webhook_conf_clear(struct kg_webhook_conf *w)
+{
+	free(w->name);
+	free(w->url);
+	free(w->secret);
+	kg_filter_clear(&w->filter);
+	kg_strv_clear(&w->headers);
+}
+
+void
+kg_conf_clear(struct kg_conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->db);
+	free(c->timezone);
+	kg_strv_clear(&c->listen);
+	free(c->feed_token);
+	free(c->base_url);
+	free(c->feed_name);
+	for (i = 0; i < c->nfeeds; i++)
+		feed_conf_clear(&c->feeds[i]);
+	free(c->feeds);
+	free(c->lead_days);
+	free(c->overdue_days);
+	for (i = 0; i < c->nwebhooks; i++)
+		webhook_conf_clear(&c->webhooks[i]);
+	free(c->webhooks);
+	free(c->control_socket);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- parsing a file ---- */
+
+/* A key already set, for "duplicate key" errors. */
+struct conf_seen {
+	char section[CONF_NAME_MAX + 16];
+	const struct conf_key *key;
+	int line;
+};
+
+struct conf_parse {
+	struct kg_conf *c;
+	const char *path;
+	FILE *fp;
+	int line;              /* line the reader last returned */
+	size_t bytes;
+	bool too_long;         /* the reader stopped at an overlong line */
+	int max_line;          /* inih's buffer size, as it tells the reader */
+	bool failed;           /* first error is in err */
+	struct kg_err *err;
+	struct conf_seen *seen;
+	size_t nseen;
+	int *named_line;       /* first line of each webhook section, for checks */
+};
+
+/* fgets-style reader for inih that counts lines and refuses overlong ones. */
+static char *
+conf_read_line(char *str, int num, void *stream)
+{
+	struct conf_parse *p = stream;
+	size_t len;
+	int next;
+
+	p->max_line = num;
+	if (p->too_long || fgets(str, num, p->fp) == NULL)
+		return NULL;
+	p->line++;
+	len = strlen(str);
+	p->bytes += len;
+	if (len > 0 && str[len - 1] != '\n' && !feof(p->fp)) {
+		/* Exactly num - 1 characters followed by the newline is fine. */
+		next = getc(p->fp);
+		if (next != '\n' && next != EOF) {
+			p->too_long = true;
+			return NULL;
+		}
+	}
+	if (p->bytes > CONF_MAX_BYTES) {
+		p->too_long = true;
+		return NULL;
+	}
+	return str;
+}
+
+static bool
+name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CONF_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+/* Finds or appends [feed:NAME], with its defaults. */
+static struct kg_feed_conf *
+feed_section(struct conf_parse *p, const char *name)
+{
+	struct kg_conf *c = p->c;
+	struct kg_feed_conf *nf, *f;
+	size_t i;
+
+	for (i = 0; i < c->nfeeds; i++)
+		if (strcmp(c->feeds[i].name, name) == 0)
+			return &c->feeds[i];
+	if ((nf = realloc(c->feeds, (c->nfeeds + 1) * sizeof(*nf))) == NULL)
+		return NULL;
+	c->feeds = nf;
+	f = &nf[c->nfeeds];
+	memset(f, 0, sizeof(*f));
+	f->show_done = -1;
+	if ((f->name = strdup(name)) == NULL)
+		return NULL;
+	c->nfeeds++;
+	return apply_defaults(S_FEED, f, p->err) < 0 ? NULL : f;
+}
+
+/* Finds or appends [webhook:NAME], with its defaults; remembers its line. */
+static struct kg_webhook_conf *
+webhook_section(struct conf_parse *p, const char *name)
+{
+	struct kg_conf *c = p->c;
+	struct kg_webhook_conf *nw, *w;
+	size_t i;
+	int *nl;
+
+	for (i = 0; i < c->nwebhooks; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0)
+			return &c->webhooks[i];
+	if ((nw = realloc(c->webhooks, (c->nwebhooks + 1) * sizeof(*nw))) == NULL)
+		return NULL;
+	c->webhooks = nw;
+	if ((nl = realloc(p->named_line, (c->nwebhooks + 1) * sizeof(*nl))) == NULL)
+		return NULL;
+	p->named_line = nl;
+	nl[c->nwebhooks] = p->line;
+	w = &nw[c->nwebhooks];
+	memset(w, 0, sizeof(*w));
+	if ((w->name = strdup(name)) == NULL)
+		return NULL;
+	c->nwebhooks++;
+	return apply_defaults(S_WEBHOOK, w, p->err) < 0 ? NULL : w;
+}
+
+/* Records (section, key); returns the line of an earlier setting, or 0. */
+static int
+seen_before(struct conf_parse *p, const char *section, const struct conf_key *k)
+{
+	struct conf_seen *ns;
+	size_t i;
+
+	for (i = 0; i < p->nseen; i++)
+		if (p->seen[i].key == k && strcmp(p->seen[i].section, section) == 0)
+			return p->seen[i].line;
+	if ((ns = realloc(p->seen, (p->nseen + 1) * sizeof(*ns))) == NULL)
+		return 0;
+	p->seen = ns;
+	snprintf(ns[p->nseen].section, sizeof(ns[p->nseen].section), "%s", section);
+	ns[p->nseen].key = k;
+	ns[p->nseen].line = p->line;
+	p->nseen++;
+	return 0;
+}
+
+/* The key `name` of the section kind `prefix` ("general", "feed:"...);
+ * *known_section tells whether any key has that section. */
+static const struct conf_key *
+key_find(const char *prefix, const char *name, bool *known_section)
+{
+	size_t i;
+
+	*known_section = false;
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(conf_keys[i].section, prefix) != 0)
+			continue;
+		*known_section = true;
+		if (strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	}
+	return NULL;
+}
+
+/* The inih handler: one name=value of section. */
+static int
+conf_handle(void *user, const char *section, const char *name, const char *value)
+{
+	struct conf_parse *p = user;
+	const char *colon = strchr(section, ':');
+	const struct conf_key *k;
+	char prefix[16];
+	size_t plen;
+	void *base;
+	bool known;
+	int earlier;
+
+	if (p->failed)
+		return 0;
+	plen = colon ? (size_t)(colon - section) + 1 : strlen(section);
+	if (plen >= sizeof(prefix))
+		plen = 0; /* longer than any section we know */
+	memcpy(prefix, section, plen);
+	prefix[plen] = '\0';
+	k = key_find(prefix, name, &known);
+	if (!known) {
+		kg_err_set(p->err, "unknown section [%s]", section);
+		goto fail;
+	}
+	if (k == NULL) {
+		kg_err_set(p->err, "unknown key '%s' in [%s]", name, section);
+		goto fail;
+	}
+	if (colon && !name_valid(colon + 1)) {
+		kg_err_set(p->err, "invalid section name [%s] (use up to %d letters, digits, - "
+		    "and _)", section, CONF_NAME_MAX);
+		goto fail;
+	}
+	if (!is_repeatable(k->type) && (earlier = seen_before(p, section, k)) != 0) {
+		kg_err_set(p->err, "duplicate key '%s' in [%s] (first set on line %d)",
+		    name, section, earlier);
+		goto fail;
+	}
+	switch (scope_of(k->section)) {
+	case S_FEED:
+		base = feed_section(p, colon + 1);
+		break;
+	case S_WEBHOOK:
+		base = webhook_section(p, colon + 1);
+		break;
+	default:
+		base = p->c;
+	}
+	if (base == NULL) {
+		kg_err_set(p->err, "out of memory");
+		goto fail;
+	}
+	if (conf_set(k, base, value, p->err) < 0)
+		goto fail;
+	return 1;
+fail:
+	kg_err_prefix(p->err, "%s:%d", p->path, p->line);
+	p->failed = true;
+	return 0;
+}
+
+/* Checks what single keys cannot: required keys of named sections. */
+static int
+conf_check(struct conf_parse *p)
+{
+	struct kg_webhook_conf *w;
+	size_t i;
+
+	for (i = 0; i < p->c->nwebhooks; i++) {
+		w = &p->c->webhooks[i];
+		if (w->url == NULL || w->secret == NULL)
+			return kg_err_set(p->err, "%s:%d: [webhook:%s] needs both url and secret",
+			    p->path, p->named_line[i], w->name);
+	}
+	return 0;
+}
+
+static int
+conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
+{
+	struct conf_parse p = {.c = c, .path = path, .err = err};
+	int rc = -1, r;
+
+	if ((p.fp = fopen(path, "r")) == NULL)
+		return kg_err_set(err, "cannot read config '%s': %s", path, strerror(errno));
+	r = ini_parse_stream(conf_read_line, &p, conf_handle, &p);
+	if (p.failed)
+		goto out;
+	if (p.too_long) {
+		if (p.bytes > CONF_MAX_BYTES)
+			kg_err_set(err, "%s:%d: file too large (more than %d bytes)", path, p.line,
+			    CONF_MAX_BYTES);
+		else
+			kg_err_set(err, "%s:%d: line too long (at most %d bytes)", path, p.line,
+			    p.max_line - 1);
+		goto out;
+	}
+	if (ferror(p.fp)) {
+		kg_err_set(err, "cannot read config '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (r != 0) {
+		kg_err_set(err, "%s:%d: syntax error (expected [section] or name = value)", path, r);
+		goto out;
+	}
+	if (conf_check(&p) < 0)
+		goto out;
+	rc = 0;
+out:
+	fclose(p.fp);
+	free(p.seen);
+	free(p.named_line);
+	return rc;
+}
+
+int
+kg_conf_load(const char *path, struct kg_conf *c, struct kg_err *err)
+{
+	const char *env = getenv("KIGEN_CONFIG");
+	const char *sys = KIGEN_SYSCONFDIR "/kigen/kigen.conf";
+
+	if (kg_conf_defaults(c, err) < 0)
+		return -1;
+	if (path == NULL && env != NULL && *env != '\0')
+		path = env;
+	if (path == NULL && access(sys, F_OK) == 0)
+		path = sys;
+	if (path == NULL)
+		return 0;
+	if ((c->path = strdup(path)) == NULL) {
+		kg_conf_clear(c);
+		return kg_err_set(err, "out of memory");
+	}
+	if (conf_parse_file(path, c, err) < 0) {
+		kg_conf_clear(c);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * export — see export.h.
+ *
+ * Builds jansson values field by field.  Absent values (NULL strings,
+ * KG_DAY_NONE, id 0) become JSON null rather than being left out, so every
+ * object of one type has the same keys and consumers need no "has key"
+ * checks.  Any allocation failure anywhere makes the whole call return NULL.
+ */
+#include "export.h"
+
+#include <time.h>
+
+/* json_object_set_new that remembers a failure (jansson frees v either way). */
+static void
+put(json_t *o, const char *key, json_t *v, int *failed)
+{
+	if (v == NULL || json_object_set_new(o, key, v) < 0)
+		*failed = 1;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+id_or_null(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+static json_t *
+date_or_null(kg_day d)
+{
+	char buf[KG_DATE_LEN];
+
+	return d == KG_DAY_NONE ? json_null() : json_string(kg_date_format(d, buf));
+}
+
+/* RFC 3339 in UTC, or null for 0 (never). */
+static json_t *
+time_or_null(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *
+strv_array(const struct kg_strv *sv)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < sv->n; i++)
+		if (json_array_append_new(a, json_string(sv->v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Returns o, or NULL (and drops o) when building it failed. */
+static json_t *
+finish(json_t *o, int failed)
+{
+	if (failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+kg_milestone_json(const struct kg_milestone *m)
+{
+	json_t *o = json_object(), *src = json_object();
+	int failed = o == NULL || src == NULL;
+
+	if (failed) {
+		json_decref(o);
+		json_decref(src);
+		return NULL;
+	}
+	put(o, "id", json_integer(m->id), &failed);
+	put(o, "uid", str_or_null(m->uid), &failed);
+	put(o, "measure_id", id_or_null(m->measure_id), &failed);
+	put(o, "title", str_or_null(m->title), &failed);
+	put(o, "kind", json_string(kg_kind_name(m->kind)), &failed);
+	put(o, "status", json_string(kg_status_name(m->status)), &failed);
+	put(o, "certainty", json_string(kg_certainty_name(m->certainty)), &failed);
+	put(o, "window_start", date_or_null(m->window_start), &failed);
+	put(o, "window_end", date_or_null(m->window_end), &failed);
+	put(o, "due", date_or_null(m->window_end), &failed);
+	put(o, "precision", json_string(kg_precision_name(m->precision)), &failed);
+	put(o, "expr", str_or_null(m->expr), &failed);
+	put(o, "owners", strv_array(&m->owners), &failed);
+	put(o, "sequence", json_integer(m->sequence), &failed);
+	put(o, "manual", json_boolean(m->manual), &failed);
+	put(o, "gone", json_boolean(m->gone), &failed);
+	put(src, "document_id", id_or_null(m->document_id), &failed);
+	put(src, "line", m->line ? json_integer(m->line) : json_null(), &failed);
+	put(src, "sentence", str_or_null(m->sentence), &failed);
+	put(o, "source", src, &failed);
+	return finish(o, failed);
+}
+
+json_t *
+kg_measure_json(const struct kg_measure *m)
+{
+	json_t *o = json_object();
+	int failed = o == NULL;
+
+	if (failed)
+		return NULL;
+	put(o, "id", json_integer(m->id), &failed);
+	put(o, "document_id", id_or_null(m->document_id), &failed);
+	put(o, "title", str_or_null(m->title), &failed);
+	put(o, "owners", strv_array(&m->owners), &failed);
+	put(o, "heading", str_or_null(m->heading), &failed);
+	put(o, "notes", strv_array(&m->notes), &failed);
+	return finish(o, failed);
+}
+
+json_t *
+kg_document_json(const struct kg_document *d)
+{
+	json_t *o = json_object(), *summary = json_null();
+	int failed = o == NULL;
+
+	if (failed)
+		return NULL;
+	/* summary_json was written by the importer; unparsable text is not
+	 * worth failing an export over, so it reads as null. */
+	if (d->summary_json != NULL) {
+		json_decref(summary);
+		summary = json_loads(d->summary_json, 0, NULL);
+		if (summary == NULL)
+			summary = json_null();
+	}
+	put(o, "id", json_integer(d->id), &failed);
+	put(o, "name", str_or_null(d->name), &failed);
+	put(o, "sha256", str_or_null(d->sha256), &failed);
+	put(o, "as_of", date_or_null(d->as_of), &failed);
+	put(o, "imported_at", time_or_null(d->imported_at), &failed);
+	put(o, "summary", summary, &failed);
+	return finish(o, failed);
+}
+
+static json_t *
+milestone_array(const struct kg_milestone_list *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < l->n; i++)
+		if (json_array_append_new(a, kg_milestone_json(&l->v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *
+kg_listing_json(kg_day as_of, const struct kg_milestone_list *l)
+{
+	json_t *o = json_object();
+	int failed = o == NULL;
+
+	if (failed)
+		return NULL;
+	put(o, "as_of", date_or_null(as_of), &failed);
+	put(o, "milestones", milestone_array(l), &failed);
+	return finish(o, failed);
+}
+
+json_t *
+kg_export_json(const struct kg_document *docs, size_t ndocs,
+    const struct kg_measure_list *measures, const struct kg_milestone_list *milestones)
+{
+	json_t *o = json_object(), *da = json_array(), *ma = json_array();
+	int failed = o == NULL || da == NULL || ma == NULL;
+	size_t i;
+
+	for (i = 0; i < ndocs && !failed; i++)
+		if (json_array_append_new(da, kg_document_json(&docs[i])) < 0)
+			failed = 1;
+	for (i = 0; i < measures->n && !failed; i++)
+		if (json_array_append_new(ma, kg_measure_json(&measures->v[i])) < 0)
+			failed = 1;
+	if (failed) {
+		json_decref(o);
+		json_decref(da);
+		json_decref(ma);
+		return NULL;
+	}
+	put(o, "version", json_integer(KG_EXPORT_VERSION), &failed);
+	put(o, "documents", da, &failed);
+	put(o, "measures", ma, &failed);
+	put(o, "milestones", milestone_array(milestones), &failed);
+	return finish(o, failed);
+}
