@@ -471,6 +471,16 @@ new_vtimezone(const char *location, struct kg_err *err)
 
 /* ---- the calendar ---- */
 
+bool
+kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m)
+{
+	if (m->status == KG_STATUS_DONE && !p->show_done)
+		return false;
+	if (m->window_end == KG_DAY_NONE && m->window_start == KG_DAY_NONE)
+		return false; /* nothing to put on a calendar */
+	return p->filter == NULL || kg_filter_match(p->filter, m);
+}
+
 static struct icaldurationtype
 duration_of(int64_t seconds)
 {
@@ -517,11 +527,7 @@ kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_para
 	for (i = 0; i < n; i++) {
 		const struct kg_milestone *m = &v[i];
 
-		if (m->status == KG_STATUS_DONE && !p->show_done)
-			continue;
-		if (m->window_end == KG_DAY_NONE && m->window_start == KG_DAY_NONE)
-			continue; /* nothing to put on a calendar */
-		if (p->filter != NULL && !kg_filter_match(p->filter, m))
+		if (!kg_feed_includes(p, m))
 			continue;
 		icalcomponent_add_component(cal, p->view == KG_FEED_TODOS ?
 		    new_todo(m, p, text, FEED_TEXT_MAX) : new_event(m, p, text, FEED_TEXT_MAX));

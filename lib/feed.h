@@ -45,6 +45,10 @@ struct kg_feed_params {
 /* Parameters with the defaults of the [feed] section and no alarms. */
 void kg_feed_params_init(struct kg_feed_params *p);
 
+/* Whether m goes into a feed with parameters p: it has a date, passes
+ * p->filter, and is not done unless p->show_done. */
+bool kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m);
+
 /*
  * Renders the milestones v[0..n) that pass p->filter (and p->show_done), in
  * the given order, as a complete VCALENDAR.  Cancelled milestones are always
