@@ -17,7 +17,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
-#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "webhook.h"
 
 #ifndef KIGEN_SYSCONFDIR
 #define KIGEN_SYSCONFDIR "/etc"
@@ -32,8 +32,6 @@
 
 #define CONF_MAX_BYTES (1024 * 1024) /* a config file is small; refuse more */
 #define CONF_NAME_MAX 64             /* [feed:NAME], [webhook:NAME] */
-#define SECRET_MIN_BYTES 24
-#define SECRET_MAX_BYTES 64
 #define DAY_S 86400
 
 enum conf_type {
@@ -283,29 +281,14 @@ measure_item(const char *item, void *arg)
 	return parse_int(item, 1, INT64_MAX, &id) < 0 ? -1 : strv_item(item, arg);
 }
 
-/* whsec_ followed by base64 (OpenSSL decodes) of 24..64 bytes. */
+/* whsec_ followed by base64 of 24..64 bytes; the decoding is webhook.c's. */
 static bool
 secret_valid(const char *s)
 {
-	unsigned char buf[(4096 / 4) * 3];
-	size_t len, pad = 0;
-	int n;
+	unsigned char key[KG_WEBHOOK_KEY_MAX];
+	size_t len;
 
-	if (strncmp(s, "whsec_", 6) != 0)
-		return false;
-	s += 6;
-	len = strlen(s);
-	if (len == 0 || len % 4 != 0 || len > 4096)
-		return false;
-	if (s[len - 1] == '=')
-		pad++;
-	if (s[len - 2] == '=')
-		pad++;
-	n = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len);
-	if (n < 0)
-		return false;
-	n -= (int)pad;
-	return n >= SECRET_MIN_BYTES && n <= SECRET_MAX_BYTES;
+	return strncmp(s, "whsec_", 6) == 0 && kg_webhook_secret_decode(s, key, &len, NULL) == 0;
 }
 
 static bool
@@ -391,7 +374,7 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 	case T_SECRET:
 		if (!secret_valid(v))
 			return kg_err_set(err, "invalid secret (expected whsec_<base64 of %d..%d bytes>)",
-			    SECRET_MIN_BYTES, SECRET_MAX_BYTES);
+			    KG_WEBHOOK_KEY_MIN, KG_WEBHOOK_KEY_MAX);
 		if (set_string((char **)slot, v) < 0)
 			goto nomem;
 		return 0;

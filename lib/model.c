@@ -49,9 +49,8 @@ int kg_precision_parse(const char *n) { return parse_name(precision_names, KG_PR
 const char *kg_kind_name(enum kg_kind k) { return name_of(kind_names, KG_KIND_COUNT, (int)k); }
 int kg_kind_parse(const char *n) { return parse_name(kind_names, KG_KIND_COUNT, n); }
 
-/* Grow *v (of elements of size sz) so that it holds at least n + 1. */
-static int
-grow(void **v, size_t *cap, size_t n, size_t sz)
+int
+kg_array_grow(void **v, size_t *cap, size_t n, size_t sz)
 {
 	size_t ncap;
 	void *nv;
@@ -74,7 +73,7 @@ kg_strv_push(struct kg_strv *sv, const char *s, size_t len)
 
 	if (len == (size_t)-1)
 		len = strlen(s);
-	if (grow((void **)&sv->v, &sv->cap, sv->n, sizeof(*sv->v)) < 0)
+	if (kg_array_grow((void **)&sv->v, &sv->cap, sv->n, sizeof(*sv->v)) < 0)
 		return -1;
 	if ((copy = malloc(len + 1)) == NULL)
 		return -1;
@@ -181,7 +180,7 @@ kg_milestone_list_add(struct kg_milestone_list *l)
 {
 	struct kg_milestone *m;
 
-	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
 		return NULL;
 	m = &l->v[l->n++];
 	memset(m, 0, sizeof(*m));
@@ -205,7 +204,7 @@ kg_measure_list_add(struct kg_measure_list *l)
 {
 	struct kg_measure *m;
 
-	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
 		return NULL;
 	m = &l->v[l->n++];
 	memset(m, 0, sizeof(*m));

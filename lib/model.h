@@ -81,6 +81,10 @@ int kg_precision_parse(const char *name);
 const char *kg_kind_name(enum kg_kind k);
 int kg_kind_parse(const char *name);
 
+/* Grows the array *v (of *cap elements of size sz, n in use) so that it
+ * holds at least n + 1, doubling.  -1 on ENOMEM (*v is unchanged). */
+int kg_array_grow(void **v, size_t *cap, size_t n, size_t sz);
+
 /* A growable array of owned strings (owners, notes). */
 struct kg_strv {
 	char **v;

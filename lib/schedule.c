@@ -1,0 +1,187 @@
+/*
+ * schedule — see schedule.h.  Fire times go through kg_time_of_local, which
+ * switches TZ under a lock; a plan over 10^5 milestones would pay that 4x
+ * per milestone, so the build keeps a small direct-mapped cache of local
+ * fire times by day (deadlines cluster on month and fiscal-year ends).
+ */
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+kg_schedule_from_conf(struct kg_schedule *s, const struct kg_conf *c)
+{
+	memset(s, 0, sizeof(*s));
+	s->lead_days = c->lead_days;
+	s->nlead = c->nlead;
+	s->overdue_days = c->overdue_days;
+	s->noverdue = c->noverdue;
+	s->at_minute = c->at_minute;
+	s->catch_up_s = c->catch_up_s;
+	s->tz = c->timezone;
+}
+
+int64_t
+kg_schedule_fire_time(const struct kg_schedule *s, kg_day deadline, int offset_days)
+{
+	return kg_time_of_local(deadline - offset_days, s->at_minute, s->tz);
+}
+
+bool
+kg_schedule_wants(const struct kg_milestone *m)
+{
+	return (m->status == KG_STATUS_PLANNED || m->status == KG_STATUS_ONGOING) &&
+	    m->window_end != KG_DAY_NONE;
+}
+
+int64_t
+kg_schedule_window(const struct kg_schedule *s)
+{
+	return s->catch_up_s > KG_SCHEDULE_GRACE_S ? s->catch_up_s : KG_SCHEDULE_GRACE_S;
+}
+
+enum kg_fire_state
+kg_schedule_classify(const struct kg_schedule *s, int64_t at, int64_t now)
+{
+	if (at > now)
+		return KG_FIRE_FUTURE;
+	if (now - at <= KG_SCHEDULE_GRACE_S)
+		return KG_FIRE_DUE;
+	if (now - at <= kg_schedule_window(s))
+		return KG_FIRE_LATE;
+	return KG_FIRE_EXPIRED;
+}
+
+const char *
+kg_schedule_event_type(int offset_days)
+{
+	return offset_days >= 0 ? "milestone.reminder" : "milestone.overdue";
+}
+
+int64_t
+kg_schedule_expires_at(const struct kg_schedule *s, kg_day deadline, int offset_days)
+{
+	if (offset_days < 0)
+		return INT64_MAX;
+	return kg_time_of_local(deadline + 1, 0, s->tz);
+}
+
+#define DAY_CACHE 4096
+
+struct day_cache {
+	kg_day day[DAY_CACHE];
+	int64_t at[DAY_CACHE];
+	bool used[DAY_CACHE];
+};
+
+static int64_t
+cached_fire_time(struct day_cache *c, const struct kg_schedule *s, kg_day deadline,
+    int offset_days)
+{
+	kg_day d = deadline - offset_days;
+	size_t slot = (size_t)((uint32_t)d % DAY_CACHE);
+
+	if (!c->used[slot] || c->day[slot] != d) {
+		c->day[slot] = d;
+		c->at[slot] = kg_schedule_fire_time(s, deadline, offset_days);
+		c->used[slot] = true;
+	}
+	return c->at[slot];
+}
+
+static int
+plan_push(struct kg_plan *p, const struct kg_fire *f)
+{
+	struct kg_fire *v;
+	size_t cap;
+
+	if (p->n == p->cap) {
+		cap = p->cap ? p->cap * 2 : 64;
+		v = realloc(p->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = *f;
+	return 0;
+}
+
+static int
+fire_cmp(const void *a, const void *b)
+{
+	const struct kg_fire *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->milestone_id != y->milestone_id)
+		return x->milestone_id < y->milestone_id ? -1 : 1;
+	/* Same instant, same milestone: the larger lead first. */
+	return (x->offset_days < y->offset_days) - (x->offset_days > y->offset_days);
+}
+
+int
+kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
+    const struct kg_milestone_list *l, int64_t now, struct kg_err *err)
+{
+	struct day_cache *cache;
+	struct kg_fire f;
+	size_t i, j, nrules = s->nlead + s->noverdue;
+	int rc = -1;
+
+	p->n = 0;
+	p->next = 0;
+	cache = calloc(1, sizeof(*cache));
+	if (cache == NULL)
+		goto out;
+	for (i = 0; i < l->n; i++) {
+		const struct kg_milestone *m = &l->v[i];
+
+		if (!kg_schedule_wants(m))
+			continue;
+		for (j = 0; j < nrules; j++) {
+			f.offset_days = j < s->nlead ? s->lead_days[j] : -s->overdue_days[j - s->nlead];
+			f.at = cached_fire_time(cache, s, m->window_end, f.offset_days);
+			if (kg_schedule_classify(s, f.at, now) == KG_FIRE_EXPIRED)
+				continue;
+			f.milestone_id = m->id;
+			f.deadline = m->window_end;
+			if (plan_push(p, &f) < 0)
+				goto out;
+		}
+	}
+	qsort(p->v, p->n, sizeof(*p->v), fire_cmp);
+	rc = 0;
+out:
+	free(cache);
+	if (rc < 0)
+		kg_err_set(err, "out of memory building the reminder plan");
+	return rc;
+}
+
+int64_t
+kg_plan_next_at(const struct kg_plan *p)
+{
+	return p->next < p->n ? p->v[p->next].at : INT64_MAX;
+}
+
+size_t
+kg_plan_take_due(struct kg_plan *p, int64_t now, const struct kg_fire **first)
+{
+	size_t start = p->next;
+
+	while (p->next < p->n && p->v[p->next].at <= now)
+		p->next++;
+	*first = p->v + start;
+	return p->next - start;
+}
+
+void
+kg_plan_clear(struct kg_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}

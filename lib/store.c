@@ -1,0 +1,1697 @@
+/*
+ * store — see store.h.  Opening and migrating the SQLite file, transactions,
+ * and the row-level API for milestones, measures, documents and history.
+ * The import merge lives in store_import.c on top of the helpers declared in
+ * store_int.h.
+ *
+ * Schema notes:
+ *  - enums are stored by their stable lower-case names (model.h), so the
+ *    database reads well in the sqlite3 shell and survives enum reordering;
+ *  - dates are day numbers (kg_day), NULL for KG_DAY_NONE;
+ *  - a measure's owners and notes live in measure_owners / measure_notes,
+ *    indexed by owner so --owner filters are one index probe per query;
+ *  - a milestone's own owners (manual entries given --owner) are a
+ *    newline-joined column; the effective owners shown are the measure's
+ *    followed by the milestone's own;
+ *  - milestone_history holds one row per creation and per window or status
+ *    change ("what slipped between two reports").
+ */
+#include "store.h"
+#include "store_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * Forward migrations: migrations[v] takes a database from user_version v to
+ * v + 1.  To change the schema, append one entry (never edit a shipped one);
+ * kg_store_open runs the missing ones in one transaction and sets
+ * user_version to KG_SCHEMA_VERSION.
+ */
+static const char *const migrations[] = {
+	/* v0 -> v1: documents, measures, milestones, history. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  title TEXT,"
+	"  plan TEXT NOT NULL DEFAULT '',"
+	"  as_of INTEGER,"
+	"  imported_at INTEGER NOT NULL,"
+	"  summary_json TEXT"
+	");"
+	"CREATE TABLE measures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  heading TEXT,"
+	"  subheading TEXT,"
+	"  title TEXT NOT NULL,"
+	"  title_key TEXT NOT NULL,"
+	"  progress TEXT"
+	");"
+	"CREATE INDEX measures_title_key ON measures(title_key);"
+	"CREATE TABLE measure_owners ("
+	"  measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  PRIMARY KEY (measure_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX measure_owners_owner ON measure_owners(owner, measure_id);"
+	"CREATE TABLE measure_notes ("
+	"  measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  PRIMARY KEY (measure_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE milestones ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  measure_id INTEGER REFERENCES measures(id) ON DELETE SET NULL,"
+	"  title TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  certainty TEXT NOT NULL,"
+	"  window_start INTEGER,"
+	"  window_end INTEGER,"
+	"  precision TEXT NOT NULL,"
+	"  expr TEXT,"
+	"  sentence TEXT,"
+	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
+	"  line INTEGER NOT NULL DEFAULT 0,"
+	"  manual INTEGER NOT NULL DEFAULT 0,"
+	"  gone INTEGER NOT NULL DEFAULT 0,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  owners TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  completed_at INTEGER"
+	");"
+	"CREATE INDEX milestones_due ON milestones(window_end);"
+	"CREATE INDEX milestones_open_due ON milestones(window_end)"
+	"  WHERE status IN ('planned', 'ongoing');"
+	"CREATE INDEX milestones_measure ON milestones(measure_id);"
+	"CREATE TABLE milestone_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  milestone_id INTEGER NOT NULL REFERENCES milestones(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
+	"  reason TEXT NOT NULL,"
+	"  created INTEGER NOT NULL DEFAULT 0,"
+	"  old_start INTEGER, old_end INTEGER,"
+	"  new_start INTEGER, new_end INTEGER,"
+	"  old_status TEXT, new_status TEXT"
+	");"
+	"CREATE INDEX milestone_history_milestone ON milestone_history(milestone_id, id);"
+	"CREATE INDEX milestone_history_document ON milestone_history(document_id);",
+};
+
+#define KG_SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Fixed statements, prepared once on first use and reused. */
+static const char *const stmt_sql[KG_STMT_COUNT] = {
+	[KG_STMT_DATA_VERSION] = "PRAGMA data_version",
+	[KG_STMT_MS_BY_ID] = KG_MS_SELECT " WHERE m.id = ?1",
+	[KG_STMT_MS_BY_UID] = KG_MS_SELECT " WHERE m.uid = ?1",
+	[KG_STMT_MS_INSERT] =
+	    "INSERT INTO milestones (uid, measure_id, title, kind, status, certainty,"
+	    " window_start, window_end, precision, expr, sentence, document_id, line,"
+	    " manual, gone, sequence, owners, created_at, updated_at, completed_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18, ?19, ?20)",
+	[KG_STMT_MS_UPDATE] =
+	    "UPDATE milestones SET measure_id = ?2, title = ?3, kind = ?4, status = ?5,"
+	    " certainty = ?6, window_start = ?7, window_end = ?8, precision = ?9,"
+	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
+	    " gone = ?15, sequence = ?16, owners = ?17, updated_at = ?18,"
+	    " completed_at = ?19 WHERE id = ?1",
+	[KG_STMT_MS_DELETE] = "DELETE FROM milestones WHERE id = ?1",
+	[KG_STMT_UID_EXISTS] = "SELECT 1 FROM milestones WHERE uid = ?1",
+	[KG_STMT_HIST_INSERT] =
+	    "INSERT INTO milestone_history (milestone_id, at, document_id, reason,"
+	    " created, old_start, old_end, new_start, new_end, old_status, new_status)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[KG_STMT_HIST_BY_MS] = KG_HIST_SELECT " WHERE milestone_id = ?1 ORDER BY id",
+	[KG_STMT_SLIPPED] = KG_HIST_SELECT
+	    " WHERE created = 0 AND document_id > ?1"
+	    " AND old_end IS NOT new_end ORDER BY at, id",
+	[KG_STMT_OWNERS_OF] =
+	    "SELECT owner FROM measure_owners WHERE measure_id = ?1 ORDER BY position",
+	[KG_STMT_NOTES_OF] =
+	    "SELECT note FROM measure_notes WHERE measure_id = ?1 ORDER BY position",
+	[KG_STMT_OWNER_INSERT] =
+	    "INSERT INTO measure_owners (measure_id, position, owner) VALUES (?1, ?2, ?3)",
+	[KG_STMT_NOTE_INSERT] =
+	    "INSERT INTO measure_notes (measure_id, position, note) VALUES (?1, ?2, ?3)",
+	[KG_STMT_OWNERS_DELETE] = "DELETE FROM measure_owners WHERE measure_id = ?1",
+	[KG_STMT_NOTES_DELETE] = "DELETE FROM measure_notes WHERE measure_id = ?1",
+	[KG_STMT_MEASURE_BY_ID] = KG_MEASURE_SELECT " WHERE id = ?1",
+	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " ORDER BY id",
+	[KG_STMT_MEASURE_INSERT] =
+	    "INSERT INTO measures (document_id, position, heading, subheading, title,"
+	    " title_key, progress) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[KG_STMT_MEASURE_UPDATE] =
+	    "UPDATE measures SET document_id = ?2, position = ?3, heading = ?4,"
+	    " subheading = ?5, title = ?6, title_key = ?7, progress = ?8 WHERE id = ?1",
+	[KG_STMT_DOC_BY_ID] = KG_DOC_SELECT " WHERE id = ?1",
+	[KG_STMT_DOC_BY_NAME] = KG_DOC_SELECT " WHERE name = ?1 ORDER BY id DESC LIMIT 1",
+	[KG_STMT_DOC_BY_SHA] = KG_DOC_SELECT " WHERE sha256 = ?1",
+	[KG_STMT_DOCS_ALL] = KG_DOC_SELECT " ORDER BY id",
+	[KG_STMT_DOC_INSERT] =
+	    "INSERT INTO documents (name, sha256, title, plan, as_of, imported_at,"
+	    " summary_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+};
+
+/* ---- errors, statements, transactions ---- */
+
+int
+kg_store_fail(struct kg_store *st, struct kg_err *err, const char *what)
+{
+	return kg_err_set(err, "database '%s': %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *
+kg_store_stmt(struct kg_store *st, enum kg_stmt which, struct kg_err *err)
+{
+	sqlite3_stmt *s = st->stmts[which];
+
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (sqlite3_prepare_v3(st->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+	    &s, NULL) != SQLITE_OK) {
+		kg_store_fail(st, err, "prepare");
+		return NULL;
+	}
+	st->stmts[which] = s;
+	return s;
+}
+
+/* Runs a statement that returns no rows to completion. */
+int
+kg_store_step_done(struct kg_store *st, sqlite3_stmt *s, struct kg_err *err, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return kg_store_fail(st, err, what);
+	return 0;
+}
+
+static int
+exec_sql(struct kg_store *st, const char *sql, struct kg_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return kg_store_fail(st, err, sql);
+	return 0;
+}
+
+int
+kg_store_begin(struct kg_store *st, struct kg_err *err)
+{
+	return exec_sql(st, "BEGIN IMMEDIATE", err);
+}
+
+int
+kg_store_commit(struct kg_store *st, struct kg_err *err)
+{
+	if (exec_sql(st, "COMMIT", err) < 0) {
+		kg_store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+kg_store_rollback(struct kg_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * A unit of change that works both on its own (BEGIN IMMEDIATE .. COMMIT)
+ * and inside a caller's transaction (SAVEPOINT .. RELEASE), so that a
+ * failing call undoes exactly its own writes.
+ */
+int
+kg_store_unit_begin(struct kg_store *st, bool *outer, struct kg_err *err)
+{
+	*outer = sqlite3_get_autocommit(st->db) != 0;
+	return exec_sql(st, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT kg_unit", err);
+}
+
+int
+kg_store_unit_end(struct kg_store *st, bool outer, int rc, struct kg_err *err)
+{
+	if (rc == 0)
+		rc = outer ? kg_store_commit(st, err) : exec_sql(st, "RELEASE kg_unit", err);
+	if (rc < 0) {
+		if (outer)
+			kg_store_rollback(st);
+		else
+			sqlite3_exec(st->db, "ROLLBACK TO kg_unit; RELEASE kg_unit",
+			    NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+int64_t
+kg_store_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- open / close ---- */
+
+/* mkdir -p of the directory part of path. */
+static int
+make_parent_dirs(const char *path, struct kg_err *err)
+{
+	char dir[PATH_MAX];
+	char *p;
+	size_t len = strlen(path);
+
+	if (len >= sizeof(dir))
+		return kg_err_set(err, "database path '%s' is too long", path);
+	memcpy(dir, path, len + 1);
+	if ((p = strrchr(dir, '/')) == NULL || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0770) < 0 && errno != EEXIST)
+			return kg_err_set(err, "cannot create directory '%s': %s", dir,
+			    strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(dir, 0770) < 0 && errno != EEXIST)
+		return kg_err_set(err, "cannot create directory '%s': %s", dir, strerror(errno));
+	return 0;
+}
+
+static int
+user_version(struct kg_store *st, int *out, struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return kg_store_fail(st, err, "reading schema version");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return kg_store_fail(st, err, "reading schema version");
+	return 0;
+}
+
+static int
+migrate(struct kg_store *st, bool readonly, struct kg_err *err)
+{
+	char sql[64];
+	int v, rc = -1;
+
+	if (user_version(st, &v, err) < 0)
+		return -1;
+	if (v > KG_SCHEMA_VERSION)
+		return kg_err_set(err, "database '%s' is schema v%d, this kigen knows up to v%d",
+		    st->path, v, KG_SCHEMA_VERSION);
+	if (v == KG_SCHEMA_VERSION)
+		return 0;
+	if (readonly)
+		return kg_err_set(err, "database '%s' is schema v%d and needs migrating to v%d; "
+		    "open it read-write once", st->path, v, KG_SCHEMA_VERSION);
+	if (kg_store_begin(st, err) < 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (user_version(st, &v, err) < 0)
+		goto out;
+	for (; v < KG_SCHEMA_VERSION; v++)
+		if (exec_sql(st, migrations[v], err) < 0)
+			goto out;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", KG_SCHEMA_VERSION);
+	if (exec_sql(st, sql, err) < 0)
+		goto out;
+	rc = kg_store_commit(st, err);
+out:
+	if (rc < 0)
+		kg_store_rollback(st);
+	return rc;
+}
+
+int
+kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
+{
+	struct kg_store *st;
+	struct stat sb;
+	bool readonly = flags & KG_STORE_READONLY;
+	bool existed;
+	mode_t mask;
+	int oflags;
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return kg_err_set(err, "no database path given");
+	existed = stat(path, &sb) == 0;
+	if (!existed && (readonly || !(flags & KG_STORE_CREATE)))
+		return kg_err_set(err, "database '%s' does not exist", path);
+	if (!existed && make_parent_dirs(path, err) < 0)
+		return -1;
+	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
+		free(st);
+		return kg_err_set(err, "out of memory");
+	}
+	oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (!existed)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		kg_err_set(err, "cannot open database '%s': %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) < 0)
+		goto fail;
+	if (!readonly && exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
+		goto fail;
+	if (!existed) {
+		/* Shared with the service's group; the umask still has its say. */
+		mask = umask(0);
+		umask(mask);
+		if (chmod(path, 0660 & ~mask) < 0) {
+			kg_err_set(err, "database '%s': chmod: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (migrate(st, readonly, err) < 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	kg_store_close(st);
+	if (!existed && !readonly)
+		unlink(path);
+	return -1;
+}
+
+void
+kg_store_close(struct kg_store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < KG_STMT_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+struct sqlite3 *
+kg_store_db(struct kg_store *st)
+{
+	return st->db;
+}
+
+int64_t
+kg_store_data_version(struct kg_store *st)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DATA_VERSION, NULL);
+	int64_t v = -1;
+
+	if (s != NULL && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s != NULL)
+		sqlite3_reset(s);
+	return v;
+}
+
+/*
+ * Steps s to its end, handing each row to add, which appends it to list
+ * (-1 on ENOMEM).  Resets s.  On failure the caller clears the list.
+ */
+static int
+each_row(struct kg_store *st, sqlite3_stmt *s, int (*add)(sqlite3_stmt *, void *),
+    void *list, const char *what, struct kg_err *err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (add(s, list) < 0) {
+			sqlite3_reset(s);
+			return kg_err_set(err, "out of memory");
+		}
+	if (rc != SQLITE_DONE)
+		kg_store_fail(st, err, what);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- column helpers ---- */
+
+void
+kg_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+void
+kg_bind_day(sqlite3_stmt *s, int i, kg_day d)
+{
+	if (d == KG_DAY_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int(s, i, d);
+}
+
+void
+kg_bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, id);
+}
+
+/* strdup of a column, NULL for NULL; sets *failed on ENOMEM. */
+char *
+kg_col_text(sqlite3_stmt *s, int i, bool *failed)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	char *c;
+
+	if (t == NULL)
+		return NULL;
+	if ((c = strdup((const char *)t)) == NULL)
+		*failed = true;
+	return c;
+}
+
+kg_day
+kg_col_day(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return KG_DAY_NONE;
+	return (kg_day)sqlite3_column_int(s, i);
+}
+
+/* An enum column by name; unknown names (a newer kigen wrote them) map to fallback. */
+static int
+col_enum(sqlite3_stmt *s, int i, int (*parse)(const char *), int fallback)
+{
+	int v = parse((const char *)sqlite3_column_text(s, i));
+
+	return v < 0 ? fallback : v;
+}
+
+static int
+strv_push_split(struct kg_strv *sv, const char *joined)
+{
+	const char *nl;
+
+	while (joined != NULL && *joined) {
+		nl = strchr(joined, '\n');
+		if (nl == NULL)
+			nl = joined + strlen(joined);
+		if (nl > joined && !kg_strv_contains_n(sv, joined, (size_t)(nl - joined)) &&
+		    kg_strv_push(sv, joined, (size_t)(nl - joined)) < 0)
+			return -1;
+		joined = *nl ? nl + 1 : nl;
+	}
+	return 0;
+}
+
+bool
+kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (strlen(sv->v[i]) == len && memcmp(sv->v[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Reads a row of KG_MS_SELECT into m (measure owners are not filled here). */
+int
+kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m)
+{
+	bool failed = false;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->uid = kg_col_text(s, 1, &failed);
+	m->measure_id = sqlite3_column_int64(s, 2);
+	m->title = kg_col_text(s, 3, &failed);
+	m->kind = col_enum(s, 4, kg_kind_parse, KG_KIND_OTHER);
+	m->status = col_enum(s, 5, kg_status_parse, KG_STATUS_PLANNED);
+	m->certainty = col_enum(s, 6, kg_certainty_parse, KG_CERT_NONE);
+	m->window_start = kg_col_day(s, 7);
+	m->window_end = kg_col_day(s, 8);
+	m->precision = col_enum(s, 9, kg_precision_parse, KG_PREC_DAY);
+	m->expr = kg_col_text(s, 10, &failed);
+	m->sentence = kg_col_text(s, 11, &failed);
+	m->document_id = sqlite3_column_int64(s, 12);
+	m->line = sqlite3_column_int(s, 13);
+	m->manual = sqlite3_column_int(s, 14) != 0;
+	m->gone = sqlite3_column_int(s, 15) != 0;
+	m->sequence = sqlite3_column_int64(s, 16);
+	/* column 17: the milestone's own owners, merged after the measure's */
+	m->created_at = sqlite3_column_int64(s, 18);
+	m->updated_at = sqlite3_column_int64(s, 19);
+	m->completed_at = sqlite3_column_int64(s, 20);
+	m->measure_title = kg_col_text(s, 21, &failed);
+	if (failed) {
+		kg_milestone_clear(m);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_new_string_row(sqlite3_stmt *s, void *list)
+{
+	const char *v = (const char *)sqlite3_column_text(s, 0);
+
+	return kg_strv_contains(list, v) ? 0 : kg_strv_push(list, v, (size_t)-1);
+}
+
+/* Appends the owners of measure_id to sv (no duplicates). */
+static int
+measure_owners(struct kg_store *st, int64_t measure_id, struct kg_strv *sv, struct kg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (measure_id == 0)
+		return 0;
+	if ((s = kg_store_stmt(st, KG_STMT_OWNERS_OF, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, measure_id);
+	return each_row(st, s, add_new_string_row, sv, "reading owners", err);
+}
+
+/* Fills m->owners: the measure's owners, then the milestone's own ones. */
+static int
+fill_owners(struct kg_store *st, struct kg_milestone *m, const char *own, struct kg_err *err)
+{
+	if (measure_owners(st, m->measure_id, &m->owners, err) < 0)
+		return -1;
+	if (strv_push_split(&m->owners, own) < 0)
+		return kg_err_set(err, "out of memory");
+	return 0;
+}
+
+/* Reads one milestone by the KG_STMT_MS_BY_* statement s (already bound).
+ * Returns 1 when found, 0 when not, -1 on error. */
+static int
+ms_fetch_one(struct kg_store *st, sqlite3_stmt *s, struct kg_milestone *out, struct kg_err *err)
+{
+	char *own = NULL;
+	bool failed = false;
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return kg_store_fail(st, err, "reading milestone");
+	}
+	own = kg_col_text(s, 17, &failed);
+	if (failed || kg_ms_from_row(s, out) < 0) {
+		sqlite3_reset(s);
+		free(own);
+		return kg_err_set(err, "out of memory");
+	}
+	sqlite3_reset(s);
+	rc = fill_owners(st, out, own, err);
+	free(own);
+	if (rc < 0) {
+		kg_milestone_clear(out);
+		return -1;
+	}
+	return 1;
+}
+
+int
+kg_store_ms_by_id(struct kg_store *st, int64_t id, struct kg_milestone *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_BY_ID, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return ms_fetch_one(st, s, out, err);
+}
+
+/* A decimal id without sign or junk, or -1. */
+static int64_t
+parse_id(const char *ref)
+{
+	char *end;
+	long long v;
+
+	if (ref == NULL || *ref < '0' || *ref > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(ref, &end, 10);
+	if (errno || *end != '\0' || v <= 0)
+		return -1;
+	return (int64_t)v;
+}
+
+int
+kg_store_milestone_get(struct kg_store *st, const char *ref, struct kg_milestone *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t id = parse_id(ref);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (ref == NULL)
+		return kg_err_set(err, "no milestone given");
+	if (id > 0)
+		rc = kg_store_ms_by_id(st, id, out, err);
+	else {
+		if ((s = kg_store_stmt(st, KG_STMT_MS_BY_UID, err)) == NULL)
+			return -1;
+		kg_bind_text(s, 1, ref);
+		rc = ms_fetch_one(st, s, out, err);
+	}
+	if (rc == 0)
+		return kg_err_set(err, "no milestone '%s'", ref);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- milestone writes ---- */
+
+/* The milestone's own owners: those of m->owners that its measure does not
+ * already give it, newline-joined; NULL when none.  *out is malloc'd. */
+static int
+own_owners(struct kg_store *st, const struct kg_milestone *m, char **out, struct kg_err *err)
+{
+	struct kg_strv inherited = {0};
+	size_t i, len = 0;
+	char *buf = NULL, *p;
+	int rc = -1;
+
+	*out = NULL;
+	if (m->owners.n == 0)
+		return 0;
+	if (measure_owners(st, m->measure_id, &inherited, err) < 0)
+		goto out;
+	for (i = 0; i < m->owners.n; i++) {
+		if (strchr(m->owners.v[i], '\n') != NULL) {
+			kg_err_set(err, "invalid owner '%s' (contains a line break)", m->owners.v[i]);
+			goto out;
+		}
+		len += strlen(m->owners.v[i]) + 1;
+	}
+	if ((buf = p = malloc(len + 1)) == NULL) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < m->owners.n; i++) {
+		if (kg_strv_contains(&inherited, m->owners.v[i]))
+			continue;
+		if (p != buf)
+			*p++ = '\n';
+		p = stpcpy(p, m->owners.v[i]);
+	}
+	*p = '\0';
+	if (p == buf) {
+		free(buf);
+		buf = NULL;
+	}
+	*out = buf;
+	rc = 0;
+out:
+	kg_strv_clear(&inherited);
+	return rc;
+}
+
+/* Binds the fields ?2..?15 shared by insert and update (same numbering). */
+static void
+bind_ms_fields(sqlite3_stmt *s, const struct kg_milestone *m)
+{
+	kg_bind_id(s, 2, m->measure_id);
+	kg_bind_text(s, 3, m->title);
+	kg_bind_text(s, 4, kg_kind_name(m->kind));
+	kg_bind_text(s, 5, kg_status_name(m->status));
+	kg_bind_text(s, 6, kg_certainty_name(m->certainty));
+	kg_bind_day(s, 7, m->window_start);
+	kg_bind_day(s, 8, m->window_end);
+	kg_bind_text(s, 9, kg_precision_name(m->precision));
+	kg_bind_text(s, 10, m->expr);
+	kg_bind_text(s, 11, m->sentence);
+	kg_bind_id(s, 12, m->document_id);
+	sqlite3_bind_int(s, 13, m->line);
+	sqlite3_bind_int(s, 14, m->manual);
+	sqlite3_bind_int(s, 15, m->gone);
+}
+
+static int
+validate_ms(const struct kg_milestone *m, struct kg_err *err)
+{
+	if (m->title == NULL || *m->title == '\0')
+		return kg_err_set(err, "milestone has no title");
+	if ((unsigned)m->kind >= KG_KIND_COUNT || (unsigned)m->status >= KG_STATUS_COUNT ||
+	    (unsigned)m->certainty >= KG_CERT_COUNT || (unsigned)m->precision >= KG_PREC_COUNT)
+		return kg_err_set(err, "milestone '%s' has an invalid kind, status, certainty "
+		    "or precision", m->title);
+	if (m->window_start != KG_DAY_NONE && m->window_end != KG_DAY_NONE &&
+	    m->window_start > m->window_end)
+		return kg_err_set(err, "milestone '%s': window starts after it ends", m->title);
+	return 0;
+}
+
+int
+kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_HIST_INSERT, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, c->milestone_id);
+	sqlite3_bind_int64(s, 2, c->at);
+	kg_bind_id(s, 3, c->document_id);
+	kg_bind_text(s, 4, c->reason);
+	sqlite3_bind_int(s, 5, c->created);
+	if (!c->created) {
+		kg_bind_day(s, 6, c->old_start);
+		kg_bind_day(s, 7, c->old_end);
+		kg_bind_text(s, 10, kg_status_name(c->old_status));
+	}
+	kg_bind_day(s, 8, c->new_start);
+	kg_bind_day(s, 9, c->new_end);
+	kg_bind_text(s, 11, kg_status_name(c->new_status));
+	return kg_store_step_done(st, s, err, "recording history");
+}
+
+/* 32 hex digits of fresh randomness + "@kigen", for manual entries. */
+static int
+random_uid(char **out, struct kg_err *err)
+{
+	unsigned char raw[16];
+	char hex[sizeof(raw) * 2 + 1];
+	size_t i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return kg_err_set(err, "cannot draw random bytes for a uid");
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	if (asprintf(out, "%s@kigen", hex) < 0) {
+		*out = NULL;
+		return kg_err_set(err, "out of memory");
+	}
+	return 0;
+}
+
+/* Insert without a transaction of its own; reason goes to the history. */
+int
+kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
+    const char *reason, struct kg_err *err)
+{
+	struct kg_change created = {0};
+	sqlite3_stmt *s;
+	char *own = NULL;
+	int64_t now = kg_store_now();
+	int rc = -1;
+
+	if (validate_ms(m, err) < 0)
+		return -1;
+	if (m->uid == NULL && random_uid(&m->uid, err) < 0)
+		return -1;
+	if (own_owners(st, m, &own, err) < 0)
+		return -1;
+	if ((s = kg_store_stmt(st, KG_STMT_MS_INSERT, err)) == NULL)
+		goto out;
+	m->sequence = 0;
+	m->created_at = m->updated_at = now;
+	m->completed_at = m->status == KG_STATUS_DONE ? now : 0;
+	kg_bind_text(s, 1, m->uid);
+	bind_ms_fields(s, m);
+	sqlite3_bind_int64(s, 16, m->sequence);
+	kg_bind_text(s, 17, own);
+	sqlite3_bind_int64(s, 18, m->created_at);
+	sqlite3_bind_int64(s, 19, m->updated_at);
+	kg_bind_id(s, 20, m->completed_at);
+	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
+		goto out;
+	m->id = sqlite3_last_insert_rowid(st->db);
+	created.milestone_id = m->id;
+	created.at = now;
+	created.document_id = document_id;
+	created.reason = (char *)reason;
+	created.created = true;
+	created.new_start = m->window_start;
+	created.new_end = m->window_end;
+	created.new_status = m->status;
+	rc = kg_store_history_add(st, &created, err);
+out:
+	free(own);
+	return rc;
+}
+
+int
+kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_err *err)
+{
+	bool outer;
+	char *given_uid = m->uid;
+	int rc;
+
+	if (kg_store_unit_begin(st, &outer, err) < 0)
+		return -1;
+	rc = kg_store_ms_insert(st, m, 0, m->document_id ? "import" : "add", err);
+	rc = kg_store_unit_end(st, outer, rc, err);
+	if (rc < 0) {
+		if (m->uid != given_uid) {
+			free(m->uid);
+			m->uid = given_uid;
+		}
+		m->id = 0;
+	}
+	return rc;
+}
+
+static bool
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+static bool
+strv_differs(const struct kg_strv *a, const struct kg_strv *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return true;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return true;
+	return false;
+}
+
+/* True when any stored field of a and b differ (ids, uid and times aside). */
+bool
+kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b)
+{
+	return a->measure_id != b->measure_id || str_differs(a->title, b->title) ||
+	    a->kind != b->kind || a->status != b->status || a->certainty != b->certainty ||
+	    a->window_start != b->window_start || a->window_end != b->window_end ||
+	    a->precision != b->precision || str_differs(a->expr, b->expr) ||
+	    str_differs(a->sentence, b->sentence) || a->document_id != b->document_id ||
+	    a->line != b->line || a->manual != b->manual || a->gone != b->gone ||
+	    strv_differs(&a->owners, &b->owners);
+}
+
+/* Update without a transaction of its own.  m->id must exist. */
+int
+kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
+    const char *reason, bool mark_manual, struct kg_err *err)
+{
+	struct kg_milestone old;
+	struct kg_change c = {0};
+	sqlite3_stmt *s;
+	char *own = NULL;
+	int64_t now = kg_store_now();
+	int rc;
+
+	if (validate_ms(m, err) < 0)
+		return -1;
+	if ((rc = kg_store_ms_by_id(st, m->id, &old, err)) <= 0)
+		return rc == 0 ? kg_err_set(err, "no milestone '%lld'", (long long)m->id) : -1;
+	rc = -1;
+	if (!kg_ms_differs(&old, m)) {
+		m->sequence = old.sequence;
+		m->updated_at = old.updated_at;
+		m->completed_at = old.completed_at;
+		rc = 0;
+		goto out;
+	}
+	if (mark_manual)
+		m->manual = true;
+	if (own_owners(st, m, &own, err) < 0)
+		goto out;
+	if ((s = kg_store_stmt(st, KG_STMT_MS_UPDATE, err)) == NULL)
+		goto out;
+	m->sequence = old.sequence + 1;
+	m->updated_at = now;
+	if (m->status == KG_STATUS_DONE)
+		m->completed_at = old.status == KG_STATUS_DONE && old.completed_at ?
+		    old.completed_at : now;
+	else
+		m->completed_at = 0;
+	sqlite3_bind_int64(s, 1, m->id);
+	bind_ms_fields(s, m);
+	sqlite3_bind_int64(s, 16, m->sequence);
+	kg_bind_text(s, 17, own);
+	sqlite3_bind_int64(s, 18, m->updated_at);
+	kg_bind_id(s, 19, m->completed_at);
+	if (kg_store_step_done(st, s, err, "updating milestone") < 0)
+		goto out;
+	rc = 0;
+	if (old.window_start != m->window_start || old.window_end != m->window_end ||
+	    old.status != m->status) {
+		c.milestone_id = m->id;
+		c.at = now;
+		c.document_id = document_id;
+		c.reason = (char *)reason;
+		c.old_start = old.window_start;
+		c.old_end = old.window_end;
+		c.old_status = old.status;
+		c.new_start = m->window_start;
+		c.new_end = m->window_end;
+		c.new_status = m->status;
+		rc = kg_store_history_add(st, &c, err);
+	}
+out:
+	free(own);
+	kg_milestone_clear(&old);
+	return rc;
+}
+
+int
+kg_store_milestone_update(struct kg_store *st, struct kg_milestone *m, const char *reason,
+    struct kg_err *err)
+{
+	struct kg_milestone before = *m;
+	bool outer;
+	int rc;
+
+	if (kg_store_unit_begin(st, &outer, err) < 0)
+		return -1;
+	rc = kg_store_ms_write(st, m, 0, reason ? reason : "edit", true, err);
+	rc = kg_store_unit_end(st, outer, rc, err);
+	if (rc < 0) {
+		m->sequence = before.sequence;
+		m->updated_at = before.updated_at;
+		m->completed_at = before.completed_at;
+		m->manual = before.manual;
+	}
+	return rc;
+}
+
+int
+kg_store_milestone_purge(struct kg_store *st, int64_t id, struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	bool outer;
+	int rc = -1;
+
+	if (kg_store_unit_begin(st, &outer, err) < 0)
+		return -1;
+	if ((s = kg_store_stmt(st, KG_STMT_MS_DELETE, err)) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if (kg_store_step_done(st, s, err, "deleting milestone") < 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0) {
+		kg_err_set(err, "no milestone '%lld'", (long long)id);
+		goto out;
+	}
+	rc = 0;
+out:
+	return kg_store_unit_end(st, outer, rc, err);
+}
+
+/* ---- queries ---- */
+
+void
+kg_query_init(struct kg_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->due_from = KG_DAY_NONE;
+	q->due_to = KG_DAY_NONE;
+	q->order = KG_ORDER_DUE;
+}
+
+/* Appends "(?, ?, ...)" with n placeholders. */
+static void
+append_placeholders(char *sql, size_t cap, size_t n)
+{
+	size_t i, len = strlen(sql);
+
+	for (i = 0; i < n && len + 4 < cap; i++)
+		len += (size_t)snprintf(sql + len, cap - len, i ? ", ?" : "(?");
+	snprintf(sql + len, cap - len, ")");
+}
+
+/* Upper bound on filter values per field: keeps the generated SQL bounded. */
+#define MAX_FILTER_VALUES 64
+
+/*
+ * Builds the milestone query for q.  Every filter becomes SQL so the range
+ * scan on milestones_due (or milestones_open_due, whose WHERE clause the
+ * open_only term repeats verbatim so the planner can use it) does all the
+ * work; owners are one probe of measure_owners_owner per query.
+ */
+static int
+build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
+{
+	const struct kg_filter *f = &q->filter;
+	bool bounded = q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE;
+
+	if (f->owners.n > MAX_FILTER_VALUES || f->kinds.n > MAX_FILTER_VALUES ||
+	    f->statuses.n > MAX_FILTER_VALUES || f->measures.n > MAX_FILTER_VALUES)
+		return kg_err_set(err, "too many filter values (at most %d per field)",
+		    MAX_FILTER_VALUES);
+	snprintf(sql, cap, "%s WHERE 1", KG_MS_SELECT);
+	if (q->due_from != KG_DAY_NONE)
+		strncat(sql, " AND m.window_end >= ?", cap - strlen(sql) - 1);
+	if (q->due_to != KG_DAY_NONE)
+		strncat(sql, " AND m.window_end <= ?", cap - strlen(sql) - 1);
+	if (q->open_only)
+		strncat(sql, " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
+	if (f->kinds.n) {
+		strncat(sql, " AND m.kind IN ", cap - strlen(sql) - 1);
+		append_placeholders(sql, cap, f->kinds.n);
+	}
+	if (f->statuses.n) {
+		strncat(sql, " AND m.status IN ", cap - strlen(sql) - 1);
+		append_placeholders(sql, cap, f->statuses.n);
+	}
+	if (f->measures.n) {
+		strncat(sql, " AND m.measure_id IN ", cap - strlen(sql) - 1);
+		append_placeholders(sql, cap, f->measures.n);
+	}
+	if (f->owners.n) {
+		/* Same placeholders twice: ?NNN numbering is positional, so bind twice. */
+		strncat(sql, " AND (m.measure_id IN (SELECT measure_id FROM measure_owners"
+		    " WHERE owner IN ", cap - strlen(sql) - 1);
+		append_placeholders(sql, cap, f->owners.n);
+		strncat(sql, ") OR (m.owners IS NOT NULL AND (", cap - strlen(sql) - 1);
+		for (size_t i = 0; i < f->owners.n; i++)
+			strncat(sql, i ? " OR instr(char(10) || m.owners || char(10), ?) > 0"
+			    : "instr(char(10) || m.owners || char(10), ?) > 0",
+			    cap - strlen(sql) - 1);
+		strncat(sql, ")))", cap - strlen(sql) - 1);
+	}
+	if (q->order == KG_ORDER_ID)
+		strncat(sql, " ORDER BY m.id", cap - strlen(sql) - 1);
+	else if (bounded)
+		strncat(sql, " ORDER BY m.window_end, m.id", cap - strlen(sql) - 1);
+	else
+		strncat(sql, " ORDER BY m.window_end NULLS LAST, m.id", cap - strlen(sql) - 1);
+	if (strlen(sql) + 1 >= cap)
+		return kg_err_set(err, "query too long");
+	return 0;
+}
+
+static int
+bind_query(sqlite3_stmt *s, const struct kg_query *q, struct kg_err *err)
+{
+	const struct kg_filter *f = &q->filter;
+	char *wrapped;
+	size_t i;
+	int n = 1, k;
+
+	if (q->due_from != KG_DAY_NONE)
+		sqlite3_bind_int(s, n++, q->due_from);
+	if (q->due_to != KG_DAY_NONE)
+		sqlite3_bind_int(s, n++, q->due_to);
+	for (i = 0; i < f->kinds.n; i++) {
+		if (kg_kind_parse(f->kinds.v[i]) < 0)
+			return kg_err_set(err, "unknown kind '%s'", f->kinds.v[i]);
+		sqlite3_bind_text(s, n++, f->kinds.v[i], -1, SQLITE_STATIC);
+	}
+	for (i = 0; i < f->statuses.n; i++) {
+		if (kg_status_parse(f->statuses.v[i]) < 0)
+			return kg_err_set(err, "unknown status '%s'", f->statuses.v[i]);
+		sqlite3_bind_text(s, n++, f->statuses.v[i], -1, SQLITE_STATIC);
+	}
+	for (i = 0; i < f->measures.n; i++) {
+		if (parse_id(f->measures.v[i]) < 0)
+			return kg_err_set(err, "invalid measure id '%s'", f->measures.v[i]);
+		sqlite3_bind_int64(s, n++, parse_id(f->measures.v[i]));
+	}
+	for (i = 0; i < f->owners.n; i++)
+		sqlite3_bind_text(s, n++, f->owners.v[i], -1, SQLITE_STATIC);
+	for (i = 0; i < f->owners.n; i++) {
+		if ((k = asprintf(&wrapped, "\n%s\n", f->owners.v[i])) < 0)
+			return kg_err_set(err, "out of memory");
+		sqlite3_bind_text(s, n++, wrapped, k, free);
+	}
+	return 0;
+}
+
+/* Owners of one measure, fetched once per distinct measure of a result. */
+struct owner_cache {
+	int64_t measure_id;
+	struct kg_strv owners;
+};
+
+static int
+cmp_ms_by_measure(const void *a, const void *b)
+{
+	const struct kg_milestone *x = *(struct kg_milestone *const *)a;
+	const struct kg_milestone *y = *(struct kg_milestone *const *)b;
+
+	if (x->measure_id != y->measure_id)
+		return x->measure_id < y->measure_id ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Prepends the measure owners to every milestone of l (whose owners hold
+ * the milestone's own ones so far).  Sorting pointers by measure makes it
+ * one owners query per distinct measure: O(n log n) in C, fine at the
+ * ~10^4 rows a listing returns.
+ */
+static int
+fill_list_owners(struct kg_store *st, struct kg_milestone_list *l, struct kg_err *err)
+{
+	struct kg_milestone **byms;
+	struct kg_strv measure = {0}, merged;
+	int64_t cur = 0;
+	size_t i, j;
+	int rc = -1;
+
+	if (l->n == 0)
+		return 0;
+	if ((byms = malloc(l->n * sizeof(*byms))) == NULL)
+		return kg_err_set(err, "out of memory");
+	for (i = 0; i < l->n; i++)
+		byms[i] = &l->v[i];
+	qsort(byms, l->n, sizeof(*byms), cmp_ms_by_measure);
+	for (i = 0; i < l->n; i++) {
+		struct kg_milestone *m = byms[i];
+
+		if (m->measure_id == 0)
+			continue;
+		if (m->measure_id != cur) {
+			kg_strv_clear(&measure);
+			cur = m->measure_id;
+			if (measure_owners(st, cur, &measure, err) < 0)
+				goto out;
+		}
+		if (measure.n == 0)
+			continue;
+		memset(&merged, 0, sizeof(merged));
+		for (j = 0; j < measure.n; j++)
+			if (kg_strv_push(&merged, measure.v[j], (size_t)-1) < 0)
+				goto oom;
+		for (j = 0; j < m->owners.n; j++)
+			if (!kg_strv_contains(&merged, m->owners.v[j]) &&
+			    kg_strv_push(&merged, m->owners.v[j], (size_t)-1) < 0)
+				goto oom;
+		kg_strv_clear(&m->owners);
+		m->owners = merged;
+		continue;
+oom:
+		kg_strv_clear(&merged);
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	kg_strv_clear(&measure);
+	free(byms);
+	return rc;
+}
+
+int
+kg_store_milestones(struct kg_store *st, const struct kg_query *q,
+    struct kg_milestone_list *out, struct kg_err *err)
+{
+	char sql[8192];
+	sqlite3_stmt *s = NULL;
+	struct kg_milestone *m;
+	size_t first = out->n;
+	int rc;
+
+	if (build_query(q, sql, sizeof(sql), err) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return kg_store_fail(st, err, "preparing query");
+	if (bind_query(s, q, err) < 0)
+		goto fail;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((m = kg_milestone_list_add(out)) == NULL || kg_ms_from_row(s, m) < 0 ||
+		    strv_push_split(&m->owners, (const char *)sqlite3_column_text(s, 17)) < 0) {
+			kg_err_set(err, "out of memory");
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		kg_store_fail(st, err, "querying milestones");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	{
+		struct kg_milestone_list tail = { out->v + first, out->n - first, 0 };
+
+		if (fill_list_owners(st, &tail, err) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	while (out->n > first)
+		kg_milestone_clear(&out->v[--out->n]);
+	return -1;
+}
+
+int
+kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg_strv *out,
+    struct kg_err *err)
+{
+	static const char eqp[] = "EXPLAIN QUERY PLAN ";
+	char sql[8192 + sizeof(eqp)];
+	sqlite3_stmt *s = NULL;
+	int rc = -1, step;
+
+	memcpy(sql, eqp, sizeof(eqp));
+	if (build_query(q, sql + sizeof(eqp) - 1, sizeof(sql) - sizeof(eqp) + 1, err) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return kg_store_fail(st, err, "preparing query plan");
+	if (bind_query(s, q, err) < 0)
+		goto out;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (kg_strv_push(out, (const char *)sqlite3_column_text(s, 3), (size_t)-1) < 0) {
+			kg_err_set(err, "out of memory");
+			goto out;
+		}
+	if (step != SQLITE_DONE) {
+		kg_store_fail(st, err, "explaining query");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- measures ---- */
+static int
+add_string_row(sqlite3_stmt *s, void *list)
+{
+	return kg_strv_push(list, (const char *)sqlite3_column_text(s, 0), (size_t)-1);
+}
+
+static int
+read_strings(struct kg_store *st, sqlite3_stmt *s, struct kg_strv *sv, struct kg_err *err)
+{
+	return each_row(st, s, add_string_row, sv, "reading measure", err);
+}
+
+static int
+measure_from_row(struct kg_store *st, sqlite3_stmt *row, struct kg_measure *m,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	bool failed = false;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(row, 0);
+	m->document_id = sqlite3_column_int64(row, 1);
+	m->position = sqlite3_column_int(row, 2);
+	m->heading = kg_col_text(row, 3, &failed);
+	m->subheading = kg_col_text(row, 4, &failed);
+	m->title = kg_col_text(row, 5, &failed);
+	m->progress = kg_col_text(row, 6, &failed);
+	if (failed)
+		return kg_err_set(err, "out of memory");
+	if ((s = kg_store_stmt(st, KG_STMT_OWNERS_OF, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, m->id);
+	if (read_strings(st, s, &m->owners, err) < 0)
+		return -1;
+	if ((s = kg_store_stmt(st, KG_STMT_NOTES_OF, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, m->id);
+	return read_strings(st, s, &m->notes, err);
+}
+
+int
+kg_store_measures(struct kg_store *st, struct kg_measure_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *all = kg_store_stmt(st, KG_STMT_MEASURES_ALL, err);
+	struct kg_measure *m;
+	int rc;
+
+	if (all == NULL)
+		return -1;
+	while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+		if ((m = kg_measure_list_add(out)) == NULL) {
+			kg_err_set(err, "out of memory");
+			goto fail;
+		}
+		if (measure_from_row(st, all, m, err) < 0)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		kg_store_fail(st, err, "listing measures");
+		goto fail;
+	}
+	sqlite3_reset(all);
+	return 0;
+fail:
+	sqlite3_reset(all);
+	kg_measure_list_clear(out);
+	return -1;
+}
+
+int
+kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MEASURE_BY_ID, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		rc = kg_err_set(err, "no measure '%lld'", (long long)id);
+	else if (rc != SQLITE_ROW)
+		rc = kg_store_fail(st, err, "reading measure");
+	else
+		rc = measure_from_row(st, s, out, err);
+	sqlite3_reset(s);
+	if (rc < 0)
+		kg_measure_clear(out);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Replaces the owners and notes of measure m->id. */
+static int
+measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *err)
+{
+	static const struct {
+		enum kg_stmt del, ins;
+		size_t off;
+	} lists[] = {
+		{ KG_STMT_OWNERS_DELETE, KG_STMT_OWNER_INSERT, offsetof(struct kg_measure, owners) },
+		{ KG_STMT_NOTES_DELETE, KG_STMT_NOTE_INSERT, offsetof(struct kg_measure, notes) },
+	};
+	const struct kg_strv *sv;
+	sqlite3_stmt *s;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		sv = (const struct kg_strv *)((const char *)m + lists[i].off);
+		if ((s = kg_store_stmt(st, lists[i].del, err)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, m->id);
+		if (kg_store_step_done(st, s, err, "writing measure") < 0)
+			return -1;
+		for (j = 0; j < sv->n; j++) {
+			if ((s = kg_store_stmt(st, lists[i].ins, err)) == NULL)
+				return -1;
+			sqlite3_bind_int64(s, 1, m->id);
+			sqlite3_bind_int64(s, 2, (int64_t)j);
+			kg_bind_text(s, 3, sv->v[j]);
+			if (kg_store_step_done(st, s, err, "writing measure") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+char *
+kg_store_title_key(const char *s)
+{
+	utf8proc_uint8_t *nfkc = utf8proc_NFKC((const utf8proc_uint8_t *)s);
+	char *r, *w;
+
+	if (nfkc == NULL)
+		return NULL;
+	for (r = w = (char *)nfkc; *r; r++)
+		if (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	return (char *)nfkc;
+}
+
+/* Insert (m->id == 0) or overwrite a measure, without a transaction of its own. */
+int
+kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	char *key;
+	int rc;
+
+	if (m->title == NULL || *m->title == '\0')
+		return kg_err_set(err, "measure has no title");
+	if ((key = kg_store_title_key(m->title)) == NULL)
+		return kg_err_set(err, "invalid measure title '%s' (not UTF-8)", m->title);
+	s = kg_store_stmt(st, m->id ? KG_STMT_MEASURE_UPDATE : KG_STMT_MEASURE_INSERT, err);
+	if (s == NULL) {
+		free(key);
+		return -1;
+	}
+	/* Insert numbers its fields from ?1, update from ?2 (?1 is the id). */
+	int base = m->id ? 2 : 1;
+
+	if (m->id)
+		sqlite3_bind_int64(s, 1, m->id);
+	kg_bind_id(s, base, m->document_id);
+	sqlite3_bind_int(s, base + 1, m->position);
+	kg_bind_text(s, base + 2, m->heading);
+	kg_bind_text(s, base + 3, m->subheading);
+	kg_bind_text(s, base + 4, m->title);
+	kg_bind_text(s, base + 5, key);
+	kg_bind_text(s, base + 6, m->progress);
+	rc = kg_store_step_done(st, s, err, "writing measure");
+	free(key);
+	if (rc < 0)
+		return -1;
+	if (m->id == 0)
+		m->id = sqlite3_last_insert_rowid(st->db);
+	return measure_strings(st, m, err);
+}
+
+int
+kg_store_measure_add(struct kg_store *st, struct kg_measure *m, struct kg_err *err)
+{
+	bool outer;
+	int rc;
+
+	m->id = 0;
+	if (kg_store_unit_begin(st, &outer, err) < 0)
+		return -1;
+	rc = kg_store_measure_write(st, m, err);
+	rc = kg_store_unit_end(st, outer, rc, err);
+	if (rc < 0)
+		m->id = 0;
+	return rc;
+}
+
+/* ---- documents ---- */
+
+void
+kg_document_list_clear(struct kg_document_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		kg_document_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+kg_doc_from_row(sqlite3_stmt *s, struct kg_document *d)
+{
+	bool failed = false;
+
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(s, 0);
+	d->name = kg_col_text(s, 1, &failed);
+	d->sha256 = kg_col_text(s, 2, &failed);
+	d->title = kg_col_text(s, 3, &failed);
+	d->as_of = kg_col_day(s, 4);
+	d->imported_at = sqlite3_column_int64(s, 5);
+	d->summary_json = kg_col_text(s, 6, &failed);
+	if (failed) {
+		kg_document_clear(d);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_document_row(sqlite3_stmt *s, void *list)
+{
+	struct kg_document_list *l = list;
+
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0 ||
+	    kg_doc_from_row(s, &l->v[l->n]) < 0)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+int
+kg_store_documents(struct kg_store *st, struct kg_document_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOCS_ALL, err);
+
+	if (s == NULL || each_row(st, s, add_document_row, out, "listing documents", err) < 0) {
+		kg_document_list_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 1 found, 0 not found, -1 error. */
+int
+kg_store_doc_fetch(struct kg_store *st, sqlite3_stmt *s, struct kg_document *out,
+    struct kg_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		rc = kg_doc_from_row(s, out) < 0 ? kg_err_set(err, "out of memory") : 1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = kg_store_fail(st, err, "reading document");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+kg_store_document_get(struct kg_store *st, const char *ref, struct kg_document *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t id = parse_id(ref);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (ref == NULL)
+		return kg_err_set(err, "no document given");
+	s = kg_store_stmt(st, id > 0 ? KG_STMT_DOC_BY_ID : KG_STMT_DOC_BY_NAME, err);
+	if (s == NULL)
+		return -1;
+	if (id > 0)
+		sqlite3_bind_int64(s, 1, id);
+	else
+		kg_bind_text(s, 1, ref);
+	rc = kg_store_doc_fetch(st, s, out, err);
+	if (rc == 0)
+		return kg_err_set(err, "no document '%s'", ref);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- history ---- */
+
+void
+kg_change_list_clear(struct kg_change_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].reason);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+status_col(sqlite3_stmt *s, int i)
+{
+	return col_enum(s, i, kg_status_parse, KG_STATUS_PLANNED);
+}
+
+static int
+add_change_row(sqlite3_stmt *s, void *list)
+{
+	struct kg_change_list *l = list;
+	struct kg_change *c;
+	bool failed = false;
+
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+		return -1;
+	c = &l->v[l->n];
+	memset(c, 0, sizeof(*c));
+	c->milestone_id = sqlite3_column_int64(s, 0);
+	c->at = sqlite3_column_int64(s, 1);
+	c->document_id = sqlite3_column_int64(s, 2);
+	c->reason = kg_col_text(s, 3, &failed);
+	if (failed)
+		return -1;
+	c->created = sqlite3_column_int(s, 4) != 0;
+	c->old_start = kg_col_day(s, 5);
+	c->old_end = kg_col_day(s, 6);
+	c->new_start = kg_col_day(s, 7);
+	c->new_end = kg_col_day(s, 8);
+	c->old_status = status_col(s, 9);
+	c->new_status = status_col(s, 10);
+	l->n++;
+	return 0;
+}
+
+static int
+read_changes(struct kg_store *st, sqlite3_stmt *s, struct kg_change_list *out,
+    struct kg_err *err)
+{
+	if (each_row(st, s, add_change_row, out, "reading history", err) < 0) {
+		kg_change_list_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+kg_store_history(struct kg_store *st, int64_t milestone_id, struct kg_change_list *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_HIST_BY_MS, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, milestone_id);
+	return read_changes(st, s, out, err);
+}
+
+int
+kg_store_slipped(struct kg_store *st, int64_t since_doc, struct kg_change_list *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_SLIPPED, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, since_doc);
+	return read_changes(st, s, out, err);
+}

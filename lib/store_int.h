@@ -1,0 +1,122 @@
+/*
+ * store_int — internals shared by the store's own files (store.c,
+ * store_import.c).  Not a public contract: other modules use store.h.
+ *
+ * Functions named kg_store_ms_* / kg_store_measure_write work inside the
+ * caller's transaction and never begin or end one themselves; the public
+ * wrappers in store.c add the transaction.
+ */
+#ifndef KG_STORE_INT_H
+#define KG_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* Column lists every reader of these tables uses (kg_ms_from_row etc.). */
+#define KG_MS_SELECT \
+	"SELECT m.id, m.uid, m.measure_id, m.title, m.kind, m.status, m.certainty," \
+	" m.window_start, m.window_end, m.precision, m.expr, m.sentence, m.document_id," \
+	" m.line, m.manual, m.gone, m.sequence, m.owners, m.created_at, m.updated_at," \
+	" m.completed_at, ms.title FROM milestones m" \
+	" LEFT JOIN measures ms ON ms.id = m.measure_id"
+#define KG_MEASURE_SELECT \
+	"SELECT id, document_id, position, heading, subheading, title, progress FROM measures"
+#define KG_DOC_SELECT \
+	"SELECT id, name, sha256, title, as_of, imported_at, summary_json FROM documents"
+#define KG_HIST_SELECT \
+	"SELECT milestone_id, at, document_id, reason, created, old_start, old_end," \
+	" new_start, new_end, old_status, new_status FROM milestone_history"
+
+enum kg_stmt {
+	KG_STMT_DATA_VERSION,
+	KG_STMT_MS_BY_ID,
+	KG_STMT_MS_BY_UID,
+	KG_STMT_MS_INSERT,
+	KG_STMT_MS_UPDATE,
+	KG_STMT_MS_DELETE,
+	KG_STMT_UID_EXISTS,
+	KG_STMT_HIST_INSERT,
+	KG_STMT_HIST_BY_MS,
+	KG_STMT_SLIPPED,
+	KG_STMT_OWNERS_OF,
+	KG_STMT_NOTES_OF,
+	KG_STMT_OWNER_INSERT,
+	KG_STMT_NOTE_INSERT,
+	KG_STMT_OWNERS_DELETE,
+	KG_STMT_NOTES_DELETE,
+	KG_STMT_MEASURE_BY_ID,
+	KG_STMT_MEASURES_ALL,
+	KG_STMT_MEASURE_INSERT,
+	KG_STMT_MEASURE_UPDATE,
+	KG_STMT_DOC_BY_ID,
+	KG_STMT_DOC_BY_NAME,
+	KG_STMT_DOC_BY_SHA,
+	KG_STMT_DOCS_ALL,
+	KG_STMT_DOC_INSERT,
+	KG_STMT_COUNT
+};
+
+struct kg_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmts[KG_STMT_COUNT];
+};
+
+/* "database '<path>': <what>: <sqlite message>"; returns -1. */
+int kg_store_fail(struct kg_store *st, struct kg_err *err, const char *what);
+
+/* The cached statement, reset and unbound; NULL (err set) on failure.  A
+ * statement must not be fetched again while a caller is still stepping it. */
+sqlite3_stmt *kg_store_stmt(struct kg_store *st, enum kg_stmt which, struct kg_err *err);
+int kg_store_step_done(struct kg_store *st, sqlite3_stmt *s, struct kg_err *err,
+    const char *what);
+
+/* Own transaction when none is open, else a savepoint; unit_end commits or
+ * releases when rc == 0, rolls back otherwise, and returns the final rc. */
+int kg_store_unit_begin(struct kg_store *st, bool *outer, struct kg_err *err);
+int kg_store_unit_end(struct kg_store *st, bool outer, int rc, struct kg_err *err);
+
+int64_t kg_store_now(void);
+
+void kg_bind_text(sqlite3_stmt *s, int i, const char *v);   /* NULL -> NULL */
+void kg_bind_day(sqlite3_stmt *s, int i, kg_day d);         /* NONE -> NULL */
+void kg_bind_id(sqlite3_stmt *s, int i, int64_t id);        /* 0 -> NULL */
+char *kg_col_text(sqlite3_stmt *s, int i, bool *failed);
+kg_day kg_col_day(sqlite3_stmt *s, int i);
+
+bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
+
+/* Row of KG_MS_SELECT / KG_DOC_SELECT into a zeroed struct; -1 on ENOMEM. */
+int kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m);
+int kg_doc_from_row(sqlite3_stmt *s, struct kg_document *d);
+
+/* Milestone by id with owners: 1 found, 0 not found, -1 error. */
+int kg_store_ms_by_id(struct kg_store *st, int64_t id, struct kg_milestone *out,
+    struct kg_err *err);
+/* Document by a bound KG_STMT_DOC_BY_* statement: 1 / 0 / -1 likewise. */
+int kg_store_doc_fetch(struct kg_store *st, sqlite3_stmt *s, struct kg_document *out,
+    struct kg_err *err);
+
+/* True when a stored field differs (id, uid, sequence and times aside). */
+bool kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b);
+
+/* Insert / overwrite a milestone, with a history record carrying
+ * document_id (0 = none) and reason.  No transaction of their own.
+ * ms_write with mark_manual sets m->manual when anything changed (CLI edits). */
+int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
+    const char *reason, struct kg_err *err);
+int kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
+    const char *reason, bool mark_manual, struct kg_err *err);
+int kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_err *err);
+
+/* Insert (id 0) or overwrite a measure with its owners and notes. */
+int kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err *err);
+
+/* Matching key of a title: NFKC, whitespace removed.  malloc'd; NULL when s
+ * is not valid UTF-8 or on ENOMEM. */
+char *kg_store_title_key(const char *s);
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * webhook — see webhook.h.  JSON through jansson, the milestone and measure
+ * in the export shape (export.h) so a webhook, `kigen export` and the HTTP
+ * API never disagree; HMAC, base64 and random bytes from OpenSSL.
+ */
+#include "webhook.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "export.h"
+
+#define SECRET_PREFIX "whsec_"
+/* base64 of KG_WEBHOOK_KEY_MAX bytes is 88 characters. */
+#define SECRET_B64_MAX 88
+
+static void
+rfc3339(int64_t t, char buf[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Steals data.  Returns the serialized envelope or NULL. */
+static char *
+envelope(const char *type, int64_t timestamp, json_t *data)
+{
+	char ts[32];
+	json_t *root;
+	char *text = NULL;
+
+	rfc3339(timestamp, ts);
+	root = json_pack("{s:s, s:s, s:o}", "type", type, "timestamp", ts, "data", data);
+	if (root != NULL)
+		text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return text;
+}
+
+static char *
+slack_body(const char *text)
+{
+	json_t *root = json_pack("{s:s}", "text", text);
+	char *out = root ? json_dumps(root, JSON_COMPACT) : NULL;
+
+	json_decref(root);
+	return out;
+}
+
+/* Appends printf output to a bounded buffer; silently truncates. */
+static void
+append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= size - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len += (size_t)n < size - *len ? (size_t)n : size - *len - 1;
+}
+
+/* The chat line: 「…」の期限まで7日 (2008-12-01), then measure, owners, feed. */
+static char *
+slack_reminder(const struct kg_reminder *r)
+{
+	const struct kg_milestone *m = r->milestone;
+	const char *title = m->title ? m->title : m->measure_title ? m->measure_title : "?";
+	char text[4096], due[KG_DATE_LEN];
+	size_t len = 0, i;
+
+	kg_date_format(m->window_end, due);
+	if (r->days_left > 0)
+		append(text, sizeof(text), &len, "「%s」の期限まで%d日 (%s)", title,
+		    r->days_left, due);
+	else if (r->days_left == 0)
+		append(text, sizeof(text), &len, "「%s」の期限は今日です (%s)", title, due);
+	else
+		append(text, sizeof(text), &len, "「%s」の期限を%d日過ぎています (%s)", title,
+		    -r->days_left, due);
+	if (r->late)
+		append(text, sizeof(text), &len, "（遅れて送信）");
+	if (m->measure_title)
+		append(text, sizeof(text), &len, "\n施策: %s", m->measure_title);
+	for (i = 0; i < m->owners.n; i++)
+		append(text, sizeof(text), &len, "%s%s", i ? "、" : "\n担当: ", m->owners.v[i]);
+	if (r->feed_url)
+		append(text, sizeof(text), &len, "\n%s", r->feed_url);
+	return slack_body(text);
+}
+
+char *
+kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct kg_err *err)
+{
+	char sched[32];
+	json_t *data;
+	char *text;
+
+	if (fmt == KG_WEBHOOK_SLACK) {
+		text = slack_reminder(r);
+		goto out;
+	}
+	rfc3339(r->scheduled_at, sched);
+	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:s, s:s?}",
+	    "milestone", kg_milestone_json(r->milestone),
+	    "measure", r->measure ? kg_measure_json(r->measure) : json_null(),
+	    "lead_days", r->lead_days,
+	    "days_left", r->days_left,
+	    "late", r->late,
+	    "scheduled_at", sched,
+	    "feed_url", r->feed_url);
+	text = data ? envelope(r->lead_days >= 0 ? "milestone.reminder" : "milestone.overdue",
+	    r->timestamp, data) : NULL;
+out:
+	if (text == NULL)
+		kg_err_set(err, "out of memory building a webhook body");
+	return text;
+}
+
+char *
+kg_webhook_test_body(enum kg_webhook_format fmt, const char *name, int64_t now,
+    struct kg_err *err)
+{
+	char line[512];
+	json_t *data;
+	char *text;
+
+	if (fmt == KG_WEBHOOK_SLACK) {
+		snprintf(line, sizeof(line), "kigen: webhook「%s」のテスト送信です", name);
+		text = slack_body(line);
+	} else {
+		data = json_pack("{s:s, s:s}", "endpoint", name, "message", "kigen webhook test");
+		text = data ? envelope("webhook.test", now, data) : NULL;
+	}
+	if (text == NULL)
+		kg_err_set(err, "out of memory building a webhook body");
+	return text;
+}
+
+int
+kg_webhook_new_id(char out[KG_WEBHOOK_ID_MAX], struct kg_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[16];
+	size_t i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return kg_err_set(err, "cannot draw random bytes for a webhook id");
+	memcpy(out, "msg_", 4);
+	for (i = 0; i < sizeof(raw); i++) {
+		out[4 + 2 * i] = hex[raw[i] >> 4];
+		out[5 + 2 * i] = hex[raw[i] & 15];
+	}
+	out[4 + 2 * sizeof(raw)] = '\0';
+	return 0;
+}
+
+int
+kg_webhook_secret_decode(const char *secret, unsigned char key[KG_WEBHOOK_KEY_MAX],
+    size_t *keylen, struct kg_err *err)
+{
+	unsigned char buf[SECRET_B64_MAX / 4 * 3];
+	size_t len, pad = 0;
+	int n;
+
+	if (secret == NULL)
+		return kg_err_set(err, "invalid webhook secret (missing)");
+	if (strncmp(secret, SECRET_PREFIX, strlen(SECRET_PREFIX)) == 0)
+		secret += strlen(SECRET_PREFIX);
+	len = strlen(secret);
+	if (len == 0 || len % 4 != 0 || len > SECRET_B64_MAX)
+		return kg_err_set(err, "invalid webhook secret (expected whsec_ and base64 of "
+		    "%d..%d bytes)", KG_WEBHOOK_KEY_MIN, KG_WEBHOOK_KEY_MAX);
+	n = EVP_DecodeBlock(buf, (const unsigned char *)secret, (int)len);
+	if (n < 0)
+		return kg_err_set(err, "invalid webhook secret (not base64)");
+	/* EVP_DecodeBlock counts '=' padding as zero bytes. */
+	pad = (secret[len - 1] == '=') + (secret[len - 2] == '=');
+	*keylen = (size_t)n - pad;
+	if (*keylen < KG_WEBHOOK_KEY_MIN || *keylen > KG_WEBHOOK_KEY_MAX) {
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return kg_err_set(err, "invalid webhook secret (key is %zu bytes, expected %d..%d)",
+		    *keylen, KG_WEBHOOK_KEY_MIN, KG_WEBHOOK_KEY_MAX);
+	}
+	memcpy(key, buf, *keylen);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return 0;
+}
+
+int
+kg_webhook_sign(const char *secret, const char *id, int64_t timestamp,
+    const char *body, size_t body_len, char out[KG_WEBHOOK_SIG_MAX], struct kg_err *err)
+{
+	unsigned char key[KG_WEBHOOK_KEY_MAX], mac[EVP_MAX_MD_SIZE];
+	char prefix[KG_WEBHOOK_ID_MAX + 32];
+	char digest[] = "SHA256";
+	OSSL_PARAM params[2];
+	EVP_MAC *hmac = NULL;
+	EVP_MAC_CTX *ctx = NULL;
+	size_t keylen, maclen = 0;
+	int plen, rc = -1;
+
+	if (kg_webhook_secret_decode(secret, key, &keylen, err) < 0)
+		return -1;
+	plen = snprintf(prefix, sizeof(prefix), "%s.%lld.", id, (long long)timestamp);
+	if (plen < 0 || (size_t)plen >= sizeof(prefix)) {
+		kg_err_set(err, "invalid webhook id '%s' (too long)", id);
+		goto out;
+	}
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	ctx = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+	if (ctx == NULL || !EVP_MAC_init(ctx, key, keylen, params) ||
+	    !EVP_MAC_update(ctx, (const unsigned char *)prefix, (size_t)plen) ||
+	    !EVP_MAC_update(ctx, (const unsigned char *)body, body_len) ||
+	    !EVP_MAC_final(ctx, mac, &maclen, sizeof(mac))) {
+		kg_err_set(err, "cannot compute the webhook signature (openssl)");
+		goto out;
+	}
+	memcpy(out, "v1,", 3);
+	EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)maclen);
+	rc = 0;
+out:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(hmac);
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
+}
+
+int64_t
+kg_webhook_retry_delay(int attempts, int64_t retry_after_s, uint32_t random)
+{
+	static const int64_t schedule[] = {5, 300, 1800, 7200, 18000, 36000};
+	size_t n = sizeof(schedule) / sizeof(schedule[0]);
+	int64_t base, jitter, delay;
+
+	if (attempts < 1)
+		attempts = 1;
+	base = (size_t)attempts <= n ? schedule[attempts - 1] : schedule[n - 1];
+	/* jitter in -1000..1000 ten-thousandths: +/-10% of base, rounded. */
+	jitter = (int64_t)(random % 2001) - 1000;
+	delay = base + (base * jitter + 5000) / 10000;
+	if (delay < 1)
+		delay = 1;
+	return retry_after_s > delay ? retry_after_s : delay;
+}

@@ -1,0 +1,264 @@
+/* Unit tests for the control socket: lib/ctl (client, path rule) against
+ * daemon/control (server) served from a thread, as kigend's loop would. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "ctl.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct kg_control *ctl;
+	pthread_t thread;
+	volatile int stop;
+	int reloads;
+	const char *reload_error; /* NULL: reload succeeds */
+};
+
+static void
+status_fields(void *arg, json_t *obj)
+{
+	(void)arg;
+	json_object_set_new(obj, "db", json_string("/tmp/x.db"));
+}
+
+static int
+reload(void *arg, struct kg_err *err)
+{
+	struct fixture *f = arg;
+
+	f->reloads++;
+	if (f->reload_error != NULL)
+		return kg_err_set(err, "%s", f->reload_error);
+	return 0;
+}
+
+static void *
+serve(void *arg)
+{
+	struct fixture *f = arg;
+	struct pollfd p = { .fd = kg_control_fd(f->ctl), .events = POLLIN };
+
+	while (!f->stop)
+		if (poll(&p, 1, 20) > 0)
+			kg_control_serve(f->ctl);
+	return NULL;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct kg_control_ops ops = { status_fields, reload, f };
+	struct kg_err err;
+
+	strcpy(f->dir, "/tmp/kigen-ctl-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/kigen.db.sock", f->dir);
+	if (kg_control_open(f->path, &ops, &f->ctl, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	pthread_create(&f->thread, NULL, serve, f);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	f->stop = 1;
+	pthread_join(f->thread, NULL);
+	kg_control_close(f->ctl);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+test_socket_path(void **state)
+{
+	char buf[128], longdb[200];
+	struct kg_err err;
+
+	(void)state;
+	assert_int_equal(kg_ctl_socket_path("/run/kigen/control.sock", "/var/lib/kigen/kigen.db",
+	    buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "/run/kigen/control.sock");
+	assert_int_equal(kg_ctl_socket_path("", "/home/a/.local/state/kigen/kigen.db", buf,
+	    sizeof(buf), &err), 0);
+	assert_string_equal(buf, "/home/a/.local/state/kigen/kigen.db.sock");
+	assert_int_equal(kg_ctl_socket_path(NULL, "run/kigen.db", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "run/kigen.db.sock");
+
+	memset(longdb, 'a', sizeof(longdb) - 1);
+	longdb[0] = '/';
+	longdb[sizeof(longdb) - 1] = '\0';
+	assert_int_equal(kg_ctl_socket_path(NULL, longdb, buf, sizeof(buf), &err), -1);
+	assert_non_null(strstr(err.msg, "too long (max 107 bytes); set [control] socket"));
+	longdb[103] = '\0'; /* 103 + ".sock" = 108: one byte too many */
+	assert_int_equal(kg_ctl_socket_path(NULL, longdb, buf, sizeof(buf), &err), -1);
+	longdb[102] = '\0';
+	assert_int_equal(kg_ctl_socket_path(NULL, longdb, buf, sizeof(buf), &err), 0);
+	assert_int_equal(kg_ctl_socket_path(NULL, NULL, buf, sizeof(buf), &err), -1);
+}
+
+static void
+test_status(void **state)
+{
+	struct fixture *f = *state;
+	struct kg_err err;
+	struct stat st;
+	json_t *reply;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+
+	assert_int_equal(kg_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	assert_true(json_is_true(json_object_get(reply, "ok")));
+	assert_string_equal(json_string_value(json_object_get(reply, "version")), KIGEN_VERSION);
+	assert_int_equal(json_integer_value(json_object_get(reply, "pid")), getpid());
+	assert_true(json_integer_value(json_object_get(reply, "uptime_s")) >= 0);
+	assert_int_equal(strlen(json_string_value(json_object_get(reply, "started_at"))), 20);
+	assert_string_equal(json_string_value(json_object_get(reply, "db")), "/tmp/x.db");
+	json_decref(reply);
+}
+
+static void
+test_reload(void **state)
+{
+	struct fixture *f = *state;
+	struct kg_err err;
+	json_t *reply;
+
+	assert_int_equal(kg_ctl_request(f->path, "reload", 2000, &reply, &err), 0);
+	json_decref(reply);
+	assert_int_equal(f->reloads, 1);
+
+	f->reload_error = "kigen.conf:7: unknown key 'colour' in [feed]";
+	assert_int_equal(kg_ctl_request(f->path, "reload", 2000, &reply, &err), -1);
+	assert_null(reply);
+	assert_string_equal(err.msg, "kigen.conf:7: unknown key 'colour' in [feed]");
+	assert_int_equal(f->reloads, 2);
+}
+
+static void
+test_unknown_command(void **state)
+{
+	struct fixture *f = *state;
+	struct kg_err err;
+	json_t *reply;
+
+	assert_int_equal(kg_ctl_request(f->path, "shutdown", 2000, &reply, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown control command"));
+	assert_int_equal(f->reloads, 0);
+}
+
+/* A client that connects and says nothing is dropped; the next one is served. */
+static void
+test_silent_client(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct kg_err err;
+	json_t *reply;
+	char c;
+	int fd;
+
+	strcpy(sa.sun_path, f->path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(read(fd, &c, 1), 0); /* closed by the server */
+	close(fd);
+	assert_int_equal(kg_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	json_decref(reply);
+}
+
+static void
+test_in_use(void **state)
+{
+	struct fixture *f = *state;
+	struct kg_control_ops ops = { 0 };
+	struct kg_control *second;
+	struct kg_err err;
+
+	assert_int_equal(kg_control_open(f->path, &ops, &second, &err), -1);
+	assert_non_null(strstr(err.msg, "is in use (is kigend already running?)"));
+}
+
+static void
+test_not_running_and_stale(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct kg_control_ops ops = { 0 };
+	char dir[] = "/tmp/kigen-ctl-XXXXXX";
+	struct kg_control *ctl;
+	struct kg_err err;
+	json_t *reply;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/k.sock", dir);
+	assert_int_equal(kg_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_non_null(strstr(err.msg, "kigend is not running (no control socket at '"));
+
+	/* A socket file nobody listens on: what a killed daemon leaves. */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	assert_int_equal(kg_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_non_null(strstr(err.msg, "kigend is not running"));
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), 0);
+	kg_control_close(ctl);
+	assert_int_equal(access(sa.sun_path, F_OK), -1); /* removed on close */
+
+	/* Not a socket: left alone. */
+	fd = open(sa.sun_path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), -1);
+	assert_non_null(strstr(err.msg, "exists and is not a socket"));
+	unlink(sa.sun_path);
+
+	/* A directory anyone may write to could have the socket replaced. */
+	chmod(dir, 0777);
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), -1);
+	assert_non_null(strstr(err.msg, "is writable by others (mode 0777)"));
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_socket_path),
+		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
+		cmocka_unit_test(test_not_running_and_stale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

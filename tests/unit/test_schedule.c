@@ -1,0 +1,216 @@
+/* Unit tests for lib/schedule: fire times (Tokyo and DST zones), the
+ * catch-up classification, and the plan across clock steps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedule.h"
+
+static const int leads[] = {30, 7, 1, 0};
+static const int overdue[] = {7, 14};
+
+static void
+tokyo(struct kg_schedule *s, int64_t catch_up_s)
+{
+	memset(s, 0, sizeof(*s));
+	s->lead_days = leads;
+	s->nlead = 4;
+	s->overdue_days = overdue;
+	s->noverdue = 2;
+	s->at_minute = 9 * 60;
+	s->catch_up_s = catch_up_s;
+	s->tz = "Asia/Tokyo";
+}
+
+static kg_day
+day(int y, int m, int d)
+{
+	return kg_day_from_civil(y, m, d);
+}
+
+static void
+test_fire_times(void **state)
+{
+	static const struct {
+		const char *tz;
+		int y, m, d, offset, minute;
+		int64_t at;
+	} cases[] = {
+		/* The 2008-12-01 exercise at 09:00 JST. */
+		{"Asia/Tokyo", 2008, 12, 1, 30, 540, 1225497600},
+		{"Asia/Tokyo", 2008, 12, 1, 7, 540, 1227484800},
+		{"Asia/Tokyo", 2008, 12, 1, 1, 540, 1228003200},
+		{"Asia/Tokyo", 2008, 12, 1, 0, 540, 1228089600},
+		{"Asia/Tokyo", 2008, 12, 1, -7, 540, 1228694400},
+		/* New York left DST on 2008-11-02: 09:00 local on both sides. */
+		{"America/New_York", 2008, 11, 3, 1, 540, 1225634400},
+		{"America/New_York", 2008, 11, 3, 2, 540, 1225544400},
+		{"America/New_York", 2008, 11, 3, 7, 540, 1225112400},
+		/* Berlin entered DST on 2009-03-29. */
+		{"Europe/Berlin", 2009, 3, 30, 1, 540, 1238310000},
+		{"Europe/Berlin", 2009, 3, 30, 2, 540, 1238227200},
+	};
+	struct kg_schedule s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tokyo(&s, 86400);
+		s.tz = cases[i].tz;
+		s.at_minute = cases[i].minute;
+		assert_int_equal(kg_schedule_fire_time(&s, day(cases[i].y, cases[i].m, cases[i].d),
+		    cases[i].offset), cases[i].at);
+	}
+	/* A lead reminder is stale after its deadline day; overdue ones are not. */
+	tokyo(&s, 86400);
+	assert_int_equal(kg_schedule_expires_at(&s, day(2008, 12, 1), 7), 1228143600);
+	assert_int_equal(kg_schedule_expires_at(&s, day(2008, 12, 1), -7), INT64_MAX);
+	assert_string_equal(kg_schedule_event_type(0), "milestone.reminder");
+	assert_string_equal(kg_schedule_event_type(-7), "milestone.overdue");
+}
+
+static void
+test_classify(void **state)
+{
+	static const struct {
+		int64_t catch_up, delta; /* now - at */
+		enum kg_fire_state want;
+	} cases[] = {
+		{86400, -1, KG_FIRE_FUTURE},
+		{86400, 0, KG_FIRE_DUE},
+		{86400, KG_SCHEDULE_GRACE_S, KG_FIRE_DUE},
+		{86400, KG_SCHEDULE_GRACE_S + 1, KG_FIRE_LATE},
+		{86400, 86400, KG_FIRE_LATE},
+		{86400, 86401, KG_FIRE_EXPIRED},
+		/* No catch-up: only the grace period. */
+		{0, 30, KG_FIRE_DUE},
+		{0, KG_SCHEDULE_GRACE_S + 1, KG_FIRE_EXPIRED},
+	};
+	struct kg_schedule s;
+	size_t i;
+	const int64_t at = 1227484800;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tokyo(&s, cases[i].catch_up);
+		assert_int_equal(kg_schedule_classify(&s, at, at + cases[i].delta), cases[i].want);
+	}
+}
+
+static void
+add(struct kg_milestone_list *l, int64_t id, kg_day end, enum kg_status status)
+{
+	struct kg_milestone *m = kg_milestone_list_add(l);
+
+	assert_non_null(m);
+	m->id = id;
+	m->window_start = end;
+	m->window_end = end;
+	m->status = status;
+}
+
+static void
+test_plan(void **state)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_schedule s;
+	struct kg_plan p = {0};
+	const struct kg_fire *f;
+	struct kg_err err;
+	int64_t now = 1227484800 - 10; /* 2008-11-24 08:59:50 JST */
+
+	(void)state;
+	tokyo(&s, 86400);
+	add(&l, 1, day(2008, 12, 1), KG_STATUS_PLANNED);
+	add(&l, 2, day(2008, 12, 1), KG_STATUS_DONE);       /* no reminders */
+	add(&l, 3, day(2008, 12, 1), KG_STATUS_CANCELLED);  /* none either */
+	add(&l, 4, KG_DAY_NONE, KG_STATUS_ONGOING);         /* open end: none */
+	add(&l, 5, day(2008, 11, 30), KG_STATUS_ONGOING);
+	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
+	/* Milestone 1: 7d, 1d, 0d, -7, -14 (30d expired long ago); milestone 5:
+	 * 7d (11-23 09:00, missed by a day less 10 s: still within catch-up),
+	 * 1d, 0d, -7, -14. */
+	assert_int_equal(p.n, 10);
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	assert_int_equal(f[0].milestone_id, 5);
+	assert_int_equal(f[0].offset_days, 7);
+	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_LATE);
+	assert_int_equal(kg_plan_next_at(&p), 1227484800);
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 0);
+
+	now += 15;
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	assert_int_equal(f[0].milestone_id, 1);
+	assert_int_equal(f[0].offset_days, 7);
+	assert_int_equal(f[0].deadline, day(2008, 12, 1));
+	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_DUE);
+	/* A clock stepped back re-takes nothing. */
+	assert_int_equal(kg_plan_take_due(&p, now - 3600, &f), 0);
+
+	/* Suspend until 2008-11-30 10:00: 11-29 09:00 (milestone 5, 1d) expired,
+	 * 11-30 09:00 (milestone 1 lead 1, milestone 5 lead 0) late. */
+	now = 1228003200 + 3600;
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 3);
+	assert_int_equal(f[0].milestone_id, 5);
+	assert_int_equal(f[0].offset_days, 1);
+	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_EXPIRED);
+	assert_int_equal(f[1].milestone_id, 1);
+	assert_int_equal(f[1].offset_days, 1);
+	assert_int_equal(kg_schedule_classify(&s, f[1].at, now), KG_FIRE_LATE);
+	assert_int_equal(f[2].milestone_id, 5);
+	assert_int_equal(f[2].offset_days, 0);
+	assert_int_equal(kg_plan_next_at(&p), 1228089600);
+
+	/* Rebuilt after a restart at the same moment: the late ones are planned
+	 * again (the outbox ignores what it already has); the expired one is not. */
+	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
+	assert_int_equal(p.n, 7);
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 2);
+
+	/* A moved deadline moves its fires. */
+	l.v[0].window_end = day(2008, 12, 8);
+	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
+	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	assert_int_equal(f[0].milestone_id, 5);
+	kg_plan_clear(&p);
+	kg_plan_clear(&p);
+	kg_milestone_list_clear(&l);
+}
+
+/* 10^5 milestones plan quickly (the day cache) and in deadline order. */
+static void
+test_plan_large(void **state)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_schedule s;
+	struct kg_plan p = {0};
+	struct kg_err err;
+	size_t i;
+
+	(void)state;
+	tokyo(&s, 86400);
+	for (i = 0; i < 100000; i++)
+		add(&l, (int64_t)i + 1, day(2009, 1, 1) + (kg_day)(i % 400), KG_STATUS_PLANNED);
+	assert_int_equal(kg_plan_build(&p, &s, &l, 1227484800, &err), 0);
+	assert_int_equal(p.n, 600000);
+	for (i = 1; i < p.n; i++)
+		assert_true(p.v[i - 1].at <= p.v[i].at);
+	kg_plan_clear(&p);
+	kg_milestone_list_clear(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fire_times),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_large),
+	};
+	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
+}

@@ -1,0 +1,583 @@
+/* Unit tests for lib/store: open/migrate, milestone CRUD, queries, history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct kg_store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct kg_err err;
+
+	assert_non_null(fx);
+	strcpy(fx->dir, "/tmp/kigen-test-store-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/sub/kigen.db", fx->dir);
+	if (kg_store_open(fx->path, KG_STORE_CREATE, &fx->st, &err) < 0)
+		fail_msg("open: %s", err.msg);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[160];
+
+	kg_store_close(fx->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+static kg_day
+day(const char *s)
+{
+	kg_day d;
+
+	if (kg_date_parse(s, &d, NULL) < 0)
+		fail_msg("bad test date %s", s);
+	return d;
+}
+
+static int64_t
+add_measure(struct kg_store *st, const char *title, const char *owner1, const char *owner2)
+{
+	struct kg_measure m = {0};
+	struct kg_err err;
+	int64_t id;
+
+	m.title = strdup(title);
+	if (owner1)
+		assert_int_equal(kg_strv_push(&m.owners, owner1, (size_t)-1), 0);
+	if (owner2)
+		assert_int_equal(kg_strv_push(&m.owners, owner2, (size_t)-1), 0);
+	assert_int_equal(kg_strv_push(&m.notes, "今後も継続的に発行予定", (size_t)-1), 0);
+	if (kg_store_measure_add(st, &m, &err) < 0)
+		fail_msg("measure_add: %s", err.msg);
+	id = m.id;
+	kg_measure_clear(&m);
+	return id;
+}
+
+static int64_t
+add_ms(struct kg_store *st, const char *title, int64_t measure, enum kg_kind kind,
+    enum kg_status status, const char *start, const char *end)
+{
+	struct kg_milestone m = {0};
+	struct kg_err err;
+	int64_t id;
+
+	m.title = strdup(title);
+	m.measure_id = measure;
+	m.kind = kind;
+	m.status = status;
+	m.certainty = KG_CERT_PLANNED;
+	m.window_start = start ? day(start) : KG_DAY_NONE;
+	m.window_end = end ? day(end) : KG_DAY_NONE;
+	m.precision = KG_PREC_MONTH;
+	if (kg_store_milestone_add(st, &m, &err) < 0)
+		fail_msg("milestone_add: %s", err.msg);
+	assert_true(m.id > 0);
+	assert_non_null(m.uid);
+	assert_int_equal(m.sequence, 0);
+	id = m.id;
+	kg_milestone_clear(&m);
+	return id;
+}
+
+static void
+test_open_reopen(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_store *ro = NULL;
+	struct kg_err err;
+	struct stat sb;
+	char missing[160];
+
+	/* The directory was created, the file is group-shareable (umask permitting). */
+	assert_int_equal(stat(fx->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0600, 0600);
+	assert_int_equal(sb.st_mode & 0007, 0);
+	kg_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(kg_store_open(fx->path, 0, &fx->st, &err), 0);
+	assert_int_equal(kg_store_open(fx->path, KG_STORE_READONLY, &ro, &err), 0);
+	assert_true(kg_store_data_version(ro) > 0);
+	kg_store_close(ro);
+
+	snprintf(missing, sizeof(missing), "%s/missing.db", fx->dir);
+	assert_int_equal(kg_store_open(missing, KG_STORE_READONLY, &ro, &err), -1);
+	assert_null(ro);
+	assert_non_null(strstr(err.msg, "missing.db"));
+	assert_non_null(strstr(err.msg, "does not exist"));
+	assert_int_equal(kg_store_open(missing, 0, &ro, &err), -1);
+	assert_int_not_equal(access(missing, F_OK), 0);
+}
+
+static void
+test_open_failures(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_store *st = NULL;
+	struct kg_err err;
+	char file[160], under[200];
+	FILE *f;
+
+	/* A directory where the database should be: cannot open, error names it. */
+	assert_int_equal(kg_store_open(fx->dir, KG_STORE_CREATE, &st, &err), -1);
+	assert_null(st);
+	assert_non_null(strstr(err.msg, fx->dir));
+
+	/* Parent "directory" is a regular file: mkdir fails, nothing written. */
+	snprintf(file, sizeof(file), "%s/plain", fx->dir);
+	assert_non_null(f = fopen(file, "w"));
+	fclose(f);
+	snprintf(under, sizeof(under), "%s/db/kigen.db", file);
+	assert_int_equal(kg_store_open(under, KG_STORE_CREATE, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot create directory"));
+	assert_non_null(strstr(err.msg, "plain"));
+}
+
+static void
+test_newer_schema(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_store *st = NULL;
+	struct kg_err err;
+
+	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), "PRAGMA user_version = 99",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kg_store_open(fx->path, 0, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "is schema v99, this kigen knows up to v"));
+	assert_non_null(strstr(err.msg, fx->path));
+	/* A read-only open of an unmigrated (empty) file does not migrate it. */
+	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), "PRAGMA user_version = 0",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kg_store_open(fx->path, KG_STORE_READONLY, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "needs migrating"));
+}
+
+static void
+test_add_get(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone m, by_uid;
+	struct kg_err err;
+	int64_t meas, id;
+	char ref[32];
+
+	meas = add_measure(fx->st, "ＧＳＯＣの運用", "内閣官房", "総務省");
+	id = add_ms(fx->st, "GSOC 本格運用開始", meas, KG_KIND_OPERATION_START,
+	    KG_STATUS_PLANNED, "2008-04-01", "2009-03-31");
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.id, id);
+	assert_string_equal(m.title, "GSOC 本格運用開始");
+	assert_int_equal(m.kind, KG_KIND_OPERATION_START);
+	assert_int_equal(m.window_start, day("2008-04-01"));
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.precision, KG_PREC_MONTH);
+	assert_int_equal(m.certainty, KG_CERT_PLANNED);
+	assert_string_equal(m.measure_title, "ＧＳＯＣの運用");
+	assert_int_equal(m.owners.n, 2);
+	assert_string_equal(m.owners.v[0], "内閣官房");
+	assert_string_equal(m.owners.v[1], "総務省");
+	assert_true(m.created_at > 0);
+	assert_int_equal(m.created_at, m.updated_at);
+	assert_int_equal(m.completed_at, 0);
+	assert_false(m.manual);
+	assert_non_null(strstr(m.uid, "@kigen"));
+
+	assert_int_equal(kg_store_milestone_get(fx->st, m.uid, &by_uid, &err), 0);
+	assert_int_equal(by_uid.id, id);
+	kg_milestone_clear(&by_uid);
+	kg_milestone_clear(&m);
+
+	assert_int_equal(kg_store_milestone_get(fx->st, "999", &m, &err), -1);
+	assert_string_equal(err.msg, "no milestone '999'");
+	assert_int_equal(kg_store_milestone_get(fx->st, "nope@kigen", &m, &err), -1);
+	assert_string_equal(err.msg, "no milestone 'nope@kigen'");
+}
+
+static void
+test_add_invalid(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone m = {0};
+	struct kg_query q;
+	struct kg_milestone_list l = {0};
+	struct kg_err err;
+
+	m.title = strdup("backwards");
+	m.window_start = day("2009-03-31");
+	m.window_end = day("2009-03-01");
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "window starts after it ends"));
+	assert_null(m.uid);
+	/* A dangling measure id violates the foreign key: nothing is written. */
+	m.window_start = KG_DAY_NONE;
+	m.measure_id = 4242;
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+	assert_int_equal(m.id, 0);
+	kg_milestone_clear(&m);
+	kg_query_init(&q);
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+}
+
+static void
+test_update_history_purge(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone m;
+	struct kg_change_list h = {0};
+	struct kg_err err;
+	int64_t id;
+	int64_t dv;
+
+	id = add_ms(fx->st, "手引き公表", 0, KG_KIND_PUBLICATION, KG_STATUS_PLANNED,
+	    "2009-03-31", "2009-03-31");
+	assert_int_equal(kg_store_milestone_get(fx->st, "1", &m, &err), 0);
+
+	/* No change: no new sequence. */
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "edit", &err), 0);
+	assert_int_equal(m.sequence, 0);
+	assert_false(m.manual);
+
+	dv = kg_store_data_version(fx->st);
+	m.window_start = m.window_end = day("2009-05-31");
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "edit", &err), 0);
+	assert_int_equal(m.sequence, 1);
+	assert_true(m.manual);
+	/* data_version only moves for other connections' commits. */
+	assert_int_equal(kg_store_data_version(fx->st), dv);
+
+	m.status = KG_STATUS_DONE;
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "done", &err), 0);
+	assert_int_equal(m.sequence, 2);
+	assert_true(m.completed_at > 0);
+	kg_milestone_clear(&m);
+
+	assert_int_equal(kg_store_milestone_get(fx->st, "1", &m, &err), 0);
+	assert_int_equal(m.sequence, 2);
+	assert_true(m.manual);
+	assert_int_equal(m.status, KG_STATUS_DONE);
+	assert_true(m.completed_at > 0);
+	m.status = KG_STATUS_PLANNED;
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "reopen", &err), 0);
+	assert_int_equal(m.completed_at, 0);
+	/* Title-only edit: sequence grows, no history record. */
+	free(m.title);
+	m.title = strdup("手引き（改訂版）公表");
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "edit", &err), 0);
+	assert_int_equal(m.sequence, 4);
+	kg_milestone_clear(&m);
+
+	assert_int_equal(kg_store_history(fx->st, id, &h, &err), 0);
+	assert_int_equal(h.n, 4);
+	assert_true(h.v[0].created);
+	assert_string_equal(h.v[0].reason, "add");
+	assert_int_equal(h.v[0].new_end, day("2009-03-31"));
+	assert_false(h.v[1].created);
+	assert_string_equal(h.v[1].reason, "edit");
+	assert_int_equal(h.v[1].old_end, day("2009-03-31"));
+	assert_int_equal(h.v[1].new_end, day("2009-05-31"));
+	assert_int_equal(h.v[1].document_id, 0);
+	assert_string_equal(h.v[2].reason, "done");
+	assert_int_equal(h.v[2].old_status, KG_STATUS_PLANNED);
+	assert_int_equal(h.v[2].new_status, KG_STATUS_DONE);
+	assert_int_equal(h.v[3].new_status, KG_STATUS_PLANNED);
+	kg_change_list_clear(&h);
+
+	/* Edits are not imports: nothing slipped. */
+	assert_int_equal(kg_store_slipped(fx->st, 0, &h, &err), 0);
+	assert_int_equal(h.n, 0);
+
+	assert_int_equal(kg_store_milestone_purge(fx->st, id, &err), 0);
+	assert_int_equal(kg_store_milestone_get(fx->st, "1", &m, &err), -1);
+	assert_int_equal(kg_store_history(fx->st, id, &h, &err), 0);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(kg_store_milestone_purge(fx->st, id, &err), -1);
+	assert_string_equal(err.msg, "no milestone '1'");
+}
+
+static void
+test_own_owners(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone m = {0}, got;
+	struct kg_err err;
+	int64_t meas = add_measure(fx->st, "演習", "内閣官房", NULL);
+
+	m.title = strdup("演習の実施");
+	m.measure_id = meas;
+	m.window_start = m.window_end = day("2008-12-01");
+	assert_int_equal(kg_strv_push(&m.owners, "警察庁", (size_t)-1), 0);
+	assert_int_equal(kg_strv_push(&m.owners, "内閣官房", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), 0);
+	assert_int_equal(kg_store_milestone_get(fx->st, m.uid, &got, &err), 0);
+	assert_int_equal(got.owners.n, 2);
+	assert_string_equal(got.owners.v[0], "内閣官房");
+	assert_string_equal(got.owners.v[1], "警察庁");
+	/* Writing back what a query returned is not a change. */
+	assert_int_equal(kg_store_milestone_update(fx->st, &got, "edit", &err), 0);
+	assert_int_equal(got.sequence, 0);
+	kg_milestone_clear(&got);
+	kg_milestone_clear(&m);
+
+	m.title = strdup("bad owner");
+	assert_int_equal(kg_strv_push(&m.owners, "a\nb", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "invalid owner"));
+	kg_milestone_clear(&m);
+}
+
+/* Runs q and checks the titles of the result, in order. */
+static void
+expect_titles(struct kg_store *st, const struct kg_query *q, const char *const *want,
+    size_t n)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_err err;
+	size_t i;
+
+	if (kg_store_milestones(st, q, &l, &err) < 0)
+		fail_msg("query: %s", err.msg);
+	if (l.n != n) {
+		for (i = 0; i < l.n; i++)
+			print_message("got %s\n", l.v[i].title);
+		fail_msg("expected %zu rows, got %zu", n, l.n);
+	}
+	for (i = 0; i < n; i++)
+		assert_string_equal(l.v[i].title, want[i]);
+	kg_milestone_list_clear(&l);
+}
+
+#define EXPECT(st, q, ...) do { \
+	static const char *const want_[] = { __VA_ARGS__ }; \
+	expect_titles(st, q, want_, sizeof(want_) / sizeof(want_[0])); \
+} while (0)
+
+static void
+test_queries(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_query q;
+	struct kg_milestone_list l = {0};
+	struct kg_err err;
+	int64_t cab, mic;
+	char idbuf[24];
+
+	cab = add_measure(fx->st, "GSOC", "内閣官房", NULL);
+	mic = add_measure(fx->st, "演習", "総務省", "経済産業省");
+	add_ms(fx->st, "a", cab, KG_KIND_OPERATION_START, KG_STATUS_PLANNED,
+	    "2008-04-01", "2009-03-31");
+	add_ms(fx->st, "b", mic, KG_KIND_EXERCISE, KG_STATUS_PLANNED,
+	    "2008-12-01", "2008-12-01");
+	add_ms(fx->st, "c", mic, KG_KIND_REPORT, KG_STATUS_DONE,
+	    "2008-08-01", "2008-08-31");
+	add_ms(fx->st, "d", 0, KG_KIND_OTHER, KG_STATUS_ONGOING, "2008-10-01", NULL);
+	add_ms(fx->st, "e", cab, KG_KIND_REPORT, KG_STATUS_CANCELLED,
+	    "2008-12-01", "2008-12-15");
+
+	kg_query_init(&q);
+	EXPECT(fx->st, &q, "c", "b", "e", "a", "d"); /* by due, open end last */
+	q.order = KG_ORDER_ID;
+	EXPECT(fx->st, &q, "a", "b", "c", "d", "e");
+	q.order = KG_ORDER_DUE;
+
+	q.due_from = day("2008-12-01");
+	q.due_to = day("2008-12-31");
+	EXPECT(fx->st, &q, "b", "e");
+	q.open_only = true;
+	EXPECT(fx->st, &q, "b");
+	q.due_to = KG_DAY_NONE;
+	EXPECT(fx->st, &q, "b", "a");
+	q.due_from = KG_DAY_NONE;
+	q.due_to = day("2008-12-31");
+	EXPECT(fx->st, &q, "b");
+	q.open_only = false;
+	q.due_to = KG_DAY_NONE;
+
+	assert_int_equal(kg_strv_push(&q.filter.owners, "総務省", (size_t)-1), 0);
+	EXPECT(fx->st, &q, "c", "b");
+	assert_int_equal(kg_strv_push(&q.filter.owners, "内閣官房", (size_t)-1), 0);
+	EXPECT(fx->st, &q, "c", "b", "e", "a");
+	assert_int_equal(kg_strv_push(&q.filter.kinds, "report", (size_t)-1), 0);
+	EXPECT(fx->st, &q, "c", "e");
+	assert_int_equal(kg_strv_push(&q.filter.statuses, "cancelled", (size_t)-1), 0);
+	EXPECT(fx->st, &q, "e");
+	kg_filter_clear(&q.filter);
+
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)mic);
+	assert_int_equal(kg_strv_push(&q.filter.measures, idbuf, (size_t)-1), 0);
+	EXPECT(fx->st, &q, "c", "b");
+	kg_filter_clear(&q.filter);
+
+	assert_int_equal(kg_strv_push(&q.filter.statuses, "ongoing", (size_t)-1), 0);
+	assert_int_equal(kg_strv_push(&q.filter.statuses, "planned", (size_t)-1), 0);
+	EXPECT(fx->st, &q, "b", "a", "d");
+	kg_filter_clear(&q.filter);
+
+	/* Owners come with every row, measure owners first. */
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), 0);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.v[1].title, "b");
+	assert_int_equal(l.v[1].owners.n, 2);
+	assert_string_equal(l.v[1].owners.v[1], "経済産業省");
+	assert_string_equal(l.v[1].measure_title, "演習");
+	assert_int_equal(l.v[4].owners.n, 0);
+	assert_null(l.v[4].measure_title);
+	kg_milestone_list_clear(&l);
+
+	/* Unknown filter values are errors naming the value. */
+	assert_int_equal(kg_strv_push(&q.filter.kinds, "party", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), -1);
+	assert_string_equal(err.msg, "unknown kind 'party'");
+	kg_filter_clear(&q.filter);
+	assert_int_equal(kg_strv_push(&q.filter.measures, "x1", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), -1);
+	assert_string_equal(err.msg, "invalid measure id 'x1'");
+	kg_filter_clear(&q.filter);
+	assert_int_equal(l.n, 0);
+}
+
+static void
+test_query_plan(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_query q;
+	struct kg_strv plan = {0};
+	struct kg_err err;
+	char all[2048] = "";
+	size_t i;
+
+	/* `upcoming --days 30 --owner X`: a range scan on a window_end index,
+	 * rows already in output order, owners one probe of their index. */
+	kg_query_init(&q);
+	q.due_from = day("2008-12-01");
+	q.due_to = day("2008-12-31");
+	q.open_only = true;
+	assert_int_equal(kg_strv_push(&q.filter.owners, "総務省", (size_t)-1), 0);
+	if (kg_store_query_plan(fx->st, &q, &plan, &err) < 0)
+		fail_msg("plan: %s", err.msg);
+	for (i = 0; i < plan.n; i++) {
+		strncat(all, plan.v[i], sizeof(all) - strlen(all) - 1);
+		strncat(all, "; ", sizeof(all) - strlen(all) - 1);
+	}
+	print_message("plan: %s\n", all);
+	assert_non_null(strstr(all, "SEARCH m USING INDEX milestones_open_due "
+	    "(window_end>? AND window_end<?)"));
+	assert_null(strstr(all, "SCAN m"));
+	assert_null(strstr(all, "TEMP B-TREE FOR ORDER BY"));
+	assert_non_null(strstr(all, "measure_owners_owner"));
+	kg_strv_clear(&plan);
+	kg_filter_clear(&q.filter);
+}
+
+static void
+test_measures_documents(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_measure_list ml = {0};
+	struct kg_measure m;
+	struct kg_document_list dl = {0};
+	struct kg_document d;
+	struct kg_err err;
+	int64_t id = add_measure(fx->st, "情報セキュリティ対策", "内閣官房", "総務省");
+
+	assert_int_equal(kg_store_measures(fx->st, &ml, &err), 0);
+	assert_int_equal(ml.n, 1);
+	assert_string_equal(ml.v[0].title, "情報セキュリティ対策");
+	assert_int_equal(ml.v[0].owners.n, 2);
+	assert_int_equal(ml.v[0].notes.n, 1);
+	kg_measure_list_clear(&ml);
+	assert_int_equal(kg_store_measure_get(fx->st, id, &m, &err), 0);
+	assert_string_equal(m.owners.v[1], "総務省");
+	kg_measure_clear(&m);
+	assert_int_equal(kg_store_measure_get(fx->st, 77, &m, &err), -1);
+	assert_string_equal(err.msg, "no measure '77'");
+
+	assert_int_equal(kg_store_documents(fx->st, &dl, &err), 0);
+	assert_int_equal(dl.n, 0);
+	kg_document_list_clear(&dl);
+	assert_int_equal(kg_store_document_get(fx->st, "report.txt", &d, &err), -1);
+	assert_string_equal(err.msg, "no document 'report.txt'");
+}
+
+static void
+test_transactions(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_query q;
+	struct kg_milestone_list l = {0};
+	struct kg_err err;
+
+	kg_query_init(&q);
+	assert_int_equal(kg_store_begin(fx->st, &err), 0);
+	add_ms(fx->st, "kept?", 0, KG_KIND_OTHER, KG_STATUS_PLANNED, NULL, "2009-01-01");
+	assert_int_equal(kg_store_milestone_purge(fx->st, 99, &err), -1);
+	/* The failed purge undid only itself; the caller's transaction goes on. */
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	kg_milestone_list_clear(&l);
+	kg_store_rollback(fx->st);
+	assert_int_equal(kg_store_milestones(fx->st, &q, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+}
+
+static void
+test_data_version(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_store *other;
+	struct kg_err err;
+	int64_t before;
+
+	before = kg_store_data_version(fx->st);
+	assert_int_equal(kg_store_open(fx->path, 0, &other, &err), 0);
+	add_ms(other, "from elsewhere", 0, KG_KIND_OTHER, KG_STATUS_PLANNED, NULL, "2009-01-01");
+	kg_store_close(other);
+	assert_int_not_equal(kg_store_data_version(fx->st), before);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_history_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_own_owners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measures_documents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
