@@ -1078,12 +1078,12 @@ http_listen(struct kg_http *http, const char *addr, struct kg_err *err)
 		if (ai->ai_family == AF_INET6)
 			flags |= MHD_USE_IPv6;
 		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, http,
+		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)KG_HTTP_THREADS,
 		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
-		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		    MHD_OPTION_END);
 		if (d == NULL) {
 			freeaddrinfo(res);

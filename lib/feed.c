@@ -192,7 +192,7 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 	if (m->expr != NULL && m->expr[0] != '\0')
 		text_add(buf, size, " \xe2\x80\x94 %s", m->expr); /* em dash */
 	text_add(buf, size, "\nstatus: %s", kg_status_name(m->status));
-	if (m->certainty != KG_CERT_NONE)
+	if (m->certainty == KG_CERT_EXPECTED || m->certainty == KG_CERT_TARGET)
 		text_add(buf, size, " (%s)", kg_certainty_name(m->certainty));
 	if (m->measure_title != NULL)
 		text_add(buf, size, "\nmeasure: %s", m->measure_title);
