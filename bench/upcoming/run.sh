@@ -13,11 +13,13 @@ shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 case $B in /*) ;; *) B=$top/$B ;; esac
 sizes=${*:-10000 100000 1000000}
-kigen="$B/kigen"
-gen="$B/bench/upcoming/gen"
 out="$top/bench/out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# private copies: a rebuild during the run must not swap the binaries
+cp "$B/kigen" "$B/bench/upcoming/gen" "$work/"
+kigen="$work/kigen"
+gen="$work/gen"
 py=/usr/bin/python3
 as_of=2010-01-01          # mid-span: the 30-day window is full at every size
 until=2010-01-31          # as_of + 30 days (kigen's window is inclusive)
