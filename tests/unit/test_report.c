@@ -60,6 +60,7 @@ static const struct golden {
 	{"data/secure-japan-2008-h1.txt", "tests/data/secure-japan-2008-h1.expected.json"},
 	{"tests/data/next-report.txt", "tests/data/next-report.expected.json"},
 	{"tests/data/family-reiwa-h1.txt", "tests/data/family-reiwa-h1.expected.json"},
+	{"tests/data/secure-japan-2009-h1.txt", "tests/data/secure-japan-2009-h1.expected.json"},
 };
 
 /* Compares the measures (titles and owners, in order) and the as-of date;
@@ -367,14 +368,15 @@ assert_same_measures(const struct kg_import *a, const struct kg_import *b)
 	}
 }
 
+/* Each report of the family re-encoded must parse to the same measures. */
 static void
-test_encodings(void **state)
+check_encodings(const char *report)
 {
 	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
 	struct kg_import ref, imp;
 	struct kg_err err;
 	size_t len, n, i, k;
-	char *utf8 = slurp("data/secure-japan-2008-h1.txt", &len), *bytes;
+	char *utf8 = slurp(report, &len), *bytes;
 	static const struct {
 		const char *iconv, *given;
 	} legacy[] = {
@@ -382,7 +384,6 @@ test_encodings(void **state)
 		{"EUC-JP-MS", NULL}, {"EUC-JP-MS", "euc-jp"},
 	};
 
-	(void)state;
 	assert_int_equal(kg_report_parse(utf8, len, &o, &ref, &err), 0);
 
 	for (i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
@@ -422,6 +423,15 @@ test_encodings(void **state)
 	free(bytes);
 	kg_import_clear(&ref);
 	free(utf8);
+}
+
+static void
+test_encodings(void **state)
+{
+	(void)state;
+	check_encodings("data/secure-japan-2008-h1.txt");
+	check_encodings("tests/data/secure-japan-2009-h1.txt");
+	check_encodings("tests/data/family-reiwa-h1.txt");
 }
 
 /* ---- bad input ---- */
