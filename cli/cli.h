@@ -63,6 +63,8 @@ CLI_COMMAND(rm);
 CLI_COMMAND(export);
 CLI_COMMAND(history);
 CLI_COMMAND(slipped);
+CLI_COMMAND(status);
+CLI_COMMAND(reload);
 
 /* Sets cli->err and returns CLI_USAGE: `return cli_usage(cli, "...")`. */
 int cli_usage(struct cli *cli, const char *fmt, ...)
