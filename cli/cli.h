@@ -61,8 +61,11 @@ CLI_COMMAND(reopen);
 CLI_COMMAND(edit);
 CLI_COMMAND(rm);
 CLI_COMMAND(export);
+CLI_COMMAND(import);
 CLI_COMMAND(history);
 CLI_COMMAND(slipped);
+CLI_COMMAND(status);
+CLI_COMMAND(reload);
 
 /* Sets cli->err and returns CLI_USAGE: `return cli_usage(cli, "...")`. */
 int cli_usage(struct cli *cli, const char *fmt, ...)
