@@ -107,6 +107,17 @@ kg_date_format(kg_day d, char buf[KG_DATE_LEN])
 	return buf;
 }
 
+char *
+kg_time_format(int64_t t, char buf[KG_TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, KG_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 int
 kg_weekday(kg_day d)
 {

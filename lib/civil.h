@@ -38,6 +38,10 @@ int kg_date_parse(const char *s, kg_day *out, struct kg_err *err);
 /* Writes "YYYY-MM-DD" (or "" for KG_DAY_NONE) into buf; returns buf. */
 char *kg_date_format(kg_day d, char buf[KG_DATE_LEN]);
 
+#define KG_TIME_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+/* Writes unix seconds t as RFC 3339 in UTC into buf; returns buf. */
+char *kg_time_format(int64_t t, char buf[KG_TIME_LEN]);
+
 /* 0 = Monday .. 6 = Sunday. */
 int kg_weekday(kg_day d);
 

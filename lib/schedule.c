@@ -93,17 +93,8 @@ cached_fire_time(struct day_cache *c, const struct kg_schedule *s, kg_day deadli
 static int
 plan_push(struct kg_plan *p, const struct kg_fire *f)
 {
-	struct kg_fire *v;
-	size_t cap;
-
-	if (p->n == p->cap) {
-		cap = p->cap ? p->cap * 2 : 64;
-		v = realloc(p->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (kg_array_grow((void **)&p->v, &p->cap, p->n, sizeof(*p->v)) < 0)
+		return -1;
 	p->v[p->n++] = *f;
 	return 0;
 }
