@@ -767,8 +767,9 @@ serve_api(struct request *rq, const char *what, struct args *a)
 		for (i = 0; i < sel.n; i++) {
 			const struct kg_milestone *m = &sel.v[i];
 
-			if ((m->status == KG_STATUS_PLANNED || m->status == KG_STATUS_ONGOING) &&
-			    m->window_end != KG_DAY_NONE && m->window_end >= today &&
+			/* As `kigen upcoming`: open ones, unless a status was asked for. */
+			if ((a->filter.statuses.n > 0 || m->status == KG_STATUS_PLANNED ||
+			    m->status == KG_STATUS_ONGOING) && m->window_end != KG_DAY_NONE && m->window_end >= today &&
 			    m->window_end <= last)
 				sel.v[k++] = *m;
 		}

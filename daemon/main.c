@@ -90,23 +90,15 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* --db > [general] db > $XDG_STATE_HOME/kigen/kigen.db > ~/.local/state/... */
+/* --db > [general] db > the user's default. */
 static char *
 db_path(const struct options *o, const struct kg_conf *conf)
 {
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *path = NULL;
-
 	if (o->db != NULL)
 		return strdup(o->db);
 	if (conf->db != NULL)
 		return strdup(conf->db);
-	if (state != NULL && state[0] == '/') {
-		if (asprintf(&path, "%s/kigen/kigen.db", state) < 0)
-			return NULL;
-	} else if (home != NULL && asprintf(&path, "%s/.local/state/kigen/kigen.db", home) < 0)
-		return NULL;
-	return path;
+	return kg_conf_default_db();
 }
 
 static void
@@ -152,7 +144,7 @@ main(int argc, char **argv)
 		memset(&o.listen, 0, sizeof(o.listen));
 	}
 	if ((db = db_path(&o, &conf)) == NULL) {
-		log_err("no database: give --db or set [general] db (HOME is not set)");
+		log_err("out of memory");
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
