@@ -494,6 +494,12 @@ kg_store_close(struct kg_store *st)
 	free(st);
 }
 
+void
+kg_store_set_busy_timeout(struct kg_store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
+}
+
 struct sqlite3 *
 kg_store_db(struct kg_store *st)
 {

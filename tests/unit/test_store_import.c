@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -617,6 +618,56 @@ test_rollback(void **state)
 	kg_import_clear(&next);
 }
 
+/* Locked by another writer, or full: a clear error naming the file, and
+ * nothing of the import kept. */
+static void
+test_locked_and_full(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2;
+	struct kg_store *other;
+	struct kg_milestone m;
+	struct kg_err err;
+	char sql[64];
+	sqlite3_stmt *s;
+	int pages;
+
+	seed_report(&seed);
+	next_report(&next);
+	import_ok(fx->st, &seed, false, &r1);
+
+	assert_int_equal(kg_store_open(fx->path, 0, &other, &err), 0);
+	assert_int_equal(kg_store_begin(other, &err), 0);
+	kg_store_set_busy_timeout(fx->st, 50);
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_non_null(strstr(err.msg, fx->path));
+	assert_non_null(strstr(err.msg, "database is locked"));
+	kg_store_rollback(other);
+	kg_store_close(other);
+
+	/* A database that cannot grow stands in for a full disk. */
+	assert_int_equal(sqlite3_prepare_v2(kg_store_db(fx->st), "PRAGMA page_count", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	pages = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d", pages);
+	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_non_null(strstr(err.msg, fx->path));
+	assert_non_null(strstr(err.msg, "full"));
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.sequence, 0);
+	kg_milestone_clear(&m);
+	assert_int_equal(count_milestones(fx->st), 9);
+
+	kg_import_result_clear(&r1);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
 int
 main(void)
 {
@@ -628,6 +679,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_and_full, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_import", tests, NULL, NULL);
