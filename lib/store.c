@@ -460,6 +460,10 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		goto fail;
 	if (!readonly && exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
 		goto fail;
+	/* In WAL mode NORMAL still never corrupts; a power cut may lose the
+	 * last commit, and commits stop costing an fsync each. */
+	if (exec_sql(st, "PRAGMA synchronous = NORMAL", err) < 0)
+		goto fail;
 	if (!existed) {
 		/* Shared with the service's group; the umask still has its say. */
 		mask = umask(0);
