@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "extract.h"
 #include "textio.h"
 
 #define MARK_MEASURE "【施策名】"
@@ -505,6 +506,9 @@ struct seg {
 
 struct parser {
 	struct kg_import *out;
+	struct kg_err *err;   /* set by a failing step other than ENOMEM */
+	bool err_set;
+	struct kg_jpctx ctx;  /* for the extractor: as-of date, fiscal year */
 	struct kg_text text;
 	struct line *lines;
 	size_t n;
@@ -768,6 +772,50 @@ bullet_add(struct parser *p, struct span t, int lineno)
 	return buf_join(&p->bullet, t);
 }
 
+/* The source line of byte off of the joined bullet. */
+static int
+bullet_line(const struct parser *p, size_t off)
+{
+	size_t i = p->nsegs;
+
+	while (i > 1 && p->segs[i - 1].off > off)
+		i--;
+	return i > 0 ? p->segs[i - 1].lineno : 0;
+}
+
+/* Milestones and undated commitments of the finished bullet, moved into the
+ * import: measure_id is the measure's index, line the expression's line. */
+static int
+extract_bullet(struct parser *p)
+{
+	struct kg_extract x = {0};
+	struct kg_measure *m;
+	struct kg_milestone *ms;
+	size_t i;
+	int rc = -1;
+
+	if (kg_extract_text(p->bullet.s, p->bullet.len, &p->ctx, &x, p->err) < 0) {
+		p->err_set = true;
+		goto out;
+	}
+	for (i = 0; i < x.n; i++) {
+		if ((ms = kg_milestone_list_add(&p->out->milestones)) == NULL)
+			goto out;
+		*ms = x.v[i].m;
+		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
+		ms->measure_id = p->cur;
+		ms->line = bullet_line(p, x.v[i].expr_offset);
+	}
+	m = &p->out->measures.v[p->cur];
+	for (i = 0; i < x.notes.n; i++)
+		if (kg_strv_push(&m->notes, x.notes.v[i], (size_t)-1) < 0)
+			goto out;
+	rc = 0;
+out:
+	kg_extract_clear(&x);
+	return rc;
+}
+
 static int
 flush_bullet(struct parser *p)
 {
@@ -780,7 +828,7 @@ flush_bullet(struct parser *p)
 	    (p->bullet_marked && buf_adds(&p->progress, "・") < 0) ||
 	    buf_add(&p->progress, p->bullet.s, p->bullet.len) < 0)
 		return -1;
-	return 0;
+	return extract_bullet(p);
 }
 
 static int
@@ -1059,6 +1107,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.out = out;
+	p.err = err;
 	out->doc.as_of = KG_DAY_NONE;
 	if (len > KG_REPORT_MAX_BYTES)
 		return kg_err_set(err, "report is %zu bytes, above the limit of %zu MiB",
@@ -1087,12 +1136,14 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	out->doc.as_of = as_of;
+	p.ctx = kg_jpctx_of(as_of);
 	if (read_summary(&p) < 0 || walk(&p) < 0)
 		goto nomem;
 	rc = 0;
 	goto out;
 nomem:
-	kg_err_set(err, "out of memory parsing the report");
+	if (!p.err_set)
+		kg_err_set(err, "out of memory parsing the report");
 out:
 	parser_release(&p);
 	return rc;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,72 +61,247 @@ static const struct golden {
 	{"data/secure-japan-2008-h1.txt", "tests/data/secure-japan-2008-h1.expected.json"},
 	{"tests/data/next-report.txt", "tests/data/next-report.expected.json"},
 	{"tests/data/family-reiwa-h1.txt", "tests/data/family-reiwa-h1.expected.json"},
+	{"tests/data/secure-japan-2009-h1.txt", "tests/data/secure-japan-2009-h1.expected.json"},
 };
 
-/* Compares the measures (titles and owners, in order) and the as-of date;
- * prints every mismatch before failing. */
-static void
-test_golden_structure(void **state)
+/*
+ * Disagreements with the extractor that were re-checked by hand and reported
+ * to its owner (see tests/data/README.md for the rules).  A mismatch on one
+ * of these (report, measure number, expr) is printed as a known gap and does
+ * not fail the test; every other mismatch does.  Remove an entry once the
+ * extractor agrees (the test prints a reminder).
+ */
+static const struct known_gap {
+	const char *report;
+	int measure;
+	const char *expr;
+} known_gaps[] = {
+	{"data/secure-japan-2008-h1.txt", 7, "平成20年９月までに"},     /* tally */
+	{"data/secure-japan-2008-h1.txt", 8, "平成19年度"},             /* earlier round */
+	{"data/secure-japan-2008-h1.txt", 18, "９月末までに"},          /* tally */
+	{"data/secure-japan-2008-h1.txt", 19, "同年度"},                /* tally */
+	{"data/secure-japan-2008-h1.txt", 19, "平成19年度"},            /* tally */
+	{"data/secure-japan-2008-h1.txt", 20, "平成20年度"},            /* キャンペーン in 「」 */
+	{"data/secure-japan-2008-h1.txt", 20, "平成20年９月末までに"},  /* tally */
+	{"data/secure-japan-2008-h1.txt", 23, "平成19年度"},            /* 選定 */
+	{"data/secure-japan-2008-h1.txt", 27, "平成20年８月"},          /* refined by the range */
+	{"data/secure-japan-2008-h1.txt", 32, "平成20年４月22日"},      /* 報告 */
+	{"data/secure-japan-2008-h1.txt", 32, "平成20年度末"},          /* 評価 */
+	{"tests/data/family-reiwa-h1.txt", 1, "平成31年４月"},          /* 決定 */
+	{"tests/data/family-reiwa-h1.txt", 1, "令和元年12月中旬"},      /* 公表 */
+	{"tests/data/family-reiwa-h1.txt", 4, "第３四半期中"},          /* expr */
+	{"tests/data/family-reiwa-h1.txt", 4, "第３四半期"},            /* expr */
+	{"tests/data/family-reiwa-h1.txt", 4, "令和２年１月下旬"},      /* 公表 */
+	{"tests/data/family-reiwa-h1.txt", 7, "平成31年３月"},          /* 改訂した */
+	{"tests/data/family-reiwa-h1.txt", 8, "令和元年７月１日から"},  /* launch */
+	{"tests/data/secure-japan-2009-h1.txt", 11, "平成22年２月１日から３月18日まで"}, /* 月間 in 「」 */
+};
+static bool gap_seen[sizeof(known_gaps) / sizeof(known_gaps[0])];
+
+/* Prints a mismatch of measure number mi of report; returns 1, or 0 for a
+ * known gap. */
+static int
+mismatch(const char *report, size_t mi, const char *expr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+mismatch(const char *report, size_t mi, const char *expr, const char *fmt, ...)
 {
-	size_t g, i, j;
+	va_list ap;
+	size_t i;
+	int known = 0;
+
+	for (i = 0; i < sizeof(known_gaps) / sizeof(known_gaps[0]) && expr != NULL; i++)
+		if (strcmp(known_gaps[i].report, report) == 0 && known_gaps[i].measure == (int)mi + 1 &&
+		    strcmp(known_gaps[i].expr, expr) == 0) {
+			gap_seen[i] = true;
+			known = 1;
+		}
+	printf("%s", known ? "known gap: " : "");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	return !known;
+}
+
+static const char *
+str_or(const char *s, const char *dflt)
+{
+	return s != NULL ? s : dflt;
+}
+
+/* "2008-04-01..2009-03-31 fiscal_year planned operation_start" */
+static void
+describe(const struct kg_milestone *m, char *buf, size_t size)
+{
+	char a[KG_DATE_LEN], b[KG_DATE_LEN];
+
+	snprintf(buf, size, "%s..%s %s %s %s", kg_date_format(m->window_start, a),
+		m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, b),
+		kg_precision_name(m->precision), kg_status_name(m->status), kg_kind_name(m->kind));
+}
+
+static void
+describe_json(json_t *e, char *buf, size_t size)
+{
+	const char *end = json_string_value(json_object_get(e, "window_end"));
+
+	snprintf(buf, size, "%s..%s %s %s %s",
+		str_or(json_string_value(json_object_get(e, "window_start")), "?"), str_or(end, "open"),
+		str_or(json_string_value(json_object_get(e, "precision")), "?"),
+		str_or(json_string_value(json_object_get(e, "status")), "?"),
+		str_or(json_string_value(json_object_get(e, "kind")), "?"));
+}
+
+/*
+ * One measure's milestones against the expected list: each expected item is
+ * paired with the first unpaired milestone of the same expr; a paired one
+ * must agree on window, precision, status and kind.  Prints one line per
+ * mismatch, missing or extra item; returns their number.
+ */
+static int
+diff_milestones(const char *report, const char *where, const struct kg_import *imp, size_t mi,
+	json_t *expected)
+{
+	bool used[512] = {false};
+	char got[160], want[160];
+	size_t i, j;
 	int bad = 0;
 
-	(void)state;
-	for (g = 0; g < sizeof(goldens) / sizeof(goldens[0]); g++) {
-		struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
-		struct kg_import imp;
-		struct kg_err err;
-		json_error_t jerr;
-		char path[4096], day[KG_DATE_LEN];
-		json_t *exp, *ms;
-		size_t len;
-		char *bytes = slurp(goldens[g].report, &len);
+	for (i = 0; i < json_array_size(expected); i++) {
+		json_t *e = json_array_get(expected, i);
+		const char *expr = json_string_value(json_object_get(e, "expr"));
 
-		snprintf(path, sizeof(path), "%s/%s", top(), goldens[g].expected);
-		exp = json_load_file(path, 0, &jerr);
-		if (exp == NULL)
-			fail_msg("%s: %s", path, jerr.text);
-		if (kg_report_parse(bytes, len, &o, &imp, &err) < 0)
-			fail_msg("%s: %s", goldens[g].report, err.msg);
-		if (strcmp(kg_date_format(imp.doc.as_of, day),
-		    json_string_value(json_object_get(exp, "as_of"))) != 0) {
-			printf("%s: as_of %s, expected %s\n", goldens[g].report, day,
-				json_string_value(json_object_get(exp, "as_of")));
+		describe_json(e, want, sizeof(want));
+		for (j = 0; j < imp->milestones.n && j < 512; j++)
+			if (!used[j] && imp->milestones.v[j].measure_id == (int64_t)mi &&
+			    strcmp(str_or(imp->milestones.v[j].expr, ""), expr) == 0)
+				break;
+		if (j == imp->milestones.n || j == 512) {
+			bad += mismatch(report, mi, expr, "%s: missing  %s  [%s]\n", where, expr, want);
+			continue;
+		}
+		used[j] = true;
+		describe(&imp->milestones.v[j], got, sizeof(got));
+		if (strcmp(got, want) != 0)
+			bad += mismatch(report, mi, expr, "%s: %s  got [%s], expected [%s]\n", where,
+				expr, got, want);
+	}
+	for (j = 0; j < imp->milestones.n && j < 512; j++)
+		if (!used[j] && imp->milestones.v[j].measure_id == (int64_t)mi) {
+			describe(&imp->milestones.v[j], got, sizeof(got));
+			bad += mismatch(report, mi, imp->milestones.v[j].expr,
+				"%s: extra    %s  [%s] line %d\n", where,
+				str_or(imp->milestones.v[j].expr, "(null)"), got, imp->milestones.v[j].line);
+		}
+	return bad;
+}
+
+/* Undated commitments: the same sentences, in any order. */
+static int
+diff_notes(const char *where, const struct kg_measure *m, json_t *undated)
+{
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < json_array_size(undated); i++)
+		if (!kg_strv_contains(&m->notes, json_string_value(json_array_get(undated, i)))) {
+			printf("%s: missing note  %s\n", where, json_string_value(json_array_get(undated, i)));
 			bad++;
 		}
-		ms = json_object_get(exp, "measures");
-		if (json_array_size(ms) != imp.measures.n) {
-			printf("%s: %zu measures, expected %zu\n", goldens[g].report,
-				imp.measures.n, json_array_size(ms));
+	for (i = 0; i < m->notes.n; i++) {
+		size_t j;
+
+		for (j = 0; j < json_array_size(undated); j++)
+			if (strcmp(m->notes.v[i], json_string_value(json_array_get(undated, j))) == 0)
+				break;
+		if (j == json_array_size(undated)) {
+			printf("%s: extra note  %s\n", where, m->notes.v[i]);
 			bad++;
 		}
-		for (i = 0; i < json_array_size(ms) && i < imp.measures.n; i++) {
-			json_t *em = json_array_get(ms, i), *eo = json_object_get(em, "owners");
-			const struct kg_measure *m = &imp.measures.v[i];
+	}
+	return bad;
+}
 
-			if (strcmp(m->title, json_string_value(json_object_get(em, "title"))) != 0) {
-				printf("%s: measure %zu: title '%s', expected '%s'\n", goldens[g].report,
-					i + 1, m->title, json_string_value(json_object_get(em, "title")));
-				bad++;
-			}
-			if (json_array_size(eo) != m->owners.n) {
-				printf("%s: measure %zu: %zu owners, expected %zu\n", goldens[g].report,
-					i + 1, m->owners.n, json_array_size(eo));
-				bad++;
-				continue;
-			}
+/* One report against its expected file; returns the number of mismatches. */
+static int
+diff_golden(const struct golden *g)
+{
+	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_import imp;
+	struct kg_err err;
+	json_error_t jerr;
+	char path[4096], day[KG_DATE_LEN], where[512];
+	json_t *exp, *ms;
+	size_t len, i, j;
+	char *bytes = slurp(g->report, &len);
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", top(), g->expected);
+	if ((exp = json_load_file(path, 0, &jerr)) == NULL)
+		fail_msg("%s: %s", path, jerr.text);
+	if (kg_report_parse(bytes, len, &o, &imp, &err) < 0)
+		fail_msg("%s: %s", g->report, err.msg);
+	if (strcmp(kg_date_format(imp.doc.as_of, day),
+	    json_string_value(json_object_get(exp, "as_of"))) != 0) {
+		printf("%s: as_of %s, expected %s\n", g->report, day,
+			json_string_value(json_object_get(exp, "as_of")));
+		bad++;
+	}
+	ms = json_object_get(exp, "measures");
+	if (json_array_size(ms) != imp.measures.n) {
+		printf("%s: %zu measures, expected %zu\n", g->report, imp.measures.n,
+			json_array_size(ms));
+		bad++;
+	}
+	for (i = 0; i < json_array_size(ms) && i < imp.measures.n; i++) {
+		json_t *em = json_array_get(ms, i), *eo = json_object_get(em, "owners");
+		const struct kg_measure *m = &imp.measures.v[i];
+		const char *title = json_string_value(json_object_get(em, "title"));
+
+		snprintf(where, sizeof(where), "%s #%zu %s", g->report, i + 1, title);
+		if (strcmp(m->title, title) != 0) {
+			printf("%s: title '%s'\n", where, m->title);
+			bad++;
+		}
+		if (json_array_size(eo) != m->owners.n) {
+			printf("%s: %zu owners, expected %zu\n", where, m->owners.n, json_array_size(eo));
+			bad++;
+		} else {
 			for (j = 0; j < m->owners.n; j++)
 				if (strcmp(m->owners.v[j], json_string_value(json_array_get(eo, j))) != 0) {
-					printf("%s: measure %zu: owner '%s', expected '%s'\n",
-						goldens[g].report, i + 1, m->owners.v[j],
+					printf("%s: owner '%s', expected '%s'\n", where, m->owners.v[j],
 						json_string_value(json_array_get(eo, j)));
 					bad++;
 				}
 		}
-		json_decref(exp);
-		kg_import_clear(&imp);
-		free(bytes);
+		bad += diff_milestones(g->report, where, &imp, i, json_object_get(em, "milestones"));
+		bad += diff_notes(where, m, json_object_get(em, "undated"));
 	}
+	json_decref(exp);
+	kg_import_clear(&imp);
+	free(bytes);
+	return bad;
+}
+
+/* Every report against its hand-made expected file: measures (titles,
+ * owners), milestones (expr, window, precision, status, kind) and undated
+ * notes.  Prints every mismatch before failing. */
+static void
+test_golden(void **state)
+{
+	size_t g;
+	int bad = 0;
+
+	(void)state;
+	for (g = 0; g < sizeof(goldens) / sizeof(goldens[0]); g++)
+		bad += diff_golden(&goldens[g]);
+	for (g = 0; g < sizeof(known_gaps) / sizeof(known_gaps[0]); g++)
+		if (!gap_seen[g])
+			printf("known gap fixed, remove it from known_gaps: %s #%d %s\n",
+				known_gaps[g].report, known_gaps[g].measure, known_gaps[g].expr);
+	if (bad > 0)
+		printf("golden: %d mismatches\n", bad);
 	assert_int_equal(bad, 0);
 }
 
@@ -365,16 +541,64 @@ assert_same_measures(const struct kg_import *a, const struct kg_import *b)
 		for (j = 0; j < a->measures.v[i].owners.n; j++)
 			assert_string_equal(a->measures.v[i].owners.v[j], b->measures.v[i].owners.v[j]);
 	}
+	/* Same milestones on the same source lines. */
+	assert_int_equal(a->milestones.n, b->milestones.n);
+	for (i = 0; i < a->milestones.n; i++) {
+		assert_string_equal(a->milestones.v[i].expr, b->milestones.v[i].expr);
+		assert_int_equal(a->milestones.v[i].line, b->milestones.v[i].line);
+		assert_int_equal(a->milestones.v[i].measure_id, b->milestones.v[i].measure_id);
+	}
 }
 
+/* The line of a milestone is the line where its expression starts in the
+ * original file, also when the expression is broken across lines. */
 static void
-test_encodings(void **state)
+test_milestone_lines(void **state)
+{
+	static const struct {
+		int measure;
+		const char *expr;
+		int line;
+	} cases[] = {
+		{4, "平成20年度中", 67},
+		{12, "平成20年12月１日", 140},
+		{12, "平成21年３月中", 140},  /* 平 / 成21年３月中 */
+		{10, "平成21年２月中", 123},
+		{28, "平成20年度末までに", 300},
+		{21, "平成17～21年度", 232},
+	};
+	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_import imp;
+	struct kg_err err;
+	size_t len, i, j;
+	char *bytes = slurp("data/secure-japan-2008-h1.txt", &len);
+
+	(void)state;
+	assert_int_equal(kg_report_parse(bytes, len, &o, &imp, &err), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (j = 0; j < imp.milestones.n; j++)
+			if (imp.milestones.v[j].measure_id == cases[i].measure - 1 &&
+			    strcmp(imp.milestones.v[j].expr, cases[i].expr) == 0)
+				break;
+		if (j == imp.milestones.n)
+			fail_msg("no milestone %s in measure %d", cases[i].expr, cases[i].measure);
+		if (imp.milestones.v[j].line != cases[i].line || imp.milestones.v[j].document_id != 0)
+			fail_msg("%s: line %d, expected %d", cases[i].expr, imp.milestones.v[j].line,
+				cases[i].line);
+	}
+	kg_import_clear(&imp);
+	free(bytes);
+}
+
+/* Each report of the family re-encoded must parse to the same measures. */
+static void
+check_encodings(const char *report)
 {
 	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
 	struct kg_import ref, imp;
 	struct kg_err err;
 	size_t len, n, i, k;
-	char *utf8 = slurp("data/secure-japan-2008-h1.txt", &len), *bytes;
+	char *utf8 = slurp(report, &len), *bytes;
 	static const struct {
 		const char *iconv, *given;
 	} legacy[] = {
@@ -382,7 +606,6 @@ test_encodings(void **state)
 		{"EUC-JP-MS", NULL}, {"EUC-JP-MS", "euc-jp"},
 	};
 
-	(void)state;
 	assert_int_equal(kg_report_parse(utf8, len, &o, &ref, &err), 0);
 
 	for (i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++) {
@@ -422,6 +645,15 @@ test_encodings(void **state)
 	free(bytes);
 	kg_import_clear(&ref);
 	free(utf8);
+}
+
+static void
+test_encodings(void **state)
+{
+	(void)state;
+	check_encodings("data/secure-japan-2008-h1.txt");
+	check_encodings("tests/data/secure-japan-2009-h1.txt");
+	check_encodings("tests/data/family-reiwa-h1.txt");
 }
 
 /* ---- bad input ---- */
@@ -530,7 +762,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_structure),
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_milestone_lines),
 		cmocka_unit_test(test_artefacts),
 		cmocka_unit_test(test_single_heading_goes_to_next_measure),
 		cmocka_unit_test(test_summary),
