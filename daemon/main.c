@@ -37,7 +37,10 @@ static const char usage[] =
     "  -L, --log-level LEVEL error, warning, notice, info or debug\n"
     "      --check-config    check the configuration and exit\n"
     "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n";
+    "  -V, --version         show the version\n"
+    "\n"
+    "SIGHUP or 'kigen reload' reloads the configuration (a bad file is rejected,\n"
+    "the old one stays); SIGTERM and SIGINT stop gracefully.  See kigend(8).\n";
 
 struct options {
 	const char *config;
