@@ -962,6 +962,17 @@ out:
 	return ret;
 }
 
+static bool
+has_body(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (cl != NULL && strcmp(cl, "0") != 0) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
@@ -970,25 +981,30 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct request rq;
 	enum MHD_Result ret;
 	char logged[128];
+	bool first = *req_cls == NULL;
 
 	(void)version;
 	(void)upload_data;
-	if (*req_cls == NULL) {
-		*req_cls = &marker; /* answer on the next call: keeps the connection alive */
-		return MHD_YES;
-	}
+	(void)upload_size;
 	memset(&rq, 0, sizeof(rq));
 	rq.conn = conn;
 	rq.http = cls;
 	rq.method = method;
 	rq.route = R_OTHER;
 	rq.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	*req_cls = &marker;
 
+	/* libmicrohttpd lets a request with a body be answered only now or
+	 * after the whole body: answer now, and the connection closes instead
+	 * of reading a body nobody wants.  Others wait for the second call,
+	 * which keeps the connection alive. */
 	if (!rq.head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		ret = reply_text(&rq, 405, "text/plain; charset=utf-8", "method not allowed\n", 19,
 		    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	else if (*upload_size != 0)
+	else if (first && has_body(conn))
 		ret = reply_error(&rq, 400, "a GET request has no body");
+	else if (first)
+		return MHD_YES;
 	else if (strlen(url) > HTTP_MAX_URL)
 		ret = reply_error(&rq, 414, "uri too long");
 	else if (url[0] != '/')
