@@ -95,7 +95,6 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* --db > [general] db > the user's default. */
 /* A reloaded configuration reaches the modules here (see service.h). */
 static int
 apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
