@@ -902,7 +902,7 @@ split_title(struct span t, struct kg_measure *m)
 	}
 	if ((m->title = span_dup(title)) == NULL)
 		return -1;
-	for (i = start = 0; i <= owners.len; i += n) {
+	for (i = start = 0; owners.s != NULL && i <= owners.len; i += n) {
 		int32_t c = ',';
 
 		n = 1;
