@@ -14,6 +14,7 @@
 
 /* The command table: one row per command, in the order `kigen --help` shows. */
 static const struct cli_command commands[] = {
+	{"import", cmd_import, cmd_import_usage, "import a progress report"},
 	{"add", cmd_add, cmd_add_usage, "add a milestone by hand"},
 	{"list", cmd_list, cmd_list_usage, "list milestones"},
 	{"upcoming", cmd_upcoming, cmd_upcoming_usage, "milestones due in the next days"},

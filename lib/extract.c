@@ -45,6 +45,7 @@ enum { KW_STRONG, KW_LIGHT, KW_NOUN };
 /* Longer words first where one contains another. */
 static const struct keyword keywords[] = {
 	{"本格運用", KG_KIND_OPERATION_START, KW_STRONG},
+	{"本格稼働", KG_KIND_OPERATION_START, KW_STRONG},
 	{"本格的な運用", KG_KIND_OPERATION_START, KW_STRONG},
 	{"運用開始", KG_KIND_OPERATION_START, KW_STRONG},
 	{"運用を開始", KG_KIND_OPERATION_START, KW_STRONG},
@@ -89,6 +90,7 @@ static const struct keyword keywords[] = {
 	{"改定", KG_KIND_REVISION, KW_STRONG},
 	{"改正", KG_KIND_REVISION, KW_STRONG},
 	{"見直し", KG_KIND_REVISION, KW_STRONG},
+	{"選定", KG_KIND_DECISION, KW_STRONG},
 	{"更新", KG_KIND_REVISION, KW_STRONG},
 	{"着手", KG_KIND_LAUNCH, KW_STRONG},
 	{"開始", KG_KIND_LAUNCH, KW_STRONG},
@@ -157,6 +159,17 @@ closes(int32_t c)
 
 /* ---------------------------------------------------------- keywords */
 
+/* Tracks 「」『』 nesting across c; true while inside quotes. */
+static bool
+quote_step(int32_t c, int *quote)
+{
+	if (c == 0x300C || c == 0x300E)
+		(*quote)++;
+	else if ((c == 0x300D || c == 0x300F) && *quote)
+		(*quote)--;
+	return *quote > 0;
+}
+
 static const struct keyword *
 keyword_at(const struct bullet *bl, size_t i, size_t *len)
 {
@@ -166,6 +179,21 @@ keyword_at(const struct bullet *bl, size_t i, size_t *len)
 		if ((*len = match(bl, i, k->word)))
 			return k;
 	return NULL;
+}
+
+/* A keyword that heads a compound noun (改定案, 改定版, 採択結果, 改定後)
+ * names a thing, not the act. */
+static bool
+compound_noun(const struct bullet *bl, size_t i)
+{
+	static const char *const heads[] = {"案", "版", "後", "結果", "状況",
+		"作業", NULL};
+	size_t w;
+
+	for (w = 0; heads[w]; w++)
+		if (match(bl, i, heads[w]))
+			return true;
+	return false;
 }
 
 /* Clause end after i (exclusive): 、 。 上で とともに, a ) that closes a
@@ -178,11 +206,7 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 	for (; i < lim; i++) {
 		int32_t c = cp_at(bl, i);
 
-		if (c == 0x300C || c == 0x300E)
-			quote++;
-		else if ((c == 0x300D || c == 0x300F) && quote)
-			quote--;
-		if (quote)
+		if (quote_step(c, &quote))
 			continue;
 		if (c == '(')
 			paren++;
@@ -210,46 +234,66 @@ clause_start(const struct bullet *bl, size_t i, size_t lim)
 	return i;
 }
 
-/* Keywords of [a, b) outside 「」: the first strong or noun one, and
- * whether a light verb occurs (with its kind). */
+/*
+ * The keywords of one clause: the first predicate (a strong one, or a light
+ * one used as a verb — not 実施を, 実施の), the first noun, the object (the
+ * last noun before を) and the first and last keyword of any sort.  Nouns
+ * count inside 「」 (「サイバーセキュリティ月間」); predicates do not.
+ */
 struct clause_kw {
-	const struct keyword *strong, *noun, *light;
+	const struct keyword *verb, *noun, *object, *first, *last;
 };
 
 static void
 clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *kw)
 {
+	static const char *const not_verb[] = {"を", "の", "に", "が", "は", NULL};
 	int quote = 0;
-	size_t i, len;
+	size_t i, len, w;
 
 	memset(kw, 0, sizeof(*kw));
 	for (i = a; i < b; i++) {
 		const struct keyword *k;
-		int32_t c = cp_at(bl, i);
+		bool quoted = quote_step(cp_at(bl, i), &quote);
+		bool noun;
 
-		if (c == 0x300C || c == 0x300E)
-			quote++;
-		else if ((c == 0x300D || c == 0x300F) && quote)
-			quote--;
-		if (quote)
-			continue;
 		if ((k = keyword_at(bl, i, &len)) == NULL)
 			continue;
-		if (k->cls == KW_STRONG && !kw->strong
-		    /* 開催予定の会議: a modifier, not the event */
-		    && !match(bl, i + len, "予定の"))
-			kw->strong = k;
-		else if (k->cls == KW_NOUN && !kw->noun)
-			kw->noun = k;
-		else if (k->cls == KW_LIGHT && !kw->light && !match(bl, i + len, "予定の"))
-			kw->light = k;
+		noun = k->cls == KW_NOUN || quoted || compound_noun(bl, i + len);
+		if (k->cls == KW_LIGHT && !noun) {
+			for (w = 0; not_verb[w]; w++)
+				if (match(bl, i + len, not_verb[w]))
+					noun = true;
+			if (noun) { /* 本格実施を開始: not a predicate, not a thing */
+				i += len - 1;
+				continue;
+			}
+		}
+		/* 開催予定の会議: the meeting is a modifier, not the event */
+		if (!noun && match(bl, i + len, "予定の")) {
+			i += len - 1;
+			continue;
+		}
+		if (!kw->first)
+			kw->first = k;
+		kw->last = k;
+		if (noun) {
+			if (!kw->noun)
+				kw->noun = k;
+			if (match(bl, i + len, "を") || (compound_noun(bl, i + len)
+			    && match(bl, i + len + 1, "を")))
+				kw->object = k;
+		} else if (!kw->verb) {
+			kw->verb = k;
+		}
 		i += len - 1;
 	}
 }
 
-/* The nearest keyword kind in the clauses before pos (back to lim), or -1. */
+/* The first keyword of the nearest clause before pos (back to lim) that has
+ * one, or -1. */
 static int
-kind_before(const struct bullet *bl, size_t pos, size_t lim, bool nouns_only)
+kind_before(const struct bullet *bl, size_t pos, size_t lim)
 {
 	size_t b = pos, a;
 	struct clause_kw kw;
@@ -257,10 +301,32 @@ kind_before(const struct bullet *bl, size_t pos, size_t lim, bool nouns_only)
 	while (b > lim) {
 		a = clause_start(bl, b, lim);
 		clause_keywords(bl, a, b, &kw);
-		if (kw.noun && (nouns_only || !kw.strong))
-			return (int)kw.noun->kind;
-		if (kw.strong && !nouns_only)
-			return (int)kw.strong->kind;
+		if (kw.first)
+			return (int)kw.first->kind;
+		b = a > lim ? a - 1 : lim;
+	}
+	return -1;
+}
+
+/* What a light verb (実施, 開催, 行う) acts on, when its own clause names
+ * nothing: the head noun of the nearest clause before the date that ends in
+ * を or は (説明会を、…に開催; …の改訂については、…に行う), or -1. */
+static int
+kind_of_topic(const struct bullet *bl, size_t pos, size_t lim)
+{
+	size_t b = pos, a, e;
+	struct clause_kw kw;
+
+	while (b > lim) {
+		a = clause_start(bl, b, lim);
+		e = b;
+		while (e > a && (cp_at(bl, e - 1) == 0x3001 || is_space(cp_at(bl, e - 1))))
+			e--;
+		if (e > a && (cp_at(bl, e - 1) == 0x3092 /* を */
+		    || cp_at(bl, e - 1) == 0x306F /* は */)) {
+			clause_keywords(bl, a, e, &kw);
+			return kw.last ? (int)kw.last->kind : -1;
+		}
 		b = a > lim ? a - 1 : lim;
 	}
 	return -1;
@@ -299,52 +365,57 @@ skip_particles(const struct bullet *bl, size_t i, size_t lim)
 	return i;
 }
 
+/* Where the date's own clause starts: after its particles; for a date alone
+ * in brackets (会議（平成20年４月22日）に報告した), after the bracket. */
+static size_t
+own_clause(const struct bullet *bl, const struct kg_jpdate *d, size_t lim)
+{
+	size_t a = skip_particles(bl, d->cp_end, lim);
+
+	if (a < lim && cp_at(bl, a) == ')')
+		a = skip_particles(bl, a + 1, lim);
+	return a;
+}
+
 static enum kg_kind
 kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     size_t next_date)
 {
-	size_t a = skip_particles(bl, d->cp_end, sent.b), b;
 	size_t lim = next_date < sent.b ? next_date : sent.b;
+	size_t a = own_clause(bl, d, lim), b;
 	size_t own = clause_start(bl, d->cp_start, sent.a);
 	struct clause_kw kw;
-	size_t len;
 	int k;
 
-	/* a predicate right after the date: ２月17日に開催した検討会において… */
-	if (a < lim) {
-		const struct keyword *first = keyword_at(bl, a, &len);
-
-		if (first && first->kind != KG_KIND_OTHER && first->cls != KW_NOUN
-		    && first->kind != KG_KIND_COMPLETION && !match(bl, a + len, "予定の"))
-			return first->kind;
-	}
-	/* the clauses after the date, up to the next date */
+	/* the clauses after the date, up to the next date: the first that has
+	 * a predicate or a noun decides */
 	while (a < lim) {
 		b = clause_end(bl, a, lim);
 		clause_keywords(bl, a, b, &kw);
-		if (kw.strong) {
-			if (kw.strong->kind == KG_KIND_COMPLETION && own < d->cp_start
-			    && (k = kind_before(bl, d->cp_start, own, false)) >= 0)
+		if (kw.verb && kw.verb->cls == KW_STRONG) {
+			/* 更新作業を年度内に完了: completing the work named before */
+			if (kw.verb->kind == KG_KIND_COMPLETION && own < d->cp_start
+			    && (k = kind_before(bl, d->cp_start, own)) >= 0)
 				return (enum kg_kind)k;
-			return kw.strong->kind;
+			return kw.verb->kind;
+		}
+		if (kw.verb) {
+			if (kw.object || kw.noun)
+				return (kw.object ? kw.object : kw.noun)->kind;
+			k = kind_of_topic(bl, d->cp_start, sent.a);
+			return k >= 0 ? (enum kg_kind)k : kw.verb->kind;
 		}
 		if (kw.noun)
-			return kw.noun->kind;
-		if (kw.light) {
-			/* セミナーを、…に開催: the thing held; else what the
-			 * sentence is about (…の改訂については、…に行う) */
-			k = kind_before(bl, d->cp_start, sent.a, true);
-			if (k < 0 && kw.light->kind == KG_KIND_OTHER)
-				k = kind_before(bl, d->cp_start, sent.a, false);
-			return k >= 0 ? (enum kg_kind)k : kw.light->kind;
-		}
-		if (cp_at(bl, b) == 0x3002 || cp_at(bl, b) == ')')
+			return (kw.object ? kw.object : kw.noun)->kind;
+		if (cp_at(bl, b) == 0x3002)
 			break;
 		a = b + 1;
 	}
 	/* nothing after it: 本格運用の開始は平成21年６月となる見込み */
-	k = kind_before(bl, d->cp_start, sent.a, false);
-	return k >= 0 ? (enum kg_kind)k : KG_KIND_OTHER;
+	k = kind_before(bl, d->cp_start, sent.a);
+	if (k >= 0)
+		return (enum kg_kind)k;
+	return (d->flags & KG_JP_FROM) ? KG_KIND_LAUNCH : KG_KIND_OTHER;
 }
 
 /* The kind of the event at d; publishing a 報告書 is a report. */
@@ -352,7 +423,12 @@ static enum kg_kind
 find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     size_t next_date)
 {
-	enum kg_kind k = kind_near(bl, sent, d, next_date);
+	enum kg_kind k;
+
+	/* 研究開発（平成20～22年度）: the period of a project */
+	if ((d->flags & KG_JP_PAREN) && (d->flags & KG_JP_RANGE))
+		return KG_KIND_OTHER;
+	k = kind_near(bl, sent, d, next_date);
 
 	if (k == KG_KIND_PUBLICATION && sentence_has(bl, sent, "報告書"))
 		return KG_KIND_REPORT;
@@ -362,44 +438,21 @@ find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 /* ------------------------------------------------------------ status */
 
 static bool
-clause_final(int32_t c)
-{
-	return c == 0x3002 || c == 0x3001 || c == ')' || c == 0 || c == ','
-	    || c == 0x300D;
-}
-
-static bool
 is_hiragana(int32_t c)
 {
 	return c >= 0x3041 && c <= 0x309F;
 }
 
-/* An ongoing word or に向け at i (only counted in the date's own clause). */
-static bool
-near_status_at(const struct bullet *bl, size_t i, enum kg_status *st)
-{
-	static const char *const ongoing[] = {"実施中", "検討中", "推進中", "作業中",
-		"調整中", "準備中", "運用中", "開発中", "継続", "引き続き", "ている",
-		"ております", NULL};
-	size_t w;
-
-	for (w = 0; ongoing[w]; w++)
-		if (match(bl, i, ongoing[w])) {
-			*st = KG_STATUS_ONGOING;
-			return true;
-		}
-	if (match(bl, i, "に向け")) {
-		*st = KG_STATUS_PLANNED;
-		return true;
-	}
-	return false;
-}
-
-/* A done or planned word at i: sets *st, *cert and returns true. */
+/* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
+ * nothing about certainty) and returns true. */
 static bool
 status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certainty *cert)
 {
-	static const char *const planned[] = {"方針", "こととしている", NULL};
+	static const char *const ongoing[] = {"実施中", "検討中", "推進中", "作業中",
+		"調整中", "準備中", "運用中", "開発中", "継続", "引き続き", "ている",
+		"ております", "ているところ", NULL};
+	static const char *const planned[] = {"に向け", "方針", "こととしている",
+		"される", NULL};
 	int32_t c = cp_at(bl, i), next, prev;
 	size_t w;
 
@@ -423,6 +476,11 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 		*st = KG_STATUS_DONE;
 		return true;
 	}
+	for (w = 0; ongoing[w]; w++)
+		if (match(bl, i, ongoing[w])) {
+			*st = KG_STATUS_ONGOING;
+			return true;
+		}
 	for (w = 0; planned[w]; w++)
 		if (match(bl, i, planned[w])) {
 			*st = KG_STATUS_PLANNED;
@@ -433,11 +491,12 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 		return false;
 	next = cp_at(bl, i + 1);
 	/* a clause-final past: 決定した。 公表した、 創設された。 */
-	if (c == 0x305F /* た */ && (clause_final(next) || match(bl, i + 1, "が"))) {
+	if (c == 0x305F /* た */ && (next == 0x3002 || next == 0x3001 || next == ')'
+	    || next == 0 || match(bl, i + 1, "が"))) {
 		*st = KG_STATUS_DONE;
 		return true;
 	}
-	/* a sentence-final dictionary form: 公表する。 取り組む。 行うとともに */
+	/* a clause-final dictionary form: 公表する。 取り組む。 周知するとともに */
 	if ((c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059 || c == 0x3080
 	    || c == 0x3076 || c == 0x3050 || c == 0x3064)
 	    && (next == 0x3002 || next == 0 || match(bl, i + 1, "とともに")
@@ -450,74 +509,67 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 	return false;
 }
 
-/* The last done/planned word of [a, b) outside quotes; *cert keeps the
- * last certainty word seen. */
+/* The first status word of [a, b) outside quotes, with the first certainty
+ * word of [a, cert_lim). */
 static bool
-last_status(const struct bullet *bl, size_t a, size_t b, enum kg_status *st,
-    enum kg_certainty *cert)
+first_status(const struct bullet *bl, size_t a, size_t b, size_t cert_lim,
+    enum kg_status *st, enum kg_certainty *cert)
 {
 	bool found = false;
 	int quote = 0;
 	size_t i;
 
-	for (i = a; i < b; i++) {
+	for (i = a; i < cert_lim; i++) {
 		enum kg_status s2;
 		enum kg_certainty c2;
-		int32_t c = cp_at(bl, i);
 
-		if (c == 0x300C || c == 0x300E)
-			quote++;
-		else if ((c == 0x300D || c == 0x300F) && quote)
-			quote--;
-		if (quote || !status_at(bl, i, &s2, &c2))
+		if (quote_step(cp_at(bl, i), &quote) || !status_at(bl, i, &s2, &c2))
 			continue;
-		*st = s2;
-		if (c2 != KG_CERT_NONE)
+		if (i < b && !found) {
+			*st = s2;
+			found = true;
+		}
+		if (c2 != KG_CERT_NONE) {
 			*cert = c2;
-		found = true;
+			break;
+		}
 	}
 	return found;
 }
 
 /*
- * Status words for the date d: an ongoing word (実施中, 引き続き, 〜ている)
- * or に向け in the date's own clause; else the last done/planned word up to
- * the next date, else up to the end of the sentence.
+ * Status words for the date d: the first in its own clause (through the
+ * closing bracket of a parenthesised date); certainty from the first
+ * certainty word up to the end of the sentence.
  */
-static void
+static bool
 status_of(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
-    size_t next_date, enum kg_status *st, enum kg_certainty *cert, bool *found)
+    enum kg_status *st, enum kg_certainty *cert)
 {
-	size_t a = skip_particles(bl, d->cp_end, sent.b), b, i;
+	size_t a = own_clause(bl, d, sent.b), b = clause_end(bl, a, sent.b), i;
+	enum kg_status last;
+	enum kg_certainty ignored;
+	bool found = false;
 	int quote = 0;
 
-	if (a < sent.b && cp_at(bl, a) == ')')
-		a = skip_particles(bl, a + 1, sent.b);
-	b = clause_end(bl, a, sent.b);
-	for (i = a; i < b; i++) {
-		int32_t c = cp_at(bl, i);
-
-		if (c == 0x300C || c == 0x300E)
-			quote++;
-		else if ((c == 0x300D || c == 0x300F) && quote)
-			quote--;
-		if (quote || !near_status_at(bl, i, st))
-			continue;
-		{
-			enum kg_status ignored;
-
-			*found = true;
-			last_status(bl, d->cp_end, sent.b, &ignored, cert);
-			return;
+	if (first_status(bl, a, b, sent.b, st, cert))
+		return true;
+	/* 〜を実施し、…した。: a connective clause takes the tense of the
+	 * sentence's last done or planned word (not an ongoing one, which
+	 * describes the later clause's own work) */
+	if (b < sent.b && b > a && (cp_at(bl, b - 1) == 0x3057 /* し */
+	    || cp_at(bl, b - 1) == 0x3066 /* て */)) {
+		for (i = b; i < sent.b; i++) {
+			if (quote_step(cp_at(bl, i), &quote) || match(bl, i, "に向け")
+			    || !status_at(bl, i, &last, &ignored))
+				continue;
+			if (last != KG_STATUS_ONGOING) {
+				*st = last;
+				found = true;
+			}
 		}
 	}
-	*found = last_status(bl, d->cp_end, next_date, st, cert)
-	    || last_status(bl, next_date, sent.b, st, cert);
-	if (*found && *st == KG_STATUS_PLANNED && *cert == KG_CERT_NONE) {
-		enum kg_status ignored;
-
-		last_status(bl, next_date, sent.b, &ignored, cert);
-	}
+	return found;
 }
 
 static enum kg_status
@@ -662,7 +714,8 @@ push_item(struct kg_extract *x, struct kg_extract_item **it)
 static bool
 is_event(const struct kg_jpdate *d)
 {
-	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND));
+	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND
+	    | KG_JP_TALLY));
 }
 
 static int
@@ -675,7 +728,7 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	enum kg_certainty cert = KG_CERT_NONE;
 	bool have_status = false;
 
-	status_of(bl, sent, d, next_date, &st, &cert, &have_status);
+	have_status = status_of(bl, sent, d, &st, &cert);
 	if (!have_status)
 		st = status_by_window(d->window_start, d->window_end, bl->ctx->as_of);
 	else if (st == KG_STATUS_DONE && bl->ctx->as_of != KG_DAY_NONE

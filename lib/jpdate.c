@@ -168,7 +168,8 @@ struct scan {
 	bool have_ctx;
 	bool ctx_is_fy;
 	int ctx_year;
-	size_t ctx_src;   /* index in out of a bare year that set it, or SIZE_MAX */
+	size_t ctx_src;   /* index in out of the expression that set it, or SIZE_MAX */
+	kg_day ctx_ws, ctx_we; /* and its window */
 	bool ctx_used;    /* a yearless date used ctx (set by parse_point) */
 	/* year for 同年 / 同年度: the last year named anywhere in the text */
 	bool have_same;
@@ -732,13 +733,13 @@ parse_point(struct scan *s, size_t i, const struct point *prev, struct point *p)
 	if ((k = read_quarter(s, i, &q))) {
 		set_quarter(p, context_fy(s), q);
 		p->flags |= KG_JP_YEARLESS;
-		p->b = i + k;
+		p->b = i + k + within(s, i + k);
 		return P_OK;
 	}
 	if ((k = lit(s, i, "上半期")) || (k = lit(s, i, "下半期"))) {
 		set_half(p, context_fy(s), lit(s, i, "下半期") != 0);
 		p->flags |= KG_JP_YEARLESS;
-		p->b = i + k;
+		p->b = i + k + within(s, i + k);
 		return P_OK;
 	}
 	/* seasons: 今秋, 来春, 秋頃 */
@@ -836,7 +837,7 @@ year_unit:
 		p->b = i + k;
 		return P_OK;
 	}
-	if (lit(s, i + k, "今年度")) { /* the seed's 平成20今年度中 */
+	if (lit(s, i + k, "今年度")) { /* the seed's typo 平成20今年度中 */
 		p->is_fy = true;
 		k += 3;
 		k += fy_part(s, i + k, y, p);
@@ -861,6 +862,28 @@ static const char *const from_words[] = {"から", "より", "以降", "以後",
 static const char *const until_words[] = {"までに", "まで", "迄", NULL};
 static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
 	"目処", "めど", NULL};
+
+/* A count right after a date (９月末までに37件, 平成19年度は1,089件): the date
+ * bounds a tally of repeated work, not an event. */
+static bool
+tally_at(const struct scan *s, size_t i)
+{
+	static const char *const particles[] = {"は", "に", "で", "、", NULL};
+	static const char *const counters[] = {"件", "回", "名", "人", "社", "か所",
+		"箇所", "校", "団体", NULL};
+	size_t k, digits = 0;
+
+	if ((k = lit_any(s, i, particles, NULL)))
+		i += k;
+	if (lit(s, i, "約"))
+		i++;
+	while (i < s->n && ((s->cp[i] >= '0' && s->cp[i] <= '9')
+	    || (digits && s->cp[i] == ','))) {
+		i++;
+		digits++;
+	}
+	return digits && lit_any(s, i, counters, NULL);
+}
 
 /* A whole expression at i (point plus modifiers).  On P_OK, *named tells
  * whether it names a year of its own and *bare whether it is only a year. */
@@ -927,6 +950,12 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_TARGET;
 	if (lit(s, e, "に引き続き") || lit(s, e, "に続き"))
 		out->flags |= KG_JP_BACKGROUND;
+	/* 平成19年度の指針見直し: a past year naming a thing */
+	if (a.bare && lit(s, e, "の") && s->ctx->as_of != KG_DAY_NONE
+	    && a.we < s->ctx->as_of)
+		out->flags |= KG_JP_BACKGROUND;
+	if (tally_at(s, e))
+		out->flags |= KG_JP_TALLY;
 	if (i >= 3 && lit(s, i - 3, "前回") && (s->cp[i - 1] == '(' || s->cp[i - 1] == 0xFF08))
 		out->flags |= KG_JP_BACKGROUND;
 	if (i >= 2 && lit(s, i - 2, "前回"))
@@ -990,7 +1019,12 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			i = d.cp_end > i ? d.cp_end : i + 1;
 			continue;
 		}
-		if (s.ctx_used && s.ctx_src != SIZE_MAX && s.ctx_src < got)
+		/* 平成21年度には…10月, 平成20年８月、…（８月26日から…）: the
+		 * earlier, wider date only scoped this one */
+		if (s.ctx_used && s.ctx_src != SIZE_MAX && s.ctx_src < got
+		    && d.base_start >= s.ctx_ws && d.base_start <= s.ctx_we
+		    && ((d.flags & KG_JP_RANGE) || (d.base_end != KG_DAY_NONE
+		    && d.base_end - d.base_start < s.ctx_we - s.ctx_ws)))
 			out[s.ctx_src].flags |= KG_JP_CONTEXT;
 		if (quote)
 			d.flags |= KG_JP_QUOTED;
@@ -999,9 +1033,13 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 		d.start = t->src_start[d.cp_start];
 		d.end = t->src_end[d.cp_end - 1];
 		if (got < max) {
-			/* a bare year / fiscal year may turn out to be context only */
-			if (named)
-				s.ctx_src = bare ? got : SIZE_MAX;
+			/* a year may turn out to be context only */
+			if (named) {
+				s.ctx_src = d.flags & (KG_JP_RANGE | KG_JP_FROM | KG_JP_UNTIL)
+				    ? SIZE_MAX : got;
+				s.ctx_ws = d.window_start;
+				s.ctx_we = d.window_end;
+			}
 			out[got++] = d;
 		}
 		i = d.cp_end;

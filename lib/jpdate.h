@@ -47,13 +47,15 @@ enum {
 	KG_JP_ASOF     = 1u << 6,  /* followed by 現在: a status date, not an event */
 	KG_JP_QUOTED   = 1u << 7,  /* inside 「…」 or 『…』 (a title) */
 	KG_JP_PAREN    = 1u << 8,  /* inside （…） */
-	KG_JP_CONTEXT  = 1u << 9,  /* a bare year / fiscal year that only gives
-	                              its year to a later yearless date of the
-	                              same sentence (平成21年度には…10月) */
+	KG_JP_CONTEXT  = 1u << 9,  /* only gives its year to a later, narrower
+	                              yearless date of the same sentence inside
+	                              its window (平成21年度には…10月) */
 	KG_JP_RELATIVE = 1u << 10, /* 今年度, 来年度, 同年度, 年度内 …: year from
 	                              the report or an earlier expression */
 	KG_JP_BACKGROUND = 1u << 11, /* a reference to an earlier round:
-	                                前回（平成18年度）, 昨年度に引き続き */
+	                                前回（平成18年度）, 昨年度に引き続き,
+	                                平成19年度の (a past year naming a thing) */
+	KG_JP_TALLY    = 1u << 12, /* bounds a count: ９月末までに37件 */
 };
 
 struct kg_jpdate {
