@@ -22,6 +22,7 @@
 #define LLVMFuzzerTestOneInput fuzz_jpdate_one
 #include "../fuzz/fuzz_jpdate.c"
 #undef LLVMFuzzerTestOneInput
+#include "test_files.h"
 
 typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 
@@ -29,34 +30,24 @@ typedef int (*fuzz_fn)(const uint8_t *data, size_t size);
 static size_t
 replay_dir(const char *dir, fuzz_fn fn)
 {
-	const char *top = getenv("TOP");
 	char path[4096];
 	struct dirent *e;
 	size_t n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/%s", top != NULL && *top ? top : ".", dir);
+	snprintf(path, sizeof(path), "%s/%s", test_top(), dir);
 	if ((d = opendir(path)) == NULL)
 		fail_msg("cannot open %s", path);
 	while ((e = readdir(d)) != NULL) {
 		char file[8192];
-		uint8_t *buf;
-		long len;
-		FILE *f;
+		size_t len;
+		char *buf;
 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
-		if ((f = fopen(file, "rb")) == NULL)
-			fail_msg("cannot open %s", file);
-		fseek(f, 0, SEEK_END);
-		len = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		buf = malloc((size_t)len + 1);
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-		fclose(f);
-		assert_int_equal(fn(buf, (size_t)len), 0);
+		buf = test_read_file(file, &len);
+		assert_int_equal(fn((const uint8_t *)buf, len), 0);
 		free(buf);
 		n++;
 	}

@@ -20,37 +20,16 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "test_files.h"
 
-static const char *
-top(void)
-{
-	const char *t = getenv("TOP");
-
-	return t != NULL && *t != '\0' ? t : ".";
-}
-
+/* A file of the tree, e.g. "data/secure-japan-2008-h1.txt". */
 static char *
 slurp(const char *rel, size_t *len)
 {
 	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
 
-	snprintf(path, sizeof(path), "%s/%s", top(), rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	snprintf(path, sizeof(path), "%s/%s", test_top(), rel);
+	return test_read_file(path, len);
 }
 
 /* ---- golden files ---- */
@@ -178,7 +157,7 @@ diff_golden(const struct golden *g)
 	char *bytes = slurp(g->report, &len);
 	int bad = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", top(), g->expected);
+	snprintf(path, sizeof(path), "%s/%s", test_top(), g->expected);
 	if ((exp = json_load_file(path, 0, &jerr)) == NULL)
 		fail_msg("%s: %s", path, jerr.text);
 	if (kg_report_parse(bytes, len, &o, &imp, &err) < 0)
@@ -691,7 +670,7 @@ test_load(void **state)
 	unlink(path);
 	rmdir(dir);
 
-	snprintf(path, sizeof(path), "%s/data/secure-japan-2008-h1.txt", top());
+	snprintf(path, sizeof(path), "%s/data/secure-japan-2008-h1.txt", test_top());
 	assert_int_equal(kg_report_load(path, NULL, &imp, &err), 0);
 	assert_string_equal(imp.doc.name, "secure-japan-2008-h1.txt");
 	assert_int_equal(imp.measures.n, 32);
