@@ -4,8 +4,9 @@
  *
  * Thin on purpose: parse options, load the configuration, open the store,
  * start HTTP, run the loop, and release everything in reverse order.  The
- * work is in loop.c (scheduling), http.c (serving) and reload.c (keeping
- * the served data fresh); everything but this file links into the tests.
+ * work is in loop.c (scheduling), http.c (serving), reload.c (keeping
+ * the served data fresh) and service.c (configuration reload, signals,
+ * control socket, systemd); everything but this file links into the tests.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
+#include "service.h"
 #include "store.h"
 
 static const char usage[] =
@@ -91,84 +93,87 @@ parse_options(int argc, char **argv, struct options *o)
 }
 
 /* --db > [general] db > the user's default. */
-static char *
-db_path(const struct options *o, const struct kg_conf *conf)
+/* A reloaded configuration reaches the modules here (see service.h). */
+static int
+apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 {
-	if (o->db != NULL)
-		return strdup(o->db);
-	if (conf->db != NULL)
-		return strdup(conf->db);
-	return kg_conf_default_db();
-}
-
-static void
-on_stop_signal(struct kg_loop *loop, int signo, void *arg)
-{
-	(void)arg;
-	log_notice("%s: stopping", strsignal(signo));
-	kg_loop_stop(loop);
+	(void)err;
+	kg_http_set_conf(arg, next);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct kg_conf conf;
+	struct kg_service_opts so;
+	struct kg_service_ops ops = { 0 };
+	struct kg_conf *conf = NULL;
+	const struct kg_conf *c;
 	struct kg_err err;
+	struct kg_service *svc = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
 	struct kg_http *http = NULL;
 	struct kg_loop_hook hook;
-	char *db = NULL;
+	char *db_default = NULL;
 	int rc = 1;
 
 	memset(&o, 0, sizeof(o));
-	memset(&conf, 0, sizeof(conf));
 	kg_log_init("kigend", KG_LOG_INFO);
 	if ((rc = parse_options(argc, argv, &o)) != 0)
 		goto out;
 	rc = 1;
-	if (kg_conf_load(o.config, &conf, &err) < 0) {
+	so = (struct kg_service_opts){ o.config, o.db, &o.listen,
+	    o.log_level != NULL ? kg_log_level_parse(o.log_level) : -1 };
+	if ((db_default = kg_conf_default_db()) == NULL ||
+	    (conf = calloc(1, sizeof(*conf))) == NULL) {
+		log_err("out of memory");
+		goto out;
+	}
+	if (kg_service_conf_load(&so, db_default, conf, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	if (o.check_config) {
-		printf("%s: ok\n", conf.path != NULL ? conf.path : "built-in defaults");
+		printf("%s: ok\n", conf->path != NULL ? conf->path : "built-in defaults");
 		rc = 0;
 		goto out;
 	}
-	kg_log_set_level(o.log_level ? kg_log_level_parse(o.log_level) : conf.log_level);
-	if (o.listen.n > 0) {
-		kg_strv_clear(&conf.listen);
-		conf.listen = o.listen;
-		memset(&o.listen, 0, sizeof(o.listen));
-	}
-	if ((db = db_path(&o, &conf)) == NULL) {
-		log_err("out of memory");
+	kg_log_set_level(conf->log_level);
+	if (kg_service_new(&so, db_default, conf, &svc, &err) < 0) {
+		log_err("%s", err.msg);
 		goto out;
 	}
+	conf = NULL; /* the service's now */
+	c = kg_service_conf(svc);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (kg_store_open(db, KG_STORE_CREATE, &st, &err) < 0 ||
+	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
 	    kg_loop_new(st, &loop, &err) < 0 ||
-	    kg_loop_on_signal(loop, SIGINT, on_stop_signal, NULL, &err) < 0 ||
-	    kg_loop_on_signal(loop, SIGTERM, on_stop_signal, NULL, &err) < 0 ||
-	    kg_http_start(&conf, &http, &err) < 0) {
+	    kg_http_start(c, &http, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	kg_reload_hook(http, &hook);
-	if (kg_loop_add_hook(loop, &hook, &err) < 0 || kg_loop_run(loop, &err) < 0) {
+	ops.apply = apply_conf;
+	ops.arg = http;
+	/* The service's hook comes last: READY means the feeds are rendered. */
+	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
+	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
+	    kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	rc = 0;
 out:
 	kg_http_free(http);
+	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);
-	free(db);
-	kg_conf_clear(&conf);
+	free(db_default);
+	kg_conf_clear(conf);
+	free(conf);
 	kg_strv_clear(&o.listen);
 	return rc;
 }
