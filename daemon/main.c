@@ -37,7 +37,10 @@ static const char usage[] =
     "  -L, --log-level LEVEL error, warning, notice, info or debug\n"
     "      --check-config    check the configuration and exit\n"
     "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n";
+    "  -V, --version         show the version\n"
+    "\n"
+    "SIGHUP or 'kigen reload' reloads the configuration (a bad file is rejected,\n"
+    "the old one stays); SIGTERM and SIGINT stop gracefully.  See kigend(8).\n";
 
 struct options {
 	const char *config;
@@ -92,7 +95,6 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* --db > [general] db > the user's default. */
 /* A reloaded configuration reaches the modules here (see service.h). */
 static int
 apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
