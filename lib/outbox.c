@@ -76,7 +76,9 @@ list_add(struct kg_delivery_list *l)
 #define ROW_NCOLS 18
 
 enum stmt {
+	ST_DEADLINES,
 	ST_ADD,
+	ST_HAS,
 	ST_RECOVER,
 	ST_CLAIM_SELECT,
 	ST_MARK_IN_FLIGHT,
@@ -95,11 +97,15 @@ enum stmt {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	[ST_DEADLINES] = "SELECT id, window_end FROM milestones"
+	    " WHERE status IN ('planned', 'ongoing') AND window_end BETWEEN ?1 AND ?2",
 	[ST_ADD] = "INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
 	    " webhook_id, body, fire_at, expires_at, late, status, attempts,"
 	    " next_attempt_at, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', 0, ?11, ?11)"
 	    " ON CONFLICT (endpoint, milestone_id, lead_days, deadline) DO NOTHING",
+	[ST_HAS] = "SELECT 1 FROM outbox WHERE endpoint = ?1 AND milestone_id = ?2"
+	    " AND lead_days = ?3 AND deadline = ?4",
 	[ST_RECOVER] = "UPDATE outbox SET status = 'pending', next_attempt_at = ?1"
 	    " WHERE status = 'in_flight'",
 	/* expired / stale say whether the row still holds. */
@@ -263,6 +269,25 @@ row_read(sqlite3_stmt *s, struct kg_delivery *d)
 }
 
 int
+kg_outbox_deadlines(struct kg_outbox *ob, kg_day from, kg_day to,
+    struct kg_deadline_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_DEADLINES);
+	int rc;
+
+	sqlite3_bind_int(s, 1, from);
+	sqlite3_bind_int(s, 2, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (kg_deadline_list_add(out, sqlite3_column_int64(s, 0),
+		    (kg_day)sqlite3_column_int(s, 1)) < 0) {
+			sqlite3_reset(s);
+			return kg_err_set(err, "out of memory reading deadlines");
+		}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(ob, err, "reading deadlines");
+}
+
+int
 kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
     struct kg_err *err)
 {
@@ -283,6 +308,25 @@ kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
 	if (run(ob, s, "adding a reminder", err) < 0)
 		return -1;
 	return sqlite3_changes(ob->db) > 0;
+}
+
+int
+kg_outbox_has(struct kg_outbox *ob, const char *endpoint, int64_t milestone_id,
+    int lead_days, kg_day deadline, bool *has, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_HAS);
+	int rc;
+
+	sqlite3_bind_text(s, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, milestone_id);
+	sqlite3_bind_int(s, 3, lead_days);
+	sqlite3_bind_int(s, 4, deadline);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(ob, err, "looking up a reminder");
+	*has = rc == SQLITE_ROW;
+	return 0;
 }
 
 int

@@ -29,6 +29,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "schedule.h"
 #include "store.h"
 
 enum kg_delivery_status {
@@ -90,6 +91,18 @@ void kg_outbox_close(struct kg_outbox *ob); /* NULL is fine */
  */
 int kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
     struct kg_err *err);
+
+/* Appends the open (planned, ongoing) milestones with a deadline in
+ * [from, to] to out: what a reminder plan is built from (the partial index
+ * on open deadlines answers it). */
+int kg_outbox_deadlines(struct kg_outbox *ob, kg_day from, kg_day to,
+    struct kg_deadline_list *out, struct kg_err *err);
+
+/* True when the reminder (endpoint, milestone, lead, deadline) is already
+ * in the outbox, whatever its status: lets a re-plan skip building bodies
+ * for reminders it has handled. */
+int kg_outbox_has(struct kg_outbox *ob, const char *endpoint, int64_t milestone_id,
+    int lead_days, kg_day deadline, bool *has, struct kg_err *err);
 
 /* Start-up: every in_flight row (a delivery cut short by a crash) becomes
  * pending, due now.  Returns how many. */
