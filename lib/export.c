@@ -155,6 +155,43 @@ kg_document_json(const struct kg_document *d)
 	return finish(o, failed);
 }
 
+/* {window_start, window_end, status} of one side of a change. */
+static json_t *
+change_side(kg_day start, kg_day end, enum kg_status status)
+{
+	json_t *o = json_object();
+	int failed = o == NULL;
+
+	if (failed)
+		return NULL;
+	put(o, "window_start", date_or_null(start), &failed);
+	put(o, "window_end", date_or_null(end), &failed);
+	put(o, "status", json_string(kg_status_name(status)), &failed);
+	return finish(o, failed);
+}
+
+json_t *
+kg_change_json(const struct kg_change *c)
+{
+	json_t *o = json_object();
+	int failed = o == NULL;
+	bool slip = !c->created && c->old_end != KG_DAY_NONE && c->new_end != KG_DAY_NONE;
+
+	if (failed)
+		return NULL;
+	put(o, "milestone_id", json_integer(c->milestone_id), &failed);
+	put(o, "at", time_or_null(c->at), &failed);
+	put(o, "document_id", id_or_null(c->document_id), &failed);
+	put(o, "reason", str_or_null(c->reason), &failed);
+	put(o, "created", json_boolean(c->created), &failed);
+	put(o, "old", c->created ? json_null() : change_side(c->old_start, c->old_end,
+	    c->old_status), &failed);
+	put(o, "new", change_side(c->new_start, c->new_end, c->new_status), &failed);
+	put(o, "slip_days", slip ? json_integer((json_int_t)c->new_end - c->old_end)
+	    : json_null(), &failed);
+	return finish(o, failed);
+}
+
 static json_t *
 milestone_array(const struct kg_milestone_list *l)
 {

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "store.h"
 
 /* {id, uid, measure_id, title, kind, status, certainty, window_start,
  *  window_end, due, precision, expr, owners: [], sequence, manual, gone,
@@ -31,6 +32,12 @@ json_t *kg_document_json(const struct kg_document *d);
 
 /* {"as_of": "YYYY-MM-DD", "milestones": [...]} */
 json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
+
+/* One record of a milestone's history (kigen history, kigen slipped):
+ * {milestone_id, at, document_id, reason, created, old: {window_start,
+ *  window_end, status} or null when created, new: {...}, slip_days}.
+ * slip_days is new window_end - old window_end, or null. */
+json_t *kg_change_json(const struct kg_change *c);
 
 /* Version of the export shape; grows only on an incompatible change. */
 #define KG_EXPORT_VERSION 1

@@ -174,6 +174,13 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
 	    " gone = ?15, sequence = ?16, owners = ?17, updated_at = ?18,"
 	    " completed_at = ?19 WHERE id = ?1",
+	[KG_STMT_MS_OF_PLAN] = KG_MS_SELECT
+	    " JOIN documents d ON d.id = m.document_id WHERE d.plan = ?1 ORDER BY m.id",
+	[KG_STMT_MEASURES_OF_PLAN] = "SELECT ms.id, ms.title_key FROM measures ms"
+	    " JOIN documents d ON d.id = ms.document_id WHERE d.plan = ?1 ORDER BY ms.id",
+	[KG_STMT_MS_SOURCE] =
+	    "UPDATE milestones SET document_id = ?2, line = ?3, expr = ?4, sentence = ?5"
+	    " WHERE id = ?1",
 	[KG_STMT_MS_DELETE] = "DELETE FROM milestones WHERE id = ?1",
 	[KG_STMT_UID_EXISTS] = "SELECT 1 FROM milestones WHERE uid = ?1",
 	[KG_STMT_HIST_INSERT] =
@@ -1277,47 +1284,69 @@ out:
 	return rc;
 }
 
+static int
+add_ms_row(sqlite3_stmt *s, void *list)
+{
+	struct kg_milestone *m = kg_milestone_list_add(list);
+
+	if (m == NULL)
+		return -1;
+	if (kg_ms_from_row(s, m) < 0) {
+		((struct kg_milestone_list *)list)->n--;
+		return -1;
+	}
+	return strv_push_split(&m->owners, (const char *)sqlite3_column_text(s, 17));
+}
+
+/* Appends the rows of the bound KG_MS_SELECT statement s to out, owners
+ * filled; on failure out is as it was. */
+static int
+read_ms_rows(struct kg_store *st, sqlite3_stmt *s, struct kg_milestone_list *out,
+    struct kg_err *err)
+{
+	struct kg_milestone_list tail;
+	size_t first = out->n;
+
+	if (each_row(st, s, add_ms_row, out, "querying milestones", err) < 0)
+		goto fail;
+	tail = (struct kg_milestone_list){ out->v + first, out->n - first, 0 };
+	if (fill_list_owners(st, &tail, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	while (out->n > first)
+		kg_milestone_clear(&out->v[--out->n]);
+	return -1;
+}
+
 int
 kg_store_milestones(struct kg_store *st, const struct kg_query *q,
     struct kg_milestone_list *out, struct kg_err *err)
 {
 	char sql[8192];
 	sqlite3_stmt *s = NULL;
-	struct kg_milestone *m;
-	size_t first = out->n;
-	int rc;
+	int rc = -1;
 
 	if (build_query(q, sql, sizeof(sql), err) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return kg_store_fail(st, err, "preparing query");
-	if (bind_query(s, q, err) < 0)
-		goto fail;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((m = kg_milestone_list_add(out)) == NULL || kg_ms_from_row(s, m) < 0 ||
-		    strv_push_split(&m->owners, (const char *)sqlite3_column_text(s, 17)) < 0) {
-			kg_err_set(err, "out of memory");
-			goto fail;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		kg_store_fail(st, err, "querying milestones");
-		goto fail;
-	}
+	if (bind_query(s, q, err) == 0)
+		rc = read_ms_rows(st, s, out, err);
 	sqlite3_finalize(s);
-	s = NULL;
-	{
-		struct kg_milestone_list tail = { out->v + first, out->n - first, 0 };
+	return rc;
+}
 
-		if (fill_list_owners(st, &tail, err) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	sqlite3_finalize(s);
-	while (out->n > first)
-		kg_milestone_clear(&out->v[--out->n]);
-	return -1;
+int
+kg_store_ms_of_plan(struct kg_store *st, const char *plan, struct kg_milestone_list *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_OF_PLAN, err);
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, plan);
+	return read_ms_rows(st, s, out, err);
 }
 
 int

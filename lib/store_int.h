@@ -36,6 +36,9 @@ enum kg_stmt {
 	KG_STMT_MS_BY_UID,
 	KG_STMT_MS_INSERT,
 	KG_STMT_MS_UPDATE,
+	KG_STMT_MS_OF_PLAN,
+	KG_STMT_MEASURES_OF_PLAN,
+	KG_STMT_MS_SOURCE,
 	KG_STMT_MS_DELETE,
 	KG_STMT_UID_EXISTS,
 	KG_STMT_HIST_INSERT,
@@ -100,6 +103,11 @@ int kg_store_ms_by_id(struct kg_store *st, int64_t id, struct kg_milestone *out,
 int kg_store_doc_fetch(struct kg_store *st, sqlite3_stmt *s, struct kg_document *out,
     struct kg_err *err);
 
+/* Milestones first imported from a document of plan (by documents.plan),
+ * by id, owners filled, appended to out. */
+int kg_store_ms_of_plan(struct kg_store *st, const char *plan, struct kg_milestone_list *out,
+    struct kg_err *err);
+
 /* True when a stored field differs (id, uid, sequence and times aside). */
 bool kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b);
 
@@ -118,5 +126,15 @@ int kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_
 /* Matching key of a title: NFKC, whitespace removed.  malloc'd; NULL when s
  * is not valid UTF-8 or on ENOMEM. */
 char *kg_store_title_key(const char *s);
+
+/* Plan key of a document title (store_import.c): NFKC, parenthesised parts,
+ * whitespace and a trailing 「について」 removed; "" for NULL.  malloc'd. */
+char *kg_store_plan_key(const char *title);
+
+/* How much the imported milestone now looks like the earlier event old:
+ * 0 for a different kind; else the bigram overlap of their sentences
+ * (digits, spaces, punctuation ignored) + 0.25 x date proximity, minus 0.3
+ * when old was done and its window moved.  Imports match at >= 0.3. */
+double kg_store_event_score(const struct kg_milestone *old, const struct kg_milestone *now);
 
 #endif

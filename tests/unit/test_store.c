@@ -12,51 +12,7 @@
 #include <unistd.h>
 
 #include "store.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct kg_store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct kg_err err;
-
-	assert_non_null(fx);
-	strcpy(fx->dir, "/tmp/kigen-test-store-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/sub/kigen.db", fx->dir);
-	if (kg_store_open(fx->path, KG_STORE_CREATE, &fx->st, &err) < 0)
-		fail_msg("open: %s", err.msg);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char cmd[160];
-
-	kg_store_close(fx->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(fx);
-	return 0;
-}
-
-static kg_day
-day(const char *s)
-{
-	kg_day d;
-
-	if (kg_date_parse(s, &d, NULL) < 0)
-		fail_msg("bad test date %s", s);
-	return d;
-}
+#include "store_fixture.h"
 
 static int64_t
 add_measure(struct kg_store *st, const char *title, const char *owner1, const char *owner2)

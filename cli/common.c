@@ -1,0 +1,147 @@
+/*
+ * common — helpers every command uses (see cli.h): opening the database,
+ * date/number/filter arguments and getopt errors, so that each message reads
+ * the same whichever command produced it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "store.h"
+
+int
+cli_open_store(struct cli *cli, int flags, struct kg_store **out)
+{
+	return kg_store_open(cli->db_path, flags, out, &cli->err) < 0 ? CLI_FAIL : CLI_OK;
+}
+
+int
+cli_parse_date(struct cli *cli, const char *s, kg_day *out)
+{
+	return kg_date_parse(s, out, &cli->err) < 0 ? CLI_USAGE : CLI_OK;
+}
+
+int
+cli_parse_int(struct cli *cli, const char *opt, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return cli_usage(cli, "invalid %s '%s' (expected an integer %ld..%ld)", opt, s,
+		    min, max);
+	*out = v;
+	return CLI_OK;
+}
+
+int
+cli_parse_kind(struct cli *cli, const char *s, enum kg_kind *out)
+{
+	int k = kg_kind_parse(s);
+
+	if (k < 0)
+		return cli_usage(cli, "invalid kind '%s' (see 'kigen help add')", s);
+	*out = (enum kg_kind)k;
+	return CLI_OK;
+}
+
+int
+cli_parse_status(struct cli *cli, const char *s, enum kg_status *out)
+{
+	int k = kg_status_parse(s);
+
+	if (k < 0)
+		return cli_usage(cli, "invalid status '%s' (expected planned, ongoing, done "
+		    "or cancelled)", s);
+	*out = (enum kg_status)k;
+	return CLI_OK;
+}
+
+int
+cli_set_string(char **slot, const char *s)
+{
+	char *c = strdup(s);
+
+	if (c == NULL)
+		return -1;
+	free(*slot);
+	*slot = c;
+	return 0;
+}
+
+int
+cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f)
+{
+	struct kg_strv *sv;
+	enum kg_kind kind;
+	enum kg_status status;
+	long id;
+
+	switch (opt) {
+	case CLI_OPT_OWNER:
+		sv = &f->owners;
+		break;
+	case CLI_OPT_KIND:
+		if (cli_parse_kind(cli, arg, &kind) != CLI_OK)
+			return CLI_USAGE;
+		sv = &f->kinds;
+		break;
+	case CLI_OPT_STATUS:
+		if (cli_parse_status(cli, arg, &status) != CLI_OK)
+			return CLI_USAGE;
+		sv = &f->statuses;
+		break;
+	case CLI_OPT_MEASURE:
+		if (cli_parse_int(cli, "measure", arg, 1, LONG_MAX, &id) != CLI_OK)
+			return CLI_USAGE;
+		sv = &f->measures;
+		break;
+	default:
+		return -1;
+	}
+	if (kg_strv_push(sv, arg, (size_t)-1) < 0) {
+		kg_err_set(&cli->err, "out of memory");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int
+cli_bad_option(struct cli *cli, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (strncmp(arg, "--", 2) != 0)
+		return cli_usage(cli, "unknown option '-%c'", optopt);
+	if (c == ':')
+		return cli_usage(cli, "option '%s' needs a value", arg);
+	return cli_usage(cli, "unknown option '%s'", arg);
+}
+
+int
+cli_no_options(struct cli *cli, int argc, char **argv)
+{
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+	int c;
+
+	opterr = 0;
+	if ((c = getopt_long(argc, argv, ":", none, NULL)) != -1)
+		return cli_bad_option(cli, c, argv);
+	return CLI_OK;
+}
+
+int
+cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char **out)
+{
+	if (optind >= argc)
+		return cli_usage(cli, "missing %s", what);
+	if (optind + 1 < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
+	*out = argv[optind];
+	return CLI_OK;
+}

@@ -1,0 +1,293 @@
+/*
+ * output — see output.h.
+ *
+ * Widths come from utf8proc_charwidth: a terminal shows 総務省 in six
+ * columns, not nine bytes or three code points.  Truncation cuts between
+ * code points, never inside one.
+ */
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define ELLIPSIS "…"
+
+struct out_table {
+	size_t ncols, nrows, cap;
+	const char *const *headers;
+	const size_t *max_width;
+	char **cells;        /* nrows * ncols, owned */
+	const char **sgr;    /* per row, static strings */
+};
+
+/* Width of s and, when limit > 0 and s is wider, the byte length of the
+ * longest prefix that fits in limit - 1 columns (room for the ellipsis). */
+static size_t
+measure(const char *s, size_t limit, size_t *cut)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t full = strlen(s), w = 0, cw;
+	utf8proc_ssize_t n, left = (utf8proc_ssize_t)full;
+	utf8proc_int32_t cp;
+	bool cut_found = false;
+
+	*cut = full;
+	while (left > 0) {
+		n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0) { /* invalid UTF-8: count the byte as one column */
+			n = 1;
+			cw = 1;
+		} else {
+			cw = utf8proc_charwidth(cp) > 0 ? (size_t)utf8proc_charwidth(cp) : 0;
+		}
+		if (limit > 0 && !cut_found && w + cw > limit - 1) {
+			*cut = (size_t)((const char *)p - s);
+			cut_found = true;
+		}
+		w += cw;
+		p += n;
+		left -= n;
+	}
+	if (limit == 0 || w <= limit)
+		*cut = full;
+	return w;
+}
+
+size_t
+out_width(const char *s)
+{
+	size_t cut;
+
+	return measure(s, 0, &cut);
+}
+
+struct out_table *
+out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
+{
+	struct out_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->ncols = ncols;
+	t->headers = headers;
+	t->max_width = max_width;
+	return t;
+}
+
+int
+out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
+{
+	size_t i, cut, cap;
+	char **nc;
+	const char **ns;
+	char *c;
+
+	if (t->nrows == t->cap) {
+		cap = t->cap ? t->cap * 2 : 64;
+		if ((nc = realloc(t->cells, cap * t->ncols * sizeof(*nc))) == NULL)
+			return -1;
+		t->cells = nc;
+		if ((ns = realloc(t->sgr, cap * sizeof(*ns))) == NULL)
+			return -1;
+		t->sgr = ns;
+		t->cap = cap;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		const char *s = cells[i] ? cells[i] : "";
+
+		measure(s, t->max_width ? t->max_width[i] : 0, &cut);
+		if (cut < strlen(s)) {
+			if ((c = malloc(cut + sizeof(ELLIPSIS))) == NULL)
+				goto fail;
+			memcpy(c, s, cut);
+			memcpy(c + cut, ELLIPSIS, sizeof(ELLIPSIS));
+		} else if ((c = strdup(s)) == NULL) {
+			goto fail;
+		}
+		t->cells[t->nrows * t->ncols + i] = c;
+	}
+	t->sgr[t->nrows++] = sgr;
+	return 0;
+fail:
+	while (i-- > 0)
+		free(t->cells[t->nrows * t->ncols + i]);
+	return -1;
+}
+
+static void
+print_row(FILE *f, const struct out_table *t, const char *const *cells, const size_t *w,
+    const char *sgr)
+{
+	size_t i, pad, last = t->ncols;
+
+	/* no padding after the last cell that has text */
+	while (last > 1 && cells[last - 1][0] == '\0')
+		last--;
+	if (sgr != NULL)
+		fprintf(f, "\033[%sm", sgr);
+	for (i = 0; i < last; i++) {
+		fputs(cells[i], f);
+		if (i + 1 == last)
+			break;
+		for (pad = out_width(cells[i]); pad < w[i] + 2; pad++)
+			fputc(' ', f);
+	}
+	if (sgr != NULL)
+		fputs("\033[0m", f);
+	fputc('\n', f);
+}
+
+void
+out_table_print(const struct out_table *t, FILE *f, bool color)
+{
+	size_t *w = calloc(t->ncols, sizeof(*w));
+	size_t r, i, cw;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		w[i] = out_width(t->headers[i]);
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++)
+			if ((cw = out_width(t->cells[r * t->ncols + i])) > w[i])
+				w[i] = cw;
+	print_row(f, t, t->headers, w, color ? "1" : NULL);
+	for (r = 0; r < t->nrows; r++)
+		print_row(f, t, (const char *const *)&t->cells[r * t->ncols], w,
+		    color ? t->sgr[r] : NULL);
+	free(w);
+}
+
+void
+out_table_free(struct out_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->sgr);
+	free(t);
+}
+
+static const char *const month_names[12] = {
+	"January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December",
+};
+
+void
+out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day today)
+{
+	char date[KG_DATE_LEN];
+	int y, mo, d;
+	long days;
+
+	if (m->status == KG_STATUS_DONE || m->status == KG_STATUS_CANCELLED) {
+		snprintf(buf, len, "%s", kg_status_name(m->status));
+		return;
+	}
+	if (m->window_end == KG_DAY_NONE) {
+		snprintf(buf, len, "from %s", kg_date_format(m->window_start, date));
+		return;
+	}
+	days = (long)m->window_end - today;
+	if (days < 0) {
+		snprintf(buf, len, "%ld day%s overdue", -days, days == -1 ? "" : "s");
+	} else if (days == 0) {
+		snprintf(buf, len, "due today");
+	} else if (m->precision == KG_PREC_MONTH) {
+		kg_civil_from_day(m->window_end, &y, &mo, &d);
+		snprintf(buf, len, "due during %s %d", month_names[mo - 1], y);
+	} else if (m->precision == KG_PREC_FISCAL_YEAR) {
+		snprintf(buf, len, "due within FY%d", kg_fiscal_year(m->window_end));
+	} else if (days == 1) {
+		snprintf(buf, len, "tomorrow");
+	} else {
+		snprintf(buf, len, "in %ld days", days);
+	}
+}
+
+const char *
+out_milestone_sgr(const struct kg_milestone *m, kg_day today)
+{
+	switch (m->status) {
+	case KG_STATUS_DONE:
+		return "32";
+	case KG_STATUS_CANCELLED:
+		return "2";
+	default:
+		break;
+	}
+	if (m->window_end == KG_DAY_NONE)
+		return NULL;
+	if (m->window_end < today)
+		return "31";
+	if (m->window_end - today <= 7)
+		return "33";
+	return NULL;
+}
+
+int
+out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color)
+{
+	static const char *const headers[] = {
+		"ID", "DUE", "WHEN", "STATUS", "TITLE", "MEASURE", "OWNERS",
+	};
+	static const size_t max_width[] = {0, 0, 0, 0, 40, 30, 0};
+	struct out_table *t;
+	char id[24], due[KG_DATE_LEN], when[64], owners[512];
+	const char *cells[7];
+	size_t i, j, used;
+	int rc = -1;
+
+	if (l->n == 0) {
+		fprintf(f, "no milestones\n");
+		return 0;
+	}
+	if ((t = out_table_new(7, headers, max_width)) == NULL)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		const struct kg_milestone *m = &l->v[i];
+
+		snprintf(id, sizeof(id), "%lld", (long long)m->id);
+		if (m->window_end == KG_DAY_NONE)
+			snprintf(due, sizeof(due), "-");
+		else
+			kg_date_format(m->window_end, due);
+		out_relative(when, sizeof(when), m, today);
+		owners[0] = '\0';
+		for (j = 0, used = 0; j < m->owners.n && used < sizeof(owners); j++)
+			used += (size_t)snprintf(owners + used, sizeof(owners) - used, "%s%s",
+			    j ? ", " : "", m->owners.v[j]);
+		cells[0] = id;
+		cells[1] = due;
+		cells[2] = when;
+		cells[3] = kg_status_name(m->status);
+		cells[4] = m->title;
+		cells[5] = m->measure_title;
+		cells[6] = owners;
+		if (out_table_add(t, cells, out_milestone_sgr(m, today)) < 0)
+			goto out;
+	}
+	out_table_print(t, f, color);
+	rc = 0;
+out:
+	out_table_free(t);
+	return rc;
+}
+
+int
+out_json(FILE *f, json_t *j)
+{
+	int rc;
+
+	if (j == NULL)
+		return -1;
+	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(j);
+	return rc;
+}

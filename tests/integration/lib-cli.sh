@@ -1,0 +1,42 @@
+# Shared by the 01x-cli-*.sh tests (sourced, not run: the runner picks up
+# only NNN-name.sh).  Gives a temporary directory removed on exit, a
+# database path in it, and small assertions that fail the test loudly.
+set -eu
+: "${KIGEN:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db="$tmp/kigen.db"
+export KIGEN_CONFIG="$tmp/empty.conf" NO_COLOR=
+: >"$KIGEN_CONFIG"
+py=/usr/bin/python3
+[ -x "$py" ] || { echo "FAIL: $py missing"; exit 1; }
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expect_rc N cmd...: runs cmd, output in $tmp/out and $tmp/err.
+expect_rc() {
+	want=$1; shift
+	set +e
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		echo "--- stdout"; cat "$tmp/out"; echo "--- stderr"; cat "$tmp/err"
+		fail "exit $got, want $want: $*"
+	fi
+}
+
+# has FILE TEXT: FILE contains the fixed string TEXT.
+has() {
+	grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "no '$2' in $(basename "$1")"; }
+}
+
+hasnt() {
+	if grep -qF -- "$2" "$1"; then echo "--- $1"; cat "$1"; fail "'$2' in $(basename "$1")"; fi
+}
+
+# pyjson EXPR: evaluates a Python assertion with j = the JSON of $tmp/out.
+pyjson() {
+	"$py" -c "import json,sys; j=json.load(open(sys.argv[1])); assert $1, j" "$tmp/out" ||
+		fail "json: $1"
+}

@@ -1,0 +1,634 @@
+/*
+ * Unit tests for lib/store_import: re-import of the same report, a later
+ * report of the same plan (moved deadlines, done events, gone ones), manual
+ * edit conflicts, dry runs and rollback.  The kg_import fixtures are built by
+ * hand from sentences of the seed report and of ../shared/samples'
+ * next-report (trimmed), so matching is tested on real wording.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_fixture.h"
+#include "store_int.h"
+
+#define SEED_TITLE "「セキュア・ジャパン２００８」の進捗状況（上半期）について"
+#define NEXT_TITLE "「セキュア・ジャパン２００８」の進捗状況（下半期）について"
+
+/* Sentences as the extractor gives them (line breaks removed). */
+#define S_GSOC_PART "政府横断的な情報収集、攻撃等の分析・解析、各政府機関への助言、各政府機関の" \
+	"相互連携促進及び情報共有を図るための体制（ＧＳＯＣ）の整備を平成19年度から着手し、" \
+	"平成20年４月から一部運用開始。"
+#define S_GSOC_FULL "平成20年度中に本格運用を開始予定。"
+#define S_GSOC_NEXT "ＧＳＯＣについては、監視対象となる府省庁を段階的に拡大するとともに、" \
+	"運用要員の訓練を進めてきたが、接続先となる府省庁のネットワーク構成の変更に想定以上の" \
+	"時間を要しているため、本格運用の開始は平成21年６月となる見込み。"
+#define S_BCP "自然災害の発生等非常時における地方公共団体の情報システムに係る業務の継続、" \
+	"早期復旧に資するため、ＩＣＴ部門の業務継続計画（ＢＣＰ）策定に関するガイドラインを" \
+	"平成20年８月に作成、公表。"
+#define S_GUIDE "平成21年３月末を目途に作成の予定。"
+#define S_GUIDE_MEET "情報資産のリスク分析及び外部委託先からの個人情報漏えい防止対策に関する" \
+	"手引きについては、２月17日に開催した有識者検討会において素案を取りまとめた。"
+#define S_GUIDE_NEXT "素案に対して地方公共団体から寄せられた意見が多岐にわたり、これを反映させる" \
+	"必要があることから、平成21年５月末を目途に手引きを作成し、公表する予定。"
+#define S_EX_SET "有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる" \
+	"「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野横断的な演習の" \
+	"実施に向けた検討を実施中。"
+#define S_EX "平成20年12月１日に演習を実施し、平成21年３月中に結果をとりまとめた後、公表する予定。"
+#define S_EX_DONE "平成20年12月１日に、重要インフラ10分野の事業者及び所管省庁が参加する分野横断的" \
+	"演習を実施した。"
+#define S_EX_REPORT "演習で抽出された課題について、分野ごとの原因分析に時間を要しているため、" \
+	"結果の取りまとめ及び公表は平成21年４月下旬となる見込み。"
+#define S_DEP "有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる" \
+	"「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野間のデータ送受信" \
+	"関係に焦点をあてた相互依存性解析の検討と国内外の関連研究動向調査等を実施中。" \
+	"平成21年３月中に結果をとりまとめた後、公表する予定。"
+#define S_DEP_DONE "分野間の相互依存性解析の結果を取りまとめ、平成21年３月19日に公表した。"
+#define S_DEP_NEXT "平成21年10月以降、解析の対象を全分野に広げた第二段階の解析を開始する予定。"
+#define S_COUNCIL "平成20年12月の政策会議において改訂案を諮る予定。"
+#define S_NEW "平成21年度第１四半期に第２回会合を開催する予定。"
+
+static void
+doc(struct kg_import *imp, const char *name, const char *sha, const char *title,
+    const char *as_of)
+{
+	memset(imp, 0, sizeof(*imp));
+	imp->doc.name = strdup(name);
+	imp->doc.sha256 = strdup(sha);
+	imp->doc.title = strdup(title);
+	imp->doc.as_of = day(as_of);
+}
+
+static void
+measure(struct kg_import *imp, const char *title, const char *owner1, const char *owner2)
+{
+	struct kg_measure *m = kg_measure_list_add(&imp->measures);
+
+	assert_non_null(m);
+	m->title = strdup(title);
+	m->position = (int)imp->measures.n;
+	kg_strv_push(&m->owners, owner1, (size_t)-1);
+	if (owner2)
+		kg_strv_push(&m->owners, owner2, (size_t)-1);
+}
+
+/* A milestone of the last measure added. */
+static void
+event(struct kg_import *imp, const char *title, enum kg_kind kind, enum kg_status status,
+    const char *start, const char *end, enum kg_precision prec, const char *expr,
+    const char *sentence)
+{
+	struct kg_milestone *m = kg_milestone_list_add(&imp->milestones);
+
+	assert_non_null(m);
+	m->title = strdup(title);
+	m->measure_id = (int64_t)imp->measures.n - 1;
+	m->kind = kind;
+	m->status = status;
+	m->certainty = status == KG_STATUS_DONE ? KG_CERT_NONE : KG_CERT_PLANNED;
+	m->window_start = day(start);
+	m->window_end = day(end);
+	m->precision = prec;
+	m->expr = strdup(expr);
+	m->sentence = strdup(sentence);
+	m->line = 60 + (int)imp->milestones.n;
+}
+
+#define GSOC "GSOCの本格運用と分析・解析能力の強化"
+#define GUIDE "地方公共団体における情報セキュリティ対策の手引きの作成"
+#define EXERCISE "重要インフラ機能演習の実施"
+#define DEPEND "重要インフラ分野間の相互依存性解析の推進"
+#define COUNCIL "政府統一基準の見直しの実施"
+
+static void
+seed_report(struct kg_import *imp)
+{
+	doc(imp, "secure-japan-2008-h1.txt", "5eed", SEED_TITLE, "2008-09-30");
+	measure(imp, GSOC, "内閣官房", "全府省庁");
+	event(imp, "GSOC 一部運用開始", KG_KIND_OPERATION_START, KG_STATUS_DONE,
+	    "2008-04-01", NULL, KG_PREC_OPEN_START, "平成20年４月から", S_GSOC_PART);
+	event(imp, "GSOC 本格運用開始", KG_KIND_OPERATION_START, KG_STATUS_PLANNED,
+	    "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, "平成20年度中", S_GSOC_FULL);
+	measure(imp, COUNCIL, "内閣官房", NULL);
+	event(imp, "改訂案を政策会議に諮る", KG_KIND_MEETING, KG_STATUS_PLANNED,
+	    "2008-12-01", "2008-12-31", KG_PREC_MONTH, "平成20年12月", S_COUNCIL);
+	measure(imp, GUIDE, "総務省", NULL);
+	event(imp, "BCPガイドライン公表", KG_KIND_PUBLICATION, KG_STATUS_DONE,
+	    "2008-08-01", "2008-08-31", KG_PREC_MONTH, "平成20年８月", S_BCP);
+	event(imp, "手引き作成", KG_KIND_PUBLICATION, KG_STATUS_PLANNED,
+	    "2009-03-31", "2009-03-31", KG_PREC_MONTH_END, "平成21年３月末", S_GUIDE);
+	measure(imp, DEPEND, "内閣官房", NULL);
+	event(imp, "解析結果の公表", KG_KIND_REPORT, KG_STATUS_PLANNED,
+	    "2009-03-01", "2009-03-31", KG_PREC_MONTH, "平成21年３月中", S_DEP);
+	measure(imp, EXERCISE, "内閣官房", "重要インフラ所管省庁");
+	event(imp, "検討会設置", KG_KIND_ESTABLISHMENT, KG_STATUS_DONE,
+	    "2008-07-01", "2008-07-31", KG_PREC_MONTH, "平成20年７月", S_EX_SET);
+	event(imp, "分野横断的演習", KG_KIND_EXERCISE, KG_STATUS_PLANNED,
+	    "2008-12-01", "2008-12-01", KG_PREC_DAY, "平成20年12月１日", S_EX);
+	event(imp, "演習結果の公表", KG_KIND_REPORT, KG_STATUS_PLANNED,
+	    "2009-03-01", "2009-03-31", KG_PREC_MONTH, "平成21年３月中", S_EX);
+}
+
+/* The next half-year: measures reordered, deadlines moved, one measure gone. */
+static void
+next_report(struct kg_import *imp)
+{
+	doc(imp, "next-report.txt", "0e87", NEXT_TITLE, "2009-03-31");
+	measure(imp, EXERCISE, "内閣官房", "重要インフラ所管省庁");
+	event(imp, "分野横断的演習", KG_KIND_EXERCISE, KG_STATUS_DONE,
+	    "2008-12-01", "2008-12-01", KG_PREC_DAY, "平成20年12月１日", S_EX_DONE);
+	event(imp, "演習結果の公表", KG_KIND_REPORT, KG_STATUS_PLANNED,
+	    "2009-04-21", "2009-04-30", KG_PREC_DEKAD, "平成21年４月下旬", S_EX_REPORT);
+	measure(imp, "ＧＳＯＣの本格運用と分析・解析能力の強化", "内閣官房", "全府省庁");
+	event(imp, "GSOC 本格運用開始", KG_KIND_OPERATION_START, KG_STATUS_PLANNED,
+	    "2009-06-01", "2009-06-30", KG_PREC_MONTH, "平成21年６月", S_GSOC_NEXT);
+	measure(imp, GUIDE, "総務省", NULL);
+	event(imp, "有識者検討会", KG_KIND_MEETING, KG_STATUS_DONE,
+	    "2009-02-17", "2009-02-17", KG_PREC_DAY, "２月17日", S_GUIDE_MEET);
+	event(imp, "手引き作成", KG_KIND_PUBLICATION, KG_STATUS_PLANNED,
+	    "2009-05-31", "2009-05-31", KG_PREC_MONTH_END, "平成21年５月末", S_GUIDE_NEXT);
+	measure(imp, DEPEND, "内閣官房", NULL);
+	event(imp, "解析結果の公表", KG_KIND_REPORT, KG_STATUS_DONE,
+	    "2009-03-19", "2009-03-19", KG_PREC_DAY, "平成21年３月19日", S_DEP_DONE);
+	event(imp, "第二段階の解析開始", KG_KIND_LAUNCH, KG_STATUS_PLANNED,
+	    "2009-10-01", NULL, KG_PREC_OPEN_START, "平成21年10月以降", S_DEP_NEXT);
+	measure(imp, "情報セキュリティ対策のベストプラクティスの共有", "内閣官房", NULL);
+	event(imp, "第２回会合", KG_KIND_MEETING, KG_STATUS_PLANNED,
+	    "2009-04-01", "2009-06-30", KG_PREC_QUARTER, "平成21年度第１四半期", S_NEW);
+}
+
+static void
+import_ok(struct kg_store *st, const struct kg_import *imp, bool dry,
+    struct kg_import_result *res)
+{
+	struct kg_err err;
+
+	if (kg_store_import(st, imp, dry, res, &err) < 0)
+		fail_msg("import: %s", err.msg);
+}
+
+/* The milestone whose title is t (first by id). */
+static void
+find(struct kg_store *st, const char *t, struct kg_milestone *out)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_query q;
+	struct kg_err err;
+	size_t i;
+
+	kg_query_init(&q);
+	q.order = KG_ORDER_ID;
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].title, t) == 0) {
+			*out = l.v[i];
+			memset(&l.v[i], 0, sizeof(l.v[i]));
+			kg_milestone_list_clear(&l);
+			return;
+		}
+	fail_msg("no milestone titled %s", t);
+}
+
+static size_t
+count_milestones(struct kg_store *st)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_query q;
+	struct kg_err err;
+	size_t n;
+
+	kg_query_init(&q);
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	n = l.n;
+	kg_milestone_list_clear(&l);
+	return n;
+}
+
+/* The item about the milestone titled t (before or after). */
+static const struct kg_import_item *
+item(const struct kg_import_result *r, const char *t)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if ((r->items[i].after.title && strcmp(r->items[i].after.title, t) == 0) ||
+		    (r->items[i].before.title && strcmp(r->items[i].before.title, t) == 0))
+			return &r->items[i];
+	fail_msg("no item for %s", t);
+	return NULL;
+}
+
+static size_t
+count_items(const struct kg_import_result *r, enum kg_change_kind what)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->items[i].what == what;
+	return n;
+}
+
+static void
+test_plan_key(void **state)
+{
+	char *a = kg_store_plan_key(SEED_TITLE), *b = kg_store_plan_key(NEXT_TITLE);
+
+	(void)state;
+	assert_string_equal(a, "「セキュア・ジャパン2008」の進捗状況");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	a = kg_store_plan_key(NULL);
+	assert_string_equal(a, "");
+	free(a);
+}
+
+static void
+check_score(const char *s_old, enum kg_kind k_old, enum kg_status st_old, const char *e_old,
+    const char *s_new, enum kg_kind k_new, const char *e_new, bool match)
+{
+	struct kg_milestone o = {0}, n = {0};
+	double score;
+
+	o.sentence = (char *)s_old;
+	o.kind = k_old;
+	o.status = st_old;
+	o.window_start = o.window_end = day(e_old);
+	n.sentence = (char *)s_new;
+	n.kind = k_new;
+	n.window_start = n.window_end = day(e_new);
+	score = kg_store_event_score(&o, &n);
+	if ((score >= 0.3) != match)
+		fail_msg("score %.3f for '%s' ~ '%s', expected %s", score, s_old, s_new,
+		    match ? "a match" : "no match");
+	assert_true(score == kg_store_event_score(&o, &n)); /* deterministic */
+}
+
+static void
+test_event_score(void **state)
+{
+	static const struct {
+		const char *s_old;
+		enum kg_kind k_old;
+		enum kg_status st_old;
+		const char *e_old;
+		const char *s_new;
+		enum kg_kind k_new;
+		const char *e_new;
+		bool match;
+	} cases[] = {
+		/* the brief's pairs from the two real reports */
+		{ S_GSOC_FULL, KG_KIND_OPERATION_START, KG_STATUS_PLANNED, "2009-03-31",
+		  S_GSOC_NEXT, KG_KIND_OPERATION_START, "2009-06-30", true },
+		{ S_GUIDE, KG_KIND_PUBLICATION, KG_STATUS_PLANNED, "2009-03-31",
+		  S_GUIDE_NEXT, KG_KIND_PUBLICATION, "2009-05-31", true },
+		{ S_EX, KG_KIND_REPORT, KG_STATUS_PLANNED, "2009-03-31",
+		  S_EX_REPORT, KG_KIND_REPORT, "2009-04-30", true },
+		{ S_EX, KG_KIND_EXERCISE, KG_STATUS_PLANNED, "2008-12-01",
+		  S_EX_DONE, KG_KIND_EXERCISE, "2008-12-01", true },
+		{ S_DEP, KG_KIND_REPORT, KG_STATUS_PLANNED, "2009-03-31",
+		  S_DEP_DONE, KG_KIND_REPORT, "2009-03-19", true },
+		/* look-alikes that are other events */
+		{ S_GSOC_PART, KG_KIND_OPERATION_START, KG_STATUS_DONE, "2008-04-01",
+		  S_GSOC_NEXT, KG_KIND_OPERATION_START, "2009-06-30", false },
+		{ S_BCP, KG_KIND_PUBLICATION, KG_STATUS_DONE, "2008-08-31",
+		  S_GUIDE_NEXT, KG_KIND_PUBLICATION, "2009-05-31", false },
+		{ S_EX, KG_KIND_EXERCISE, KG_STATUS_PLANNED, "2008-12-01",
+		  S_EX_REPORT, KG_KIND_REPORT, "2009-04-30", false },
+		{ S_COUNCIL, KG_KIND_MEETING, KG_STATUS_PLANNED, "2008-12-31",
+		  S_NEW, KG_KIND_MEETING, "2009-06-30", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_score(cases[i].s_old, cases[i].k_old, cases[i].st_old, cases[i].e_old,
+		    cases[i].s_new, cases[i].k_new, cases[i].e_new, cases[i].match);
+}
+
+static void
+test_import_twice(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import imp;
+	struct kg_import_result r1, r2;
+	struct kg_document_list docs = {0};
+	struct kg_measure_list ml = {0};
+	struct kg_milestone m;
+	struct kg_err err;
+
+	seed_report(&imp);
+	import_ok(fx->st, &imp, false, &r1);
+	assert_false(r1.already_imported);
+	assert_true(r1.document_id > 0);
+	assert_int_equal(r1.measures_new, 5);
+	assert_int_equal(r1.n, 9);
+	assert_int_equal(count_items(&r1, KG_CH_NEW), 9);
+	assert_int_equal(count_milestones(fx->st), 9);
+
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_string_equal(m.uid, item(&r1, "GSOC 本格運用開始")->after.uid);
+	assert_string_equal(m.measure_title, GSOC);
+	assert_int_equal(m.owners.n, 2);
+	assert_int_equal(m.document_id, r1.document_id);
+	assert_int_equal(m.line, 62);
+	assert_int_equal(m.sequence, 0);
+	assert_false(m.manual);
+	kg_milestone_clear(&m);
+
+	import_ok(fx->st, &imp, false, &r2);
+	assert_true(r2.already_imported);
+	assert_int_equal(r2.document_id, r1.document_id);
+	assert_int_equal(r2.n, 0);
+	assert_int_equal(count_milestones(fx->st), 9);
+	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
+	assert_int_equal(docs.n, 1);
+	assert_string_equal(docs.v[0].name, "secure-japan-2008-h1.txt");
+	assert_int_equal(docs.v[0].as_of, day("2008-09-30"));
+	kg_document_list_clear(&docs);
+	assert_int_equal(kg_store_measures(fx->st, &ml, &err), 0);
+	assert_int_equal(ml.n, 5);
+	kg_measure_list_clear(&ml);
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_clear(&imp);
+}
+
+static void
+test_next_report(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, dry, r2;
+	struct kg_change_list h = {0};
+	struct kg_milestone gsoc, m;
+	struct kg_measure_list ml = {0};
+	const struct kg_import_item *it;
+	struct kg_err err;
+
+	seed_report(&seed);
+	next_report(&next);
+	import_ok(fx->st, &seed, false, &r1);
+	find(fx->st, "GSOC 本格運用開始", &gsoc);
+
+	/* Dry run: the items, and nothing written. */
+	import_ok(fx->st, &next, true, &dry);
+	assert_int_equal(dry.document_id, 0);
+	assert_int_equal(count_milestones(fx->st), 9);
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.sequence, 0);
+	kg_milestone_clear(&m);
+
+	import_ok(fx->st, &next, false, &r2);
+	assert_true(r2.document_id > r1.document_id);
+	assert_int_equal(r2.measures_matched, 4);
+	assert_int_equal(r2.measures_new, 1);
+	/* new: meeting 2/17, launch, best-practice meeting; changed: GSOC,
+	 * guide, exercise, exercise report, dependency report; gone: the
+	 * partial GSOC start, the BCP guideline, the council meeting, the
+	 * study group set-up. */
+	assert_int_equal(count_items(&r2, KG_CH_NEW), 3);
+	assert_int_equal(count_items(&r2, KG_CH_CHANGED), 5);
+	assert_int_equal(count_items(&r2, KG_CH_GONE), 4);
+	assert_int_equal(count_items(&r2, KG_CH_CONFLICT), 0);
+	assert_int_equal(count_items(&dry, KG_CH_NEW), 3);
+	assert_int_equal(count_items(&dry, KG_CH_CHANGED), 5);
+	assert_int_equal(count_items(&dry, KG_CH_GONE), 4);
+	assert_int_equal(r2.n, dry.n);
+
+	it = item(&r2, "GSOC 本格運用開始");
+	assert_int_equal(it->what, KG_CH_CHANGED);
+	assert_string_equal(it->detail, "window 2008-04-01..2009-03-31 -> 2009-06-01..2009-06-30; "
+	    "precision fiscal_year -> month");
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.id, gsoc.id);
+	assert_string_equal(m.uid, gsoc.uid);
+	assert_int_equal(m.sequence, 1);
+	assert_int_equal(m.window_end, day("2009-06-30"));
+	assert_int_equal(m.document_id, r2.document_id);
+	assert_true(m.updated_at >= gsoc.updated_at);
+	assert_string_equal(m.sentence, S_GSOC_NEXT);
+	assert_int_equal(kg_store_history(fx->st, m.id, &h, &err), 0);
+	assert_int_equal(h.n, 2);
+	assert_true(h.v[0].created);
+	assert_string_equal(h.v[0].reason, "import secure-japan-2008-h1.txt");
+	assert_int_equal(h.v[0].document_id, r1.document_id);
+	assert_string_equal(h.v[1].reason, "import next-report.txt");
+	assert_int_equal(h.v[1].document_id, r2.document_id);
+	assert_int_equal(h.v[1].old_end, day("2009-03-31"));
+	assert_int_equal(h.v[1].new_end, day("2009-06-30"));
+	kg_change_list_clear(&h);
+	kg_milestone_clear(&m);
+
+	assert_string_equal(item(&r2, "手引き作成")->detail,
+	    "window 2009-03-31..2009-03-31 -> 2009-05-31..2009-05-31");
+	assert_string_equal(item(&r2, "分野横断的演習")->detail,
+	    "status planned -> done; certainty planned -> none");
+	assert_int_equal(item(&r2, "演習結果の公表")->what, KG_CH_CHANGED);
+	assert_int_equal(item(&r2, "第二段階の解析開始")->what, KG_CH_NEW);
+	find(fx->st, "分野横断的演習", &m);
+	assert_int_equal(m.status, KG_STATUS_DONE);
+	assert_true(m.completed_at > 0);
+	kg_milestone_clear(&m);
+
+	/* Gone is a flag: status untouched, still listed. */
+	it = item(&r2, "改訂案を政策会議に諮る");
+	assert_int_equal(it->what, KG_CH_GONE);
+	assert_string_equal(it->detail, "not in next-report.txt");
+	find(fx->st, "改訂案を政策会議に諮る", &m);
+	assert_true(m.gone);
+	assert_int_equal(m.status, KG_STATUS_PLANNED);
+	assert_int_equal(m.sequence, 1);
+	kg_milestone_clear(&m);
+
+	/* Measures were updated in place, the renamed-by-width one too. */
+	assert_int_equal(kg_store_measures(fx->st, &ml, &err), 0);
+	assert_int_equal(ml.n, 6);
+	assert_string_equal(ml.v[0].title, "ＧＳＯＣの本格運用と分析・解析能力の強化");
+	assert_int_equal(ml.v[0].document_id, r2.document_id);
+	kg_measure_list_clear(&ml);
+
+	/* What slipped: window ends moved by the later import, oldest first. */
+	assert_int_equal(kg_store_slipped(fx->st, 0, &h, &err), 0);
+	assert_int_equal(h.n, 4);   /* exercise report, GSOC, guide, dependency report */
+	for (size_t i = 0; i < h.n; i++) {
+		assert_int_equal(h.v[i].document_id, r2.document_id);
+		assert_int_not_equal(h.v[i].old_end, h.v[i].new_end);
+	}
+	kg_change_list_clear(&h);
+	assert_int_equal(kg_store_slipped(fx->st, r1.document_id, &h, &err), 0);
+	assert_int_equal(h.n, 4);
+	kg_change_list_clear(&h);
+	assert_int_equal(kg_store_slipped(fx->st, r2.document_id, &h, &err), 0);
+	assert_int_equal(h.n, 0);
+	kg_change_list_clear(&h);
+
+	/* Importing the later report again changes nothing either. */
+	kg_import_result_clear(&r2);
+	import_ok(fx->st, &next, false, &r2);
+	assert_true(r2.already_imported);
+
+	kg_milestone_clear(&gsoc);
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_result_clear(&dry);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
+static void
+test_manual_conflict(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2;
+	const struct kg_import_item *it;
+	struct kg_milestone m;
+	struct kg_err err;
+
+	seed_report(&seed);
+	next_report(&next);
+	import_ok(fx->st, &seed, false, &r1);
+
+	/* The user moved the guide by hand and cancelled the GSOC start. */
+	find(fx->st, "手引き作成", &m);
+	m.window_start = m.window_end = day("2009-04-30");
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "edit", &err), 0);
+	kg_milestone_clear(&m);
+	find(fx->st, "GSOC 本格運用開始", &m);
+	m.status = KG_STATUS_CANCELLED;
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "rm", &err), 0);
+	kg_milestone_clear(&m);
+
+	import_ok(fx->st, &next, false, &r2);
+	assert_int_equal(count_items(&r2, KG_CH_CONFLICT), 2);
+	it = item(&r2, "手引き作成");
+	assert_int_equal(it->what, KG_CH_CONFLICT);
+	assert_string_equal(it->detail, "manual edit kept (report: window "
+	    "2009-04-30..2009-04-30 -> 2009-05-31..2009-05-31)");
+	assert_int_equal(it->after.window_end, day("2009-05-31"));
+	it = item(&r2, "GSOC 本格運用開始");
+	assert_int_equal(it->what, KG_CH_CONFLICT);
+	assert_non_null(strstr(it->detail, "cancelled kept (report: "));
+	assert_non_null(strstr(it->detail, "status cancelled -> planned"));
+
+	find(fx->st, "手引き作成", &m);
+	assert_int_equal(m.window_end, day("2009-04-30"));
+	assert_true(m.manual);
+	assert_int_equal(m.sequence, 1);
+	kg_milestone_clear(&m);
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.status, KG_STATUS_CANCELLED);
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	kg_milestone_clear(&m);
+
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
+static void
+test_gone_and_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next, third;
+	struct kg_import_result r1, r2, r3;
+	struct kg_milestone m;
+
+	seed_report(&seed);
+	next_report(&next);
+	seed_report(&third);  /* a later report that mentions the council again */
+	free(third.doc.sha256);
+	third.doc.sha256 = strdup("7h1d");
+	free(third.doc.name);
+	third.doc.name = strdup("third.txt");
+	import_ok(fx->st, &seed, false, &r1);
+	import_ok(fx->st, &next, false, &r2);
+	import_ok(fx->st, &third, false, &r3);
+	assert_int_equal(item(&r3, "改訂案を政策会議に諮る")->what, KG_CH_CHANGED);
+	assert_string_equal(item(&r3, "改訂案を政策会議に諮る")->detail, "reported again");
+	find(fx->st, "改訂案を政策会議に諮る", &m);
+	assert_false(m.gone);
+	assert_int_equal(m.sequence, 2);
+	kg_milestone_clear(&m);
+	/* The best-practice meeting is gone now; nothing was duplicated. */
+	assert_int_equal(item(&r3, "第２回会合")->what, KG_CH_GONE);
+	assert_int_equal(count_items(&r3, KG_CH_NEW), 0);
+	assert_int_equal(count_milestones(fx->st), 12);
+
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_result_clear(&r3);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+	kg_import_clear(&third);
+}
+
+static void
+test_rollback(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2;
+	struct kg_document_list docs = {0};
+	struct kg_milestone m;
+	struct kg_measure_list ml = {0};
+	struct kg_err err;
+	struct kg_milestone *bad;
+
+	seed_report(&seed);
+	next_report(&next);
+	import_ok(fx->st, &seed, false, &r1);
+	/* The last milestone is broken: everything before it must be undone. */
+	bad = &next.milestones.v[next.milestones.n - 1];
+	bad->window_start = day("2009-07-01");
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_non_null(strstr(err.msg, "window starts after it ends"));
+	assert_int_equal(r2.n, 0);
+	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
+	assert_int_equal(docs.n, 1);
+	kg_document_list_clear(&docs);
+	assert_int_equal(count_milestones(fx->st), 9);
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.sequence, 0);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_store_measures(fx->st, &ml, &err), 0);
+	assert_int_equal(ml.n, 5);
+	assert_string_equal(ml.v[0].title, GSOC);
+	kg_measure_list_clear(&ml);
+
+	/* No sha256: refused before anything happens. */
+	free(next.doc.sha256);
+	next.doc.sha256 = NULL;
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_string_equal(err.msg, "import has no document name or sha256");
+
+	kg_import_result_clear(&r1);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_key),
+		cmocka_unit_test(test_event_score),
+		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gone_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store_import", tests, NULL, NULL);
+}
