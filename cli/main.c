@@ -26,6 +26,9 @@ static const struct cli_command commands[] = {
 	{"history", cmd_history, cmd_history_usage, "changes of one milestone"},
 	{"slipped", cmd_slipped, cmd_slipped_usage, "deadlines that moved between reports"},
 	{"export", cmd_export, cmd_export_usage, "everything as one JSON document"},
+	{"deliveries", cmd_deliveries, cmd_deliveries_usage, "webhook deliveries and their state"},
+	{"redeliver", cmd_redeliver, cmd_redeliver_usage, "send a webhook delivery again"},
+	{"webhook", cmd_webhook, cmd_webhook_usage, "send a signed test event to an endpoint"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -219,3 +219,14 @@ kg_time_of_local(kg_day d, int minute_of_day, const char *tz)
 	pthread_mutex_unlock(&tz_lock);
 	return (int64_t)t;
 }
+
+char *
+kg_rfc3339(int64_t t, char buf[KG_RFC3339_LEN])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, KG_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}

@@ -54,6 +54,11 @@ kg_day kg_today(const char *tz);
 /* The kg_day of the unix time t in zone tz. */
 kg_day kg_day_of_time(int64_t t, const char *tz);
 
+#define KG_RFC3339_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+
+/* Writes unix time t as RFC 3339 in UTC into buf; returns buf. */
+char *kg_rfc3339(int64_t t, char buf[KG_RFC3339_LEN]);
+
 /* Unix time of local time y-m-d hh:mm:00 in zone tz (DST gaps resolved by mktime). */
 int64_t kg_time_of_local(kg_day d, int minute_of_day, const char *tz);
 
