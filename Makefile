@@ -104,6 +104,15 @@ $(B)/man/%: docs/man/%.scd
 deps:
 	@sh scripts/deps.sh
 
+# Benchmarks: never part of check.  Their peers are in `scripts/deps.sh bench`.
+$(B)/bench/%: bench/%.c $(B)/libkigen.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
+
+bench: all $(B)/bench/upcoming/gen
+	@sh scripts/deps.sh bench
+	sh bench/upcoming/run.sh $(B)
+
 test-build: all $(TESTS)
 
 # Runs the unit and integration tests of one build ($(B)).

@@ -61,9 +61,9 @@ local_time(char buf[24], int64_t t, const char *tz)
 static json_t *
 time_json(int64_t t)
 {
-	char buf[KG_RFC3339_LEN];
+	char buf[KG_TIME_LEN];
 
-	return t == 0 || t == INT64_MAX ? json_null() : json_string(kg_rfc3339(t, buf));
+	return t == 0 || t == INT64_MAX ? json_null() : json_string(kg_time_format(t, buf));
 }
 
 static json_t *

@@ -14,6 +14,7 @@
 
 /* The command table: one row per command, in the order `kigen --help` shows. */
 static const struct cli_command commands[] = {
+	{"import", cmd_import, cmd_import_usage, "import a progress report"},
 	{"add", cmd_add, cmd_add_usage, "add a milestone by hand"},
 	{"list", cmd_list, cmd_list_usage, "list milestones"},
 	{"upcoming", cmd_upcoming, cmd_upcoming_usage, "milestones due in the next days"},
@@ -26,6 +27,8 @@ static const struct cli_command commands[] = {
 	{"history", cmd_history, cmd_history_usage, "changes of one milestone"},
 	{"slipped", cmd_slipped, cmd_slipped_usage, "deadlines that moved between reports"},
 	{"export", cmd_export, cmd_export_usage, "everything as one JSON document"},
+	{"status", cmd_status, cmd_status_usage, "is kigend running, and what is it doing"},
+	{"reload", cmd_reload, cmd_reload_usage, "make kigend reload its configuration"},
 	{"deliveries", cmd_deliveries, cmd_deliveries_usage, "webhook deliveries and their state"},
 	{"redeliver", cmd_redeliver, cmd_redeliver_usage, "send a webhook delivery again"},
 	{"webhook", cmd_webhook, cmd_webhook_usage, "send a signed test event to an endpoint"},

@@ -18,6 +18,7 @@ struct out_table {
 	const char *const *headers;
 	const size_t *max_width;
 	char **cells;        /* nrows * ncols, owned */
+	size_t *widths;      /* display width of each cell, measured once */
 	const char **sgr;    /* per row, static strings */
 };
 
@@ -34,8 +35,11 @@ measure(const char *s, size_t limit, size_t *cut)
 
 	*cut = full;
 	while (left > 0) {
-		n = utf8proc_iterate(p, left, &cp);
-		if (n <= 0) { /* invalid UTF-8: count the byte as one column */
+		if (*p < 0x80) { /* ASCII: one column, no table lookup */
+			n = 1;
+			cw = 1;
+		} else if ((n = utf8proc_iterate(p, left, &cp)) <= 0) {
+			/* invalid UTF-8: count the byte as one column */
 			n = 1;
 			cw = 1;
 		} else {
@@ -78,8 +82,9 @@ out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
 int
 out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 {
-	size_t i, cut, cap;
+	size_t i, cut, cap, w, limit;
 	char **nc;
+	size_t *nw;
 	const char **ns;
 	char *c;
 
@@ -88,6 +93,9 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 		if ((nc = realloc(t->cells, cap * t->ncols * sizeof(*nc))) == NULL)
 			return -1;
 		t->cells = nc;
+		if ((nw = realloc(t->widths, cap * t->ncols * sizeof(*nw))) == NULL)
+			return -1;
+		t->widths = nw;
 		if ((ns = realloc(t->sgr, cap * sizeof(*ns))) == NULL)
 			return -1;
 		t->sgr = ns;
@@ -96,16 +104,19 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
 
-		measure(s, t->max_width ? t->max_width[i] : 0, &cut);
+		limit = t->max_width ? t->max_width[i] : 0;
+		w = measure(s, limit, &cut);
 		if (cut < strlen(s)) {
 			if ((c = malloc(cut + sizeof(ELLIPSIS))) == NULL)
 				goto fail;
 			memcpy(c, s, cut);
 			memcpy(c + cut, ELLIPSIS, sizeof(ELLIPSIS));
+			w = out_width(c);
 		} else if ((c = strdup(s)) == NULL) {
 			goto fail;
 		}
 		t->cells[t->nrows * t->ncols + i] = c;
+		t->widths[t->nrows * t->ncols + i] = w;
 	}
 	t->sgr[t->nrows++] = sgr;
 	return 0;
@@ -116,8 +127,8 @@ fail:
 }
 
 static void
-print_row(FILE *f, const struct out_table *t, const char *const *cells, const size_t *w,
-    const char *sgr)
+print_row(FILE *f, const struct out_table *t, const char *const *cells,
+    const size_t *cell_w, const size_t *w, const char *sgr)
 {
 	size_t i, pad, last = t->ncols;
 
@@ -130,7 +141,7 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells, const si
 		fputs(cells[i], f);
 		if (i + 1 == last)
 			break;
-		for (pad = out_width(cells[i]); pad < w[i] + 2; pad++)
+		for (pad = cell_w[i]; pad < w[i] + 2; pad++)
 			fputc(' ', f);
 	}
 	if (sgr != NULL)
@@ -141,21 +152,22 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells, const si
 void
 out_table_print(const struct out_table *t, FILE *f, bool color)
 {
-	size_t *w = calloc(t->ncols, sizeof(*w));
+	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
 	size_t r, i, cw;
 
 	if (w == NULL)
 		return;
+	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
-		w[i] = out_width(t->headers[i]);
+		w[i] = header_w[i] = out_width(t->headers[i]);
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++)
-			if ((cw = out_width(t->cells[r * t->ncols + i])) > w[i])
+			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
-	print_row(f, t, t->headers, w, color ? "1" : NULL);
+	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL);
 	for (r = 0; r < t->nrows; r++)
-		print_row(f, t, (const char *const *)&t->cells[r * t->ncols], w,
-		    color ? t->sgr[r] : NULL);
+		print_row(f, t, (const char *const *)&t->cells[r * t->ncols],
+		    &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
 	free(w);
 }
 
@@ -169,6 +181,7 @@ out_table_free(struct out_table *t)
 	for (i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->widths);
 	free(t->sgr);
 	free(t);
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "ctl.h"
 #include "log.h"
 
@@ -135,22 +136,13 @@ kg_control_fd(const struct kg_control *c)
 	return c->fd;
 }
 
-static void
-format_utc(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static json_t *
 answer_status(struct kg_control *c)
 {
-	char started[32];
+	char started[KG_TIME_LEN];
 	json_t *obj;
 
-	format_utc(c->started_at, started, sizeof(started));
+	kg_time_format(c->started_at, started);
 	obj = json_pack("{s:b, s:s, s:I, s:s, s:I}", "ok", 1, "version", KIGEN_VERSION,
 	    "pid", (json_int_t)getpid(), "started_at", started,
 	    "uptime_s", (json_int_t)(time(NULL) - c->started_at));

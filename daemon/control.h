@@ -8,6 +8,15 @@
  *
  *   status  {"ok": true, "version", "pid", "started_at" (RFC 3339, UTC),
  *            "uptime_s", ...the fields the status callback adds}
+ *
+ * kigend's status callback (daemon/service.c and the modules it asks) adds:
+ *   "listen": ["127.0.0.1:5545"], "db": path, "config": path or null,
+ *   "last_import": {"document", "as_of", "imported_at"} or null,
+ *   "next_reminder": {"at" (RFC 3339), "milestone_id", "title", "due"
+ *                     (YYYY-MM-DD), "lead_days"} or null,
+ *   "deliveries": {"pending": n, "failed": n}
+ * `kigen status` prints those it finds and skips the others.
+ *
  *   reload  {"ok": true} or {"ok": false, "error": "FILE:LINE: ..."}
  *
  * The socket is served from the caller's loop: poll kg_control_fd() for

@@ -107,6 +107,17 @@ kg_date_format(kg_day d, char buf[KG_DATE_LEN])
 	return buf;
 }
 
+char *
+kg_time_format(int64_t t, char buf[KG_TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, KG_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 int
 kg_weekday(kg_day d)
 {
@@ -218,15 +229,4 @@ kg_time_of_local(kg_day d, int minute_of_day, const char *tz)
 	tz_restore(saved, switched);
 	pthread_mutex_unlock(&tz_lock);
 	return (int64_t)t;
-}
-
-char *
-kg_rfc3339(int64_t t, char buf[KG_RFC3339_LEN])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, KG_RFC3339_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
 }

@@ -38,6 +38,10 @@ int kg_date_parse(const char *s, kg_day *out, struct kg_err *err);
 /* Writes "YYYY-MM-DD" (or "" for KG_DAY_NONE) into buf; returns buf. */
 char *kg_date_format(kg_day d, char buf[KG_DATE_LEN]);
 
+#define KG_TIME_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+/* Writes unix seconds t as RFC 3339 in UTC into buf; returns buf. */
+char *kg_time_format(int64_t t, char buf[KG_TIME_LEN]);
+
 /* 0 = Monday .. 6 = Sunday. */
 int kg_weekday(kg_day d);
 
@@ -53,11 +57,6 @@ kg_day kg_today(const char *tz);
 
 /* The kg_day of the unix time t in zone tz. */
 kg_day kg_day_of_time(int64_t t, const char *tz);
-
-#define KG_RFC3339_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
-
-/* Writes unix time t as RFC 3339 in UTC into buf; returns buf. */
-char *kg_rfc3339(int64_t t, char buf[KG_RFC3339_LEN]);
 
 /* Unix time of local time y-m-d hh:mm:00 in zone tz (DST gaps resolved by mktime). */
 int64_t kg_time_of_local(kg_day d, int minute_of_day, const char *tz);

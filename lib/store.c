@@ -14,7 +14,13 @@
  *    newline-joined column; the effective owners shown are the measure's
  *    followed by the milestone's own;
  *  - milestone_history holds one row per creation and per window or status
- *    change ("what slipped between two reports").
+ *    change ("what slipped between two reports");
+ *  - milestones is a WITHOUT ROWID table clustered on (due, id), due being
+ *    window_end or DUE_OPEN for an open end: a due-date window (`upcoming`)
+ *    is one contiguous range of the table, not one random page per row,
+ *    so the cost follows the rows returned, not the table size.  Ids come
+ *    from the meta counter last_milestone_id (never reused after a purge);
+ *    milestones_id makes them unique and the target of foreign keys.
  */
 #include "store.h"
 #include "store_int.h"
@@ -33,6 +39,15 @@
 #include <utf8proc.h>
 
 #define BUSY_TIMEOUT_MS 5000
+
+/* milestones.due of an open-ended window: after every real date. */
+#define DUE_OPEN INT32_MAX
+
+static int64_t
+due_key(kg_day window_end)
+{
+	return window_end == KG_DAY_NONE ? DUE_OPEN : window_end;
+}
 
 /*
  * Forward migrations: migrations[v] takes a database from user_version v to
@@ -81,7 +96,8 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (measure_id, position)"
 	") WITHOUT ROWID;"
 	"CREATE TABLE milestones ("
-	"  id INTEGER PRIMARY KEY,"
+	"  due INTEGER NOT NULL,"
+	"  id INTEGER NOT NULL,"
 	"  uid TEXT NOT NULL UNIQUE,"
 	"  measure_id INTEGER REFERENCES measures(id) ON DELETE SET NULL,"
 	"  title TEXT NOT NULL,"
@@ -101,11 +117,13 @@ static const char *const migrations[] = {
 	"  owners TEXT,"
 	"  created_at INTEGER NOT NULL,"
 	"  updated_at INTEGER NOT NULL,"
-	"  completed_at INTEGER"
-	");"
-	"CREATE INDEX milestones_due ON milestones(window_end);"
-	"CREATE INDEX milestones_open_due ON milestones(window_end)"
+	"  completed_at INTEGER,"
+	"  PRIMARY KEY (due, id)"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX milestones_id ON milestones(id);"
+	"CREATE INDEX milestones_open_due ON milestones(due)"
 	"  WHERE status IN ('planned', 'ongoing');"
+	"INSERT INTO meta (key, value) VALUES ('last_milestone_id', 0);"
 	"CREATE INDEX milestones_measure ON milestones(measure_id);"
 	"CREATE TABLE milestone_history ("
 	"  id INTEGER PRIMARY KEY,"
@@ -165,15 +183,18 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_MS_INSERT] =
 	    "INSERT INTO milestones (uid, measure_id, title, kind, status, certainty,"
 	    " window_start, window_end, precision, expr, sentence, document_id, line,"
-	    " manual, gone, sequence, owners, created_at, updated_at, completed_at)"
+	    " manual, gone, sequence, owners, created_at, updated_at, completed_at,"
+	    " due, id)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	    " ?15, ?16, ?17, ?18, ?19, ?20)",
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
+	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
 	    "UPDATE milestones SET measure_id = ?2, title = ?3, kind = ?4, status = ?5,"
 	    " certainty = ?6, window_start = ?7, window_end = ?8, precision = ?9,"
 	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
 	    " gone = ?15, sequence = ?16, owners = ?17, updated_at = ?18,"
-	    " completed_at = ?19 WHERE id = ?1",
+	    " completed_at = ?19, due = ?20 WHERE id = ?1",
 	[KG_STMT_MS_OF_PLAN] = KG_MS_SELECT
 	    " JOIN documents d ON d.id = m.document_id WHERE d.plan = ?1 ORDER BY m.id",
 	[KG_STMT_MEASURES_OF_PLAN] = "SELECT ms.id, ms.title_key FROM measures ms"
@@ -886,7 +907,7 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document
 	struct kg_change created = {0};
 	sqlite3_stmt *s;
 	char *own = NULL;
-	int64_t now = kg_store_now();
+	int64_t now = kg_store_now(), id;
 	int rc = -1;
 
 	if (validate_ms(m, err) < 0)
@@ -895,6 +916,16 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document
 		return -1;
 	if (own_owners(st, m, &own, err) < 0)
 		return -1;
+	if ((s = kg_store_stmt(st, KG_STMT_MS_NEXT_ID, err)) == NULL)
+		goto out;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		kg_store_fail(st, err, "allocating milestone id");
+		sqlite3_reset(s);
+		goto out;
+	}
+	id = sqlite3_column_int64(s, 0);
+	if (kg_store_step_done(st, s, err, "allocating milestone id") < 0)
+		goto out;
 	if ((s = kg_store_stmt(st, KG_STMT_MS_INSERT, err)) == NULL)
 		goto out;
 	m->sequence = 0;
@@ -907,9 +938,11 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document
 	sqlite3_bind_int64(s, 18, m->created_at);
 	sqlite3_bind_int64(s, 19, m->updated_at);
 	kg_bind_id(s, 20, m->completed_at);
+	sqlite3_bind_int64(s, 21, due_key(m->window_end));
+	sqlite3_bind_int64(s, 22, id);
 	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
 		goto out;
-	m->id = sqlite3_last_insert_rowid(st->db);
+	m->id = id;
 	created.milestone_id = m->id;
 	created.at = now;
 	created.document_id = document_id;
@@ -1022,6 +1055,7 @@ kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_
 	kg_bind_text(s, 17, own);
 	sqlite3_bind_int64(s, 18, m->updated_at);
 	kg_bind_id(s, 19, m->completed_at);
+	sqlite3_bind_int64(s, 20, due_key(m->window_end));
 	if (kg_store_step_done(st, s, err, "updating milestone") < 0)
 		goto out;
 	rc = 0;
@@ -1116,15 +1150,15 @@ append_placeholders(char *sql, size_t cap, size_t n)
 
 /*
  * Builds the milestone query for q.  Every filter becomes SQL so the range
- * scan on milestones_due (or milestones_open_due, whose WHERE clause the
- * open_only term repeats verbatim so the planner can use it) does all the
- * work; owners are one probe of measure_owners_owner per query.
+ * scan on the clustered (due, id) key does all the work and returns rows in
+ * output order; owners are one probe of measure_owners_owner per query.
+ * A lower bound alone keeps open ends out (window_end >= x is false for
+ * them), hence the DUE_OPEN - 1 upper bound bind_query supplies.
  */
 static int
 build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 {
 	const struct kg_filter *f = &q->filter;
-	bool bounded = q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE;
 
 	if (f->owners.n > MAX_FILTER_VALUES || f->kinds.n > MAX_FILTER_VALUES ||
 	    f->statuses.n > MAX_FILTER_VALUES || f->measures.n > MAX_FILTER_VALUES)
@@ -1132,9 +1166,9 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		    MAX_FILTER_VALUES);
 	snprintf(sql, cap, "%s WHERE 1", KG_MS_SELECT);
 	if (q->due_from != KG_DAY_NONE)
-		strncat(sql, " AND m.window_end >= ?", cap - strlen(sql) - 1);
-	if (q->due_to != KG_DAY_NONE)
-		strncat(sql, " AND m.window_end <= ?", cap - strlen(sql) - 1);
+		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
+	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
+		strncat(sql, " AND m.due <= ?", cap - strlen(sql) - 1);
 	if (q->open_only)
 		strncat(sql, " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
 	if (f->kinds.n) {
@@ -1150,7 +1184,7 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		append_placeholders(sql, cap, f->measures.n);
 	}
 	if (f->owners.n) {
-		/* Same placeholders twice: ?NNN numbering is positional, so bind twice. */
+		/* The owner values are bound twice: the subquery, then instr(). */
 		strncat(sql, " AND (m.measure_id IN (SELECT measure_id FROM measure_owners"
 		    " WHERE owner IN ", cap - strlen(sql) - 1);
 		append_placeholders(sql, cap, f->owners.n);
@@ -1163,10 +1197,8 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 	}
 	if (q->order == KG_ORDER_ID)
 		strncat(sql, " ORDER BY m.id", cap - strlen(sql) - 1);
-	else if (bounded)
-		strncat(sql, " ORDER BY m.window_end, m.id", cap - strlen(sql) - 1);
 	else
-		strncat(sql, " ORDER BY m.window_end NULLS LAST, m.id", cap - strlen(sql) - 1);
+		strncat(sql, " ORDER BY m.due, m.id", cap - strlen(sql) - 1);
 	if (strlen(sql) + 1 >= cap)
 		return kg_err_set(err, "query too long");
 	return 0;
@@ -1184,6 +1216,8 @@ bind_query(sqlite3_stmt *s, const struct kg_query *q, struct kg_err *err)
 		sqlite3_bind_int(s, n++, q->due_from);
 	if (q->due_to != KG_DAY_NONE)
 		sqlite3_bind_int(s, n++, q->due_to);
+	else if (q->due_from != KG_DAY_NONE)
+		sqlite3_bind_int64(s, n++, DUE_OPEN - 1);
 	for (i = 0; i < f->kinds.n; i++) {
 		if (kg_kind_parse(f->kinds.v[i]) < 0)
 			return kg_err_set(err, "unknown kind '%s'", f->kinds.v[i]);

@@ -25,12 +25,12 @@
 static char *
 envelope(const char *type, int64_t timestamp, json_t *data)
 {
-	char ts[KG_RFC3339_LEN];
+	char ts[KG_TIME_LEN];
 	json_t *root;
 	char *text = NULL;
 
 	root = json_pack("{s:s, s:s, s:o}", "type", type, "timestamp",
-	    kg_rfc3339(timestamp, ts), "data", data);
+	    kg_time_format(timestamp, ts), "data", data);
 	if (root != NULL)
 		text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
@@ -99,7 +99,7 @@ slack_reminder(const struct kg_reminder *r)
 char *
 kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct kg_err *err)
 {
-	char sched[KG_RFC3339_LEN];
+	char sched[KG_TIME_LEN];
 	json_t *data;
 	char *text;
 
@@ -113,7 +113,7 @@ kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct 
 	    "lead_days", r->lead_days,
 	    "days_left", r->days_left,
 	    "late", r->late,
-	    "scheduled_at", kg_rfc3339(r->scheduled_at, sched),
+	    "scheduled_at", kg_time_format(r->scheduled_at, sched),
 	    "feed_url", r->feed_url);
 	text = data ? envelope(r->lead_days >= 0 ? "milestone.reminder" : "milestone.overdue",
 	    r->timestamp, data) : NULL;

@@ -16,6 +16,12 @@ if ! command -v node >/dev/null 2>&1; then
 	PKGS="$PKGS nodejs npm"
 fi
 
+# `deps.sh bench`: only the benchmark peers and tools (make bench), never
+# what make check installs.
+if [ "${1:-}" = bench ]; then
+	PKGS="remind taskwarrior hyperfine"
+fi
+
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
@@ -37,6 +43,7 @@ if [ -n "$missing" ]; then
 	fi
 fi
 
+[ "${1:-}" != bench ] || exit 0
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -d "$top/tests/node/node_modules/ical.js" ] ||
    [ ! -d "$top/tests/node/node_modules/standardwebhooks" ]; then

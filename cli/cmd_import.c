@@ -1,0 +1,172 @@
+/*
+ * cmd_import — `kigen import FILE`: parse a progress report (report.h) and
+ * merge it into the database (kg_store_import), or with --dry-run only show
+ * what would be new, changed, unchanged, gone or in conflict.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "export.h"
+#include "output.h"
+#include "report.h"
+#include "store.h"
+
+const char cmd_import_usage[] =
+    "import FILE [--encoding ENC] [--dry-run]\n\n"
+    "Import a progress report (plain text taken from the PDF).  The encoding is\n"
+    "detected (UTF-8, then CP932, then EUC-JP) unless given; the report's as-of\n"
+    "date is read from its text unless --as-of gives it.  A later report of the\n"
+    "same plan updates the milestones of the same measures and records what\n"
+    "moved (see 'kigen slipped'); importing the same file again changes nothing.\n"
+    "Milestones edited by hand or cancelled are never overwritten: they are\n"
+    "listed as conflicts.\n\n"
+    "  --encoding ENC   utf-8, cp932 (shift_jis) or euc-jp\n"
+    "  --dry-run        change nothing; print what would change\n";
+
+static const char *const change_names[] = {"new", "changed", "unchanged", "gone", "conflict"};
+
+/* The milestone an item is about: after the import, or before for gone. */
+static const struct kg_milestone *
+item_milestone(const struct kg_import_item *it)
+{
+	return it->what == KG_CH_GONE ? &it->before : &it->after;
+}
+
+static json_t *
+result_json(const struct kg_import *imp, const struct kg_import_result *r, bool dry_run)
+{
+	json_t *o, *counts, *items, *it;
+	char as_of[KG_DATE_LEN];
+	size_t n[5] = {0}, i;
+
+	items = json_array();
+	for (i = 0; i < r->n && items != NULL; i++) {
+		n[r->items[i].what]++;
+		it = json_pack("{s:s, s:o, s:s?}", "what", change_names[r->items[i].what],
+		    "milestone", kg_milestone_json(item_milestone(&r->items[i])),
+		    "detail", r->items[i].detail);
+		if (json_array_append_new(items, it) < 0) {
+			json_decref(items);
+			items = NULL;
+		}
+	}
+	if (items == NULL)
+		return NULL;
+	counts = json_pack("{s:I, s:I, s:I, s:I, s:I}", "new", (json_int_t)n[0], "changed", (json_int_t)n[1],
+	    "unchanged", (json_int_t)n[2], "gone", (json_int_t)n[3], "conflict", (json_int_t)n[4]);
+	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o}", "dry_run", dry_run,
+	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
+	    "name", imp->doc.name ? imp->doc.name : "",
+	    "as_of", kg_date_format(imp->doc.as_of, as_of),
+	    "already_imported", r->already_imported,
+	    "measures_new", (json_int_t)r->measures_new,
+	    "measures_matched", (json_int_t)r->measures_matched,
+	    "counts", counts, "items", items);
+	return o;
+}
+
+static int
+print_result(struct cli *cli, const struct kg_import *imp, const struct kg_import_result *r,
+    bool dry_run)
+{
+	static const char *const headers[] = {"WHAT", "ID", "DUE", "TITLE", "DETAIL"};
+	static const size_t max_width[] = {0, 0, 0, 40, 0};
+	struct out_table *t = NULL;
+	char as_of[KG_DATE_LEN], id[24], due[KG_DATE_LEN];
+	const char *cells[5];
+	size_t n[5] = {0}, i;
+	int rc = -1;
+
+	for (i = 0; i < r->n; i++)
+		n[r->items[i].what]++;
+	kg_date_format(imp->doc.as_of, as_of);
+	if (r->already_imported) {
+		fprintf(cli->out, "%s (as of %s) was already imported: nothing changed\n",
+		    imp->doc.name, as_of);
+		return 0;
+	}
+	fprintf(cli->out, "%s%s (as of %s): %zu measures (%zu new, %zu matched); milestones: "
+	    "%zu new, %zu changed, %zu unchanged, %zu gone, %zu conflict%s\n",
+	    dry_run ? "dry run, nothing written: " : "imported ", imp->doc.name, as_of,
+	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched,
+	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
+	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
+	if (r->n == n[KG_CH_UNCHANGED])
+		return 0;
+	if ((t = out_table_new(5, headers, max_width)) == NULL)
+		return -1;
+	for (i = 0; i < r->n; i++) {
+		const struct kg_milestone *m = item_milestone(&r->items[i]);
+
+		if (r->items[i].what == KG_CH_UNCHANGED)
+			continue;
+		if (m->id)
+			snprintf(id, sizeof(id), "%lld", (long long)m->id);
+		else
+			snprintf(id, sizeof(id), "-");
+		cells[0] = change_names[r->items[i].what];
+		cells[1] = id;
+		cells[2] = m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, due);
+		cells[3] = m->title;
+		cells[4] = r->items[i].detail;
+		if (out_table_add(t, cells, NULL) < 0)
+			goto out;
+	}
+	out_table_print(t, cli->out, cli->color);
+	rc = 0;
+out:
+	out_table_free(t);
+	return rc;
+}
+
+int
+cmd_import(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN };
+	static const struct option opts[] = {
+		{"encoding", required_argument, NULL, OPT_ENCODING},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{NULL, 0, NULL, 0},
+	};
+	struct kg_report_opts ro = {.as_of = cli->as_of_given ? cli->today : KG_DAY_NONE};
+	struct kg_import imp = {0};
+	struct kg_import_result res = {0};
+	struct kg_store *st = NULL;
+	const char *path = NULL;
+	bool dry_run = false;
+	int c, rc, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == OPT_ENCODING)
+			ro.encoding = optarg;
+		else if (c == OPT_DRY_RUN)
+			dry_run = true;
+		else
+			return cli_bad_option(cli, c, argv);
+	}
+	if ((rc = cli_one_arg(cli, argc, argv, "FILE", &path)) != CLI_OK)
+		return rc;
+	rc = CLI_FAIL;
+	if (kg_report_load(path, &ro, &imp, &cli->err) < 0)
+		goto out;
+	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
+		goto out;
+	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)
+		goto out;
+	if (cli->json)
+		r = out_json(cli->out, result_json(&imp, &res, dry_run));
+	else
+		r = print_result(cli, &imp, &res, dry_run);
+	if (r < 0) {
+		kg_err_set(&cli->err, "out of memory");
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	kg_import_result_clear(&res);
+	kg_import_clear(&imp);
+	kg_store_close(st);
+	return rc;
+}

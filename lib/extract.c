@@ -1,0 +1,832 @@
+/*
+ * extract — milestones from one bullet: status, certainty, kind, title.
+ *
+ * Works on the NFKC code points of kg_jptext (so keywords are written in
+ * their normalised form below) and cuts strings from the original bytes.
+ *
+ * Which dates are events: every expression jpdate finds, except titles in
+ * 「」, 現在 status dates, a bare year that only gives its year to a later
+ * month of the sentence, and references to an earlier round (前回（…）,
+ * …に引き続き).
+ *
+ * Status: the first status word after the date in its sentence wins (済,
+ * a clause-final past 〜た → done; 予定, 見込, 目途, 目処, a clause-final
+ * dictionary verb, に向け → planned; 実施中, 継続, 引き続き, 〜ている →
+ * ongoing); a done word on a window that starts after the as-of date counts
+ * as planned (it reports a decision about the future).  Without a word, the
+ * window decides: over by the as-of date → done, not begun → planned, else
+ * ongoing.
+ *
+ * Kind: the clauses after the date are read in order; in each, the first
+ * strong predicate (公表, 決定, 着手 …) wins; a light one (実施, 開催, 行う)
+ * takes the kind of a noun near it (演習, 調査, 会合, セミナー …) in the
+ * clause or, failing that, in the clauses before the date.  With nothing
+ * after the date, the nearest keyword before it decides (本格運用の開始は…).
+ * A publication of a 報告書 is a report; completing work whose own clause
+ * names it (更新作業を年度内に完了) takes that work's kind.  The tables are
+ * documented in docs/dates.md.
+ */
+#include "extract.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TITLE_MAX_CP 40
+
+struct keyword {
+	const char *word;
+	enum kg_kind kind;
+	int cls;
+};
+
+enum { KW_STRONG, KW_LIGHT, KW_NOUN };
+
+/* Longer words first where one contains another. */
+static const struct keyword keywords[] = {
+	{"本格運用", KG_KIND_OPERATION_START, KW_STRONG},
+	{"本格稼働", KG_KIND_OPERATION_START, KW_STRONG},
+	{"本格的な運用", KG_KIND_OPERATION_START, KW_STRONG},
+	{"運用開始", KG_KIND_OPERATION_START, KW_STRONG},
+	{"運用を開始", KG_KIND_OPERATION_START, KW_STRONG},
+	{"運用の開始", KG_KIND_OPERATION_START, KW_STRONG},
+	{"供用開始", KG_KIND_OPERATION_START, KW_STRONG},
+	{"稼働", KG_KIND_OPERATION_START, KW_STRONG},
+	{"報告書", KG_KIND_REPORT, KW_NOUN},
+	{"発表会", KG_KIND_MEETING, KW_NOUN},
+	{"説明会", KG_KIND_MEETING, KW_NOUN},
+	{"検討会", KG_KIND_MEETING, KW_NOUN},
+	{"連絡会", KG_KIND_MEETING, KW_NOUN},
+	{"意見交換会", KG_KIND_MEETING, KW_NOUN},
+	{"委員会", KG_KIND_MEETING, KW_NOUN},
+	{"会議", KG_KIND_MEETING, KW_NOUN},
+	{"会合", KG_KIND_MEETING, KW_NOUN},
+	{"シンポジウム", KG_KIND_MEETING, KW_NOUN},
+	{"フォーラム", KG_KIND_MEETING, KW_NOUN},
+	{"ワークショップ", KG_KIND_MEETING, KW_NOUN},
+	{"演習", KG_KIND_EXERCISE, KW_NOUN},
+	{"訓練", KG_KIND_EXERCISE, KW_NOUN},
+	{"調査", KG_KIND_SURVEY, KW_NOUN},
+	{"アンケート", KG_KIND_SURVEY, KW_NOUN},
+	{"キャンペーン", KG_KIND_CAMPAIGN, KW_NOUN},
+	{"月間", KG_KIND_CAMPAIGN, KW_NOUN},
+	{"週間", KG_KIND_CAMPAIGN, KW_NOUN},
+	{"セミナー", KG_KIND_CAMPAIGN, KW_NOUN},
+	{"公表", KG_KIND_PUBLICATION, KW_STRONG},
+	{"公開", KG_KIND_PUBLICATION, KW_STRONG},
+	{"発行", KG_KIND_PUBLICATION, KW_STRONG},
+	{"刊行", KG_KIND_PUBLICATION, KW_STRONG},
+	{"発表", KG_KIND_PUBLICATION, KW_STRONG},
+	{"周知", KG_KIND_PUBLICATION, KW_STRONG},
+	{"配布", KG_KIND_PUBLICATION, KW_STRONG},
+	{"掲載", KG_KIND_PUBLICATION, KW_STRONG},
+	{"作成", KG_KIND_PUBLICATION, KW_STRONG},
+	{"報告", KG_KIND_REPORT, KW_STRONG},
+	{"取りまとめ", KG_KIND_REPORT, KW_STRONG},
+	{"とりまとめ", KG_KIND_REPORT, KW_STRONG},
+	{"取り纏め", KG_KIND_REPORT, KW_STRONG},
+	{"取纏め", KG_KIND_REPORT, KW_STRONG},
+	{"改訂", KG_KIND_REVISION, KW_STRONG},
+	{"改定", KG_KIND_REVISION, KW_STRONG},
+	{"改正", KG_KIND_REVISION, KW_STRONG},
+	{"見直し", KG_KIND_REVISION, KW_STRONG},
+	{"選定", KG_KIND_DECISION, KW_STRONG},
+	{"更新", KG_KIND_REVISION, KW_STRONG},
+	{"着手", KG_KIND_LAUNCH, KW_STRONG},
+	{"開始", KG_KIND_LAUNCH, KW_STRONG},
+	{"創刊", KG_KIND_LAUNCH, KW_STRONG},
+	{"立ち上げ", KG_KIND_LAUNCH, KW_STRONG},
+	{"始動", KG_KIND_LAUNCH, KW_STRONG},
+	{"完了", KG_KIND_COMPLETION, KW_STRONG},
+	{"完成", KG_KIND_COMPLETION, KW_STRONG},
+	{"終了", KG_KIND_COMPLETION, KW_STRONG},
+	{"閣議決定", KG_KIND_DECISION, KW_STRONG},
+	{"決定", KG_KIND_DECISION, KW_STRONG},
+	{"策定", KG_KIND_DECISION, KW_STRONG},
+	{"決議", KG_KIND_DECISION, KW_STRONG},
+	{"採択", KG_KIND_DECISION, KW_STRONG},
+	{"創設", KG_KIND_ESTABLISHMENT, KW_STRONG},
+	{"設置", KG_KIND_ESTABLISHMENT, KW_STRONG},
+	{"設立", KG_KIND_ESTABLISHMENT, KW_STRONG},
+	{"発足", KG_KIND_ESTABLISHMENT, KW_STRONG},
+	{"開催", KG_KIND_MEETING, KW_LIGHT},
+	{"実施", KG_KIND_OTHER, KW_LIGHT},
+	{"行う", KG_KIND_OTHER, KW_LIGHT},
+	{"行い", KG_KIND_OTHER, KW_LIGHT},
+	{"行っ", KG_KIND_OTHER, KW_LIGHT},
+	{NULL, KG_KIND_OTHER, 0},
+};
+
+struct span {
+	size_t a, b; /* code points [a, b) */
+};
+
+struct bullet {
+	const char *text;
+	const struct kg_jptext *t;
+	const struct kg_jpctx *ctx;
+};
+
+static size_t
+match(const struct bullet *bl, size_t i, const char *w)
+{
+	return kg_jptext_match(bl->t, i, w);
+}
+
+static int32_t
+cp_at(const struct bullet *bl, size_t i)
+{
+	return i < bl->t->n ? bl->t->cp[i] : 0;
+}
+
+static bool
+is_space(int32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
+
+static bool
+opens(int32_t c)
+{
+	return c == 0x300C || c == 0x300E || c == '(' || c == 0x3010; /* 「『(【 */
+}
+
+static bool
+closes(int32_t c)
+{
+	return c == 0x300D || c == 0x300F || c == ')' || c == 0x3011;
+}
+
+/* ---------------------------------------------------------- keywords */
+
+/* Tracks 「」『』 nesting across c; true while inside quotes. */
+static bool
+quote_step(int32_t c, int *quote)
+{
+	if (c == 0x300C || c == 0x300E)
+		(*quote)++;
+	else if ((c == 0x300D || c == 0x300F) && *quote)
+		(*quote)--;
+	return *quote > 0;
+}
+
+static const struct keyword *
+keyword_at(const struct bullet *bl, size_t i, size_t *len)
+{
+	const struct keyword *k;
+
+	for (k = keywords; k->word; k++)
+		if ((*len = match(bl, i, k->word)))
+			return k;
+	return NULL;
+}
+
+/* A keyword that heads a compound noun (改定案, 改定版, 採択結果, 改定後)
+ * names a thing, not the act. */
+static bool
+compound_noun(const struct bullet *bl, size_t i)
+{
+	static const char *const heads[] = {"案", "版", "後", "結果", "状況",
+		"作業", NULL};
+	size_t w;
+
+	for (w = 0; heads[w]; w++)
+		if (match(bl, i, heads[w]))
+			return true;
+	return false;
+}
+
+/* Clause end after i (exclusive): 、 。 上で とともに, a ) that closes a
+ * bracket opened before i, or lim.  Quoted text does not end a clause. */
+static size_t
+clause_end(const struct bullet *bl, size_t i, size_t lim)
+{
+	int quote = 0, paren = 0;
+
+	for (; i < lim; i++) {
+		int32_t c = cp_at(bl, i);
+
+		if (quote_step(c, &quote))
+			continue;
+		if (c == '(')
+			paren++;
+		else if (c == ')' && paren)
+			paren--;
+		else if (c == ')' || (!paren && (c == 0x3001 || c == 0x3002 || c == ',')))
+			return i;
+		if (!paren && (match(bl, i, "上で") || match(bl, i, "とともに")))
+			return i;
+	}
+	return lim;
+}
+
+/* Start of the clause that ends at i (after the previous 、 。 or ( ). */
+static size_t
+clause_start(const struct bullet *bl, size_t i, size_t lim)
+{
+	while (i > lim) {
+		int32_t c = cp_at(bl, i - 1);
+
+		if (c == 0x3001 || c == 0x3002 || c == ',' || c == '(')
+			break;
+		i--;
+	}
+	return i;
+}
+
+/*
+ * The keywords of one clause: the first predicate (a strong one, or a light
+ * one used as a verb — not 実施を, 実施の), the first noun, the object (the
+ * last noun before を) and the first and last keyword of any sort.  Nouns
+ * count inside 「」 (「サイバーセキュリティ月間」); predicates do not.
+ */
+struct clause_kw {
+	const struct keyword *verb, *noun, *object, *first, *last;
+};
+
+static void
+clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *kw)
+{
+	static const char *const not_verb[] = {"を", "の", "に", "が", "は", NULL};
+	int quote = 0;
+	size_t i, len, w;
+
+	memset(kw, 0, sizeof(*kw));
+	for (i = a; i < b; i++) {
+		const struct keyword *k;
+		bool quoted = quote_step(cp_at(bl, i), &quote);
+		bool noun;
+
+		if ((k = keyword_at(bl, i, &len)) == NULL)
+			continue;
+		noun = k->cls == KW_NOUN || quoted || compound_noun(bl, i + len);
+		if (k->cls == KW_LIGHT && !noun) {
+			for (w = 0; not_verb[w]; w++)
+				if (match(bl, i + len, not_verb[w]))
+					noun = true;
+			if (noun) { /* 本格実施を開始: not a predicate, not a thing */
+				i += len - 1;
+				continue;
+			}
+		}
+		/* 開催予定の会議: the meeting is a modifier, not the event */
+		if (!noun && match(bl, i + len, "予定の")) {
+			i += len - 1;
+			continue;
+		}
+		if (!kw->first)
+			kw->first = k;
+		kw->last = k;
+		if (noun) {
+			if (!kw->noun)
+				kw->noun = k;
+			if (match(bl, i + len, "を") || (compound_noun(bl, i + len)
+			    && match(bl, i + len + 1, "を")))
+				kw->object = k;
+		} else if (!kw->verb) {
+			kw->verb = k;
+		}
+		i += len - 1;
+	}
+}
+
+/* The first keyword of the nearest clause before pos (back to lim) that has
+ * one, or -1. */
+static int
+kind_before(const struct bullet *bl, size_t pos, size_t lim)
+{
+	size_t b = pos, a;
+	struct clause_kw kw;
+
+	while (b > lim) {
+		a = clause_start(bl, b, lim);
+		clause_keywords(bl, a, b, &kw);
+		if (kw.first)
+			return (int)kw.first->kind;
+		b = a > lim ? a - 1 : lim;
+	}
+	return -1;
+}
+
+/* What a light verb (実施, 開催, 行う) acts on, when its own clause names
+ * nothing: the head noun of the nearest clause before the date that ends in
+ * を or は (説明会を、…に開催; …の改訂については、…に行う), or -1. */
+static int
+kind_of_topic(const struct bullet *bl, size_t pos, size_t lim)
+{
+	size_t b = pos, a, e;
+	struct clause_kw kw;
+
+	while (b > lim) {
+		a = clause_start(bl, b, lim);
+		e = b;
+		while (e > a && (cp_at(bl, e - 1) == 0x3001 || is_space(cp_at(bl, e - 1))))
+			e--;
+		if (e > a && (cp_at(bl, e - 1) == 0x3092 /* を */
+		    || cp_at(bl, e - 1) == 0x306F /* は */)) {
+			clause_keywords(bl, a, e, &kw);
+			return kw.last ? (int)kw.last->kind : -1;
+		}
+		b = a > lim ? a - 1 : lim;
+	}
+	return -1;
+}
+
+static bool
+sentence_has(const struct bullet *bl, struct span sent, const char *w)
+{
+	size_t i;
+
+	for (i = sent.a; i < sent.b; i++)
+		if (match(bl, i, w))
+			return true;
+	return false;
+}
+
+/* Skips particles and a comma right after a date. */
+static size_t
+skip_particles(const struct bullet *bl, size_t i, size_t lim)
+{
+	static const char *const particles[] = {"を目途に", "を目処に", "をめどに",
+		"目途に", "目処に", "には", "にも", "は", "に", "の", "を", "も",
+		"で", "、", NULL};
+	size_t k, w;
+	bool again = true;
+
+	while (again && i < lim) {
+		again = false;
+		for (w = 0; particles[w]; w++)
+			if ((k = match(bl, i, particles[w]))) {
+				i += k;
+				again = true;
+				break;
+			}
+	}
+	return i;
+}
+
+/* Where the date's own clause starts: after its particles; for a date alone
+ * in brackets (会議（平成20年４月22日）に報告した), after the bracket. */
+static size_t
+own_clause(const struct bullet *bl, const struct kg_jpdate *d, size_t lim)
+{
+	size_t a = skip_particles(bl, d->cp_end, lim);
+
+	if (a < lim && cp_at(bl, a) == ')')
+		a = skip_particles(bl, a + 1, lim);
+	return a;
+}
+
+static enum kg_kind
+kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
+    size_t next_date)
+{
+	size_t lim = next_date < sent.b ? next_date : sent.b;
+	size_t a = own_clause(bl, d, lim), b;
+	size_t own = clause_start(bl, d->cp_start, sent.a);
+	struct clause_kw kw;
+	int k;
+
+	/* the clauses after the date, up to the next date: the first that has
+	 * a predicate or a noun decides */
+	while (a < lim) {
+		b = clause_end(bl, a, lim);
+		clause_keywords(bl, a, b, &kw);
+		if (kw.verb && kw.verb->cls == KW_STRONG) {
+			/* 更新作業を年度内に完了: completing the work named before */
+			if (kw.verb->kind == KG_KIND_COMPLETION && own < d->cp_start
+			    && (k = kind_before(bl, d->cp_start, own)) >= 0)
+				return (enum kg_kind)k;
+			return kw.verb->kind;
+		}
+		if (kw.verb) {
+			if (kw.object || kw.noun)
+				return (kw.object ? kw.object : kw.noun)->kind;
+			k = kind_of_topic(bl, d->cp_start, sent.a);
+			return k >= 0 ? (enum kg_kind)k : kw.verb->kind;
+		}
+		if (kw.noun)
+			return (kw.object ? kw.object : kw.noun)->kind;
+		if (cp_at(bl, b) == 0x3002)
+			break;
+		a = b + 1;
+	}
+	/* nothing after it: 本格運用の開始は平成21年６月となる見込み */
+	k = kind_before(bl, d->cp_start, sent.a);
+	if (k >= 0)
+		return (enum kg_kind)k;
+	return (d->flags & KG_JP_FROM) ? KG_KIND_LAUNCH : KG_KIND_OTHER;
+}
+
+/* The kind of the event at d; publishing a 報告書 is a report. */
+static enum kg_kind
+find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
+    size_t next_date)
+{
+	enum kg_kind k = kind_near(bl, sent, d, next_date);
+
+	if (k == KG_KIND_PUBLICATION && sentence_has(bl, sent, "報告書"))
+		return KG_KIND_REPORT;
+	return k;
+}
+
+/* ------------------------------------------------------------ status */
+
+static bool
+is_hiragana(int32_t c)
+{
+	return c >= 0x3041 && c <= 0x309F;
+}
+
+/* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
+ * nothing about certainty) and returns true. */
+static bool
+status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certainty *cert)
+{
+	static const char *const ongoing[] = {"実施中", "検討中", "推進中", "作業中",
+		"調整中", "準備中", "運用中", "開発中", "継続", "引き続き", "ている",
+		"ております", "ているところ", NULL};
+	static const char *const planned[] = {"に向け", "方針", "こととしている",
+		"される", NULL};
+	int32_t c = cp_at(bl, i), next, prev;
+	size_t w;
+
+	*cert = KG_CERT_NONE;
+	if (match(bl, i, "予定")) {
+		*st = KG_STATUS_PLANNED;
+		*cert = KG_CERT_PLANNED;
+		return true;
+	}
+	if (match(bl, i, "見込")) {
+		*st = KG_STATUS_PLANNED;
+		*cert = KG_CERT_EXPECTED;
+		return true;
+	}
+	if (match(bl, i, "目途") || match(bl, i, "目処") || match(bl, i, "めど")) {
+		*st = KG_STATUS_PLANNED;
+		*cert = KG_CERT_TARGET;
+		return true;
+	}
+	if (match(bl, i, "済")) {
+		*st = KG_STATUS_DONE;
+		return true;
+	}
+	for (w = 0; ongoing[w]; w++)
+		if (match(bl, i, ongoing[w])) {
+			*st = KG_STATUS_ONGOING;
+			return true;
+		}
+	for (w = 0; planned[w]; w++)
+		if (match(bl, i, planned[w])) {
+			*st = KG_STATUS_PLANNED;
+			return true;
+		}
+	prev = i ? cp_at(bl, i - 1) : 0;
+	if (!is_hiragana(prev) && !(prev >= 0x4E00 && prev <= 0x9FFF))
+		return false;
+	next = cp_at(bl, i + 1);
+	/* a clause-final past: 決定した。 公表した、 創設された。 */
+	if (c == 0x305F /* た */ && (next == 0x3002 || next == 0x3001 || next == ')'
+	    || next == 0 || match(bl, i + 1, "が"))) {
+		*st = KG_STATUS_DONE;
+		return true;
+	}
+	/* a clause-final dictionary form: 公表する。 取り組む。 周知するとともに */
+	if ((c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059 || c == 0x3080
+	    || c == 0x3076 || c == 0x3050 || c == 0x3064)
+	    && (next == 0x3002 || next == 0 || match(bl, i + 1, "とともに")
+	    || match(bl, i + 1, "ほか"))
+	    && !match(bl, i - 1, "いる") && !match(bl, i - 1, "ある")
+	    && !match(bl, i - 1, "れる")) {
+		*st = KG_STATUS_PLANNED;
+		return true;
+	}
+	return false;
+}
+
+/* The first status word of [a, b) outside quotes, with the first certainty
+ * word of [a, cert_lim). */
+static bool
+first_status(const struct bullet *bl, size_t a, size_t b, size_t cert_lim,
+    enum kg_status *st, enum kg_certainty *cert)
+{
+	bool found = false;
+	int quote = 0;
+	size_t i;
+
+	for (i = a; i < cert_lim; i++) {
+		enum kg_status s2;
+		enum kg_certainty c2;
+
+		if (quote_step(cp_at(bl, i), &quote) || !status_at(bl, i, &s2, &c2))
+			continue;
+		if (i < b && !found) {
+			*st = s2;
+			found = true;
+		}
+		if (c2 != KG_CERT_NONE) {
+			*cert = c2;
+			break;
+		}
+	}
+	return found;
+}
+
+/*
+ * Status words for the date d: the first in its own clause (through the
+ * closing bracket of a parenthesised date); certainty from the first
+ * certainty word up to the end of the sentence.
+ */
+static bool
+status_of(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
+    enum kg_status *st, enum kg_certainty *cert)
+{
+	size_t a = own_clause(bl, d, sent.b);
+
+	return first_status(bl, a, clause_end(bl, a, sent.b), sent.b, st, cert);
+}
+
+static enum kg_status
+status_by_window(kg_day ws, kg_day we, kg_day as_of)
+{
+	if (as_of == KG_DAY_NONE)
+		return KG_STATUS_PLANNED;
+	if (ws > as_of)
+		return KG_STATUS_PLANNED;
+	if (we != KG_DAY_NONE && we <= as_of)
+		return KG_STATUS_DONE;
+	return KG_STATUS_ONGOING;
+}
+
+/* ------------------------------------------------------------- strings */
+
+static char *
+cut(const struct bullet *bl, size_t a, size_t b)
+{
+	size_t from, to;
+	char *s;
+
+	if (b <= a)
+		return strdup("");
+	from = bl->t->src_start[a];
+	to = bl->t->src_end[b - 1];
+	s = malloc(to - from + 1);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, bl->text + from, to - from);
+	s[to - from] = '\0';
+	return s;
+}
+
+/* The sentence without leading ・ and blanks. */
+static struct span
+trim_sentence(const struct bullet *bl, struct span s)
+{
+	while (s.a < s.b && (is_space(cp_at(bl, s.a)) || cp_at(bl, s.a) == 0x30FB
+	    || cp_at(bl, s.a) == 0xFF65))
+		s.a++;
+	while (s.b > s.a && is_space(cp_at(bl, s.b - 1)))
+		s.b--;
+	return s;
+}
+
+/* A short title: the clause after the date (or before it), without
+ * particles at the start and status words at the end. */
+/* [a, b) without trailing particles and status words. */
+static size_t
+trim_tail(const struct bullet *bl, size_t a, size_t b)
+{
+	static const char *const tails[] = {"する予定", "の予定", "予定", "となる見込み",
+		"見込み", "を行う", "する", "した", "し", "を", "に", "の", "は", "が",
+		"である", "については", "について", NULL};
+	bool trimmed = true;
+	size_t w;
+
+	while (trimmed && b > a) {
+		trimmed = false;
+		for (w = 0; tails[w]; w++) {
+			size_t len = strlen(tails[w]) / 3; /* all three-byte kana */
+
+			if (b >= a + len && match(bl, b - len, tails[w]) == len) {
+				b -= len;
+				trimmed = true;
+				break;
+			}
+		}
+	}
+	return b;
+}
+
+/* A short title: the clause after the date (or, when that says nothing,
+ * the one before it), without particles and status words. */
+static char *
+make_title(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
+{
+	size_t a = skip_particles(bl, d->cp_end, sent.b);
+	size_t b = trim_tail(bl, a, clause_end(bl, a, sent.b));
+
+	if (b < a + 2) {
+		b = d->cp_start;
+		while (b > sent.a && (cp_at(bl, b - 1) == '(' || is_space(cp_at(bl, b - 1))))
+			b--;
+		b = trim_tail(bl, sent.a, b);
+		a = clause_start(bl, b, sent.a);
+	}
+	if (b > a + TITLE_MAX_CP)
+		b = a + TITLE_MAX_CP;
+	return cut(bl, a, b);
+}
+
+/* A sentence with no event that still commits to future work. */
+static bool
+is_commitment(const struct bullet *bl, struct span s)
+{
+	static const char *const endings[] = {"予定", "予定である", "見込み",
+		"見込みである", "方針", "方針である", NULL};
+	size_t b = s.b, w, k;
+	int32_t c;
+
+	if (b > s.a && cp_at(bl, b - 1) == 0x3002)
+		b--;
+	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
+		b--;
+	if (b == s.a)
+		return false;
+	for (w = 0; endings[w]; w++) {
+		size_t len = strlen(endings[w]) / 3;
+
+		if (b >= s.a + len && (k = match(bl, b - len, endings[w])) == len)
+			return true;
+	}
+	c = cp_at(bl, b - 1);
+	if (b >= s.a + 2 && (match(bl, b - 2, "いる") || match(bl, b - 2, "ある")
+	    || match(bl, b - 2, "れる")))
+		return false;
+	return c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059
+	    || c == 0x3080 || c == 0x3076 || c == 0x3050 || c == 0x3064;
+}
+
+/* ------------------------------------------------------------- driver */
+
+static int
+push_item(struct kg_extract *x, struct kg_extract_item **it)
+{
+	if (x->n == x->cap) {
+		size_t ncap = x->cap ? x->cap * 2 : 8;
+		struct kg_extract_item *nv = realloc(x->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		x->v = nv;
+		x->cap = ncap;
+	}
+	*it = &x->v[x->n];
+	memset(*it, 0, sizeof(**it));
+	return 0;
+}
+
+static bool
+is_event(const struct kg_jpdate *d)
+{
+	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND
+	    | KG_JP_TALLY));
+}
+
+static int
+add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
+    const struct kg_jpdate *d, size_t next_date)
+{
+	struct kg_extract_item *it;
+	struct kg_milestone *m;
+	enum kg_status st = KG_STATUS_PLANNED;
+	enum kg_certainty cert = KG_CERT_NONE;
+	bool have_status = false;
+
+	have_status = status_of(bl, sent, d, &st, &cert);
+	if (!have_status)
+		st = status_by_window(d->window_start, d->window_end, bl->ctx->as_of);
+	else if (st == KG_STATUS_DONE && bl->ctx->as_of != KG_DAY_NONE
+	    && d->base_start > bl->ctx->as_of)
+		st = KG_STATUS_PLANNED;
+	if (d->flags & KG_JP_TARGET)
+		cert = KG_CERT_TARGET;
+	if (st == KG_STATUS_DONE)
+		cert = KG_CERT_NONE;
+
+	if (push_item(x, &it) < 0)
+		return -1;
+	m = &it->m;
+	m->status = st;
+	m->certainty = cert;
+	m->kind = find_kind(bl, sent, d, next_date);
+	if (st == KG_STATUS_DONE && (d->flags & KG_JP_UNTIL)) {
+		m->window_start = d->base_start;
+		m->window_end = d->base_end;
+		m->precision = d->base_precision;
+	} else {
+		m->window_start = d->window_start;
+		m->window_end = d->window_end;
+		m->precision = d->precision;
+	}
+	m->expr = cut(bl, d->cp_start, d->cp_end);
+	m->sentence = cut(bl, sent.a, sent.b);
+	m->title = make_title(bl, sent, d);
+	it->expr_offset = d->start;
+	x->n++;
+	if (m->expr == NULL || m->sentence == NULL || m->title == NULL)
+		return -1;
+	return 0;
+}
+
+int
+kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
+    struct kg_extract *out, struct kg_err *err)
+{
+	struct kg_jptext t;
+	struct kg_jpdate *dates = NULL;
+	struct bullet bl;
+	size_t nd = 0, i, di = 0, depth = 0;
+	struct span sent = {0, 0};
+	int rc = -1;
+
+	if (kg_jptext_init(&t, text, len, err) < 0)
+		return -1;
+	dates = calloc(t.n / 2 + 1, sizeof(*dates));
+	if (dates == NULL) {
+		kg_err_set(err, "out of memory extracting milestones");
+		goto out;
+	}
+	kg_jpdate_scan_text(&t, ctx, dates, t.n / 2 + 1, &nd);
+	bl.text = text;
+	bl.t = &t;
+	bl.ctx = ctx;
+
+	for (i = 0; i <= t.n; i++) {
+		int32_t c = i < t.n ? t.cp[i] : 0;
+		struct span s;
+		size_t first, j, kept = 0;
+
+		if (i < t.n) {
+			if (opens(c))
+				depth++;
+			else if (closes(c) && depth)
+				depth--;
+			if (!(c == 0x3002 && depth == 0))
+				continue;
+		}
+		/* a sentence ends at i (inclusive of 。) */
+		sent.b = i < t.n ? i + 1 : t.n;
+		s = trim_sentence(&bl, sent);
+		sent.a = sent.b;
+		if (s.a >= s.b)
+			continue;
+		while (di < nd && dates[di].cp_start < s.a)
+			di++;
+		first = di;
+		while (di < nd && dates[di].cp_start < s.b)
+			di++;
+		for (j = first; j < di; j++) {
+			size_t next = s.b, k;
+
+			if (!is_event(&dates[j]))
+				continue;
+			for (k = j + 1; k < di; k++)
+				if (is_event(&dates[k])) {
+					next = dates[k].cp_start;
+					break;
+				}
+			if (add_milestone(out, &bl, s, &dates[j], next) < 0) {
+				kg_err_set(err, "out of memory extracting milestones");
+				goto out;
+			}
+			kept++;
+		}
+		if (!kept && is_commitment(&bl, s)) {
+			size_t from = t.src_start[s.a], to = t.src_end[s.b - 1];
+
+			if (kg_strv_push(&out->notes, text + from, to - from) < 0) {
+				kg_err_set(err, "out of memory extracting notes");
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(dates);
+	kg_jptext_release(&t);
+	return rc;
+}
+
+void
+kg_extract_clear(struct kg_extract *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->n; i++)
+		kg_milestone_clear(&x->v[i].m);
+	free(x->v);
+	kg_strv_clear(&x->notes);
+	memset(x, 0, sizeof(*x));
+}

@@ -1,0 +1,50 @@
+/*
+ * extract — dated milestones from one bullet of a progress report.
+ *
+ * Splits the bullet into sentences (at 。 outside brackets), finds the date
+ * expressions with jpdate, drops the ones that are not events (titles in
+ * 「」, 現在 status dates, years that only give context to a later month,
+ * references to an earlier round) and gives every remaining one a status
+ * (explicit predicate first, else the window against the as-of date), a
+ * certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
+ * around the date), a short title and its source sentence.  Sentences with no
+ * event that still commit to future work (…予定。, 引き続き…取り組む。) become
+ * measure notes.  The rules are documented in docs/dates.md.
+ */
+#ifndef KG_EXTRACT_H
+#define KG_EXTRACT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "jpdate.h"
+#include "model.h"
+
+struct kg_extract_item {
+	struct kg_milestone m;  /* set: title, kind, status, certainty, window_start,
+	                           window_end, precision, expr (as written, line breaks
+	                           already gone), sentence (the whole source sentence).
+	                           Unset (0/NULL): id, uid, measure_id, document_id, line. */
+	size_t expr_offset;     /* byte offset of expr within the input text */
+};
+
+struct kg_extract {
+	struct kg_extract_item *v;
+	size_t n, cap;
+	struct kg_strv notes;   /* undated commitments, full sentences */
+};
+
+/*
+ * text: one bullet (or a bullet-less progress paragraph) of one measure,
+ * original characters, PDF line breaks already removed by the caller.
+ * Appends to out (so a caller can collect a whole measure); out must be
+ * zeroed before first use.  -1 only on ENOMEM or internal error (out keeps
+ * what was appended before).
+ */
+int kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
+    struct kg_extract *out, struct kg_err *err);
+
+/* Frees everything in x and zeroes it; accepts NULL. */
+void kg_extract_clear(struct kg_extract *x);
+
+#endif

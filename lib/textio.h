@@ -1,0 +1,57 @@
+/*
+ * textio — the bytes of a report file as UTF-8 lines.
+ *
+ * Reports come as UTF-8 (with or without a BOM) or in the legacy Japanese
+ * encodings, which in practice are CP932 (what Windows calls Shift_JIS; the
+ * reports' ① exists only there) and EUC-JP-MS.  kg_text_decode detects the
+ * encoding (UTF-8 first; then whichever of CP932 and EUC-JP-MS decodes the
+ * bytes, preferring the one that yields fewer half-width katakana, since
+ * EUC-JP text often also decodes as CP932 into half-width kana noise; CP932 on
+ * a tie) or takes the caller's, converts with iconv and splits the result into
+ * lines at LF, CRLF or a lone CR.  Line k of the result is line k of the
+ * original file (no legacy encoding uses CR or LF bytes inside a character),
+ * so line numbers refer to the original text.
+ *
+ * Nothing is replaced silently: a NUL byte (binary data, UTF-16) or a byte
+ * sequence invalid in the encoding is an error naming its byte offset in the
+ * original input.
+ */
+#ifndef KG_TEXTIO_H
+#define KG_TEXTIO_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* The largest input accepted: a half-year report is about 25 KB. */
+#define KG_TEXT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+struct kg_text_line {
+	const char *s;  /* points into kg_text.utf8; not NUL-terminated */
+	size_t len;     /* bytes, without the line end */
+	int lineno;     /* 1-based line number in the original input */
+};
+
+struct kg_text {
+	char *utf8;                 /* the decoded text (BOM removed), NUL-terminated */
+	size_t len;
+	struct kg_text_line *lines; /* every line, blank ones included */
+	size_t nlines;
+	const char *encoding;       /* static: "utf-8", "cp932" or "euc-jp-ms" */
+};
+
+/*
+ * Decodes bytes[0..len) into out (released with kg_text_release, also after
+ * a failure).  encoding: NULL or "auto" to detect; "utf-8"/"utf8";
+ * "cp932"/"shift_jis"/"sjis"/"windows-31j"; "euc-jp"/"eucjp"/"euc-jp-ms".
+ * Fails with -1 and a message for: more than KG_TEXT_MAX_BYTES, a NUL byte
+ * ("NUL byte at byte N (binary data, not a text report)"), UTF-16, an
+ * unknown encoding name, bytes invalid in the encoding ("invalid UTF-8 at
+ * byte N ..."), or ENOMEM.
+ */
+int kg_text_decode(const char *bytes, size_t len, const char *encoding,
+	struct kg_text *out, struct kg_err *err);
+
+void kg_text_release(struct kg_text *t);
+
+#endif

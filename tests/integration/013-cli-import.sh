@@ -1,0 +1,46 @@
+#!/bin/sh
+# kigen import: the bundled report, --dry-run writes nothing, the same file
+# twice changes nothing, --json shape, --as-of overrides the report's date,
+# errors name the file.
+. "$TOP/tests/integration/lib-cli.sh"
+k() { "$KIGEN" --db "$db" "$@"; }
+report="$TOP/data/secure-japan-2008-h1.txt"
+
+expect_rc 0 k import "$report" --dry-run
+has "$tmp/out" "dry run, nothing written: secure-japan-2008-h1.txt (as of 2008-09-30)"
+expect_rc 0 k export
+pyjson 'j["documents"] == [] and j["measures"] == []'
+
+expect_rc 0 k --json import "$report" --dry-run
+pyjson 'list(j) == ["dry_run", "document_id", "name", "as_of", "already_imported", "measures_new", "measures_matched", "counts", "items"]'
+pyjson 'j["dry_run"] is True and j["as_of"] == "2008-09-30" and j["measures_new"] > 0'
+
+expect_rc 0 k import "$report"
+has "$tmp/out" "imported secure-japan-2008-h1.txt (as of 2008-09-30)"
+expect_rc 0 k export
+pyjson 'len(j["documents"]) == 1 and j["documents"][0]["as_of"] == "2008-09-30"'
+pyjson 'len(j["documents"][0]["sha256"]) == 64 and len(j["measures"]) > 10'
+pyjson 'all(m["document_id"] == 1 and m["owners"] for m in j["measures"])'
+nm=$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["measures"]))' "$tmp/out")
+
+# the same bytes again: nothing changes
+expect_rc 0 k import "$report"
+has "$tmp/out" "already imported: nothing changed"
+expect_rc 0 k export
+pyjson "len(j['documents']) == 1 and len(j['measures']) == $nm"
+
+# --as-of sets the report's date on import
+expect_rc 0 "$KIGEN" --db "$tmp/b.db" import "$report" --as-of 2008-10-15 --json
+pyjson 'j["as_of"] == "2008-10-15"'
+
+# errors: the file is named, exit 1; usage errors exit 2
+expect_rc 1 k import "$tmp/none.txt"
+has "$tmp/err" "$tmp/none.txt"
+printf 'not a report\n' >"$tmp/empty.txt"
+expect_rc 1 k import "$tmp/empty.txt"
+has "$tmp/err" "$tmp/empty.txt"
+expect_rc 1 k import "$report" --encoding klingon
+has "$tmp/err" "klingon"
+expect_rc 2 k import
+has "$tmp/err" "missing FILE"
+echo ok

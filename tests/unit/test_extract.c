@@ -1,0 +1,419 @@
+/*
+ * Unit tests for lib/extract: milestones, status, kind and notes from bullets.
+ *
+ * The first table is every milestone of ../shared/samples/next-report.txt as
+ * listed, by hand, in next-report.expected.json (as of 2009-03-31); bullets
+ * are copied with their PDF line breaks removed.  The seed rows (as of
+ * 2008-09-30) come from the sample report's text; the invented rows cover
+ * certainty and forms neither report has.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "extract.h"
+
+struct row {
+	const char *bullet;
+	const char *expr;
+	const char *ws, *we; /* "" = open end */
+	enum kg_precision prec;
+	enum kg_status status;
+	enum kg_kind kind;
+};
+
+static const struct row next_rows[] = {
+	{"・調査結果は、平成21年４月中旬に開催予定の情報セキュリティ政策会議に報告した上で、ホームページ等を通じて広く公表する予定。",
+	    "平成21年４月中旬", "2009-04-11", "2009-04-20", KG_PREC_DEKAD, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	{"・事例集を活用して府省庁間で具体的な取組を共有するための説明会を、平成21年度第１四半期に開催する予定。",
+	    "平成21年度第１四半期", "2009-04-01", "2009-06-30", KG_PREC_QUARTER, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・統一基準の構成の変更、新たな脅威への対応等を盛り込んだ改訂案について、各府省庁との調整を経て、平成21年２月３日の情報セキュリティ政策会議において決定した。",
+	    "平成21年２月３日", "2009-02-03", "2009-02-03", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_DECISION},
+	{"・改訂後の統一基準は、平成21年度当初に各府省庁へ周知するとともに、これに対応した各府省庁の規程類の見直しを、平成21年度末までに完了させる予定。",
+	    "平成21年度当初", "2009-04-01", "2009-04-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・改訂後の統一基準は、平成21年度当初に各府省庁へ周知するとともに、これに対応した各府省庁の規程類の見直しを、平成21年度末までに完了させる予定。",
+	    "平成21年度末までに", "2009-04-01", "2010-03-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_COMPLETION},
+	{"・ＧＳＯＣについては、監視対象となる府省庁を段階的に拡大するとともに、運用要員の訓練を進めてきたが、接続先となる府省庁のネットワーク構成の変更に想定以上の時間を要しているため、本格運用の開始は平成21年６月となる見込み。",
+	    "平成21年６月", "2009-06-01", "2009-06-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_OPERATION_START},
+	{"・情報資産のリスク分析及び外部委託先からの個人情報漏えい防止対策に関する手引きについては、２月17日に開催した有識者検討会において素案を取りまとめた。",
+	    "２月17日", "2009-02-17", "2009-02-17", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・素案に対して地方公共団体から寄せられた意見が多岐にわたり、これを反映させる必要があることから、平成21年５月末を目途に手引きを作成し、公表する予定。",
+	    "平成21年５月末", "2009-05-31", "2009-05-31", KG_PREC_MONTH_END, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・創設準備会において、協議会の目的、構成員、運営の方法等を定める規約案の検討を重ね、平成21年２月26日に「重要インフラ連絡協議会（ＣＥＰＴＯＡＲ－Ｃｏｕｎｃｉｌ）」が創設された。協議会には10分野のＣＥＰＴＯＡＲが参加し、事務局は各ＣＥＰＴＯＡＲの持ち回りとすることとされた。",
+	    "平成21年２月26日", "2009-02-26", "2009-02-26", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_ESTABLISHMENT},
+	{"・来年度中に、協議会としての活動計画を策定する予定。また、各ＣＥＰＴＯＡＲ間の情報共有の在り方について、協議会と連携して検討を進める予定。",
+	    "来年度中", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_DECISION},
+	{"・重要インフラ所管省庁の協力を得て、10分野全てについて指針の見直し項目への対応状況を調査し、各分野における安全基準等の見直しの状況を分析した結果を取りまとめ、平成21年２月に公表した。調査の結果、全ての分野で安全基準等の見直しが進められていることを確認した一方、委託先の管理等の項目については分野間で取組に差が見られた。",
+	    "平成21年２月", "2009-02-01", "2009-02-28", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_PUBLICATION},
+	{"・平成21年度も同様の調査を実施し、その結果を同年度末に公表する予定。",
+	    "平成21年度", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_SURVEY},
+	{"・平成21年度も同様の調査を実施し、その結果を同年度末に公表する予定。",
+	    "同年度末", "2010-03-31", "2010-03-31", KG_PREC_FISCAL_YEAR_END, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・平成20年12月１日に、重要インフラ10分野の事業者及び所管省庁が参加する分野横断的演習を実施した。演習では、通信障害が複数の分野に波及する事態を想定し、情報共有の手順と連絡体制を検証した。",
+	    "平成20年12月１日", "2008-12-01", "2008-12-01", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_EXERCISE},
+	{"・演習で抽出された課題について、分野ごとの原因分析に時間を要しているため、結果の取りまとめ及び公表は平成21年４月下旬となる見込み。",
+	    "平成21年４月下旬", "2009-04-21", "2009-04-30", KG_PREC_DEKAD, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	{"・検討会における議論を踏まえ、重要インフラ分野間の依存関係を整理した解析結果を報告書として取りまとめ、平成21年３月19日に公表した。報告書では、障害の波及経路を分野ごとに図示し、優先的に対策を講ずべき依存関係を示した。",
+	    "平成21年３月19日", "2009-03-19", "2009-03-19", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_REPORT},
+	{"・平成21年10月以降、電力や通信等の物理的な依存関係も対象に加えた解析に着手する予定。このため、各分野の事業者団体に対し、解析に必要な情報の提供について協力を依頼した。",
+	    "平成21年10月以降", "2009-10-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_LAUNCH},
+	{"・研究会における検討の結果を踏まえ、企業が情報セキュリティガバナンスを導入する際の手引きを作成し、平成21年３月に公表した。",
+	    "平成21年３月", "2009-03-01", "2009-03-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_PUBLICATION},
+	{"・「情報システムの信頼性向上に関するガイドライン」の改訂については、業界団体からの意見を反映させるため、平成21年夏頃を目処に行う予定。",
+	    "平成21年夏頃", "2009-06-01", "2009-08-31", KG_PREC_SEASON, KG_STATUS_PLANNED, KG_KIND_REVISION},
+	{"・中小企業の経営者を対象とした情報セキュリティ対策セミナーを、平成21年７月〜９月に全国10都市で開催する予定。",
+	    "平成21年７月〜９月", "2009-07-01", "2009-09-30", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・電気通信事業者における情報セキュリティ対策の取組状況を把握するためのアンケート調査を、平成21年１月から実施中。調査は、主要な電気通信事業者約200社を対象として、リスク評価の実施状況、委託先の管理状況等を尋ねるものである。",
+	    "平成21年１月から", "2009-01-01", "", KG_PREC_OPEN_START, KG_STATUS_ONGOING, KG_KIND_SURVEY},
+	{"・調査結果を踏まえて指針の改定案を取りまとめ、改定後の指針を平成二十一年十二月に告示として公布する予定。",
+	    "平成二十一年十二月", "2009-12-01", "2009-12-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_REVISION},
+	{"・平成21年３月上旬に、２拠点における教育プロジェクトの成果を紹介する合同成果発表会を開催し、大学、企業等から約300名が参加した。",
+	    "平成21年３月上旬", "2009-03-01", "2009-03-10", KG_PREC_DEKAD, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・平成21年度には、外部有識者の参画を得て行う各拠点の中間評価について、その結果を10月を目途に取りまとめる予定。",
+	    "10月", "2009-10-01", "2009-10-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	{"ＣＲＹＰＴＲＥＣにおける電子政府推奨暗号の安全性評価の結果を踏まえ、政府機関の情報システムで用いる暗号の移行を、平成21～25年度にかけて段階的に進める予定。",
+	    "平成21～25年度", "2009-04-01", "2014-03-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・各府省庁が移行を進める際の具体的な手順や、移行期間中の運用上の留意点を示す移行計画を、平成21年度上半期に策定する予定。",
+	    "平成21年度上半期", "2009-04-01", "2009-09-30", KG_PREC_HALF_YEAR, KG_STATUS_PLANNED, KG_KIND_DECISION},
+	{"・平成21年２月に東京で開催した日・ＡＳＥＡＮ情報セキュリティ政策会議において、ＮＩＳＣが我が国の窓口として、参加国との間の連絡体制の構築に関する議論を主導した。",
+	    "平成21年２月", "2009-02-01", "2009-02-28", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・参加各国の窓口担当者の連絡先等を共有するＰＯＣリストの作成を進めており、平成21年末を目途に第１版を各国に配布する予定。",
+	    "平成21年末", "2009-12-31", "2009-12-31", KG_PREC_YEAR_END, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・全国の都道府県警察から報告された解析事例を分類・整理し、情報技術解析の手法に関する知見を反映したマニュアルの更新作業を年度内に完了し、都道府県警察に配布済み。",
+	    "年度内", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_REVISION},
+	{"・国内関係機関が参加するデジタルフォレンジック連絡会の第１回会合を、２月中旬に開催した。会合では、証拠保全の手順や解析ツールの検証結果について情報交換を行った。",
+	    "２月中旬", "2009-02-11", "2009-02-20", KG_PREC_DEKAD, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・原案については、広く国民から意見を募るため、平成21年４月下旬から５月上旬まで意見募集を実施する予定。",
+	    "平成21年４月下旬から５月上旬まで", "2009-04-21", "2009-05-10", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・意見募集の結果を踏まえ、平成２１年６月中に情報セキュリティ政策会議において決定する予定。",
+	    "平成２１年６月中", "2009-06-01", "2009-06-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_DECISION},
+};
+
+/* Bullets of the next report that hold no milestone. */
+static const char *const next_undated[] = {
+	"・内閣官房において、各府省庁から回答を得た情報セキュリティマネジメント調査の集計・分析を行い、他の府省庁の参考となる取組を事例集として整理した。このうち特に優れた取組として、人事異動時の権限管理の徹底、外部委託先の監査等を含む12件を選定した。",
+	"・改訂に当たっては、各府省庁の情報セキュリティ担当者との意見交換会を計４回開催し、現行基準の運用上の課題や解釈の分かれる規定を洗い出した上で、遵守事項の記述を明確化した。",
+	"・不審な通信を検知した際に各府省庁へ速やかに情報提供を行うための連絡手順を整備し、全府省庁との間で試行的な運用を行った。",
+	"・演習で抽出された課題について、分野ごとの原因分析に時間を要しているため、結果の取りまとめ及び公表は平成21年４月下旬となる見込み。",
+	"・各拠点では、企業と連携した課題解決型学習を取り入れた演習科目を開設し、受講者数は２拠点の合計で延べ約150名となった。",
+	"・暗号の危殆化に関する国内外の研究動向を調査し、電子政府推奨暗号リストに掲載された暗号について、直ちに安全性が損なわれるおそれはないことを確認した。",
+	"・各府省庁から提出された施策を取りまとめ、次期年次計画の原案を作成した。原案では、本計画の進捗状況を踏まえ、事故前提社会への対応力の強化、政府機関における対策の底上げ等を重点として掲げている。",
+	NULL,
+};
+
+static const struct row seed_rows[] = {
+	/* the three the issue names */
+	{"・政府横断的な情報収集、攻撃等の分析・解析、各政府機関への助言、各政府機関の相互連携促進及び情報共有を図るための体制（ＧＳＯＣ）の整備を平成19年度から着手し、平成20年４月から一部運用開始。平成20年度中に本格運用を開始予定。",
+	    "平成20年度中", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_OPERATION_START},
+	{"・有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野横断的な演習の実施に向けた検討を実施中。平成20年12月１日に演習を実施し、平成21年３月中に結果をとりまとめた後、公表する予定。",
+	    "平成20年12月１日", "2008-12-01", "2008-12-01", KG_PREC_DAY, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
+	{"・有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野横断的な演習の実施に向けた検討を実施中。平成20年12月１日に演習を実施し、平成21年３月中に結果をとりまとめた後、公表する予定。",
+	    "平成21年３月中", "2009-03-01", "2009-03-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	{"・有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野横断的な演習の実施に向けた検討を実施中。平成20年12月１日に演習を実施し、平成21年３月中に結果をとりまとめた後、公表する予定。",
+	    "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_ESTABLISHMENT},
+	{"・有識者、各重要インフラ分野の分野委員及び重要インフラ所管省庁からなる「相互依存性解析・分野横断的演習検討会」を平成20年７月に設置し、分野間のデータ送受信関係に焦点をあてた相互依存性解析の検討と国内外の関連研究動向調査等を実施中。平成21年３月中に結果をとりまとめた後、公表する予定。",
+	    "平成21年３月中", "2009-03-01", "2009-03-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	/* the design table's fourth example */
+	{"・自然災害の発生等非常時における地方公共団体の情報システムに係る業務の継続、早期復旧に資するため、ＩＣＴ部門の業務継続計画（ＢＣＰ）策定に関するガイドラインを平成20年８月に作成、公表。情報資産のリスク分析、外部委託先からの個人情報漏えい防止対策のための手引き等に関しては、現在調査研究に着手。平成21年３月末を目途に作成の予定。",
+	    "平成20年８月", "2008-08-01", "2008-08-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_PUBLICATION},
+	{"・自然災害の発生等非常時における地方公共団体の情報システムに係る業務の継続、早期復旧に資するため、ＩＣＴ部門の業務継続計画（ＢＣＰ）策定に関するガイドラインを平成20年８月に作成、公表。情報資産のリスク分析、外部委託先からの個人情報漏えい防止対策のための手引き等に関しては、現在調査研究に着手。平成21年３月末を目途に作成の予定。",
+	    "平成21年３月末", "2009-03-31", "2009-03-31", KG_PREC_MONTH_END, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・ＤＮＳキャッシュポイズニングの脆弱性に対応するため、内閣官房において、ＤＮＳサーバーの実態調査に係る説明会を９月５日に開催済み。",
+	    "９月５日", "2008-09-05", "2008-09-05", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・関係機関の活動状況等についての情報の共有を図るために、重要インフラ事業者等を対象としたニュースレター（評価版）を平成20年６月に創刊し、平成20年９月までに７回発行。今後も継続的に発行予定。",
+	    "平成20年６月", "2008-06-01", "2008-06-30", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_LAUNCH},
+	{"・第20回重要インフラ専門委員会（平成20年９月12日開催）にて検討を行った「2008年度重要インフラにおける 「安全基準等の見直し状況等の把握及び検証」について」に基づき、重要インフラ所管省庁の協力を得て９月中旬より調査に着手。平成21年２月中に結果をとりまとめた後、公表する予定。",
+	    "平成20年９月12日", "2008-09-12", "2008-09-12", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・第20回重要インフラ専門委員会（平成20年９月12日開催）にて検討を行った「2008年度重要インフラにおける 「安全基準等の見直し状況等の把握及び検証」について」に基づき、重要インフラ所管省庁の協力を得て９月中旬より調査に着手。平成21年２月中に結果をとりまとめた後、公表する予定。",
+	    "９月中旬より", "2008-09-11", "", KG_PREC_OPEN_START, KG_STATUS_ONGOING, KG_KIND_LAUNCH},
+	{"・「情報システムの信頼性向上に関するガイドライン」の改訂作業を実施しているところ。平成20年末を目処に改訂予定。",
+	    "平成20年末", "2008-12-31", "2008-12-31", KG_PREC_YEAR_END, KG_STATUS_PLANNED, KG_KIND_REVISION},
+	{"・総務省において、「国民のための情報セキュリティサイト」について、平成20年度末までに、情報通信の利用動向及び情報セキュリティの状況等を踏まえたコンテンツの更新作業を実施する予定。",
+	    "平成20年度末までに", "2008-10-01", "2009-03-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_REVISION},
+	{"・平成20年８月、関東管区警察学校において、都道府県警察の情報セキュリティ対策を担当する警部補以下（同相当職員）対象の「情報セキュリティ・アドバイザー専科」を実施（８月26日から９月26日まで実施）",
+	    "８月26日から９月26日まで", "2008-08-26", "2008-09-26", KG_PREC_RANGE, KG_STATUS_DONE, KG_KIND_OTHER},
+	{"・平19年10月に策定した「情報セキュリティ分野における国際協調・貢献に向けた取組み」に記載された施策を実行するための調査研究に着手。平成20年度中にいくつかの施策について具体的方向性を方針を決定する。",
+	    "平19年10月", "2007-10-01", "2007-10-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_DECISION},
+	{"・平成20年４月には、ＧＳＯＣの運用を開始し、年度内の本格運用に向けた体制整備に着手した。",
+	    "年度内", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_OPERATION_START},
+	{"・ＩＰＡにおいて、「調達におけるセキュリティ要件研究会」を設置。そこでの意見を踏まえセキュリティ機器調達支援ツールを作成。平成20今年度中の公開を予定。",
+	    "今年度中", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・都道府県警察において、学校等教育機関、行政機関、企業、一般国民に対し、情報セキュリティに関する意識・知識の向上を図る目的で行っているサイバーセキュリティ・カレッジを、平成21年２月のサイバー犯罪防止のための広報月間において重点的に実施する予定。",
+	    "平成21年２月", "2009-02-01", "2009-02-28", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・第19回情報セキュリティ政策会議において、平成20年度末に実施する評価等の基本方針について報告・公表予定。",
+	    "平成20年度末", "2009-03-31", "2009-03-31", KG_PREC_FISCAL_YEAR_END, KG_STATUS_PLANNED, KG_KIND_OTHER},
+};
+
+/* Invented sentences (as of 2008-09-30). */
+static const struct row own_rows[] = {
+	{"・平成20年８月、研修を実施（８月26日から９月26日まで実施）。", "８月26日から９月26日まで", "2008-08-26", "2008-09-26", KG_PREC_RANGE, KG_STATUS_DONE, KG_KIND_OTHER},
+	{"・平成21年１月に開催する予定。", "平成21年１月", "2009-01-01", "2009-01-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・平成20年７月に第１回会合を開催した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_MEETING},
+	{"・平成20年７月に報告書を公表した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_REPORT},
+	{"・平成20年度中に指針を改定する見込み。", "平成20年度中", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_REVISION},
+	{"・平成20年６月から実施中。", "平成20年６月から", "2008-06-01", "", KG_PREC_OPEN_START, KG_STATUS_ONGOING, KG_KIND_OTHER},
+	{"・平成20年６月から継続して調査を実施。", "平成20年６月から", "2008-06-01", "", KG_PREC_OPEN_START, KG_STATUS_ONGOING, KG_KIND_SURVEY},
+	{"・平成20年８月に調査を実施。", "平成20年８月", "2008-08-01", "2008-08-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_SURVEY},
+	{"・平成21年２月に訓練を行う。", "平成21年２月", "2009-02-01", "2009-02-28", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
+	{"・平成21年度中に運用を開始する。", "平成21年度中", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_OPERATION_START},
+	{"・平成21年３月までに検討会を設置する。", "平成21年３月までに", "2008-10-01", "2009-03-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_ESTABLISHMENT},
+	{"・平成20年９月に計画を策定した。", "平成20年９月", "2008-09-01", "2008-09-30", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_DECISION},
+	{"・キャンペーンを平成20年11月に実施する。", "平成20年11月", "2008-11-01", "2008-11-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・平成20年10月１日に本格運用を開始した。", "平成20年10月１日", "2008-10-01", "2008-10-01", KG_PREC_DAY, KG_STATUS_PLANNED, KG_KIND_OPERATION_START},
+	{"・平成20年５月にシステムが完成した。", "平成20年５月", "2008-05-01", "2008-05-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_COMPLETION},
+	{"・平成20年度第３四半期に手引きを発行する予定。", "平成20年度第３四半期", "2008-10-01", "2008-12-31", KG_PREC_QUARTER, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・平成20年４月から平成21年３月まで実施。", "平成20年４月から平成21年３月まで", "2008-04-01", "2009-03-31", KG_PREC_RANGE, KG_STATUS_ONGOING, KG_KIND_OTHER},
+};
+
+static kg_day
+day_of(const char *s)
+{
+	kg_day d;
+
+	if (s == NULL || *s == '\0')
+		return KG_DAY_NONE;
+	assert_int_equal(kg_date_parse(s, &d, NULL), 0);
+	return d;
+}
+
+static const struct kg_extract_item *
+find(const struct kg_extract *x, const char *expr)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->v[i].m.expr && strcmp(x->v[i].m.expr, expr) == 0)
+			return &x->v[i];
+	return NULL;
+}
+
+static void
+check_rows(const struct row *rows, size_t n, const char *as_of)
+{
+	struct kg_jpctx ctx = kg_jpctx_of(day_of(as_of));
+	size_t r;
+
+	for (r = 0; r < n; r++) {
+		const struct row *w = &rows[r];
+		struct kg_extract x = {0};
+		const struct kg_extract_item *it;
+		const struct kg_milestone *m;
+		struct kg_err err;
+
+		assert_int_equal(kg_extract_text(w->bullet, strlen(w->bullet), &ctx, &x,
+		    &err), 0);
+		it = find(&x, w->expr);
+		if (it == NULL)
+			print_error("row %zu: no milestone '%s'\n", r, w->expr);
+		assert_non_null(it);
+		m = &it->m;
+		if (m->window_start != day_of(w->ws) || m->window_end != day_of(w->we)
+		    || m->precision != w->prec || m->status != w->status
+		    || m->kind != w->kind) {
+			char a[KG_DATE_LEN], b[KG_DATE_LEN];
+
+			print_error("row %zu '%s': got %s..%s %s %s %s\n", r, w->expr,
+			    kg_date_format(m->window_start, a),
+			    kg_date_format(m->window_end, b), kg_precision_name(m->precision),
+			    kg_status_name(m->status), kg_kind_name(m->kind));
+		}
+		assert_int_equal(m->window_start, day_of(w->ws));
+		assert_int_equal(m->window_end, day_of(w->we));
+		assert_int_equal(m->precision, w->prec);
+		assert_int_equal(m->status, w->status);
+		assert_int_equal(m->kind, w->kind);
+		assert_non_null(m->title);
+		assert_non_null(m->sentence);
+		assert_non_null(strstr(w->bullet, m->sentence));
+		assert_non_null(strstr(m->sentence, m->expr));
+		assert_int_equal(memcmp(w->bullet + it->expr_offset, m->expr,
+		    strlen(m->expr)), 0);
+		kg_extract_clear(&x);
+	}
+}
+
+static void
+test_next_report(void **state)
+{
+	(void)state;
+	check_rows(next_rows, sizeof(next_rows) / sizeof(next_rows[0]), "2009-03-31");
+}
+
+/* Every bullet of the next report yields exactly its expected milestones:
+ * 32 in all, and none from the bullets without one. */
+static void
+test_next_report_counts(void **state)
+{
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2009-03-31"));
+	size_t r, total = 0, i;
+
+	(void)state;
+	for (r = 0; r < sizeof(next_rows) / sizeof(next_rows[0]); r++) {
+		struct kg_extract x = {0};
+		size_t want = 0;
+
+		if (r && strcmp(next_rows[r].bullet, next_rows[r - 1].bullet) == 0)
+			continue;
+		for (i = r; i < sizeof(next_rows) / sizeof(next_rows[0]); i++)
+			want += strcmp(next_rows[i].bullet, next_rows[r].bullet) == 0;
+		assert_int_equal(kg_extract_text(next_rows[r].bullet,
+		    strlen(next_rows[r].bullet), &ctx, &x, NULL), 0);
+		if (x.n != want)
+			print_error("bullet %zu: %zu milestones, want %zu\n", r, x.n, want);
+		assert_int_equal(x.n, want);
+		total += x.n;
+		kg_extract_clear(&x);
+	}
+	assert_int_equal(total, 32);
+	for (r = 0; next_undated[r]; r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(next_undated[r], strlen(next_undated[r]),
+		    &ctx, &x, NULL), 0);
+		/* the 見込み bullet is a milestone of its own measure, counted above */
+		if (strstr(next_undated[r], "平成21年４月下旬") == NULL)
+			assert_int_equal(x.n, 0);
+		assert_int_equal(x.notes.n, 0);
+		kg_extract_clear(&x);
+	}
+}
+
+static void
+test_seed(void **state)
+{
+	(void)state;
+	check_rows(seed_rows, sizeof(seed_rows) / sizeof(seed_rows[0]), "2008-09-30");
+}
+
+static void
+test_own(void **state)
+{
+	(void)state;
+	check_rows(own_rows, sizeof(own_rows) / sizeof(own_rows[0]), "2008-09-30");
+}
+
+struct note_row {
+	const char *bullet;
+	const char *note;
+};
+
+static const struct note_row note_rows[] = {
+	{"・攻撃等の横断的な分析・解析能力を一層高めるため、関係機関との連携体制の拡充に引き続き取り組む。",
+	    "攻撃等の横断的な分析・解析能力を一層高めるため、関係機関との連携体制の拡充に引き続き取り組む。"},
+	{"・来年度中に、協議会としての活動計画を策定する予定。また、各ＣＥＰＴＯＡＲ間の情報共有の在り方について、協議会と連携して検討を進める予定。",
+	    "また、各ＣＥＰＴＯＡＲ間の情報共有の在り方について、協議会と連携して検討を進める予定。"},
+	{"・関係機関の活動状況等についての情報の共有を図るために、重要インフラ事業者等を対象としたニュースレター（評価版）を平成20年６月に創刊し、平成20年９月までに７回発行。今後も継続的に発行予定。",
+	    "今後も継続的に発行予定。"},
+	{"・一部関係機関との間で攻撃等の横断的分析・解析機能の連携体制を構築。引き続き、他の関係機関との間でも連携体制の充実に努める予定。",
+	    "引き続き、他の関係機関との間でも連携体制の充実に努める予定。"},
+};
+
+static void
+test_notes(void **state)
+{
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2009-03-31"));
+	size_t r;
+
+	(void)state;
+	for (r = 0; r < sizeof(note_rows) / sizeof(note_rows[0]); r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(note_rows[r].bullet,
+		    strlen(note_rows[r].bullet), &ctx, &x, NULL), 0);
+		assert_int_equal(x.notes.n, 1);
+		assert_string_equal(x.notes.v[0], note_rows[r].note);
+		kg_extract_clear(&x);
+	}
+}
+
+/* Certainty words, and dates that are not events. */
+static void
+test_certainty_and_background(void **state)
+{
+	static const struct {
+		const char *bullet;
+		enum kg_certainty cert;
+	} certs[] = {
+		{"・平成21年３月に公表する予定。", KG_CERT_PLANNED},
+		{"・平成21年３月に公表される見込み。", KG_CERT_EXPECTED},
+		{"・平成21年３月を目途に公表する。", KG_CERT_TARGET},
+		{"・平成21年３月末を目処に公表。", KG_CERT_TARGET},
+		{"・平成21年３月に公表する。", KG_CERT_NONE},
+		{"・平成20年８月に公表した。", KG_CERT_NONE},
+	};
+	static const char *const no_event[] = {
+		"・前回（平成18年度）の調査で選定した取組を周知した。",
+		"・平成20年度は、634件の講座を実施した（９月末現在）。",
+		"・平成20年９月末日現在で72名の体制となった。",
+		"・平成20年９月までに７回発行。",
+		"・９月末までに37件開催済み。",
+		"・平成19年度の指針見直しの成果を周知した。",
+		"・昨年度に引き続き、優遇措置を実施中。",
+		"・「２００７年度の情報セキュリティ政策の評価等」を踏まえ推進。",
+		"",
+		"。。。",
+	};
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2008-09-30"));
+	size_t r;
+
+	(void)state;
+	for (r = 0; r < sizeof(certs) / sizeof(certs[0]); r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(certs[r].bullet, strlen(certs[r].bullet),
+		    &ctx, &x, NULL), 0);
+		assert_int_equal(x.n, 1);
+		assert_int_equal(x.v[0].m.certainty, certs[r].cert);
+		kg_extract_clear(&x);
+	}
+	for (r = 0; r < sizeof(no_event) / sizeof(no_event[0]); r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(no_event[r], strlen(no_event[r]), &ctx,
+		    &x, NULL), 0);
+		if (x.n)
+			print_error("'%s': unexpected '%s'\n", no_event[r], x.v[0].m.expr);
+		assert_int_equal(x.n, 0);
+		kg_extract_clear(&x);
+	}
+	kg_extract_clear(NULL);
+}
+
+/* Appending: one kg_extract collects several bullets. */
+static void
+test_append(void **state)
+{
+	static const char a[] = "・平成21年３月に公表する予定。";
+	static const char b[] = "・平成21年４月に開催する予定。今後も継続的に発行予定。";
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2008-09-30"));
+	struct kg_extract x = {0};
+
+	(void)state;
+	assert_int_equal(kg_extract_text(a, strlen(a), &ctx, &x, NULL), 0);
+	assert_int_equal(kg_extract_text(b, strlen(b), &ctx, &x, NULL), 0);
+	assert_int_equal(x.n, 2);
+	assert_int_equal(x.notes.n, 1);
+	assert_string_equal(x.v[1].m.sentence, "平成21年４月に開催する予定。");
+	assert_int_equal(x.v[1].expr_offset, strlen("・"));
+	kg_extract_clear(&x);
+	assert_int_equal(x.n, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_next_report),
+		cmocka_unit_test(test_next_report_counts),
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_own),
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_certainty_and_background),
+		cmocka_unit_test(test_append),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
