@@ -97,8 +97,10 @@ enum stmt {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	/* due = window_end for dated windows: the open-deadline index. */
 	[ST_DEADLINES] = "SELECT id, window_end FROM milestones"
-	    " WHERE status IN ('planned', 'ongoing') AND window_end BETWEEN ?1 AND ?2",
+	    " WHERE status IN ('planned', 'ongoing') AND due BETWEEN ?1 AND ?2"
+	    " AND window_end IS NOT NULL",
 	[ST_ADD] = "INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
 	    " webhook_id, body, fire_at, expires_at, late, status, attempts,"
 	    " next_attempt_at, created_at)"
