@@ -175,22 +175,6 @@ take_globals(int argc, char **argv, struct global_opts *g, struct cli *cli)
 	return n;
 }
 
-/* $XDG_STATE_HOME/kigen/kigen.db, else ~/.local/state/kigen/kigen.db. */
-static char *
-default_db_path(void)
-{
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *p = NULL;
-
-	if (state != NULL && state[0] == '/') {
-		if (asprintf(&p, "%s/kigen/kigen.db", state) < 0)
-			return NULL;
-	} else if (asprintf(&p, "%s/.local/state/kigen/kigen.db", home ? home : ".") < 0) {
-		return NULL;
-	}
-	return p;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -246,7 +230,7 @@ main(int argc, char **argv)
 		cli.db_path = g.db;
 	} else if (cli.conf.db != NULL) {
 		cli.db_path = cli.conf.db;
-	} else if ((cli.db_path = db_default = default_db_path()) == NULL) {
+	} else if ((cli.db_path = db_default = kg_conf_default_db()) == NULL) {
 		kg_err_set(&cli.err, "out of memory");
 		goto report;
 	}

@@ -117,6 +117,21 @@ is_repeatable(enum conf_type t)
 
 /* ---- value parsers ---- */
 
+char *
+kg_conf_default_db(void)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *p = NULL;
+
+	if (state != NULL && state[0] == '/') {
+		if (asprintf(&p, "%s/kigen/kigen.db", state) < 0)
+			return NULL;
+	} else if (asprintf(&p, "%s/.local/state/kigen/kigen.db", home ? home : ".") < 0) {
+		return NULL;
+	}
+	return p;
+}
+
 int64_t
 kg_duration_parse(const char *s)
 {

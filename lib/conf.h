@@ -86,6 +86,10 @@ int kg_conf_defaults(struct kg_conf *c, struct kg_err *err);
 int kg_conf_load(const char *path, struct kg_conf *c, struct kg_err *err);
 void kg_conf_clear(struct kg_conf *c);
 
+/* A user's default database: $XDG_STATE_HOME/kigen/kigen.db, else
+ * ~/.local/state/kigen/kigen.db.  New string (free it); NULL on ENOMEM. */
+char *kg_conf_default_db(void);
+
 /* "15s", "30m", "1h", "7d" (and plain seconds) -> seconds; -1 on error. */
 int64_t kg_duration_parse(const char *s);
 

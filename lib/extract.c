@@ -423,7 +423,12 @@ static enum kg_kind
 find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     size_t next_date)
 {
-	enum kg_kind k = kind_near(bl, sent, d, next_date);
+	enum kg_kind k;
+
+	/* 研究開発（平成20～22年度）: the period of a project */
+	if ((d->flags & KG_JP_PAREN) && (d->flags & KG_JP_RANGE))
+		return KG_KIND_OTHER;
+	k = kind_near(bl, sent, d, next_date);
 
 	if (k == KG_KIND_PUBLICATION && sentence_has(bl, sent, "報告書"))
 		return KG_KIND_REPORT;
@@ -541,9 +546,30 @@ static bool
 status_of(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     enum kg_status *st, enum kg_certainty *cert)
 {
-	size_t a = own_clause(bl, d, sent.b);
+	size_t a = own_clause(bl, d, sent.b), b = clause_end(bl, a, sent.b), i;
+	enum kg_status last;
+	enum kg_certainty ignored;
+	bool found = false;
+	int quote = 0;
 
-	return first_status(bl, a, clause_end(bl, a, sent.b), sent.b, st, cert);
+	if (first_status(bl, a, b, sent.b, st, cert))
+		return true;
+	/* 〜を実施し、…した。: a connective clause takes the tense of the
+	 * sentence's last done or planned word (not an ongoing one, which
+	 * describes the later clause's own work) */
+	if (b < sent.b && b > a && (cp_at(bl, b - 1) == 0x3057 /* し */
+	    || cp_at(bl, b - 1) == 0x3066 /* て */)) {
+		for (i = b; i < sent.b; i++) {
+			if (quote_step(cp_at(bl, i), &quote) || match(bl, i, "に向け")
+			    || !status_at(bl, i, &last, &ignored))
+				continue;
+			if (last != KG_STATUS_ONGOING) {
+				*st = last;
+				found = true;
+			}
+		}
+	}
+	return found;
 }
 
 static enum kg_status

@@ -837,6 +837,15 @@ year_unit:
 		p->b = i + k;
 		return P_OK;
 	}
+	if (lit(s, i + k, "今年度")) { /* the seed's typo 平成20今年度中 */
+		p->is_fy = true;
+		k += 3;
+		k += fy_part(s, i + k, y, p);
+		k += within(s, i + k);
+		p->bare = false;
+		p->b = i + k;
+		return P_OK;
+	}
 	if ((j = lit(s, i + k, "年")) && !lit(s, i + k, "年間")) {
 		enum parse_result r = cal_part(s, i + k + j, y, p);
 

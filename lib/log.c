@@ -45,6 +45,12 @@ kg_log_level_name(enum kg_log_level level)
 	return level >= 0 && level <= 7 ? level_names[level] : "unknown";
 }
 
+bool
+kg_log_enabled(enum kg_log_level level)
+{
+	return level <= log_level;
+}
+
 void
 kg_log(enum kg_log_level level, const char *fmt, ...)
 {

@@ -9,6 +9,8 @@
 #ifndef KG_LOG_H
 #define KG_LOG_H
 
+#include <stdbool.h>
+
 enum kg_log_level {
 	KG_LOG_ERR = 3,
 	KG_LOG_WARNING = 4,
@@ -23,6 +25,9 @@ void kg_log_set_level(enum kg_log_level level);
 /* "error", "warning", "notice", "info", "debug" -> level; -1 if unknown. */
 int kg_log_level_parse(const char *name);
 const char *kg_log_level_name(enum kg_log_level level);
+
+/* Whether messages of this level are written (to skip work only a log line needs). */
+bool kg_log_enabled(enum kg_log_level level);
 
 void kg_log(enum kg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

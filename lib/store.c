@@ -460,6 +460,10 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		goto fail;
 	if (!readonly && exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
 		goto fail;
+	/* In WAL mode NORMAL still never corrupts; a power cut may lose the
+	 * last commit, and commits stop costing an fsync each. */
+	if (exec_sql(st, "PRAGMA synchronous = NORMAL", err) < 0)
+		goto fail;
 	if (!existed) {
 		/* Shared with the service's group; the umask still has its say. */
 		mask = umask(0);
@@ -492,6 +496,12 @@ kg_store_close(struct kg_store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+void
+kg_store_set_busy_timeout(struct kg_store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 struct sqlite3 *

@@ -34,6 +34,10 @@ enum {
 int kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err);
 void kg_store_close(struct kg_store *st); /* NULL is fine */
 
+/* How long a write waits for another connection's lock before failing with
+ * "database is locked" (default 5000 ms; the daemon may want less). */
+void kg_store_set_busy_timeout(struct kg_store *st, int ms);
+
 /* The underlying handle, for store-layer modules with SQL of their own
  * (outbox.c).  Borrowed: valid until kg_store_close. */
 struct sqlite3 *kg_store_db(struct kg_store *st);
@@ -167,7 +171,8 @@ void kg_import_result_clear(struct kg_import_result *r);
  * changed.  Milestones of the plan the report no longer mentions are flagged
  * gone (not cancelled).  Manual or cancelled milestones are never overwritten:
  * they are reported as KG_CH_CONFLICT.  Importing the same bytes twice
- * changes nothing.
+ * changes nothing.  A dry run performs the merge and rolls it back, so it
+ * too needs a store opened read-write.
  */
 int kg_store_import(struct kg_store *st, const struct kg_import *imp, bool dry_run,
     struct kg_import_result *out, struct kg_err *err);

@@ -3,17 +3,20 @@
  * report of the same plan (moved deadlines, done events, gone ones), manual
  * edit conflicts, dry runs and rollback.  The kg_import fixtures are built by
  * hand from sentences of the seed report and of ../shared/samples'
- * next-report (trimmed), so matching is tested on real wording.
+ * next-report (trimmed), so matching is tested on real wording; the last
+ * test imports the two real files through the report parser.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "store.h"
 #include "store_fixture.h"
 #include "store_int.h"
@@ -617,6 +620,167 @@ test_rollback(void **state)
 	kg_import_clear(&next);
 }
 
+/* Locked by another writer, or full: a clear error naming the file, and
+ * nothing of the import kept. */
+static void
+test_locked_and_full(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2;
+	struct kg_store *other;
+	struct kg_milestone m;
+	struct kg_err err;
+	char sql[64];
+	sqlite3_stmt *s;
+	int pages;
+
+	seed_report(&seed);
+	next_report(&next);
+	import_ok(fx->st, &seed, false, &r1);
+
+	assert_int_equal(kg_store_open(fx->path, 0, &other, &err), 0);
+	assert_int_equal(kg_store_begin(other, &err), 0);
+	kg_store_set_busy_timeout(fx->st, 50);
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_non_null(strstr(err.msg, fx->path));
+	assert_non_null(strstr(err.msg, "database is locked"));
+	kg_store_rollback(other);
+	kg_store_close(other);
+
+	/* A database that cannot grow stands in for a full disk. */
+	assert_int_equal(sqlite3_prepare_v2(kg_store_db(fx->st), "PRAGMA page_count", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	pages = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d", pages);
+	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_non_null(strstr(err.msg, fx->path));
+	assert_non_null(strstr(err.msg, "full"));
+	find(fx->st, "GSOC 本格運用開始", &m);
+	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.sequence, 0);
+	kg_milestone_clear(&m);
+	assert_int_equal(count_milestones(fx->st), 9);
+
+	kg_import_result_clear(&r1);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
+/* The id of the milestone of kind k due on end in the measure titled
+ * measure (as printed in the seed), or 0. */
+static int64_t
+find_event(struct kg_store *st, const char *measure, enum kg_kind k, const char *end)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_query q;
+	struct kg_err err;
+	int64_t id = 0;
+	size_t i;
+
+	kg_query_init(&q);
+	q.due_from = q.due_to = day(end);
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	for (i = 0; i < l.n && id == 0; i++)
+		if (l.v[i].kind == k && l.v[i].measure_title &&
+		    strcmp(l.v[i].measure_title, measure) == 0)
+			id = l.v[i].id;
+	kg_milestone_list_clear(&l);
+	return id;
+}
+
+static void
+load_report(const char *rel, struct kg_import *imp)
+{
+	const char *top = getenv("TOP");
+	char path[4096];
+	struct kg_report_opts o = { NULL, NULL, KG_DAY_NONE };
+	struct kg_err err;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	if (kg_report_load(path, &o, imp, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* The seed report, then the next half-year's, through the real parser: the
+ * moved deadlines of the brief keep their milestone and show in slipped. */
+static void
+test_real_reports(void **state)
+{
+	static const struct {
+		const char *measure;
+		enum kg_kind kind;
+		const char *old_end, *new_end;
+		enum kg_status new_status;
+	} moves[] = {
+		{ GSOC, KG_KIND_OPERATION_START, "2009-03-31", "2009-06-30", KG_STATUS_PLANNED },
+		{ GUIDE, KG_KIND_PUBLICATION, "2009-03-31", "2009-05-31", KG_STATUS_PLANNED },
+		{ EXERCISE, KG_KIND_REPORT, "2009-03-31", "2009-04-30", KG_STATUS_PLANNED },
+		{ EXERCISE, KG_KIND_EXERCISE, "2008-12-01", "2008-12-01", KG_STATUS_DONE },
+		{ DEPEND, KG_KIND_REPORT, "2009-03-31", "2009-03-19", KG_STATUS_DONE },
+	};
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2, again;
+	struct kg_change_list slips = {0};
+	struct kg_milestone before, after;
+	struct kg_err err;
+	int64_t ids[sizeof(moves) / sizeof(moves[0])];
+	char ref[24];
+	size_t i, j;
+	bool listed;
+
+	load_report("data/secure-japan-2008-h1.txt", &seed);
+	load_report("tests/data/next-report.txt", &next);
+	import_ok(fx->st, &seed, false, &r1);
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		ids[i] = find_event(fx->st, moves[i].measure, moves[i].kind, moves[i].old_end);
+		if (ids[i] == 0)
+			fail_msg("seed: no %s due %s in %s", kg_kind_name(moves[i].kind),
+			    moves[i].old_end, moves[i].measure);
+	}
+	import_ok(fx->st, &next, false, &r2);
+	assert_int_equal(r2.measures_matched, 12);
+	assert_int_equal(r2.measures_new, 3);
+	assert_int_equal(kg_store_slipped(fx->st, r1.document_id, &slips, &err), 0);
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		snprintf(ref, sizeof(ref), "%lld", (long long)ids[i]);
+		assert_int_equal(kg_store_milestone_get(fx->st, ref, &after, &err), 0);
+		if (after.window_end != day(moves[i].new_end) || after.status != moves[i].new_status)
+			fail_msg("%s %s: not matched to its next-report event", moves[i].measure,
+			    kg_kind_name(moves[i].kind));
+		assert_true(after.sequence >= 1);
+		assert_int_equal(after.document_id, r2.document_id);
+		for (j = 0, listed = false; j < slips.n; j++)
+			listed |= slips.v[j].milestone_id == ids[i] &&
+			    slips.v[j].old_end == day(moves[i].old_end) &&
+			    slips.v[j].new_end == day(moves[i].new_end);
+		assert_true(listed == (strcmp(moves[i].old_end, moves[i].new_end) != 0));
+		kg_milestone_clear(&after);
+	}
+	kg_change_list_clear(&slips);
+
+	/* The same file again changes nothing. */
+	snprintf(ref, sizeof(ref), "%lld", (long long)ids[0]);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &before, &err), 0);
+	import_ok(fx->st, &next, false, &again);
+	assert_true(again.already_imported);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &after, &err), 0);
+	assert_string_equal(after.uid, before.uid);
+	assert_int_equal(after.sequence, before.sequence);
+	kg_milestone_clear(&before);
+	kg_milestone_clear(&after);
+
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_result_clear(&again);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
 int
 main(void)
 {
@@ -628,6 +792,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_and_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_reports, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_import", tests, NULL, NULL);

@@ -1,0 +1,551 @@
+/*
+ * feed — see feed.h.  Builds one libical component tree per render and lets
+ * libical serialise it (escaping, folding, CRLF).  The only text built by
+ * hand is the human wording of SUMMARY, DESCRIPTION and alarm texts.
+ *
+ * Rendering cost is linear in the number of milestones; libical's
+ * serialiser grows its buffer geometrically, so 10^5 milestones stay well
+ * under a second (bench/README.md, section "feed").
+ */
+#include "feed.h"
+
+#include <libical/ical.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FEED_TEXT_MAX 8192 /* one DESCRIPTION; source sentences are shorter */
+
+static const char *const month_names[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+
+void
+kg_feed_params_init(struct kg_feed_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = "kigen milestones";
+	p->timezone = "Asia/Tokyo";
+	p->refresh_s = 3600;
+	p->show_done = true;
+	p->view = KG_FEED_EVENTS;
+	p->at_minute = 9 * 60;
+}
+
+/* The fiscal quarter (1..4, April first) of a month. */
+static int
+fiscal_quarter(int month)
+{
+	return (month + 8) % 12 / 3 + 1;
+}
+
+static const char *
+season_name(int month)
+{
+	switch (month) {
+	case 3: case 4: case 5: return "spring";
+	case 6: case 7: case 8: return "summer";
+	case 9: case 10: case 11: return "autumn";
+	default: return "winter";
+	}
+}
+
+char *
+kg_feed_window_phrase(const struct kg_milestone *m, char *buf, size_t size)
+{
+	char s[KG_DATE_LEN], e[KG_DATE_LEN];
+	int sy = 0, sm = 1, sd = 1, ey = 0, em = 1, ed = 1;
+	kg_day start = m->window_start, end = m->window_end;
+
+	if (end == KG_DAY_NONE) {
+		if (start == KG_DAY_NONE)
+			snprintf(buf, size, "no date");
+		else
+			snprintf(buf, size, "from %s on (no end date)", kg_date_format(start, s));
+		return buf;
+	}
+	if (start == KG_DAY_NONE)
+		start = end;
+	kg_date_format(start, s);
+	kg_date_format(end, e);
+	kg_civil_from_day(start, &sy, &sm, &sd);
+	kg_civil_from_day(end, &ey, &em, &ed);
+
+	switch (m->precision) {
+	case KG_PREC_DAY:
+		snprintf(buf, size, "due on %s", e);
+		break;
+	case KG_PREC_DEKAD:
+		snprintf(buf, size, "due %s %s %d (%s to %s)",
+		    sd <= 10 ? "early in" : sd <= 20 ? "in the middle of" : "late in",
+		    month_names[em - 1], ey, s, e);
+		break;
+	case KG_PREC_MONTH:
+		snprintf(buf, size, "due during %s %d", month_names[em - 1], ey);
+		break;
+	case KG_PREC_MONTH_END:
+		snprintf(buf, size, "due by the end of %s %d (%s)", month_names[em - 1], ey, e);
+		break;
+	case KG_PREC_QUARTER:
+		snprintf(buf, size, "due within Q%d of fiscal %d (%s to %s)",
+		    fiscal_quarter(sm), kg_fiscal_year(start), s, e);
+		break;
+	case KG_PREC_HALF_YEAR:
+		snprintf(buf, size, "due within the %s half of fiscal %d (%s to %s)",
+		    sm >= 4 && sm <= 9 ? "first" : "second", kg_fiscal_year(start), s, e);
+		break;
+	case KG_PREC_SEASON:
+		snprintf(buf, size, "due in %s %d (%s to %s)", season_name(sm), sy, s, e);
+		break;
+	case KG_PREC_YEAR:
+		snprintf(buf, size, "due within %d (%s to %s)", ey, s, e);
+		break;
+	case KG_PREC_YEAR_END:
+		snprintf(buf, size, "due by the end of %d (%s)", ey, e);
+		break;
+	case KG_PREC_FISCAL_YEAR:
+		snprintf(buf, size, "due within fiscal %d (%s to %s)", kg_fiscal_year(end), s, e);
+		break;
+	case KG_PREC_FISCAL_YEAR_END:
+		snprintf(buf, size, "due by the end of fiscal %d (%s)", kg_fiscal_year(end), e);
+		break;
+	default: /* range, open_start with an end, anything new */
+		if (start == end)
+			snprintf(buf, size, "due on %s", e);
+		else
+			snprintf(buf, size, "due between %s and %s", s, e);
+		break;
+	}
+	return buf;
+}
+
+/* ---- text of one milestone ---- */
+
+/* Appends printf output to a fixed buffer; silently truncates (the buffer
+ * bounds a DESCRIPTION; the full sentence is in the database). */
+static void __attribute__((format(printf, 3, 4)))
+text_add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Keeps a truncated buffer valid UTF-8: drops a trailing partial sequence. */
+static void
+utf8_trim(char *buf)
+{
+	size_t n = strlen(buf), i = n, need;
+	unsigned char c;
+
+	while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80 && n - i < 3)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)buf[i - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (need > n - (i - 1))
+		buf[i - 1] = '\0';
+}
+
+static const char *
+milestone_title(const struct kg_milestone *m)
+{
+	if (m->title != NULL && m->title[0] != '\0')
+		return m->title;
+	if (m->measure_title != NULL && m->measure_title[0] != '\0')
+		return m->measure_title;
+	return m->expr != NULL ? m->expr : "milestone";
+}
+
+/* "✓ 演習を実施 (内閣官房 +2)": the title, a done mark and who is responsible,
+ * short enough for a calendar cell. */
+static void
+summary_text(const struct kg_milestone *m, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (m->status == KG_STATUS_DONE)
+		text_add(buf, size, "\xe2\x9c\x93 "); /* U+2713 CHECK MARK */
+	text_add(buf, size, "%s", milestone_title(m));
+	if (m->owners.n == 1)
+		text_add(buf, size, " (%s)", m->owners.v[0]);
+	else if (m->owners.n > 1)
+		text_add(buf, size, " (%s +%zu)", m->owners.v[0], m->owners.n - 1);
+	utf8_trim(buf);
+}
+
+static void
+description_text(const struct kg_milestone *m, char *buf, size_t size)
+{
+	char phrase[160];
+	size_t i;
+
+	buf[0] = '\0';
+	text_add(buf, size, "%s", kg_feed_window_phrase(m, phrase, sizeof(phrase)));
+	if (m->expr != NULL && m->expr[0] != '\0')
+		text_add(buf, size, " \xe2\x80\x94 %s", m->expr); /* em dash */
+	text_add(buf, size, "\nstatus: %s", kg_status_name(m->status));
+	if (m->certainty == KG_CERT_EXPECTED || m->certainty == KG_CERT_TARGET)
+		text_add(buf, size, " (%s)", kg_certainty_name(m->certainty));
+	if (m->measure_title != NULL)
+		text_add(buf, size, "\nmeasure: %s", m->measure_title);
+	if (m->owners.n > 0) {
+		text_add(buf, size, "\nresponsible: ");
+		for (i = 0; i < m->owners.n; i++)
+			text_add(buf, size, "%s%s", i ? ", " : "", m->owners.v[i]);
+	}
+	text_add(buf, size, "\nkind: %s", kg_kind_name(m->kind));
+	if (m->gone)
+		text_add(buf, size, "\nno longer mentioned by the latest report");
+	if (m->sentence != NULL && m->sentence[0] != '\0')
+		text_add(buf, size, "\nsource: %s", m->sentence);
+	utf8_trim(buf);
+}
+
+/* ---- libical helpers ---- */
+
+static struct icaltimetype
+ical_date(kg_day d)
+{
+	struct icaltimetype t = icaltime_null_date();
+
+	kg_civil_from_day(d, &t.year, &t.month, &t.day);
+	return t;
+}
+
+static struct icaltimetype
+ical_utc(int64_t unix_s)
+{
+	return icaltime_from_timet_with_zone((time_t)unix_s, 0, icaltimezone_get_utc_timezone());
+}
+
+static void
+add_x(icalcomponent *c, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(c, p);
+}
+
+static void
+add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_params *p)
+{
+	char text[512], title[256];
+	size_t i;
+
+	if (m->window_end == KG_DAY_NONE ||
+	    (m->status != KG_STATUS_PLANNED && m->status != KG_STATUS_ONGOING))
+		return;
+	snprintf(title, sizeof(title), "%s", milestone_title(m));
+	utf8_trim(title);
+	for (i = 0; i < p->nlead; i++) {
+		struct icaltriggertype trig;
+		icalcomponent *alarm;
+		icalproperty *tp;
+		int lead = p->lead_days[i];
+
+		if (lead < 0)
+			continue;
+		memset(&trig, 0, sizeof(trig));
+		trig.time = icaltime_null_time();
+		/* Relative to the start of the deadline day (an all-day DTSTART
+		 * or DUE is local midnight). */
+		trig.duration = icaldurationtype_from_int(p->at_minute * 60 - lead * 86400);
+		if (lead == 0)
+			snprintf(text, sizeof(text), "due today: %s", title);
+		else
+			snprintf(text, sizeof(text), "due in %d day%s: %s", lead,
+			    lead == 1 ? "" : "s", title);
+		alarm = icalcomponent_new_valarm();
+		icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+		tp = icalproperty_new_trigger(trig);
+		if (p->view == KG_FEED_TODOS)
+			icalproperty_add_parameter(tp, icalparameter_new_related(ICAL_RELATED_END));
+		icalcomponent_add_property(alarm, tp);
+		icalcomponent_add_property(alarm, icalproperty_new_description(text));
+		icalcomponent_add_component(c, alarm);
+	}
+}
+
+static void
+add_common(icalcomponent *c, const struct kg_milestone *m, char *text, size_t text_size)
+{
+	char uid[64];
+	int64_t stamp = m->updated_at ? m->updated_at : m->created_at;
+	size_t i;
+
+	if (m->uid != NULL)
+		icalcomponent_add_property(c, icalproperty_new_uid(m->uid));
+	else {
+		snprintf(uid, sizeof(uid), "milestone-%lld@kigen", (long long)m->id);
+		icalcomponent_add_property(c, icalproperty_new_uid(uid));
+	}
+	icalcomponent_add_property(c, icalproperty_new_dtstamp(ical_utc(stamp)));
+	if (m->created_at)
+		icalcomponent_add_property(c, icalproperty_new_created(ical_utc(m->created_at)));
+	icalcomponent_add_property(c, icalproperty_new_lastmodified(ical_utc(stamp)));
+	icalcomponent_add_property(c, icalproperty_new_sequence((int)m->sequence));
+	summary_text(m, text, text_size);
+	icalcomponent_add_property(c, icalproperty_new_summary(text));
+	description_text(m, text, text_size);
+	icalcomponent_add_property(c, icalproperty_new_description(text));
+	for (i = 0; i < m->owners.n; i++)
+		icalcomponent_add_property(c, icalproperty_new_categories(m->owners.v[i]));
+	icalcomponent_add_property(c, icalproperty_new_categories(kg_kind_name(m->kind)));
+}
+
+static icalcomponent *
+new_event(const struct kg_milestone *m, const struct kg_feed_params *p, char *text,
+    size_t text_size)
+{
+	icalcomponent *ev = icalcomponent_new_vevent();
+	kg_day day = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
+	enum icalproperty_status status;
+
+	add_common(ev, m, text, text_size);
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	if (m->status == KG_STATUS_CANCELLED)
+		status = ICAL_STATUS_CANCELLED;
+	else if (m->status != KG_STATUS_DONE &&
+	    (m->certainty == KG_CERT_EXPECTED || m->certainty == KG_CERT_TARGET))
+		status = ICAL_STATUS_TENTATIVE;
+	else
+		status = ICAL_STATUS_CONFIRMED;
+	icalcomponent_add_property(ev, icalproperty_new_status(status));
+	add_alarms(ev, m, p);
+	return ev;
+}
+
+static icalcomponent *
+new_todo(const struct kg_milestone *m, const struct kg_feed_params *p, char *text,
+    size_t text_size)
+{
+	icalcomponent *todo = icalcomponent_new_vtodo();
+	static const enum icalproperty_status statuses[KG_STATUS_COUNT] = {
+		[KG_STATUS_PLANNED] = ICAL_STATUS_NEEDSACTION,
+		[KG_STATUS_ONGOING] = ICAL_STATUS_INPROCESS,
+		[KG_STATUS_DONE] = ICAL_STATUS_COMPLETED,
+		[KG_STATUS_CANCELLED] = ICAL_STATUS_CANCELLED,
+	};
+	bool done = m->status == KG_STATUS_DONE;
+
+	add_common(todo, m, text, text_size);
+	/* RFC 5545 wants DUE later than DTSTART: give a start only for a
+	 * real window (or an open one, which has no DUE). */
+	if (m->window_start != KG_DAY_NONE &&
+	    (m->window_end == KG_DAY_NONE || m->window_start < m->window_end))
+		icalcomponent_add_property(todo, icalproperty_new_dtstart(ical_date(m->window_start)));
+	if (m->window_end != KG_DAY_NONE)
+		icalcomponent_add_property(todo, icalproperty_new_due(ical_date(m->window_end)));
+	if ((unsigned)m->status < KG_STATUS_COUNT)
+		icalcomponent_add_property(todo, icalproperty_new_status(statuses[m->status]));
+	icalcomponent_add_property(todo, icalproperty_new_percentcomplete(done ? 100 : 0));
+	if (done)
+		icalcomponent_add_property(todo, icalproperty_new_completed(ical_utc(
+		    m->completed_at ? m->completed_at : m->updated_at)));
+	add_alarms(todo, m, p);
+	return todo;
+}
+
+/* ---- VTIMEZONE ---- */
+
+/* When an observance stops applying: the UNTIL of its RRULE, else its last
+ * RDATE or DTSTART.  Ongoing rules (RRULE without UNTIL) return "far future". */
+static struct icaltimetype
+observance_last(icalcomponent *obs, bool *ongoing)
+{
+	struct icaltimetype last = icaltime_null_time(), t;
+	icalproperty *prop;
+
+	*ongoing = false;
+	prop = icalcomponent_get_first_property(obs, ICAL_DTSTART_PROPERTY);
+	if (prop != NULL)
+		last = icalproperty_get_dtstart(prop);
+	for (prop = icalcomponent_get_first_property(obs, ICAL_RDATE_PROPERTY); prop != NULL;
+	    prop = icalcomponent_get_next_property(obs, ICAL_RDATE_PROPERTY)) {
+		t = icalproperty_get_rdate(prop).time;
+		if (!icaltime_is_null_time(t) && icaltime_compare(t, last) > 0)
+			last = t;
+	}
+	prop = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY);
+	if (prop != NULL) {
+		t = icalproperty_get_rrule(prop).until;
+		if (icaltime_is_null_time(t))
+			*ongoing = true;
+		else if (icaltime_compare(t, last) > 0)
+			last = t;
+	}
+	return last;
+}
+
+/* A fixed-offset zone as a single STANDARD observance from 1970 on. */
+static void
+make_fixed(icalcomponent *obs)
+{
+	icalproperty *prop;
+	struct icaltimetype epoch = icaltime_null_time();
+	int offset = 0;
+
+	while ((prop = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(obs, prop);
+		icalproperty_free(prop);
+	}
+	while ((prop = icalcomponent_get_first_property(obs, ICAL_RDATE_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(obs, prop);
+		icalproperty_free(prop);
+	}
+	prop = icalcomponent_get_first_property(obs, ICAL_TZOFFSETTO_PROPERTY);
+	if (prop != NULL)
+		offset = icalproperty_get_tzoffsetto(prop);
+	prop = icalcomponent_get_first_property(obs, ICAL_TZOFFSETFROM_PROPERTY);
+	if (prop != NULL)
+		icalproperty_set_tzoffsetfrom(prop, offset);
+	epoch.year = 1970;
+	epoch.month = 1;
+	epoch.day = 1;
+	prop = icalcomponent_get_first_property(obs, ICAL_DTSTART_PROPERTY);
+	if (prop != NULL)
+		icalproperty_set_dtstart(prop, epoch);
+}
+
+/*
+ * The zone's VTIMEZONE with TZID = its IANA name (libical ignores an empty
+ * TZID prefix, so the TZID is rewritten here) and only the rules in force:
+ * the observances whose RRULE has no end, or, for a zone without daylight
+ * saving today (Asia/Tokyo), its last observance turned into a fixed offset.
+ * The LMT and war-time history would only confuse clients.
+ */
+static icalcomponent *
+new_vtimezone(const char *location, struct kg_err *err)
+{
+	icaltimezone *zone = icaltimezone_get_builtin_timezone(location);
+	icalcomponent *src, *vtz, *obs, *next, *latest = NULL;
+	struct icaltimetype latest_at = icaltime_null_time(), at;
+	icalproperty *prop;
+	bool ongoing, any_ongoing = false;
+
+	if (zone == NULL || (src = icaltimezone_get_component(zone)) == NULL) {
+		kg_err_set(err, "unknown time zone '%s'", location);
+		return NULL;
+	}
+	vtz = icalcomponent_new_clone(src);
+	prop = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+	if (prop != NULL)
+		icalproperty_set_tzid(prop, location);
+	while ((prop = icalcomponent_get_first_property(vtz, ICAL_X_PROPERTY)) != NULL) {
+		icalcomponent_remove_property(vtz, prop); /* X-LIC-LOCATION */
+		icalproperty_free(prop);
+	}
+	for (obs = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); obs != NULL;
+	    obs = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		at = observance_last(obs, &ongoing);
+		any_ongoing |= ongoing;
+		if (latest == NULL || icaltime_compare(at, latest_at) > 0) {
+			latest = obs;
+			latest_at = at;
+		}
+	}
+	for (obs = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); obs != NULL;
+	    obs = next) {
+		next = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT);
+		observance_last(obs, &ongoing);
+		if (any_ongoing ? ongoing : obs == latest)
+			continue;
+		icalcomponent_remove_component(vtz, obs);
+		icalcomponent_free(obs);
+	}
+	if (!any_ongoing && latest != NULL)
+		make_fixed(latest);
+	return vtz;
+}
+
+/* ---- the calendar ---- */
+
+bool
+kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m)
+{
+	if (m->status == KG_STATUS_DONE && !p->show_done)
+		return false;
+	if (m->window_end == KG_DAY_NONE && m->window_start == KG_DAY_NONE)
+		return false; /* nothing to put on a calendar */
+	return p->filter == NULL || kg_filter_match(p->filter, m);
+}
+
+static struct icaldurationtype
+duration_of(int64_t seconds)
+{
+	return icaldurationtype_from_int((int)(seconds > 0x7fffffff ? 0x7fffffff : seconds));
+}
+
+int
+kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    char **out, size_t *len, struct kg_err *err)
+{
+	icalcomponent *cal = NULL, *vtz;
+	icalproperty *prop;
+	char *text = NULL, *s;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if ((vtz = new_vtimezone(p->timezone, err)) == NULL)
+		goto out;
+	if ((text = malloc(FEED_TEXT_MAX)) == NULL) {
+		icalcomponent_free(vtz);
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	cal = icalcomponent_new_vcalendar();
+	icalcomponent_add_property(cal, icalproperty_new_prodid(
+	    "-//kigen//kigen " KIGEN_VERSION "//EN"));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	icalcomponent_add_property(cal, icalproperty_new_name(p->name));
+	add_x(cal, "X-WR-CALNAME", p->name);
+	add_x(cal, "X-WR-TIMEZONE", p->timezone);
+	if (p->refresh_s > 0) {
+		prop = icalproperty_new_refreshinterval(duration_of(p->refresh_s));
+		icalproperty_add_parameter(prop, icalparameter_new_value(ICAL_VALUE_DURATION));
+		icalcomponent_add_property(cal, prop);
+		add_x(cal, "X-PUBLISHED-TTL",
+		    icaldurationtype_as_ical_string(duration_of(p->refresh_s)));
+	}
+	icalcomponent_add_component(cal, vtz);
+
+	for (i = 0; i < n; i++) {
+		const struct kg_milestone *m = &v[i];
+
+		if (!kg_feed_includes(p, m))
+			continue;
+		icalcomponent_add_component(cal, p->view == KG_FEED_TODOS ?
+		    new_todo(m, p, text, FEED_TEXT_MAX) : new_event(m, p, text, FEED_TEXT_MAX));
+	}
+
+	/* libical 3.0 allocates the result with malloc: the caller's free()
+	 * releases it. */
+	s = icalcomponent_as_ical_string_r(cal);
+	if (s == NULL) {
+		kg_err_set(err, "cannot serialise the calendar (out of memory)");
+		goto out;
+	}
+	*out = s;
+	*len = strlen(s);
+	rc = 0;
+out:
+	if (cal != NULL)
+		icalcomponent_free(cal);
+	free(text);
+	return rc;
+}

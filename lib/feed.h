@@ -1,0 +1,71 @@
+/*
+ * feed — milestones as an iCalendar (RFC 5545) feed, built with libical.
+ *
+ * Pure: the output depends only on the milestones and the parameters (no
+ * clock, no disk), so the same data always gives the same bytes.  DTSTAMP
+ * and LAST-MODIFIED come from each milestone's updated_at, SEQUENCE from its
+ * sequence, so an HTTP ETag derived from the bytes stays valid until the data
+ * changes.
+ *
+ * Each milestone becomes one all-day VEVENT on its deadline (the window's
+ * last day; an open-ended window sits on its first day), or with the TODOS
+ * view one VTODO due on that day.  The calendar carries a VTIMEZONE for the
+ * configured zone with a clean TZID ("Asia/Tokyo") and only the rules in
+ * force today, not the zone's whole history.  Line folding, escaping and
+ * CRLF line ends are libical's; libical 3 folds at 75 octets without
+ * splitting a UTF-8 sequence (tests/unit/test_feed.c checks that).
+ */
+#ifndef KG_FEED_H
+#define KG_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+enum kg_feed_view {
+	KG_FEED_EVENTS, /* VEVENT per milestone: what every calendar shows */
+	KG_FEED_TODOS,  /* VTODO per milestone: for task apps */
+};
+
+struct kg_feed_params {
+	const char *name;       /* X-WR-CALNAME / NAME */
+	const char *timezone;   /* IANA zone for VTIMEZONE / X-WR-TIMEZONE */
+	int64_t refresh_s;      /* REFRESH-INTERVAL and X-PUBLISHED-TTL; <= 0: omitted */
+	bool show_done;         /* false: done milestones are left out */
+	enum kg_feed_view view;
+	const int *lead_days;   /* one VALARM per lead (days before the deadline) */
+	size_t nlead;
+	int at_minute;          /* local minute of the day the alarms fire (540 = 09:00) */
+	const struct kg_filter *filter; /* NULL: every milestone */
+};
+
+/* Parameters with the defaults of the [feed] section and no alarms. */
+void kg_feed_params_init(struct kg_feed_params *p);
+
+/* Whether m goes into a feed with parameters p: it has a date, passes
+ * p->filter, and is not done unless p->show_done. */
+bool kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m);
+
+/*
+ * Renders the milestones v[0..n) that pass p->filter (and p->show_done), in
+ * the given order, as a complete VCALENDAR.  Cancelled milestones are always
+ * sent, with STATUS:CANCELLED, so subscribed calendars drop them.
+ * On success *out is a new NUL-terminated string the caller frees (*len
+ * bytes, CRLF line ends).  On failure -1: an unknown time zone
+ * ("unknown time zone 'Mars/Base'") or ENOMEM.
+ */
+int kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    char **out, size_t *len, struct kg_err *err);
+
+/*
+ * Writes a short English phrase for a milestone's window into buf (always
+ * NUL-terminated, truncated to size): "due on 2008-12-01", "due during
+ * March 2009", "due within fiscal 2008 (2008-04-01 to 2009-03-31)",
+ * "from 2009-04-01 on (no end date)".  Returns buf.
+ */
+char *kg_feed_window_phrase(const struct kg_milestone *m, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,539 @@
+/* Unit tests for lib/feed: the iCalendar output, parsed back with libical. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+
+#define LONG_SENTENCE \
+	"内閣官房情報セキュリティセンター（ＮＩＳＣ）において、政府機関の情報セキュリティ" \
+	"対策のための統一基準（２００８年度版）を策定し、平成２０年度中に各府省庁における" \
+	"運用を開始する予定。GSOC; a,b\\c"
+
+static void
+fill(struct kg_milestone *m, int64_t id, const char *uid, const char *title,
+    enum kg_status status, enum kg_precision prec, kg_day start, kg_day end)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = id;
+	m->uid = strdup(uid);
+	m->title = strdup(title);
+	m->status = status;
+	m->precision = prec;
+	m->window_start = start;
+	m->window_end = end;
+	m->kind = KG_KIND_EXERCISE;
+	m->sequence = id;
+	m->created_at = 1220000000 + id;
+	m->updated_at = 1222000000 + id;
+}
+
+/* Four milestones: a day, a done month, an open-ended window, a cancelled one. */
+static struct kg_milestone_list *
+sample(void)
+{
+	struct kg_milestone_list *l = calloc(1, sizeof(*l));
+	struct kg_milestone *m;
+
+	m = kg_milestone_list_add(l);
+	fill(m, 1, "a1@kigen", "分野横断的演習を実施", KG_STATUS_PLANNED, KG_PREC_DAY,
+	    kg_day_from_civil(2008, 12, 1), kg_day_from_civil(2008, 12, 1));
+	m->expr = strdup("平成20年12月１日");
+	m->sentence = strdup(LONG_SENTENCE);
+	m->measure_title = strdup("重要インフラにおける情報セキュリティ対策");
+	kg_strv_push(&m->owners, "内閣官房", (size_t)-1);
+	kg_strv_push(&m->owners, "総務省", (size_t)-1);
+
+	m = kg_milestone_list_add(l);
+	fill(m, 2, "b2@kigen", "結果を公表", KG_STATUS_DONE, KG_PREC_MONTH,
+	    kg_day_from_civil(2008, 8, 1), kg_day_from_civil(2008, 8, 31));
+	m->completed_at = 1219000000;
+	kg_strv_push(&m->owners, "経済産業省", (size_t)-1);
+
+	m = kg_milestone_list_add(l);
+	fill(m, 3, "c3@kigen", "運用開始", KG_STATUS_ONGOING, KG_PREC_OPEN_START,
+	    kg_day_from_civil(2009, 4, 1), KG_DAY_NONE);
+
+	m = kg_milestone_list_add(l);
+	fill(m, 4, "d4@kigen", "中止された調査", KG_STATUS_CANCELLED, KG_PREC_FISCAL_YEAR,
+	    kg_day_from_civil(2008, 4, 1), kg_day_from_civil(2009, 3, 31));
+	kg_strv_push(&m->owners, "総務省", (size_t)-1);
+	return l;
+}
+
+static int
+setup(void **state)
+{
+	*state = sample();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	kg_milestone_list_clear(*state);
+	free(*state);
+	return 0;
+}
+
+static char *
+render(const struct kg_milestone_list *l, const struct kg_feed_params *p, size_t *len)
+{
+	struct kg_err err = {{0}};
+	char *out = NULL;
+	size_t n = 0;
+
+	if (kg_feed_render(l->v, l->n, p, &out, &n, &err) < 0)
+		fail_msg("render failed: %s", err.msg);
+	assert_non_null(out);
+	assert_int_equal(n, strlen(out));
+	if (len != NULL)
+		*len = n;
+	return out;
+}
+
+static icalcomponent *
+find_uid(icalcomponent *cal, icalcomponent_kind kind, const char *uid)
+{
+	icalcomponent *c;
+
+	for (c = icalcomponent_get_first_component(cal, kind); c != NULL;
+	    c = icalcomponent_get_next_component(cal, kind))
+		if (strcmp(icalcomponent_get_uid(c), uid) == 0)
+			return c;
+	return NULL;
+}
+
+static const char *
+x_prop(icalcomponent *c, const char *name)
+{
+	icalproperty *p;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
+	    p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+		if (strcmp(icalproperty_get_x_name(p), name) == 0)
+			return icalproperty_get_x(p);
+	return NULL;
+}
+
+static int
+count(icalcomponent *c, icalcomponent_kind kind)
+{
+	return icalcomponent_count_components(c, kind);
+}
+
+static void
+test_calendar_properties(void **state)
+{
+	struct kg_feed_params p;
+	icalcomponent *cal, *vtz, *obs;
+	char *out;
+
+	kg_feed_params_init(&p);
+	p.name = "Secure Japan 2008 milestones";
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_non_null(cal);
+	assert_int_equal(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
+	assert_string_equal(icalproperty_get_version(
+	    icalcomponent_get_first_property(cal, ICAL_VERSION_PROPERTY)), "2.0");
+	assert_non_null(strstr(icalproperty_get_prodid(
+	    icalcomponent_get_first_property(cal, ICAL_PRODID_PROPERTY)), "kigen"));
+	assert_int_equal(icalproperty_get_method(
+	    icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY)), ICAL_METHOD_PUBLISH);
+	assert_non_null(icalcomponent_get_first_property(cal, ICAL_CALSCALE_PROPERTY));
+	assert_string_equal(x_prop(cal, "X-WR-CALNAME"), "Secure Japan 2008 milestones");
+	assert_string_equal(x_prop(cal, "X-WR-TIMEZONE"), "Asia/Tokyo");
+	assert_string_equal(x_prop(cal, "X-PUBLISHED-TTL"), "PT1H");
+	assert_non_null(strstr(out, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"));
+
+	/* A clean TZID and only today's rule: JST, +0900 from and to. */
+	assert_null(strstr(out, "freeassociation"));
+	assert_null(strstr(out, "+0918"));
+	vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+	assert_non_null(vtz);
+	assert_string_equal(icalproperty_get_tzid(
+	    icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)), "Asia/Tokyo");
+	assert_int_equal(count(vtz, ICAL_ANY_COMPONENT), 1);
+	obs = icalcomponent_get_first_component(vtz, ICAL_XSTANDARD_COMPONENT);
+	assert_non_null(obs);
+	assert_int_equal(icalproperty_get_tzoffsetfrom(
+	    icalcomponent_get_first_property(obs, ICAL_TZOFFSETFROM_PROPERTY)), 9 * 3600);
+	assert_int_equal(icalproperty_get_tzoffsetto(
+	    icalcomponent_get_first_property(obs, ICAL_TZOFFSETTO_PROPERTY)), 9 * 3600);
+	assert_null(icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY));
+
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static void
+test_zone_with_daylight_saving(void **state)
+{
+	struct kg_feed_params p;
+	icalcomponent *cal, *vtz, *obs;
+	char *out;
+
+	kg_feed_params_init(&p);
+	p.timezone = "Europe/Berlin";
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+	assert_int_equal(count(vtz, ICAL_XSTANDARD_COMPONENT), 1);
+	assert_int_equal(count(vtz, ICAL_XDAYLIGHT_COMPONENT), 1);
+	for (obs = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); obs != NULL;
+	    obs = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalproperty *rr = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY);
+
+		assert_non_null(rr);
+		assert_true(icaltime_is_null_time(icalproperty_get_rrule(rr).until));
+	}
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static void
+test_unknown_zone(void **state)
+{
+	struct kg_feed_params p;
+	struct kg_milestone_list *l = *state;
+	struct kg_err err = {{0}};
+	char *out = (char *)"x";
+	size_t len = 1;
+
+	kg_feed_params_init(&p);
+	p.timezone = "Mars/Olympus_Mons";
+	assert_int_equal(kg_feed_render(l->v, l->n, &p, &out, &len, &err), -1);
+	assert_null(out);
+	assert_string_equal(err.msg, "unknown time zone 'Mars/Olympus_Mons'");
+}
+
+static void
+test_events(void **state)
+{
+	struct kg_feed_params p;
+	icalcomponent *cal, *ev;
+	struct icaltimetype t;
+	char *out;
+
+	kg_feed_params_init(&p);
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_int_equal(count(cal, ICAL_VEVENT_COMPONENT), 4);
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen");
+	assert_non_null(ev);
+	t = icalcomponent_get_dtstart(ev);
+	assert_true(t.is_date);
+	assert_int_equal(t.year, 2008);
+	assert_int_equal(t.month, 12);
+	assert_int_equal(t.day, 1);
+	t = icalcomponent_get_dtend(ev);
+	assert_true(t.is_date);
+	assert_int_equal(t.day, 2);
+	assert_int_equal(icalcomponent_get_sequence(ev), 1);
+	assert_int_equal(icaltime_as_timet(icalcomponent_get_dtstamp(ev)), 1222000001);
+	assert_int_equal(icaltime_as_timet(icalproperty_get_lastmodified(
+	    icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY))), 1222000001);
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CONFIRMED);
+	assert_string_equal(icalcomponent_get_summary(ev), "分野横断的演習を実施 (内閣官房 +1)");
+	assert_non_null(strstr(icalcomponent_get_description(ev), "due on 2008-12-01"));
+	assert_non_null(strstr(icalcomponent_get_description(ev),
+	    "responsible: 内閣官房, 総務省"));
+	assert_non_null(strstr(icalcomponent_get_description(ev), "source: " LONG_SENTENCE));
+	assert_non_null(strstr(icalcomponent_get_description(ev),
+	    "measure: 重要インフラにおける情報セキュリティ対策"));
+	assert_int_equal(icalcomponent_count_properties(ev, ICAL_CATEGORIES_PROPERTY), 3);
+
+	/* Done: a check mark, the deadline on the window's last day. */
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "b2@kigen");
+	assert_string_equal(icalcomponent_get_summary(ev), "\xe2\x9c\x93 結果を公表 (経済産業省)");
+	assert_int_equal(icalcomponent_get_dtstart(ev).day, 31);
+	assert_non_null(strstr(icalcomponent_get_description(ev), "due during August 2008"));
+
+	/* Open-ended: on its first day. */
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "c3@kigen");
+	t = icalcomponent_get_dtstart(ev);
+	assert_int_equal(t.month, 4);
+	assert_int_equal(t.day, 1);
+	assert_non_null(strstr(icalcomponent_get_description(ev), "from 2009-04-01 on"));
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen");
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
+
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static void
+test_deterministic(void **state)
+{
+	struct kg_feed_params p;
+	char *a, *b;
+	size_t na, nb;
+
+	kg_feed_params_init(&p);
+	a = render(*state, &p, &na);
+	b = render(*state, &p, &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+}
+
+static void
+test_show_done_and_filter(void **state)
+{
+	struct kg_feed_params p;
+	struct kg_filter f;
+	icalcomponent *cal;
+	char *out;
+
+	kg_feed_params_init(&p);
+	p.show_done = false;
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_int_equal(count(cal, ICAL_VEVENT_COMPONENT), 3);
+	assert_null(find_uid(cal, ICAL_VEVENT_COMPONENT, "b2@kigen"));
+	/* Cancelled ones stay, so calendars drop them. */
+	assert_non_null(find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen"));
+	icalcomponent_free(cal);
+	free(out);
+
+	memset(&f, 0, sizeof(f));
+	kg_strv_push(&f.owners, "総務省", (size_t)-1);
+	kg_feed_params_init(&p);
+	p.filter = &f;
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_int_equal(count(cal, ICAL_VEVENT_COMPONENT), 2);
+	assert_non_null(find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen"));
+	assert_non_null(find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen"));
+	icalcomponent_free(cal);
+	free(out);
+	kg_filter_clear(&f);
+}
+
+static void
+test_alarms(void **state)
+{
+	static const int lead[] = {30, 7, 1, 0};
+	static const int want[] = {-(29 * 86400 + 15 * 3600), -(6 * 86400 + 15 * 3600),
+	    -15 * 3600, 9 * 3600};
+	struct kg_feed_params p;
+	icalcomponent *cal, *ev, *alarm;
+	int i = 0;
+	char *out;
+
+	kg_feed_params_init(&p);
+	p.lead_days = lead;
+	p.nlead = 4;
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen");
+	assert_int_equal(count(ev, ICAL_VALARM_COMPONENT), 4);
+	for (alarm = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	    alarm != NULL; alarm = icalcomponent_get_next_component(ev, ICAL_VALARM_COMPONENT)) {
+		icalproperty *tp = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY);
+
+		assert_non_null(tp); /* khal crashes without one */
+		assert_int_equal(icaldurationtype_as_int(icalproperty_get_trigger(tp).duration),
+		    want[i++]);
+		assert_non_null(icalcomponent_get_first_property(alarm, ICAL_ACTION_PROPERTY));
+		assert_non_null(icalcomponent_get_first_property(alarm, ICAL_DESCRIPTION_PROPERTY));
+	}
+	/* No alarms for done, cancelled or open-ended milestones. */
+	assert_int_equal(count(find_uid(cal, ICAL_VEVENT_COMPONENT, "b2@kigen"),
+	    ICAL_VALARM_COMPONENT), 0);
+	assert_int_equal(count(find_uid(cal, ICAL_VEVENT_COMPONENT, "c3@kigen"),
+	    ICAL_VALARM_COMPONENT), 0);
+	assert_int_equal(count(find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen"),
+	    ICAL_VALARM_COMPONENT), 0);
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static void
+test_todos(void **state)
+{
+	struct kg_feed_params p;
+	icalcomponent *cal, *todo;
+	struct icaltimetype t;
+	char *out;
+
+	kg_feed_params_init(&p);
+	p.view = KG_FEED_TODOS;
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_int_equal(count(cal, ICAL_VEVENT_COMPONENT), 0);
+	assert_int_equal(count(cal, ICAL_VTODO_COMPONENT), 4);
+
+	todo = find_uid(cal, ICAL_VTODO_COMPONENT, "a1@kigen");
+	t = icalcomponent_get_due(todo);
+	assert_true(t.is_date);
+	assert_int_equal(t.day, 1);
+	assert_null(icalcomponent_get_first_property(todo, ICAL_DTSTART_PROPERTY));
+	assert_int_equal(icalcomponent_get_status(todo), ICAL_STATUS_NEEDSACTION);
+	assert_int_equal(icalproperty_get_percentcomplete(
+	    icalcomponent_get_first_property(todo, ICAL_PERCENTCOMPLETE_PROPERTY)), 0);
+
+	todo = find_uid(cal, ICAL_VTODO_COMPONENT, "b2@kigen");
+	assert_int_equal(icalcomponent_get_status(todo), ICAL_STATUS_COMPLETED);
+	assert_int_equal(icalproperty_get_percentcomplete(
+	    icalcomponent_get_first_property(todo, ICAL_PERCENTCOMPLETE_PROPERTY)), 100);
+	assert_int_equal(icaltime_as_timet(icalproperty_get_completed(
+	    icalcomponent_get_first_property(todo, ICAL_COMPLETED_PROPERTY))), 1219000000);
+	assert_int_equal(icalcomponent_get_dtstart(todo).day, 1);
+
+	todo = find_uid(cal, ICAL_VTODO_COMPONENT, "c3@kigen");
+	assert_null(icalcomponent_get_first_property(todo, ICAL_DUE_PROPERTY));
+	assert_int_equal(icalcomponent_get_status(todo), ICAL_STATUS_INPROCESS);
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static bool
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, j;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (k == 0 || i + k > n)
+			return false;
+		for (j = 1; j < k; j++)
+			if ((s[i + j] & 0xC0) != 0x80)
+				return false;
+		i += k;
+	}
+	return true;
+}
+
+/* Every physical line: CRLF-terminated, at most 75 octets, valid UTF-8 on
+ * its own (no multi-byte character split by a fold), whatever the length of
+ * the ASCII text before the Japanese starts. */
+static void
+test_folding(void **state)
+{
+	struct kg_milestone_list *l = *state;
+	struct kg_feed_params p;
+	char title[256];
+	int shift, lines = 0;
+
+	(void)state;
+	kg_feed_params_init(&p);
+	for (shift = 0; shift < 8; shift++) {
+		char *out, *line, *end;
+		size_t len;
+
+		snprintf(title, sizeof(title), "%.*s情報セキュリティ対策の統一基準を改定し公表する",
+		    shift, "abcdefgh");
+		free(l->v[0].title);
+		l->v[0].title = strdup(title);
+		out = render(l, &p, &len);
+		assert_int_equal(out[len - 1], '\n');
+		for (line = out; *line != '\0'; line = end + 2) {
+			end = strstr(line, "\r\n");
+			assert_non_null(end);
+			assert_true(end - line <= 75);
+			assert_true(valid_utf8((unsigned char *)line, (size_t)(end - line)));
+			assert_null(memchr(line, '\n', (size_t)(end - line)));
+			lines++;
+		}
+		free(out);
+	}
+	assert_true(lines > 100);
+}
+
+/* Escaping and unfolding round-trip: what goes in comes back out. */
+static void
+test_text_round_trip(void **state)
+{
+	struct kg_milestone_list *l = *state;
+	struct kg_feed_params p;
+	icalcomponent *cal, *ev;
+	char *out;
+
+	kg_feed_params_init(&p);
+	free(l->v[1].title);
+	l->v[1].title = strdup("a;b,c\\d\nsecond line");
+	out = render(l, &p, NULL);
+	assert_non_null(strstr(out, "a\\;b\\,c\\\\d\\nsecond line"));
+	cal = icalparser_parse_string(out);
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "b2@kigen");
+	assert_string_equal(icalcomponent_get_summary(ev),
+	    "\xe2\x9c\x93 a;b,c\\d\nsecond line (経済産業省)");
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen");
+	assert_non_null(strstr(icalcomponent_get_description(ev), LONG_SENTENCE));
+	icalcomponent_free(cal);
+	free(out);
+}
+
+static void
+test_window_phrase(void **state)
+{
+	static const struct {
+		enum kg_precision prec;
+		int sy, sm, sd, ey, em, ed;
+		const char *want;
+	} cases[] = {
+		{KG_PREC_DAY, 2008, 12, 1, 2008, 12, 1, "due on 2008-12-01"},
+		{KG_PREC_DEKAD, 2008, 9, 11, 2008, 9, 20,
+		    "due in the middle of September 2008 (2008-09-11 to 2008-09-20)"},
+		{KG_PREC_MONTH, 2009, 3, 1, 2009, 3, 31, "due during March 2009"},
+		{KG_PREC_MONTH_END, 2009, 3, 31, 2009, 3, 31, "due by the end of March 2009 (2009-03-31)"},
+		{KG_PREC_QUARTER, 2009, 1, 1, 2009, 3, 31,
+		    "due within Q4 of fiscal 2008 (2009-01-01 to 2009-03-31)"},
+		{KG_PREC_HALF_YEAR, 2008, 10, 1, 2009, 3, 31,
+		    "due within the second half of fiscal 2008 (2008-10-01 to 2009-03-31)"},
+		{KG_PREC_SEASON, 2008, 12, 1, 2009, 2, 28,
+		    "due in winter 2008 (2008-12-01 to 2009-02-28)"},
+		{KG_PREC_YEAR_END, 2008, 12, 31, 2008, 12, 31, "due by the end of 2008 (2008-12-31)"},
+		{KG_PREC_FISCAL_YEAR, 2008, 4, 1, 2009, 3, 31,
+		    "due within fiscal 2008 (2008-04-01 to 2009-03-31)"},
+		{KG_PREC_FISCAL_YEAR_END, 2009, 3, 31, 2009, 3, 31,
+		    "due by the end of fiscal 2008 (2009-03-31)"},
+		{KG_PREC_RANGE, 2008, 10, 1, 2009, 3, 31, "due between 2008-10-01 and 2009-03-31"},
+		{KG_PREC_OPEN_START, 2009, 4, 1, 0, 0, 0, "from 2009-04-01 on (no end date)"},
+	};
+	struct kg_milestone m;
+	char buf[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.precision = cases[i].prec;
+		m.window_start = kg_day_from_civil(cases[i].sy, cases[i].sm, cases[i].sd);
+		m.window_end = cases[i].ey ? kg_day_from_civil(cases[i].ey, cases[i].em, cases[i].ed)
+		    : KG_DAY_NONE;
+		assert_string_equal(kg_feed_window_phrase(&m, buf, sizeof(buf)), cases[i].want);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_calendar_properties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_with_daylight_saving, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_done_and_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alarms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_todos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_folding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_round_trip, setup, teardown),
+		cmocka_unit_test(test_window_phrase),
+	};
+
+	return cmocka_run_group_tests_name("feed", tests, NULL, NULL);
+}
