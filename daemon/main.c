@@ -18,6 +18,7 @@
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
+#include "remind.h"
 #include "store.h"
 
 static const char usage[] =
@@ -118,6 +119,7 @@ main(int argc, char **argv)
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
 	struct kg_http *http = NULL;
+	struct kg_remind *remind = NULL;
 	struct kg_loop_hook hook;
 	char *db = NULL;
 	int rc = 1;
@@ -158,12 +160,14 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kg_reload_hook(http, &hook);
-	if (kg_loop_add_hook(loop, &hook, &err) < 0 || kg_loop_run(loop, &err) < 0) {
+	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
+	    kg_remind_new(loop, &conf, &remind, &err) < 0 || kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	rc = 0;
 out:
+	kg_remind_free(remind);
 	kg_http_free(http);
 	kg_loop_free(loop);
 	kg_store_close(st);

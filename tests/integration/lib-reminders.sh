@@ -80,9 +80,13 @@ daemon() {
 	pids="$pids $dpid"
 }
 
+# stop_daemon: SIGTERM; kigend must exit 0 (under ASan: no leaks either).
 stop_daemon() {
 	kill "$dpid" 2>/dev/null || :
-	wait "$dpid" 2>/dev/null || :
+	if ! wait "$dpid"; then
+		tail -n 40 "$tmp/kigend.log"
+		fail "kigend did not exit cleanly"
+	fi
 }
 
 # received_count FILTER: lines of the receiver log matching a python
