@@ -61,6 +61,7 @@ CLI_COMMAND(reopen);
 CLI_COMMAND(edit);
 CLI_COMMAND(rm);
 CLI_COMMAND(export);
+CLI_COMMAND(feed);
 CLI_COMMAND(import);
 CLI_COMMAND(history);
 CLI_COMMAND(slipped);

@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{"history", cmd_history, cmd_history_usage, "changes of one milestone"},
 	{"slipped", cmd_slipped, cmd_slipped_usage, "deadlines that moved between reports"},
 	{"export", cmd_export, cmd_export_usage, "everything as one JSON document"},
+	{"feed", cmd_feed, cmd_feed_usage, "the iCalendar feed, for static hosting"},
 	{"status", cmd_status, cmd_status_usage, "is kigend running, and what is it doing"},
 	{"reload", cmd_reload, cmd_reload_usage, "make kigend reload its configuration"},
 	{"deliveries", cmd_deliveries, cmd_deliveries_usage, "webhook deliveries and their state"},

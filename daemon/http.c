@@ -65,6 +65,7 @@ struct rendered {
 
 struct feed_entry {
 	char *name;                /* NULL: the default feed */
+	char *calname;
 	bool has_token;
 	unsigned char token_digest[32];
 	struct kg_filter filter;
@@ -79,11 +80,8 @@ struct view {
 	struct kg_measure_list measures;
 	int64_t data_version;
 	int64_t published_at;
-	char *calname;
 	char *timezone;
-	int64_t refresh_s;
 	int *lead_days;
-	size_t nlead;
 	bool has_token;            /* [http] feed_token: protects the API too */
 	unsigned char token_digest[32];
 	struct feed_entry *feeds;  /* [0] is /feed.ics */
@@ -367,10 +365,10 @@ view_unref(struct view *v)
 		for (k = 0; k < 2; k++)
 			rendered_release(&v->feeds[i].views[k]);
 		free(v->feeds[i].name);
+		free(v->feeds[i].calname);
 		kg_filter_clear(&v->feeds[i].filter);
 	}
 	free(v->feeds);
-	free(v->calname);
 	free(v->timezone);
 	free(v->lead_days);
 	kg_milestone_list_clear(&v->milestones);
@@ -409,6 +407,8 @@ filter_copy(struct kg_filter *dst, const struct kg_filter *src)
 	    strv_copy(&dst->statuses, &src->statuses) | strv_copy(&dst->measures, &src->measures);
 }
 
+/* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
+ * point into the view, not into the configuration, which a reload frees. */
 static int
 view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf *fc,
     struct kg_err *err)
@@ -417,6 +417,8 @@ view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
 	int k;
 
+	if ((e->calname = kg_feed_calname(c, fc)) == NULL)
+		return kg_err_set(err, "out of memory");
 	if (fc != NULL) {
 		if ((e->name = strdup(fc->name)) == NULL || filter_copy(&e->filter, &fc->filter) < 0)
 			return kg_err_set(err, "out of memory");
@@ -424,14 +426,10 @@ view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf
 	e->has_token = token != NULL && token[0] != '\0';
 	if (e->has_token)
 		digest(token, strlen(token), e->token_digest);
-	kg_feed_params_init(&e->params);
-	e->params.name = v->calname;
+	kg_feed_params_from_conf(&e->params, c, fc);
+	e->params.name = e->calname;
 	e->params.timezone = v->timezone;
-	e->params.refresh_s = v->refresh_s;
-	e->params.show_done = fc != NULL && fc->show_done >= 0 ? fc->show_done != 0 : c->show_done;
 	e->params.lead_days = v->lead_days;
-	e->params.nlead = v->nlead;
-	e->params.at_minute = c->at_minute;
 	e->params.filter = &e->filter;
 	for (k = 0; k < 2; k++) {
 		e->params.view = (enum kg_feed_view)k;
@@ -461,13 +459,10 @@ kg_http_publish(struct kg_http *http, struct kg_milestone_list *milestones,
 	memset(measures, 0, sizeof(*measures));
 	v->data_version = data_version;
 	v->published_at = (int64_t)time(NULL);
-	v->refresh_s = c->refresh_s;
-	v->nlead = c->nlead;
-	v->calname = strdup(c->feed_name ? c->feed_name : "kigen");
 	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
-	if (v->calname == NULL || v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL) {
+	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL) {
 		kg_err_set(err, "out of memory");
 		goto fail;
 	}
@@ -645,12 +640,10 @@ args_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value
 	return MHD_YES;
 }
 
-/* Milestones of the view passing f and g (either may be NULL), as a shallow
- * list: the structs are copied, their strings still belong to the view.
- * Free with free(list->v) only. */
+/* Milestones of the view passing f, as a shallow list: the structs are
+ * copied, their strings still belong to the view.  Free with free(list->v). */
 static int
-select_shallow(const struct view *v, const struct kg_filter *f, const struct kg_filter *g,
-    const struct kg_feed_params *p, struct kg_milestone_list *out)
+select_shallow(const struct view *v, const struct kg_filter *f, struct kg_milestone_list *out)
 {
 	size_t i;
 
@@ -660,13 +653,9 @@ select_shallow(const struct view *v, const struct kg_filter *f, const struct kg_
 	if ((out->v = malloc(v->milestones.n * sizeof(*out->v))) == NULL)
 		return -1;
 	out->cap = v->milestones.n;
-	for (i = 0; i < v->milestones.n; i++) {
-		const struct kg_milestone *m = &v->milestones.v[i];
-
-		if ((f == NULL || kg_filter_match(f, m)) && (g == NULL || kg_filter_match(g, m)) &&
-		    (p == NULL || kg_feed_includes(p, m)))
-			out->v[out->n++] = *m;
-	}
+	for (i = 0; i < v->milestones.n; i++)
+		if (kg_filter_match(f, &v->milestones.v[i]))
+			out->v[out->n++] = v->milestones.v[i];
 	return 0;
 }
 
@@ -705,7 +694,6 @@ serve_rendered(struct request *rq, const struct rendered *r)
 static enum MHD_Result
 serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
 {
-	struct kg_milestone_list sel;
 	struct kg_feed_params p;
 	struct rendered r;
 	struct kg_err err;
@@ -718,21 +706,18 @@ serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
 	/* Filtered on request: rendered for this request only. */
 	p = e->params;
 	p.view = a->view;
-	if (select_shallow(rq->view, &e->filter, &a->filter, NULL, &sel) < 0)
-		return reply_error(rq, 500, "out of memory");
-	p.filter = NULL;
+	p.extra_filter = &a->filter;
 	memset(&r, 0, sizeof(r));
 	ae = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	atomic_fetch_add(&rq->http->request_renders, 1);
-	if (rendered_make(&r, sel.v, sel.n, &p, e->has_token, ae != NULL && accepts_gzip(ae),
-	    &err) < 0) {
+	if (rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, e->has_token,
+	    ae != NULL && accepts_gzip(ae), &err) < 0) {
 		log_err("feed: %s", err.msg);
 		ret = reply_error(rq, 500, "cannot render the feed");
 	} else
 		ret = serve_rendered(rq, &r);
 	rendered_release(&r);
-	free(sel.v);
 	return ret;
 }
 
@@ -758,7 +743,7 @@ serve_api(struct request *rq, const char *what, struct args *a)
 		return reply_error(rq, 404, "not found");
 	if (a->has_days && strcmp(what, "upcoming") != 0)
 		return reply_error(rq, 400, "unknown parameter 'days'");
-	if (select_shallow(v, &a->filter, NULL, NULL, &sel) < 0)
+	if (select_shallow(v, &a->filter, &sel) < 0)
 		return reply_error(rq, 500, "out of memory");
 	if (strcmp(what, "upcoming") == 0) {
 		kg_day last = today + (a->has_days ? a->days : HTTP_UPCOMING_DAYS);
@@ -962,6 +947,17 @@ out:
 	return ret;
 }
 
+static bool
+has_body(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (cl != NULL && strcmp(cl, "0") != 0) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
@@ -970,25 +966,30 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct request rq;
 	enum MHD_Result ret;
 	char logged[128];
+	bool first = *req_cls == NULL;
 
 	(void)version;
 	(void)upload_data;
-	if (*req_cls == NULL) {
-		*req_cls = &marker; /* answer on the next call: keeps the connection alive */
-		return MHD_YES;
-	}
+	(void)upload_size;
 	memset(&rq, 0, sizeof(rq));
 	rq.conn = conn;
 	rq.http = cls;
 	rq.method = method;
 	rq.route = R_OTHER;
 	rq.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	*req_cls = &marker;
 
+	/* libmicrohttpd lets a request with a body be answered only now or
+	 * after the whole body: answer now, and the connection closes instead
+	 * of reading a body nobody wants.  Others wait for the second call,
+	 * which keeps the connection alive. */
 	if (!rq.head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		ret = reply_text(&rq, 405, "text/plain; charset=utf-8", "method not allowed\n", 19,
 		    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	else if (*upload_size != 0)
+	else if (first && has_body(conn))
 		ret = reply_error(&rq, 400, "a GET request has no body");
+	else if (first)
+		return MHD_YES;
 	else if (strlen(url) > HTTP_MAX_URL)
 		ret = reply_error(&rq, 414, "uri too long");
 	else if (url[0] != '/')

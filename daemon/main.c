@@ -4,8 +4,9 @@
  *
  * Thin on purpose: parse options, load the configuration, open the store,
  * start HTTP, run the loop, and release everything in reverse order.  The
- * work is in loop.c (scheduling), http.c (serving) and reload.c (keeping
- * the served data fresh); everything but this file links into the tests.
+ * work is in loop.c (scheduling), http.c (serving), reload.c (keeping
+ * the served data fresh) and service.c (configuration reload, signals,
+ * control socket, systemd); everything but this file links into the tests.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "loop.h"
 #include "reload.h"
 #include "remind.h"
+#include "service.h"
 #include "store.h"
 
 static const char usage[] =
@@ -36,7 +38,10 @@ static const char usage[] =
     "  -L, --log-level LEVEL error, warning, notice, info or debug\n"
     "      --check-config    check the configuration and exit\n"
     "  -h, --help            show this help\n"
-    "  -V, --version         show the version\n";
+    "  -V, --version         show the version\n"
+    "\n"
+    "SIGHUP or 'kigen reload' reloads the configuration (a bad file is rejected,\n"
+    "the old one stays); SIGTERM and SIGINT stop gracefully.  See kigend(8).\n";
 
 struct options {
 	const char *config;
@@ -91,88 +96,115 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* --db > [general] db > the user's default. */
-static char *
-db_path(const struct options *o, const struct kg_conf *conf)
+/* The modules a reloaded configuration reaches (see service.h), and the
+ * status they report. */
+struct modules {
+	struct kg_http *http;
+	struct kg_remind *remind;
+};
+
+static int
+apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 {
-	if (o->db != NULL)
-		return strdup(o->db);
-	if (conf->db != NULL)
-		return strdup(conf->db);
-	return kg_conf_default_db();
+	struct modules *m = arg;
+
+	/* The one that can fail first, so a failure changes nothing. */
+	if (kg_remind_set_conf(m->remind, next, err) < 0)
+		return -1;
+	kg_http_set_conf(m->http, next);
+	return 0;
 }
 
 static void
-on_stop_signal(struct kg_loop *loop, int signo, void *arg)
+status_json(void *arg, json_t *obj)
 {
-	(void)arg;
-	log_notice("%s: stopping", strsignal(signo));
-	kg_loop_stop(loop);
+	kg_remind_status(((struct modules *)arg)->remind, obj);
+}
+
+static void
+status_line(void *arg, char *buf, size_t size)
+{
+	kg_remind_summary(((struct modules *)arg)->remind, buf, size);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct kg_conf conf;
+	struct kg_service_opts so;
+	struct kg_service_ops ops = { 0 };
+	struct kg_conf *conf = NULL;
+	const struct kg_conf *c;
 	struct kg_err err;
+	struct kg_service *svc = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
 	struct kg_http *http = NULL;
-	struct kg_remind *remind = NULL;
+	struct modules mods = { 0 };
 	struct kg_loop_hook hook;
-	char *db = NULL;
+	char *db_default = NULL;
 	int rc = 1;
 
 	memset(&o, 0, sizeof(o));
-	memset(&conf, 0, sizeof(conf));
 	kg_log_init("kigend", KG_LOG_INFO);
 	if ((rc = parse_options(argc, argv, &o)) != 0)
 		goto out;
 	rc = 1;
-	if (kg_conf_load(o.config, &conf, &err) < 0) {
+	so = (struct kg_service_opts){ o.config, o.db, &o.listen,
+	    o.log_level != NULL ? kg_log_level_parse(o.log_level) : -1 };
+	if ((db_default = kg_conf_default_db()) == NULL ||
+	    (conf = calloc(1, sizeof(*conf))) == NULL) {
+		log_err("out of memory");
+		goto out;
+	}
+	if (kg_service_conf_load(&so, db_default, conf, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	if (o.check_config) {
-		printf("%s: ok\n", conf.path != NULL ? conf.path : "built-in defaults");
+		printf("%s: ok\n", conf->path != NULL ? conf->path : "built-in defaults");
 		rc = 0;
 		goto out;
 	}
-	kg_log_set_level(o.log_level ? kg_log_level_parse(o.log_level) : conf.log_level);
-	if (o.listen.n > 0) {
-		kg_strv_clear(&conf.listen);
-		conf.listen = o.listen;
-		memset(&o.listen, 0, sizeof(o.listen));
-	}
-	if ((db = db_path(&o, &conf)) == NULL) {
-		log_err("out of memory");
+	kg_log_set_level(conf->log_level);
+	if (kg_service_new(&so, db_default, conf, &svc, &err) < 0) {
+		log_err("%s", err.msg);
 		goto out;
 	}
+	conf = NULL; /* the service's now */
+	c = kg_service_conf(svc);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (kg_store_open(db, KG_STORE_CREATE, &st, &err) < 0 ||
+	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
 	    kg_loop_new(st, &loop, &err) < 0 ||
-	    kg_loop_on_signal(loop, SIGINT, on_stop_signal, NULL, &err) < 0 ||
-	    kg_loop_on_signal(loop, SIGTERM, on_stop_signal, NULL, &err) < 0 ||
-	    kg_http_start(&conf, &http, &err) < 0) {
+	    kg_http_start(c, &http, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	kg_reload_hook(http, &hook);
+	mods.http = http;
+	ops.apply = apply_conf;
+	ops.status = status_json;
+	ops.summary = status_line;
+	ops.arg = &mods;
+	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
-	    kg_remind_new(loop, &conf, &remind, &err) < 0 || kg_loop_run(loop, &err) < 0) {
+	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
+	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
+	    kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
 	rc = 0;
 out:
-	kg_remind_free(remind);
+	kg_remind_free(mods.remind);
 	kg_http_free(http);
+	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);
-	free(db);
-	kg_conf_clear(&conf);
+	free(db_default);
+	kg_conf_clear(conf);
+	free(conf);
 	kg_strv_clear(&o.listen);
 	return rc;
 }

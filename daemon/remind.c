@@ -213,6 +213,8 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 	int added;
 
 	(void)loop;
+	if (r->conf->nwebhooks == 0)
+		return -1; /* nobody to remind; a reload may add someone */
 	if (r->replan || now >= r->plan.until || now < r->plan.until - PLAN_HORIZON_S - 1) {
 		/* Changed data, the horizon reached, or a clock stepped back past
 		 * the plan's start: plan again from now. */
@@ -234,6 +236,22 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 	return dwait >= 0 && dwait < wait ? dwait : wait;
 }
 
+/* Points r at conf: schedule rules, feed URL.  -1 on ENOMEM (r unchanged). */
+static int
+use_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
+{
+	char *url;
+
+	if (asprintf(&url, "%s/feed.ics", conf->base_url ? conf->base_url : "") < 0)
+		return kg_err_set(err, "out of memory");
+	free(r->feed_url);
+	r->feed_url = url;
+	r->conf = conf;
+	kg_schedule_from_conf(&r->sched, conf);
+	r->replan = true;
+	return 0;
+}
+
 int
 kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind **out,
     struct kg_err *err)
@@ -249,24 +267,12 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 		return kg_err_set(err, "out of memory");
 	r->loop = loop;
 	r->st = kg_loop_store(loop);
-	r->conf = conf;
-	r->replan = true;
-	kg_schedule_from_conf(&r->sched, conf);
-	if (kg_outbox_open(r->st, &r->ob, err) < 0)
+	if (use_conf(r, conf, err) < 0 || kg_outbox_open(r->st, &r->ob, err) < 0)
 		goto fail;
 	if ((n = kg_outbox_recover(r->ob, now, err)) < 0)
 		goto fail;
 	if (n > 0)
 		log_notice("reminders: resuming %d deliveries cut short by the last stop", n);
-	if (conf->nwebhooks == 0) {
-		*out = r;
-		return 0;
-	}
-	if (asprintf(&r->feed_url, "%s/feed.ics", conf->base_url ? conf->base_url : "") < 0) {
-		r->feed_url = NULL;
-		kg_err_set(err, "out of memory");
-		goto fail;
-	}
 	if (kg_deliver_new(loop, r->ob, conf, &r->deliver, err) < 0)
 		goto fail;
 	memset(&hook, 0, sizeof(hook));
@@ -281,6 +287,64 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 fail:
 	kg_remind_free(r);
 	return -1;
+}
+
+int
+kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
+{
+	struct kg_deliver *d;
+
+	/* The endpoints may have changed under the transfers: stop them (their
+	 * rows go back to pending) and start over with the new endpoints. */
+	if (kg_deliver_new(r->loop, r->ob, conf, &d, err) < 0)
+		return -1;
+	if (use_conf(r, conf, err) < 0) {
+		kg_deliver_free(d);
+		return -1;
+	}
+	kg_deliver_free(r->deliver);
+	r->deliver = d;
+	return 0;
+}
+
+void
+kg_remind_status(struct kg_remind *r, json_t *obj)
+{
+	char next[KG_TIME_LEN];
+	int64_t pending = 0, failed = 0, at = kg_plan_next_at(&r->plan);
+	struct kg_err err;
+	bool planned = r->plan.next < r->plan.n;
+
+	if (kg_outbox_count(r->ob, 1u << KG_DLV_PENDING, &pending, &err) < 0 ||
+	    kg_outbox_count(r->ob, 1u << KG_DLV_FAILED, &failed, &err) < 0)
+		log_err("reminders: %s", err.msg);
+	json_object_set_new(obj, "reminders", json_pack("{s:I, s:s?, s:I, s:I, s:I}",
+	    "planned", (json_int_t)(r->plan.n - r->plan.next),
+	    "next", planned ? kg_time_format(at, next) : NULL,
+	    "in_flight", (json_int_t)kg_deliver_in_flight(r->deliver),
+	    "pending", (json_int_t)pending,
+	    "failed", (json_int_t)failed));
+}
+
+void
+kg_remind_summary(struct kg_remind *r, char *buf, size_t size)
+{
+	int64_t pending = 0, at = kg_plan_next_at(&r->plan);
+	char day[KG_DATE_LEN];
+	kg_day d;
+	int minute;
+
+	kg_outbox_count(r->ob, 1u << KG_DLV_PENDING, &pending, NULL);
+	if (r->plan.next >= r->plan.n) {
+		snprintf(buf, size, "no reminder due within a day, %lld deliveries pending",
+		    (long long)pending);
+		return;
+	}
+	d = kg_day_of_time(at, r->sched.tz);
+	minute = (int)((at - kg_time_of_local(d, 0, r->sched.tz)) / 60);
+	snprintf(buf, size, "%zu reminders planned, next %s %02d:%02d, %lld deliveries pending",
+	    r->plan.n - r->plan.next, kg_date_format(d, day), minute / 60, minute % 60,
+	    (long long)pending);
 }
 
 void

@@ -19,6 +19,9 @@
 #ifndef KG_REMIND_H
 #define KG_REMIND_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "conf.h"
 #include "err.h"
 #include "loop.h"
@@ -27,12 +30,27 @@ struct kg_remind;
 
 /*
  * Resumes deliveries a crash cut short (in_flight -> pending), and adds the
- * "reminders" hook to loop, whose store it uses.  conf is borrowed and must
- * outlive r.  With no [webhook:NAME] section nothing is hooked.  -1 with err
- * on failure (start-up: the daemon should not run without its outbox).
+ * "reminders" hook to loop, whose store it uses.  conf is borrowed until
+ * kg_remind_set_conf replaces it.  -1 with err on failure (start-up: the
+ * daemon should not run without its outbox).
  */
 int kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind **out,
     struct kg_err *err);
+
+/*
+ * Puts a reloaded configuration into force (borrowed from now on): new
+ * rules re-plan at the next tick; deliveries in flight are stopped and
+ * queued again (they are resent to the new endpoints' settings; receivers
+ * dedupe on webhook-id).  -1 only on ENOMEM, with nothing changed.
+ */
+int kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err);
+
+/* Adds "reminders": {planned, next, in_flight, pending, failed} to a
+ * `kigen status` answer (obj borrowed). */
+void kg_remind_status(struct kg_remind *r, json_t *obj);
+
+/* "3 reminders planned, next 2008-11-24 09:00, 0 deliveries pending". */
+void kg_remind_summary(struct kg_remind *r, char *buf, size_t size);
 
 /* Stops deliveries in flight (rows back to pending) and frees r.  The loop
  * must not run r's hook afterwards.  NULL is fine. */

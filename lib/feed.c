@@ -9,6 +9,8 @@
  */
 #include "feed.h"
 
+#include "conf.h"
+
 #include <libical/ical.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +34,36 @@ kg_feed_params_init(struct kg_feed_params *p)
 	p->show_done = true;
 	p->view = KG_FEED_EVENTS;
 	p->at_minute = 9 * 60;
+}
+
+void
+kg_feed_params_from_conf(struct kg_feed_params *p, const struct kg_conf *c,
+    const struct kg_feed_conf *fc)
+{
+	kg_feed_params_init(p);
+	if (c->feed_name != NULL)
+		p->name = c->feed_name;
+	if (c->timezone != NULL)
+		p->timezone = c->timezone;
+	p->refresh_s = c->refresh_s;
+	p->show_done = fc != NULL && fc->show_done >= 0 ? fc->show_done != 0 : c->show_done;
+	p->lead_days = c->lead_days;
+	p->nlead = c->nlead;
+	p->at_minute = c->at_minute;
+	p->filter = fc != NULL ? &fc->filter : NULL;
+}
+
+char *
+kg_feed_calname(const struct kg_conf *c, const struct kg_feed_conf *fc)
+{
+	const char *base = c->feed_name != NULL ? c->feed_name : "kigen milestones";
+	char *s;
+
+	if (fc == NULL)
+		return strdup(base);
+	if (asprintf(&s, "%s (%s)", base, fc->name) < 0)
+		return NULL;
+	return s;
 }
 
 /* The fiscal quarter (1..4, April first) of a month. */
@@ -478,7 +510,8 @@ kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m)
 		return false;
 	if (m->window_end == KG_DAY_NONE && m->window_start == KG_DAY_NONE)
 		return false; /* nothing to put on a calendar */
-	return p->filter == NULL || kg_filter_match(p->filter, m);
+	return (p->filter == NULL || kg_filter_match(p->filter, m)) &&
+	    (p->extra_filter == NULL || kg_filter_match(p->extra_filter, m));
 }
 
 static struct icaldurationtype

@@ -40,13 +40,28 @@ struct kg_feed_params {
 	size_t nlead;
 	int at_minute;          /* local minute of the day the alarms fire (540 = 09:00) */
 	const struct kg_filter *filter; /* NULL: every milestone */
+	const struct kg_filter *extra_filter; /* a request's own, AND'd; may be NULL */
 };
+
+struct kg_conf;
+struct kg_feed_conf;
 
 /* Parameters with the defaults of the [feed] section and no alarms. */
 void kg_feed_params_init(struct kg_feed_params *p);
 
+/* Parameters of /feed.ics (fc NULL) or of the named feed fc, from the
+ * configuration: zone, refresh, alarms ([reminders] lead and at), show_done
+ * (a named feed's own, else [feed]'s) and fc's filter.  Every pointer
+ * borrows from c and fc.  name is [feed] name; see kg_feed_calname. */
+void kg_feed_params_from_conf(struct kg_feed_params *p, const struct kg_conf *c,
+    const struct kg_feed_conf *fc);
+
+/* The calendar name of a feed: "[feed] name", or "[feed] name (NAME)" for
+ * a named feed.  New string, NULL on ENOMEM. */
+char *kg_feed_calname(const struct kg_conf *c, const struct kg_feed_conf *fc);
+
 /* Whether m goes into a feed with parameters p: it has a date, passes
- * p->filter, and is not done unless p->show_done. */
+ * p->filter and p->extra_filter, and is not done unless p->show_done. */
 bool kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone *m);
 
 /*

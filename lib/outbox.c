@@ -68,6 +68,11 @@ list_add(struct kg_delivery_list *l)
 	return &l->v[l->n++];
 }
 
+/* 1 << the status code of o.status, for status masks in SQL. */
+#define STATUS_BIT \
+	"(1 << CASE o.status WHEN 'pending' THEN 0 WHEN 'in_flight' THEN 1" \
+	" WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3 ELSE 4 END)"
+
 /* Columns every reader uses, in the order row_read expects. */
 #define ROW_COLS \
 	"o.id, o.endpoint, o.milestone_id, o.lead_days, o.deadline, o.type, o.webhook_id," \
@@ -88,6 +93,7 @@ enum stmt {
 	ST_FINISH,
 	ST_LIST,
 	ST_GET,
+	ST_COUNT_STATUS,
 	ST_REDELIVER,
 	ST_STATUS_OF,
 	ST_UNGONE,
@@ -130,11 +136,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " last_http_status = ?4, last_error = ?5 WHERE id = ?1",
 	[ST_LIST] = "SELECT " ROW_COLS ", m.title"
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
-	    " WHERE ?1 = 0 OR (?1 >> CASE o.status WHEN 'pending' THEN 0"
-	    "   WHEN 'in_flight' THEN 1 WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3"
-	    "   ELSE 4 END) & 1"
+	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0"
 	    " ORDER BY o.id DESC LIMIT ?2",
 	[ST_GET] = "SELECT " ROW_COLS ", o.body FROM outbox o WHERE o.id = ?1",
+	[ST_COUNT_STATUS] = "SELECT count(*) FROM outbox o"
+	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0",
 	[ST_REDELIVER] = "UPDATE outbox SET status = 'pending', attempts = 0,"
 	    " next_attempt_at = ?2, expires_at = NULL, done_at = NULL"
 	    " WHERE id = ?1 AND status <> 'in_flight'",
@@ -541,6 +547,19 @@ kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(ob, err, "listing deliveries");
+}
+
+int
+kg_outbox_count(struct kg_outbox *ob, unsigned statuses, int64_t *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_COUNT_STATUS);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, statuses);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : fail(ob, err, "counting deliveries");
 }
 
 int

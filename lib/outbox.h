@@ -138,6 +138,10 @@ int kg_outbox_finish(struct kg_outbox *ob, int64_t id, enum kg_delivery_status s
 int kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
     struct kg_delivery_list *out, struct kg_err *err);
 
+/* Rows whose status is in the mask statuses (1 << status; 0 = all). */
+int kg_outbox_count(struct kg_outbox *ob, unsigned statuses, int64_t *out,
+    struct kg_err *err);
+
 /* One row by id, body included.  Not found: -1, "no delivery '<id>'". */
 int kg_outbox_get(struct kg_outbox *ob, int64_t id, struct kg_delivery *out,
     struct kg_err *err);

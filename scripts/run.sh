@@ -1,6 +1,7 @@
 #!/bin/sh
-# make run: imports the bundled report into ./run/kigen.db and prints what is
-# due as of the report's own date.
+# make run: imports the bundled report into ./run/kigen.db, prints what is
+# due as of the report's own date, then runs kigend in the foreground serving
+# http://127.0.0.1:5545/feed.ics until Ctrl-C.
 #   scripts/run.sh BUILD_DIR
 # While the importer finds no dated milestones in the report (its extractor
 # not yet wired in), the milestones come from a small bundled fixture entered
@@ -29,3 +30,8 @@ fi
 echo
 echo "upcoming as of $as_of, the report's date (next 200 days):"
 k --as-of "$as_of" upcoming --days 200
+
+echo
+echo "kigend: serving http://127.0.0.1:5545/feed.ics — subscribe a calendar to that"
+echo "URL (also /api/v1/upcoming, /metrics); Ctrl-C stops it."
+exec "$top/$B/kigend" --db "$db" --listen 127.0.0.1:5545

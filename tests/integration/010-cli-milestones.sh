@@ -93,6 +93,17 @@ has "$tmp/err" "no milestone '3'"
 expect_rc 0 k list
 hasnt "$tmp/out" "GSOC"
 
+# colour only on a terminal, and never with NO_COLOR
+command -v script >/dev/null || fail "script (util-linux) missing"
+esc=$(printf '\033')
+script -qec "\"$KIGEN\" --db \"$db\" overdue --as-of 2009-12-01" /dev/null >"$tmp/tty" </dev/null
+has "$tmp/tty" "${esc}[31m"
+NO_COLOR=1 script -qec "\"$KIGEN\" --db \"$db\" overdue --as-of 2009-12-01" /dev/null >"$tmp/tty" </dev/null
+has "$tmp/tty" "old one"
+hasnt "$tmp/tty" "$esc"
+expect_rc 0 k overdue --as-of 2009-12-01
+hasnt "$tmp/out" "$esc"
+
 # help everywhere
 expect_rc 0 "$KIGEN" --help
 has "$tmp/out" "upcoming"

@@ -2,7 +2,8 @@
 # kigend serves the imported sample report as an iCalendar feed: every
 # milestone on its deadline, checked by two parsers nobody here wrote
 # (python3-icalendar, ical.js); byte-identical bodies and UIDs across a
-# restart; the JSON API answers with the same milestones.
+# restart; `kigen feed` writes the same bytes; the JSON API answers with the
+# same milestones.
 . "$TOP/tests/integration/lib-daemon.sh"
 
 expect_rc 0 "$KIGEN" --db "$db" import "$TOP/data/secure-japan-2008-h1.txt"
@@ -54,6 +55,19 @@ assert a["measures"] == e["measures"], "measures differ"' "$tmp/measures" "$tmp/
 expect_code 200 health /healthz
 pyjson_file() { "$py" -c "import json,sys; j=json.load(open(sys.argv[1])); assert $2, j" "$1" || fail "json: $2"; }
 pyjson_file "$tmp/health" "j['status'] == 'ok' and j['milestones'] == $n"
+
+# kigen feed writes the bytes kigend serves (static hosting), filters too.
+expect_rc 0 "$KIGEN" --db "$db" feed --out "$tmp/static.ics"
+cmp -s "$tmp/static.ics" "$tmp/feed" || fail "kigen feed differs from /feed.ics"
+expect_rc 0 "$KIGEN" --db "$db" feed --view todo
+cmp -s "$tmp/out" "$tmp/todo" || fail "kigen feed --view todo differs from ?view=todo"
+expect_rc 0 "$KIGEN" --db "$db" feed --owner 総務省 --kind exercise --kind report
+expect_code 200 filtered /feed.ics -G --data-urlencode owner=総務省 --data-urlencode kind=exercise \
+	--data-urlencode kind=report
+cmp -s "$tmp/out" "$tmp/filtered" || fail "kigen feed --owner differs from ?owner="
+expect_rc 2 "$KIGEN" --db "$db" feed --feed nosuch
+has "$tmp/err" "no feed 'nosuch'"
+expect_rc 2 "$KIGEN" --db "$db" feed --view month
 
 # Restart: same bytes, same UIDs.
 etag=$(header feed ETag)

@@ -301,6 +301,7 @@ test_list_filter(void **state)
 	struct fixture *fx = *state;
 	struct kg_delivery_list l = {0};
 	struct kg_err err;
+	int64_t count;
 
 	enqueue(fx, "ops", 7, fx->deadline, "msg_a", INT64_MAX);
 	enqueue(fx, "ops", 1, fx->deadline, "msg_b", INT64_MAX);
@@ -318,6 +319,11 @@ test_list_filter(void **state)
 	assert_int_equal(kg_outbox_list(fx->ob, 0, 0, &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_count(fx->ob, 1u << KG_DLV_FAILED | 1u << KG_DLV_PENDING,
+	    &count, &err), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(kg_outbox_count(fx->ob, 1u << KG_DLV_DELIVERED, &count, &err), 0);
+	assert_int_equal(count, 0);
 	assert_string_equal(kg_delivery_status_name(KG_DLV_IN_FLIGHT), "in_flight");
 	assert_int_equal(kg_delivery_status_parse("abandoned"), KG_DLV_ABANDONED);
 	assert_int_equal(kg_delivery_status_parse("lost"), -1);

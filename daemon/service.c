@@ -1,0 +1,406 @@
+/*
+ * service — see service.h.  The reload is atomic because it happens in the
+ * loop thread between iterations: the new configuration is parsed into a
+ * separate struct, handed to the modules through ops.apply, and only then
+ * does it replace the old one; nothing reads a half-built configuration.
+ */
+#include "service.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "civil.h"
+#include "control.h"
+#include "ctl.h"
+#include "log.h"
+#include "loop.h"
+#include "notify.h"
+#include "store.h"
+
+struct kg_service {
+	struct kg_service_opts opts;
+	char *default_db;
+	struct kg_conf *conf;
+	struct kg_loop *loop;
+	struct kg_control *control;
+	struct kg_service_ops ops;
+	bool ready;          /* READY=1 sent */
+	bool stopping;       /* STOPPING=1 sent */
+	bool status_stale;   /* data or configuration changed since the last STATUS */
+	uint64_t watchdog_ms; /* ping interval, 0: no watchdog */
+	int64_t next_ping_ms;
+};
+
+int
+kg_service_secrets_exposed(const struct kg_conf *c, char *why, size_t size)
+{
+	bool secrets = c->nwebhooks > 0 || (c->feed_token != NULL && c->feed_token[0] != '\0');
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < c->nfeeds; i++)
+		if (c->feeds[i].token != NULL && c->feeds[i].token[0] != '\0')
+			secrets = true;
+	if (!secrets || c->path == NULL || stat(c->path, &st) < 0 || !(st.st_mode & S_IROTH))
+		return 0;
+	snprintf(why, size, "config '%s' holds secrets (webhook secrets or feed tokens) and is "
+	    "readable by other users (mode %04o); run: chmod o-rwx '%s'",
+	    c->path, (unsigned)(st.st_mode & 07777), c->path);
+	return 1;
+}
+
+/* Replaces the string *dst with a copy of src. */
+static int
+replace_string(char **dst, const char *src, struct kg_err *err)
+{
+	char *copy = strdup(src);
+
+	if (copy == NULL)
+		return kg_err_set(err, "out of memory");
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int
+copy_strv(struct kg_strv *dst, const struct kg_strv *src, struct kg_err *err)
+{
+	size_t i;
+
+	kg_strv_clear(dst);
+	for (i = 0; i < src->n; i++)
+		if (kg_strv_push(dst, src->v[i], (size_t)-1) < 0)
+			return kg_err_set(err, "out of memory");
+	return 0;
+}
+
+int
+kg_service_conf_load(const struct kg_service_opts *opts, const char *default_db,
+    struct kg_conf *c, struct kg_err *err)
+{
+	char why[KG_ERR_MAX];
+
+	if (kg_conf_load(opts->config_path, c, err) < 0)
+		return -1;
+	if ((opts->db != NULL && replace_string(&c->db, opts->db, err) < 0) ||
+	    (c->db == NULL && default_db != NULL && replace_string(&c->db, default_db, err) < 0) ||
+	    (opts->listen != NULL && opts->listen->n > 0 && copy_strv(&c->listen, opts->listen, err) < 0)) {
+		kg_conf_clear(c);
+		return -1;
+	}
+	if (opts->log_level >= 0)
+		c->log_level = opts->log_level;
+	if (kg_service_secrets_exposed(c, why, sizeof(why)))
+		log_warn("%s", why);
+	return 0;
+}
+
+int
+kg_service_new(const struct kg_service_opts *opts, const char *default_db,
+    struct kg_conf *conf, struct kg_service **out, struct kg_err *err)
+{
+	struct kg_service *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (s == NULL || (default_db != NULL && (s->default_db = strdup(default_db)) == NULL)) {
+		free(s);
+		return kg_err_set(err, "out of memory");
+	}
+	s->opts = *opts;
+	s->conf = conf;
+	*out = s;
+	return 0;
+}
+
+const struct kg_conf *
+kg_service_conf(const struct kg_service *s)
+{
+	return s->conf;
+}
+
+static bool
+strv_equal(const struct kg_strv *a, const struct kg_strv *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+str_equal(const char *a, const char *b)
+{
+	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
+}
+
+/* Settings read only at start keep their running values in `next`, so the
+ * configuration in force describes what the daemon does. */
+static int
+keep_start_only(const struct kg_conf *cur, struct kg_conf *next, struct kg_err *err)
+{
+	if (!str_equal(cur->db, next->db)) {
+		log_warn("reload: [general] db changed to '%s'; takes effect at the next start",
+		    next->db != NULL ? next->db : "(default)");
+		if (replace_string(&next->db, cur->db, err) < 0)
+			return -1;
+	}
+	if (!strv_equal(&cur->listen, &next->listen)) {
+		log_warn("reload: [http] listen changed; takes effect at the next start");
+		if (copy_strv(&next->listen, &cur->listen, err) < 0)
+			return -1;
+	}
+	if (!str_equal(cur->control_socket, next->control_socket)) {
+		log_warn("reload: [control] socket changed; takes effect at the next start");
+		free(next->control_socket);
+		next->control_socket = NULL;
+		if (cur->control_socket != NULL &&
+		    replace_string(&next->control_socket, cur->control_socket, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* STATUS=, with READY=1 the first time and after a reload. */
+static void
+send_status(struct kg_service *s, bool ready)
+{
+	char line[256];
+
+	if (s->ops.summary != NULL)
+		s->ops.summary(s->ops.arg, line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "serving on %s%s; data version %lld",
+		    s->conf->listen.n > 0 ? s->conf->listen.v[0] : "no address",
+		    s->conf->listen.n > 1 ? " and more" : "",
+		    s->loop != NULL ? (long long)kg_loop_data_version(s->loop) : 0LL);
+	if (ready || !s->ready)
+		kg_notify_ready(line);
+	else
+		kg_notify_status("%s", line);
+	s->ready = true;
+	s->status_stale = false;
+}
+
+int
+kg_service_reload(struct kg_service *s, struct kg_err *err)
+{
+	struct kg_conf *next = calloc(1, sizeof(*next));
+	const char *path;
+
+	kg_notify_reloading();
+	if (next == NULL) {
+		kg_err_set(err, "out of memory");
+		goto fail;
+	}
+	if (kg_service_conf_load(&s->opts, s->default_db, next, err) < 0) {
+		free(next);
+		next = NULL;
+		goto fail;
+	}
+	if (keep_start_only(s->conf, next, err) < 0 ||
+	    (s->ops.apply != NULL && s->ops.apply(s->ops.arg, next, err) < 0))
+		goto fail;
+	kg_log_set_level(next->log_level);
+	kg_conf_clear(s->conf);
+	free(s->conf);
+	s->conf = next;
+	path = next->path != NULL ? next->path : "built-in defaults";
+	log_notice("configuration reloaded from %s", path);
+	if (s->loop != NULL)
+		kg_loop_recheck(s->loop);
+	send_status(s, true);
+	return 0;
+fail:
+	kg_conf_clear(next);
+	free(next);
+	log_err("reload rejected, the configuration in force stays: %s", err->msg);
+	send_status(s, true);
+	return -1;
+}
+
+static void
+on_hangup(struct kg_loop *loop, int signo, void *arg)
+{
+	struct kg_err err;
+
+	(void)loop;
+	(void)signo;
+	log_notice("SIGHUP: reloading the configuration");
+	kg_service_reload(arg, &err);
+}
+
+/* Should a module hang during shutdown, SIGALRM ends the process: the
+ * outbox is durable, so an abrupt end loses nothing, it only repeats. */
+static void
+on_stop_overdue(int signo)
+{
+	static const char msg[] = "kigend: shutdown took too long, exiting now\n";
+
+	(void)signo;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing left to try */
+	}
+	_exit(1);
+}
+
+static void
+notify_stopping(struct kg_service *s)
+{
+	if (!s->stopping)
+		kg_notify_stopping();
+	s->stopping = true;
+}
+
+static void
+on_stop(struct kg_loop *loop, int signo, void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_stop_overdue };
+
+	log_notice("%s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	notify_stopping(arg);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(KG_SERVICE_STOP_MAX_S);
+	kg_loop_stop(loop);
+}
+
+static int
+hook_changed(struct kg_loop *loop, void *arg, struct kg_err *err)
+{
+	struct kg_service *s = arg;
+
+	(void)loop;
+	(void)err;
+	s->status_stale = true;
+	return 0;
+}
+
+/* READY after the first data load (this hook runs after the others), then
+ * STATUS after changes, and the watchdog pings. */
+static int64_t
+hook_tick(struct kg_loop *loop, void *arg, int64_t now)
+{
+	struct kg_service *s = arg;
+	int64_t mono;
+
+	(void)loop;
+	(void)now;
+	if (s->status_stale || !s->ready)
+		send_status(s, false);
+	if (s->watchdog_ms == 0)
+		return -1;
+	mono = kg_loop_mono_ms();
+	if (mono >= s->next_ping_ms) {
+		kg_notify_watchdog();
+		s->next_ping_ms = mono + (int64_t)s->watchdog_ms;
+	}
+	return s->next_ping_ms - mono;
+}
+
+static void
+on_control(struct kg_loop *loop, int fd, short revents, void *arg)
+{
+	(void)loop;
+	(void)fd;
+	(void)revents;
+	kg_control_serve(arg);
+}
+
+static void
+add_last_import(struct kg_service *s, json_t *obj)
+{
+	struct kg_document_list docs = { 0 };
+	const struct kg_document *last = NULL;
+	char as_of[KG_DATE_LEN], imported[KG_TIME_LEN];
+	struct kg_err err;
+	size_t i;
+
+	if (s->loop == NULL || kg_loop_store(s->loop) == NULL ||
+	    kg_store_documents(kg_loop_store(s->loop), &docs, &err) < 0) {
+		json_object_set_new(obj, "last_import", json_null());
+		return;
+	}
+	for (i = 0; i < docs.n; i++)
+		if (last == NULL || docs.v[i].imported_at > last->imported_at)
+			last = &docs.v[i];
+	if (last == NULL) {
+		json_object_set_new(obj, "last_import", json_null());
+	} else {
+		json_object_set_new(obj, "last_import", json_pack("{s:s?, s:s, s:s}",
+		    "document", last->name, "as_of", kg_date_format(last->as_of, as_of),
+		    "imported_at", kg_time_format(last->imported_at, imported)));
+	}
+	kg_document_list_clear(&docs);
+}
+
+static void
+control_status(void *arg, json_t *obj)
+{
+	struct kg_service *s = arg;
+	json_t *listen = json_array();
+	size_t i;
+
+	for (i = 0; listen != NULL && i < s->conf->listen.n; i++)
+		json_array_append_new(listen, json_string(s->conf->listen.v[i]));
+	json_object_set_new(obj, "listen", listen);
+	json_object_set_new(obj, "db", json_string(s->conf->db));
+	json_object_set_new(obj, "config", s->conf->path != NULL ? json_string(s->conf->path) : json_null());
+	add_last_import(s, obj);
+	if (s->ops.status != NULL)
+		s->ops.status(s->ops.arg, obj);
+}
+
+static int
+control_reload(void *arg, struct kg_err *err)
+{
+	if (kg_service_reload(arg, err) < 0)
+		return kg_err_prefix(err, "reload rejected, the configuration in force stays");
+	return 0;
+}
+
+int
+kg_service_attach(struct kg_service *s, struct kg_loop *loop,
+    const struct kg_service_ops *ops, struct kg_err *err)
+{
+	const struct kg_control_ops control_ops = { control_status, control_reload, s };
+	const struct kg_loop_hook hook = { "service", s, hook_changed, hook_tick };
+	char path[128];
+
+	s->loop = loop;
+	s->ops = *ops;
+	s->watchdog_ms = kg_notify_watchdog_interval_us() / 1000;
+	if (kg_ctl_socket_path(s->conf->control_socket, s->conf->db, path, sizeof(path), err) < 0 ||
+	    kg_control_open(path, &control_ops, &s->control, err) < 0 ||
+	    kg_loop_watch(loop, kg_control_fd(s->control), POLLIN, on_control, s->control, err) < 0 ||
+	    kg_loop_on_signal(loop, SIGHUP, on_hangup, s, err) < 0 ||
+	    kg_loop_on_signal(loop, SIGTERM, on_stop, s, err) < 0 ||
+	    kg_loop_on_signal(loop, SIGINT, on_stop, s, err) < 0 ||
+	    kg_loop_add_hook(loop, &hook, err) < 0)
+		return -1;
+	log_info("control socket at %s", path);
+	return 0;
+}
+
+void
+kg_service_free(struct kg_service *s)
+{
+	if (s == NULL)
+		return;
+	notify_stopping(s);
+	if (s->loop != NULL && s->control != NULL)
+		kg_loop_unwatch(s->loop, kg_control_fd(s->control));
+	kg_control_close(s->control);
+	kg_conf_clear(s->conf);
+	free(s->conf);
+	free(s->default_db);
+	free(s);
+}

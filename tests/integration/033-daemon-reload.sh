@@ -1,0 +1,43 @@
+#!/bin/sh
+# kigend notices changes made by the CLI (PRAGMA data_version) within a
+# couple of seconds and re-renders once: the edited milestone's SEQUENCE
+# grows, the ETag changes, an old ETag gets the full new feed; requests in
+# between do not re-render.
+. "$TOP/tests/integration/lib-daemon.sh"
+
+expect_rc 0 "$KIGEN" --db "$db" import "$TOP/data/secure-japan-2008-h1.txt"
+start_kigend
+expect_code 200 before /feed.ics
+etag=$(header before ETag)
+for i in 1 2 3 4 5; do expect_code 304 same /feed.ics -H "If-None-Match: $etag"; done
+renders() {
+	fetch metrics /metrics
+	sed -n 's/^kigend_feed_renders_total //p' "$tmp/metrics"
+}
+[ "$(renders)" -eq 1 ] || fail "rendered more than once without a change"
+
+expect_rc 0 "$KIGEN" --db "$db" --json list --status planned
+id=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["id"])' "$tmp/out")
+uid=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["uid"])' "$tmp/out")
+expect_rc 0 "$KIGEN" --db "$db" done "$id"
+
+i=0
+while :; do
+	fetch after /feed.ics -H "If-None-Match: $etag"
+	[ "$code" = 304 ] || break
+	i=$((i + 1))
+	[ "$i" -lt 50 ] || fail "change not picked up within 5 s"
+	sleep 0.1
+done
+[ "$code" = 200 ] || fail "after the change: $code"
+[ "$(header after ETag)" != "$etag" ] || fail "ETag did not change"
+"$py" - "$tmp/after" "$uid" <<'PY' || fail "edited milestone not updated in the feed"
+import sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+ev = [e for e in cal.walk("VEVENT") if str(e["UID"]) == sys.argv[2]][0]
+assert int(ev["SEQUENCE"]) >= 1, ev["SEQUENCE"]
+assert str(ev["SUMMARY"]).startswith("\u2713"), ev["SUMMARY"]
+PY
+[ "$(renders)" -eq 2 ] || fail "want exactly one more render after one change"
+stop_kigend
+echo ok
