@@ -41,6 +41,9 @@ static const struct golden {
 	{"tests/data/next-report.txt", "tests/data/next-report.expected.json"},
 	{"tests/data/family-reiwa-h1.txt", "tests/data/family-reiwa-h1.expected.json"},
 	{"tests/data/secure-japan-2009-h1.txt", "tests/data/secure-japan-2009-h1.expected.json"},
+	{"tests/data/family-2011-h2.txt", "tests/data/family-2011-h2.expected.json"},
+	{"tests/data/family-2010-asof.txt", "tests/data/family-2010-asof.expected.json"},
+	{"tests/data/family-2013-eras.txt", "tests/data/family-2013-eras.expected.json"},
 };
 
 static const char *
@@ -460,12 +463,18 @@ assert_same_measures(const struct kg_import *a, const struct kg_import *b)
 		for (j = 0; j < a->measures.v[i].owners.n; j++)
 			assert_string_equal(a->measures.v[i].owners.v[j], b->measures.v[i].owners.v[j]);
 	}
-	/* Same milestones on the same source lines. */
+	/* Same milestones (window, precision, status, kind) on the same source lines. */
 	assert_int_equal(a->milestones.n, b->milestones.n);
 	for (i = 0; i < a->milestones.n; i++) {
 		assert_string_equal(a->milestones.v[i].expr, b->milestones.v[i].expr);
 		assert_int_equal(a->milestones.v[i].line, b->milestones.v[i].line);
 		assert_int_equal(a->milestones.v[i].measure_id, b->milestones.v[i].measure_id);
+		assert_int_equal(a->milestones.v[i].window_start, b->milestones.v[i].window_start);
+		assert_int_equal(a->milestones.v[i].window_end, b->milestones.v[i].window_end);
+		assert_int_equal(a->milestones.v[i].precision, b->milestones.v[i].precision);
+		assert_int_equal(a->milestones.v[i].status, b->milestones.v[i].status);
+		assert_int_equal(a->milestones.v[i].kind, b->milestones.v[i].kind);
+		assert_string_equal(a->milestones.v[i].sentence, b->milestones.v[i].sentence);
 	}
 }
 
@@ -573,6 +582,8 @@ test_encodings(void **state)
 	check_encodings("data/secure-japan-2008-h1.txt");
 	check_encodings("tests/data/secure-japan-2009-h1.txt");
 	check_encodings("tests/data/family-reiwa-h1.txt");
+	check_encodings("tests/data/family-2010-asof.txt");
+	check_encodings("tests/data/family-2013-eras.txt");
 }
 
 /* ---- bad input ---- */
