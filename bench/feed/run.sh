@@ -45,11 +45,12 @@ free_port() {
 	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Up to 2 minutes: kigend answers once its first publication is rendered.
 wait_http() {
 	i=0
 	until curl -sf -o /dev/null "$1"; do
 		i=$((i + 1))
-		[ "$i" -lt 100 ] || { echo "bench: $1 does not answer"; cat "$work/logs/error.log" 2>/dev/null; exit 1; }
+		[ "$i" -lt 1200 ] || { echo "bench: $1 does not answer"; cat "$work/logs/error.log" 2>/dev/null; exit 1; }
 		sleep 0.1
 	done
 }
