@@ -109,9 +109,10 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/feed/render
+bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
+	sh bench/import/run.sh $(B)
 	sh bench/feed/run.sh $(B)
 
 test-build: all $(TESTS)
@@ -126,6 +127,31 @@ check: deps
 
 run: deps all
 	@sh scripts/run.sh $(B)
+
+# Fuzzing with clang's libFuzzer (never part of check): every
+# tests/fuzz/fuzz_*.c against the lib/ objects built with ASan and UBSan in
+# build-fuzz/, each run FUZZ_SECONDS (default 60); see tests/fuzz/run.sh.
+FUZZ_B       := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -Ilib -D_GNU_SOURCE -DKIGEN_VERSION='"$(VERSION)"' \
+                -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_B)/libkigen.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libkigen.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libkigen.a $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-san build-fuzz run

@@ -18,7 +18,8 @@
  * ongoing.
  *
  * Kind: the clauses after the date are read in order; in each, the first
- * strong predicate (公表, 決定, 着手 …) wins; a light one (実施, 開催, 行う)
+ * strong predicate (公表, 決定, 着手 …) wins, unless it is an object (〜を)
+ * of a later strong act that is not a mere start or end (改定を決定); a light one (実施, 開催, 行う)
  * takes the kind of a noun near it (演習, 調査, 会合, セミナー …) in the
  * clause or, failing that, in the clauses before the date.  With nothing
  * after the date, the nearest keyword before it decides (本格運用の開始は…).
@@ -234,6 +235,14 @@ clause_start(const struct bullet *bl, size_t i, size_t lim)
 	return i;
 }
 
+/* Starting or finishing (開始, 着手, 完了 …) is a phase of the work it
+ * applies to, not an event of its own. */
+static bool
+aspectual(const struct keyword *k)
+{
+	return k->kind == KG_KIND_LAUNCH || k->kind == KG_KIND_COMPLETION;
+}
+
 /*
  * The keywords of one clause: the first predicate (a strong one, or a light
  * one used as a verb — not 実施を, 実施の), the first noun, the object (the
@@ -250,6 +259,7 @@ clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *k
 	static const char *const not_verb[] = {"を", "の", "に", "が", "は", NULL};
 	int quote = 0;
 	size_t i, len, w;
+	bool verb_is_object = false;
 
 	memset(kw, 0, sizeof(*kw));
 	for (i = a; i < b; i++) {
@@ -283,8 +293,12 @@ clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *k
 			if (match(bl, i + len, "を") || (compound_noun(bl, i + len)
 			    && match(bl, i + len + 1, "を")))
 				kw->object = k;
-		} else if (!kw->verb) {
+		} else if (!kw->verb || (verb_is_object && k->cls == KW_STRONG
+		    && !aspectual(k))) {
+			/* 改定を決定, 改訂を公表: the act done to the object is
+			 * the event; 本格運用を開始, 改定を完了 stay the object's */
 			kw->verb = k;
+			verb_is_object = match(bl, i + len, "を") != 0;
 		}
 		i += len - 1;
 	}

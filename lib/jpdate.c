@@ -720,9 +720,10 @@ parse_point(struct scan *s, size_t i, const struct point *prev, struct point *p)
 		p->b = i + k;
 		return P_OK;
 	}
-	/* bare 年内, 年末: the context's (or report's) calendar year */
+	/* bare 年内, 年末: the context's (or report's) calendar year; 年末年始
+	 * is the New Year holidays, a season of every year, not a date */
 	if ((k = lit(s, i, "年")) && (lit(s, i + k, "内") || lit(s, i + k, "末"))
-	    && !lit(s, i + k, "内閣") && !(i > 0 && (is_ideograph(s->cp[i - 1])
+	    && !lit(s, i + k, "内閣") && !lit(s, i + k, "末年始") && !(i > 0 && (is_ideograph(s->cp[i - 1])
 	    || (s->cp[i - 1] >= '0' && s->cp[i - 1] <= '9')))) {
 		int cy = s->have_ctx && !s->ctx_is_fy ? s->ctx_year : as_of_year(s);
 
@@ -893,6 +894,7 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 	struct point a, b;
 	enum parse_result r;
 	size_t k, e, w;
+	bool whole_years;
 
 	r = parse_point(s, i, NULL, &a);
 	if (r != P_OK) {
@@ -900,6 +902,8 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		return r;
 	}
 	e = a.b;
+	/* only whole years (平成19年度, 平成17～21年度): may name a thing */
+	whole_years = a.bare || (a.flags & KG_JP_RANGE);
 	if ((k = lit_any(s, e, approx_words, NULL))) {
 		a.flags |= KG_JP_APPROX;
 		e += k;
@@ -918,17 +922,18 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_RANGE | (b.flags & KG_JP_YEARLESS);
 		if ((k = lit_any(s, e, until_words, NULL)))
 			e += k;
+		whole_years = a.bare && b.bare;
 		a.bare = false;
 	} else if ((k = lit_any(s, e, from_words, NULL))) {
 		e += k;
 		out->window_end = KG_DAY_NONE;
 		out->precision = KG_PREC_OPEN_START;
 		out->flags |= KG_JP_FROM;
-		a.bare = false;
+		whole_years = a.bare = false;
 	} else if ((k = lit_any(s, e, until_words, NULL))) {
 		e += k;
 		out->flags |= KG_JP_UNTIL;
-		a.bare = false;
+		whole_years = a.bare = false;
 	}
 	out->base_start = out->window_start;
 	out->base_end = out->window_end;
@@ -950,9 +955,10 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_TARGET;
 	if (lit(s, e, "に引き続き") || lit(s, e, "に続き"))
 		out->flags |= KG_JP_BACKGROUND;
-	/* 平成19年度の指針見直し: a past year naming a thing */
-	if (a.bare && lit(s, e, "の") && s->ctx->as_of != KG_DAY_NONE
-	    && a.we < s->ctx->as_of)
+	/* 平成19年度の指針見直し, 昭和元年から平成元年までの記録: past years
+	 * naming a thing */
+	if (whole_years && lit(s, e, "の") && s->ctx->as_of != KG_DAY_NONE
+	    && out->window_end < s->ctx->as_of)
 		out->flags |= KG_JP_BACKGROUND;
 	if (tally_at(s, e))
 		out->flags |= KG_JP_TALLY;
@@ -967,10 +973,15 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		int yy, mm, dd;
 
 		kg_civil_from_day(a.ws, &yy, &mm, &dd);
-		s->have_ctx = true;
-		s->ctx_is_fy = !a.is_fy && (a.prec == KG_PREC_YEAR
-		    || a.prec == KG_PREC_YEAR_END) ? false : true;
-		s->ctx_year = a.is_fy ? a.year : s->ctx_is_fy ? kg_fiscal_year(a.ws) : a.year;
+		/* 平成元年度から実施している研修について、年度内に: "since" a
+		 * year before the report's says how long, it does not set the
+		 * year of the sentence's later dates (同年度 still refers to it) */
+		if (!(out->flags & KG_JP_FROM) || kg_fiscal_year(a.ws) >= s->ctx->fiscal_year) {
+			s->have_ctx = true;
+			s->ctx_is_fy = !a.is_fy && (a.prec == KG_PREC_YEAR
+			    || a.prec == KG_PREC_YEAR_END) ? false : true;
+			s->ctx_year = a.is_fy ? a.year : s->ctx_is_fy ? kg_fiscal_year(a.ws) : a.year;
+		}
 		s->have_same = true;
 		s->same_fy = a.is_fy ? a.year : kg_fiscal_year(a.ws);
 		s->same_cal = a.is_fy ? a.year : yy;

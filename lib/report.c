@@ -32,8 +32,8 @@
 #include "extract.h"
 #include "textio.h"
 
-#define MARK_MEASURE "【施策名】"
-#define MARK_PROGRESS "【進捗状況】"
+#define MARK_MEASURE "施策名"   /* 【施策名】 */
+#define MARK_PROGRESS "進捗状況" /* 【進捗状況】 */
 /* Longest line (in code points) considered as a heading. */
 #define HEADING_MAX_CP 160
 /* A 【施策名】 line may continue over at most this many further lines. */
@@ -121,14 +121,6 @@ ends_with(struct span t, const char *p)
 	return t.len >= n && memcmp(t.s + t.len - n, p, n) == 0;
 }
 
-static struct span
-skip_prefix(struct span t, const char *p)
-{
-	size_t n = strlen(p);
-
-	return trim((struct span){t.s + n, t.len - n});
-}
-
 static size_t
 cp_count(struct span t)
 {
@@ -145,13 +137,54 @@ span_eq(struct span a, struct span b)
 	return a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
 }
 
-/* A bullet mark: ・ (U+30FB) or its half-width form ･ (U+FF65, CP932 0xA5). */
+/* Length of the bullet mark t starts with, or 0: ・ (U+30FB), its
+ * half-width form ･ (U+FF65, CP932 0xA5), or ○ ◯ ● ◆ ◇ ■ □ ▪ used as bullets
+ * in other reports of the family. */
 static size_t
 bullet_mark_len(struct span t)
 {
-	if (starts_with(t, "・") || starts_with(t, "･"))
-		return strlen("・");
+	static const int32_t marks[] = {
+		0x30FB, 0xFF65, 0x25CB, 0x25EF, 0x25CF, 0x25C6, 0x25C7, 0x25A0, 0x25A1, 0x25AA,
+	};
+	size_t i, n;
+	int32_t c;
+
+	if (t.len == 0)
+		return 0;
+	c = cp_at(t.s, t.len, 0, &n);
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (c == marks[i])
+			return n;
 	return 0;
+}
+
+/* Length of a 【word】 label t starts with (spaces allowed inside the
+ * brackets: 【 施策名 】), or 0. */
+static size_t
+label_len(struct span t, const char *word)
+{
+	size_t i = 0, n, wl = strlen(word);
+
+	if (!starts_with(t, "【"))
+		return 0;
+	i = strlen("【");
+	while (i < t.len && is_space(cp_at(t.s, t.len, i, &n)))
+		i += n;
+	if (t.len - i < wl || memcmp(t.s + i, word, wl) != 0)
+		return 0;
+	i += wl;
+	while (i < t.len && is_space(cp_at(t.s, t.len, i, &n)))
+		i += n;
+	if (t.len - i < strlen("】") || memcmp(t.s + i, "】", strlen("】")) != 0)
+		return 0;
+	return i + strlen("】");
+}
+
+/* t after its first skip bytes, trimmed. */
+static struct span
+after(struct span t, size_t skip)
+{
+	return trim((struct span){t.s + skip, t.len - skip});
 }
 
 /* ---- a growable byte buffer ---- */
@@ -179,12 +212,6 @@ buf_add(struct buf *b, const char *s, size_t n)
 	b->len += n;
 	b->s[b->len] = '\0';
 	return 0;
-}
-
-static int
-buf_adds(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
 }
 
 /* Appends a line of running text.  A PDF line break splits words, so lines
@@ -431,10 +458,11 @@ page_heading(struct span raw, struct span t, struct span *head)
 {
 	struct span h = t;
 	size_t n;
+	bool page_mark = false;
 
 	for (;;) {
 		if (is_circled(cp_before(h.s, h.len, &n)))
-			h.len -= n;
+			h.len -= n, page_mark = true;
 		else if (ends_with(h, "（続き）"))
 			h.len -= strlen("（続き）");
 		else if (ends_with(h, "(続き)"))
@@ -445,8 +473,8 @@ page_heading(struct span raw, struct span t, struct span *head)
 	}
 	if (h.len == 0 || cp_count(h) > 60 || bullet_mark_len(h) > 0 || starts_with(h, "【"))
 		return false;
-	if (!ends_with(h, "主な進捗状況") &&
-	    !(ends_with(h, "進捗状況") && is_space(cp_at(raw.s, raw.len, 0, &n))))
+	if (!ends_with(h, "主な進捗状況") && !(ends_with(h, "進捗状況") &&
+	    (page_mark || is_space(cp_at(raw.s, raw.len, 0, &n)))))
 		return false;
 	*head = h;
 	return true;
@@ -523,7 +551,8 @@ struct parser {
 	struct buf progress;  /* its bullets so far */
 	/* the bullet being built */
 	struct buf bullet;
-	bool bullet_open, bullet_marked;
+	bool bullet_open;
+	struct span bullet_mark; /* as printed; empty for a paragraph */
 	struct seg *segs;
 	size_t nsegs, capsegs;
 	struct buf scratch;
@@ -567,9 +596,9 @@ classify(struct parser *p)
 			l->kind = L_REPEAT;
 		else if (is_page_number(l->t))
 			l->kind = L_PAGENUM;
-		else if (starts_with(l->t, MARK_MEASURE))
+		else if (label_len(l->t, MARK_MEASURE) > 0)
 			l->kind = L_MEASURE;
-		else if (starts_with(l->t, MARK_PROGRESS))
+		else if (label_len(l->t, MARK_PROGRESS) > 0)
 			l->kind = L_PROGRESS;
 		else if (bullet_mark_len(l->t) > 0)
 			l->kind = L_BULLET;
@@ -825,22 +854,26 @@ flush_bullet(struct parser *p)
 	if (p->bullet.len == 0 || p->cur < 0)
 		return 0;
 	if ((p->progress.len > 0 && buf_add(&p->progress, "\n", 1) < 0) ||
-	    (p->bullet_marked && buf_adds(&p->progress, "・") < 0) ||
+	    buf_add(&p->progress, p->bullet_mark.s, p->bullet_mark.len) < 0 ||
 	    buf_add(&p->progress, p->bullet.s, p->bullet.len) < 0)
 		return -1;
 	return extract_bullet(p);
 }
 
+/* Starts a bullet at line text t; its mark (if any) is kept apart so the
+ * extractor sees the sentence alone. */
 static int
-bullet_start(struct parser *p, struct span t, int lineno, bool marked)
+bullet_start(struct parser *p, struct span t, int lineno)
 {
+	size_t mark = bullet_mark_len(t);
+
 	if (flush_bullet(p) < 0)
 		return -1;
 	p->bullet.len = 0;
 	p->nsegs = 0;
 	p->bullet_open = true;
-	p->bullet_marked = marked;
-	return bullet_add(p, t, lineno);
+	p->bullet_mark = (struct span){t.s, mark};
+	return bullet_add(p, after(t, mark), lineno);
 }
 
 static int
@@ -902,7 +935,7 @@ split_title(struct span t, struct kg_measure *m)
 	}
 	if ((m->title = span_dup(title)) == NULL)
 		return -1;
-	for (i = start = 0; i <= owners.len; i += n) {
+	for (i = start = 0; owners.s != NULL && i <= owners.len; i += n) {
 		int32_t c = ',';
 
 		n = 1;
@@ -925,7 +958,7 @@ static int
 start_measure(struct parser *p, size_t *i)
 {
 	struct buf *t = &p->scratch;
-	struct span first = skip_prefix(p->lines[*i].t, MARK_MEASURE);
+	struct span first = after(p->lines[*i].t, label_len(p->lines[*i].t, MARK_MEASURE));
 	struct kg_measure *m;
 	size_t k = *i, j, joins;
 
@@ -1039,21 +1072,14 @@ walk(struct parser *p)
 				break;
 			if (flush_bullet(p) < 0)
 				goto out;
-			rest = skip_prefix(l->t, MARK_PROGRESS);
-			if (rest.len > 0) {
-				size_t mark = bullet_mark_len(rest);
-
-				if (bullet_start(p, trim((struct span){rest.s + mark, rest.len - mark}),
-				    l->lineno, mark > 0) < 0)
-					goto out;
-			}
+			rest = after(l->t, label_len(l->t, MARK_PROGRESS));
+			if (rest.len > 0 && bullet_start(p, rest, l->lineno) < 0)
+				goto out;
 			break;
 		case L_BULLET:
 			if (p->cur < 0)
 				break; /* the summary block's "・・・ N施策" */
-			rest = trim((struct span){l->t.s + bullet_mark_len(l->t),
-				l->t.len - bullet_mark_len(l->t)});
-			if (bullet_start(p, rest, l->lineno, true) < 0)
+			if (bullet_start(p, l->t, l->lineno) < 0)
 				goto out;
 			break;
 		case L_TEXT:
@@ -1064,7 +1090,7 @@ walk(struct parser *p)
 					goto out;
 			} else if (p->cur >= 0) {
 				if ((p->bullet_open ? bullet_add(p, l->t, l->lineno) :
-				    bullet_start(p, l->t, l->lineno, false)) < 0)
+				    bullet_start(p, l->t, l->lineno)) < 0)
 					goto out;
 			}
 			break;
@@ -1121,7 +1147,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if (p.first_measure == p.n) {
-		kg_err_set(err, "no measures found (no line starts with %s)", MARK_MEASURE);
+		kg_err_set(err, "no measures found (no line starts with 【%s】)", MARK_MEASURE);
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||

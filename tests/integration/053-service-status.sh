@@ -4,7 +4,7 @@
 # one (stale socket: not running, and the next start replaces it); the
 # control socket is 0660 and closed to other users; a second kigend on the
 # same database is refused; --check-config and --version; the warning for
-# secrets in a file others can read.
+# secrets in a file others can read; WATCHDOG pings; <N> log prefixes.
 . "$TOP/tests/integration/lib-service.sh"
 write_conf
 
@@ -42,6 +42,18 @@ expect_rc 1 "$KIGEND" --config "$conf" --listen 127.0.0.1:0
 has "$tmp/err" "control socket '$sock' is in use (is kigend already running?)"
 expect_rc 0 "$KIGEN" status
 
+# Under a systemd watchdog (WatchdogSec=2s) kigend pings every second.
+: >"$tmp/notify.log"
+kill -KILL "$kigend_pid"
+wait "$kigend_pid" 2>/dev/null || true
+export WATCHDOG_USEC=2000000
+start_kigend
+n=0
+until [ "$(grep -c '^WATCHDOG=1' "$tmp/notify.log")" -ge 2 ]; do
+	n=$((n + 1)); [ $n -lt 100 ] || fail "no WATCHDOG=1 pings"; sleep 0.05
+done
+unset WATCHDOG_USEC
+
 # Killed without a chance to clean up: the socket stays, yet status knows.
 kill -KILL "$kigend_pid"
 wait "$kigend_pid" 2>/dev/null || true
@@ -72,6 +84,9 @@ expect_rc 0 "$KIGEND" --check-config --config "$tmp/secret.conf"
 has "$tmp/err" "config '$tmp/secret.conf' holds secrets"
 has "$tmp/err" "readable by other users (mode 0644); run: chmod o-rwx '$tmp/secret.conf'"
 hasnt "$tmp/err" "$secret"
+# Under systemd (JOURNAL_STREAM set) the journal gets the level as <N>.
+expect_rc 0 env JOURNAL_STREAM=8:1234 "$KIGEND" --check-config --config "$tmp/secret.conf"
+has "$tmp/err" "<4>config '$tmp/secret.conf' holds secrets"
 chmod 0640 "$tmp/secret.conf"
 expect_rc 0 "$KIGEND" --check-config --config "$tmp/secret.conf"
 hasnt "$tmp/err" "holds secrets"

@@ -166,6 +166,13 @@ static const struct row own_rows[] = {
 	{"・平成20年５月にシステムが完成した。", "平成20年５月", "2008-05-01", "2008-05-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_COMPLETION},
 	{"・平成20年度第３四半期に手引きを発行する予定。", "平成20年度第３四半期", "2008-10-01", "2008-12-31", KG_PREC_QUARTER, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
 	{"・平成20年４月から平成21年３月まで実施。", "平成20年４月から平成21年３月まで", "2008-04-01", "2009-03-31", KG_PREC_RANGE, KG_STATUS_ONGOING, KG_KIND_OTHER},
+	/* an act on an object: the act decides, unless it only starts or ends it */
+	{"・平成20年９月12日の情報セキュリティ政策会議において改定を決定した。", "平成20年９月12日", "2008-09-12", "2008-09-12", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_DECISION},
+	{"・平成20年７月に指針の改訂を公表した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_PUBLICATION},
+	{"・平成20年８月に改定を完了した。", "平成20年８月", "2008-08-01", "2008-08-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_REVISION},
+	{"・平成20年７月に本格運用を開始した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_OPERATION_START},
+	{"・12月20日から１月14日まで、年末年始の対策キャンペーンを実施する予定。", "12月20日から１月14日まで", "2008-12-20", "2009-01-14", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・平成元年度から実施している研修について、年度内にカリキュラムを改訂した。", "年度内", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_REVISION},
 };
 
 static kg_day
