@@ -67,6 +67,9 @@ CLI_COMMAND(history);
 CLI_COMMAND(slipped);
 CLI_COMMAND(status);
 CLI_COMMAND(reload);
+CLI_COMMAND(deliveries);
+CLI_COMMAND(redeliver);
+CLI_COMMAND(webhook);
 
 /* Sets cli->err and returns CLI_USAGE: `return cli_usage(cli, "...")`. */
 int cli_usage(struct cli *cli, const char *fmt, ...)

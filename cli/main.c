@@ -30,6 +30,9 @@ static const struct cli_command commands[] = {
 	{"feed", cmd_feed, cmd_feed_usage, "the iCalendar feed, for static hosting"},
 	{"status", cmd_status, cmd_status_usage, "is kigend running, and what is it doing"},
 	{"reload", cmd_reload, cmd_reload_usage, "make kigend reload its configuration"},
+	{"deliveries", cmd_deliveries, cmd_deliveries_usage, "webhook deliveries and their state"},
+	{"redeliver", cmd_redeliver, cmd_redeliver_usage, "send a webhook delivery again"},
+	{"webhook", cmd_webhook, cmd_webhook_usage, "send a signed test event to an endpoint"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
+#include "remind.h"
 #include "service.h"
 #include "store.h"
 
@@ -95,13 +96,35 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* A reloaded configuration reaches the modules here (see service.h). */
+/* The modules a reloaded configuration reaches (see service.h), and the
+ * status they report. */
+struct modules {
+	struct kg_http *http;
+	struct kg_remind *remind;
+};
+
 static int
 apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 {
-	(void)err;
-	kg_http_set_conf(arg, next);
+	struct modules *m = arg;
+
+	/* The one that can fail first, so a failure changes nothing. */
+	if (kg_remind_set_conf(m->remind, next, err) < 0)
+		return -1;
+	kg_http_set_conf(m->http, next);
 	return 0;
+}
+
+static void
+status_json(void *arg, json_t *obj)
+{
+	kg_remind_status(((struct modules *)arg)->remind, obj);
+}
+
+static void
+status_line(void *arg, char *buf, size_t size)
+{
+	kg_remind_summary(((struct modules *)arg)->remind, buf, size);
 }
 
 int
@@ -117,6 +140,7 @@ main(int argc, char **argv)
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
 	struct kg_http *http = NULL;
+	struct modules mods = { 0 };
 	struct kg_loop_hook hook;
 	char *db_default = NULL;
 	int rc = 1;
@@ -158,10 +182,14 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kg_reload_hook(http, &hook);
+	mods.http = http;
 	ops.apply = apply_conf;
-	ops.arg = http;
+	ops.status = status_json;
+	ops.summary = status_line;
+	ops.arg = &mods;
 	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
+	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
 	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
 	    kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
@@ -169,6 +197,7 @@ main(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	kg_remind_free(mods.remind);
 	kg_http_free(http);
 	kg_service_free(svc);
 	kg_loop_free(loop);

@@ -68,6 +68,11 @@ list_add(struct kg_delivery_list *l)
 	return &l->v[l->n++];
 }
 
+/* 1 << the status code of o.status, for status masks in SQL. */
+#define STATUS_BIT \
+	"(1 << CASE o.status WHEN 'pending' THEN 0 WHEN 'in_flight' THEN 1" \
+	" WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3 ELSE 4 END)"
+
 /* Columns every reader uses, in the order row_read expects. */
 #define ROW_COLS \
 	"o.id, o.endpoint, o.milestone_id, o.lead_days, o.deadline, o.type, o.webhook_id," \
@@ -76,7 +81,9 @@ list_add(struct kg_delivery_list *l)
 #define ROW_NCOLS 18
 
 enum stmt {
+	ST_DEADLINES,
 	ST_ADD,
+	ST_HAS,
 	ST_RECOVER,
 	ST_CLAIM_SELECT,
 	ST_MARK_IN_FLIGHT,
@@ -86,6 +93,7 @@ enum stmt {
 	ST_FINISH,
 	ST_LIST,
 	ST_GET,
+	ST_COUNT_STATUS,
 	ST_REDELIVER,
 	ST_STATUS_OF,
 	ST_UNGONE,
@@ -95,11 +103,17 @@ enum stmt {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+	/* due = window_end for dated windows: the open-deadline index. */
+	[ST_DEADLINES] = "SELECT id, window_end FROM milestones"
+	    " WHERE status IN ('planned', 'ongoing') AND due BETWEEN ?1 AND ?2"
+	    " AND window_end IS NOT NULL",
 	[ST_ADD] = "INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
 	    " webhook_id, body, fire_at, expires_at, late, status, attempts,"
 	    " next_attempt_at, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', 0, ?11, ?11)"
 	    " ON CONFLICT (endpoint, milestone_id, lead_days, deadline) DO NOTHING",
+	[ST_HAS] = "SELECT 1 FROM outbox WHERE endpoint = ?1 AND milestone_id = ?2"
+	    " AND lead_days = ?3 AND deadline = ?4",
 	[ST_RECOVER] = "UPDATE outbox SET status = 'pending', next_attempt_at = ?1"
 	    " WHERE status = 'in_flight'",
 	/* expired / stale say whether the row still holds. */
@@ -122,11 +136,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " last_http_status = ?4, last_error = ?5 WHERE id = ?1",
 	[ST_LIST] = "SELECT " ROW_COLS ", m.title"
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
-	    " WHERE ?1 = 0 OR (?1 >> CASE o.status WHEN 'pending' THEN 0"
-	    "   WHEN 'in_flight' THEN 1 WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3"
-	    "   ELSE 4 END) & 1"
+	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0"
 	    " ORDER BY o.id DESC LIMIT ?2",
 	[ST_GET] = "SELECT " ROW_COLS ", o.body FROM outbox o WHERE o.id = ?1",
+	[ST_COUNT_STATUS] = "SELECT count(*) FROM outbox o"
+	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0",
 	[ST_REDELIVER] = "UPDATE outbox SET status = 'pending', attempts = 0,"
 	    " next_attempt_at = ?2, expires_at = NULL, done_at = NULL"
 	    " WHERE id = ?1 AND status <> 'in_flight'",
@@ -263,6 +277,25 @@ row_read(sqlite3_stmt *s, struct kg_delivery *d)
 }
 
 int
+kg_outbox_deadlines(struct kg_outbox *ob, kg_day from, kg_day to,
+    struct kg_deadline_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_DEADLINES);
+	int rc;
+
+	sqlite3_bind_int(s, 1, from);
+	sqlite3_bind_int(s, 2, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (kg_deadline_list_add(out, sqlite3_column_int64(s, 0),
+		    (kg_day)sqlite3_column_int(s, 1)) < 0) {
+			sqlite3_reset(s);
+			return kg_err_set(err, "out of memory reading deadlines");
+		}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(ob, err, "reading deadlines");
+}
+
+int
 kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
     struct kg_err *err)
 {
@@ -283,6 +316,25 @@ kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
 	if (run(ob, s, "adding a reminder", err) < 0)
 		return -1;
 	return sqlite3_changes(ob->db) > 0;
+}
+
+int
+kg_outbox_has(struct kg_outbox *ob, const char *endpoint, int64_t milestone_id,
+    int lead_days, kg_day deadline, bool *has, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_HAS);
+	int rc;
+
+	sqlite3_bind_text(s, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, milestone_id);
+	sqlite3_bind_int(s, 3, lead_days);
+	sqlite3_bind_int(s, 4, deadline);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(ob, err, "looking up a reminder");
+	*has = rc == SQLITE_ROW;
+	return 0;
 }
 
 int
@@ -495,6 +547,19 @@ kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(ob, err, "listing deliveries");
+}
+
+int
+kg_outbox_count(struct kg_outbox *ob, unsigned statuses, int64_t *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_COUNT_STATUS);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, statuses);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : fail(ob, err, "counting deliveries");
 }
 
 int

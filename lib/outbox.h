@@ -29,6 +29,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "schedule.h"
 #include "store.h"
 
 enum kg_delivery_status {
@@ -91,6 +92,18 @@ void kg_outbox_close(struct kg_outbox *ob); /* NULL is fine */
 int kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now,
     struct kg_err *err);
 
+/* Appends the open (planned, ongoing) milestones with a deadline in
+ * [from, to] to out: what a reminder plan is built from (the partial index
+ * on open deadlines answers it). */
+int kg_outbox_deadlines(struct kg_outbox *ob, kg_day from, kg_day to,
+    struct kg_deadline_list *out, struct kg_err *err);
+
+/* True when the reminder (endpoint, milestone, lead, deadline) is already
+ * in the outbox, whatever its status: lets a re-plan skip building bodies
+ * for reminders it has handled. */
+int kg_outbox_has(struct kg_outbox *ob, const char *endpoint, int64_t milestone_id,
+    int lead_days, kg_day deadline, bool *has, struct kg_err *err);
+
 /* Start-up: every in_flight row (a delivery cut short by a crash) becomes
  * pending, due now.  Returns how many. */
 int kg_outbox_recover(struct kg_outbox *ob, int64_t now, struct kg_err *err);
@@ -124,6 +137,10 @@ int kg_outbox_finish(struct kg_outbox *ob, int64_t id, enum kg_delivery_status s
  * filled, body not loaded. */
 int kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
     struct kg_delivery_list *out, struct kg_err *err);
+
+/* Rows whose status is in the mask statuses (1 << status; 0 = all). */
+int kg_outbox_count(struct kg_outbox *ob, unsigned statuses, int64_t *out,
+    struct kg_err *err);
 
 /* One row by id, body included.  Not found: -1, "no delivery '<id>'". */
 int kg_outbox_get(struct kg_outbox *ob, int64_t id, struct kg_delivery *out,

@@ -113,8 +113,44 @@ fire_cmp(const void *a, const void *b)
 }
 
 int
+kg_deadline_list_add(struct kg_deadline_list *l, int64_t milestone_id, kg_day deadline)
+{
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+		return -1;
+	l->v[l->n].milestone_id = milestone_id;
+	l->v[l->n++].deadline = deadline;
+	return 0;
+}
+
+void
+kg_deadline_list_clear(struct kg_deadline_list *l)
+{
+	if (l == NULL)
+		return;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+kg_plan_deadline_range(const struct kg_schedule *s, int64_t now, int64_t until,
+    kg_day *from, kg_day *to)
+{
+	int max_lead = 0, max_overdue = 0;
+	size_t i;
+
+	for (i = 0; i < s->nlead; i++)
+		max_lead = s->lead_days[i] > max_lead ? s->lead_days[i] : max_lead;
+	for (i = 0; i < s->noverdue; i++)
+		max_overdue = s->overdue_days[i] > max_overdue ? s->overdue_days[i] : max_overdue;
+	/* A day of slack on both sides covers any zone's offset. */
+	*from = kg_day_of_time(now - kg_schedule_window(s), s->tz) - max_overdue - 1;
+	*to = kg_day_of_time(until, s->tz) + max_lead + 1;
+}
+
+int
 kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
-    const struct kg_milestone_list *l, int64_t now, struct kg_err *err)
+    const struct kg_deadline *deadlines, size_t n, int64_t now, int64_t until,
+    struct kg_err *err)
 {
 	struct day_cache *cache;
 	struct kg_fire f;
@@ -123,21 +159,18 @@ kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
 
 	p->n = 0;
 	p->next = 0;
+	p->until = until;
 	cache = calloc(1, sizeof(*cache));
 	if (cache == NULL)
 		goto out;
-	for (i = 0; i < l->n; i++) {
-		const struct kg_milestone *m = &l->v[i];
-
-		if (!kg_schedule_wants(m))
-			continue;
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < nrules; j++) {
 			f.offset_days = j < s->nlead ? s->lead_days[j] : -s->overdue_days[j - s->nlead];
-			f.at = cached_fire_time(cache, s, m->window_end, f.offset_days);
-			if (kg_schedule_classify(s, f.at, now) == KG_FIRE_EXPIRED)
+			f.at = cached_fire_time(cache, s, deadlines[i].deadline, f.offset_days);
+			if (f.at > until || kg_schedule_classify(s, f.at, now) == KG_FIRE_EXPIRED)
 				continue;
-			f.milestone_id = m->id;
-			f.deadline = m->window_end;
+			f.milestone_id = deadlines[i].milestone_id;
+			f.deadline = deadlines[i].deadline;
 			if (plan_push(p, &f) < 0)
 				goto out;
 		}
@@ -154,15 +187,15 @@ out:
 int64_t
 kg_plan_next_at(const struct kg_plan *p)
 {
-	return p->next < p->n ? p->v[p->next].at : INT64_MAX;
+	return p->next < p->n ? p->v[p->next].at : p->until;
 }
 
 size_t
-kg_plan_take_due(struct kg_plan *p, int64_t now, const struct kg_fire **first)
+kg_plan_take_due(struct kg_plan *p, int64_t now, size_t max, const struct kg_fire **first)
 {
 	size_t start = p->next;
 
-	while (p->next < p->n && p->v[p->next].at <= now)
+	while (p->next < p->n && p->v[p->next].at <= now && p->next - start < max)
 		p->next++;
 	*first = p->v + start;
 	return p->next - start;

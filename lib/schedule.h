@@ -79,33 +79,58 @@ const char *kg_schedule_event_type(int offset_days);
  */
 int64_t kg_schedule_expires_at(const struct kg_schedule *s, kg_day deadline, int offset_days);
 
+/* An open milestone's deadline: what a plan is built from. */
+struct kg_deadline {
+	int64_t milestone_id;
+	kg_day deadline;
+};
+
+struct kg_deadline_list {
+	struct kg_deadline *v;
+	size_t n, cap;
+};
+
+/* Appends one; -1 on ENOMEM. */
+int kg_deadline_list_add(struct kg_deadline_list *l, int64_t milestone_id, kg_day deadline);
+void kg_deadline_list_clear(struct kg_deadline_list *l);
+
 /*
- * The plan: every fire of the wanted milestones that is not yet expired at
- * build time, sorted by (at, milestone_id, offset).  The daemon sleeps until
- * kg_plan_next_at, takes what is due, and rebuilds the plan when the database
- * changes.  Memory: one kg_fire (24 bytes) per pending reminder; the list of
- * milestones is only borrowed during the build.
+ * The plan: the fires of the given open deadlines that are neither expired
+ * at `now` nor later than `until` (a horizon, so memory follows what is due
+ * soon rather than every reminder of the year), sorted by (at, milestone_id,
+ * larger lead first).  The daemon sleeps until kg_plan_next_at, takes what is
+ * due, and rebuilds the plan when the database changes or the horizon is
+ * reached.  Memory: one kg_fire (24 bytes) per planned reminder.
  */
 struct kg_plan {
 	struct kg_fire *v;
 	size_t n, cap;
 	size_t next;              /* fires before this index were taken */
+	int64_t until;            /* the horizon it was built for */
 };
 
-/* Replaces p's contents.  -1 only on ENOMEM ("out of memory"). */
-int kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
-    const struct kg_milestone_list *l, int64_t now, struct kg_err *err);
+/* The range of deadlines whose fires can fall within [now - window, until]:
+ * what a caller must pass to kg_plan_build. */
+void kg_plan_deadline_range(const struct kg_schedule *s, int64_t now, int64_t until,
+    kg_day *from, kg_day *to);
 
-/* Time of the next untaken fire; INT64_MAX when there is none. */
+/* Replaces p's contents.  -1 only on ENOMEM ("out of memory ..."). */
+int kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
+    const struct kg_deadline *deadlines, size_t n, int64_t now, int64_t until,
+    struct kg_err *err);
+
+/* Time of the next untaken fire, or the horizon when there is none (the
+ * plan must then be rebuilt). */
 int64_t kg_plan_next_at(const struct kg_plan *p);
 
 /*
- * Takes the untaken fires with at <= now: *first points at them (borrowed
- * from p, valid until the next build) and the count is returned.  Taking
- * never goes back, so a clock stepped backwards re-takes nothing; the caller
- * classifies each fire (some may have expired during a suspend).
+ * Takes at most max untaken fires with at <= now: *first points at them
+ * (borrowed from p, valid until the next build) and the count is returned.
+ * Taking never goes back, so a clock stepped backwards re-takes nothing; the
+ * caller classifies each fire (some may have expired during a suspend).
  */
-size_t kg_plan_take_due(struct kg_plan *p, int64_t now, const struct kg_fire **first);
+size_t kg_plan_take_due(struct kg_plan *p, int64_t now, size_t max,
+    const struct kg_fire **first);
 
 void kg_plan_clear(struct kg_plan *p);
 

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "export.h"
 
@@ -22,26 +21,16 @@
 /* base64 of KG_WEBHOOK_KEY_MAX bytes is 88 characters. */
 #define SECRET_B64_MAX 88
 
-static void
-rfc3339(int64_t t, char buf[32])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Steals data.  Returns the serialized envelope or NULL. */
 static char *
 envelope(const char *type, int64_t timestamp, json_t *data)
 {
-	char ts[32];
+	char ts[KG_TIME_LEN];
 	json_t *root;
 	char *text = NULL;
 
-	rfc3339(timestamp, ts);
-	root = json_pack("{s:s, s:s, s:o}", "type", type, "timestamp", ts, "data", data);
+	root = json_pack("{s:s, s:s, s:o}", "type", type, "timestamp",
+	    kg_time_format(timestamp, ts), "data", data);
 	if (root != NULL)
 		text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
@@ -110,7 +99,7 @@ slack_reminder(const struct kg_reminder *r)
 char *
 kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct kg_err *err)
 {
-	char sched[32];
+	char sched[KG_TIME_LEN];
 	json_t *data;
 	char *text;
 
@@ -118,14 +107,13 @@ kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct 
 		text = slack_reminder(r);
 		goto out;
 	}
-	rfc3339(r->scheduled_at, sched);
 	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:s, s:s?}",
 	    "milestone", kg_milestone_json(r->milestone),
 	    "measure", r->measure ? kg_measure_json(r->measure) : json_null(),
 	    "lead_days", r->lead_days,
 	    "days_left", r->days_left,
 	    "late", r->late,
-	    "scheduled_at", sched,
+	    "scheduled_at", kg_time_format(r->scheduled_at, sched),
 	    "feed_url", r->feed_url);
 	text = data ? envelope(r->lead_days >= 0 ? "milestone.reminder" : "milestone.overdue",
 	    r->timestamp, data) : NULL;

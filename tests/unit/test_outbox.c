@@ -97,7 +97,14 @@ test_unique_key(void **state)
 {
 	struct fixture *fx = *state;
 
+	struct kg_err err;
+	bool has;
+
+	assert_int_equal(kg_outbox_has(fx->ob, "ops", fx->ms, 7, fx->deadline, &has, &err), 0);
+	assert_false(has);
 	assert_int_equal(enqueue(fx, "ops", 7, fx->deadline, "msg_a", INT64_MAX), 1);
+	assert_int_equal(kg_outbox_has(fx->ob, "ops", fx->ms, 7, fx->deadline, &has, &err), 0);
+	assert_true(has);
 	/* Same key (a clock stepped back, a restart, a re-plan): nothing new. */
 	assert_int_equal(enqueue(fx, "ops", 7, fx->deadline, "msg_b", INT64_MAX), 0);
 	/* Another lead, endpoint or deadline is another reminder. */
@@ -261,11 +268,40 @@ test_redeliver_and_gone(void **state)
 }
 
 static void
+test_deadlines(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_deadline_list l = {0};
+	struct kg_milestone m;
+	struct kg_err err;
+	char ref[24];
+
+	assert_int_equal(kg_outbox_deadlines(fx->ob, fx->deadline, fx->deadline, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].milestone_id, fx->ms);
+	assert_int_equal(l.v[0].deadline, fx->deadline);
+	kg_deadline_list_clear(&l);
+	assert_int_equal(kg_outbox_deadlines(fx->ob, fx->deadline + 1, fx->deadline + 9, &l,
+	    &err), 0);
+	assert_int_equal(l.n, 0);
+	/* Done: no longer planned. */
+	snprintf(ref, sizeof(ref), "%lld", (long long)fx->ms);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	m.status = KG_STATUS_DONE;
+	assert_int_equal(kg_store_milestone_update(fx->st, &m, "done", &err), 0);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_outbox_deadlines(fx->ob, fx->deadline - 9, fx->deadline + 9, &l,
+	    &err), 0);
+	assert_int_equal(l.n, 0);
+}
+
+static void
 test_list_filter(void **state)
 {
 	struct fixture *fx = *state;
 	struct kg_delivery_list l = {0};
 	struct kg_err err;
+	int64_t count;
 
 	enqueue(fx, "ops", 7, fx->deadline, "msg_a", INT64_MAX);
 	enqueue(fx, "ops", 1, fx->deadline, "msg_b", INT64_MAX);
@@ -283,6 +319,11 @@ test_list_filter(void **state)
 	assert_int_equal(kg_outbox_list(fx->ob, 0, 0, &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_count(fx->ob, 1u << KG_DLV_FAILED | 1u << KG_DLV_PENDING,
+	    &count, &err), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(kg_outbox_count(fx->ob, 1u << KG_DLV_DELIVERED, &count, &err), 0);
+	assert_int_equal(count, 0);
 	assert_string_equal(kg_delivery_status_name(KG_DLV_IN_FLIGHT), "in_flight");
 	assert_int_equal(kg_delivery_status_parse("abandoned"), KG_DLV_ABANDONED);
 	assert_int_equal(kg_delivery_status_parse("lost"), -1);
@@ -298,6 +339,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_abandon_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redeliver_and_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("outbox", tests, NULL, NULL);
 }

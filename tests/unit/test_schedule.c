@@ -102,21 +102,34 @@ test_classify(void **state)
 }
 
 static void
-add(struct kg_milestone_list *l, int64_t id, kg_day end, enum kg_status status)
+test_wants(void **state)
 {
-	struct kg_milestone *m = kg_milestone_list_add(l);
+	struct kg_milestone m = {0};
 
-	assert_non_null(m);
-	m->id = id;
-	m->window_start = end;
-	m->window_end = end;
-	m->status = status;
+	(void)state;
+	m.window_end = day(2008, 12, 1);
+	m.status = KG_STATUS_PLANNED;
+	assert_true(kg_schedule_wants(&m));
+	m.status = KG_STATUS_ONGOING;
+	assert_true(kg_schedule_wants(&m));
+	m.status = KG_STATUS_DONE;
+	assert_false(kg_schedule_wants(&m));
+	m.status = KG_STATUS_CANCELLED;
+	assert_false(kg_schedule_wants(&m));
+	m.status = KG_STATUS_PLANNED;
+	m.window_end = KG_DAY_NONE; /* open end: nothing to count down to */
+	assert_false(kg_schedule_wants(&m));
 }
+
+#define FAR INT64_MAX
 
 static void
 test_plan(void **state)
 {
-	struct kg_milestone_list l = {0};
+	struct kg_deadline l[] = {
+		{1, 0}, /* 2008-12-01, set below */
+		{5, 0}, /* 2008-11-30 */
+	};
 	struct kg_schedule s;
 	struct kg_plan p = {0};
 	const struct kg_fire *f;
@@ -124,68 +137,89 @@ test_plan(void **state)
 	int64_t now = 1227484800 - 10; /* 2008-11-24 08:59:50 JST */
 
 	(void)state;
+	l[0].deadline = day(2008, 12, 1);
+	l[1].deadline = day(2008, 11, 30);
 	tokyo(&s, 86400);
-	add(&l, 1, day(2008, 12, 1), KG_STATUS_PLANNED);
-	add(&l, 2, day(2008, 12, 1), KG_STATUS_DONE);       /* no reminders */
-	add(&l, 3, day(2008, 12, 1), KG_STATUS_CANCELLED);  /* none either */
-	add(&l, 4, KG_DAY_NONE, KG_STATUS_ONGOING);         /* open end: none */
-	add(&l, 5, day(2008, 11, 30), KG_STATUS_ONGOING);
-	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
+	assert_int_equal(kg_plan_build(&p, &s, l, 2, now, FAR, &err), 0);
 	/* Milestone 1: 7d, 1d, 0d, -7, -14 (30d expired long ago); milestone 5:
 	 * 7d (11-23 09:00, missed by a day less 10 s: still within catch-up),
 	 * 1d, 0d, -7, -14. */
 	assert_int_equal(p.n, 10);
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	assert_int_equal(kg_plan_take_due(&p, now, 100, &f), 1);
 	assert_int_equal(f[0].milestone_id, 5);
 	assert_int_equal(f[0].offset_days, 7);
 	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_LATE);
 	assert_int_equal(kg_plan_next_at(&p), 1227484800);
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 0);
+	assert_int_equal(kg_plan_take_due(&p, now, 100, &f), 0);
 
 	now += 15;
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	assert_int_equal(kg_plan_take_due(&p, now, 100, &f), 1);
 	assert_int_equal(f[0].milestone_id, 1);
 	assert_int_equal(f[0].offset_days, 7);
 	assert_int_equal(f[0].deadline, day(2008, 12, 1));
 	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_DUE);
 	/* A clock stepped back re-takes nothing. */
-	assert_int_equal(kg_plan_take_due(&p, now - 3600, &f), 0);
+	assert_int_equal(kg_plan_take_due(&p, now - 3600, 100, &f), 0);
 
 	/* Suspend until 2008-11-30 10:00: 11-29 09:00 (milestone 5, 1d) expired,
-	 * 11-30 09:00 (milestone 1 lead 1, milestone 5 lead 0) late. */
+	 * 11-30 09:00 (milestone 1 lead 1, milestone 5 lead 0) late; taken two
+	 * at a time. */
 	now = 1228003200 + 3600;
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 3);
+	assert_int_equal(kg_plan_take_due(&p, now, 2, &f), 2);
 	assert_int_equal(f[0].milestone_id, 5);
 	assert_int_equal(f[0].offset_days, 1);
 	assert_int_equal(kg_schedule_classify(&s, f[0].at, now), KG_FIRE_EXPIRED);
 	assert_int_equal(f[1].milestone_id, 1);
 	assert_int_equal(f[1].offset_days, 1);
 	assert_int_equal(kg_schedule_classify(&s, f[1].at, now), KG_FIRE_LATE);
-	assert_int_equal(f[2].milestone_id, 5);
-	assert_int_equal(f[2].offset_days, 0);
+	assert_int_equal(kg_plan_take_due(&p, now, 2, &f), 1);
+	assert_int_equal(f[0].milestone_id, 5);
+	assert_int_equal(f[0].offset_days, 0);
 	assert_int_equal(kg_plan_next_at(&p), 1228089600);
 
 	/* Rebuilt after a restart at the same moment: the late ones are planned
 	 * again (the outbox ignores what it already has); the expired one is not. */
-	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
+	assert_int_equal(kg_plan_build(&p, &s, l, 2, now, FAR, &err), 0);
 	assert_int_equal(p.n, 7);
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 2);
+	assert_int_equal(kg_plan_take_due(&p, now, 100, &f), 2);
 
 	/* A moved deadline moves its fires. */
-	l.v[0].window_end = day(2008, 12, 8);
-	assert_int_equal(kg_plan_build(&p, &s, &l, now, &err), 0);
-	assert_int_equal(kg_plan_take_due(&p, now, &f), 1);
+	l[0].deadline = day(2008, 12, 8);
+	assert_int_equal(kg_plan_build(&p, &s, l, 2, now, FAR, &err), 0);
+	assert_int_equal(kg_plan_take_due(&p, now, 100, &f), 1);
 	assert_int_equal(f[0].milestone_id, 5);
+
+	/* A horizon a day ahead keeps only 12-01's and 11-30's 09:00 fires. */
+	assert_int_equal(kg_plan_build(&p, &s, l, 2, now, now + 86400, &err), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(kg_plan_take_due(&p, now + 86400, 100, &f), 2);
+	assert_int_equal(f[1].deadline, day(2008, 12, 8));
+	assert_int_equal(f[1].offset_days, 7);
+	assert_int_equal(kg_plan_next_at(&p), now + 86400);
 	kg_plan_clear(&p);
 	kg_plan_clear(&p);
-	kg_milestone_list_clear(&l);
 }
 
-/* 10^5 milestones plan quickly (the day cache) and in deadline order. */
+static void
+test_deadline_range(void **state)
+{
+	struct kg_schedule s;
+	kg_day from, to;
+
+	(void)state;
+	tokyo(&s, 86400);
+	/* now 2008-11-24 09:00 JST, horizon a day later; leads up to 30 days,
+	 * overdue up to 14, catch-up a day, a day of slack each side. */
+	kg_plan_deadline_range(&s, 1227484800, 1227484800 + 86400, &from, &to);
+	assert_int_equal(from, day(2008, 11, 23) - 14 - 1);
+	assert_int_equal(to, day(2008, 11, 25) + 30 + 1);
+}
+
+/* 10^5 deadlines plan quickly (the day cache) and in time order. */
 static void
 test_plan_large(void **state)
 {
-	struct kg_milestone_list l = {0};
+	struct kg_deadline_list l = {0};
 	struct kg_schedule s;
 	struct kg_plan p = {0};
 	struct kg_err err;
@@ -194,13 +228,14 @@ test_plan_large(void **state)
 	(void)state;
 	tokyo(&s, 86400);
 	for (i = 0; i < 100000; i++)
-		add(&l, (int64_t)i + 1, day(2009, 1, 1) + (kg_day)(i % 400), KG_STATUS_PLANNED);
-	assert_int_equal(kg_plan_build(&p, &s, &l, 1227484800, &err), 0);
+		assert_int_equal(kg_deadline_list_add(&l, (int64_t)i + 1,
+		    day(2009, 1, 1) + (kg_day)(i % 400)), 0);
+	assert_int_equal(kg_plan_build(&p, &s, l.v, l.n, 1227484800, FAR, &err), 0);
 	assert_int_equal(p.n, 600000);
 	for (i = 1; i < p.n; i++)
 		assert_true(p.v[i - 1].at <= p.v[i].at);
 	kg_plan_clear(&p);
-	kg_milestone_list_clear(&l);
+	kg_deadline_list_clear(&l);
 }
 
 int
@@ -209,7 +244,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fire_times),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_wants),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_deadline_range),
 		cmocka_unit_test(test_plan_large),
 	};
 	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
