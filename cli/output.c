@@ -17,7 +17,9 @@ struct out_table {
 	size_t ncols, nrows, cap;
 	const char *const *headers;
 	const size_t *max_width;
-	char **cells;        /* nrows * ncols, owned */
+	char *text;          /* every cell, NUL-terminated, one after another */
+	size_t text_len, text_cap;
+	size_t *offsets;     /* nrows * ncols: where each cell starts in text */
 	size_t *widths;      /* display width of each cell, measured once */
 	const char **sgr;    /* per row, static strings */
 };
@@ -79,20 +81,42 @@ out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
 	return t;
 }
 
+/* Appends the first len bytes of s, then suffix and a NUL, to the table's
+ * text; the offset of the new cell or (size_t)-1 on ENOMEM. */
+static size_t
+text_append(struct out_table *t, const char *s, size_t len, const char *suffix)
+{
+	size_t at = t->text_len, slen = strlen(suffix), need = len + slen + 1, cap;
+	char *nt;
+
+	if (t->text_cap - t->text_len < need) {
+		cap = t->text_cap ? t->text_cap : 4096;
+		while (cap - t->text_len < need)
+			cap *= 2;
+		if ((nt = realloc(t->text, cap)) == NULL)
+			return (size_t)-1;
+		t->text = nt;
+		t->text_cap = cap;
+	}
+	memcpy(t->text + at, s, len);
+	memcpy(t->text + at + len, suffix, slen + 1);
+	t->text_len += need;
+	return at;
+}
+
 int
 out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 {
-	size_t i, cut, cap, w, limit;
-	char **nc;
-	size_t *nw;
+	size_t i, cut, cap, w, limit, at;
+	size_t *no, *nw;
 	const char **ns;
-	char *c;
+	bool cut_short;
 
 	if (t->nrows == t->cap) {
 		cap = t->cap ? t->cap * 2 : 64;
-		if ((nc = realloc(t->cells, cap * t->ncols * sizeof(*nc))) == NULL)
+		if ((no = realloc(t->offsets, cap * t->ncols * sizeof(*no))) == NULL)
 			return -1;
-		t->cells = nc;
+		t->offsets = no;
 		if ((nw = realloc(t->widths, cap * t->ncols * sizeof(*nw))) == NULL)
 			return -1;
 		t->widths = nw;
@@ -106,31 +130,24 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 
 		limit = t->max_width ? t->max_width[i] : 0;
 		w = measure(s, limit, &cut);
-		if (cut < strlen(s)) {
-			if ((c = malloc(cut + sizeof(ELLIPSIS))) == NULL)
-				goto fail;
-			memcpy(c, s, cut);
-			memcpy(c + cut, ELLIPSIS, sizeof(ELLIPSIS));
-			w = out_width(c);
-		} else if ((c = strdup(s)) == NULL) {
-			goto fail;
-		}
-		t->cells[t->nrows * t->ncols + i] = c;
+		cut_short = s[cut] != '\0';
+		if ((at = text_append(t, s, cut, cut_short ? ELLIPSIS : "")) == (size_t)-1)
+			return -1;
+		if (cut_short)
+			w = out_width(t->text + at);
+		t->offsets[t->nrows * t->ncols + i] = at;
 		t->widths[t->nrows * t->ncols + i] = w;
 	}
 	t->sgr[t->nrows++] = sgr;
 	return 0;
-fail:
-	while (i-- > 0)
-		free(t->cells[t->nrows * t->ncols + i]);
-	return -1;
 }
 
 static void
 print_row(FILE *f, const struct out_table *t, const char *const *cells,
     const size_t *cell_w, const size_t *w, const char *sgr)
 {
-	size_t i, pad, last = t->ncols;
+	static const char spaces[] = "                                ";
+	size_t i, pad, n, last = t->ncols;
 
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
@@ -141,8 +158,10 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 		fputs(cells[i], f);
 		if (i + 1 == last)
 			break;
-		for (pad = cell_w[i]; pad < w[i] + 2; pad++)
-			fputc(' ', f);
+		for (pad = w[i] + 2 - cell_w[i]; pad > 0; pad -= n) {
+			n = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
+			fwrite(spaces, 1, n, f);
+		}
 	}
 	if (sgr != NULL)
 		fputs("\033[0m", f);
@@ -153,10 +172,11 @@ void
 out_table_print(const struct out_table *t, FILE *f, bool color)
 {
 	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
+	const char **row = calloc(t->ncols, sizeof(*row));
 	size_t r, i, cw;
 
-	if (w == NULL)
-		return;
+	if (w == NULL || row == NULL)
+		goto out;
 	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
 		w[i] = header_w[i] = out_width(t->headers[i]);
@@ -165,22 +185,23 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
 	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL);
-	for (r = 0; r < t->nrows; r++)
-		print_row(f, t, (const char *const *)&t->cells[r * t->ncols],
-		    &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++)
+			row[i] = t->text + t->offsets[r * t->ncols + i];
+		print_row(f, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
+	}
+out:
+	free(row);
 	free(w);
 }
 
 void
 out_table_free(struct out_table *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
+	free(t->text);
+	free(t->offsets);
 	free(t->widths);
 	free(t->sgr);
 	free(t);
@@ -243,6 +264,26 @@ out_milestone_sgr(const struct kg_milestone *m, kg_day today)
 	return NULL;
 }
 
+/* "a, b, c" into buf, cut short (at a byte) when it does not fit. */
+static void
+join_owners(char *buf, size_t len, const struct kg_strv *owners)
+{
+	size_t j, n, used = 0;
+
+	for (j = 0; j < owners->n; j++) {
+		if (j > 0 && used + 2 < len) {
+			memcpy(buf + used, ", ", 2);
+			used += 2;
+		}
+		n = strlen(owners->v[j]);
+		if (n > len - 1 - used)
+			n = len - 1 - used;
+		memcpy(buf + used, owners->v[j], n);
+		used += n;
+	}
+	buf[used] = '\0';
+}
+
 int
 out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color)
 {
@@ -253,7 +294,7 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 	struct out_table *t;
 	char id[24], due[KG_DATE_LEN], when[64], owners[512];
 	const char *cells[7];
-	size_t i, j, used;
+	size_t i;
 	int rc = -1;
 
 	if (l->n == 0) {
@@ -271,10 +312,7 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 		else
 			kg_date_format(m->window_end, due);
 		out_relative(when, sizeof(when), m, today);
-		owners[0] = '\0';
-		for (j = 0, used = 0; j < m->owners.n && used < sizeof(owners); j++)
-			used += (size_t)snprintf(owners + used, sizeof(owners) - used, "%s%s",
-			    j ? ", " : "", m->owners.v[j]);
+		join_owners(owners, sizeof(owners), &m->owners);
 		cells[0] = id;
 		cells[1] = due;
 		cells[2] = when;

@@ -103,7 +103,23 @@ kg_date_format(kg_day d, char buf[KG_DATE_LEN])
 		return buf;
 	}
 	kg_civil_from_day(d, &y, &m, &dd);
-	snprintf(buf, KG_DATE_LEN, "%04d-%02d-%02d", y % 10000, m, dd);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, KG_DATE_LEN, "%04d-%02d-%02d", y % 10000, m, dd);
+		return buf;
+	}
+	/* digit by digit: listings format thousands of dates, and snprintf
+	 * costs ten times as much */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + dd / 10);
+	buf[9] = (char)('0' + dd % 10);
+	buf[10] = '\0';
 	return buf;
 }
 

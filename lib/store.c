@@ -1179,8 +1179,17 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
 		strncat(sql, " AND m.due <= ?", cap - strlen(sql) - 1);
+	/* A window with a lower bound (upcoming) is mostly open milestones:
+	 * reading its contiguous range of the clustered table and skipping
+	 * the few closed rows beats one table seek per entry of the partial
+	 * index milestones_open_due (about half the instructions at 1M rows),
+	 * so the unary + keeps the planner off that index.  Without a lower
+	 * bound (overdue) the range reaches back to the oldest, mostly closed
+	 * rows, and the partial index skips them. */
 	if (q->open_only)
-		strncat(sql, " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
+		strncat(sql, q->due_from != KG_DAY_NONE
+		    ? " AND +m.status IN ('planned', 'ongoing')"
+		    : " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
 	if (f->kinds.n) {
 		strncat(sql, " AND m.kind IN ", cap - strlen(sql) - 1);
 		append_placeholders(sql, cap, f->kinds.n);
@@ -1282,21 +1291,20 @@ fill_list_owners(struct kg_store *st, struct kg_milestone_list *l, struct kg_err
 	struct kg_milestone **byms;
 	struct kg_strv measure = {0}, merged;
 	int64_t cur = 0;
-	size_t i, j;
+	size_t i, j, n;
 	int rc = -1;
 
 	if (l->n == 0)
 		return 0;
 	if ((byms = malloc(l->n * sizeof(*byms))) == NULL)
 		return kg_err_set(err, "out of memory");
-	for (i = 0; i < l->n; i++)
-		byms[i] = &l->v[i];
-	qsort(byms, l->n, sizeof(*byms), cmp_ms_by_measure);
-	for (i = 0; i < l->n; i++) {
+	for (i = 0, n = 0; i < l->n; i++)
+		if (l->v[i].measure_id != 0)
+			byms[n++] = &l->v[i];
+	qsort(byms, n, sizeof(*byms), cmp_ms_by_measure);
+	for (i = 0; i < n; i++) {
 		struct kg_milestone *m = byms[i];
 
-		if (m->measure_id == 0)
-			continue;
 		if (m->measure_id != cur) {
 			kg_strv_clear(&measure);
 			cur = m->measure_id;
