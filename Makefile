@@ -109,10 +109,11 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench
+bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
+	sh bench/feed/run.sh $(B)
 
 test-build: all $(TESTS)
 

@@ -64,8 +64,7 @@ static void
 print_status(FILE *out, const json_t *st)
 {
 	const json_t *listen = json_object_get(st, "listen"), *v;
-	const json_t *next = json_object_get(st, "next_reminder");
-	const json_t *deliv = json_object_get(st, "deliveries");
+	const json_t *rem = json_object_get(st, "reminders");
 	const json_t *imp = json_object_get(st, "last_import");
 	size_t i;
 
@@ -78,16 +77,17 @@ print_status(FILE *out, const json_t *st)
 	fprintf(out, "\n  database:      %s\n", field(st, "db"));
 	fprintf(out, "  config:        %s\n",
 	    json_is_string(json_object_get(st, "config")) ? field(st, "config") : "(built-in defaults)");
-	if (json_is_object(next))
-		fprintf(out, "  next reminder: %s, %lld days before '%s' (due %s)\n", field(next, "at"),
-		    (long long)json_integer_value(json_object_get(next, "lead_days")),
-		    field(next, "title"), field(next, "due"));
-	else if (json_object_get(st, "next_reminder") != NULL)
-		fprintf(out, "  next reminder: none scheduled\n");
-	if (json_is_object(deliv))
-		fprintf(out, "  deliveries:    %lld pending, %lld failed\n",
-		    (long long)json_integer_value(json_object_get(deliv, "pending")),
-		    (long long)json_integer_value(json_object_get(deliv, "failed")));
+	if (json_is_object(rem)) {
+		if (json_is_string(json_object_get(rem, "next")))
+			fprintf(out, "  next reminder: %s (%lld planned within a day)\n", field(rem, "next"),
+			    (long long)json_integer_value(json_object_get(rem, "planned")));
+		else
+			fprintf(out, "  next reminder: none within a day\n");
+		fprintf(out, "  deliveries:    %lld pending, %lld failed, %lld in flight\n",
+		    (long long)json_integer_value(json_object_get(rem, "pending")),
+		    (long long)json_integer_value(json_object_get(rem, "failed")),
+		    (long long)json_integer_value(json_object_get(rem, "in_flight")));
+	}
 	if (json_is_object(imp))
 		fprintf(out, "  last import:   %s (as of %s, imported %s)\n", field(imp, "document"),
 		    field(imp, "as_of"), field(imp, "imported_at"));

@@ -12,9 +12,8 @@
  * kigend's status callback (daemon/service.c and the modules it asks) adds:
  *   "listen": ["127.0.0.1:5545"], "db": path, "config": path or null,
  *   "last_import": {"document", "as_of", "imported_at"} or null,
- *   "next_reminder": {"at" (RFC 3339), "milestone_id", "title", "due"
- *                     (YYYY-MM-DD), "lead_days"} or null,
- *   "deliveries": {"pending": n, "failed": n}
+ *   "reminders": {"planned" (fires within a day), "next" (RFC 3339 or
+ *                 null), "in_flight", "pending", "failed"}  (daemon/remind.h)
  * `kigen status` prints those it finds and skips the others.
  *
  *   reload  {"ok": true} or {"ok": false, "error": "FILE:LINE: ..."}

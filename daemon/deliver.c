@@ -65,6 +65,7 @@ struct kg_deliver {
 	size_t ndone, capdone;
 	int64_t write_retry_at_ms;
 	bool poked;
+	bool draining;            /* stopping: start nothing new */
 	unsigned int seed;        /* jitter */
 };
 
@@ -360,6 +361,8 @@ start_due(struct kg_deliver *d, int64_t now)
 	struct kg_err err;
 	size_t i, j, free_slots;
 
+	if (d->draining)
+		return INT64_MAX;
 	for (i = 0; i < d->neps; i++) {
 		struct endpoint *ep = &d->eps[i];
 
@@ -432,6 +435,18 @@ size_t
 kg_deliver_in_flight(const struct kg_deliver *d)
 {
 	return d->in_flight;
+}
+
+void
+kg_deliver_drain(struct kg_deliver *d)
+{
+	d->draining = true;
+}
+
+bool
+kg_deliver_busy(const struct kg_deliver *d)
+{
+	return d->in_flight > 0 || d->ndone > 0;
 }
 
 void

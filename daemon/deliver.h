@@ -18,6 +18,7 @@
 #ifndef KG_DELIVER_H
 #define KG_DELIVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -47,5 +48,12 @@ int64_t kg_deliver_tick(struct kg_deliver *d, int64_t now);
 
 /* Deliveries in flight right now (for status and tests). */
 size_t kg_deliver_in_flight(const struct kg_deliver *d);
+
+/* A graceful stop begins: no new delivery starts from now on; those in
+ * flight go on and their results are written as usual. */
+void kg_deliver_drain(struct kg_deliver *d);
+
+/* Whether deliveries are in flight or results wait to be written. */
+bool kg_deliver_busy(const struct kg_deliver *d);
 
 #endif

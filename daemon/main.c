@@ -127,6 +127,18 @@ status_line(void *arg, char *buf, size_t size)
 	kg_remind_summary(((struct modules *)arg)->remind, buf, size);
 }
 
+static void
+drain(void *arg)
+{
+	kg_remind_drain(((struct modules *)arg)->remind);
+}
+
+static bool
+busy(void *arg)
+{
+	return kg_remind_busy(((struct modules *)arg)->remind);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +198,8 @@ main(int argc, char **argv)
 	ops.apply = apply_conf;
 	ops.status = status_json;
 	ops.summary = status_line;
+	ops.drain = drain;
+	ops.busy = busy;
 	ops.arg = &mods;
 	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||

@@ -348,6 +348,18 @@ kg_remind_summary(struct kg_remind *r, char *buf, size_t size)
 }
 
 void
+kg_remind_drain(struct kg_remind *r)
+{
+	kg_deliver_drain(r->deliver);
+}
+
+bool
+kg_remind_busy(const struct kg_remind *r)
+{
+	return kg_deliver_busy(r->deliver);
+}
+
+void
 kg_remind_free(struct kg_remind *r)
 {
 	if (r == NULL)

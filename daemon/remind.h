@@ -20,6 +20,7 @@
 #define KG_REMIND_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -51,6 +52,11 @@ void kg_remind_status(struct kg_remind *r, json_t *obj);
 
 /* "3 reminders planned, next 2008-11-24 09:00, 0 deliveries pending". */
 void kg_remind_summary(struct kg_remind *r, char *buf, size_t size);
+
+/* A graceful stop begins: reminders still go into the outbox, but no new
+ * delivery starts.  kg_remind_busy() tells when those in flight are done. */
+void kg_remind_drain(struct kg_remind *r);
+bool kg_remind_busy(const struct kg_remind *r);
 
 /* Stops deliveries in flight (rows back to pending) and frees r.  The loop
  * must not run r's hook afterwards.  NULL is fine. */

@@ -31,6 +31,7 @@ struct kg_service {
 	struct kg_service_ops ops;
 	bool ready;          /* READY=1 sent */
 	bool stopping;       /* STOPPING=1 sent */
+	int64_t drain_until_ms; /* draining after a stop signal until then; 0: not */
 	bool status_stale;   /* data or configuration changed since the last STATUS */
 	uint64_t watchdog_ms; /* ping interval, 0: no watchdog */
 	int64_t next_ping_ms;
@@ -260,17 +261,42 @@ notify_stopping(struct kg_service *s)
 	s->stopping = true;
 }
 
+/* Whether the drain is over: nothing busy, or out of time.  Stops the loop
+ * then. */
+static bool
+drain_done(struct kg_service *s)
+{
+	bool busy = s->ops.busy != NULL && s->ops.busy(s->ops.arg);
+
+	if (busy && kg_loop_mono_ms() < s->drain_until_ms)
+		return false;
+	if (busy)
+		log_warn("stopping with work in flight after %d ms; it goes back to the outbox",
+		    KG_SERVICE_DRAIN_MS);
+	kg_loop_stop(s->loop);
+	return true;
+}
+
 static void
 on_stop(struct kg_loop *loop, int signo, void *arg)
 {
 	struct sigaction sa = { .sa_handler = on_stop_overdue };
+	struct kg_service *s = arg;
 
+	if (s->drain_until_ms != 0) {
+		log_notice("second stop signal: stopping now");
+		kg_loop_stop(loop);
+		return;
+	}
 	log_notice("%s: stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
-	notify_stopping(arg);
+	notify_stopping(s);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(KG_SERVICE_STOP_MAX_S);
-	kg_loop_stop(loop);
+	s->drain_until_ms = kg_loop_mono_ms() + KG_SERVICE_DRAIN_MS;
+	if (s->ops.drain != NULL)
+		s->ops.drain(s->ops.arg);
+	drain_done(s);
 }
 
 static int
@@ -284,26 +310,36 @@ hook_changed(struct kg_loop *loop, void *arg, struct kg_err *err)
 	return 0;
 }
 
+/* How often a drain looks whether the work in flight finished. */
+#define DRAIN_CHECK_MS 20
+
 /* READY after the first data load (this hook runs after the others), then
- * STATUS after changes, and the watchdog pings. */
+ * STATUS after changes, the watchdog pings, and the end of a drain. */
 static int64_t
 hook_tick(struct kg_loop *loop, void *arg, int64_t now)
 {
 	struct kg_service *s = arg;
-	int64_t mono;
+	int64_t mono, wait = -1;
 
 	(void)loop;
 	(void)now;
+	if (s->drain_until_ms != 0) {
+		if (drain_done(s))
+			return -1;
+		wait = DRAIN_CHECK_MS;
+	}
 	if (s->status_stale || !s->ready)
 		send_status(s, false);
 	if (s->watchdog_ms == 0)
-		return -1;
+		return wait;
 	mono = kg_loop_mono_ms();
 	if (mono >= s->next_ping_ms) {
 		kg_notify_watchdog();
 		s->next_ping_ms = mono + (int64_t)s->watchdog_ms;
 	}
-	return s->next_ping_ms - mono;
+	if (wait < 0 || s->next_ping_ms - mono < wait)
+		wait = s->next_ping_ms - mono;
+	return wait;
 }
 
 static void

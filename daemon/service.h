@@ -8,7 +8,8 @@
  *     completely and handed to every module before anything changes; a
  *     file with an error is rejected with FILE:LINE and the old
  *     configuration stays in force;
- *   - SIGTERM and SIGINT: a graceful stop, bounded in time;
+ *   - SIGTERM and SIGINT: a graceful stop, bounded in time: deliveries in
+ *     flight may finish (KG_SERVICE_DRAIN_MS), then the loop stops;
  *   - the control socket (daemon/control.h) and sd_notify (daemon/notify.h):
  *     READY once the first data load is done, STATUS, WATCHDOG, RELOADING,
  *     STOPPING.
@@ -19,6 +20,7 @@
 #define KG_SERVICE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -27,6 +29,10 @@
 
 struct kg_loop;
 
+/* After a stop signal, work in flight (webhook deliveries) gets this long to
+ * finish before the loop stops; what is still unfinished then goes back to
+ * the outbox. */
+#define KG_SERVICE_DRAIN_MS 5000
 /* Seconds between a stop signal and a forced exit, should a module hang. */
 #define KG_SERVICE_STOP_MAX_S 20
 
@@ -53,6 +59,12 @@ struct kg_service_ops {
 	/* One line for systemd's STATUS=, e.g. "152 milestones, next reminder
 	 * 2008-11-24 09:00, 0 pending deliveries".  May be NULL. */
 	void (*summary)(void *arg, char *buf, size_t size);
+	/* Graceful stop: drain() asks the modules to start no new work (no
+	 * new deliveries); the loop goes on until busy() returns false or
+	 * KG_SERVICE_DRAIN_MS passed, then stops.  Either may be NULL: the
+	 * loop then stops at once. */
+	void (*drain)(void *arg);
+	bool (*busy)(void *arg);
 	void *arg;
 };
 

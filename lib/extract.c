@@ -30,10 +30,10 @@
 #include "extract.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TITLE_MAX_CP 40
 
 struct keyword {
 	const char *word;
@@ -126,6 +126,8 @@ struct bullet {
 	const char *text;
 	const struct kg_jptext *t;
 	const struct kg_jpctx *ctx;
+	const struct kg_jpdate *dates; /* all date expressions of the bullet */
+	size_t nd;
 };
 
 static size_t
@@ -630,53 +632,6 @@ trim_sentence(const struct bullet *bl, struct span s)
 	return s;
 }
 
-/* A short title: the clause after the date (or before it), without
- * particles at the start and status words at the end. */
-/* [a, b) without trailing particles and status words. */
-static size_t
-trim_tail(const struct bullet *bl, size_t a, size_t b)
-{
-	static const char *const tails[] = {"する予定", "の予定", "予定", "となる見込み",
-		"見込み", "を行う", "する", "した", "し", "を", "に", "の", "は", "が",
-		"である", "については", "について", NULL};
-	bool trimmed = true;
-	size_t w;
-
-	while (trimmed && b > a) {
-		trimmed = false;
-		for (w = 0; tails[w]; w++) {
-			size_t len = strlen(tails[w]) / 3; /* all three-byte kana */
-
-			if (b >= a + len && match(bl, b - len, tails[w]) == len) {
-				b -= len;
-				trimmed = true;
-				break;
-			}
-		}
-	}
-	return b;
-}
-
-/* A short title: the clause after the date (or, when that says nothing,
- * the one before it), without particles and status words. */
-static char *
-make_title(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
-{
-	size_t a = skip_particles(bl, d->cp_end, sent.b);
-	size_t b = trim_tail(bl, a, clause_end(bl, a, sent.b));
-
-	if (b < a + 2) {
-		b = d->cp_start;
-		while (b > sent.a && (cp_at(bl, b - 1) == '(' || is_space(cp_at(bl, b - 1))))
-			b--;
-		b = trim_tail(bl, sent.a, b);
-		a = clause_start(bl, b, sent.a);
-	}
-	if (b > a + TITLE_MAX_CP)
-		b = a + TITLE_MAX_CP;
-	return cut(bl, a, b);
-}
-
 /* A sentence with no event that still commits to future work. */
 static bool
 is_commitment(const struct bullet *bl, struct span s)
@@ -704,6 +659,594 @@ is_commitment(const struct bullet *bl, struct span s)
 		return false;
 	return c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059
 	    || c == 0x3080 || c == 0x3076 || c == 0x3050 || c == 0x3064;
+}
+
+/* ------------------------------------------------------------- titles */
+
+/*
+ * A title says what happens at the date, like a calendar entry: the
+ * predicate after the date without place phrases (〜において, 〜にて),
+ * adverbs and status words; when that predicate is only a verb, its object
+ * comes from before the date (…の調査を平成20年８月に依頼済み → …の調査を
+ * 依頼).  Objects are cut to their head noun phrase.  The rules are in
+ * docs/dates.md ("Titles").
+ */
+
+#define OBJECT_MIN_CP 12
+#define OBJECT_MAX_CP 24
+
+struct title {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void
+title_add(struct title *t, const char *s, size_t len)
+{
+	if (t->oom)
+		return;
+	if (t->len + len + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 64;
+		char *ns;
+
+		while (cap < t->len + len + 1)
+			cap *= 2;
+		if ((ns = realloc(t->s, cap)) == NULL) {
+			t->oom = true;
+			return;
+		}
+		t->s = ns;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, s, len);
+	t->len += len;
+	t->s[t->len] = '\0';
+}
+
+/* Appends the original text of code points [a, b). */
+static void
+title_cps(struct title *t, const struct bullet *bl, size_t a, size_t b)
+{
+	size_t from, to;
+
+	if (b <= a)
+		return;
+	from = bl->t->src_start[a];
+	to = bl->t->src_end[b - 1];
+	if (to > from)
+		title_add(t, bl->text + from, to - from);
+}
+
+/* Tracks ( ) and 「」『』 nesting across c; true while inside either. */
+static bool
+bracket_step(int32_t c, int *depth)
+{
+	if (opens(c))
+		(*depth)++;
+	else if (closes(c) && *depth)
+		(*depth)--;
+	return *depth > 0;
+}
+
+/* [a, b) without trailing particles and status words. */
+static size_t
+trim_tail(const struct bullet *bl, size_t a, size_t b)
+{
+	static const char *const tails[] = {"する予定であり", "予定であり", "であり",
+		"する予定", "の予定", "を予定", "予定である", "予定", "となる見込み",
+		"見込み", "しているところ", "ているところ", "ところ", "している", "ている",
+		"ていく", "するなど", "など", "させる", "させた", "された", "される",
+		"され", "た後", "済み", "済", "を目途", "を目処", "を行う", "とした", "とし",
+		"する", "した", "し", "中", "を", "に", "の", "は", "が", "である", "については",
+		"について", "た", NULL};
+	bool trimmed = true;
+	size_t w;
+
+	while (b > a && is_space(cp_at(bl, b - 1)))
+		b--;
+	while (trimmed && b > a) {
+		trimmed = false;
+		for (w = 0; tails[w]; w++) {
+			size_t len = strlen(tails[w]) / 3; /* all three-byte characters */
+
+			if (b >= a + len && match(bl, b - len, tails[w]) == len) {
+				b -= len;
+				trimmed = true;
+				break;
+			}
+		}
+	}
+	return b;
+}
+
+/* Skips what frames the event rather than saying it: blanks, adverbs
+ * (引き続き, 今後も) and leading place phrases (警察大学校において). */
+static size_t
+skip_frame(const struct bullet *bl, size_t a, size_t b)
+{
+	static const char *const adverbs[] = {"引き続き", "今後も", "今後", "実際に",
+		"かけて", "更に", "さらに", "順次", "、", NULL};
+	static const char *const frames[] = {"において", "にて", NULL};
+	bool again = true;
+	size_t i, k, w;
+	int depth;
+
+	while (again) {
+		again = false;
+		while (a < b && is_space(cp_at(bl, a)))
+			a++;
+		for (w = 0; adverbs[w] && !again; w++)
+			if ((k = match(bl, a, adverbs[w])) && a + k <= b) {
+				a += k;
+				again = true;
+			}
+		for (i = a, depth = 0; i < b && !again; i++) {
+			int32_t c = cp_at(bl, i);
+
+			if (bracket_step(c, &depth))
+				continue;
+			if (c == 0x3092 || c == 0x304C) /* を が: the object starts */
+				break;
+			for (w = 0; frames[w]; w++)
+				if ((k = match(bl, i, frames[w])) && i + k <= b) {
+					a = i + k;
+					again = true;
+					break;
+				}
+		}
+	}
+	return a;
+}
+
+/* The last を (else が) of [a, b) outside brackets, or b. */
+static size_t
+object_end(const struct bullet *bl, size_t a, size_t b)
+{
+	size_t i, wo = b, ga = b;
+	int depth = 0;
+
+	for (i = a; i < b; i++) {
+		int32_t c = cp_at(bl, i);
+
+		if (bracket_step(c, &depth))
+			continue;
+		if (c == 0x3092)
+			wo = i;
+		else if (c == 0x304C)
+			ga = i;
+	}
+	return wo < b ? wo : ga;
+}
+
+/* Where the phrase ending at b starts: after the previous 、 or 。 or an
+ * unclosed bracket, skipping whole bracketed groups (back to lim). */
+static size_t
+phrase_start(const struct bullet *bl, size_t b, size_t lim)
+{
+	int depth = 0;
+
+	while (b > lim) {
+		int32_t c = cp_at(bl, b - 1);
+
+		if (closes(c))
+			depth++;
+		else if (opens(c) && depth)
+			depth--;
+		else if (depth == 0 && (opens(c) || c == 0x3001 || c == 0x3002 || c == ','))
+			break;
+		b--;
+	}
+	return b;
+}
+
+/* A compound particle (に関する, における) ends right before keep[k]. */
+static bool
+after_particle(const struct bullet *bl, const size_t *keep, size_t k)
+{
+	static const char *const particles[] = {"に関する", "に係る", "における",
+		"による", "に対する", "に関連する", "に向けた", NULL};
+	size_t w, len;
+
+	for (w = 0; particles[w]; w++) {
+		len = strlen(particles[w]) / 3;
+		if (keep[k - 1] + 1 >= len
+		    && match(bl, keep[k - 1] + 1 - len, particles[w]) == len)
+			return true;
+	}
+	return false;
+}
+
+/* A relative clause ends before keep[k] (…を担当する警部, …を反映した
+ * マニュアル, …実施している「…」), but not a compound particle or a
+ * formal noun (…導入する際の). */
+static bool
+after_relative(const struct bullet *bl, const size_t *keep, size_t k)
+{
+	int32_t c = cp_at(bl, keep[k]), prev = cp_at(bl, keep[k - 1]);
+	int32_t prev2 = keep[k - 1] ? cp_at(bl, keep[k - 1] - 1) : 0;
+
+	if (is_hiragana(c) || match(bl, keep[k], "際") || match(bl, keep[k], "場合"))
+		return false;
+	if (prev == 0x3044) /* い: only ている, でいる, ない */
+		return prev2 == 0x3066 || prev2 == 0x3067 || prev2 == 0x306A;
+	return (prev == 0x308B || prev == 0x305F || prev == 0x3060) /* る た だ */
+	    && !after_particle(bl, keep, k);
+}
+
+/* A の chain, a 「」 or a compound particle boundary before keep[k]. */
+static bool
+noun_boundary(const struct bullet *bl, const size_t *keep, size_t k)
+{
+	int32_t c = cp_at(bl, keep[k]), prev = cp_at(bl, keep[k - 1]);
+
+	if (c == 0x300C || c == 0x300E)
+		return true;
+	return !is_hiragana(c) && c != '(' && (prev == 0x306E || prev == 0x300D
+	    || prev == 0x300F || after_particle(bl, keep, k)); /* の 」 』 */
+}
+
+static void title_object(struct title *t, const struct bullet *bl, size_t a, size_t b,
+    size_t max);
+
+/*
+ * The head of keep[0..n): whole when it fits in max; else after its last
+ * relative clause; else the longest の chain that fits.  Returns the index
+ * of the first code point kept, n when nothing fits.
+ */
+static size_t
+head_start(const struct bullet *bl, const size_t *keep, size_t n, size_t max)
+{
+	size_t k, head = 0;
+	int depth = 0;
+
+	if (n <= max)
+		return 0;
+	for (k = 0; k < n; k++) {
+		if (k && depth == 0 && after_relative(bl, keep, k))
+			head = k;
+		bracket_step(cp_at(bl, keep[k]), &depth);
+	}
+	if (n - head <= max)
+		return head;
+	for (k = head, depth = 0; k < n; k++) {
+		if (k > head && depth == 0 && n - k <= max && noun_boundary(bl, keep, k))
+			return k;
+		bracket_step(cp_at(bl, keep[k]), &depth);
+	}
+	return n;
+}
+
+/*
+ * Appends the object [a, b) cut to its head noun phrase (head_start),
+ * without asides in （）or ～～ when they do not fit; a title in 「」 that is
+ * too long on its own is cut inside its brackets.  Whole when nothing fits.
+ */
+static void
+title_object(struct title *t, const struct bullet *bl, size_t a, size_t b, size_t max)
+{
+	size_t *keep, n = 0, k, start = 0, i;
+	int drop, paren;
+	bool tilde;
+
+	while (a < b && is_space(cp_at(bl, a)))
+		a++;
+	if (b <= a)
+		return;
+	if ((keep = malloc((b - a) * sizeof(*keep))) == NULL) {
+		t->oom = true;
+		return;
+	}
+	for (drop = 0; drop < 2; drop++) {
+		for (i = a, n = 0, paren = 0, tilde = false; i < b; i++) {
+			int32_t c = cp_at(bl, i);
+
+			if (drop) {
+				if (c == '(' || (c == ')' && paren)) {
+					paren += c == '(' ? 1 : -1;
+					continue;
+				}
+				if (c == '~')
+					tilde = !tilde;
+				if (c == '~' || paren || tilde)
+					continue;
+			}
+			keep[n++] = i;
+		}
+		if ((start = head_start(bl, keep, n, max)) < n)
+			break;
+	}
+	if (start == n && n > 2 && cp_at(bl, keep[0]) == 0x300C
+	    && cp_at(bl, keep[n - 1]) == 0x300D && keep[n - 1] == b - 1) {
+		/* 「情報セキュリティ分野における…取組み」: its own head */
+		title_add(t, "「", strlen("「"));
+		title_object(t, bl, keep[0] + 1, keep[n - 1], max - 2);
+		title_add(t, "」", strlen("」"));
+		free(keep);
+		return;
+	}
+	if (start == n)
+		start = 0;
+	for (k = start; k < n; k = i) {
+		for (i = k + 1; i < n && keep[i] == keep[i - 1] + 1; i++)
+			;
+		title_cps(t, bl, keep[k], keep[i - 1] + 1);
+	}
+	free(keep);
+}
+
+/* s (owned) cut to at most max code points on a character boundary, with
+ * … as the last one when cut.  NULL on ENOMEM (s is freed). */
+static char *
+limit_cp(char *s, size_t max)
+{
+	static const char ellipsis[] = "…";
+	size_t i, n = 0, cut = 0;
+	char *ns;
+
+	for (i = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max - 1)
+			cut = i;
+	if (n <= max)
+		return s;
+	if ((ns = realloc(s, cut + sizeof(ellipsis))) == NULL) {
+		free(s);
+		return NULL;
+	}
+	memcpy(ns + cut, ellipsis, sizeof(ellipsis));
+	return ns;
+}
+
+/* The object budget when rest code points follow it in the title. */
+static size_t
+object_max(size_t rest)
+{
+	size_t max = rest + OBJECT_MIN_CP < KG_TITLE_MAX_CP ? KG_TITLE_MAX_CP - rest : OBJECT_MIN_CP;
+
+	return max > OBJECT_MAX_CP ? OBJECT_MAX_CP : max;
+}
+
+/* A predicate with its own object: the object cut to its head, the rest. */
+static void
+title_phrase(struct title *t, const struct bullet *bl, size_t a, size_t b)
+{
+	size_t o = object_end(bl, a, b);
+
+	if (o <= a || o >= b) {
+		title_cps(t, bl, a, b);
+		return;
+	}
+	title_object(t, bl, a, o, object_max(b - o));
+	title_cps(t, bl, o, b);
+}
+
+/*
+ * A predicate that opens with a relative clause names the thing the act is
+ * done to: 開催した有識者検討会において… → 有識者検討会を開催, 改訂した
+ * ガイドラインに基づく… → ガイドラインを改訂.  開催予定の会議に報告: the
+ * modifier only frames the act, *a moves past it.  True when t has the title.
+ */
+static bool
+title_relative(struct title *t, const struct bullet *bl, size_t *a, size_t b)
+{
+	static const char *const rel[] = {"予定の", "している", "された", "される", "した",
+		"する", NULL};
+	const struct keyword *kw;
+	size_t i = *a, k, len = 0, w, np, e;
+	int depth = 0;
+
+	for (k = i; k < b && k < i + 8; k++) /* 東京で開催した… */
+		if (cp_at(bl, k) == 0x3067 && keyword_at(bl, k + 1, &len)) {
+			i = k + 1;
+			break;
+		}
+	kw = keyword_at(bl, i, &len);
+	if (kw == NULL || kw->cls == KW_NOUN)
+		return false;
+	for (w = 0; rel[w]; w++)
+		if ((k = match(bl, i + len, rel[w])))
+			break;
+	np = i + len + k;
+	if (rel[w] == NULL || np >= b || is_hiragana(cp_at(bl, np)))
+		return false;
+	if (w == 0) {
+		*a = np;
+		return false;
+	}
+	for (e = np; e < b; e++) {
+		int32_t c = cp_at(bl, e);
+
+		if (bracket_step(c, &depth))
+			continue;
+		if (c == 0x306B || c == 0x3067 || c == 0x3092 || c == 0x306F || c == 0x304C
+		    || c == 0x3068 || c == 0x3078 /* に で を は が と へ */
+		    || (c == 0x306E && !is_hiragana(cp_at(bl, e - 1))))
+			break;
+	}
+	title_object(t, bl, np, e, object_max(len + 1));
+	title_add(t, "を", strlen("を"));
+	title_cps(t, bl, i, i + len);
+	return true;
+}
+
+/* 作成、公表: a bare verb right after the predicate's clause joins it. */
+static void
+title_verb_list(struct title *t, const struct bullet *bl, size_t b, size_t lim)
+{
+	const struct keyword *kw;
+	size_t a, e, len;
+
+	if (b >= lim || cp_at(bl, b) != 0x3001)
+		return;
+	a = b + 1;
+	e = trim_tail(bl, a, clause_end(bl, a, lim));
+	if ((kw = keyword_at(bl, a, &len)) && kw->cls != KW_NOUN && a + len == e) {
+		title_add(t, "・", strlen("・"));
+		title_cps(t, bl, a, e);
+	}
+}
+
+/* [a, b) ends in a predicate keyword (…を実施, 一部運用開始); its length. */
+static size_t
+ends_in_verb(const struct bullet *bl, size_t a, size_t b)
+{
+	const struct keyword *k;
+
+	for (k = keywords; k->word; k++) {
+		size_t len = strlen(k->word) / 3; /* all three-byte characters */
+
+		if (k->cls != KW_NOUN && b >= a + len && match(bl, b - len, k->word) == len)
+			return len;
+	}
+	return 0;
+}
+
+/* Where [a, b) starts after the last date expression in it (平成31年３月に
+ *改訂したガイドライン → 改訂したガイドライン); b when a date ends it. */
+static size_t
+after_dates(const struct bullet *bl, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = 0; i < bl->nd; i++)
+		if (bl->dates[i].cp_end > a && bl->dates[i].cp_start < b)
+			a = skip_particles(bl, bl->dates[i].cp_end, b);
+	return a;
+}
+
+/*
+ * What a bare verb after the date acts on: the noun phrase before the
+ * nearest 〜を, 〜は, 〜について(は), 〜に関しては or 〜には that ends a
+ * phrase before pos (back to lim); for a bare verb (bare_verb) also the
+ * object of a verb of its own sentence (from own on) that it follows
+ * (手引きを作成し、…公表した).  Sets *obj and returns the particle to put
+ * before the verb, or NULL.
+ */
+static const char *
+object_before(const struct bullet *bl, size_t pos, size_t lim, size_t own,
+    bool bare_verb, struct span *obj)
+{
+	static const char *const ends[][2] = {{"については", "を"}, {"について", "を"},
+		{"に関しては", "を"}, {"には", "に"}, {"を", "を"}, {"は", "を"}};
+	size_t b = pos, a, e, w;
+
+	while (b > lim) {
+		a = phrase_start(bl, b, lim);
+		e = b;
+		while (e > a && (is_space(cp_at(bl, e - 1)) || cp_at(bl, e - 1) == 0x3001))
+			e--;
+		for (w = 0; w < sizeof(ends) / sizeof(ends[0]); w++) {
+			size_t len = strlen(ends[w][0]) / 3;
+
+			if (e > a + len && match(bl, e - len, ends[w][0]) == len) {
+				obj->a = after_dates(bl, skip_frame(bl, a, e - len), e - len);
+				obj->b = e - len;
+				if (obj->b > obj->a)
+					return ends[w][1];
+			}
+		}
+		/* …手引きを作成し、平成21年３月に公表した: the same object */
+		if (bare_verb && a >= own && ends_in_verb(bl, a, trim_tail(bl, a, e))
+		    && (obj->b = object_end(bl, a, e)) < e && cp_at(bl, obj->b) == 0x3092) {
+			obj->a = after_dates(bl, skip_frame(bl, a, obj->b), obj->b);
+			if (obj->b > obj->a)
+				return "を";
+		}
+		b = a > lim ? a - 1 : lim;
+	}
+	return NULL;
+}
+
+/* Start of the sentence before the one starting at a (a when none). */
+static size_t
+previous_sentence(const struct bullet *bl, size_t a)
+{
+	while (a > 0 && is_space(cp_at(bl, a - 1)))
+		a--;
+	if (a == 0 || cp_at(bl, a - 1) != 0x3002)
+		return a;
+	for (a--; a > 0 && cp_at(bl, a - 1) != 0x3002; a--)
+		;
+	return a;
+}
+
+/*
+ * The title of the event at d.  *bare is set when the text names no object
+ * for a predicate that is only a verb (or nothing): the title is then that
+ * verb and a caller may prefer one of its own (kg_extract_fallback_title).
+ */
+static char *
+make_title(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
+    size_t next_date, bool *bare)
+{
+	size_t lim = next_date < sent.b ? next_date : sent.b;
+	size_t a = own_clause(bl, d, lim), b, pa, pe, o, len, p;
+	struct title t = {0};
+	struct span obj;
+	const char *particle = "";
+	char *s;
+
+	*bare = false;
+	/* the first clause after the date that says something */
+	for (;;) {
+		b = clause_end(bl, a, lim);
+		pa = skip_frame(bl, a, a); /* blanks only */
+		pe = trim_tail(bl, pa, b);
+		if (pe > pa && title_relative(&t, bl, &pa, pe))
+			goto done;
+		pa = skip_frame(bl, pa, pe);
+		if (pe > pa || b >= lim || cp_at(bl, b) == 0x3002)
+			break;
+		a = b + 1;
+	}
+	o = object_end(bl, pa, pe);
+	len = ends_in_verb(bl, pa, pe);
+	if ((o < pe && o > pa + 1) || (len && pe - len > pa + 1
+	    && match(bl, pe - len - 1, "に着手"))) { /* it names its object */
+		title_phrase(&t, bl, pa, pe);
+		goto done;
+	}
+	if (o < pe) /* 研究開発（平成17～21年度）等を実施 */
+		pa = o + 1;
+	/* 研究開発（平成17～21年度）, 委員会（平成20年９月12日開催）, …を実施
+	 * （８月26日から９月26日まで実施）: what the bracket belongs to */
+	for (p = d->cp_start; p > sent.a && is_space(cp_at(bl, p - 1)); p--)
+		;
+	if (p > sent.a && cp_at(bl, p - 1) == '(') {
+		size_t xa = skip_frame(bl, phrase_start(bl, p - 1, sent.a), p - 1);
+		size_t xe = trim_tail(bl, xa, p - 1);
+
+		if (xe > xa && ends_in_verb(bl, xa, xe)) {
+			title_phrase(&t, bl, xa, xe);
+			goto done;
+		}
+		if (xe > xa) {
+			title_object(&t, bl, xa, xe, object_max(pe - pa + 1));
+			particle = "を";
+			goto verb;
+		}
+	}
+	len = keyword_at(bl, pa, &len) ? len : 0;
+	if ((particle = object_before(bl, d->cp_start, previous_sentence(bl, sent.a),
+	    sent.a, pa + len == pe, &obj))) {
+		title_object(&t, bl, obj.a, obj.b, object_max(pe - pa + 1));
+		goto verb;
+	}
+	*bare = pe == pa || pa + len == pe;
+	particle = "";
+verb:
+	if (pe > pa) {
+		title_add(&t, particle, strlen(particle));
+		title_cps(&t, bl, pa, pe);
+		title_verb_list(&t, bl, b, lim);
+	}
+done:
+	if (t.oom) {
+		free(t.s);
+		return NULL;
+	}
+	s = t.s ? t.s : strdup("");
+	return s ? limit_cp(s, KG_TITLE_MAX_CP) : NULL;
 }
 
 /* ------------------------------------------------------------- driver */
@@ -770,7 +1313,7 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	}
 	m->expr = cut(bl, d->cp_start, d->cp_end);
 	m->sentence = cut(bl, sent.a, sent.b);
-	m->title = make_title(bl, sent, d);
+	m->title = make_title(bl, sent, d, next_date, &it->bare_title);
 	it->expr_offset = d->start;
 	x->n++;
 	if (m->expr == NULL || m->sentence == NULL || m->title == NULL)
@@ -800,6 +1343,8 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 	bl.text = text;
 	bl.t = &t;
 	bl.ctx = ctx;
+	bl.dates = dates;
+	bl.nd = nd;
 
 	for (i = 0; i <= t.n; i++) {
 		int32_t c = i < t.n ? t.cp[i] : 0;
@@ -869,4 +1414,26 @@ kg_extract_clear(struct kg_extract *x)
 	free(x->v);
 	kg_strv_clear(&x->notes);
 	memset(x, 0, sizeof(*x));
+}
+
+char *
+kg_extract_fallback_title(enum kg_kind kind, const char *subject)
+{
+	static const char *const labels[KG_KIND_COUNT] = {
+		[KG_KIND_MEETING] = "開催", [KG_KIND_PUBLICATION] = "公表",
+		[KG_KIND_REPORT] = "報告", [KG_KIND_EXERCISE] = "演習",
+		[KG_KIND_OPERATION_START] = "運用開始", [KG_KIND_REVISION] = "改訂",
+		[KG_KIND_SURVEY] = "調査", [KG_KIND_LAUNCH] = "着手",
+		[KG_KIND_COMPLETION] = "完了", [KG_KIND_DECISION] = "決定",
+		[KG_KIND_CAMPAIGN] = "キャンペーン", [KG_KIND_ESTABLISHMENT] = "設置",
+		[KG_KIND_OTHER] = "実施",
+	};
+	const char *label = (unsigned)kind < KG_KIND_COUNT ? labels[kind] : labels[KG_KIND_OTHER];
+	char *s;
+
+	if (subject == NULL || *subject == '\0')
+		return strdup(label);
+	if (asprintf(&s, "%s: %s", label, subject) < 0)
+		return NULL;
+	return limit_cp(s, KG_TITLE_MAX_CP);
 }

@@ -14,6 +14,7 @@
 #ifndef KG_EXTRACT_H
 #define KG_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,6 +27,9 @@ struct kg_extract_item {
 	                           already gone), sentence (the whole source sentence).
 	                           Unset (0/NULL): id, uid, measure_id, document_id, line. */
 	size_t expr_offset;     /* byte offset of expr within the input text */
+	bool bare_title;        /* the text names no object for the act: the title
+	                           is only its verb (or empty); a caller may use
+	                           kg_extract_fallback_title instead */
 };
 
 struct kg_extract {
@@ -43,6 +47,18 @@ struct kg_extract {
  */
 int kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
     struct kg_extract *out, struct kg_err *err);
+
+/* Titles are at most this many code points (cut on a character boundary,
+ * … at the cut). */
+#define KG_TITLE_MAX_CP 32
+
+/*
+ * The title of a milestone whose bare_title is set: "<kind in Japanese>:
+ * <subject>" (公表: 地方公共団体における…), subject usually the measure
+ * title; the label alone when subject is NULL or empty.  At most
+ * KG_TITLE_MAX_CP code points; NULL on ENOMEM.  Free with free().
+ */
+char *kg_extract_fallback_title(enum kg_kind kind, const char *subject);
 
 /* Frees everything in x and zeroes it; accepts NULL. */
 void kg_extract_clear(struct kg_extract *x);

@@ -520,25 +520,42 @@ duration_of(int64_t seconds)
 	return icaldurationtype_from_int((int)(seconds > 0x7fffffff ? 0x7fffffff : seconds));
 }
 
+/* Appends the serialisation of c (then freed) to f.  -1 on ENOMEM. */
+static int
+append_component(FILE *f, icalcomponent *c)
+{
+	char *s = icalcomponent_as_ical_string_r(c);
+	int rc = s != NULL && fputs(s, f) >= 0 ? 0 : -1;
+
+	/* libical 3.0 allocates with malloc: free() releases it. */
+	free(s);
+	icalcomponent_free(c);
+	return rc;
+}
+
+/*
+ * libical serialises the calendar's own properties and its VTIMEZONE; each
+ * event is then built, serialised by libical and freed before the next, and
+ * the serialisations are put between the calendar's lines and its
+ * END:VCALENDAR — what libical would write for the whole tree, without the
+ * whole tree in memory (about 10 kB per milestone with its alarms).
+ */
 int
 kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
     char **out, size_t *len, struct kg_err *err)
 {
+	static const char end[] = "END:VCALENDAR\r\n";
 	icalcomponent *cal = NULL, *vtz;
 	icalproperty *prop;
-	char *text = NULL, *s;
-	size_t i;
+	char *text = NULL, *head = NULL, *body = NULL;
+	size_t i, head_len, body_len = 0;
+	FILE *f = NULL;
 	int rc = -1;
 
 	*out = NULL;
 	*len = 0;
 	if ((vtz = new_vtimezone(p->timezone, err)) == NULL)
 		goto out;
-	if ((text = malloc(FEED_TEXT_MAX)) == NULL) {
-		icalcomponent_free(vtz);
-		kg_err_set(err, "out of memory");
-		goto out;
-	}
 	cal = icalcomponent_new_vcalendar();
 	icalcomponent_add_property(cal, icalproperty_new_prodid(
 	    "-//kigen//kigen " KIGEN_VERSION "//EN"));
@@ -556,27 +573,44 @@ kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_para
 		    icaldurationtype_as_ical_string(duration_of(p->refresh_s)));
 	}
 	icalcomponent_add_component(cal, vtz);
+	head = icalcomponent_as_ical_string_r(cal);
+	if (head == NULL || (head_len = strlen(head)) < sizeof(end) - 1 ||
+	    strcmp(head + head_len - (sizeof(end) - 1), end) != 0)
+		goto nomem;
+	head_len -= sizeof(end) - 1;
 
+	if ((text = malloc(FEED_TEXT_MAX)) == NULL || (f = open_memstream(&body, &body_len)) == NULL)
+		goto nomem;
+	if (fwrite(head, 1, head_len, f) != head_len)
+		goto nomem;
 	for (i = 0; i < n; i++) {
 		const struct kg_milestone *m = &v[i];
 
 		if (!kg_feed_includes(p, m))
 			continue;
-		icalcomponent_add_component(cal, p->view == KG_FEED_TODOS ?
-		    new_todo(m, p, text, FEED_TEXT_MAX) : new_event(m, p, text, FEED_TEXT_MAX));
+		if (append_component(f, p->view == KG_FEED_TODOS ? new_todo(m, p, text, FEED_TEXT_MAX)
+		    : new_event(m, p, text, FEED_TEXT_MAX)) < 0)
+			goto nomem;
 	}
-
-	/* libical 3.0 allocates the result with malloc: the caller's free()
-	 * releases it. */
-	s = icalcomponent_as_ical_string_r(cal);
-	if (s == NULL) {
-		kg_err_set(err, "cannot serialise the calendar (out of memory)");
-		goto out;
+	if (fputs(end, f) < 0)
+		goto nomem;
+	if (fclose(f) != 0) {
+		f = NULL;
+		goto nomem;
 	}
-	*out = s;
-	*len = strlen(s);
+	f = NULL;
+	*out = body;
+	*len = body_len;
+	body = NULL;
 	rc = 0;
+	goto out;
+nomem:
+	kg_err_set(err, "cannot serialise the calendar (out of memory)");
 out:
+	if (f != NULL)
+		fclose(f);
+	free(body);
+	free(head);
 	if (cal != NULL)
 		icalcomponent_free(cal);
 	free(text);

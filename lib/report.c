@@ -813,7 +813,8 @@ bullet_line(const struct parser *p, size_t off)
 }
 
 /* Milestones and undated commitments of the finished bullet, moved into the
- * import: measure_id is the measure's index, line the expression's line. */
+ * import: measure_id is the measure's index, line the expression's line; a
+ * title that names no object becomes "<kind>: <measure title>". */
 static int
 extract_bullet(struct parser *p)
 {
@@ -827,6 +828,7 @@ extract_bullet(struct parser *p)
 		p->err_set = true;
 		goto out;
 	}
+	m = &p->out->measures.v[p->cur];
 	for (i = 0; i < x.n; i++) {
 		if ((ms = kg_milestone_list_add(&p->out->milestones)) == NULL)
 			goto out;
@@ -834,8 +836,15 @@ extract_bullet(struct parser *p)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		ms->measure_id = p->cur;
 		ms->line = bullet_line(p, x.v[i].expr_offset);
+		if (x.v[i].bare_title) { /* 公表: <measure title> */
+			char *title = kg_extract_fallback_title(ms->kind, m->title);
+
+			if (title == NULL)
+				goto out;
+			free(ms->title);
+			ms->title = title;
+		}
 	}
-	m = &p->out->measures.v[p->cur];
 	for (i = 0; i < x.notes.n; i++)
 		if (kg_strv_push(&m->notes, x.notes.v[i], (size_t)-1) < 0)
 			goto out;

@@ -19,7 +19,7 @@ fi
 # `deps.sh bench`: only the benchmark peers and tools (make bench), never
 # what make check installs.
 if [ "${1:-}" = bench ]; then
-	PKGS="remind taskwarrior hyperfine"
+	PKGS="remind taskwarrior hyperfine nginx-light wrk"
 fi
 
 missing=""

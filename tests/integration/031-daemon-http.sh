@@ -111,4 +111,13 @@ assert total >= 40, total
 assert samples['kigend_milestones{status="done"}'] > 0
 PY
 stop_kigend
+
+# IPv6 and several listen addresses: the same feed on each.
+port6=$("$py" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])')
+start_kigend --listen "[::1]:$port6"
+expect_code 200 v4 /feed.ics
+code=$(curl -s -o "$tmp/v6" -w '%{http_code}' "http://[::1]:$port6/feed.ics")
+[ "$code" = 200 ] || fail "IPv6: $code"
+cmp -s "$tmp/v4" "$tmp/v6" || fail "IPv6 serves another feed"
+stop_kigend
 echo ok

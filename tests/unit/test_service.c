@@ -31,6 +31,8 @@ struct fixture {
 	int applied;
 	int refuse;            /* apply fails */
 	char applied_name[64]; /* [feed] name seen by the last apply */
+	volatile int busy;     /* work in flight, for the drain */
+	int drains;
 };
 
 static void
@@ -184,6 +186,18 @@ test_reload(void **state)
 	kg_service_free(s);
 }
 
+static void
+drain(void *arg)
+{
+	((struct fixture *)arg)->drains++;
+}
+
+static bool
+busy(void *arg)
+{
+	return ((struct fixture *)arg)->busy;
+}
+
 struct running {
 	struct kg_loop *loop;
 	int rc;
@@ -214,7 +228,7 @@ test_attached(void **state)
 {
 	struct fixture *f = *state;
 	struct kg_service_opts opts = { .config_path = f->conf, .log_level = -1 };
-	struct kg_service_ops ops = { .apply = apply, .arg = f };
+	struct kg_service_ops ops = { .apply = apply, .drain = drain, .busy = busy, .arg = f };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { 2, 0 };
 	struct running r = { 0 };
@@ -277,8 +291,15 @@ test_attached(void **state)
 	assert_non_null(strstr(err.msg, "cannot use time zone"));
 	assert_int_equal(f->applied, 2);
 
-	/* SIGTERM stops the loop and says STOPPING. */
+	/* SIGTERM with work in flight: the loop drains (still answering on the
+	 * control socket) until the work is done, then stops; STOPPING said. */
+	f->busy = 1;
 	kill(getpid(), SIGTERM);
+	usleep(200000);
+	assert_int_equal(f->drains, 1);
+	assert_int_equal(kg_ctl_request(f->sock, "status", 2000, &reply, &err), 0);
+	json_decref(reply);
+	f->busy = 0;
 	pthread_join(thread, NULL);
 	alarm(0);
 	assert_int_equal(r.rc, 0);
