@@ -16,19 +16,25 @@ renders() {
 }
 [ "$(renders)" -eq 1 ] || fail "rendered more than once without a change"
 
+# until_changed NAME [curl args]: fetches /feed.ics with a validator until
+# the answer is no longer 304 (5 s at most).
+until_changed() {
+	name=$1
+	shift
+	i=0
+	while fetch "$name" /feed.ics "$@" && [ "$code" = 304 ]; do
+		i=$((i + 1))
+		[ "$i" -lt 50 ] || fail "$name: change not seen within 5 s"
+		sleep 0.1
+	done
+}
+
 expect_rc 0 "$KIGEN" --db "$db" --json list --status planned
 id=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["id"])' "$tmp/out")
 uid=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["uid"])' "$tmp/out")
 expect_rc 0 "$KIGEN" --db "$db" done "$id"
 
-i=0
-while :; do
-	fetch after /feed.ics -H "If-None-Match: $etag"
-	[ "$code" = 304 ] || break
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || fail "change not picked up within 5 s"
-	sleep 0.1
-done
+until_changed after -H "If-None-Match: $etag"
 [ "$code" = 200 ] || fail "after the change: $code"
 [ "$(header after ETag)" != "$etag" ] || fail "ETag did not change"
 "$py" - "$tmp/after" "$uid" <<'PY' || fail "edited milestone not updated in the feed"
@@ -46,14 +52,7 @@ lm=$(header after Last-Modified)
 expect_rc 0 "$KIGEN" --db "$db" --json list --status done
 victim=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["id"])' "$tmp/out")
 expect_rc 0 "$KIGEN" --db "$db" rm --purge "$victim"
-i=0
-while :; do
-	fetch purged /feed.ics -H "If-Modified-Since: $lm"
-	[ "$code" = 304 ] || break
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || fail "purge not visible to If-Modified-Since within 5 s"
-	sleep 0.1
-done
+until_changed purged -H "If-Modified-Since: $lm"
 [ "$code" = 200 ] || fail "after a purge: $code"
 [ "$(grep -c BEGIN:VEVENT "$tmp/purged")" -eq "$(($(grep -c BEGIN:VEVENT "$tmp/after") - 1))" ] ||
 	fail "purged milestone still in the feed"
