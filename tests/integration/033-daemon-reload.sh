@@ -2,7 +2,7 @@
 # kigend notices changes made by the CLI (PRAGMA data_version) within a
 # couple of seconds and re-renders once: the edited milestone's SEQUENCE
 # grows, the ETag changes, an old ETag gets the full new feed; requests in
-# between do not re-render.
+# between do not re-render; a purge moves Last-Modified on.
 . "$TOP/tests/integration/lib-daemon.sh"
 
 expect_rc 0 "$KIGEN" --db "$db" import "$TOP/data/secure-japan-2008-h1.txt"
@@ -39,5 +39,23 @@ assert int(ev["SEQUENCE"]) >= 1, ev["SEQUENCE"]
 assert str(ev["SUMMARY"]).startswith("\u2713"), ev["SUMMARY"]
 PY
 [ "$(renders)" -eq 2 ] || fail "want exactly one more render after one change"
+
+# A purge changes no milestone's updated_at, yet the feed changed: its
+# Last-Modified must move on, or If-Modified-Since clients keep the old one.
+lm=$(header after Last-Modified)
+expect_rc 0 "$KIGEN" --db "$db" --json list --status done
+victim=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["milestones"][0]["id"])' "$tmp/out")
+expect_rc 0 "$KIGEN" --db "$db" rm --purge "$victim"
+i=0
+while :; do
+	fetch purged /feed.ics -H "If-Modified-Since: $lm"
+	[ "$code" = 304 ] || break
+	i=$((i + 1))
+	[ "$i" -lt 50 ] || fail "purge not visible to If-Modified-Since within 5 s"
+	sleep 0.1
+done
+[ "$code" = 200 ] || fail "after a purge: $code"
+[ "$(grep -c BEGIN:VEVENT "$tmp/purged")" -eq "$(($(grep -c BEGIN:VEVENT "$tmp/after") - 1))" ] ||
+	fail "purged milestone still in the feed"
 stop_kigend
 echo ok
