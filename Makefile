@@ -114,6 +114,7 @@ bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/rende
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
 	sh bench/feed/run.sh $(B)
+	sh bench/webhooks/run.sh $(B)
 
 test-build: all $(TESTS)
 

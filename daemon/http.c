@@ -280,13 +280,13 @@ add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified
 	return 0;
 }
 
-/* Wraps body (stolen: freed by libmicrohttpd, or here on failure) in a full
- * and a 304 response. */
+/* Wraps body (stolen: freed by libmicrohttpd, or here on failure), whose
+ * ETag is etag, in a full and a 304 response. */
 static int
-rendition_make(struct rendition *rd, char *body, size_t len, int64_t last_modified,
-    int64_t refresh_s, bool private_feed, bool gzipped)
+rendition_make(struct rendition *rd, char *body, size_t len, const char *etag,
+    int64_t last_modified, int64_t refresh_s, bool private_feed, bool gzipped)
 {
-	etag_of(body, len, gzipped ? "-gz" : "", rd->etag);
+	snprintf(rd->etag, sizeof(rd->etag), "%s", etag);
 	rd->size = len;
 	rd->full = MHD_create_response_from_buffer_with_free_callback(len, body, free_body);
 	if (rd->full == NULL) {
@@ -323,13 +323,22 @@ rendered_release(struct rendered *r)
 	rendition_release(&r->gzip);
 }
 
-/* Renders v[0..n) with p into r (plain and gzip). */
+/*
+ * Renders v[0..n) with p into r (plain, and gzip when asked).
+ * Last-Modified is the newest updated_at of the milestones in the feed —
+ * except when the bytes changed without any of them changing (one was
+ * purged, the configuration changed): then it moves to now, or
+ * If-Modified-Since clients would keep the old feed.  prev (may be NULL)
+ * is the same feed of the previous view.
+ */
 static int
 rendered_make(struct rendered *r, const struct kg_milestone *v, size_t n,
-    const struct kg_feed_params *p, bool private_feed, bool want_gzip, struct kg_err *err)
+    const struct kg_feed_params *p, const struct rendered *prev, bool private_feed,
+    bool want_gzip, struct kg_err *err)
 {
-	char *body, *gz;
+	char *body, *gz, etag[48], gzetag[48];
 	size_t len, gzlen = 0, i;
+	int64_t now = (int64_t)time(NULL);
 
 	r->last_modified = 0;
 	for (i = 0; i < n; i++)
@@ -337,15 +346,22 @@ rendered_make(struct rendered *r, const struct kg_milestone *v, size_t n,
 			r->last_modified = v[i].updated_at;
 	if (kg_feed_render(v, n, p, &body, &len, err) < 0)
 		return -1;
+	etag_of(body, len, "", etag);
+	if (prev != NULL && prev->plain.full != NULL && strcmp(prev->plain.etag, etag) != 0 &&
+	    r->last_modified <= prev->last_modified)
+		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
 	gz = want_gzip ? gzip_bytes(body, len, &gzlen) : NULL;
-	if (rendition_make(&r->plain, body, len, r->last_modified, p->refresh_s,
+	if (rendition_make(&r->plain, body, len, etag, r->last_modified, p->refresh_s,
 	    private_feed, false) < 0) {
 		free(gz);
 		return kg_err_set(err, "out of memory");
 	}
 	if (want_gzip) {
-		if (gz == NULL || rendition_make(&r->gzip, gz, gzlen, r->last_modified,
-		    p->refresh_s, private_feed, true) < 0)
+		if (gz == NULL)
+			return kg_err_set(err, "out of memory");
+		etag_of(gz, gzlen, "-gz", gzetag);
+		if (rendition_make(&r->gzip, gz, gzlen, gzetag, r->last_modified, p->refresh_s,
+		    private_feed, true) < 0)
 			return kg_err_set(err, "out of memory");
 	}
 	return 0;
@@ -407,12 +423,27 @@ filter_copy(struct kg_filter *dst, const struct kg_filter *src)
 	    strv_copy(&dst->statuses, &src->statuses) | strv_copy(&dst->measures, &src->measures);
 }
 
+/* The feed called name (NULL: /feed.ics) in v, or NULL. */
+static const struct feed_entry *
+find_feed(const struct view *v, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return v->nfeeds > 0 ? &v->feeds[0] : NULL;
+	for (i = 1; i < v->nfeeds; i++)
+		if (strcmp(v->feeds[i].name, name) == 0)
+			return &v->feeds[i];
+	return NULL;
+}
+
 /* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
  * point into the view, not into the configuration, which a reload frees. */
 static int
 view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf *fc,
-    struct kg_err *err)
+    const struct view *prev, struct kg_err *err)
 {
+	const struct feed_entry *pe = prev != NULL ? find_feed(prev, fc ? fc->name : NULL) : NULL;
 	struct feed_entry *e = &v->feeds[v->nfeeds++];
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
 	int k;
@@ -434,7 +465,7 @@ view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf
 	for (k = 0; k < 2; k++) {
 		e->params.view = (enum kg_feed_view)k;
 		if (rendered_make(&e->views[k], v->milestones.v, v->milestones.n, &e->params,
-		    e->has_token, true, err) < 0)
+		    pe != NULL ? &pe->views[k] : NULL, e->has_token, true, err) < 0)
 			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	}
 	return 0;
@@ -475,10 +506,11 @@ kg_http_publish(struct kg_http *http, struct kg_milestone_list *milestones,
 		if ((unsigned)v->milestones.v[i].status < KG_STATUS_COUNT)
 			v->by_status[v->milestones.v[i].status]++;
 
-	if (view_add_feed(v, c, NULL, err) < 0)
+	/* http->current is only replaced here, in the loop thread: no lock. */
+	if (view_add_feed(v, c, NULL, http->current, err) < 0)
 		goto fail;
 	for (i = 0; i < c->nfeeds; i++)
-		if (view_add_feed(v, c, &c->feeds[i], err) < 0)
+		if (view_add_feed(v, c, &c->feeds[i], http->current, err) < 0)
 			goto fail;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -711,8 +743,8 @@ serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
 	ae = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	atomic_fetch_add(&rq->http->request_renders, 1);
-	if (rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, e->has_token,
-	    ae != NULL && accepts_gzip(ae), &err) < 0) {
+	if (rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
+	    e->has_token, ae != NULL && accepts_gzip(ae), &err) < 0) {
 		log_err("feed: %s", err.msg);
 		ret = reply_error(rq, 500, "cannot render the feed");
 	} else
@@ -866,21 +898,10 @@ redact(const char *url, char *out, size_t size)
 		snprintf(out, size, "%s", url);
 }
 
-static const struct feed_entry *
-find_feed(const struct view *v, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 1; i < v->nfeeds; i++)
-		if (strlen(v->feeds[i].name) == len && memcmp(v->feeds[i].name, name, len) == 0)
-			return &v->feeds[i];
-	return NULL;
-}
-
 static enum MHD_Result
 route(struct request *rq, const char *url)
 {
-	char path_token[256];
+	char path_token[256], feed_name[128];
 	const char *token = NULL, *name, *end;
 	const struct feed_entry *e;
 	struct args a;
@@ -914,8 +935,12 @@ route(struct request *rq, const char *url)
 		rq->route = R_NAMED_FEED;
 		name = url + 7;
 		n = strlen(name);
-		e = n > 4 && strcmp(name + n - 4, ".ics") == 0 ? find_feed(rq->view, name, n - 4)
-		    : NULL;
+		e = NULL;
+		if (n > 4 && n < sizeof(feed_name) + 4 && strcmp(name + n - 4, ".ics") == 0) {
+			memcpy(feed_name, name, n - 4);
+			feed_name[n - 4] = '\0';
+			e = find_feed(rq->view, feed_name);
+		}
 	} else if (strncmp(url, "/api/v1/", 8) == 0) {
 		rq->route = R_API;
 		e = NULL;

@@ -88,6 +88,25 @@ PY
 kill -0 "$kigend_pid" || fail "kigend died"
 expect_code 200 alive /healthz
 
+# Slow clients: 300 connections dribbling half a request do not keep
+# others waiting.
+"$py" - "$port" "$base/feed.ics" <<'PY' || fail "slow clients starve others"
+import socket, subprocess, sys, time
+port, url = int(sys.argv[1]), sys.argv[2]
+slow = []
+for i in range(300):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET /feed.ics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    slow.append(s)
+t = time.monotonic()
+code = subprocess.run(["curl", "-s", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}", url],
+                      capture_output=True, text=True).stdout
+took = time.monotonic() - t
+assert code == "200" and took < 2, (code, took)
+for s in slow:
+    s.close()
+PY
+
 # Metrics: Prometheus text, the counters moved.
 expect_code 200 metrics /metrics
 has "$tmp/metrics.h" "Content-Type: text/plain; version=0.0.4"
