@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "export.h"
@@ -1091,8 +1092,9 @@ http_listen(struct kg_http *http, const char *addr, struct kg_err *err)
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
 		return kg_err_set(err, "cannot listen on '%s': %s", addr, gai_strerror(rc));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		/* ITC: lets kg_http_quiesce stop a thread pool from accepting. */
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-		    MHD_USE_ERROR_LOG;
+		    MHD_USE_ERROR_LOG | MHD_USE_ITC;
 		struct MHD_Daemon *d;
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
@@ -1165,6 +1167,19 @@ kg_http_free(struct kg_http *http)
 	view_unref(http->current);
 	pthread_mutex_destroy(&http->lock);
 	free(http);
+}
+
+void
+kg_http_quiesce(struct kg_http *http)
+{
+	MHD_socket fd;
+	size_t i;
+
+	for (i = 0; i < http->ndaemons; i++) {
+		fd = MHD_quiesce_daemon(http->daemons[i]);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
 }
 
 unsigned

@@ -49,6 +49,10 @@ int kg_http_start(const struct kg_conf *conf, struct kg_http **out, struct kg_er
 /* Stops the server threads (in-flight requests finish) and frees; NULL ok. */
 void kg_http_free(struct kg_http *http);
 
+/* Stops accepting connections (closes the listening sockets; a graceful
+ * stop has begun); requests on open connections are still answered. */
+void kg_http_quiesce(struct kg_http *http);
+
 /* The port the first listen address is bound to. */
 unsigned kg_http_port(const struct kg_http *http);
 
