@@ -2,7 +2,9 @@
 # "make install DESTDIR=..." lays out binaries, unit, sysusers/tmpfiles
 # snippets, example configuration (0640, webhooks commented out), man pages
 # and bash completion, with paths rewritten for PREFIX and sysconfdir;
-# "make uninstall" removes them again.
+# "make uninstall" removes them again.  Applied to that root, the sysusers
+# and tmpfiles snippets create user and group kigen, the group-writable
+# setgid state directory and the configuration's owner and mode.
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -68,4 +70,23 @@ make -s -C "$TOP" B="$BUILD" DESTDIR="$dest" PREFIX=/opt/kg sysconfdir=/opt/kg/e
 	uninstall >"$tmp/uninstall.log" 2>&1 || { cat "$tmp/uninstall.log"; fail "make uninstall"; }
 left=$(cd "$dest" && find . -type f | sort)
 [ "$left" = "./opt/kg/etc/kigen/kigen.conf" ] || fail "uninstall left: $left"
+
+# What systemd-sysusers and systemd-tmpfiles make of the snippets.
+root=$tmp/root2
+make -s -C "$TOP" B="$BUILD" DESTDIR="$root" PREFIX=/opt/kg sysconfdir=/opt/kg/etc \
+	install >"$tmp/install3.log" 2>&1 || { cat "$tmp/install3.log"; fail "make install"; }
+mkdir -p "$root/etc"
+systemd-sysusers --root="$root" "$root/opt/kg/lib/sysusers.d/kigen.conf" >"$tmp/sysusers.log" 2>&1 ||
+	{ cat "$tmp/sysusers.log"; fail "systemd-sysusers"; }
+systemd-tmpfiles --root="$root" --create "$root/opt/kg/lib/tmpfiles.d/kigen.conf" >"$tmp/tmpfiles.log" 2>&1 ||
+	{ cat "$tmp/tmpfiles.log"; fail "systemd-tmpfiles"; }
+uid=$(sed -n 's/^kigen:x:\([0-9]*\):.*/\1/p' "$root/etc/passwd")
+gid=$(sed -n 's/^kigen:x:\([0-9]*\):.*/\1/p' "$root/etc/group")
+[ -n "$uid" ] && [ -n "$gid" ] || fail "no user or group kigen"
+grep -q "^kigen:x:$uid:$gid:.*:/usr/sbin/nologin$" "$root/etc/passwd" || fail "kigen can log in"
+for f in "var/lib/kigen:2770 $uid:$gid" "opt/kg/etc/kigen:750 0:$gid" \
+	"opt/kg/etc/kigen/kigen.conf:640 0:$gid"; do
+	got=$(stat -c '%a %u:%g' "$root/${f%%:*}")
+	[ "$got" = "${f#*:}" ] || fail "${f%%:*} is $got, want ${f#*:}"
+done
 echo "ok"
