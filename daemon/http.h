@@ -21,8 +21,9 @@
  * Threads: libmicrohttpd runs its own threads (a pool of KG_HTTP_THREADS per
  * listen address).  Everything they read is in a refcounted, immutable view
  * that kg_http_publish() swaps under a mutex; they never touch SQLite.  The
- * default and named feeds are rendered (plain and gzip, events and todos)
- * once per publish; only feeds with query filters are rendered per request.
+ * default and named feeds are rendered (plain and gzip) once per publish,
+ * their todo views once on first request; only feeds with query filters
+ * are rendered per request.
  */
 #ifndef KG_HTTP_H
 #define KG_HTTP_H
