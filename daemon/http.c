@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "export.h"
@@ -71,6 +73,10 @@ struct feed_entry {
 	struct kg_filter filter;
 	struct kg_feed_params params; /* strings point into the view */
 	struct rendered views[2];  /* by enum kg_feed_view */
+	/* Few clients want VTODOs: that view is rendered on its first request
+	 * (under todo_lock), which halves the work of a publication. */
+	pthread_mutex_t todo_lock;
+	bool todo_ready;
 };
 
 /* Everything a request needs, immutable once published. */
@@ -329,12 +335,14 @@ rendered_release(struct rendered *r)
  * except when the bytes changed without any of them changing (one was
  * purged, the configuration changed): then it moves to now, or
  * If-Modified-Since clients would keep the old feed.  prev (may be NULL)
- * is the same feed of the previous view.
+ * is the same feed of the previous view.  Last-Modified is at least
+ * lm_floor: the other views of a feed take the events view's, so they
+ * move on together.
  */
 static int
 rendered_make(struct rendered *r, const struct kg_milestone *v, size_t n,
-    const struct kg_feed_params *p, const struct rendered *prev, bool private_feed,
-    bool want_gzip, struct kg_err *err)
+    const struct kg_feed_params *p, const struct rendered *prev, int64_t lm_floor,
+    bool private_feed, bool want_gzip, struct kg_err *err)
 {
 	char *body, *gz, etag[48], gzetag[48];
 	size_t len, gzlen = 0, i;
@@ -350,6 +358,8 @@ rendered_make(struct rendered *r, const struct kg_milestone *v, size_t n,
 	if (prev != NULL && prev->plain.full != NULL && strcmp(prev->plain.etag, etag) != 0 &&
 	    r->last_modified <= prev->last_modified)
 		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
+	if (r->last_modified < lm_floor)
+		r->last_modified = lm_floor;
 	gz = want_gzip ? gzip_bytes(body, len, &gzlen) : NULL;
 	if (rendition_make(&r->plain, body, len, etag, r->last_modified, p->refresh_s,
 	    private_feed, false) < 0) {
@@ -380,6 +390,7 @@ view_unref(struct view *v)
 	for (i = 0; i < v->nfeeds; i++) {
 		for (k = 0; k < 2; k++)
 			rendered_release(&v->feeds[i].views[k]);
+		pthread_mutex_destroy(&v->feeds[i].todo_lock);
 		free(v->feeds[i].name);
 		free(v->feeds[i].calname);
 		kg_filter_clear(&v->feeds[i].filter);
@@ -423,18 +434,18 @@ filter_copy(struct kg_filter *dst, const struct kg_filter *src)
 	    strv_copy(&dst->statuses, &src->statuses) | strv_copy(&dst->measures, &src->measures);
 }
 
-/* The feed called name (NULL: /feed.ics) in v, or NULL. */
-static const struct feed_entry *
-find_feed(const struct view *v, const char *name)
+/* The index of the feed called name (NULL: /feed.ics) in v, or -1. */
+static ssize_t
+feed_index(const struct view *v, const char *name)
 {
 	size_t i;
 
 	if (name == NULL)
-		return v->nfeeds > 0 ? &v->feeds[0] : NULL;
+		return v->nfeeds > 0 ? 0 : -1;
 	for (i = 1; i < v->nfeeds; i++)
 		if (strcmp(v->feeds[i].name, name) == 0)
-			return &v->feeds[i];
-	return NULL;
+			return (ssize_t)i;
+	return -1;
 }
 
 /* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
@@ -443,11 +454,12 @@ static int
 view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf *fc,
     const struct view *prev, struct kg_err *err)
 {
-	const struct feed_entry *pe = prev != NULL ? find_feed(prev, fc ? fc->name : NULL) : NULL;
+	ssize_t pi = prev != NULL ? feed_index(prev, fc ? fc->name : NULL) : -1;
+	const struct feed_entry *pe = pi >= 0 ? &prev->feeds[pi] : NULL;
 	struct feed_entry *e = &v->feeds[v->nfeeds++];
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
-	int k;
 
+	pthread_mutex_init(&e->todo_lock, NULL);
 	if ((e->calname = kg_feed_calname(c, fc)) == NULL)
 		return kg_err_set(err, "out of memory");
 	if (fc != NULL) {
@@ -462,12 +474,11 @@ view_add_feed(struct view *v, const struct kg_conf *c, const struct kg_feed_conf
 	e->params.timezone = v->timezone;
 	e->params.lead_days = v->lead_days;
 	e->params.filter = &e->filter;
-	for (k = 0; k < 2; k++) {
-		e->params.view = (enum kg_feed_view)k;
-		if (rendered_make(&e->views[k], v->milestones.v, v->milestones.n, &e->params,
-		    pe != NULL ? &pe->views[k] : NULL, e->has_token, true, err) < 0)
-			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
-	}
+	e->params.view = KG_FEED_EVENTS;
+	if (rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
+	    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token, true,
+	    err) < 0)
+		return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	return 0;
 }
 
@@ -723,8 +734,32 @@ serve_rendered(struct request *rq, const struct rendered *r)
 	return reply(rq, 200, rd->full);
 }
 
+/* Renders the todo view of e on its first use.  -1 on failure (logged). */
+static int
+todo_view(struct request *rq, struct feed_entry *e)
+{
+	struct kg_feed_params p = e->params;
+	struct kg_err err;
+	int rc = 0;
+
+	pthread_mutex_lock(&e->todo_lock);
+	if (!e->todo_ready) {
+		p.view = KG_FEED_TODOS;
+		if (rendered_make(&e->views[KG_FEED_TODOS], rq->view->milestones.v,
+		    rq->view->milestones.n, &p, NULL, e->views[KG_FEED_EVENTS].last_modified,
+		    e->has_token, true, &err) < 0) {
+			rendered_release(&e->views[KG_FEED_TODOS]);
+			log_err("feed: %s", err.msg);
+			rc = -1;
+		} else
+			e->todo_ready = true;
+	}
+	pthread_mutex_unlock(&e->todo_lock);
+	return rc;
+}
+
 static enum MHD_Result
-serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
+serve_feed(struct request *rq, struct feed_entry *e, struct args *a)
 {
 	struct kg_feed_params p;
 	struct rendered r;
@@ -732,6 +767,8 @@ serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
 	enum MHD_Result ret;
 	const char *ae;
 
+	if (!a->has_filter && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
+		return reply_error(rq, 500, "cannot render the feed");
 	if (!a->has_filter)
 		return serve_rendered(rq, &e->views[a->view]);
 
@@ -744,7 +781,8 @@ serve_feed(struct request *rq, const struct feed_entry *e, struct args *a)
 	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	atomic_fetch_add(&rq->http->request_renders, 1);
 	if (rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->has_token, ae != NULL && accepts_gzip(ae), &err) < 0) {
+	    e->views[KG_FEED_EVENTS].last_modified, e->has_token,
+	    ae != NULL && accepts_gzip(ae), &err) < 0) {
 		log_err("feed: %s", err.msg);
 		ret = reply_error(rq, 500, "cannot render the feed");
 	} else
@@ -903,7 +941,7 @@ route(struct request *rq, const char *url)
 {
 	char path_token[256], feed_name[128];
 	const char *token = NULL, *name, *end;
-	const struct feed_entry *e;
+	struct feed_entry *e;
 	struct args a;
 	enum MHD_Result ret;
 	size_t n;
@@ -939,7 +977,9 @@ route(struct request *rq, const char *url)
 		if (n > 4 && n < sizeof(feed_name) + 4 && strcmp(name + n - 4, ".ics") == 0) {
 			memcpy(feed_name, name, n - 4);
 			feed_name[n - 4] = '\0';
-			e = find_feed(rq->view, feed_name);
+			ssize_t i = feed_index(rq->view, feed_name);
+
+			e = i > 0 ? &rq->view->feeds[i] : NULL;
 		}
 	} else if (strncmp(url, "/api/v1/", 8) == 0) {
 		rq->route = R_API;
@@ -1091,8 +1131,9 @@ http_listen(struct kg_http *http, const char *addr, struct kg_err *err)
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
 		return kg_err_set(err, "cannot listen on '%s': %s", addr, gai_strerror(rc));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		/* ITC: lets kg_http_quiesce stop a thread pool from accepting. */
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-		    MHD_USE_ERROR_LOG;
+		    MHD_USE_ERROR_LOG | MHD_USE_ITC;
 		struct MHD_Daemon *d;
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
@@ -1165,6 +1206,19 @@ kg_http_free(struct kg_http *http)
 	view_unref(http->current);
 	pthread_mutex_destroy(&http->lock);
 	free(http);
+}
+
+void
+kg_http_quiesce(struct kg_http *http)
+{
+	MHD_socket fd;
+	size_t i;
+
+	for (i = 0; i < http->ndaemons; i++) {
+		fd = MHD_quiesce_daemon(http->daemons[i]);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
 }
 
 unsigned

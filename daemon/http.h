@@ -21,8 +21,9 @@
  * Threads: libmicrohttpd runs its own threads (a pool of KG_HTTP_THREADS per
  * listen address).  Everything they read is in a refcounted, immutable view
  * that kg_http_publish() swaps under a mutex; they never touch SQLite.  The
- * default and named feeds are rendered (plain and gzip, events and todos)
- * once per publish; only feeds with query filters are rendered per request.
+ * default and named feeds are rendered (plain and gzip) once per publish,
+ * their todo views once on first request; only feeds with query filters
+ * are rendered per request.
  */
 #ifndef KG_HTTP_H
 #define KG_HTTP_H
@@ -48,6 +49,10 @@ int kg_http_start(const struct kg_conf *conf, struct kg_http **out, struct kg_er
 
 /* Stops the server threads (in-flight requests finish) and frees; NULL ok. */
 void kg_http_free(struct kg_http *http);
+
+/* Stops accepting connections (closes the listening sockets; a graceful
+ * stop has begun); requests on open connections are still answered. */
+void kg_http_quiesce(struct kg_http *http);
 
 /* The port the first listen address is bound to. */
 unsigned kg_http_port(const struct kg_http *http);

@@ -130,7 +130,10 @@ status_line(void *arg, char *buf, size_t size)
 static void
 drain(void *arg)
 {
-	kg_remind_drain(((struct modules *)arg)->remind);
+	struct modules *m = arg;
+
+	kg_http_quiesce(m->http);
+	kg_remind_drain(m->remind);
 }
 
 static bool

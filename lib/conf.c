@@ -103,7 +103,7 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "header", T_HEADER, W(headers), 0, 0, 0, NULL, "extra header 'Name: value'; repeatable"},
 	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
-	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: beside the runtime dir"},
+	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

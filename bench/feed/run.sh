@@ -5,7 +5,7 @@
 # threads (2) — for full responses and for 304s (If-None-Match with each
 # server's own ETag).  Requests/s, p50/p99 latency, kigend's RSS.  Then how
 # long rendering takes from 100 to 100,000 milestones: kg_feed_render alone
-# (bench/feed/render) and kigend's whole publication (every view, gzip,
+# (bench/feed/render) and kigend's whole publication (events view, gzip,
 # ETags; its kigend_feed_render_seconds metric).  Results:
 # bench/out/feed.md (copy into bench/README.md).
 #   bench/feed/run.sh BUILD_DIR
@@ -196,7 +196,7 @@ done
 	echo "kigend RSS after the runs: $rss (peak $hwm)."
 	echo
 	echo "Render time (milestones from bench/upcoming/gen, VEVENTs with four alarms;"
-	echo "publish = both views of /feed.ics, plain and gzip, ETags):"
+	echo "publish = kigend's publication of /feed.ics: events, plain and gzip, ETags):"
 	echo
 	cat "$work/render.md"
 } >"$report"

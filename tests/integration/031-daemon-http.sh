@@ -24,6 +24,11 @@ expect_code 200 ims2 /feed.ics -H "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 
 # If-None-Match wins over If-Modified-Since.
 expect_code 200 both /feed.ics -H 'If-None-Match: "nope"' -H "If-Modified-Since: $lm"
 
+# The todo view (rendered on its first request) is conditional too.
+expect_code 200 todo "/feed.ics?view=todo"
+expect_code 304 todo2 "/feed.ics?view=todo" -H "If-None-Match: $(header todo ETag)"
+[ "$(header todo ETag)" != "$etag" ] || fail "todo and event views share an ETag"
+
 # gzip when asked for, with its own ETag; the same bytes once inflated.
 expect_code 200 gz /feed.ics -H "Accept-Encoding: gzip"
 [ "$(header gz Content-Encoding)" = gzip ] || fail "no Content-Encoding: gzip"

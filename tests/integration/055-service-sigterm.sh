@@ -4,7 +4,8 @@
 # exits 0 at once: nothing is left in_flight, and after a restart every
 # reminder arrives exactly once.  With a receiver that hangs, kigend gives
 # up after its drain bound (5 s), returns the unfinished deliveries to the
-# outbox, and the restart sends them.
+# outbox, and the restart sends them.  While it drains it accepts no new
+# HTTP connection, and `kigen status` still answers.
 . "$TOP/tests/integration/lib-reminders.sh"
 
 n=200
@@ -62,8 +63,17 @@ config "concurrency = $conc" "timeout = 60s"
 bulk 5 2008-11-25 # their 1-day reminders are due now
 daemon
 wait_received 5 "e['status'] == 'hang'" 15
+hport=$(sed -n 's/^listen = 127.0.0.1:\([0-9]*\)$/\1/p' "$KIGEN_CONFIG")
+curl -fsS -o /dev/null "http://127.0.0.1:$hport/healthz" || fail "kigend does not serve"
 t0=$(date +%s%N)
 kill -TERM "$dpid"
+# Draining: no new HTTP connections; the control socket still answers.
+sleep 0.5
+curl -fsS -o /dev/null "http://127.0.0.1:$hport/healthz" 2>/dev/null &&
+	fail "kigend still accepts HTTP connections while stopping"
+k --json status >"$tmp/status.json" || fail "no status while draining"
+"$py" -c 'import json,sys; r=json.load(open(sys.argv[1]))["reminders"]; assert r["in_flight"] == 5, r' \
+	"$tmp/status.json" || fail "status while draining: $(cat "$tmp/status.json")"
 set +e; wait "$dpid"; rc=$?; set -e
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "stopped with hung deliveries in $ms ms, exit $rc"
