@@ -218,6 +218,7 @@ main(int argc, char **argv)
 	cli.color = isatty(fileno(stdout)) && (no_color == NULL || no_color[0] == '\0');
 	if (kg_conf_load(g.config, &cli.conf, &cli.err) < 0)
 		goto report;
+	kg_tz_set_default(cli.conf.timezone);
 	if (g.as_of != NULL) {
 		if (kg_date_parse(g.as_of, &cli.today, &cli.err) < 0) {
 			rc = CLI_USAGE;

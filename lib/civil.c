@@ -200,6 +200,17 @@ tz_restore(char *saved, bool switched)
 	free(saved);
 }
 
+void
+kg_tz_set_default(const char *tz)
+{
+	if (tz == NULL || tz[0] == '\0')
+		return;
+	pthread_mutex_lock(&tz_lock);
+	setenv("TZ", tz, 1);
+	tzset();
+	pthread_mutex_unlock(&tz_lock);
+}
+
 kg_day
 kg_day_of_time(int64_t t, const char *tz)
 {

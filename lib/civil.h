@@ -52,6 +52,11 @@ kg_day kg_month_last(kg_day d);
 /* Japanese fiscal year (April..March) that contains d: FY2008 = 2008-04-01..2009-03-31. */
 int kg_fiscal_year(kg_day d);
 
+/* Makes tz (an IANA zone name) the process's zone by setting TZ, so that the
+ * calls below naming the same zone need no switch of the global TZ.  Call at
+ * start-up, before other threads run; NULL or "" leaves TZ alone. */
+void kg_tz_set_default(const char *tz);
+
 /* Today's date in the IANA zone tz (NULL or "" = the process's TZ). */
 kg_day kg_today(const char *tz);
 

@@ -8,7 +8,6 @@
  */
 #include "export.h"
 
-#include <time.h>
 
 /* json_object_set_new that remembers a failure (jansson frees v either way). */
 static void
@@ -42,14 +41,9 @@ date_or_null(kg_day d)
 static json_t *
 time_or_null(int64_t t)
 {
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
+	char buf[KG_TIME_LEN];
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		return json_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	return t == 0 ? json_null() : json_string(kg_time_format(t, buf));
 }
 
 static json_t *
