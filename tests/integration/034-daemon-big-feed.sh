@@ -7,20 +7,8 @@
 . "$TOP/tests/integration/lib-daemon.sh"
 
 n=2500
-expect_rc 0 "$KIGEN" --db "$db" add seed --due 2000-01-01
-"$py" - "$db" "$n" <<'PY' || fail "cannot insert milestones"
-import sqlite3, sys
-db, n = sys.argv[1], int(sys.argv[2])
-c = sqlite3.connect(db)
-first = c.execute("SELECT coalesce(max(id), 0) + 1 FROM milestones").fetchone()[0]
-c.executemany(
-    "INSERT INTO milestones (id, due, uid, title, kind, status, certainty, window_start,"
-    " window_end, precision, manual, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, 'exercise', 'planned', 'planned', ?, ?, 'day', 1, 1200000000, ?)",
-    ((first + i, 14000 + i % 700, f"big-{i}@kigen", f"官民連携の演習 {i}",
-      14000 + i % 700, 14000 + i % 700, 1200000000 + i) for i in range(n)))
-c.commit()
-PY
+. "$TOP/tests/integration/lib-bulk.sh"
+bulk "$n" 2008-12-01
 start_kigend
 expect_rc 0 "$KIGEN" --db "$db" feed --out "$tmp/static.ics"
 
