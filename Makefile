@@ -8,6 +8,10 @@
 #
 # Every lib/ object goes into libkigen.a, linked by both programs and the
 # unit tests; daemon/ objects but main.o go into libkigend.a for the same reason.
+# cli/ objects but main.o go into libkigencli.a, linked by kigen and by kigend
+# (which runs `kigen feed` and `kigen webhook test`, see cli/oneshot.h): kigen
+# pulls only what its commands reference and links without libical, libcurl
+# and libmicrohttpd, so that it starts faster.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -27,6 +31,7 @@ SAN        ?= 0
 
 PKGS := sqlite3 libical jansson inih libcurl libmicrohttpd libcrypto \
         libutf8proc zlib libsystemd
+CLI_PKGS := $(filter-out libical libcurl libmicrohttpd,$(PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wno-format-truncation
@@ -44,16 +49,18 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CLI_PKG_LIBS := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP -Ilib -D_GNU_SOURCE \
-              -DKIGEN_VERSION='"$(VERSION)"' \
+ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP -Ilib -Icli -D_GNU_SOURCE \
+              -DKIGEN_VERSION='"$(VERSION)"' -DKIGEN_SBINDIR='"$(SBINDIR)"' \
               -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lpthread -lm
+CLI_LIBS    = $(CLI_PKG_LIBS) -lm
 
 LIB_SRC    := $(wildcard lib/*.c)
-CLI_SRC    := $(wildcard cli/*.c)
+CLI_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 TEST_SRC   := $(wildcard tests/unit/test_*.c)
 
@@ -86,10 +93,14 @@ $(B)/libkigend.a: $(DAEMON_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(KIGEN): $(CLI_OBJ) $(B)/libkigen.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libkigen.a $(LIBS)
+$(B)/libkigencli.a: $(CLI_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigen.a
+$(KIGEN): $(B)/cli/main.o $(B)/libkigencli.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
+
+$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigen.a

@@ -17,6 +17,7 @@
 #define KG_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "civil.h"
@@ -71,6 +72,14 @@ CLI_COMMAND(deliveries);
 CLI_COMMAND(redeliver);
 CLI_COMMAND(webhook);
 
+/*
+ * Runs `kigen ARGS` against a command table (driver.c): takes the global
+ * options, loads the configuration, dispatches, prints a failure once as
+ * "kigen: <message>" (plus the synopsis after a usage error).  Returns the
+ * exit code.  argv is reordered.
+ */
+int cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **argv);
+
 /* Sets cli->err and returns CLI_USAGE: `return cli_usage(cli, "...")`. */
 int cli_usage(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -114,6 +123,11 @@ int cli_bad_option(struct cli *cli, int c, char **argv);
 
 /* For commands without options: CLI_OK, or CLI_USAGE for any option. */
 int cli_no_options(struct cli *cli, int argc, char **argv);
+
+/* `webhook test NAME` (argv[0] = "webhook"): *out is [webhook:NAME] of the
+ * configuration.  CLI_OK or CLI_USAGE. */
+int cli_webhook_test_arg(struct cli *cli, int argc, char **argv,
+    const struct kg_webhook_conf **out);
 
 /* After getopt: exactly one argument left (`what` names it in "missing
  * ID"); *out borrows it.  CLI_OK or CLI_USAGE. */

@@ -4,7 +4,6 @@
  * daemon picks it up within a second), and `webhook test NAME` (one signed
  * webhook.test event sent right now, the receiver's answer printed).
  */
-#include <curl/curl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -12,11 +11,10 @@
 #include <time.h>
 
 #include "cli.h"
+#include "oneshot.h"
 #include "outbox.h"
 #include "output.h"
 #include "store.h"
-#include "webhook.h"
-#include "webhook_http.h"
 
 const char cmd_deliveries_usage[] =
     "deliveries [--failed | --pending] [--limit N]\n\n"
@@ -249,57 +247,15 @@ out:
 	return rc;
 }
 
-static const struct kg_webhook_conf *
-find_webhook(const struct kg_conf *conf, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < conf->nwebhooks; i++)
-		if (strcmp(conf->webhooks[i].name, name) == 0)
-			return &conf->webhooks[i];
-	return NULL;
-}
-
+/* Checked here, so a usage error needs no kigend; sent by kigend
+ * (oneshot.h): kigen does not link libcurl. */
 int
 cmd_webhook(struct cli *cli, int argc, char **argv)
 {
 	const struct kg_webhook_conf *ep;
-	struct kg_webhook_attempt a = {0};
-	struct kg_webhook_result res;
-	char id[KG_WEBHOOK_ID_MAX];
-	int64_t now = (int64_t)time(NULL);
-	CURLcode code;
-	char *body;
-	int rc = CLI_FAIL;
+	int rc;
 
-	if (argc != 3 || strcmp(argv[1], "test") != 0)
-		return cli_usage(cli, "expected 'webhook test NAME'");
-	ep = find_webhook(&cli->conf, argv[2]);
-	if (ep == NULL)
-		return cli_usage(cli, "no [webhook:%s] in the configuration", argv[2]);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	body = kg_webhook_test_body(ep->format, ep->name, now, &cli->err);
-	if (body == NULL || kg_webhook_new_id(id, &cli->err) < 0) {
-		free(body);
-		goto out;
-	}
-	if (kg_webhook_attempt_init(&a, ep, id, now, body, &cli->err) < 0)
-		goto out;
-	code = curl_easy_perform(a.easy);
-	kg_webhook_attempt_result(&a, code, (int64_t)time(NULL), &res);
-	if (res.http_status)
-		fprintf(cli->out, "webhook %s: HTTP %ld (webhook-id %s)\n", ep->name,
-		    res.http_status, id);
-	if (a.response_len)
-		fprintf(cli->out, "%s%s", a.response,
-		    a.response[a.response_len - 1] == '\n' ? "" : "\n");
-	if (res.outcome != KG_WEBHOOK_OK) {
-		kg_err_set(&cli->err, "webhook '%s': %s", ep->name, res.error);
-		goto out;
-	}
-	rc = CLI_OK;
-out:
-	kg_webhook_attempt_release(&a);
-	curl_global_cleanup();
-	return rc;
+	if ((rc = cli_webhook_test_arg(cli, argc, argv, &ep)) != CLI_OK)
+		return rc;
+	return cli_exec_kigend(cli, CLI_ONESHOT_WEBHOOK, ep->name, 0, NULL);
 }

@@ -2,18 +2,10 @@
  * cmd_feed — `kigen feed`: the iCalendar feed kigend serves, written to
  * stdout or a file, for static hosting.  Same renderer and parameters as
  * kigend's /feed.ics (and /feeds/NAME.ics with --feed), so the same data
- * gives the same bytes.
+ * gives the same bytes.  kigend renders it (oneshot.h), so that kigen
+ * need not link libical.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "cli.h"
-#include "feed.h"
-#include "store.h"
+#include "oneshot.h"
 
 const char cmd_feed_usage[] =
     "feed [--out FILE] [--feed NAME] [--view event|todo] [filters]\n\n"
@@ -24,138 +16,9 @@ const char cmd_feed_usage[] =
     "  --feed NAME      the named feed [feed:NAME] of the configuration\n"
     "  --view todo      VTODOs (task apps) instead of VEVENTs\n";
 
-/* Writes len bytes to path through a temporary file and rename(), so a web
- * server never serves half a feed. */
-static int
-write_atomically(const char *path, const char *data, size_t len, struct kg_err *err)
-{
-	char *tmp = NULL;
-	FILE *f = NULL;
-	int rc = -1;
-
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		return kg_err_set(err, "out of memory");
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		kg_err_set(err, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-		f = NULL;
-		kg_err_set(err, "cannot write '%s': %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path) < 0) {
-		kg_err_set(err, "cannot replace '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f != NULL)
-		fclose(f);
-	free(tmp);
-	return rc;
-}
-
-static const struct kg_feed_conf *
-find_feed(const struct kg_conf *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].name, name) == 0)
-			return &c->feeds[i];
-	return NULL;
-}
-
+/* Rendered by kigend (oneshot.h): kigen does not link libical. */
 int
 cmd_feed(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW };
-	static const struct option opts[] = {
-		CLI_FILTER_OPTIONS,
-		{"out", required_argument, NULL, OPT_OUT},
-		{"feed", required_argument, NULL, OPT_FEED},
-		{"view", required_argument, NULL, OPT_VIEW},
-		{NULL, 0, NULL, 0},
-	};
-	const struct kg_feed_conf *fc = NULL;
-	struct kg_milestone_list l = {0};
-	struct kg_feed_params p;
-	struct kg_store *st = NULL;
-	struct kg_query q;
-	const char *out = NULL;
-	enum kg_feed_view view = KG_FEED_EVENTS;
-	char *body = NULL, *calname = NULL;
-	size_t len;
-	int c, rc;
-
-	kg_query_init(&q);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_OUT:
-			out = optarg;
-			break;
-		case OPT_FEED:
-			if ((fc = find_feed(&cli->conf, optarg)) == NULL) {
-				rc = cli_usage(cli, "no feed '%s' in the configuration ([feed:%s])",
-				    optarg, optarg);
-				goto out;
-			}
-			break;
-		case OPT_VIEW:
-			if (strcmp(optarg, "todo") == 0)
-				view = KG_FEED_TODOS;
-			else if (strcmp(optarg, "event") == 0)
-				view = KG_FEED_EVENTS;
-			else {
-				rc = cli_usage(cli, "invalid view '%s' (event or todo)", optarg);
-				goto out;
-			}
-			break;
-		case '?':
-		case ':':
-			rc = cli_bad_option(cli, c, argv);
-			goto out;
-		default:
-			if ((rc = cli_filter_option(cli, c, optarg, &q.filter)) != CLI_OK)
-				goto out;
-		}
-	}
-	if (optind < argc) {
-		rc = cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
-		goto out;
-	rc = CLI_FAIL;
-	if (kg_store_milestones(st, &q, &l, &cli->err) < 0)
-		goto out;
-	if ((calname = kg_feed_calname(&cli->conf, fc)) == NULL) {
-		kg_err_set(&cli->err, "out of memory");
-		goto out;
-	}
-	kg_feed_params_from_conf(&p, &cli->conf, fc);
-	p.name = calname;
-	p.view = view;
-	if (kg_feed_render(l.v, l.n, &p, &body, &len, &cli->err) < 0)
-		goto out;
-	if (out != NULL) {
-		if (write_atomically(out, body, len, &cli->err) < 0)
-			goto out;
-	} else if (fwrite(body, 1, len, cli->out) != len) {
-		kg_err_set(&cli->err, "cannot write the feed: %s", strerror(errno));
-		goto out;
-	}
-	rc = CLI_OK;
-out:
-	free(body);
-	free(calname);
-	kg_milestone_list_clear(&l);
-	kg_filter_clear(&q.filter);
-	kg_store_close(st);
-	return rc;
+	return cli_exec_kigend(cli, CLI_ONESHOT_FEED, NULL, argc - 1, argv + 1);
 }

@@ -32,6 +32,12 @@ done
 # The installed programs are the built ones and run.
 "$dest/opt/kg/bin/kigen" --version | grep -q "$(cat "$TOP/VERSION")" || fail "kigen --version"
 "$dest/opt/kg/sbin/kigend" --version | grep -q "$(cat "$TOP/VERSION")" || fail "kigend --version"
+# The installed kigen finds the installed kigend in ../sbin for `feed`.
+KIGEN_CONFIG=/dev/null "$dest/opt/kg/bin/kigen" --db "$tmp/i.db" add x --due 2009-01-10 >/dev/null ||
+	fail "installed kigen add"
+KIGEN_CONFIG=/dev/null "$dest/opt/kg/bin/kigen" --db "$tmp/i.db" feed >"$tmp/i.ics" ||
+	fail "installed kigen feed (kigend in ../sbin)"
+grep -q '^BEGIN:VCALENDAR' "$tmp/i.ics" || fail "installed kigen feed printed no calendar"
 
 # Paths in the unit and tmpfiles snippet follow PREFIX and sysconfdir.
 unit=$dest/opt/kg/lib/systemd/system/kigend.service

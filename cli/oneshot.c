@@ -1,0 +1,236 @@
+/*
+ * oneshot — kigend's half of the one-shot modes (oneshot.h): the commands
+ * `kigen feed` and `kigen webhook test NAME` themselves, with the libraries
+ * the kigen program does not link (libical for the feed renderer, libcurl
+ * for sending), run through the same driver as kigen.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "feed.h"
+#include "oneshot.h"
+#include "store.h"
+#include "webhook.h"
+#include "webhook_http.h"
+
+/* Writes len bytes to path through a temporary file and rename(), so a web
+ * server never serves half a feed. */
+static int
+write_atomically(const char *path, const char *data, size_t len, struct kg_err *err)
+{
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int rc = -1;
+
+	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		return kg_err_set(err, "out of memory");
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		kg_err_set(err, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		f = NULL;
+		kg_err_set(err, "cannot write '%s': %s", tmp, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) < 0) {
+		kg_err_set(err, "cannot replace '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(tmp);
+	return rc;
+}
+
+static const struct kg_feed_conf *
+find_feed(const struct kg_conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfeeds; i++)
+		if (strcmp(c->feeds[i].name, name) == 0)
+			return &c->feeds[i];
+	return NULL;
+}
+
+static int
+render_feed(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW };
+	static const struct option opts[] = {
+		CLI_FILTER_OPTIONS,
+		{"out", required_argument, NULL, OPT_OUT},
+		{"feed", required_argument, NULL, OPT_FEED},
+		{"view", required_argument, NULL, OPT_VIEW},
+		{NULL, 0, NULL, 0},
+	};
+	const struct kg_feed_conf *fc = NULL;
+	struct kg_milestone_list l = {0};
+	struct kg_feed_params p;
+	struct kg_store *st = NULL;
+	struct kg_query q;
+	const char *out = NULL;
+	enum kg_feed_view view = KG_FEED_EVENTS;
+	char *body = NULL, *calname = NULL;
+	size_t len;
+	int c, rc;
+
+	kg_query_init(&q);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_OUT:
+			out = optarg;
+			break;
+		case OPT_FEED:
+			if ((fc = find_feed(&cli->conf, optarg)) == NULL) {
+				rc = cli_usage(cli, "no feed '%s' in the configuration ([feed:%s])",
+				    optarg, optarg);
+				goto out;
+			}
+			break;
+		case OPT_VIEW:
+			if (strcmp(optarg, "todo") == 0)
+				view = KG_FEED_TODOS;
+			else if (strcmp(optarg, "event") == 0)
+				view = KG_FEED_EVENTS;
+			else {
+				rc = cli_usage(cli, "invalid view '%s' (event or todo)", optarg);
+				goto out;
+			}
+			break;
+		case '?':
+		case ':':
+			rc = cli_bad_option(cli, c, argv);
+			goto out;
+		default:
+			if ((rc = cli_filter_option(cli, c, optarg, &q.filter)) != CLI_OK)
+				goto out;
+		}
+	}
+	if (optind < argc) {
+		rc = cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+		goto out;
+	rc = CLI_FAIL;
+	if (kg_store_milestones(st, &q, &l, &cli->err) < 0)
+		goto out;
+	if ((calname = kg_feed_calname(&cli->conf, fc)) == NULL) {
+		kg_err_set(&cli->err, "out of memory");
+		goto out;
+	}
+	kg_feed_params_from_conf(&p, &cli->conf, fc);
+	p.name = calname;
+	p.view = view;
+	if (kg_feed_render(l.v, l.n, &p, &body, &len, &cli->err) < 0)
+		goto out;
+	if (out != NULL) {
+		if (write_atomically(out, body, len, &cli->err) < 0)
+			goto out;
+	} else if (fwrite(body, 1, len, cli->out) != len) {
+		kg_err_set(&cli->err, "cannot write the feed: %s", strerror(errno));
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	free(body);
+	free(calname);
+	kg_milestone_list_clear(&l);
+	kg_filter_clear(&q.filter);
+	kg_store_close(st);
+	return rc;
+}
+
+static int
+send_test_webhook(struct cli *cli, int argc, char **argv)
+{
+	const struct kg_webhook_conf *ep;
+	struct kg_webhook_attempt a = {0};
+	struct kg_webhook_result res;
+	char id[KG_WEBHOOK_ID_MAX];
+	int64_t now = (int64_t)time(NULL);
+	CURLcode code;
+	char *body;
+	int rc;
+
+	if ((rc = cli_webhook_test_arg(cli, argc, argv, &ep)) != CLI_OK)
+		return rc;
+	rc = CLI_FAIL;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	body = kg_webhook_test_body(ep->format, ep->name, now, &cli->err);
+	if (body == NULL || kg_webhook_new_id(id, &cli->err) < 0) {
+		free(body);
+		goto out;
+	}
+	if (kg_webhook_attempt_init(&a, ep, id, now, body, &cli->err) < 0)
+		goto out;
+	code = curl_easy_perform(a.easy);
+	kg_webhook_attempt_result(&a, code, (int64_t)time(NULL), &res);
+	if (res.http_status)
+		fprintf(cli->out, "webhook %s: HTTP %ld (webhook-id %s)\n", ep->name,
+		    res.http_status, id);
+	if (a.response_len)
+		fprintf(cli->out, "%s%s", a.response,
+		    a.response[a.response_len - 1] == '\n' ? "" : "\n");
+	if (res.outcome != KG_WEBHOOK_OK) {
+		kg_err_set(&cli->err, "webhook '%s': %s", ep->name, res.error);
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	kg_webhook_attempt_release(&a);
+	curl_global_cleanup();
+	return rc;
+}
+
+/* The two commands under kigen's names, so help and messages read the same. */
+static const struct cli_command oneshot_commands[] = {
+	{"feed", render_feed, cmd_feed_usage, ""},
+	{"webhook", send_test_webhook, cmd_webhook_usage, ""},
+};
+
+#define NONESHOT (sizeof(oneshot_commands) / sizeof(oneshot_commands[0]))
+
+int
+cli_oneshot_main(int argc, char **argv)
+{
+	static const char *const webhook_test[] = {"kigen", "webhook", "test"};
+	char **args;
+	int i, n = 0, rc;
+
+	if (argc < 2 || (strcmp(argv[1], CLI_ONESHOT_FEED) != 0 &&
+	    strcmp(argv[1], CLI_ONESHOT_WEBHOOK) != 0))
+		return -1;
+	/* "kigen webhook test" + NAME and the rest, or "kigen feed" + the rest */
+	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL) {
+		fprintf(stderr, "kigen: out of memory\n");
+		return CLI_FAIL;
+	}
+	if (strcmp(argv[1], CLI_ONESHOT_WEBHOOK) == 0) {
+		for (i = 0; i < 3; i++)
+			args[n++] = (char *)webhook_test[i];
+	} else {
+		args[n++] = (char *)"kigen";
+		args[n++] = (char *)"feed";
+	}
+	for (i = 2; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	rc = cli_main(oneshot_commands, NONESHOT, n, args);
+	free(args);
+	return rc;
+}
