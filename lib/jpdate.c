@@ -170,6 +170,8 @@ struct scan {
 	int ctx_year;
 	size_t ctx_src;   /* index in out of the expression that set it, or SIZE_MAX */
 	kg_day ctx_ws, ctx_we; /* and its window */
+	bool ctx_topic;   /* it sets the scene (平成21年度には, 平成20年８月、, 来年度の) */
+	bool ctx_bare;    /* and is only a year (平成21年度, 来年度) */
 	bool ctx_used;    /* a yearless date used ctx (set by parse_point) */
 	/* year for 同年 / 同年度: the last year named anywhere in the text */
 	bool have_same;
@@ -860,30 +862,51 @@ year_unit:
 static const char *const approx_words[] = {"頃", "ごろ", "ころ", NULL};
 static const char *const range_marks[] = {"~", "〜", "から", NULL};
 static const char *const from_words[] = {"から", "より", "以降", "以後", NULL};
-static const char *const until_words[] = {"までに", "まで", "迄", NULL};
+static const char *const until_words[] = {"までに", "まで", "迄に", "迄", NULL};
 static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
 	"目処", "めど", NULL};
 
 /* A count right after a date (９月末までに37件, 平成19年度は1,089件): the date
  * bounds a tally of repeated work, not an event. */
 static bool
-tally_at(const struct scan *s, size_t i)
+tally_at(const struct scan *s, size_t i, bool until)
 {
-	static const char *const particles[] = {"は", "に", "で", "、", NULL};
+	/* a bound (までに) or a topic (は) counts; a plain time adverbial
+	 * (今年度中に11府省庁について監査を実施) dates an event */
+	static const char *const after_until[] = {"、", "で", NULL};
+	static const char *const topic[] = {"には", "は", NULL};
+	const char *const *particles = until ? after_until : topic;
+	/* 計37件, 延べ1,250件, 更に20件程度 */
+	static const char *const count_words[] = {"更に", "さらに", "合計", "計", "延べ",
+		"約", NULL};
 	static const char *const counters[] = {"件", "回", "名", "人", "社", "か所",
-		"箇所", "校", "団体", NULL};
+		"箇所", "校", "団体", "府省庁", "府省", NULL};
 	size_t k, digits = 0;
 
 	if ((k = lit_any(s, i, particles, NULL)))
 		i += k;
-	if (lit(s, i, "約"))
-		i++;
+	else if (!until)
+		return false;
+	while ((k = lit_any(s, i, count_words, NULL)))
+		i += k;
 	while (i < s->n && ((s->cp[i] >= '0' && s->cp[i] <= '9')
 	    || (digits && s->cp[i] == ','))) {
 		i++;
 		digits++;
 	}
 	return digits && lit_any(s, i, counters, NULL);
+}
+
+/* What follows a date that may only scope later ones: a topic or a pause
+ * (平成21年度には…10月, 平成20年８月、…（８月26日から…）, 来年度の演習は…
+ * 平成22年秋頃), not a time adverbial of its own act (平成24年度下半期中に
+ * 改訂版を作成し、第４四半期に…). */
+static bool
+sets_scene(const struct scan *s, size_t e)
+{
+	static const char *const topic[] = {"には", "は", "、", ",", "の", NULL};
+
+	return lit_any(s, e, topic, NULL) != 0;
 }
 
 /* A whole expression at i (point plus modifiers).  On P_OK, *named tells
@@ -960,7 +983,7 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 	if (whole_years && lit(s, e, "の") && s->ctx->as_of != KG_DAY_NONE
 	    && out->window_end < s->ctx->as_of)
 		out->flags |= KG_JP_BACKGROUND;
-	if (tally_at(s, e))
+	if (tally_at(s, e, (out->flags & KG_JP_UNTIL) != 0))
 		out->flags |= KG_JP_TALLY;
 	if (i >= 3 && lit(s, i - 3, "前回") && (s->cp[i - 1] == '(' || s->cp[i - 1] == 0xFF08))
 		out->flags |= KG_JP_BACKGROUND;
@@ -1032,7 +1055,8 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 		}
 		/* 平成21年度には…10月, 平成20年８月、…（８月26日から…）: the
 		 * earlier, wider date only scoped this one */
-		if (s.ctx_used && s.ctx_src != SIZE_MAX && s.ctx_src < got
+		if ((s.ctx_used || (named && s.ctx_bare)) && s.ctx_topic
+		    && s.ctx_src != SIZE_MAX && s.ctx_src < got
 		    && d.base_start >= s.ctx_ws && d.base_start <= s.ctx_we
 		    && ((d.flags & KG_JP_RANGE) || (d.base_end != KG_DAY_NONE
 		    && d.base_end - d.base_start < s.ctx_we - s.ctx_ws)))
@@ -1050,6 +1074,8 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 				    ? SIZE_MAX : got;
 				s.ctx_ws = d.window_start;
 				s.ctx_we = d.window_end;
+				s.ctx_topic = sets_scene(&s, d.cp_end);
+				s.ctx_bare = bare;
 			}
 			out[got++] = d;
 		}

@@ -34,16 +34,23 @@ slurp(const char *rel, size_t *len)
 
 /* ---- golden files ---- */
 
+/*
+ * known: mismatches still open, each listed in tests/data/README.md ("Open
+ * gaps"); the test fails when a report has more or fewer.
+ */
 static const struct golden {
 	const char *report, *expected;
+	int known;
 } goldens[] = {
-	{"data/secure-japan-2008-h1.txt", "tests/data/secure-japan-2008-h1.expected.json"},
-	{"tests/data/next-report.txt", "tests/data/next-report.expected.json"},
-	{"tests/data/family-reiwa-h1.txt", "tests/data/family-reiwa-h1.expected.json"},
-	{"tests/data/secure-japan-2009-h1.txt", "tests/data/secure-japan-2009-h1.expected.json"},
-	{"tests/data/family-2011-h2.txt", "tests/data/family-2011-h2.expected.json"},
-	{"tests/data/family-2010-asof.txt", "tests/data/family-2010-asof.expected.json"},
-	{"tests/data/family-2013-eras.txt", "tests/data/family-2013-eras.expected.json"},
+	{"data/secure-japan-2008-h1.txt", "tests/data/secure-japan-2008-h1.expected.json", 0},
+	{"tests/data/next-report.txt", "tests/data/next-report.expected.json", 0},
+	{"tests/data/family-reiwa-h1.txt", "tests/data/family-reiwa-h1.expected.json", 0},
+	{"tests/data/secure-japan-2009-h1.txt", "tests/data/secure-japan-2009-h1.expected.json", 0},
+	{"tests/data/family-2011-h2.txt", "tests/data/family-2011-h2.expected.json", 0},
+	{"tests/data/family-2010-asof.txt", "tests/data/family-2010-asof.expected.json", 0},
+	{"tests/data/family-2013-eras.txt", "tests/data/family-2013-eras.expected.json", 0},
+	{"tests/data/family-2009-h2.txt", "tests/data/family-2009-h2.expected.json", 6},
+	{"tests/data/family-2012-q3.txt", "tests/data/family-2012-q3.expected.json", 6},
 };
 
 static const char *
@@ -217,8 +224,14 @@ test_golden(void **state)
 	int bad = 0;
 
 	(void)state;
-	for (g = 0; g < sizeof(goldens) / sizeof(goldens[0]); g++)
-		bad += diff_golden(&goldens[g]);
+	for (g = 0; g < sizeof(goldens) / sizeof(goldens[0]); g++) {
+		int n = diff_golden(&goldens[g]);
+
+		if (n != goldens[g].known) {
+			printf("%s: %d mismatches, %d known\n", goldens[g].report, n, goldens[g].known);
+			bad += n > goldens[g].known ? n - goldens[g].known : goldens[g].known - n;
+		}
+	}
 	if (bad > 0)
 		printf("golden: %d mismatches\n", bad);
 	assert_int_equal(bad, 0);
@@ -584,6 +597,7 @@ test_encodings(void **state)
 	check_encodings("tests/data/family-reiwa-h1.txt");
 	check_encodings("tests/data/family-2010-asof.txt");
 	check_encodings("tests/data/family-2013-eras.txt");
+	check_encodings("tests/data/family-2009-h2.txt");
 }
 
 /* ---- bad input ---- */
