@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
@@ -42,6 +43,10 @@
 #define HTTP_CONN_TIMEOUT_S 15     /* idle or slow clients */
 #define HTTP_UPCOMING_DAYS 30
 #define HTTP_UPCOMING_MAX 3660
+/* A feed's plain text is kept for identity requests up to this size; a
+ * bigger one (about 1,200 milestones with alarms) is kept gzipped only, a
+ * fourteenth of the size, and inflated for each client without gzip. */
+#define HTTP_PLAIN_KEEP_MAX (1024 * 1024)
 
 enum route {
 	R_FEED, R_NAMED_FEED, R_API, R_HEALTHZ, R_METRICS, R_OTHER, R_COUNT
@@ -52,10 +57,21 @@ static const char *const route_names[R_COUNT] = {
 static const unsigned counted_codes[] = {200, 304, 400, 404, 405, 414, 500, 503};
 #define NCODES (sizeof(counted_codes) / sizeof(counted_codes[0]))
 
+/* Bytes owned by the responses that send them, freed with the last
+ * reference: a rendition's own response and the responses that inflate
+ * the gzip rendition for clients without gzip. */
+struct blob {
+	atomic_int refs;
+	size_t len;
+	char bytes[];
+};
+
 /* One representation of a feed: the bytes (owned by the MHD responses) and
- * the responses every request re-queues. */
+ * the responses every request re-queues.  full is NULL for the plain text
+ * of a big feed: each request then inflates gz, the gzip rendition's bytes. */
 struct rendition {
 	struct MHD_Response *full, *not_modified;
+	struct blob *gz;
 	size_t size;
 	char etag[48];
 };
@@ -63,6 +79,8 @@ struct rendition {
 struct rendered {
 	struct rendition plain, gzip;
 	int64_t last_modified;
+	int64_t refresh_s;
+	bool private_feed;
 };
 
 struct feed_entry {
@@ -166,15 +184,14 @@ parse_http_date(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
-/* The ETag of some bytes: a strong validator (same bytes, same tag). */
+/* The ETag of bytes whose SHA-256 is md: a strong validator (same bytes,
+ * same tag). */
 static void
-etag_of(const char *body, size_t len, const char *suffix, char out[48])
+etag_hex(const unsigned char md[32], const char *suffix, char out[48])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
 	int i;
 
-	digest(body, len, md);
 	out[0] = '"';
 	for (i = 0; i < 16; i++) {
 		out[1 + 2 * i] = hex[md[i] >> 4];
@@ -183,33 +200,13 @@ etag_of(const char *body, size_t len, const char *suffix, char out[48])
 	snprintf(out + 33, 15, "%s\"", suffix);
 }
 
-/* gzip (RFC 1952) of in; NULL on failure. */
-static char *
-gzip_bytes(const char *in, size_t len, size_t *outlen)
+static void
+etag_of(const char *body, size_t len, const char *suffix, char out[48])
 {
-	z_stream zs;
-	char *out = NULL;
-	uLong bound;
+	unsigned char md[32];
 
-	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	bound = deflateBound(&zs, (uLong)len);
-	if ((out = malloc(bound)) == NULL)
-		goto out;
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out;
-	zs.avail_out = (uInt)bound;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-		free(out);
-		out = NULL;
-		goto out;
-	}
-	*outlen = zs.total_out;
-out:
-	deflateEnd(&zs);
-	return out;
+	digest(body, len, md);
+	etag_hex(md, suffix, out);
 }
 
 /* Does Accept-Encoding allow gzip?  "gzip", "gzip;q=0.5" yes, "gzip;q=0" no. */
@@ -255,13 +252,160 @@ etag_listed(const char *inm, const char *etag)
 	return false;
 }
 
-/* ---- renditions ---- */
+/* ---- blobs and the render sink ---- */
+
+/* Makes room for at least extra more bytes in *b (capacity *cap, NULL to
+ * start), growing geometrically.  -1 on ENOMEM (*b is kept). */
+static int
+blob_reserve(struct blob **b, size_t *cap, size_t extra)
+{
+	size_t len = *b != NULL ? (*b)->len : 0, want = *cap ? *cap : 64 * 1024;
+	struct blob *nb;
+
+	if (*b != NULL && *cap - len >= extra)
+		return 0;
+	while (want - len < extra)
+		want *= 2;
+	if ((nb = realloc(*b, sizeof(*nb) + want)) == NULL)
+		return -1;
+	if (*b == NULL) {
+		atomic_init(&nb->refs, 1);
+		nb->len = 0;
+	}
+	*b = nb;
+	*cap = want;
+	return 0;
+}
+
+static struct blob *
+blob_ref(struct blob *b)
+{
+	atomic_fetch_add(&b->refs, 1);
+	return b;
+}
 
 static void
-free_body(void *p)
+blob_unref(struct blob *b)
 {
-	free(p);
+	if (b != NULL && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
 }
+
+/* libmicrohttpd's free callback gets the bytes, not the blob. */
+static void
+blob_unref_bytes(void *bytes)
+{
+	blob_unref((struct blob *)(void *)((char *)bytes - offsetof(struct blob, bytes)));
+}
+
+/*
+ * Where a feed is rendered to, as libical writes it: the SHA-256 of the
+ * text (its ETag), its gzip, and the text itself while it is at most
+ * keep_max bytes.  A publication so never holds a big feed's text whole.
+ */
+struct sink {
+	EVP_MD_CTX *md;
+	z_stream zs;
+	bool gzip;
+	struct blob *gz, *plain;
+	size_t gz_cap, plain_cap, keep_max;
+	size_t total; /* bytes of text */
+};
+
+/* Deflates zs's pending input into s->gz with flush; -1 on failure. */
+static int
+sink_deflate(struct sink *s, int flush)
+{
+	int zr;
+
+	do {
+		if (blob_reserve(&s->gz, &s->gz_cap, 16 * 1024) < 0)
+			return -1;
+		s->zs.next_out = (Bytef *)s->gz->bytes + s->gz->len;
+		s->zs.avail_out = (uInt)(s->gz_cap - s->gz->len);
+		zr = deflate(&s->zs, flush);
+		s->gz->len = s->gz_cap - s->zs.avail_out;
+		if (zr == Z_STREAM_ERROR)
+			return -1;
+	} while (flush == Z_FINISH ? zr != Z_STREAM_END : s->zs.avail_in > 0);
+	return 0;
+}
+
+static ssize_t
+sink_write(void *cookie, const char *buf, size_t size)
+{
+	struct sink *s = cookie;
+
+	if (EVP_DigestUpdate(s->md, buf, size) != 1)
+		return -1;
+	s->total += size;
+	if (s->gzip) {
+		s->zs.next_in = (Bytef *)buf;
+		s->zs.avail_in = (uInt)size; /* stdio hands over a buffer at a time */
+		if (sink_deflate(s, Z_NO_FLUSH) < 0)
+			return -1;
+	}
+	if (s->keep_max > 0 && (s->plain != NULL ? s->plain->len : 0) + size > s->keep_max) {
+		blob_unref(s->plain);
+		s->plain = NULL;
+		s->keep_max = 0;
+	}
+	if (s->keep_max > 0) {
+		if (blob_reserve(&s->plain, &s->plain_cap, size) < 0)
+			return -1;
+		memcpy(s->plain->bytes + s->plain->len, buf, size);
+		s->plain->len += size;
+	}
+	return (ssize_t)size;
+}
+
+static int
+sink_open(struct sink *s, bool gzip, size_t keep_max)
+{
+	memset(s, 0, sizeof(*s));
+	s->gzip = gzip;
+	s->keep_max = keep_max;
+	if ((s->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1)
+		return -1;
+	if (gzip && deflateInit2(&s->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		s->gzip = false;
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the gzip stream and the digest.  -1 on failure. */
+static int
+sink_finish(struct sink *s, unsigned char md[32])
+{
+	unsigned int n = 32;
+	struct blob *small;
+
+	if (EVP_DigestFinal_ex(s->md, md, &n) != 1)
+		return -1;
+	if (!s->gzip)
+		return 0;
+	s->zs.avail_in = 0;
+	if (sink_deflate(s, Z_FINISH) < 0)
+		return -1;
+	if ((small = realloc(s->gz, sizeof(*small) + s->gz->len)) != NULL) {
+		s->gz = small;
+		s->gz_cap = small->len;
+	}
+	return 0;
+}
+
+static void
+sink_close(struct sink *s)
+{
+	EVP_MD_CTX_free(s->md);
+	if (s->gzip)
+		deflateEnd(&s->zs);
+	blob_unref(s->gz);
+	blob_unref(s->plain);
+}
+
+/* ---- renditions ---- */
 
 static int
 add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified,
@@ -286,30 +430,44 @@ add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified
 	return 0;
 }
 
-/* Wraps body (stolen: freed by libmicrohttpd, or here on failure), whose
- * ETag is etag, in a full and a 304 response. */
+/* The headers of a 200 response with a feed's bytes. */
 static int
-rendition_make(struct rendition *rd, char *body, size_t len, const char *etag,
-    int64_t last_modified, int64_t refresh_s, bool private_feed, bool gzipped)
+add_full_headers(struct MHD_Response *full, const struct rendered *r, const char *etag,
+    bool gzipped)
+{
+	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8") != MHD_YES)
+		return -1;
+	return add_feed_headers(full, etag, r->last_modified, r->refresh_s, r->private_feed,
+	    gzipped);
+}
+
+/* Makes rd, a rendition of r whose ETag is etag: a full response sending
+ * body (a reference taken over: released by libmicrohttpd, or here on
+ * failure), or with body NULL none (the plain text of a big feed, inflated
+ * per request from gz, of which rd takes a reference); and a 304. */
+static int
+rendition_make(struct rendition *rd, const struct rendered *r, struct blob *body,
+    struct blob *gz, size_t size, const char *etag, bool gzipped)
 {
 	snprintf(rd->etag, sizeof(rd->etag), "%s", etag);
-	rd->size = len;
-	rd->full = MHD_create_response_from_buffer_with_free_callback(len, body, free_body);
-	if (rd->full == NULL) {
-		free(body);
-		return -1;
-	}
+	rd->size = size;
+	if (body != NULL) {
+		rd->full = MHD_create_response_from_buffer_with_free_callback(body->len,
+		    body->bytes, blob_unref_bytes);
+		if (rd->full == NULL) {
+			blob_unref(body);
+			return -1;
+		}
+		if (add_full_headers(rd->full, r, rd->etag, gzipped) < 0)
+			return -1;
+	} else
+		rd->gz = blob_ref(gz);
 	rd->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (rd->not_modified == NULL)
 		return -1;
-	if (MHD_add_response_header(rd->full, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8") != MHD_YES)
-		return -1;
-	if (add_feed_headers(rd->full, rd->etag, last_modified, refresh_s, private_feed,
-	    gzipped) < 0)
-		return -1;
-	return add_feed_headers(rd->not_modified, rd->etag, last_modified, refresh_s,
-	    private_feed, false);
+	return add_feed_headers(rd->not_modified, rd->etag, r->last_modified, r->refresh_s,
+	    r->private_feed, false);
 }
 
 static void
@@ -319,6 +477,7 @@ rendition_release(struct rendition *rd)
 		MHD_destroy_response(rd->full);
 	if (rd->not_modified != NULL)
 		MHD_destroy_response(rd->not_modified);
+	blob_unref(rd->gz);
 	memset(rd, 0, sizeof(*rd));
 }
 
@@ -344,37 +503,58 @@ rendered_make(struct rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct rendered *prev, int64_t lm_floor,
     bool private_feed, bool want_gzip, struct kg_err *err)
 {
-	char *body, *gz, etag[48], gzetag[48];
-	size_t len, gzlen = 0, i;
+	static const cookie_io_functions_t sink_io = { .write = sink_write };
+	unsigned char md[32];
+	char etag[48], gzetag[48];
+	struct sink s;
+	struct blob *plain;
+	size_t i;
 	int64_t now = (int64_t)time(NULL);
+	FILE *f = NULL;
+	int rc = -1;
 
 	r->last_modified = 0;
+	r->refresh_s = p->refresh_s;
+	r->private_feed = private_feed;
 	for (i = 0; i < n; i++)
 		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > r->last_modified)
 			r->last_modified = v[i].updated_at;
-	if (kg_feed_render(v, n, p, &body, &len, err) < 0)
-		return -1;
-	etag_of(body, len, "", etag);
-	if (prev != NULL && prev->plain.full != NULL && strcmp(prev->plain.etag, etag) != 0 &&
+	if (sink_open(&s, want_gzip, want_gzip ? HTTP_PLAIN_KEEP_MAX : SIZE_MAX) < 0 ||
+	    (f = fopencookie(&s, "w", sink_io)) == NULL) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	rc = kg_feed_write(v, n, p, f, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+	if (rc == 0 && sink_finish(&s, md) < 0)
+		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	etag_hex(md, "", etag);
+	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
 	    r->last_modified <= prev->last_modified)
 		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
 	if (r->last_modified < lm_floor)
 		r->last_modified = lm_floor;
-	gz = want_gzip ? gzip_bytes(body, len, &gzlen) : NULL;
-	if (rendition_make(&r->plain, body, len, etag, r->last_modified, p->refresh_s,
-	    private_feed, false) < 0) {
-		free(gz);
-		return kg_err_set(err, "out of memory");
+	plain = s.plain;
+	s.plain = NULL;
+	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
+		kg_err_set(err, "out of memory");
+		goto out;
 	}
 	if (want_gzip) {
-		if (gz == NULL)
-			return kg_err_set(err, "out of memory");
-		etag_of(gz, gzlen, "-gz", gzetag);
-		if (rendition_make(&r->gzip, gz, gzlen, gzetag, r->last_modified, p->refresh_s,
-		    private_feed, true) < 0)
-			return kg_err_set(err, "out of memory");
+		etag_of(s.gz->bytes, s.gz->len, "-gz", gzetag);
+		if (rendition_make(&r->gzip, r, blob_ref(s.gz), NULL, s.gz->len, gzetag, true) < 0) {
+			kg_err_set(err, "out of memory");
+			goto out;
+		}
 	}
-	return 0;
+	rc = 0;
+out:
+	sink_close(&s);
+	return rc;
 }
 
 /* ---- views ---- */
@@ -532,6 +712,10 @@ kg_http_publish(struct kg_http *http, struct kg_milestone_list *milestones,
 	http->current = v;
 	pthread_mutex_unlock(&http->lock);
 	view_unref(old);
+	/* The old view's many small strings leave holes glibc keeps: give
+	 * them back, or the resident size ratchets up publication by
+	 * publication (bench/README.md, "memory"). */
+	malloc_trim(0);
 	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s)",
 	    v->milestones.n, v->nfeeds, (long long)data_version, v->render_seconds);
 	return 0;
@@ -721,6 +905,69 @@ not_modified(struct MHD_Connection *c, const char *etag, int64_t last_modified)
 	return since >= 0 && last_modified <= since;
 }
 
+/* A response inflating a big feed's gzip for a client without gzip. */
+struct inflater {
+	z_stream zs;
+	struct blob *gz;
+};
+
+static ssize_t
+inflater_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct inflater *in = cls;
+	size_t n;
+	int zr;
+
+	(void)pos; /* one response per request: libmicrohttpd reads it in order */
+	in->zs.next_out = (Bytef *)buf;
+	in->zs.avail_out = (uInt)(max < 0x40000000 ? max : 0x40000000);
+	zr = inflate(&in->zs, Z_NO_FLUSH);
+	n = (size_t)((char *)in->zs.next_out - buf);
+	if (n > 0 && (zr == Z_OK || zr == Z_STREAM_END))
+		return (ssize_t)n;
+	return zr == Z_STREAM_END ? MHD_CONTENT_READER_END_OF_STREAM :
+	    MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+inflater_free(void *cls)
+{
+	struct inflater *in = cls;
+
+	inflateEnd(&in->zs);
+	blob_unref(in->gz);
+	free(in);
+}
+
+static enum MHD_Result
+reply_inflated(struct request *rq, const struct rendered *r, const struct rendition *rd)
+{
+	struct inflater *in = calloc(1, sizeof(*in));
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (in == NULL || inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+		free(in);
+		return reply_error(rq, 500, "out of memory");
+	}
+	in->zs.next_in = (Bytef *)rd->gz->bytes;
+	in->zs.avail_in = (uInt)rd->gz->len;
+	in->gz = blob_ref(rd->gz);
+	resp = MHD_create_response_from_callback(rd->size, 64 * 1024, inflater_read, in,
+	    inflater_free);
+	if (resp == NULL) {
+		inflater_free(in);
+		return reply_error(rq, 500, "out of memory");
+	}
+	if (add_full_headers(resp, r, rd->etag, false) < 0) {
+		MHD_destroy_response(resp);
+		return reply_error(rq, 500, "out of memory");
+	}
+	ret = reply(rq, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result
 serve_rendered(struct request *rq, const struct rendered *r)
 {
@@ -731,6 +978,8 @@ serve_rendered(struct request *rq, const struct rendered *r)
 
 	if (not_modified(rq->conn, rd->etag, r->last_modified))
 		return reply(rq, 304, rd->not_modified);
+	if (rd->full == NULL)
+		return reply_inflated(rq, r, rd);
 	return reply(rq, 200, rd->full);
 }
 

@@ -1,11 +1,12 @@
 /*
- * feed — see feed.h.  Builds one libical component tree per render and lets
- * libical serialise it (escaping, folding, CRLF).  The only text built by
- * hand is the human wording of SUMMARY, DESCRIPTION and alarm texts.
+ * feed — see feed.h.  Builds libical components (the calendar head, then
+ * one per milestone) and lets libical serialise them (escaping, folding,
+ * CRLF).  The only text built by hand is the human wording of SUMMARY,
+ * DESCRIPTION and alarm texts.
  *
- * Rendering cost is linear in the number of milestones; libical's
- * serialiser grows its buffer geometrically, so 10^5 milestones stay well
- * under a second (bench/README.md, section "feed").
+ * Rendering cost is linear in the number of milestones, about 30-50 µs
+ * each, nearly all of it libical's; memory does not grow with them beyond
+ * what the output stream keeps (bench/README.md, section "feed").
  */
 #include "feed.h"
 
@@ -520,7 +521,8 @@ duration_of(int64_t seconds)
 	return icaldurationtype_from_int((int)(seconds > 0x7fffffff ? 0x7fffffff : seconds));
 }
 
-/* Appends the serialisation of c (then freed) to f.  -1 on ENOMEM. */
+/* Appends the serialisation of c (then freed) to f.  -1 on ENOMEM or a
+ * failed write. */
 static int
 append_component(FILE *f, icalcomponent *c)
 {
@@ -535,25 +537,22 @@ append_component(FILE *f, icalcomponent *c)
 
 /*
  * libical serialises the calendar's own properties and its VTIMEZONE; each
- * event is then built, serialised by libical and freed before the next, and
- * the serialisations are put between the calendar's lines and its
- * END:VCALENDAR — what libical would write for the whole tree, without the
- * whole tree in memory (about 10 kB per milestone with its alarms).
+ * event is then built, serialised by libical, written to f and freed before
+ * the next, and END:VCALENDAR closes the calendar — what libical would write
+ * for the whole tree, without the whole tree (about 10 kB per milestone with
+ * its alarms) or the whole text in memory.
  */
 int
-kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
-    char **out, size_t *len, struct kg_err *err)
+kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    FILE *f, struct kg_err *err)
 {
 	static const char end[] = "END:VCALENDAR\r\n";
 	icalcomponent *cal = NULL, *vtz;
 	icalproperty *prop;
-	char *text = NULL, *head = NULL, *body = NULL;
-	size_t i, head_len, body_len = 0;
-	FILE *f = NULL;
+	char *text = NULL, *head = NULL;
+	size_t i, head_len;
 	int rc = -1;
 
-	*out = NULL;
-	*len = 0;
 	if ((vtz = new_vtimezone(p->timezone, err)) == NULL)
 		goto out;
 	cal = icalcomponent_new_vcalendar();
@@ -576,13 +575,13 @@ kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_para
 	head = icalcomponent_as_ical_string_r(cal);
 	if (head == NULL || (head_len = strlen(head)) < sizeof(end) - 1 ||
 	    strcmp(head + head_len - (sizeof(end) - 1), end) != 0)
-		goto nomem;
+		goto fail;
 	head_len -= sizeof(end) - 1;
 
-	if ((text = malloc(FEED_TEXT_MAX)) == NULL || (f = open_memstream(&body, &body_len)) == NULL)
-		goto nomem;
+	if ((text = malloc(FEED_TEXT_MAX)) == NULL)
+		goto fail;
 	if (fwrite(head, 1, head_len, f) != head_len)
-		goto nomem;
+		goto fail;
 	for (i = 0; i < n; i++) {
 		const struct kg_milestone *m = &v[i];
 
@@ -590,29 +589,43 @@ kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_para
 			continue;
 		if (append_component(f, p->view == KG_FEED_TODOS ? new_todo(m, p, text, FEED_TEXT_MAX)
 		    : new_event(m, p, text, FEED_TEXT_MAX)) < 0)
-			goto nomem;
+			goto fail;
 	}
 	if (fputs(end, f) < 0)
-		goto nomem;
-	if (fclose(f) != 0) {
-		f = NULL;
-		goto nomem;
-	}
-	f = NULL;
-	*out = body;
-	*len = body_len;
-	body = NULL;
+		goto fail;
 	rc = 0;
 	goto out;
-nomem:
-	kg_err_set(err, "cannot serialise the calendar (out of memory)");
+fail:
+	kg_err_set(err, "cannot serialise the calendar (out of memory or a failed write)");
 out:
-	if (f != NULL)
-		fclose(f);
-	free(body);
 	free(head);
 	if (cal != NULL)
 		icalcomponent_free(cal);
 	free(text);
 	return rc;
+}
+
+int
+kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    char **out, size_t *len, struct kg_err *err)
+{
+	char *body = NULL;
+	size_t body_len = 0;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((f = open_memstream(&body, &body_len)) == NULL)
+		return kg_err_set(err, "cannot serialise the calendar (out of memory)");
+	rc = kg_feed_write(v, n, p, f, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = kg_err_set(err, "cannot serialise the calendar (out of memory)");
+	if (rc < 0) {
+		free(body);
+		return -1;
+	}
+	*out = body;
+	*len = body_len;
+	return 0;
 }

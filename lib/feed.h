@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "model.h"
@@ -74,6 +75,15 @@ bool kg_feed_includes(const struct kg_feed_params *p, const struct kg_milestone 
  */
 int kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
     char **out, size_t *len, struct kg_err *err);
+
+/*
+ * The same calendar as kg_feed_render, written to f as it is built (one
+ * component at a time), so the whole text never needs to be in memory:
+ * kigend streams it into gzip and a digest.  f is not closed.  -1 on an
+ * unknown time zone, ENOMEM or a failed write; f may then hold part of it.
+ */
+int kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    FILE *f, struct kg_err *err);
 
 /*
  * Writes a short English phrase for a milestone's window into buf (always

@@ -290,6 +290,38 @@ test_deterministic(void **state)
 	free(b);
 }
 
+static ssize_t
+refuse_after_1k(void *cookie, const char *buf, size_t size)
+{
+	size_t *written = cookie;
+
+	(void)buf;
+	if (*written + size > 1024)
+		return -1;
+	*written += size;
+	return (ssize_t)size;
+}
+
+/* A stream that fails part way (a full disk, a broken gzip): -1, named. */
+static void
+test_write_fails(void **state)
+{
+	static const cookie_io_functions_t io = { .write = refuse_after_1k };
+	const struct kg_milestone_list *l = *state;
+	struct kg_feed_params p;
+	struct kg_err err;
+	size_t written = 0;
+	FILE *f = fopencookie(&written, "w", io);
+
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	kg_feed_params_init(&p);
+	assert_int_equal(kg_feed_write(l->v, l->n, &p, f, &err), -1);
+	assert_non_null(strstr(err.msg, "failed write"));
+	assert_true(written > 0 && written <= 1024);
+	fclose(f);
+}
+
 static void
 test_show_done_and_filter(void **state)
 {
@@ -622,6 +654,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_zone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show_done_and_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alarms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_todos, setup, teardown),
