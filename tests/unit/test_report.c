@@ -35,8 +35,8 @@ slurp(const char *rel, size_t *len)
 /* ---- golden files ---- */
 
 /*
- * known: mismatches still open, each listed in tests/data/README.md ("Open
- * gaps"); the test fails when a report has more or fewer.
+ * known: mismatches still open, each to be listed in tests/data/README.md
+ * (as "Open gaps"); the test fails when a report has more or fewer.
  */
 static const struct golden {
 	const char *report, *expected;
