@@ -73,6 +73,10 @@ static const struct keyword keywords[] = {
 	{"月間", KG_KIND_CAMPAIGN, KW_NOUN},
 	{"週間", KG_KIND_CAMPAIGN, KW_NOUN},
 	{"セミナー", KG_KIND_CAMPAIGN, KW_NOUN},
+	/* a call for comments is its own act, whatever its topic (改定案) */
+	{"意見募集", KG_KIND_OTHER, KW_NOUN},
+	{"意見公募", KG_KIND_OTHER, KW_NOUN},
+	{"パブリックコメント", KG_KIND_OTHER, KW_NOUN},
 	{"公表", KG_KIND_PUBLICATION, KW_STRONG},
 	{"公開", KG_KIND_PUBLICATION, KW_STRONG},
 	{"発行", KG_KIND_PUBLICATION, KW_STRONG},
@@ -199,6 +203,20 @@ compound_noun(const struct bullet *bl, size_t i)
 	return false;
 }
 
+/* A keyword that only qualifies another noun (演習型の講座, 演習を中心とする
+ * 講座, 会議形式で) is not the event. */
+static bool
+qualifier(const struct bullet *bl, size_t i)
+{
+	static const char *const marks[] = {"型", "形式", "を中心と", NULL};
+	size_t w;
+
+	for (w = 0; marks[w]; w++)
+		if (match(bl, i, marks[w]))
+			return true;
+	return false;
+}
+
 /* Clause end after i (exclusive): 、 。 上で とともに, a ) that closes a
  * bracket opened before i, or lim.  Quoted text does not end a clause. */
 static size_t
@@ -271,6 +289,10 @@ clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *k
 
 		if ((k = keyword_at(bl, i, &len)) == NULL)
 			continue;
+		if (qualifier(bl, i + len)) {
+			i += len - 1;
+			continue;
+		}
 		noun = k->cls == KW_NOUN || quoted || compound_noun(bl, i + len);
 		if (k->cls == KW_LIGHT && !noun) {
 			for (w = 0; not_verb[w]; w++)
@@ -393,6 +415,54 @@ own_clause(const struct bullet *bl, const struct kg_jpdate *d, size_t lim)
 	return a;
 }
 
+/* Whether [a, b) has an object (を outside brackets): the clause names an
+ * act of its own (修了者を認定する). */
+static bool
+has_object(const struct bullet *bl, size_t a, size_t b)
+{
+	int depth = 0;
+	size_t i;
+
+	for (i = a; i < b; i++) {
+		int32_t c = cp_at(bl, i);
+
+		if (opens(c))
+			depth++;
+		else if (closes(c) && depth)
+			depth--;
+		else if (!depth && c == 0x3092 /* を */)
+			return true;
+	}
+	return false;
+}
+
+/* Whether [a, b) holds its event in several places (全国10都市で, 各地で):
+ * over a range of dates, a series. */
+static bool
+several_places(const struct bullet *bl, size_t a, size_t b)
+{
+	static const char *const places[] = {"都市で", "か所で", "箇所で", "カ所で",
+		"各地で", NULL};
+	size_t i, w;
+
+	for (i = a; i < b; i++)
+		for (w = 0; places[w]; w++)
+			if (match(bl, i, places[w]))
+				return true;
+	return false;
+}
+
+/* A meeting held over a range of dates in several places is a campaign
+ * (セミナーを７月～９月に全国10都市で開催). */
+static enum kg_kind
+series_kind(const struct bullet *bl, const struct kg_jpdate *d, size_t a, size_t b,
+    enum kg_kind k)
+{
+	if (k == KG_KIND_MEETING && (d->flags & KG_JP_RANGE) && several_places(bl, a, b))
+		return KG_KIND_CAMPAIGN;
+	return k;
+}
+
 static enum kg_kind
 kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     size_t next_date)
@@ -400,6 +470,10 @@ kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 	size_t lim = next_date < sent.b ? next_date : sent.b;
 	size_t a = own_clause(bl, d, lim), b;
 	size_t own = clause_start(bl, d->cp_start, sent.a);
+	/* a date that times the clause's own act on an object (…迄に修了者を
+	 * 認定する) never borrows; one that qualifies a noun (秋頃の実施を目途に)
+	 * may */
+	bool own_act = !match(bl, d->cp_end, "の") && has_object(bl, a, clause_end(bl, a, lim));
 	struct clause_kw kw;
 	int k;
 
@@ -417,9 +491,11 @@ kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 		}
 		if (kw.verb) {
 			if (kw.object || kw.noun)
-				return (kw.object ? kw.object : kw.noun)->kind;
+				return series_kind(bl, d, a, b,
+				    (kw.object ? kw.object : kw.noun)->kind);
 			k = kind_of_topic(bl, d->cp_start, sent.a);
-			return k >= 0 ? (enum kg_kind)k : kw.verb->kind;
+			return series_kind(bl, d, a, b,
+			    k >= 0 ? (enum kg_kind)k : kw.verb->kind);
 		}
 		if (kw.noun)
 			return (kw.object ? kw.object : kw.noun)->kind;
@@ -428,10 +504,39 @@ kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 		a = b + 1;
 	}
 	/* nothing after it: 本格運用の開始は平成21年６月となる見込み */
-	k = kind_before(bl, d->cp_start, sent.a);
+	k = own_act ? -1 : kind_before(bl, d->cp_start, sent.a);
 	if (k >= 0)
 		return (enum kg_kind)k;
 	return (d->flags & KG_JP_FROM) ? KG_KIND_LAUNCH : KG_KIND_OTHER;
+}
+
+/* The kind of the noun right before the bracket that holds only the date d
+ * and is followed by の (「…月間」（…）の実施), or -1: the date is that
+ * thing's own.  A bracket followed by に, で … (会議（…）に報告した) dates
+ * the act after it instead. */
+static int
+kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
+{
+	const struct keyword *k;
+	size_t q = d->cp_start;
+
+	if (q == 0 || cp_at(bl, q - 1) != '(' || cp_at(bl, d->cp_end) != ')'
+	    || !match(bl, d->cp_end + 1, "の"))
+		return -1;
+	q--;
+	if (q > 0 && (cp_at(bl, q - 1) == 0x300D || cp_at(bl, q - 1) == 0x300F))
+		q--; /* 」 』 */
+	for (k = keywords; k->word; k++) {
+		size_t n = 0;
+		const char *c;
+
+		for (c = k->word; *c; c++)
+			if ((*c & 0xC0) != 0x80)
+				n++;
+		if (k->cls == KW_NOUN && n <= q && match(bl, q - n, k->word) == n)
+			return (int)k->kind;
+	}
+	return -1;
 }
 
 /* The kind of the event at d; publishing a 報告書 is a report. */
@@ -440,7 +545,12 @@ find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
     size_t next_date)
 {
 	enum kg_kind k;
+	int kb;
 
+	/* 「情報セキュリティ月間」（平成25年２月１日～３月18日）の…: the bracket
+	 * dates the noun before it */
+	if ((d->flags & KG_JP_PAREN) && (kb = kind_of_bracketed(bl, d)) >= 0)
+		return (enum kg_kind)kb;
 	/* 研究開発（平成20～22年度）: the period of a project */
 	if ((d->flags & KG_JP_PAREN) && (d->flags & KG_JP_RANGE))
 		return KG_KIND_OTHER;
@@ -1386,7 +1496,11 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 			}
 			kept++;
 		}
-		if (!kept && is_commitment(&bl, s)) {
+		/* a sentence that dates only counts (…下半期には更に20件程度が
+		 *開催される見込み) reports figures: not an undated commitment */
+		for (j = first; j < di && !(dates[j].flags & KG_JP_TALLY); j++)
+			;
+		if (!kept && j == di && is_commitment(&bl, s)) {
 			size_t from = t.src_start[s.a], to = t.src_end[s.b - 1];
 
 			if (kg_strv_push(&out->notes, text + from, to - from) < 0) {

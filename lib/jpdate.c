@@ -434,13 +434,18 @@ static const char *const first_half[] = {"上半期", "上期", "前半期", "�
 static const char *const second_half[] = {"下半期", "下期", "後半期", "後半", NULL};
 static const char *const fy_start[] = {"当初", "初め", "初頭", "はじめ", NULL};
 
-/* Fiscal-year parts after 〜年度 (or a bare 年度): 末, 当初, halves, quarters, 中/内. */
+/* Fiscal-year parts after 〜年度 (or a bare 年度): 末, 当初, halves, quarters, 中/内.
+ * A half or quarter may follow after の (同年度の上半期中, 平成21年度の第１四半期):
+ * one expression, not a year that names something. */
 static size_t
 fy_part(const struct scan *s, size_t i, int fy, struct point *p)
 {
-	size_t k;
+	size_t k, of = lit(s, i, "の");
 	int q;
 
+	if (of && (lit_any(s, i + of, first_half, NULL) || lit_any(s, i + of, second_half, NULL)
+	    || read_quarter(s, i + of, &q)))
+		return of + fy_part(s, i + of, fy, p);
 	if ((k = lit(s, i, "末"))) {
 		p->ws = p->we = ymd(fy + 1, 3, 31);
 		p->prec = KG_PREC_FISCAL_YEAR_END;
@@ -925,8 +930,10 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		return r;
 	}
 	e = a.b;
-	/* only whole years (平成19年度, 平成17～21年度): may name a thing */
-	whole_years = a.bare || (a.flags & KG_JP_RANGE);
+	/* only whole periods (平成19年度, 平成17～21年度, 本年度下半期): may
+	 * name a thing */
+	whole_years = a.bare || (a.flags & KG_JP_RANGE) || a.prec == KG_PREC_HALF_YEAR
+	    || a.prec == KG_PREC_QUARTER;
 	if ((k = lit_any(s, e, approx_words, NULL))) {
 		a.flags |= KG_JP_APPROX;
 		e += k;
@@ -978,10 +985,10 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_TARGET;
 	if (lit(s, e, "に引き続き") || lit(s, e, "に続き"))
 		out->flags |= KG_JP_BACKGROUND;
-	/* 平成19年度の指針見直し, 昭和元年から平成元年までの記録: past years
-	 * naming a thing */
+	/* 平成19年度の指針見直し, 昭和元年から平成元年までの記録, 本年度下半期の
+	 * 取組: periods over by the as-of date naming what was done in them */
 	if (whole_years && lit(s, e, "の") && s->ctx->as_of != KG_DAY_NONE
-	    && out->window_end < s->ctx->as_of)
+	    && out->window_end <= s->ctx->as_of)
 		out->flags |= KG_JP_BACKGROUND;
 	if (tally_at(s, e, (out->flags & KG_JP_UNTIL) != 0))
 		out->flags |= KG_JP_TALLY;
@@ -989,10 +996,11 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_BACKGROUND;
 	if (i >= 2 && lit(s, i - 2, "前回"))
 		out->flags |= KG_JP_BACKGROUND;
-	/* remember what this expression says about the year for later ones */
-	*named = a.names_year;
+	/* remember what this expression says about the year for later ones;
+	 * a date naming earlier work lends no year to the sentence's later dates */
+	*named = a.names_year && !(out->flags & KG_JP_BACKGROUND);
 	*bare = a.bare;
-	if (a.names_year) {
+	if (*named) {
 		int yy, mm, dd;
 
 		kg_civil_from_day(a.ws, &yy, &mm, &dd);

@@ -175,6 +175,27 @@ static const struct row own_rows[] = {
 	{"・平成20年７月に本格運用を開始した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_OPERATION_START},
 	{"・12月20日から１月14日まで、年末年始の対策キャンペーンを実施する予定。", "12月20日から１月14日まで", "2008-12-20", "2009-01-14", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
 	{"・平成元年度から実施している研修について、年度内にカリキュラムを改訂した。", "年度内", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_REVISION},
+	/* a date alone in brackets followed by の dates the noun before it;
+	 * followed by に it times the act after it */
+	{"・「情報セキュリティ月間」（平成21年２月２日～３月18日）の実施に向けて、実行委員会を11月に設置する。", "平成21年２月２日～３月18日", "2009-02-02", "2009-03-18", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・「情報セキュリティ月間」（平成21年２月２日～３月18日）の実施に向けて、実行委員会を11月に設置する。", "11月", "2008-11-01", "2008-11-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_ESTABLISHMENT},
+	{"・国際シンポジウム（平成21年１月20日）の開催に向けて、準備を進める。", "平成21年１月20日", "2009-01-20", "2009-01-20", KG_PREC_DAY, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・情報セキュリティ政策会議（平成20年９月12日）に報告した。", "平成20年９月12日", "2008-09-12", "2008-09-12", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_REPORT},
+	/* a call for comments is other, whatever its topic */
+	{"・改訂案については、平成21年１月に意見募集を行う予定。", "平成21年１月", "2009-01-01", "2009-01-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・指針の改定案について、平成20年11月にパブリックコメントを実施する。", "平成20年11月", "2008-11-01", "2008-11-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	/* the date's own act on an object never borrows an earlier clause's
+	 * kind; a date qualifying a light noun (秋頃の実施) does */
+	{"・実践的な演習を含む研修を平成20年10月に開始し、12月末までに受講者を登録する予定。", "12月末までに", "2008-10-01", "2008-12-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・実践的な演習を含む研修を平成20年10月に開始し、12月末までに受講者を登録する予定。", "平成20年10月", "2008-10-01", "2008-10-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_LAUNCH},
+	{"・来年度の演習は、平成21年秋頃の実施を目途に準備を進める。", "平成21年秋頃", "2009-09-01", "2009-11-30", KG_PREC_SEASON, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
+	/* 演習型, 演習形式: qualifiers, not the event; a meeting over a range in
+	 * several places is a series (campaign), a single one stays a meeting */
+	{"・演習型の講座を、平成20年11月から平成21年２月まで全国６都市で開催する予定。", "平成20年11月から平成21年２月まで", "2008-11-01", "2009-02-28", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・説明会を、平成20年10月～11月に各地で開催する。", "平成20年10月～11月", "2008-10-01", "2008-11-30", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・次回会合は平成21年１月～２月頃に開催する見込み。", "平成21年１月～２月頃", "2009-01-01", "2009-02-28", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・演習形式の研修を平成20年11月に実施する。", "平成20年11月", "2008-11-01", "2008-11-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・演習を平成20年11月に全国５都市で実施する。", "平成20年11月", "2008-11-01", "2008-11-30", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
 };
 
 static kg_day
@@ -488,6 +509,33 @@ test_notes(void **state)
 	}
 }
 
+/* A sentence whose only dates bound counts reports figures: no milestone,
+ * and no undated note either, even when it ends in 見込み. */
+static void
+test_tally_sentences(void **state)
+{
+	static const char *const tallies[] = {
+		"・各地のセミナーを、９月末までに37件開催済みであり、下半期には更に20件程度が開催される見込み。",
+		"・平成20年９月までに延べ120名が受講しており、今後も増加する見込み。",
+	};
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2008-09-30"));
+	size_t r;
+
+	(void)state;
+	for (r = 0; r < sizeof(tallies) / sizeof(tallies[0]); r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(tallies[r], strlen(tallies[r]), &ctx, &x,
+		    NULL), 0);
+		if (x.n || x.notes.n)
+			print_error("'%s': %zu milestones, %zu notes\n", tallies[r], x.n,
+			    x.notes.n);
+		assert_int_equal(x.n, 0);
+		assert_int_equal(x.notes.n, 0);
+		kg_extract_clear(&x);
+	}
+}
+
 /* Certainty words, and dates that are not events. */
 static void
 test_certainty_and_background(void **state)
@@ -572,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_title_limits),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_tally_sentences),
 		cmocka_unit_test(test_certainty_and_background),
 		cmocka_unit_test(test_append),
 	};

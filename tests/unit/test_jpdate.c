@@ -296,6 +296,19 @@ static const struct row rows[] = {
 	{"大正元年に", H1, "大正元年", "1912-01-01", "1912-12-31", KG_PREC_YEAR},
 	{"昭和元年から平成元年まで", H1, "昭和元年から平成元年まで", "1926-01-01", "1989-12-31", KG_PREC_RANGE},
 	{"平成21〜25年度", H1, "平成21〜25年度", "2009-04-01", "2014-03-31", KG_PREC_RANGE},
+
+	/* a fiscal year + の + half or quarter is one expression */
+	{"同年度の上半期中に取りまとめる", H1, "同年度の上半期中", "2008-04-01", "2008-09-30", KG_PREC_HALF_YEAR},
+	{"平成21年度の第１四半期に公表", H1, "平成21年度の第１四半期", "2009-04-01", "2009-06-30", KG_PREC_QUARTER},
+	{"来年度の下半期に開始", H1, "来年度の下半期", "2009-10-01", "2010-03-31", KG_PREC_HALF_YEAR},
+	{"2010年度の第三四半期中に", H1, "2010年度の第三四半期中", "2010-10-01", "2010-12-31", KG_PREC_QUARTER},
+	{"平成22年度の後半に", H1, "平成22年度の後半", "2010-10-01", "2011-03-31", KG_PREC_HALF_YEAR},
+	{"平成21年度の計画について", H1, "平成21年度", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR},
+	/* a past period naming earlier work lends no year to a later month;
+	 * the topic year does */
+	{"来年度の研修計画は、本年度上半期の実績を踏まえて、５月末迄に決定", "2009-09-30", "５月末迄に", "2009-10-01", "2010-05-31", KG_PREC_RANGE},
+	{"平成20年度下半期の実績を踏まえて、12月末迄に決定", "2009-09-30", "12月末迄に", "2009-10-01", "2009-12-31", KG_PREC_RANGE},
+	{"第２四半期の成果を踏まえ、11月に公表", "2009-09-30", "11月", "2009-11-01", "2009-11-30", KG_PREC_MONTH},
 };
 
 static kg_day
@@ -412,6 +425,16 @@ static const struct flag_row flag_rows[] = {
 	{"平成15～18年度の計画に基づき", "平成15～18年度", KG_JP_BACKGROUND, 0},
 	{"平成20年４月から平成21年３月までの調査", "平成20年４月から平成21年３月まで", 0, KG_JP_BACKGROUND},
 	{"平成21～23年度の計画", "平成21～23年度", 0, KG_JP_BACKGROUND},
+	/* periods over by the as-of date (2009-03-31) naming what was done in
+	 * them; the topic year before them still scopes the later month */
+	{"本年度下半期の取組の評価を踏まえ", "本年度下半期", KG_JP_BACKGROUND, 0},
+	{"第３四半期の実績を踏まえ", "第３四半期", KG_JP_BACKGROUND, 0},
+	{"来年度の計画は、本年度下半期の取組を踏まえて、４月中旬迄に決定", "来年度", KG_JP_CONTEXT, 0},
+	{"来年度の計画は、本年度下半期の取組を踏まえて、４月中旬迄に決定", "４月中旬迄に", KG_JP_UNTIL, KG_JP_CONTEXT},
+	{"平成21年度上半期の取組", "平成21年度上半期", 0, KG_JP_BACKGROUND},
+	{"本年度下半期に公表", "本年度下半期", 0, KG_JP_BACKGROUND},
+	{"平成20年12月の会合で決定", "平成20年12月", 0, KG_JP_BACKGROUND},
+	{"同年度の上半期中に", "同年度の上半期中", 0, KG_JP_CONTEXT | KG_JP_BACKGROUND},
 };
 
 static void
