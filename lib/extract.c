@@ -76,6 +76,7 @@ static const struct keyword keywords[] = {
 	/* a call for comments is its own act, whatever its topic (改定案) */
 	{"意見募集", KG_KIND_OTHER, KW_NOUN},
 	{"意見公募", KG_KIND_OTHER, KW_NOUN},
+	{"意見照会", KG_KIND_OTHER, KW_NOUN},
 	{"パブリックコメント", KG_KIND_OTHER, KW_NOUN},
 	{"公表", KG_KIND_PUBLICATION, KW_STRONG},
 	{"公開", KG_KIND_PUBLICATION, KW_STRONG},
@@ -105,6 +106,7 @@ static const struct keyword keywords[] = {
 	{"完了", KG_KIND_COMPLETION, KW_STRONG},
 	{"完成", KG_KIND_COMPLETION, KW_STRONG},
 	{"終了", KG_KIND_COMPLETION, KW_STRONG},
+	{"終え", KG_KIND_COMPLETION, KW_STRONG},
 	{"閣議決定", KG_KIND_DECISION, KW_STRONG},
 	{"決定", KG_KIND_DECISION, KW_STRONG},
 	{"策定", KG_KIND_DECISION, KW_STRONG},
@@ -188,12 +190,12 @@ keyword_at(const struct bullet *bl, size_t i, size_t *len)
 	return NULL;
 }
 
-/* A keyword that heads a compound noun (改定案, 改定版, 採択結果, 改定後)
- * names a thing, not the act. */
+/* A keyword that heads a compound noun (改定案, 改定版, 採択結果, 改定後,
+ * 稼働前) names a thing, not the act. */
 static bool
 compound_noun(const struct bullet *bl, size_t i)
 {
-	static const char *const heads[] = {"案", "版", "後", "結果", "状況",
+	static const char *const heads[] = {"案", "版", "後", "前", "結果", "状況",
 		"作業", NULL};
 	size_t w;
 
@@ -319,10 +321,11 @@ clause_keywords(const struct bullet *bl, size_t a, size_t b, struct clause_kw *k
 				kw->object = k;
 		} else if (!kw->verb || (verb_is_object && k->cls == KW_STRONG
 		    && !aspectual(k))) {
-			/* 改定を決定, 改訂を公表: the act done to the object is
-			 * the event; 本格運用を開始, 改定を完了 stay the object's */
+			/* 改定を決定, 改定が決定された, 改訂を公表: the act done
+			 * to the object is the event; 本格運用を開始, 改定を完了
+			 * stay the object's */
 			kw->verb = k;
-			verb_is_object = match(bl, i + len, "を") != 0;
+			verb_is_object = match(bl, i + len, "を") || match(bl, i + len, "が");
 		}
 		i += len - 1;
 	}
@@ -510,18 +513,38 @@ kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 	return (d->flags & KG_JP_FROM) ? KG_KIND_LAUNCH : KG_KIND_OTHER;
 }
 
-/* The kind of the noun right before the bracket that holds only the date d
- * and is followed by の (「…月間」（…）の実施), or -1: the date is that
- * thing's own.  A bracket followed by に, で … (会議（…）に報告した) dates
- * the act after it instead. */
+/* Whether the bracket holding d says when the noun before it happens: the
+ * date alone followed by の or に合わせ (「…月間」（…）の実施, 月間（…）に
+ * 合わせ), or the date and a light verb (会議（…開催予定）に報告する).  A
+ * bracket with only the date followed by に, で … (会議（…）に報告した)
+ * dates the act after it instead. */
+static bool
+dates_noun_before(const struct bullet *bl, const struct kg_jpdate *d)
+{
+	static const char *const after[] = {"の", "に合わせ", "にあわせ", "に併せ", NULL};
+	const struct keyword *k;
+	size_t w, len;
+
+	if (cp_at(bl, d->cp_end) == ')') {
+		for (w = 0; after[w]; w++)
+			if (match(bl, d->cp_end + 1, after[w]))
+				return true;
+		return false;
+	}
+	k = keyword_at(bl, d->cp_end, &len);
+	return k != NULL && k->cls == KW_LIGHT
+	    && cp_at(bl, clause_end(bl, d->cp_end, bl->t->n)) == ')';
+}
+
+/* The kind of the noun right before the bracket that dates it
+ * (dates_noun_before), or -1. */
 static int
 kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 {
 	const struct keyword *k;
 	size_t q = d->cp_start;
 
-	if (q == 0 || cp_at(bl, q - 1) != '(' || cp_at(bl, d->cp_end) != ')'
-	    || !match(bl, d->cp_end + 1, "の"))
+	if (q == 0 || cp_at(bl, q - 1) != '(' || !dates_noun_before(bl, d))
 		return -1;
 	q--;
 	if (q > 0 && (cp_at(bl, q - 1) == 0x300D || cp_at(bl, q - 1) == 0x300F))

@@ -923,7 +923,8 @@ owners_open(struct span t)
 	return -1;
 }
 
-/* "title（body、body）" → m->title and m->owners, both as printed. */
+/* "title（body、body・body）" → m->title and m->owners, both as printed; a
+ * middle dot between two bodies separates them like 、. */
 static int
 split_title(struct span t, struct kg_measure *m)
 {
@@ -950,7 +951,7 @@ split_title(struct span t, struct kg_measure *m)
 		n = 1;
 		if (i < owners.len)
 			c = cp_at(owners.s, owners.len, i, &n);
-		if (c == 0x3001 || c == 0xFF0C || c == ',') { /* 、，, */
+		if (c == 0x3001 || c == 0xFF0C || c == ',' || c == 0x30FB || c == 0xFF65) { /* 、，,・･ */
 			struct span o = trim((struct span){owners.s + start, i - start});
 
 			if (o.len > 0 && kg_strv_push(&m->owners, o.s, o.len) < 0)

@@ -51,6 +51,8 @@ static const struct golden {
 	{"tests/data/family-2013-eras.txt", "tests/data/family-2013-eras.expected.json", 0},
 	{"tests/data/family-2009-h2.txt", "tests/data/family-2009-h2.expected.json", 0},
 	{"tests/data/family-2012-q3.txt", "tests/data/family-2012-q3.expected.json", 0},
+	{"tests/data/family-2014-h2-plan.txt", "tests/data/family-2014-h2-plan.expected.json", 0},
+	{"tests/data/family-2010-q3-basic.txt", "tests/data/family-2010-q3-basic.expected.json", 0},
 };
 
 static const char *
@@ -273,6 +275,9 @@ test_artefacts(void **state)
 		 TITLE_H1 "【施策名】 情報セキュリティ対策の府省庁共通的課\n題に対する取組み（内閣官房、全府\n\n省庁）\n【進捗状況】\n・説明会を開催済み。\n",
 		 "情報セキュリティ対策の府省庁共通的課題に対する取組み", "内閣官房|全府省庁",
 		 "・説明会を開催済み。", NULL, NULL},
+		{"owners joined by a middle dot, list broken after it, 等 kept",
+		 TITLE_H1 "【施策名】 H施策（大臣官房、各局・\n各部等）\n【進捗状況】\n・実施。\n",
+		 "H施策", "大臣官房|各局|各部等", "・実施。", NULL, NULL},
 		{"parentheses inside the title, no space after the mark",
 		 TITLE_H1 "【施策名】「協議会（CEPTOAR-Council）」（仮称）創設の検討（内閣官房，重要インフラ所管省庁）\n\n【進捗状況】\n・検討に着手。\n",
 		 "「協議会（CEPTOAR-Council）」（仮称）創設の検討", "内閣官房|重要インフラ所管省庁",
