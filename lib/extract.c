@@ -116,6 +116,8 @@ static const struct keyword keywords[] = {
 	{"設置", KG_KIND_ESTABLISHMENT, KW_STRONG},
 	{"設立", KG_KIND_ESTABLISHMENT, KW_STRONG},
 	{"発足", KG_KIND_ESTABLISHMENT, KW_STRONG},
+	/* acts of no kind of their own that still end the search for one */
+	{"適用", KG_KIND_OTHER, KW_STRONG},
 	{"開催", KG_KIND_MEETING, KW_LIGHT},
 	{"実施", KG_KIND_OTHER, KW_LIGHT},
 	{"行う", KG_KIND_OTHER, KW_LIGHT},
@@ -562,6 +564,26 @@ kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 	return -1;
 }
 
+/* A date under a label (実施時期：平成26年10月) has no predicate of its
+ * own: it dates what the sentence before it says, whose main predicate
+ * comes last.  -1 when d has no label. */
+static int
+kind_of_labelled(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
+{
+	int32_t c = d->cp_start > sent.a ? cp_at(bl, d->cp_start - 1) : 0;
+	struct clause_kw kw;
+	size_t a, b = sent.a;
+
+	if (c != ':' && c != 0xFF1A)
+		return -1;
+	while (b > 0 && (is_space(cp_at(bl, b - 1)) || cp_at(bl, b - 1) == 0x3002))
+		b--;
+	for (a = b; a > 0 && cp_at(bl, a - 1) != 0x3002; a--)
+		;
+	clause_keywords(bl, a, b, &kw);
+	return kw.last ? (int)kw.last->kind : -1;
+}
+
 /* The kind of the event at d; publishing a 報告書 is a report. */
 static enum kg_kind
 find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
@@ -573,6 +595,8 @@ find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 	/* 「情報セキュリティ月間」（平成25年２月１日～３月18日）の…: the bracket
 	 * dates the noun before it */
 	if ((d->flags & KG_JP_PAREN) && (kb = kind_of_bracketed(bl, d)) >= 0)
+		return (enum kg_kind)kb;
+	if ((kb = kind_of_labelled(bl, sent, d)) >= 0)
 		return (enum kg_kind)kb;
 	/* 研究開発（平成20～22年度）: the period of a project */
 	if ((d->flags & KG_JP_PAREN) && (d->flags & KG_JP_RANGE))
@@ -601,7 +625,7 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 		"調整中", "準備中", "運用中", "開発中", "継続", "引き続き", "ている",
 		"ております", "ているところ", NULL};
 	static const char *const planned[] = {"に向け", "方針", "こととしている",
-		"される", NULL};
+		"ことを検討", "される", NULL};
 	int32_t c = cp_at(bl, i), next, prev;
 	size_t w;
 
