@@ -173,6 +173,7 @@ struct scan {
 	bool ctx_topic;   /* it sets the scene (平成21年度には, 平成20年８月、, 来年度の) */
 	bool ctx_bare;    /* and is only a year (平成21年度, 来年度) */
 	bool ctx_used;    /* a yearless date used ctx (set by parse_point) */
+	bool in_quote;    /* the expression is inside 「」『』: a name's year */
 	/* year for 同年 / 同年度: the last year named anywhere in the text */
 	bool have_same;
 	int same_fy, same_cal;
@@ -999,8 +1000,9 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 	if (i >= 2 && lit(s, i - 2, "前回"))
 		out->flags |= KG_JP_BACKGROUND;
 	/* remember what this expression says about the year for later ones;
-	 * a date naming earlier work lends no year to the sentence's later dates */
-	*named = a.names_year && !(out->flags & KG_JP_BACKGROUND);
+	 * a date naming earlier work, or a year inside a quoted title
+	 * (「…（2015年度版）」), lends no year to the sentence's later dates */
+	*named = a.names_year && !(out->flags & KG_JP_BACKGROUND) && !s->in_quote;
 	*bare = a.bare;
 	if (*named) {
 		int yy, mm, dd;
@@ -1054,6 +1056,7 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 		}
 		memset(&d, 0, sizeof(d));
 		s.ctx_used = false;
+		s.in_quote = quote > 0;
 		r = parse_expr(&s, i, &d, &named, &bare);
 		if (r == P_NONE) {
 			i++;
