@@ -5,7 +5,7 @@
  * (kg_jptext), each mapped back to the source bytes.  The scanner then walks
  * it once; at each position it tries a small recursive-descent parse:
  *
- *   expr  := point [頃] ( (～|〜|~|から) point [頃] [まで(に)|にかけて] a range
+ *   expr  := point [頃] ( (～|〜|~|から) point [頃] [まで(に)]   a range
  *                      | から | より | 以降 | 以後                   open end
  *                      | まで | までに | 迄 )?                       until
  *   point := year [fy-part | cal-part] | [year] month [day | 末 | 旬 | 中]
@@ -869,8 +869,6 @@ static const char *const approx_words[] = {"頃", "ごろ", "ころ", NULL};
 static const char *const range_marks[] = {"~", "〜", "から", NULL};
 static const char *const from_words[] = {"から", "より", "以降", "以後", NULL};
 static const char *const until_words[] = {"までに", "まで", "迄に", "迄", NULL};
-/* what closes a range: X から Y まで, X から Y にかけて */
-static const char *const range_ends[] = {"までに", "まで", "迄に", "迄", "にかけて", NULL};
 static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
 	"目処", "めど", NULL};
 
@@ -953,7 +951,7 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->window_end = b.we;
 		out->precision = KG_PREC_RANGE;
 		out->flags |= KG_JP_RANGE | (b.flags & KG_JP_YEARLESS);
-		if ((k = lit_any(s, e, range_ends, NULL)))
+		if ((k = lit_any(s, e, until_words, NULL)))
 			e += k;
 		whole_years = a.bare && b.bare;
 		a.bare = false;

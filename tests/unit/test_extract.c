@@ -151,6 +151,16 @@ static const struct row seed_rows[] = {
 
 /* Invented sentences (as of 2008-09-30). */
 static const struct row own_rows[] = {
+	/* family4 round: a bracket dating the noun before it, a labelled date,
+	 * Xが決定, 稼働前, 終え, 適用, ことを検討 */
+	{"・講演会を情報セキュリティ月間（２月１日〜３月18日）に合わせて開催する予定。", "２月１日〜３月18日", "2009-02-01", "2009-03-18", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
+	{"・結果は情報セキュリティ政策会議（平成20年12月３日開催予定）に報告する。", "平成20年12月３日", "2008-12-03", "2008-12-03", KG_PREC_DAY, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・24時間監視を開始した。実施時期：平成20年７月", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_LAUNCH},
+	{"・平成20年７月22日の委員会において改定が決定された。", "平成20年７月22日", "2008-07-22", "2008-07-22", KG_PREC_DAY, KG_STATUS_DONE, KG_KIND_DECISION},
+	{"・平成21年度以降は、稼働前の脆弱性調査を義務付ける。", "平成21年度以降", "2009-04-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_SURVEY},
+	{"・意見照会を８月下旬に終え、現在、修正案を作成中。", "８月下旬", "2008-08-21", "2008-08-31", KG_PREC_DEKAD, KG_STATUS_DONE, KG_KIND_OTHER},
+	{"・指標は、平成21年３月末をめどに決定し、平成21年度から適用することとしている。", "平成21年度から", "2009-04-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_OTHER},
+	{"・平成21年度以後も、同様のキャンペーンを毎年度実施することを検討している。", "平成21年度以後", "2009-04-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},
 	{"・平成20年８月、研修を実施（８月26日から９月26日まで実施）。", "８月26日から９月26日まで", "2008-08-26", "2008-09-26", KG_PREC_RANGE, KG_STATUS_DONE, KG_KIND_OTHER},
 	{"・平成21年１月に開催する予定。", "平成21年１月", "2009-01-01", "2009-01-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_MEETING},
 	{"・平成20年７月に第１回会合を開催した。", "平成20年７月", "2008-07-01", "2008-07-31", KG_PREC_MONTH, KG_STATUS_DONE, KG_KIND_MEETING},

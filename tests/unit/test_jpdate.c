@@ -385,6 +385,9 @@ struct flag_row {
 
 static const struct flag_row flag_rows[] = {
 	{"平成21年度には、その結果を10月を目途に", "平成21年度", KG_JP_CONTEXT, 0},
+	/* a year inside quotes names a title and lends no year: 来年度 scopes */
+	{"来年度は、教材「基礎（2009年度版）」を年度当初に公開", "来年度", KG_JP_CONTEXT, 0},
+	{"来年度は、教材「基礎（2009年度版）」を年度当初に公開", "年度当初", 0, KG_JP_CONTEXT},
 	{"平成21年度には、その結果を10月を目途に", "10月", KG_JP_YEARLESS | KG_JP_TARGET, KG_JP_CONTEXT},
 	{"平成21年度も調査し、その結果を同年度末に公表", "平成21年度", 0, KG_JP_CONTEXT},
 	{"平成21年度中に公表。10月に開催", "平成21年度中", 0, KG_JP_CONTEXT},
