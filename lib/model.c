@@ -95,14 +95,20 @@ kg_strv_clear(struct kg_strv *sv)
 }
 
 bool
-kg_strv_contains(const struct kg_strv *sv, const char *s)
+kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
+		if (strlen(sv->v[i]) == len && memcmp(sv->v[i], s, len) == 0)
 			return true;
 	return false;
+}
+
+bool
+kg_strv_contains(const struct kg_strv *sv, const char *s)
+{
+	return kg_strv_contains_n(sv, s, strlen(s));
 }
 
 void

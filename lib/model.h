@@ -95,6 +95,8 @@ struct kg_strv {
 int kg_strv_push(struct kg_strv *sv, const char *s, size_t len);
 void kg_strv_clear(struct kg_strv *sv);
 bool kg_strv_contains(const struct kg_strv *sv, const char *s);
+/* The same for the len bytes at s (not NUL-terminated). */
+bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
 
 struct kg_document {
 	int64_t id;

@@ -621,17 +621,6 @@ strv_push_split(struct kg_strv *sv, const char *joined)
 	return 0;
 }
 
-bool
-kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sv->n; i++)
-		if (strlen(sv->v[i]) == len && memcmp(sv->v[i], s, len) == 0)
-			return true;
-	return false;
-}
-
 /* Reads a row of KG_MS_SELECT into m (measure owners are not filled here). */
 int
 kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m)

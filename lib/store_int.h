@@ -91,7 +91,6 @@ void kg_bind_id(sqlite3_stmt *s, int i, int64_t id);        /* 0 -> NULL */
 char *kg_col_text(sqlite3_stmt *s, int i, bool *failed);
 kg_day kg_col_day(sqlite3_stmt *s, int i);
 
-bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
 
 /* Row of KG_MS_SELECT / KG_DOC_SELECT into a zeroed struct; -1 on ENOMEM. */
 int kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m);

@@ -51,6 +51,9 @@ test_strv(void **state)
 	assert_string_equal(sv.v[20], "総務省");
 	assert_true(kg_strv_contains(&sv, "s7"));
 	assert_false(kg_strv_contains(&sv, "s70"));
+	assert_true(kg_strv_contains_n(&sv, "s7x", 2));
+	assert_false(kg_strv_contains_n(&sv, "s7x", 3));
+	assert_false(kg_strv_contains_n(&sv, "s", 1));
 	kg_strv_clear(&sv);
 	assert_int_equal(sv.n, 0);
 	assert_null(sv.v);
