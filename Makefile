@@ -7,12 +7,14 @@
 #   make install    PREFIX=/usr/local DESTDIR= sysconfdir=/etc
 #
 # Every lib/ object goes into libkigen.a, linked by both programs and the
-# unit tests; daemon/ objects but main.o go into libkigend.a for the same reason.
-# cli/ objects but main.o go into libkigencli.a, linked by kigen and by kigend
-# (which runs `kigen feed` and `kigen webhook test`, see cli/oneshot.h): kigen
-# pulls only what its commands reference and links without libical, libcurl
-# and libmicrohttpd, so that it starts faster.
-
+# unit tests; daemon/ objects but main.o go into libkigend.a for the same
+# reason, cli/ objects but the mains into libkigencli.a.
+#
+# First run: library flags come from pkg-config, which only knows a library
+# once its -dev package is installed.  So `run` and `check` install the
+# packages first and then build in a sub-make, which reads pkg-config anew;
+# a goal that builds in this make stops at once, in one line, when a package
+# it needs is missing (scripts/deps.sh --missing), instead of failing to link.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
@@ -74,8 +76,20 @@ KIGEND  := $(B)/kigend
 MAN_SRC := $(wildcard docs/man/*.scd)
 MANS    := $(MAN_SRC:docs/man/%.scd=$(B)/man/%)
 
-.PHONY: all man deps run check test test-build clean install uninstall fuzz bench
+.PHONY: all man deps run check test test-build clean install uninstall fuzz fuzz-run bench
 .DEFAULT_GOAL := all
+
+# A goal that builds here needs the run set of scripts/deps.sh, a test goal
+# the check set too.  One line naming what is missing beats a linker error.
+BUILD_GOALS := $(filter-out deps run check clean uninstall,$(or $(MAKECMDGOALS),all))
+ifneq ($(BUILD_GOALS),)
+DEPS_MISSING := $(strip $(shell sh scripts/deps.sh --missing \
+    $(if $(filter test test-build,$(BUILD_GOALS)),check,run)))
+ifneq ($(DEPS_MISSING),)
+$(error missing Debian packages: $(DEPS_MISSING) (install them: make deps, as root; \
+    or sudo apt-get install -y $(DEPS_MISSING)))
+endif
+endif
 
 all: $(KIGEN) $(KIGEND) man
 
@@ -113,7 +127,7 @@ $(B)/man/%: docs/man/%.scd
 	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh check
 
 # Benchmarks: never part of check.  Their peers are in `scripts/deps.sh bench`.
 $(B)/bench/%: bench/%.c $(B)/libkigen.a
@@ -133,11 +147,15 @@ test-build: all $(TESTS)
 test: test-build
 	@sh tests/run.sh $(B)
 
-check: deps
+# Packages first, then the builds in sub-makes that read pkg-config anew.
+check:
+	@sh scripts/deps.sh check
 	$(MAKE) B=build WERROR=1 test
 	$(MAKE) B=build-san WERROR=1 SAN=1 test
 
-run: deps all
+run:
+	@sh scripts/deps.sh run
+	$(MAKE) all
 	@sh scripts/run.sh $(B)
 
 # Fuzzing with clang's libFuzzer (never part of check): every
@@ -162,7 +180,11 @@ $(FUZZ_B)/libkigen.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libkigen.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libkigen.a $(LIBS)
 
-fuzz: $(FUZZ_BIN)
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 clean:
