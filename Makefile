@@ -6,9 +6,14 @@
 #   make check      deps + every test, normal build and ASan/UBSan build
 #   make install    PREFIX=/usr/local DESTDIR= sysconfdir=/etc
 #
-# Every lib/ object goes into libkigen.a, linked by both programs and the
-# unit tests; daemon/ objects but main.o go into libkigend.a for the same
-# reason, cli/ objects but the mains into libkigencli.a.
+# Two wings over one core: every lib/ object goes into libkigen.a, linked by
+# every program and the unit tests; daemon/ objects but main.o go into
+# libkigend.a (kigend), cli/ objects but the mains into libkigencli.a (kigen
+# and its helper programs).  A wing sees only its own headers and lib/'s
+# (-I per directory), so daemon/ cannot include cli/ nor the reverse, and
+# kigend does not link libkigencli.a.  kigen links only CORE_PKGS, so it
+# starts fast; commands that need more run in helper programs (cli/helper.h)
+# listed in HELPERS, each linking its own extra libraries.
 #
 # First run: library flags come from pkg-config, which only knows a library
 # once its -dev package is installed.  So `run` and `check` install the
@@ -18,6 +23,7 @@
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
@@ -31,9 +37,16 @@ CC         ?= cc
 WERROR     ?= 0
 SAN        ?= 0
 
-PKGS := sqlite3 libical jansson inih libcurl libmicrohttpd libcrypto \
-        libutf8proc zlib libsystemd
-CLI_PKGS := $(filter-out libical libcurl libmicrohttpd,$(PKGS))
+# pkg-config names.  Helpers: one word each, NAME:PACKAGES (+ between
+# packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
+# and PACKAGES, next to kigen, installed in $(LIBEXECDIR)/kigen.
+CORE_PKGS   := sqlite3 jansson inih libcrypto libutf8proc zlib libsystemd
+DAEMON_PKGS := $(CORE_PKGS) libical libcurl libmicrohttpd
+HELPERS     := feed:libical webhook:libcurl
+
+helper_pkgs  = $(subst +, ,$(patsubst $(1):%,%,$(filter $(1):%,$(HELPERS))))
+HELPER_NAMES := $(foreach h,$(HELPERS),$(firstword $(subst :, ,$(h))))
+PKGS := $(sort $(DAEMON_PKGS) $(foreach h,$(HELPER_NAMES),$(call helper_pkgs,$(h))))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wno-format-truncation
@@ -51,14 +64,21 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CLI_PKG_LIBS := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
+DAEMON_PKG_LIBS := $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null)
+CLI_PKG_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP -Ilib -Icli -D_GNU_SOURCE \
-              -DKIGEN_VERSION='"$(VERSION)"' -DKIGEN_SBINDIR='"$(SBINDIR)"' \
+# Each wing sees lib/ and itself only; tests see all three.
+WING_INC   := -Ilib
+$(B)/cli/%.o: WING_INC := -Ilib -Icli
+$(B)/daemon/%.o: WING_INC := -Ilib -Idaemon
+
+ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP $(WING_INC) -D_GNU_SOURCE \
+              -DKIGEN_VERSION='"$(VERSION)"' -DKIGEN_LIBEXECDIR='"$(LIBEXECDIR)"' \
               -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lpthread -lm
+DAEMON_LIBS = $(DAEMON_PKG_LIBS) -lpthread -lm
 CLI_LIBS    = $(CLI_PKG_LIBS) -lm
 
 LIB_SRC    := $(wildcard lib/*.c)
@@ -73,6 +93,7 @@ TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 KIGEN   := $(B)/kigen
 KIGEND  := $(B)/kigend
+HELPER_BINS := $(HELPER_NAMES:%=$(B)/kigen-%)
 MAN_SRC := $(wildcard docs/man/*.scd)
 MANS    := $(MAN_SRC:docs/man/%.scd=$(B)/man/%)
 
@@ -91,7 +112,7 @@ $(error missing Debian packages: $(DEPS_MISSING) (install them: make deps, as ro
 endif
 endif
 
-all: $(KIGEN) $(KIGEND) man
+all: $(KIGEN) $(KIGEND) $(HELPER_BINS) man
 
 man: $(MANS)
 
@@ -114,13 +135,20 @@ $(B)/libkigencli.a: $(CLI_OBJ)
 $(KIGEN): $(B)/cli/main.o $(B)/libkigencli.a $(B)/libkigen.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
-$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# Kept: make would delete them as intermediates and relink every time.
+.SECONDARY: $(HELPER_NAMES:%=$(B)/cli/libexec/kigen-%.o)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigen.a
+$(B)/kigen-%: $(B)/cli/libexec/kigen-%.o $(B)/libkigencli.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CORE_PKGS) \
+	    $(call helper_pkgs,$*)) -lm
+
+$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Idaemon $(ALL_LDFLAGS) -o $@ $< \
-	    $(B)/libkigend.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Idaemon -Icli $(ALL_LDFLAGS) -o $@ $< \
+	    $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
 
 $(B)/man/%: docs/man/%.scd
 	@mkdir -p $(@D)
@@ -197,11 +225,13 @@ INSTALL_SED := -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/etc/kigen|$(sysconfdir
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(LIBEXECDIR)/kigen \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -d -m 0750 $(DESTDIR)$(sysconfdir)/kigen
 	install -m 0755 $(KIGEN) $(DESTDIR)$(BINDIR)/kigen
 	install -m 0755 $(KIGEND) $(DESTDIR)$(SBINDIR)/kigend
+	install -m 0755 $(HELPER_BINS) $(DESTDIR)$(LIBEXECDIR)/kigen/
 	sed $(INSTALL_SED) systemd/kigend.service >$(DESTDIR)$(UNITDIR)/kigend.service
 	sed $(INSTALL_SED) systemd/kigen.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/kigen.conf
 	install -m 0644 systemd/kigen.sysusers $(DESTDIR)$(SYSUSERSDIR)/kigen.conf
@@ -221,7 +251,9 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/kigend.service $(DESTDIR)$(SYSUSERSDIR)/kigen.conf \
 	    $(DESTDIR)$(TMPFILESDIR)/kigen.conf $(DESTDIR)$(BASHCOMPDIR)/kigen \
 	    $(DESTDIR)$(MANDIR)/man1/kigen.1 $(DESTDIR)$(MANDIR)/man5/kigen.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/kigend.8
+	    $(DESTDIR)$(MANDIR)/man8/kigend.8 \
+	    $(HELPER_NAMES:%=$(DESTDIR)$(LIBEXECDIR)/kigen/kigen-%)
+	rmdir $(DESTDIR)$(LIBEXECDIR)/kigen 2>/dev/null || true
 	if cmp -s config/kigen.conf $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; then \
 	    rm -f $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; \
 	    rmdir $(DESTDIR)$(sysconfdir)/kigen 2>/dev/null || true; \

@@ -25,8 +25,9 @@ libinih-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libutf8proc-dev
 zlib1g-dev libsystemd-dev scdoc tzdata python3"
 
 # Tests only: cmocka, a fake clock, the sqlite3 and curl command-line tools,
-# Python's iCalendar parser as an independent feed reader.
-CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar"
+# Python's iCalendar parser as an independent feed reader, systemd's tools
+# for the service tests (systemd-analyze, -sysusers, -tmpfiles).
+CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd"
 
 BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk"
 FUZZ_PKGS="clang libclang-rt-14-dev"
