@@ -1424,6 +1424,37 @@ is_event(const struct kg_jpdate *d)
 	    | KG_JP_TALLY));
 }
 
+/* Why a date is no event, for --explain: the first flag that says so. */
+static int
+skip_date(struct kg_extract *x, const struct kg_jpdate *d)
+{
+	static const struct {
+		unsigned flag;
+		const char *why;
+	} whys[] = {
+		{KG_JP_QUOTED, "inside 「」: part of a name"},
+		{KG_JP_ASOF, "a status date (…現在)"},
+		{KG_JP_TALLY, "bounds a count (a tally)"},
+		{KG_JP_BACKGROUND, "names earlier work"},
+		{KG_JP_CONTEXT, "only sets the scene for a narrower date"},
+	};
+	struct kg_extract_skip *k;
+	size_t i;
+
+	if (kg_array_grow((void **)&x->skipped, &x->capskipped, x->nskipped, sizeof(*k)) < 0)
+		return -1;
+	k = &x->skipped[x->nskipped++];
+	k->offset = d->start;
+	k->len = d->end - d->start;
+	k->why = "not an event";
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+		if (d->flags & whys[i].flag) {
+			k->why = whys[i].why;
+			break;
+		}
+	return 0;
+}
+
 static int
 add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
     const struct kg_jpdate *d, size_t next_date)
@@ -1522,8 +1553,13 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		for (j = first; j < di; j++) {
 			size_t next = s.b, k;
 
-			if (!is_event(&dates[j]))
+			if (!is_event(&dates[j])) {
+				if (skip_date(out, &dates[j]) < 0) {
+					kg_err_set(err, "out of memory extracting milestones");
+					goto out;
+				}
 				continue;
+			}
 			for (k = j + 1; k < di; k++)
 				if (is_event(&dates[k])) {
 					next = dates[k].cp_start;
@@ -1565,6 +1601,7 @@ kg_extract_clear(struct kg_extract *x)
 	for (i = 0; i < x->n; i++)
 		kg_milestone_clear(&x->v[i].m);
 	free(x->v);
+	free(x->skipped);
 	kg_strv_clear(&x->notes);
 	memset(x, 0, sizeof(*x));
 }
@@ -1579,7 +1616,7 @@ kg_extract_fallback_title(enum kg_kind kind, const char *subject)
 		[KG_KIND_SURVEY] = "調査", [KG_KIND_LAUNCH] = "着手",
 		[KG_KIND_COMPLETION] = "完了", [KG_KIND_DECISION] = "決定",
 		[KG_KIND_CAMPAIGN] = "キャンペーン", [KG_KIND_ESTABLISHMENT] = "設置",
-		[KG_KIND_OTHER] = "実施",
+		[KG_KIND_KPI_TARGET] = "目標", [KG_KIND_OTHER] = "実施",
 	};
 	const char *label = (unsigned)kind < KG_KIND_COUNT ? labels[kind] : labels[KG_KIND_OTHER];
 	char *s;
