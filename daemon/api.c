@@ -76,7 +76,7 @@ listing(struct kg_request *rq, bool upcoming)
 	}
 	j = kg_listing_json(today, &sel);
 	free(sel.v);
-	return kg_reply_json(rq, j);
+	return kg_reply_json(rq, 200, j);
 }
 
 enum MHD_Result
@@ -106,7 +106,7 @@ kg_api_measures(struct kg_request *rq)
 		return kg_reply_error(rq, 500, "out of memory");
 	for (i = 0; i < v->measures.n; i++)
 		json_array_append_new(j, kg_measure_json(&v->measures.v[i]));
-	return kg_reply_json(rq, json_pack("{s:o}", "measures", j));
+	return kg_reply_json(rq, 200, json_pack("{s:o}", "measures", j));
 }
 
 enum MHD_Result
