@@ -239,44 +239,6 @@ count_items(const struct kg_import_result *r, enum kg_change_kind what)
 }
 
 static void
-test_plan_key(void **state)
-{
-	static const struct {
-		const char *title, *key;
-	} cases[] = {
-		{ SEED_TITLE, "セキュア・ジャパン2008" },
-		{ NEXT_TITLE, "セキュア・ジャパン2008" },
-		{ "「セキュア・ジャパン２００９」の進捗状況（上半期）について",
-		  "セキュア・ジャパン2009" },
-		/* annual plans: the quoted name without its edition in brackets */
-		{ "「サイバーセキュリティ2024（2023年度年次報告・2024年度年次計画）」",
-		  "サイバーセキュリティ2024" },
-		{ "サイバーセキュリティ２０２３\n（２０２２年度年次報告・２０２３年度年次計画）",
-		  "サイバーセキュリティ2023" },
-		{ "「第２次情報セキュリティ基本計画」に基づく重点施策の進捗状況について",
-		  "第2次情報セキュリティ基本計画" },
-		/* follow-ups and plans without quotes */
-		{ "規制改革実施計画のフォローアップ結果について", "規制改革実施計画" },
-		{ "デジタル社会の実現に向けた重点計画", "デジタル社会の実現に向けた重点計画" },
-		{ "【別添】経済・財政再生計画 改革工程表の進捗状況", "経済・財政再生計画改革工程表" },
-		{ "「」について", "「」" },
-		{ NULL, "" },
-	};
-	size_t i;
-	char *k;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		k = kg_store_plan_key(cases[i].title);
-		assert_non_null(k);
-		if (strcmp(k, cases[i].key) != 0)
-			fail_msg("plan key of '%s': '%s', expected '%s'",
-			    cases[i].title ? cases[i].title : "(null)", k, cases[i].key);
-		free(k);
-	}
-}
-
-static void
 check_score(const char *s_old, enum kg_kind k_old, enum kg_status st_old, const char *e_old,
     const char *s_new, enum kg_kind k_new, const char *e_new, bool match)
 {
@@ -1313,7 +1275,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan_key),
 		cmocka_unit_test(test_event_score),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
