@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "explain.h"
 #include "export.h"
 #include "layout.h"
 #include "output.h"
@@ -15,7 +16,8 @@
 #include "store.h"
 
 const char cmd_import_usage[] =
-    "import FILE [--encoding ENC] [--layout LAYOUT] [--dry-run] [--allow-shrink]\n\n"
+    "import FILE [--encoding ENC] [--layout LAYOUT] [--dry-run | --explain]\n"
+    "            [--allow-shrink]\n\n"
     "Import a plan document (plain text taken from the PDF): a progress report,\n"
     "an annual-plan table, a reform-plan table, a numbered-heading plan or a KPI\n"
     "table.  The encoding is detected (UTF-8, then CP932, then EUC-JP) and the\n"
@@ -37,17 +39,12 @@ const char cmd_import_usage[] =
     "  --encoding ENC   utf-8, cp932 (shift_jis) or euc-jp\n"
     "  --layout LAYOUT  progress, annual-table, reform-table, numbered or kpi-table\n"
     "  --dry-run        change nothing; print what would change\n"
-    "  --allow-shrink   take a version that drops many of its edition's milestones\n";
+    "  --allow-shrink   take a version that drops many of its edition's milestones\n"
+    "  --explain        change nothing; print what was understood: the layout, the\n"
+    "                   as-of date and its line, each item with its owners, dated\n"
+    "                   milestones and undated plans, and every date that is no\n"
+    "                   milestone, with why\n";
 
-
-/* {"how": "...", "line": N, "text": "..."}; line and text null when given. */
-static json_t *
-as_of_from_json(const struct kg_import_origin *o)
-{
-	return json_pack("{s:s, s:o, s:o}", "how", o->as_of_how,
-	    "line", o->as_of_line > 0 ? json_integer(o->as_of_line) : json_null(),
-	    "text", o->as_of_text != NULL ? json_string(o->as_of_text) : json_null());
-}
 
 /* "read as progress; as of 2008-09-30 from line 1 (…): <line>" */
 static void
@@ -103,7 +100,7 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "conflicts_open", (json_int_t)r->conflicts_open,
 	    "counts", counts, "items", items,
 	    "layout", imp->origin.layout,
-	    "as_of_from", as_of_from_json(&imp->origin));
+	    "as_of_from", explain_as_of_json(&imp->origin));
 	return o;
 }
 
@@ -181,10 +178,14 @@ out:
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_ALLOW_SHRINK };
+	enum {
+		OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_EXPLAIN,
+		OPT_ALLOW_SHRINK
+	};
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, OPT_ENCODING},
 		{"layout", required_argument, NULL, OPT_LAYOUT},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
 		{NULL, 0, NULL, 0},
@@ -195,6 +196,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct kg_import_result res = {0};
 	struct kg_store *st = NULL;
 	const char *path = NULL;
+	bool explain = false;
 	int c, rc, r;
 
 	opterr = 0;
@@ -205,6 +207,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			io.dry_run = true;
 		else if (c == OPT_ALLOW_SHRINK)
 			io.allow_shrink = true;
+		else if (c == OPT_EXPLAIN)
+			explain = true;
 		else if (c == OPT_LAYOUT && kg_layout_find(optarg, &cli->err) == NULL)
 			return CLI_USAGE;
 		else if (c == OPT_LAYOUT)
@@ -220,6 +224,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			rc = CLI_USAGE;
 		goto out;
 	}
+	if (explain) {
+		r = cli->json ? explain_json(cli->out, &imp, ro.layout != NULL) :
+		    explain_print(cli->out, &imp, ro.layout != NULL);
+		goto printed;
+	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
 	if (kg_store_import(st, &imp, &io, &res, &cli->err) < 0)
@@ -228,6 +237,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		r = out_json(cli->out, result_json(&imp, &res, io.dry_run));
 	else
 		r = print_result(cli, &imp, &res, io.dry_run);
+printed:
 	if (r < 0) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
