@@ -4,7 +4,7 @@
  *
  * Thin on purpose: parse options, load the configuration, open the store,
  * start HTTP, run the loop, and release everything in reverse order.  The
- * work is in loop.c (scheduling), http.c (serving), reload.c (keeping
+ * work is in loop.c (scheduling), server.c (serving), reload.c (keeping
  * the served data fresh) and service.c (configuration reload, signals,
  * control socket, systemd); everything but this file links into the tests.
  */
@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "conf.h"
-#include "http.h"
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
 #include "remind.h"
+#include "server.h"
 #include "service.h"
 #include "store.h"
 
@@ -100,7 +100,7 @@ parse_options(int argc, char **argv, struct options *o)
 /* The modules a reloaded configuration reaches (see service.h), and the
  * status they report. */
 struct modules {
-	struct kg_http *http;
+	struct kg_server *server;
 	struct kg_remind *remind;
 };
 
@@ -112,7 +112,7 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 	/* The one that can fail first, so a failure changes nothing. */
 	if (kg_remind_set_conf(m->remind, next, err) < 0)
 		return -1;
-	kg_http_set_conf(m->http, next);
+	kg_server_set_conf(m->server, next);
 	return 0;
 }
 
@@ -133,7 +133,7 @@ drain(void *arg)
 {
 	struct modules *m = arg;
 
-	kg_http_quiesce(m->http);
+	kg_server_quiesce(m->server);
 	kg_remind_drain(m->remind);
 }
 
@@ -155,7 +155,7 @@ main(int argc, char **argv)
 	struct kg_service *svc = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
-	struct kg_http *http = NULL;
+	struct kg_server *server = NULL;
 	struct modules mods = { 0 };
 	struct kg_loop_hook hook;
 	char *db_default = NULL;
@@ -195,12 +195,12 @@ main(int argc, char **argv)
 
 	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
 	    kg_loop_new(st, &loop, &err) < 0 ||
-	    kg_http_start(c, &http, &err) < 0) {
+	    kg_server_start(c, &server, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
-	kg_reload_hook(http, &hook);
-	mods.http = http;
+	kg_reload_hook(server, &hook);
+	mods.server = server;
 	ops.apply = apply_conf;
 	ops.status = status_json;
 	ops.summary = status_line;
@@ -218,7 +218,7 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	kg_remind_free(mods.remind);
-	kg_http_free(http);
+	kg_server_free(server);
 	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);

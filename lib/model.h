@@ -102,6 +102,9 @@ bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
 bool kg_strv_equal(const struct kg_strv *a, const struct kg_strv *b);
 /* Equal strings, NULL equal only to NULL. */
 bool kg_str_equal(const char *a, const char *b);
+/* Replaces dst's strings with copies of src's.  -1 on ENOMEM (dst then
+ * holds a prefix of src; clear it). */
+int kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src);
 
 struct kg_document {
 	int64_t id;
@@ -256,6 +259,8 @@ struct kg_filter {
 };
 
 void kg_filter_clear(struct kg_filter *f);
+/* Replaces dst with a copy of src.  -1 on ENOMEM (clear dst). */
+int kg_filter_copy(struct kg_filter *dst, const struct kg_filter *src);
 bool kg_filter_match(const struct kg_filter *f, const struct kg_milestone *m);
 
 #endif
