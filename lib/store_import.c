@@ -350,7 +350,8 @@ make_editions(struct plan *p)
 		e->doc = p->docs[i].id;
 		e->stood_at = p->docs[i].stood_at;
 	}
-	qsort(p->eds, p->neds, sizeof(*p->eds), cmp_edition);
+	if (p->neds > 1)
+		qsort(p->eds, p->neds, sizeof(*p->eds), cmp_edition);
 	return 0;
 }
 
@@ -469,7 +470,8 @@ index_editions(struct plan *p)
 {
 	size_t i;
 
-	qsort(p->obs, p->nobs, sizeof(*p->obs), cmp_obs);
+	if (p->nobs > 1)
+		qsort(p->obs, p->nobs, sizeof(*p->obs), cmp_obs);
 	for (i = 0; i < p->neds; i++)
 		p->eds[i].n = 0;
 	for (i = p->nobs; i-- > 0;) {
@@ -1015,7 +1017,8 @@ assign_ids(struct plan *p)
 	for (i = 0; i < p->nobs; i++)
 		if (p->obs[i].ms != 0 && row_of(p, p->obs[i].ms, NULL) != NULL)
 			cl[n++] = (struct claim){ p->obs[i].chain, p->obs[i].ms };
-	qsort(cl, n, sizeof(*cl), cmp_claim);
+	if (n > 1)
+		qsort(cl, n, sizeof(*cl), cmp_claim);
 	for (i = 0; i < n; i++) {
 		if (p->ch[cl[i].chain].id != 0 || kg_u64map_get(&taken, (uint64_t)cl[i].id, NULL))
 			continue;
