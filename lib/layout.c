@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 const struct kg_layout *const kg_layouts[] = {
 	&kg_layout_progress,
 	&kg_layout_annual,
@@ -25,14 +27,9 @@ kg_layout_find(const char *name, struct kg_err *err)
 	for (i = 0; i < kg_nlayouts; i++)
 		if (strcmp(kg_layouts[i]->name, name) == 0)
 			return kg_layouts[i];
-	for (i = 0; i < kg_nlayouts && used < sizeof(names); i++) {
-		int r = snprintf(names + used, sizeof(names) - used, "%s%s",
+	for (i = 0; i < kg_nlayouts; i++)
+		used += kg_snprintf(names + used, sizeof(names) - used, "%s%s",
 			i == 0 ? "" : i + 1 == kg_nlayouts ? " or " : ", ", kg_layouts[i]->name);
-
-		if (r < 0)
-			break;
-		used += (size_t)r;
-	}
 	kg_err_set(err, "unknown layout '%s' (expected %s)", name, names);
 	return NULL;
 }
