@@ -55,6 +55,14 @@ enum kg_unit_role {
 	KG_UNIT_FIGURE, /* a result: its dates are figures as of that date */
 };
 
+/* Which of a unit's undated commitments become the measure's notes. */
+enum kg_unit_notes {
+	KG_NOTES_ALL,        /* every one (running text) */
+	KG_NOTES_IF_UNDATED, /* only when the unit gave no milestone: a table's
+	                        content whose deadline is in another cell */
+	KG_NOTES_NONE,       /* none (work reported done, 措置済み) */
+};
+
 /* Where a source line's text starts inside a unit. */
 struct kg_seg {
 	size_t off;
@@ -64,8 +72,11 @@ struct kg_seg {
 struct kg_unit {
 	size_t item;           /* index of its measure in out->measures */
 	enum kg_unit_role role;
+	enum kg_unit_notes notes;
 	struct kg_span mark;   /* a bullet mark as printed, kept for the progress text */
 	size_t off, len;       /* its text in kg_doc.utext */
+	size_t label;          /* where a labelled cell starts (実施時期：…), 0 if
+	                          none: its milestones are titled "<act>: <item>" */
 	size_t seg, nseg;      /* its line map in kg_doc.segs */
 };
 
@@ -102,7 +113,8 @@ struct kg_layout {
 extern const struct kg_layout *const kg_layouts[];
 extern const size_t kg_nlayouts;
 
-extern const struct kg_layout kg_layout_progress, kg_layout_annual;
+extern const struct kg_layout kg_layout_progress, kg_layout_annual, kg_layout_reform,
+	kg_layout_numbered;
 
 /* The layout called name, or NULL with "unknown layout 'X' (expected
  * progress, …)" in err. */
@@ -117,6 +129,11 @@ void kg_doc_release(struct kg_doc *d);
  * repeated title; d->n if none. */
 size_t kg_doc_next(const struct kg_doc *d, size_t i);
 
+/* Is line i furniture for a table or heading layout: blank, a page number,
+ * the title again, or a running or table header (a line printed on three
+ * pages or more that is no sentence, no label and no list of owners)? */
+bool kg_doc_furniture(const struct kg_doc *d, size_t i);
+
 /* ---- units ---- */
 
 /* Closes the open unit (if any) and opens one for measure item. */
@@ -125,6 +142,12 @@ int kg_unit_start(struct kg_doc *d, size_t item, enum kg_unit_role role, struct 
 int kg_unit_line(struct kg_doc *d, struct kg_span t, int lineno);
 /* Appends literal text that comes from no line (a label between cells). */
 int kg_unit_text(struct kg_doc *d, const char *s);
+/* Appends a cell label ("実施時期：") after which the unit's text is a cell
+ * of dates for the text before it: milestones dated there are titled by
+ * their act and the item ("検討開始: 電子署名の利用促進"). */
+int kg_unit_label(struct kg_doc *d, const char *label);
+/* Sets the notes policy of the open unit (KG_NOTES_ALL by default). */
+void kg_unit_notes(struct kg_doc *d, enum kg_unit_notes notes);
 /* Closes the open unit; an empty one is dropped. */
 void kg_unit_close(struct kg_doc *d);
 /* The open unit ends a sentence or a bracket (。．）)). */
@@ -133,6 +156,15 @@ bool kg_unit_complete(const struct kg_doc *d);
 int kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off);
 
 /* ---- items and owners ---- */
+
+/*
+ * A line of item's text: a line of names alone adds owners; otherwise
+ * split takes the owners the line holds off it (kg_owners_glued, or a
+ * layout's brackets); a ・ bullet opens a new unit; the rest joins the open
+ * unit of the item (or opens one).  -1 on ENOMEM.
+ */
+int kg_item_line(struct kg_doc *d, size_t item, struct kg_span t, int lineno,
+    struct kg_span (*split)(struct kg_span t, struct kg_strv *owners, int *rc));
 
 /* Appends a measure starting at source line lineno (position and line
  * set) and returns it, or NULL on ENOMEM. */
@@ -170,9 +202,18 @@ enum kg_label {
 	KG_LABEL_COUNT,
 };
 
+/* Does t.s[i] hold no heading text: the end, a digit, or a unit or counter
+ * that shows a date or count cut off at the start of a line (10 月に…)? */
+bool kg_counter_at(struct kg_span t, size_t i);
+
 /* The label t starts with, its length in *len including the blanks after
  * it; KG_LABEL_NONE (len 0) when there is none.  A section label needs text
  * after it that does not start with a digit (1 2024 is no label). */
 enum kg_label kg_label_at(struct kg_span t, size_t *len);
+
+/* The label of every line of d (KG_LABEL_NONE for lines that are not text)
+ * and its length, in two new arrays of d->n + 1 (free both, also after a
+ * failure).  -1 on ENOMEM. */
+int kg_doc_labels(const struct kg_doc *d, enum kg_label **label, size_t **len);
 
 #endif
