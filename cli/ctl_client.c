@@ -5,6 +5,8 @@
  */
 #include "ctl_client.h"
 
+#include "civil.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <pwd.h>
@@ -18,15 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for fd to become ready for `events` before the deadline. */
 static int
 wait_fd(int fd, short events, int64_t deadline, const char *path, struct kg_err *err)
@@ -36,7 +29,7 @@ wait_fd(int fd, short events, int64_t deadline, const char *path, struct kg_err 
 	int r;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - kg_mono_ms();
 		if (left <= 0)
 			return kg_err_set(err, "kigend did not answer on '%s' in time", path);
 		r = poll(&p, 1, (int)left);
@@ -147,7 +140,7 @@ int
 cli_ctl_request(const char *socket_path, const char *command, int timeout_ms,
     const char *service_user, json_t **reply, struct kg_err *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = kg_mono_ms() + timeout_ms;
 	char line[KG_CTL_REQUEST_MAX];
 	char *buf = NULL;
 	size_t len, off = 0;

@@ -483,22 +483,13 @@ kg_store_set_busy_timeout(struct kg_store *st, int ms)
 	sqlite3_busy_timeout(st->db, ms);
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* SQLite's busy handler for kg_store_set_wait: sleeps in small steps (the
  * lock is often held for milliseconds), tells once who holds it. */
 static int
 wait_for_lock(void *arg, int count)
 {
 	struct kg_store *st = arg;
-	int64_t now = mono_ms();
+	int64_t now = kg_mono_ms();
 	char holder[160];
 
 	if (count == 0) {

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "control.h"
 #include "ctl.h"
 #include "ctl_client.h"
@@ -297,15 +298,6 @@ test_not_running_and_stale(void **state)
 	kg_loop_free(loop);
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A client that sends its request one byte at a time, slower than any
  * person types, stalls nobody: others are answered meanwhile, and it is
  * dropped at its deadline although it keeps sending. */
@@ -314,7 +306,7 @@ test_slow_client(void **state)
 {
 	struct fixture *f = *state;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int64_t start = now_ms();
+	int64_t start = kg_mono_ms();
 	struct kg_err err;
 	json_t *reply;
 	char c;
@@ -336,7 +328,7 @@ test_slow_client(void **state)
 			break; /* closed by the server */
 	}
 	assert_true(i < 200);
-	assert_true(now_ms() - start >= KG_CONTROL_DEADLINE_MS);
+	assert_true(kg_mono_ms() - start >= KG_CONTROL_DEADLINE_MS);
 	close(fd);
 	assert_int_equal(cli_ctl_request(f->path, "status", 5000, NULL, &reply, &err), 0);
 	json_decref(reply);
