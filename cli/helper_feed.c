@@ -65,12 +65,13 @@ find_feed(const struct kg_conf *c, const char *name)
 int
 cmd_feed(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW };
+	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW, OPT_SPAN };
 	static const struct option opts[] = {
 		CLI_FILTER_OPTIONS,
 		{"out", required_argument, NULL, OPT_OUT},
 		{"feed", required_argument, NULL, OPT_FEED},
 		{"view", required_argument, NULL, OPT_VIEW},
+		{"span", required_argument, NULL, OPT_SPAN},
 		{NULL, 0, NULL, 0},
 	};
 	const struct kg_feed_conf *fc = NULL;
@@ -80,6 +81,7 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 	struct kg_query q;
 	const char *out = NULL;
 	enum kg_feed_view view = KG_FEED_EVENTS;
+	int span = -1; /* -1: the configuration's */
 	char *body = NULL, *calname = NULL;
 	size_t len;
 	int c, rc;
@@ -108,6 +110,16 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 				goto out;
 			}
 			break;
+		case OPT_SPAN:
+			if (strcmp(optarg, "window") == 0)
+				span = KG_SPAN_WINDOW;
+			else if (strcmp(optarg, "deadline") == 0)
+				span = KG_SPAN_DEADLINE;
+			else {
+				rc = cli_usage(cli, "invalid span '%s' (deadline or window)", optarg);
+				goto out;
+			}
+			break;
 		case '?':
 		case ':':
 			rc = cli_bad_option(cli, c, argv);
@@ -130,6 +142,8 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 	kg_feed_params_from_conf(&p, &cli->conf, fc);
 	p.name = calname;
 	p.view = view;
+	if (span >= 0)
+		p.span = span;
 	if (kg_feed_render(l.v, l.n, &p, &body, &len, &cli->err) < 0)
 		goto out;
 	if (out != NULL) {

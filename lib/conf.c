@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 #include "webhook.h"
 
 #ifndef KIGEN_SYSCONFDIR
@@ -49,6 +50,7 @@ enum conf_type {
 	T_URL,        /* char *, http:// or https:// */
 	T_SECRET,     /* char *, whsec_<base64> */
 	T_FORMAT,     /* enum kg_webhook_format */
+	T_SPAN,       /* enum kg_feed_span */
 	T_HEADER,     /* kg_strv "Name: value", repeatable */
 	T_OWNERS,     /* kg_strv, comma list, repeatable */
 	T_KINDS,      /* kg_strv of kind names, comma list, repeatable */
@@ -84,6 +86,7 @@ static const struct conf_key conf_keys[] = {
 	{"feed", "name", T_STRING, G(feed_name), 0, 0, 0, "Secure Japan 2008 milestones", "calendar name"},
 	{"feed", "refresh", T_DURATION, G(refresh_s), 0, 60, 7 * DAY_S, "1h", "suggested refresh interval"},
 	{"feed", "show_done", T_BOOL, G(show_done), 0, 0, 0, "yes", "include done milestones"},
+	{"feed", "span", T_SPAN, G(feed_span), 0, 0, 0, "deadline", "events on the deadline day, or over the window"},
 	{"feed:", "owner", T_OWNERS, F(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"feed:", "kind", T_KINDS, F(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
 	{"feed:", "status", T_STATUSES, F(filter.statuses), 0, 0, 0, NULL, "only these statuses"},
@@ -271,6 +274,29 @@ kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port)
 	host[n] = '\0';
 	*port = (unsigned)p;
 	return 0;
+}
+
+char *
+kg_conf_link(const char *base_url, const char *path, char *buf, size_t size)
+{
+	size_t n = base_url != NULL ? strlen(base_url) : 0;
+
+	while (n > 0 && base_url[n - 1] == '/')
+		n--;
+	if (n == 0)
+		buf[0] = '\0';
+	else
+		kg_snprintf(buf, size, "%.*s%s", (int)n, base_url, path);
+	return buf;
+}
+
+char *
+kg_milestone_url(const char *base_url, int64_t id, char *buf, size_t size)
+{
+	char path[40];
+
+	snprintf(path, sizeof(path), "/milestones/%lld", (long long)id);
+	return kg_conf_link(base_url, path, buf, size);
 }
 
 /* A configured address: port 0 (any free port) only on the command line. */
@@ -471,6 +497,14 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 			*(enum kg_webhook_format *)slot = KG_WEBHOOK_SLACK;
 		else
 			return kg_err_set(err, "invalid format '%s' (expected json or slack)", v);
+		return 0;
+	case T_SPAN:
+		if (strcmp(v, "deadline") == 0)
+			*(enum kg_feed_span *)slot = KG_SPAN_DEADLINE;
+		else if (strcmp(v, "window") == 0)
+			*(enum kg_feed_span *)slot = KG_SPAN_WINDOW;
+		else
+			return kg_err_set(err, "invalid span '%s' (expected deadline or window)", v);
 		return 0;
 	case T_LISTEN:
 		if (each_item(v, listen_item, &fresh) < 0) {
