@@ -62,6 +62,17 @@ find_feed(const struct kg_conf *c, const char *name)
 	return NULL;
 }
 
+/* An option that is one of two words: *out = 0 for w0, 1 for w1. */
+static int
+two_words(struct cli *cli, const char *what, const char *v, const char *w0, const char *w1,
+    int *out)
+{
+	if (strcmp(v, w0) != 0 && strcmp(v, w1) != 0)
+		return cli_usage(cli, "invalid %s '%s' (%s or %s)", what, v, w0, w1);
+	*out = strcmp(v, w1) == 0;
+	return CLI_OK;
+}
+
 int
 cmd_feed(struct cli *cli, int argc, char **argv)
 {
@@ -82,6 +93,7 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 	const char *out = NULL;
 	enum kg_feed_view view = KG_FEED_EVENTS;
 	int span = -1; /* -1: the configuration's */
+	int word;
 	char *body = NULL, *calname = NULL;
 	size_t len;
 	int c, rc;
@@ -101,24 +113,14 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 			}
 			break;
 		case OPT_VIEW:
-			if (strcmp(optarg, "todo") == 0)
-				view = KG_FEED_TODOS;
-			else if (strcmp(optarg, "event") == 0)
-				view = KG_FEED_EVENTS;
-			else {
-				rc = cli_usage(cli, "invalid view '%s' (event or todo)", optarg);
+			if ((rc = two_words(cli, "view", optarg, "event", "todo", &word)) != CLI_OK)
 				goto out;
-			}
+			view = word == 1 ? KG_FEED_TODOS : KG_FEED_EVENTS;
 			break;
 		case OPT_SPAN:
-			if (strcmp(optarg, "window") == 0)
-				span = KG_SPAN_WINDOW;
-			else if (strcmp(optarg, "deadline") == 0)
-				span = KG_SPAN_DEADLINE;
-			else {
-				rc = cli_usage(cli, "invalid span '%s' (deadline or window)", optarg);
+			if ((rc = two_words(cli, "span", optarg, "deadline", "window", &word)) != CLI_OK)
 				goto out;
-			}
+			span = word == 1 ? KG_SPAN_WINDOW : KG_SPAN_DEADLINE;
 			break;
 		case '?':
 		case ':':

@@ -402,6 +402,19 @@ set_string(char **slot, const char *v)
  * Writes value v of key k into the struct at base.  On a bad value: -1 with
  * a message naming the key and the value (never the value of a secret).
  */
+/* A key that is one of two words: *slot = 0 for the first, 1 for the
+ * second (the order of the enum it stands for). */
+static int
+two_words(const struct conf_key *k, const char *v, const char *w0, const char *w1, int *slot,
+    struct kg_err *err)
+{
+	if (strcmp(v, w0) == 0 || strcmp(v, w1) == 0) {
+		*slot = strcmp(v, w1) == 0;
+		return 0;
+	}
+	return kg_err_set(err, "invalid %s '%s' (expected %s or %s)", k->name, v, w0, w1);
+}
+
 static int
 conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err)
 {
@@ -491,21 +504,9 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 		*(int *)slot = h;
 		return 0;
 	case T_FORMAT:
-		if (strcmp(v, "json") == 0)
-			*(enum kg_webhook_format *)slot = KG_WEBHOOK_JSON;
-		else if (strcmp(v, "slack") == 0)
-			*(enum kg_webhook_format *)slot = KG_WEBHOOK_SLACK;
-		else
-			return kg_err_set(err, "invalid format '%s' (expected json or slack)", v);
-		return 0;
+		return two_words(k, v, "json", "slack", (int *)slot, err);
 	case T_SPAN:
-		if (strcmp(v, "deadline") == 0)
-			*(enum kg_feed_span *)slot = KG_SPAN_DEADLINE;
-		else if (strcmp(v, "window") == 0)
-			*(enum kg_feed_span *)slot = KG_SPAN_WINDOW;
-		else
-			return kg_err_set(err, "invalid span '%s' (expected deadline or window)", v);
-		return 0;
+		return two_words(k, v, "deadline", "window", (int *)slot, err);
 	case T_LISTEN:
 		if (each_item(v, listen_item, &fresh) < 0) {
 			kg_strv_clear(&fresh);
