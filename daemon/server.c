@@ -41,6 +41,7 @@ struct kg_server {
 	struct kg_conns *conns;
 	struct kg_metrics metrics;
 	atomic_int_fast64_t beat_ms; /* the loop's last heartbeat (monotonic) */
+	struct kg_readers *readers; /* history and deliveries for detail requests */
 };
 
 /*
@@ -551,7 +552,8 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 	nlabels = kg_route_labels(kg_routes, kg_nroutes, labels);
 	kg_metrics_init(&s->metrics, labels, nlabels);
 	max = fit_fd_limit((size_t)conf->max_connections);
-	if (kg_conns_new(max, conf->head_timeout_s * 1000, true, &s->conns, err) < 0) {
+	if (kg_conns_new(max, conf->head_timeout_s * 1000, true, &s->conns, err) < 0 ||
+	    kg_readers_new(conf->db != NULL ? conf->db : "", &s->readers, err) < 0) {
 		kg_server_free(s);
 		return -1;
 	}
@@ -582,8 +584,15 @@ kg_server_free(struct kg_server *s)
 		MHD_stop_daemon(s->daemons[i]);
 	kg_conns_free(s->conns);
 	kg_view_unref(s->current);
+	kg_readers_free(s->readers);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+struct kg_readers *
+kg_server_readers(const struct kg_server *s)
+{
+	return s->readers;
 }
 
 void
