@@ -2044,8 +2044,12 @@ run(struct kg_store *st, const struct change *ch, bool optimistic,
 	if (ch->kind == CH_IMPORT) {
 		if (p.incoming_doc == 0 && write_document(&p, &imp->doc, &doc) < 0)
 			goto out;
-		if (p.incoming_doc != 0)
+		if (p.incoming_doc != 0) {
 			doc = p.incoming_doc;
+			/* imported again: its import time is now's */
+			if (kg_store_document_imported(st, doc, now, err) < 0)
+				goto out;
+		}
 		p.incoming_doc = doc;
 		if (kg_store_meta_set(st, "last_stand", p.stand, err) < 0)
 			goto out;
