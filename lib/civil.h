@@ -46,6 +46,10 @@ char *kg_time_format(int64_t t, char buf[KG_TIME_LEN]);
  * seconds; -1 when s is not that. */
 int kg_time_parse(const char *s, int64_t *out);
 
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines and waits that must not
+ * follow the wall clock (or faketime). */
+int64_t kg_mono_ms(void);
+
 /* 0 = Monday .. 6 = Sunday. */
 int kg_weekday(kg_day d);
 
