@@ -234,6 +234,7 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 	m->precision = dt->precision;
 	m->measure_id = (int64_t)u->item;
 	m->line = kg_unit_lineno(r->d, u, dt->start);
+	m->page = kg_doc_page(r->d, m->line);
 	m->expr = strndup(t.s + dt->start, dt->end - dt->start);
 	m->sentence = kg_span_dup(t);
 	return m->title == NULL || m->expr == NULL || m->sentence == NULL ? -1 : 0;
@@ -344,6 +345,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		m->measure_id = (int64_t)u->item;
 		m->line = kg_unit_lineno(r->d, u, x.v[i].expr_offset);
+		m->page = kg_doc_page(r->d, m->line);
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
 		if (retitle(u, t, &x.v[i], me, m) < 0)
