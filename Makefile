@@ -30,8 +30,8 @@ WERROR     ?= 0
 SAN        ?= 0
 
 PKGS := sqlite3 libical jansson inih libcurl libmicrohttpd libcrypto \
-        libutf8proc zlib libsystemd
-CLI_PKGS := $(filter-out libical libcurl libmicrohttpd,$(PKGS))
+        libutf8proc zlib libsystemd poppler-glib
+CLI_PKGS := $(filter-out libical libcurl libmicrohttpd poppler-glib,$(PKGS))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wno-format-truncation

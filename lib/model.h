@@ -135,6 +135,7 @@ struct kg_milestone {
 	char *sentence;      /* source sentence, line breaks removed */
 	int64_t document_id; /* source document; 0 for manual */
 	int line;            /* 1-based line in the source document; 0 if none */
+	int page;            /* 1-based page of that line (a PDF's); 0 if unknown */
 	bool manual;         /* created or edited by hand: import must not overwrite */
 	bool gone;           /* the latest report of its plan no longer mentions it */
 	int64_t sequence;    /* grows on every change (iCalendar SEQUENCE) */

@@ -836,6 +836,8 @@ extract_bullet(struct parser *p)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		ms->measure_id = p->cur;
 		ms->line = bullet_line(p, x.v[i].expr_offset);
+		if (ms->line > 0) /* line k of the source is text line k - 1 */
+			ms->page = p->text.lines[ms->line - 1].page;
 		if (x.v[i].bare_title) { /* 公表: <measure title> */
 			char *title = kg_extract_fallback_title(ms->kind, m->title);
 

@@ -130,11 +130,37 @@ halfwidth_kana(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * Takes the form feeds out of line l, which starts on page `page`: leading
+ * ones are skipped (each starts a page before the line's first character),
+ * later ones become spaces (the page changes after that character).  Sets
+ * l->page and returns the page the next line starts on.
+ */
+static int
+page_of_line(struct kg_text_line *l, int page)
+{
+	char *s, *ff;
+
+	while (l->len > 0 && l->s[0] == '\f') {
+		l->s++;
+		l->len--;
+		page++;
+	}
+	l->page = page;
+	for (s = (char *)l->s; (ff = memchr(s, '\f', l->len - (size_t)(s - l->s))) != NULL;
+	    s = ff + 1) {
+		*ff = ' ';
+		page++;
+	}
+	return page;
+}
+
 static int
 split_lines(struct kg_text *t, struct kg_err *err)
 {
 	size_t i, start = 0, cap = 64;
-	int lineno = 1;
+	int lineno = 1, page = 1;
+	bool paged = memchr(t->utf8, '\f', t->len) != NULL;
 
 	if ((t->lines = malloc(cap * sizeof(*t->lines))) == NULL)
 		return kg_err_set(err, "out of memory splitting lines");
@@ -157,6 +183,9 @@ split_lines(struct kg_text *t, struct kg_err *err)
 		t->lines[t->nlines].s = t->utf8 + start;
 		t->lines[t->nlines].len = i - start;
 		t->lines[t->nlines].lineno = lineno++;
+		t->lines[t->nlines].page = 0;
+		if (paged)
+			page = page_of_line(&t->lines[t->nlines], page);
 		t->nlines++;
 		if (c == '\r' && i + 1 < t->len && t->utf8[i + 1] == '\n')
 			i++;
@@ -282,4 +311,10 @@ kg_text_release(struct kg_text *t)
 	free(t->utf8);
 	free(t->lines);
 	memset(t, 0, sizeof(*t));
+}
+
+bool
+kg_text_is_pdf(const char *bytes, size_t len)
+{
+	return memmem(bytes, len < 1024 ? len : 1024, "%PDF-", 5) != NULL;
 }
