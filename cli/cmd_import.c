@@ -1,28 +1,162 @@
 /*
- * cmd_import — `kigen import FILE`: parse a progress report (report.h) and
+ * cmd_import — `kigen import FILE | URL | -`: read the document (a file,
+ * a download by the kigen-fetch helper, standard input), parse it as a
+ * report (document.h: a PDF made text by the kigen-pdftotext helper) and
  * merge it into the database (kg_store_import), or with --dry-run only show
  * what would be new, changed, unchanged, gone or in conflict.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "capture.h"
 #include "cli.h"
+#include "document.h"
 #include "export.h"
 #include "output.h"
-#include "report.h"
 #include "store.h"
+#include "textio.h"
 
 const char cmd_import_usage[] =
-    "import FILE [--encoding ENC] [--dry-run]\n\n"
-    "Import a progress report (plain text taken from the PDF).  The encoding is\n"
-    "detected (UTF-8, then CP932, then EUC-JP) unless given; the report's as-of\n"
+    "import FILE|URL|- [--encoding ENC] [--dry-run]\n\n"
+    "Import a progress report: the PDF itself or its text, from a file, an\n"
+    "http(s) URL or standard input (-).  A PDF is known by its content, not\n"
+    "its name, and read page by page; a text's encoding is detected (UTF-8,\n"
+    "then CP932, then EUC-JP) unless given.  A PDF that needs a password, is\n"
+    "damaged or has no text layer (scanned) is refused.  The report's as-of\n"
     "date is read from its text unless --as-of gives it.  A later report of the\n"
     "same plan updates the milestones of the same measures and records what\n"
     "moved (see 'kigen slipped'); importing the same file again changes nothing.\n"
     "Milestones edited by hand or cancelled are never overwritten: they are\n"
     "listed as conflicts.\n\n"
-    "  --encoding ENC   utf-8, cp932 (shift_jis) or euc-jp\n"
+    "  --encoding ENC   of a text report: utf-8, cp932 (shift_jis) or euc-jp\n"
     "  --dry-run        change nothing; print what would change\n";
+
+/* What was read, and from where. */
+struct source {
+	char *bytes;
+	size_t len;
+	char *name;          /* recorded as the document's name */
+	const char *label;   /* how messages call it: the path, the URL, "stdin" */
+	char *url;           /* a download: the URL as given, and its validators */
+	char *etag;
+	char *last_modified;
+};
+
+static void
+source_clear(struct source *src)
+{
+	free(src->bytes);
+	free(src->name);
+	free(src->url);
+	free(src->etag);
+	free(src->last_modified);
+	memset(src, 0, sizeof(*src));
+}
+
+static bool
+is_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
+/* The last segment of a URL's path ("report.pdf"), else its host. */
+static char *
+url_name(const char *url)
+{
+	const char *p = strstr(url, "://") + 3, *end = p + strcspn(p, "?#"), *seg = end;
+
+	while (seg > p && seg[-1] != '/')
+		seg--;
+	if (seg == p || seg == end) /* no path, or it ends in '/' */
+		return strndup(p, strcspn(p, "/?#"));
+	return strndup(seg, (size_t)(end - seg));
+}
+
+/* A copy of the string member key of o, or NULL (null or absent). */
+static int
+meta_string(json_t *o, const char *key, char **out)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v != NULL && (*out = strdup(v)) == NULL ? -1 : 0;
+}
+
+/* Downloads url with the kigen-fetch helper. */
+static int
+read_url(struct cli *cli, const char *url, struct source *src)
+{
+	char *args[] = {(char *)url, NULL};
+	struct cli_capture c;
+	json_t *meta = NULL;
+	int rc = CLI_FAIL;
+
+	if (cli_helper_capture(cli, "kigen-fetch", args, NULL, 0, true, &c) != CLI_OK)
+		goto out;
+	if ((meta = json_loadb(c.meta, c.meta_len, 0, NULL)) == NULL) {
+		kg_err_set(&cli->err, "kigen-fetch wrote no metadata for '%s'", url);
+		goto out;
+	}
+	src->bytes = c.out;
+	src->len = c.out_len;
+	c.out = NULL;
+	if ((src->name = url_name(url)) == NULL || (src->url = strdup(url)) == NULL ||
+	    meta_string(meta, "etag", &src->etag) < 0 ||
+	    meta_string(meta, "last_modified", &src->last_modified) < 0) {
+		kg_err_set(&cli->err, "out of memory");
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	json_decref(meta);
+	cli_capture_clear(&c);
+	return rc;
+}
+
+/* Reads the document FILE, URL or - (standard input) into src. */
+static int
+read_source(struct cli *cli, const char *arg, struct source *src)
+{
+	const char *base = strrchr(arg, '/');
+	int fd = 0, r;
+
+	src->label = arg;
+	if (is_url(arg))
+		return read_url(cli, arg, src);
+	if (strcmp(arg, "-") == 0)
+		src->label = "stdin";
+	else if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0)
+		return kg_err_set(&cli->err, "%s: %s", arg, strerror(errno)), CLI_FAIL;
+	r = kg_text_read_fd(fd, &src->bytes, &src->len, &cli->err);
+	if (fd != 0)
+		close(fd);
+	if (r < 0)
+		return kg_err_prefix(&cli->err, "%s", src->label), CLI_FAIL;
+	if ((src->name = strdup(fd == 0 ? "stdin" : base ? base + 1 : arg)) == NULL)
+		return kg_err_set(&cli->err, "out of memory"), CLI_FAIL;
+	return CLI_OK;
+}
+
+/* kg_pdf_convert_fn: the text of a PDF, by the kigen-pdftotext helper. */
+static int
+pdf_to_text(void *arg, const char *pdf, size_t len, char **text, size_t *tlen,
+    struct kg_err *err)
+{
+	struct cli *cli = arg;
+	char *args[] = {NULL};
+	struct cli_capture c;
+
+	if (cli_helper_capture(cli, "kigen-pdftotext", args, pdf, len, false, &c) != CLI_OK) {
+		cli_capture_clear(&c);
+		return err == &cli->err ? -1 : kg_err_set(err, "%s", cli->err.msg);
+	}
+	*text = c.out;
+	*tlen = c.out_len;
+	return 0;
+}
 
 static const char *const change_names[] = {"new", "changed", "unchanged", "gone", "conflict"};
 
@@ -133,6 +267,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct kg_import imp = {0};
 	struct kg_import_result res = {0};
 	struct kg_store *st = NULL;
+	struct source src = {0};
 	const char *path = NULL;
 	bool dry_run = false;
 	int c, rc, r;
@@ -149,8 +284,13 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_one_arg(cli, argc, argv, "FILE", &path)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
-	if (kg_report_load(path, &ro, &imp, &cli->err) < 0)
+	if (read_source(cli, path, &src) != CLI_OK)
 		goto out;
+	ro.name = src.name;
+	if (kg_document_parse(src.bytes, src.len, &ro, pdf_to_text, cli, &imp, &cli->err) < 0) {
+		kg_err_prefix(&cli->err, "%s", src.label);
+		goto out;
+	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
 	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)
@@ -168,5 +308,6 @@ out:
 	kg_import_result_clear(&res);
 	kg_import_clear(&imp);
 	kg_store_close(st);
+	source_clear(&src);
 	return rc;
 }

@@ -35,6 +35,9 @@ struct kg_report_opts {
 	                         NULL: kg_report_load uses the path's basename */
 	const char *encoding; /* NULL = detect; "utf-8", "cp932"/"shift_jis", "euc-jp" */
 	kg_day as_of;         /* KG_DAY_NONE = detect from the text */
+	const char *original; /* the bytes the text came from (a PDF's), whose
+	                         SHA-256 the document records; NULL: the text's */
+	size_t original_len;
 };
 
 /*

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 enum enc { ENC_AUTO, ENC_UTF8, ENC_CP932, ENC_EUCJP };
@@ -317,4 +319,61 @@ bool
 kg_text_is_pdf(const char *bytes, size_t len)
 {
 	return memmem(bytes, len < 1024 ? len : 1024, "%PDF-", 5) != NULL;
+}
+
+int
+kg_text_read_fd(int fd, char **bytes, size_t *len, struct kg_err *err)
+{
+	size_t cap = 65536, got = 0;
+	struct stat st;
+	char *buf, *nb;
+	ssize_t r;
+
+	*bytes = NULL;
+	*len = 0;
+	if (fstat(fd, &st) < 0)
+		return kg_err_set(err, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
+		return kg_err_set(err, "not a regular file");
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > KG_TEXT_MAX_BYTES)
+		return kg_err_set(err, "%lld bytes, above the limit of %zu MiB",
+			(long long)st.st_size, KG_TEXT_MAX_BYTES >> 20);
+	if (S_ISREG(st.st_mode))
+		cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap)) == NULL)
+		return kg_err_set(err, "out of memory reading %zu bytes", cap);
+	for (;;) {
+		if (got + 1 >= cap) {
+			if (cap > KG_TEXT_MAX_BYTES) {
+				free(buf);
+				return kg_err_set(err, "more than %zu MiB, the limit",
+					KG_TEXT_MAX_BYTES >> 20);
+			}
+			if ((nb = realloc(buf, cap * 2)) == NULL) {
+				free(buf);
+				return kg_err_set(err, "out of memory reading %zu bytes", cap * 2);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + got, cap - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kg_err_set(err, "%s", strerror(errno));
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got > KG_TEXT_MAX_BYTES) {
+		free(buf);
+		return kg_err_set(err, "more than %zu MiB, the limit", KG_TEXT_MAX_BYTES >> 20);
+	}
+	buf[got] = '\0';
+	*bytes = buf;
+	*len = got;
+	return 0;
 }

@@ -63,6 +63,15 @@ int kg_text_decode(const char *bytes, size_t len, const char *encoding,
 
 void kg_text_release(struct kg_text *t);
 
+/*
+ * Reads all of fd (a file, or a pipe such as standard input) into *bytes, a
+ * new NUL-terminated buffer the caller frees, of *len bytes.  Refuses more
+ * than KG_TEXT_MAX_BYTES ("N bytes, above the limit of 16 MiB"; before
+ * reading when fd is a file) and a directory or block device ("not a
+ * regular file").  Messages do not name the source: the caller prefixes it.
+ */
+int kg_text_read_fd(int fd, char **bytes, size_t *len, struct kg_err *err);
+
 /* True when bytes[0..len) is a PDF: "%PDF-" within the first 1024 bytes, as
  * PDF readers accept it.  Detection is by content, never by file name. */
 bool kg_text_is_pdf(const char *bytes, size_t len);
