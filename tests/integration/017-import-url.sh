@@ -1,0 +1,48 @@
+#!/bin/sh
+# kigen import URL: a report downloaded over http (PDF or text, known by
+# content) imports as from a file; a redirect within http is followed;
+# 404, a redirect loop, a redirect to another protocol, a body above the
+# limit (announced or not), a TLS failure and a text served under a .pdf
+# name are refused with one line naming the URL, and nothing is written.
+. "$TOP/tests/integration/lib-cli.sh"
+. "$TOP/tests/integration/lib-docserver.sh"
+trap 'stop_docserver; rm -rf "$tmp"' EXIT
+mkpdf="$BUILD/tests/mkpdf"
+[ -x "$mkpdf" ] || fail "$mkpdf missing (make test-build)"
+k() { "$KIGEN" --db "$db" "$@"; }
+
+sample="$TOP/data/secure-japan-2008-h1.txt"
+mkdir "$tmp/www"
+"$mkpdf" --two-column 6 "$sample" "$tmp/www/report.pdf"
+cp "$sample" "$tmp/www/report.txt"
+cp "$sample" "$tmp/www/mislabelled.pdf"
+start_docserver "$tmp/www"
+
+expect_rc 0 k import "$docs/report.pdf"
+has "$tmp/out" "imported report.pdf (as of 2008-09-30): 32 measures (32 new, 0 matched); milestones: 54 new"
+# the same bytes through a redirect: already there
+expect_rc 0 k import "$docs/redirect/report.pdf"
+has "$tmp/out" "report.pdf (as of 2008-09-30) was already imported: nothing changed"
+# the text version of the same report
+expect_rc 0 k import "$docs/report.txt?from=test"
+has "$tmp/out" "imported report.txt (as of 2008-09-30): 32 measures (0 new, 32 matched)"
+
+before=$(k --json export | md5sum)
+for case in "status/404:http 404" \
+    "loop:too many redirects (more than 5)" \
+    "ftp:redirected to a protocol other than http and https" \
+    "big:larger than the limit of 16 MiB" \
+    "big-chunked:larger than the limit of 16 MiB" \
+    "status/500:http 500"; do
+	path=${case%%:*} msg=${case#*:}
+	expect_rc 1 k import "$docs/$path"
+	has "$tmp/err" "kigen: cannot download '$docs/$path': $msg"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$path: more than one line: $(cat "$tmp/err")"
+done
+https=$(echo "$docs" | sed 's/^http:/https:/')
+expect_rc 1 k import "$https/report.pdf"
+has "$tmp/err" "kigen: cannot download '$https/report.pdf': TLS failure ("
+expect_rc 1 k import "$docs/mislabelled.pdf"
+has "$tmp/err" "kigen: $docs/mislabelled.pdf: not a PDF (no %PDF- header) although named .pdf"
+[ "$(k --json export | md5sum)" = "$before" ] || fail "a refused download changed the database"
+echo ok
