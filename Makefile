@@ -127,7 +127,15 @@ bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/rende
 	sh bench/feed/run.sh $(B)
 	sh bench/webhooks/run.sh $(B)
 
-test-build: all $(TESTS)
+# Test tool: PDFs laid out from report texts (tests/pdf/mkpdf.c) with
+# pangocairo, which only the tests need; never sanitized (pango and
+# fontconfig are not ours to check).
+$(B)/tests/mkpdf: tests/pdf/mkpdf.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) $(shell pkg-config --cflags pangocairo) -o $@ $< \
+	    $(shell pkg-config --libs pangocairo)
+
+test-build: all $(TESTS) $(B)/tests/mkpdf
 
 # Runs the unit and integration tests of one build ($(B)).
 test: test-build

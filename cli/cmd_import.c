@@ -63,19 +63,6 @@ is_url(const char *s)
 	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
 }
 
-/* The last segment of a URL's path ("report.pdf"), else its host. */
-static char *
-url_name(const char *url)
-{
-	const char *p = strstr(url, "://") + 3, *end = p + strcspn(p, "?#"), *seg = end;
-
-	while (seg > p && seg[-1] != '/')
-		seg--;
-	if (seg == p || seg == end) /* no path, or it ends in '/' */
-		return strndup(p, strcspn(p, "/?#"));
-	return strndup(seg, (size_t)(end - seg));
-}
-
 /* A copy of the string member key of o, or NULL (null or absent). */
 static int
 meta_string(json_t *o, const char *key, char **out)
@@ -103,7 +90,7 @@ read_url(struct cli *cli, const char *url, struct source *src)
 	src->bytes = c.out;
 	src->len = c.out_len;
 	c.out = NULL;
-	if ((src->name = url_name(url)) == NULL || (src->url = strdup(url)) == NULL ||
+	if ((src->name = kg_document_url_name(url)) == NULL || (src->url = strdup(url)) == NULL ||
 	    meta_string(meta, "etag", &src->etag) < 0 ||
 	    meta_string(meta, "last_modified", &src->last_modified) < 0) {
 		kg_err_set(&cli->err, "out of memory");

@@ -21,6 +21,7 @@
 #include "oneshot.h"
 #include "reload.h"
 #include "remind.h"
+#include "source.h"
 #include "service.h"
 #include "store.h"
 
@@ -107,6 +108,7 @@ parse_options(int argc, char **argv, struct options *o)
 struct modules {
 	struct kg_http *http;
 	struct kg_remind *remind;
+	struct kg_sources *sources;
 };
 
 static int
@@ -115,7 +117,8 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 	struct modules *m = arg;
 
 	/* The one that can fail first, so a failure changes nothing. */
-	if (kg_remind_set_conf(m->remind, next, err) < 0)
+	if (kg_remind_set_conf(m->remind, next, err) < 0 ||
+	    kg_sources_set_conf(m->sources, next, err) < 0)
 		return -1;
 	kg_http_set_conf(m->http, next);
 	return 0;
@@ -125,12 +128,22 @@ static void
 status_json(void *arg, json_t *obj)
 {
 	kg_remind_status(((struct modules *)arg)->remind, obj);
+	kg_sources_status(((struct modules *)arg)->sources, obj);
 }
 
 static void
 status_line(void *arg, char *buf, size_t size)
 {
-	kg_remind_summary(((struct modules *)arg)->remind, buf, size);
+	struct modules *m = arg;
+	size_t len;
+
+	kg_remind_summary(m->remind, buf, size);
+	len = strlen(buf);
+	if (m->sources != NULL && len + 2 < size) {
+		kg_sources_summary(m->sources, buf + len + 2, size - len - 2);
+		if (buf[len + 2] != '\0')
+			memcpy(buf + len, ", ", 2);
+	}
 }
 
 static void
@@ -218,6 +231,8 @@ main(int argc, char **argv)
 	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
 	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
+	    kg_sources_new(loop, c, &mods.sources, &err) < 0 ||
+	    kg_http_add_metrics(http, kg_sources_metrics, mods.sources, &err) < 0 ||
 	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
 	    kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
@@ -226,7 +241,8 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	kg_remind_free(mods.remind);
-	kg_http_free(http);
+	kg_http_free(http); /* before the sources: /metrics reads them */
+	kg_sources_free(mods.sources);
 	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);

@@ -54,10 +54,11 @@ enum conf_type {
 	T_KINDS,      /* kg_strv of kind names, comma list, repeatable */
 	T_STATUSES,   /* kg_strv of status names, comma list, repeatable */
 	T_MEASURES,   /* kg_strv of measure ids, comma list, repeatable */
+	T_EVENTS,     /* kg_strv of webhook event types, comma list */
 };
 
 /* Which struct a section's keys write into. */
-enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK };
+enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK, S_SOURCE };
 
 struct conf_key {
 	const char *section;  /* "general"…, or "feed:" / "webhook:" for named ones */
@@ -73,6 +74,7 @@ struct conf_key {
 #define G(f) offsetof(struct kg_conf, f)
 #define F(f) offsetof(struct kg_feed_conf, f)
 #define W(f) offsetof(struct kg_webhook_conf, f)
+#define SRC(f) offsetof(struct kg_source_conf, f)
 
 static const struct conf_key conf_keys[] = {
 	{"general", "db", T_STRING, G(db), 0, 0, 0, NULL, "database file; unset: $XDG_STATE_HOME/kigen/kigen.db"},
@@ -103,6 +105,11 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "header", T_HEADER, W(headers), 0, 0, 0, NULL, "extra header 'Name: value'; repeatable"},
 	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
+	{"webhook:", "events", T_EVENTS, W(events), 0, 0, 0, KG_EVENT_REMINDER ", " KG_EVENT_OVERDUE, "event types it gets"},
+	{"source:", "url", T_URL, SRC(url), 0, 0, 0, NULL, "the document to watch (required)"},
+	{"source:", "every", T_DURATION, SRC(every_s), 0, 60, 30 * DAY_S, "1d", "how often to look for a new version"},
+	{"source:", "timeout", T_DURATION_MS, SRC(timeout_ms), 0, 1, 600, "60s", "one download"},
+	{"source:", "allow_shrink", T_BOOL, SRC(allow_shrink), 0, 0, 0, "no", "import a version that drops many milestones"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
 };
 
@@ -286,6 +293,25 @@ static int
 status_item(const char *item, void *arg)
 {
 	return kg_status_parse(item) < 0 ? -1 : strv_item(item, arg);
+}
+
+static int
+event_item(const char *item, void *arg)
+{
+	static const char *const types[] = {KG_EVENT_REMINDER, KG_EVENT_OVERDUE,
+		KG_EVENT_CHANGED, KG_EVENT_GONE};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(item, types[i]) == 0)
+			return strv_item(item, arg);
+	return -1;
+}
+
+bool
+kg_webhook_conf_wants(const struct kg_webhook_conf *w, const char *type)
+{
+	return kg_strv_contains(&w->events, type);
 }
 
 static int
@@ -485,6 +511,16 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 		if (each_item(v, measure_item, slot) < 0)
 			return kg_err_set(err, "invalid measure '%s' (expected measure ids)", v);
 		return 0;
+	case T_EVENTS:
+		if (each_item(v, event_item, &fresh) < 0) {
+			kg_strv_clear(&fresh);
+			return kg_err_set(err, "invalid events '%s' (expected %s, %s, %s or %s, "
+			    "comma-separated)", v, KG_EVENT_REMINDER, KG_EVENT_OVERDUE,
+			    KG_EVENT_CHANGED, KG_EVENT_GONE);
+		}
+		kg_strv_clear((struct kg_strv *)slot);
+		*(struct kg_strv *)slot = fresh;
+		return 0;
 	}
 	return kg_err_set(err, "internal: key '%s' has no type", k->name);
 nomem:
@@ -498,6 +534,8 @@ scope_of(const char *section)
 		return S_FEED;
 	if (strcmp(section, "webhook:") == 0)
 		return S_WEBHOOK;
+	if (strcmp(section, "source:") == 0)
+		return S_SOURCE;
 	return S_GLOBAL;
 }
 
@@ -541,6 +579,14 @@ webhook_conf_clear(struct kg_webhook_conf *w)
 	free(w->secret);
 	kg_filter_clear(&w->filter);
 	kg_strv_clear(&w->headers);
+	kg_strv_clear(&w->events);
+}
+
+static void
+source_conf_clear(struct kg_source_conf *src)
+{
+	free(src->name);
+	free(src->url);
 }
 
 void
@@ -565,6 +611,9 @@ kg_conf_clear(struct kg_conf *c)
 	for (i = 0; i < c->nwebhooks; i++)
 		webhook_conf_clear(&c->webhooks[i]);
 	free(c->webhooks);
+	for (i = 0; i < c->nsources; i++)
+		source_conf_clear(&c->sources[i]);
+	free(c->sources);
 	free(c->control_socket);
 	memset(c, 0, sizeof(*c));
 }
@@ -591,6 +640,7 @@ struct conf_parse {
 	struct conf_seen *seen;
 	size_t nseen;
 	int *named_line;       /* first line of each webhook section, for checks */
+	int *source_line;      /* first line of each source section */
 };
 
 /* fgets-style reader for inih that counts lines and refuses overlong ones. */
@@ -685,6 +735,33 @@ webhook_section(struct conf_parse *p, const char *name)
 	return apply_defaults(S_WEBHOOK, w, p->err) < 0 ? NULL : w;
 }
 
+/* Finds or appends [source:NAME], with its defaults; remembers its line. */
+static struct kg_source_conf *
+source_section(struct conf_parse *p, const char *name)
+{
+	struct kg_conf *c = p->c;
+	struct kg_source_conf *ns, *src;
+	size_t i;
+	int *nl;
+
+	for (i = 0; i < c->nsources; i++)
+		if (strcmp(c->sources[i].name, name) == 0)
+			return &c->sources[i];
+	if ((ns = realloc(c->sources, (c->nsources + 1) * sizeof(*ns))) == NULL)
+		return NULL;
+	c->sources = ns;
+	if ((nl = realloc(p->source_line, (c->nsources + 1) * sizeof(*nl))) == NULL)
+		return NULL;
+	p->source_line = nl;
+	nl[c->nsources] = p->line;
+	src = &ns[c->nsources];
+	memset(src, 0, sizeof(*src));
+	if ((src->name = strdup(name)) == NULL)
+		return NULL;
+	c->nsources++;
+	return apply_defaults(S_SOURCE, src, p->err) < 0 ? NULL : src;
+}
+
 /* Records (section, key); returns the line of an earlier setting, or 0. */
 static int
 seen_before(struct conf_parse *p, const char *section, const struct conf_key *k)
@@ -769,6 +846,9 @@ conf_handle(void *user, const char *section, const char *name, const char *value
 	case S_WEBHOOK:
 		base = webhook_section(p, colon + 1);
 		break;
+	case S_SOURCE:
+		base = source_section(p, colon + 1);
+		break;
 	default:
 		base = p->c;
 	}
@@ -798,6 +878,10 @@ conf_check(struct conf_parse *p)
 			return kg_err_set(p->err, "%s:%d: [webhook:%s] needs both url and secret",
 			    p->path, p->named_line[i], w->name);
 	}
+	for (i = 0; i < p->c->nsources; i++)
+		if (p->c->sources[i].url == NULL)
+			return kg_err_set(p->err, "%s:%d: [source:%s] needs a url", p->path,
+			    p->source_line[i], p->c->sources[i].name);
 	return 0;
 }
 
@@ -836,6 +920,7 @@ out:
 	fclose(p.fp);
 	free(p.seen);
 	free(p.named_line);
+	free(p.source_line);
 	return rc;
 }
 

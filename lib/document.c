@@ -43,3 +43,17 @@ kg_document_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 	free(text);
 	return rc;
 }
+
+char *
+kg_document_url_name(const char *url)
+{
+	const char *p = strstr(url, "://"), *end, *seg;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "?#");
+	for (seg = end; seg > p && seg[-1] != '/'; seg--)
+		;
+	if (seg == p || seg == end) /* no path, or it ends in '/' */
+		return strndup(p, strcspn(p, "/?#"));
+	return strndup(seg, (size_t)(end - seg));
+}

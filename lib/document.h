@@ -40,4 +40,9 @@ typedef int kg_pdf_convert_fn(void *arg, const char *pdf, size_t pdf_len, char *
 int kg_document_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
     kg_pdf_convert_fn *convert, void *arg, struct kg_import *out, struct kg_err *err);
 
+/* The name a download is recorded under: the last segment of the URL's
+ * path ("report.pdf"), else its host.  url starts with a scheme and "://".
+ * New string; NULL on ENOMEM. */
+char *kg_document_url_name(const char *url);
+
 #endif

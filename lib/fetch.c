@@ -37,6 +37,16 @@ on_body(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+static int
+on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct kg_fetch *f = userp;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return f->cancelled(f->cancel_arg) ? 1 : 0;
+}
+
 static bool
 http_url(const char *url)
 {
@@ -99,6 +109,13 @@ kg_fetch_init(struct kg_fetch *f, const struct kg_fetch_opts *o, struct kg_err *
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, f);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, f->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, f);
+	if (o->cancelled != NULL) {
+		f->cancelled = o->cancelled;
+		f->cancel_arg = o->cancel_arg;
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, f);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	}
 	return 0;
 fail:
 	kg_fetch_release(f);
@@ -185,6 +202,8 @@ why(struct kg_fetch *f, CURLcode code, struct kg_fetch_result *r)
 	else if (code == CURLE_TOO_MANY_REDIRECTS)
 		snprintf(what, sizeof(what), "too many redirects (more than %d)",
 		    KG_FETCH_MAX_REDIRECTS);
+	else if (code == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(what, sizeof(what), "cancelled");
 	else if (code == CURLE_UNSUPPORTED_PROTOCOL)
 		snprintf(what, sizeof(what), "redirected to a protocol other than http and https");
 	else if (tls_failure(code))

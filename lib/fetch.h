@@ -31,6 +31,10 @@ struct kg_fetch_opts {
 	size_t max_bytes;          /* 0: KG_TEXT_MAX_BYTES (textio.h) */
 	const char *etag;          /* If-None-Match; NULL: none */
 	const char *last_modified; /* If-Modified-Since; NULL: none */
+	/* Polled during the transfer (from the thread running it); true
+	 * aborts it ("cancelled").  NULL: never. */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 };
 
 struct kg_fetch {
@@ -41,6 +45,8 @@ struct kg_fetch {
 	size_t len, cap, max_bytes;
 	int64_t timeout_ms;
 	bool too_large;            /* the body went past max_bytes */
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
 	char errbuf[CURL_ERROR_SIZE];
 	void *user;                /* the caller's, untouched here */
 };
@@ -78,7 +84,8 @@ void kg_fetch_release(struct kg_fetch *f);
  * (zeroed first; free it with kg_fetch_result_clear).  Failures, one line
  * each naming the URL: an http status other than 2xx/304 ("http 404 from
  * 'URL'"), a timeout, a TLS failure, too many redirects, a redirect to
- * another protocol, a body above the limit, any other curl error.  Returns
+ * another protocol, a body above the limit, a cancelled transfer, any other
+ * curl error.  Returns
  * 0 when r->outcome is OK or NOT_MODIFIED, -1 when FAILED (r->error holds
  * the line; err, when not NULL, too); ENOMEM is a failure as well.
  */

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static const char *const status_names[KG_DLV_COUNT] = {
 	"pending", "in_flight", "delivered", "failed", "abandoned",
 };
@@ -119,8 +122,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* expired / stale say whether the row still holds. */
 	[ST_CLAIM_SELECT] = "SELECT " ROW_COLS ", o.body,"
 	    " o.expires_at IS NOT NULL AND o.expires_at <= ?2,"
-	    " m.id IS NULL OR m.status NOT IN ('planned', 'ongoing')"
-	    "   OR m.window_end IS NOT o.deadline"
+	     " m.id IS NULL OR (o.lead_days < " STR(KG_OUTBOX_LEAD_EVENT)
+	    "   AND (m.status NOT IN ('planned', 'ongoing') OR m.window_end IS NOT o.deadline))"
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
 	    " WHERE o.status = 'pending' AND o.endpoint = ?1 AND o.next_attempt_at <= ?2"
 	    " ORDER BY o.next_attempt_at, o.id LIMIT ?3",
