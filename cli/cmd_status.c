@@ -18,7 +18,8 @@
 const char cmd_status_usage[] =
     "status\n\n"
     "Whether kigend runs on this database and, if so: version, uptime, listening\n"
-    "addresses, next reminder due, pending and failed deliveries, last import.\n"
+    "addresses, next reminder due, pending and failed deliveries, watched\n"
+    "sources (failing ones with their last error), last import.\n"
     "Asks over the control socket ([control] socket, else the database path\n"
     "with .sock appended).  Exit status 1 when the daemon is not running.\n";
 
@@ -87,6 +88,19 @@ print_status(FILE *out, const json_t *st)
 		    (long long)json_integer_value(json_object_get(rem, "pending")),
 		    (long long)json_integer_value(json_object_get(rem, "failed")),
 		    (long long)json_integer_value(json_object_get(rem, "in_flight")));
+	}
+	json_array_foreach(json_object_get(st, "sources"), i, v) {
+		fprintf(out, "  source %s: ", field(v, "name"));
+		if (json_integer_value(json_object_get(v, "failures")) > 0)
+			fprintf(out, "failing (%lld in a row: %s)", (long long)json_integer_value(
+			    json_object_get(v, "failures")), field(v, "last_error"));
+		else
+			fprintf(out, "%s", field(v, "state"));
+		if (json_is_string(json_object_get(v, "last_change")))
+			fprintf(out, ", last new edition %s", field(v, "last_change"));
+		if (json_is_string(json_object_get(v, "next_check")))
+			fprintf(out, ", next look %s", field(v, "next_check"));
+		fputc('\n', out);
 	}
 	if (json_is_object(imp))
 		fprintf(out, "  last import:   %s (as of %s, imported %s)\n", field(imp, "document"),

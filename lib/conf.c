@@ -107,7 +107,7 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
 	{"webhook:", "events", T_EVENTS, W(events), 0, 0, 0, KG_EVENT_REMINDER ", " KG_EVENT_OVERDUE, "event types it gets"},
 	{"source:", "url", T_URL, SRC(url), 0, 0, 0, NULL, "the document to watch (required)"},
-	{"source:", "every", T_DURATION, SRC(every_s), 0, 60, 30 * DAY_S, "1d", "how often to look for a new version"},
+	{"source:", "every", T_DURATION, SRC(every_s), 0, 10, 30 * DAY_S, "1d", "how often to look for a new version"},
 	{"source:", "timeout", T_DURATION_MS, SRC(timeout_ms), 0, 1, 600, "60s", "one download"},
 	{"source:", "allow_shrink", T_BOOL, SRC(allow_shrink), 0, 0, 0, "no", "import a version that drops many milestones"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},

@@ -283,7 +283,7 @@ test_errors(void **state)
 		{"[webhook:a]\nevents = milestone.moved\n", 2, "invalid events 'milestone.moved'"},
 		{"[webhook:a]\nevents =\n", 2, "invalid events ''"},
 		{"[source:a]\nurl = file:///etc/passwd\n", 2, "invalid url 'file:///etc/passwd'"},
-		{"[source:a]\nurl = http://x/\nevery = 10s\n", 3, "invalid every '10s'"},
+		{"[source:a]\nurl = http://x/\nevery = 9s\n", 3, "invalid every '9s'"},
 		{"[source:a]\nallow_shrink = perhaps\n", 2, "invalid allow_shrink 'perhaps'"},
 		{"\n[source:a]\nevery = 1h\n", 3, "[source:a] needs a url"},
 		{"[general]\nthis is not ini\n", 2, "syntax error"},
