@@ -215,6 +215,32 @@ test_failures(void **state)
 	}
 }
 
+static bool
+always(void *arg)
+{
+	(*(int *)arg)++;
+	return true;
+}
+
+/* A transfer its caller gives up on ends at once, whatever the server. */
+static void
+test_cancel(void **state)
+{
+	int polls = 0;
+	struct kg_fetch_opts o = {.url = url_of("http", "/slow"), .cancelled = always,
+		.cancel_arg = &polls};
+	struct kg_fetch_result r;
+	struct kg_err err;
+	char want[256];
+
+	(void)state;
+	snprintf(want, sizeof(want), "cannot download '%s': cancelled", o.url);
+	assert_int_equal(kg_fetch_perform(&o, &r, &err), -1);
+	assert_string_equal(err.msg, want);
+	assert_true(polls >= 1);
+	kg_fetch_result_clear(&r);
+}
+
 static void
 test_bad_urls(void **state)
 {
@@ -241,6 +267,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ok_and_not_modified),
 		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_urls),
 	};
 

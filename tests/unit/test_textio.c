@@ -9,7 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "textio.h"
 
@@ -98,12 +102,50 @@ test_is_pdf(void **state)
 	assert_false(kg_text_is_pdf(far, sizeof(far)));
 }
 
+/* Reading a pipe (standard input), a directory, and more than the limit. */
+static void
+test_read_fd(void **state)
+{
+	char dir[] = "/tmp/kigen-test-textio-XXXXXX", path[256], *bytes;
+	int fds[2], fd;
+	size_t len;
+	struct kg_err err;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "%PDF-1.4\n", 9), 9);
+	close(fds[1]);
+	assert_int_equal(kg_text_read_fd(fds[0], &bytes, &len, &err), 0);
+	close(fds[0]);
+	assert_int_equal(len, 9);
+	assert_string_equal(bytes, "%PDF-1.4\n");
+	free(bytes);
+
+	assert_non_null(mkdtemp(dir));
+	fd = open(dir, O_RDONLY);
+	assert_int_equal(kg_text_read_fd(fd, &bytes, &len, &err), -1);
+	assert_string_equal(err.msg, "not a regular file");
+	assert_null(bytes);
+	close(fd);
+
+	/* a file: refused before it is read (sparse: no disk used) */
+	snprintf(path, sizeof(path), "%s/huge", dir);
+	fd = open(path, O_CREAT | O_RDWR, 0600);
+	assert_int_equal(ftruncate(fd, (off_t)KG_TEXT_MAX_BYTES + 1), 0);
+	assert_int_equal(kg_text_read_fd(fd, &bytes, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "above the limit of 16 MiB"));
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_is_pdf),
+		cmocka_unit_test(test_read_fd),
 	};
 
 	return cmocka_run_group_tests_name("textio", tests, NULL, NULL);
