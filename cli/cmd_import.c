@@ -16,23 +16,29 @@
 #include "cli.h"
 #include "document.h"
 #include "export.h"
+#include "layout.h"
 #include "output.h"
 #include "store.h"
 #include "textio.h"
 
 const char cmd_import_usage[] =
-    "import FILE|URL|- [--encoding ENC] [--dry-run]\n\n"
-    "Import a progress report: the PDF itself or its text, from a file, an\n"
-    "http(s) URL or standard input (-).  A PDF is known by its content, not\n"
-    "its name, and read page by page; a text's encoding is detected (UTF-8,\n"
-    "then CP932, then EUC-JP) unless given.  A PDF that needs a password, is\n"
-    "damaged or has no text layer (scanned) is refused.  The report's as-of\n"
-    "date is read from its text unless --as-of gives it.  A later report of the\n"
+    "import FILE|URL|- [--encoding ENC] [--layout LAYOUT] [--dry-run]\n\n"
+    "Import a plan document — a progress report, an annual-plan table, a\n"
+    "reform-plan table, a numbered-heading plan or a KPI table — as the PDF\n"
+    "itself or its text, from a file, an http(s) URL or standard input (-).  A\n"
+    "PDF is known by its content, not its name, and read page by page; one that\n"
+    "needs a password, is damaged or has no text layer (scanned) is refused.  A\n"
+    "text's encoding is detected (UTF-8, then CP932, then EUC-JP) and the layout\n"
+    "recognised unless given; the document's as-of date is inferred from\n"
+    "its text (a '…現在' date, the period in its title, the date of its decision,\n"
+    "meeting or cover) unless --as-of gives it, and the summary says from which\n"
+    "line.  Without either, import stops and asks for --as-of.  A later report of the\n"
     "same plan updates the milestones of the same measures and records what\n"
     "moved (see 'kigen slipped'); importing the same file again changes nothing.\n"
     "Milestones edited by hand or cancelled are never overwritten: they are\n"
     "listed as conflicts.\n\n"
-    "  --encoding ENC   of a text report: utf-8, cp932 (shift_jis) or euc-jp\n"
+    "  --encoding ENC   of a text: utf-8, cp932 (shift_jis) or euc-jp\n"
+    "  --layout LAYOUT  progress, annual-table, reform-table, numbered or kpi-table\n"
     "  --dry-run        change nothing; print what would change\n";
 
 /* What was read, and from where. */
@@ -154,6 +160,30 @@ item_milestone(const struct kg_import_item *it)
 	return it->what == KG_CH_GONE ? &it->before : &it->after;
 }
 
+/* {"how": "...", "line": N, "text": "..."}; line and text null when given. */
+static json_t *
+as_of_from_json(const struct kg_import_origin *o)
+{
+	return json_pack("{s:s, s:o, s:o}", "how", o->as_of_how,
+	    "line", o->as_of_line > 0 ? json_integer(o->as_of_line) : json_null(),
+	    "text", o->as_of_text != NULL ? json_string(o->as_of_text) : json_null());
+}
+
+/* "read as progress; as of 2008-09-30 from line 1 (…): <line>" */
+static void
+print_origin(FILE *f, const struct kg_import *imp)
+{
+	char as_of[KG_DATE_LEN];
+
+	kg_date_format(imp->doc.as_of, as_of);
+	if (imp->origin.as_of_line > 0)
+		fprintf(f, "layout %s; as of %s from line %d (%s): %s\n", imp->origin.layout,
+		    as_of, imp->origin.as_of_line, imp->origin.as_of_how, imp->origin.as_of_text);
+	else
+		fprintf(f, "layout %s; as of %s (%s)\n", imp->origin.layout, as_of,
+		    imp->origin.as_of_how);
+}
+
 static json_t *
 result_json(const struct kg_import *imp, const struct kg_import_result *r, bool dry_run)
 {
@@ -176,14 +206,16 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 		return NULL;
 	counts = json_pack("{s:I, s:I, s:I, s:I, s:I}", "new", (json_int_t)n[0], "changed", (json_int_t)n[1],
 	    "unchanged", (json_int_t)n[2], "gone", (json_int_t)n[3], "conflict", (json_int_t)n[4]);
-	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o}", "dry_run", dry_run,
+	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o, s:s, s:o*}", "dry_run", dry_run,
 	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
 	    "name", imp->doc.name ? imp->doc.name : "",
 	    "as_of", kg_date_format(imp->doc.as_of, as_of),
 	    "already_imported", r->already_imported,
 	    "measures_new", (json_int_t)r->measures_new,
 	    "measures_matched", (json_int_t)r->measures_matched,
-	    "counts", counts, "items", items);
+	    "counts", counts, "items", items,
+	    "layout", imp->origin.layout,
+	    "as_of_from", as_of_from_json(&imp->origin));
 	return o;
 }
 
@@ -213,6 +245,7 @@ print_result(struct cli *cli, const struct kg_import *imp, const struct kg_impor
 	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched,
 	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
 	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
+	print_origin(cli->out, imp);
 	if (r->n == n[KG_CH_UNCHANGED])
 		return 0;
 	if ((t = out_table_new(5, headers, max_width)) == NULL)
@@ -244,9 +277,10 @@ out:
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN };
+	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT };
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, OPT_ENCODING},
+		{"layout", required_argument, NULL, OPT_LAYOUT},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{NULL, 0, NULL, 0},
 	};
@@ -265,6 +299,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			ro.encoding = optarg;
 		else if (c == OPT_DRY_RUN)
 			dry_run = true;
+		else if (c == OPT_LAYOUT && kg_layout_find(optarg, &cli->err) == NULL)
+			return CLI_USAGE;
+		else if (c == OPT_LAYOUT)
+			ro.layout = optarg;
 		else
 			return cli_bad_option(cli, c, argv);
 	}
@@ -274,8 +312,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (read_source(cli, path, &src) != CLI_OK)
 		goto out;
 	ro.name = src.name;
-	if (kg_document_parse(src.bytes, src.len, &ro, pdf_to_text, cli, &imp, &cli->err) < 0) {
+	if ((r = kg_document_parse(src.bytes, src.len, &ro, pdf_to_text, cli, &imp,
+	    &cli->err)) < 0) {
 		kg_err_prefix(&cli->err, "%s", src.label);
+		if (r == KG_REPORT_NO_AS_OF)
+			rc = CLI_USAGE;
 		goto out;
 	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)

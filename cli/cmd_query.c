@@ -16,7 +16,7 @@
     "  --owner NAME     responsible body, as printed (総務省)\n" \
     "  --kind KIND      meeting, publication, report, exercise, operation_start,\n" \
     "                   revision, survey, launch, completion, decision, campaign,\n" \
-    "                   establishment, other\n" \
+    "                   establishment, kpi_target, other\n" \
     "  --status STATUS  planned, ongoing, done, cancelled\n" \
     "  --measure ID     measure id\n"
 

@@ -36,6 +36,7 @@ typedef int kg_pdf_convert_fn(void *arg, const char *pdf, size_t pdf_len, char *
  * called for a PDF only.  Errors are those of the converter and of
  * kg_report_parse, and "not a PDF (no %PDF- header) although named .pdf"; they are
  * not prefixed with the name (the caller knows how to call the source).
+ * Returns 0, -1, or KG_REPORT_NO_AS_OF as kg_report_parse does.
  */
 int kg_document_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
     kg_pdf_convert_fn *convert, void *arg, struct kg_import *out, struct kg_err *err);

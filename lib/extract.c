@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jpchars.h"
 
 struct keyword {
 	const char *word;
@@ -153,19 +154,21 @@ cp_at(const struct bullet *bl, size_t i)
 static bool
 is_space(int32_t c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static bool
 opens(int32_t c)
 {
-	return c == 0x300C || c == 0x300E || c == '(' || c == 0x3010; /* 「『(【 */
+	return c == JP_LEFT_CORNER || c == JP_LEFT_WHITE_CORNER || c == '('
+	    || c == JP_LEFT_LENTICULAR;
 }
 
 static bool
 closes(int32_t c)
 {
-	return c == 0x300D || c == 0x300F || c == ')' || c == 0x3011;
+	return c == JP_RIGHT_CORNER || c == JP_RIGHT_WHITE_CORNER || c == ')'
+	    || c == JP_RIGHT_LENTICULAR;
 }
 
 /* ---------------------------------------------------------- keywords */
@@ -174,9 +177,9 @@ closes(int32_t c)
 static bool
 quote_step(int32_t c, int *quote)
 {
-	if (c == 0x300C || c == 0x300E)
+	if (c == JP_LEFT_CORNER || c == JP_LEFT_WHITE_CORNER)
 		(*quote)++;
-	else if ((c == 0x300D || c == 0x300F) && *quote)
+	else if ((c == JP_RIGHT_CORNER || c == JP_RIGHT_WHITE_CORNER) && *quote)
 		(*quote)--;
 	return *quote > 0;
 }
@@ -237,7 +240,7 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 			paren++;
 		else if (c == ')' && paren)
 			paren--;
-		else if (c == ')' || (!paren && (c == 0x3001 || c == 0x3002 || c == ',')))
+		else if (c == ')' || (!paren && (c == JP_COMMA || c == JP_FULL_STOP || c == ',')))
 			return i;
 		if (!paren && (match(bl, i, "上で") || match(bl, i, "とともに")))
 			return i;
@@ -252,7 +255,7 @@ clause_start(const struct bullet *bl, size_t i, size_t lim)
 	while (i > lim) {
 		int32_t c = cp_at(bl, i - 1);
 
-		if (c == 0x3001 || c == 0x3002 || c == ',' || c == '(')
+		if (c == JP_COMMA || c == JP_FULL_STOP || c == ',' || c == '(')
 			break;
 		i--;
 	}
@@ -363,10 +366,9 @@ kind_of_topic(const struct bullet *bl, size_t pos, size_t lim)
 	while (b > lim) {
 		a = clause_start(bl, b, lim);
 		e = b;
-		while (e > a && (cp_at(bl, e - 1) == 0x3001 || is_space(cp_at(bl, e - 1))))
+		while (e > a && (cp_at(bl, e - 1) == JP_COMMA || is_space(cp_at(bl, e - 1))))
 			e--;
-		if (e > a && (cp_at(bl, e - 1) == 0x3092 /* を */
-		    || cp_at(bl, e - 1) == 0x306F /* は */)) {
+		if (e > a && (cp_at(bl, e - 1) == JP_WO || cp_at(bl, e - 1) == JP_HA)) {
 			clause_keywords(bl, a, e, &kw);
 			return kw.last ? (int)kw.last->kind : -1;
 		}
@@ -435,7 +437,7 @@ has_object(const struct bullet *bl, size_t a, size_t b)
 			depth++;
 		else if (closes(c) && depth)
 			depth--;
-		else if (!depth && c == 0x3092 /* を */)
+		else if (!depth && c == JP_WO)
 			return true;
 	}
 	return false;
@@ -504,7 +506,7 @@ kind_near(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 		}
 		if (kw.noun)
 			return (kw.object ? kw.object : kw.noun)->kind;
-		if (cp_at(bl, b) == 0x3002)
+		if (cp_at(bl, b) == JP_FULL_STOP)
 			break;
 		a = b + 1;
 	}
@@ -549,8 +551,8 @@ kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 	if (q == 0 || cp_at(bl, q - 1) != '(' || !dates_noun_before(bl, d))
 		return -1;
 	q--;
-	if (q > 0 && (cp_at(bl, q - 1) == 0x300D || cp_at(bl, q - 1) == 0x300F))
-		q--; /* 」 』 */
+	if (q > 0 && (cp_at(bl, q - 1) == JP_RIGHT_CORNER || cp_at(bl, q - 1) == JP_RIGHT_WHITE_CORNER))
+		q--;
 	for (k = keywords; k->word; k++) {
 		size_t n = 0;
 		const char *c;
@@ -574,11 +576,11 @@ kind_of_labelled(const struct bullet *bl, struct span sent, const struct kg_jpda
 	struct clause_kw kw;
 	size_t a, b = sent.a;
 
-	if (c != ':' && c != 0xFF1A)
+	if (c != ':')
 		return -1;
-	while (b > 0 && (is_space(cp_at(bl, b - 1)) || cp_at(bl, b - 1) == 0x3002))
+	while (b > 0 && (is_space(cp_at(bl, b - 1)) || cp_at(bl, b - 1) == JP_FULL_STOP))
 		b--;
-	for (a = b; a > 0 && cp_at(bl, a - 1) != 0x3002; a--)
+	for (a = b; a > 0 && cp_at(bl, a - 1) != JP_FULL_STOP; a--)
 		;
 	clause_keywords(bl, a, b, &kw);
 	return kw.last ? (int)kw.last->kind : -1;
@@ -609,12 +611,6 @@ find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 }
 
 /* ------------------------------------------------------------ status */
-
-static bool
-is_hiragana(int32_t c)
-{
-	return c >= 0x3041 && c <= 0x309F;
-}
 
 /* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
  * nothing about certainty) and returns true. */
@@ -660,19 +656,18 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 			return true;
 		}
 	prev = i ? cp_at(bl, i - 1) : 0;
-	if (!is_hiragana(prev) && !(prev >= 0x4E00 && prev <= 0x9FFF))
+	if (!jp_is_hiragana(prev) && !jp_is_ideograph(prev))
 		return false;
 	next = cp_at(bl, i + 1);
 	/* a clause-final past: 決定した。 公表した、 創設された。 */
-	if (c == 0x305F /* た */ && (next == 0x3002 || next == 0x3001 || next == ')'
+	if (c == JP_TA && (next == JP_FULL_STOP || next == JP_COMMA || next == ')'
 	    || next == 0 || match(bl, i + 1, "が"))) {
 		*st = KG_STATUS_DONE;
 		return true;
 	}
 	/* a clause-final dictionary form: 公表する。 取り組む。 周知するとともに */
-	if ((c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059 || c == 0x3080
-	    || c == 0x3076 || c == 0x3050 || c == 0x3064)
-	    && (next == 0x3002 || next == 0 || match(bl, i + 1, "とともに")
+	if (jp_is_dictionary_ending(c)
+	    && (next == JP_FULL_STOP || next == 0 || match(bl, i + 1, "とともに")
 	    || match(bl, i + 1, "ほか"))
 	    && !match(bl, i - 1, "いる") && !match(bl, i - 1, "ある")
 	    && !match(bl, i - 1, "れる")) {
@@ -730,8 +725,7 @@ status_of(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 	/* 〜を実施し、…した。: a connective clause takes the tense of the
 	 * sentence's last done or planned word (not an ongoing one, which
 	 * describes the later clause's own work) */
-	if (b < sent.b && b > a && (cp_at(bl, b - 1) == 0x3057 /* し */
-	    || cp_at(bl, b - 1) == 0x3066 /* て */)) {
+	if (b < sent.b && b > a && (cp_at(bl, b - 1) == JP_SHI || cp_at(bl, b - 1) == JP_TE)) {
 		for (i = b; i < sent.b; i++) {
 			if (quote_step(cp_at(bl, i), &quote) || match(bl, i, "に向け")
 			    || !status_at(bl, i, &last, &ignored))
@@ -781,8 +775,7 @@ cut(const struct bullet *bl, size_t a, size_t b)
 static struct span
 trim_sentence(const struct bullet *bl, struct span s)
 {
-	while (s.a < s.b && (is_space(cp_at(bl, s.a)) || cp_at(bl, s.a) == 0x30FB
-	    || cp_at(bl, s.a) == 0xFF65))
+	while (s.a < s.b && (is_space(cp_at(bl, s.a)) || cp_at(bl, s.a) == JP_MIDDLE_DOT))
 		s.a++;
 	while (s.b > s.a && is_space(cp_at(bl, s.b - 1)))
 		s.b--;
@@ -798,7 +791,7 @@ is_commitment(const struct bullet *bl, struct span s)
 	size_t b = s.b, w, k;
 	int32_t c;
 
-	if (b > s.a && cp_at(bl, b - 1) == 0x3002)
+	if (b > s.a && cp_at(bl, b - 1) == JP_FULL_STOP)
 		b--;
 	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
 		b--;
@@ -814,8 +807,7 @@ is_commitment(const struct bullet *bl, struct span s)
 	if (b >= s.a + 2 && (match(bl, b - 2, "いる") || match(bl, b - 2, "ある")
 	    || match(bl, b - 2, "れる")))
 		return false;
-	return c == 0x308B || c == 0x3046 || c == 0x304F || c == 0x3059
-	    || c == 0x3080 || c == 0x3076 || c == 0x3050 || c == 0x3064;
+	return jp_is_dictionary_ending(c);
 }
 
 /* ------------------------------------------------------------- titles */
@@ -943,7 +935,7 @@ skip_frame(const struct bullet *bl, size_t a, size_t b)
 
 			if (bracket_step(c, &depth))
 				continue;
-			if (c == 0x3092 || c == 0x304C) /* を が: the object starts */
+			if (c == JP_WO || c == JP_GA) /* the object starts */
 				break;
 			for (w = 0; frames[w]; w++)
 				if ((k = match(bl, i, frames[w])) && i + k <= b) {
@@ -968,9 +960,9 @@ object_end(const struct bullet *bl, size_t a, size_t b)
 
 		if (bracket_step(c, &depth))
 			continue;
-		if (c == 0x3092)
+		if (c == JP_WO)
 			wo = i;
-		else if (c == 0x304C)
+		else if (c == JP_GA)
 			ga = i;
 	}
 	return wo < b ? wo : ga;
@@ -990,7 +982,7 @@ phrase_start(const struct bullet *bl, size_t b, size_t lim)
 			depth++;
 		else if (opens(c) && depth)
 			depth--;
-		else if (depth == 0 && (opens(c) || c == 0x3001 || c == 0x3002 || c == ','))
+		else if (depth == 0 && (opens(c) || c == JP_COMMA || c == JP_FULL_STOP || c == ','))
 			break;
 		b--;
 	}
@@ -1023,11 +1015,11 @@ after_relative(const struct bullet *bl, const size_t *keep, size_t k)
 	int32_t c = cp_at(bl, keep[k]), prev = cp_at(bl, keep[k - 1]);
 	int32_t prev2 = keep[k - 1] ? cp_at(bl, keep[k - 1] - 1) : 0;
 
-	if (is_hiragana(c) || match(bl, keep[k], "際") || match(bl, keep[k], "場合"))
+	if (jp_is_hiragana(c) || match(bl, keep[k], "際") || match(bl, keep[k], "場合"))
 		return false;
-	if (prev == 0x3044) /* い: only ている, でいる, ない */
-		return prev2 == 0x3066 || prev2 == 0x3067 || prev2 == 0x306A;
-	return (prev == 0x308B || prev == 0x305F || prev == 0x3060) /* る た だ */
+	if (prev == JP_I) /* only ている, でいる, ない */
+		return prev2 == JP_TE || prev2 == JP_DE || prev2 == JP_NA;
+	return (prev == JP_RU || prev == JP_TA || prev == JP_DA)
 	    && !after_particle(bl, keep, k);
 }
 
@@ -1037,10 +1029,10 @@ noun_boundary(const struct bullet *bl, const size_t *keep, size_t k)
 {
 	int32_t c = cp_at(bl, keep[k]), prev = cp_at(bl, keep[k - 1]);
 
-	if (c == 0x300C || c == 0x300E)
+	if (c == JP_LEFT_CORNER || c == JP_LEFT_WHITE_CORNER)
 		return true;
-	return !is_hiragana(c) && c != '(' && (prev == 0x306E || prev == 0x300D
-	    || prev == 0x300F || after_particle(bl, keep, k)); /* の 」 』 */
+	return !jp_is_hiragana(c) && c != '(' && (prev == JP_NO || prev == JP_RIGHT_CORNER
+	    || prev == JP_RIGHT_WHITE_CORNER || after_particle(bl, keep, k));
 }
 
 static void title_object(struct title *t, const struct bullet *bl, size_t a, size_t b,
@@ -1113,8 +1105,8 @@ title_object(struct title *t, const struct bullet *bl, size_t a, size_t b, size_
 		if ((start = head_start(bl, keep, n, max)) < n)
 			break;
 	}
-	if (start == n && n > 2 && cp_at(bl, keep[0]) == 0x300C
-	    && cp_at(bl, keep[n - 1]) == 0x300D && keep[n - 1] == b - 1) {
+	if (start == n && n > 2 && cp_at(bl, keep[0]) == JP_LEFT_CORNER
+	    && cp_at(bl, keep[n - 1]) == JP_RIGHT_CORNER && keep[n - 1] == b - 1) {
 		/* 「情報セキュリティ分野における…取組み」: its own head */
 		title_add(t, "「", strlen("「"));
 		title_object(t, bl, keep[0] + 1, keep[n - 1], max - 2);
@@ -1193,7 +1185,7 @@ title_relative(struct title *t, const struct bullet *bl, size_t *a, size_t b)
 	int depth = 0;
 
 	for (k = i; k < b && k < i + 8; k++) /* 東京で開催した… */
-		if (cp_at(bl, k) == 0x3067 && keyword_at(bl, k + 1, &len)) {
+		if (cp_at(bl, k) == JP_DE && keyword_at(bl, k + 1, &len)) {
 			i = k + 1;
 			break;
 		}
@@ -1204,7 +1196,7 @@ title_relative(struct title *t, const struct bullet *bl, size_t *a, size_t b)
 		if ((k = match(bl, i + len, rel[w])))
 			break;
 	np = i + len + k;
-	if (rel[w] == NULL || np >= b || is_hiragana(cp_at(bl, np)))
+	if (rel[w] == NULL || np >= b || jp_is_hiragana(cp_at(bl, np)))
 		return false;
 	if (w == 0) {
 		*a = np;
@@ -1215,9 +1207,9 @@ title_relative(struct title *t, const struct bullet *bl, size_t *a, size_t b)
 
 		if (bracket_step(c, &depth))
 			continue;
-		if (c == 0x306B || c == 0x3067 || c == 0x3092 || c == 0x306F || c == 0x304C
-		    || c == 0x3068 || c == 0x3078 /* に で を は が と へ */
-		    || (c == 0x306E && !is_hiragana(cp_at(bl, e - 1))))
+		if (c == JP_NI || c == JP_DE || c == JP_WO || c == JP_HA || c == JP_GA
+		    || c == JP_TO || c == JP_HE
+		    || (c == JP_NO && !jp_is_hiragana(cp_at(bl, e - 1))))
 			break;
 	}
 	title_object(t, bl, np, e, object_max(len + 1));
@@ -1233,7 +1225,7 @@ title_verb_list(struct title *t, const struct bullet *bl, size_t b, size_t lim)
 	const struct keyword *kw;
 	size_t a, e, len;
 
-	if (b >= lim || cp_at(bl, b) != 0x3001)
+	if (b >= lim || cp_at(bl, b) != JP_COMMA)
 		return;
 	a = b + 1;
 	e = trim_tail(bl, a, clause_end(bl, a, lim));
@@ -1290,7 +1282,7 @@ object_before(const struct bullet *bl, size_t pos, size_t lim, size_t own,
 	while (b > lim) {
 		a = phrase_start(bl, b, lim);
 		e = b;
-		while (e > a && (is_space(cp_at(bl, e - 1)) || cp_at(bl, e - 1) == 0x3001))
+		while (e > a && (is_space(cp_at(bl, e - 1)) || cp_at(bl, e - 1) == JP_COMMA))
 			e--;
 		for (w = 0; w < sizeof(ends) / sizeof(ends[0]); w++) {
 			size_t len = strlen(ends[w][0]) / 3;
@@ -1304,7 +1296,7 @@ object_before(const struct bullet *bl, size_t pos, size_t lim, size_t own,
 		}
 		/* …手引きを作成し、平成21年３月に公表した: the same object */
 		if (bare_verb && a >= own && ends_in_verb(bl, a, trim_tail(bl, a, e))
-		    && (obj->b = object_end(bl, a, e)) < e && cp_at(bl, obj->b) == 0x3092) {
+		    && (obj->b = object_end(bl, a, e)) < e && cp_at(bl, obj->b) == JP_WO) {
 			obj->a = after_dates(bl, skip_frame(bl, a, obj->b), obj->b);
 			if (obj->b > obj->a)
 				return "を";
@@ -1320,9 +1312,9 @@ previous_sentence(const struct bullet *bl, size_t a)
 {
 	while (a > 0 && is_space(cp_at(bl, a - 1)))
 		a--;
-	if (a == 0 || cp_at(bl, a - 1) != 0x3002)
+	if (a == 0 || cp_at(bl, a - 1) != JP_FULL_STOP)
 		return a;
-	for (a--; a > 0 && cp_at(bl, a - 1) != 0x3002; a--)
+	for (a--; a > 0 && cp_at(bl, a - 1) != JP_FULL_STOP; a--)
 		;
 	return a;
 }
@@ -1352,7 +1344,7 @@ make_title(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 		if (pe > pa && title_relative(&t, bl, &pa, pe))
 			goto done;
 		pa = skip_frame(bl, pa, pe);
-		if (pe > pa || b >= lim || cp_at(bl, b) == 0x3002)
+		if (pe > pa || b >= lim || cp_at(bl, b) == JP_FULL_STOP)
 			break;
 		a = b + 1;
 	}
@@ -1430,6 +1422,37 @@ is_event(const struct kg_jpdate *d)
 {
 	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND
 	    | KG_JP_TALLY));
+}
+
+/* Why a date is no event, for --explain: the first flag that says so. */
+static int
+skip_date(struct kg_extract *x, const struct kg_jpdate *d)
+{
+	static const struct {
+		unsigned flag;
+		const char *why;
+	} whys[] = {
+		{KG_JP_QUOTED, "inside 「」: part of a name"},
+		{KG_JP_ASOF, "a status date (…現在)"},
+		{KG_JP_TALLY, "bounds a count (a tally)"},
+		{KG_JP_BACKGROUND, "names earlier work"},
+		{KG_JP_CONTEXT, "only sets the scene for a narrower date"},
+	};
+	struct kg_extract_skip *k;
+	size_t i;
+
+	if (kg_array_grow((void **)&x->skipped, &x->capskipped, x->nskipped, sizeof(*k)) < 0)
+		return -1;
+	k = &x->skipped[x->nskipped++];
+	k->offset = d->start;
+	k->len = d->end - d->start;
+	k->why = "not an event";
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+		if (d->flags & whys[i].flag) {
+			k->why = whys[i].why;
+			break;
+		}
+	return 0;
 }
 
 static int
@@ -1513,7 +1536,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 				depth++;
 			else if (closes(c) && depth)
 				depth--;
-			if (!(c == 0x3002 && depth == 0))
+			if (!(c == JP_FULL_STOP && depth == 0))
 				continue;
 		}
 		/* a sentence ends at i (inclusive of 。) */
@@ -1530,8 +1553,13 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		for (j = first; j < di; j++) {
 			size_t next = s.b, k;
 
-			if (!is_event(&dates[j]))
+			if (!is_event(&dates[j])) {
+				if (skip_date(out, &dates[j]) < 0) {
+					kg_err_set(err, "out of memory extracting milestones");
+					goto out;
+				}
 				continue;
+			}
 			for (k = j + 1; k < di; k++)
 				if (is_event(&dates[k])) {
 					next = dates[k].cp_start;
@@ -1573,6 +1601,7 @@ kg_extract_clear(struct kg_extract *x)
 	for (i = 0; i < x->n; i++)
 		kg_milestone_clear(&x->v[i].m);
 	free(x->v);
+	free(x->skipped);
 	kg_strv_clear(&x->notes);
 	memset(x, 0, sizeof(*x));
 }
@@ -1587,7 +1616,7 @@ kg_extract_fallback_title(enum kg_kind kind, const char *subject)
 		[KG_KIND_SURVEY] = "調査", [KG_KIND_LAUNCH] = "着手",
 		[KG_KIND_COMPLETION] = "完了", [KG_KIND_DECISION] = "決定",
 		[KG_KIND_CAMPAIGN] = "キャンペーン", [KG_KIND_ESTABLISHMENT] = "設置",
-		[KG_KIND_OTHER] = "実施",
+		[KG_KIND_KPI_TARGET] = "目標", [KG_KIND_OTHER] = "実施",
 	};
 	const char *label = (unsigned)kind < KG_KIND_COUNT ? labels[kind] : labels[KG_KIND_OTHER];
 	char *s;

@@ -32,10 +32,18 @@ struct kg_extract_item {
 	                           kg_extract_fallback_title instead */
 };
 
+/* A date expression that is no milestone, and why (for --explain). */
+struct kg_extract_skip {
+	size_t offset, len;     /* its bytes in the input text */
+	const char *why;        /* static: "inside 「」: part of a name", ... */
+};
+
 struct kg_extract {
 	struct kg_extract_item *v;
 	size_t n, cap;
 	struct kg_strv notes;   /* undated commitments, full sentences */
+	struct kg_extract_skip *skipped;
+	size_t nskipped, capskipped;
 };
 
 /*

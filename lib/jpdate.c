@@ -3,17 +3,21 @@
  *
  * The text is first turned into code points with per-character NFKC
  * (kg_jptext), each mapped back to the source bytes.  The scanner then walks
- * it once; at each position it tries a small recursive-descent parse:
+ * it once; at each position it tries to read an expression:
  *
  *   expr  := point [頃] ( (～|〜|~|から) point [頃] [まで(に)]   a range
  *                      | から | より | 以降 | 以後                   open end
  *                      | まで | までに | 迄 )?                       until
- *   point := year [fy-part | cal-part] | [year] month [day | 末 | 旬 | 中]
+ *   point := year unit [part] | [year] month [day | 末 | 旬 | 中]
  *          | 第N四半期 | 上半期 | season | relative words (今年度, 年度内 …)
  *
- * and, after a match, looks at what follows (現在, 目途) for flags.  A
- * failed parse costs a few code-point comparisons, so the whole scan is
- * linear in practice.  Windows follow docs/dates.md.
+ * Each construct of `point` is one small function (point_rules, tried in
+ * order); the words each one knows are tables of (word, meaning) below, in
+ * the spirit of SQLite's date.c.  After a match the scanner looks at what
+ * follows (現在, 目途, a count …) for flags.  A failed attempt costs a few
+ * code-point comparisons and nothing backtracks further than one
+ * expression, so the whole scan is linear in the text.  Windows follow
+ * docs/dates.md; every word and rule has its row in tests/unit/test_jpdate.c.
  */
 #include "jpdate.h"
 
@@ -21,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "jpchars.h"
 
 /* ---------------------------------------------------------------- text */
 
@@ -98,7 +104,7 @@ kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *er
 		    (utf8proc_ssize_t)(len - i), &c);
 
 		if (step <= 0) {
-			c = 0xFFFD;
+			c = JP_REPLACEMENT;
 			step = 1;
 		}
 		k = nfkc_char(c, buf, sizeof(buf) / sizeof(buf[0]));
@@ -139,6 +145,7 @@ kg_jpctx_of(kg_day as_of)
 	return c;
 }
 
+
 /* ------------------------------------------------------------- matching */
 
 /* Length in code points of the UTF-8 literal lit_u8 if it occurs at cp[i], else 0. */
@@ -160,6 +167,12 @@ match_at(const int32_t *cp, size_t n, size_t i, const char *lit_u8)
 	return k;
 }
 
+size_t
+kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit_u8)
+{
+	return match_at(t->cp, t->n, i, lit_u8);
+}
+
 struct scan {
 	const int32_t *cp;
 	size_t n;
@@ -172,17 +185,25 @@ struct scan {
 	kg_day ctx_ws, ctx_we; /* and its window */
 	bool ctx_topic;   /* it sets the scene (平成21年度には, 平成20年８月、, 来年度の) */
 	bool ctx_bare;    /* and is only a year (平成21年度, 来年度) */
-	bool ctx_used;    /* a yearless date used ctx (set by parse_point) */
+	bool ctx_used;    /* a yearless date used ctx (set by the point rules) */
 	bool in_quote;    /* the expression is inside 「」『』: a name's year */
 	/* year for 同年 / 同年度: the last year named anywhere in the text */
 	bool have_same;
 	int same_fy, same_cal;
 };
 
-size_t
-kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit_u8)
+/* The code point at i, 0 past the end. */
+static int32_t
+cp_at(const struct scan *s, size_t i)
 {
-	return match_at(t->cp, t->n, i, lit_u8);
+	return i < s->n ? s->cp[i] : 0;
+}
+
+/* The code point before i, 0 at the start. */
+static int32_t
+cp_before(const struct scan *s, size_t i)
+{
+	return i > 0 ? s->cp[i - 1] : 0;
 }
 
 static size_t
@@ -208,20 +229,62 @@ lit_any(const struct scan *s, size_t i, const char *const *list, size_t *which)
 	return 0;
 }
 
+/* A vocabulary entry: a word and what it means to the rule that reads it. */
+struct word {
+	const char *text;
+	int meaning;
+};
+
+/* The longest word of a table (ended by a NULL text) at i: its length, and
+ * its entry in *w; 0 when none. */
+static size_t
+word_at(const struct scan *s, size_t i, const struct word *table, const struct word **w)
+{
+	size_t best = 0, k;
+
+	for (; table->text; table++)
+		if ((k = lit(s, i, table->text)) > best) {
+			best = k;
+			*w = table;
+		}
+	return best;
+}
+
+/* ------------------------------------------------------------- numbers */
+
+/* Kanji numerals: digits (positional: 二〇〇八) and multipliers (二十六). */
+struct numeral {
+	int32_t cp;
+	int value;
+};
+
+static const struct numeral kanji_digits[] = {
+	{JP_ZERO, 0}, {JP_REI, 0}, {JP_ONE, 1}, {JP_TWO, 2}, {JP_THREE, 3},
+	{JP_FOUR, 4}, {JP_FIVE, 5}, {JP_SIX, 6}, {JP_SEVEN, 7}, {JP_EIGHT, 8},
+	{JP_NINE, 9},
+};
+
+static const struct numeral kanji_multipliers[] = {
+	{JP_TEN, 10}, {JP_HUNDRED, 100}, {JP_THOUSAND, 1000},
+};
+
+/* The value of c in table (of n entries), or -1. */
+static int
+numeral_value(const struct numeral *table, size_t n, int32_t c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i].cp == c)
+			return table[i].value;
+	return -1;
+}
+
+/* The value of a kanji digit (〇 一 … 九, 零), or -1. */
 static int
 kanji_digit(int32_t c)
 {
-	/* 〇 一 二 三 四 五 六 七 八 九 */
-	static const int32_t table[10] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
-		0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
-	int d;
-
-	for (d = 0; d < 10; d++)
-		if (table[d] == c)
-			return d;
-	if (c == 0x96F6) /* 零 */
-		return 0;
-	return -1;
+	return numeral_value(kanji_digits, sizeof(kanji_digits) / sizeof(kanji_digits[0]), c);
 }
 
 /*
@@ -233,10 +296,10 @@ static size_t
 read_num(const struct scan *s, size_t i, bool gen, int *val)
 {
 	size_t k = 0;
-	int total = 0, cur = 0, d;
+	int total = 0, cur = 0, d, mul;
 	bool kanji = false;
 
-	while (i + k < s->n && s->cp[i + k] >= '0' && s->cp[i + k] <= '9') {
+	while (jp_is_digit(cp_at(s, i + k))) {
 		if (k == 4)
 			return 0;
 		cur = cur * 10 + (s->cp[i + k] - '0');
@@ -246,7 +309,7 @@ read_num(const struct scan *s, size_t i, bool gen, int *val)
 		*val = cur;
 		return k;
 	}
-	if (gen && i < s->n && s->cp[i] == 0x5143) { /* 元 */
+	if (gen && cp_at(s, i) == JP_GAN) {
 		*val = 1;
 		return 1;
 	}
@@ -255,14 +318,9 @@ read_num(const struct scan *s, size_t i, bool gen, int *val)
 
 		if ((d = kanji_digit(c)) >= 0) {
 			cur = cur * 10 + d;
-		} else if (c == 0x5341) { /* 十 */
-			total += (cur ? cur : 1) * 10;
-			cur = 0;
-		} else if (c == 0x767E) { /* 百 */
-			total += (cur ? cur : 1) * 100;
-			cur = 0;
-		} else if (c == 0x5343) { /* 千 */
-			total += (cur ? cur : 1) * 1000;
+		} else if ((mul = numeral_value(kanji_multipliers, sizeof(kanji_multipliers)
+		    / sizeof(kanji_multipliers[0]), c)) > 0) {
+			total += (cur ? cur : 1) * mul;
 			cur = 0;
 		} else {
 			break;
@@ -275,16 +333,14 @@ read_num(const struct scan *s, size_t i, bool gen, int *val)
 	return k;
 }
 
+/* Whether c ends a number or an ordinal (19, 二十, 第): a number after it
+ * continues that one, it starts no date. */
 static bool
-is_ideograph(int32_t c)
+numeral_before(const struct scan *s, size_t i)
 {
-	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
-}
+	int32_t c = cp_before(s, i);
 
-static bool
-is_ascii_alnum(int32_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+	return jp_is_ascii_alnum(c) || kanji_digit(c) >= 0 || c == JP_TEN || c == JP_DAI;
 }
 
 /* ------------------------------------------------------------- windows */
@@ -293,12 +349,6 @@ static kg_day
 ymd(int y, int m, int d)
 {
 	return kg_day_from_civil(y, m, d);
-}
-
-static kg_day
-month_last(int y, int m)
-{
-	return kg_day_from_civil(y, m, kg_days_in_month(y, m));
 }
 
 static bool
@@ -332,41 +382,6 @@ struct point {
 
 enum parse_result { P_NONE, P_OK, P_INVALID };
 
-struct era {
-	const char *name;
-	int base; /* Western year of 元年 */
-	bool abbrev;
-};
-
-static const struct era eras[] = {
-	{"令和", 2019, false}, {"平成", 1989, false}, {"昭和", 1926, false},
-	{"大正", 1912, false}, {"明治", 1868, false},
-	/* one-letter forms, only directly before a number (平19年, H21年度) */
-	{"平", 1989, true}, {"令", 2019, true}, {"昭", 1926, true},
-	{"H", 1989, true}, {"R", 2019, true}, {"S", 1926, true},
-	{NULL, 0, false},
-};
-
-static void
-set_fy(struct point *p, int fy)
-{
-	p->ws = ymd(fy, 4, 1);
-	p->we = ymd(fy + 1, 3, 31);
-	p->prec = KG_PREC_FISCAL_YEAR;
-	p->y = fy + 1;
-	p->m = 3;
-}
-
-static void
-set_month(struct point *p, int y, int m)
-{
-	p->ws = ymd(y, m, 1);
-	p->we = month_last(y, m);
-	p->prec = KG_PREC_MONTH;
-	p->y = y;
-	p->m = m;
-}
-
 static void
 set_span(struct point *p, int y1, int m1, int d1, int y2, int m2, int d2,
     enum kg_precision prec)
@@ -376,6 +391,31 @@ set_span(struct point *p, int y1, int m1, int d1, int y2, int m2, int d2,
 	p->prec = prec;
 	p->y = y2;
 	p->m = m2;
+}
+
+static void
+set_fy(struct point *p, int fy)
+{
+	set_span(p, fy, 4, 1, fy + 1, 3, 31, KG_PREC_FISCAL_YEAR);
+}
+
+static void
+set_year(struct point *p, int y)
+{
+	set_span(p, y, 1, 1, y, 12, 31, KG_PREC_YEAR);
+}
+
+static void
+set_month(struct point *p, int y, int m)
+{
+	set_span(p, y, m, 1, y, m, 0, KG_PREC_MONTH);
+}
+
+static void
+set_day(struct point *p, int y, int m, int d)
+{
+	set_span(p, y, m, d, y, m, d, KG_PREC_DAY);
+	p->d = d;
 }
 
 static void
@@ -408,215 +448,89 @@ set_season(struct point *p, int y, int season)
 		set_span(p, y, m1, 1, y, m1 + 2, 0, KG_PREC_SEASON);
 }
 
-static const char *const seasons[] = {"春", "夏", "秋", "冬", NULL};
+/* ---------------------------------------------------------- vocabulary */
 
-/* 第N四半期 at i (N a single digit 1-4).  Returns length or 0. */
-static size_t
-read_quarter(const struct scan *s, size_t i, int *q)
-{
-	size_t k = lit(s, i, "第"), j;
-	int d;
+/* Eras: the Western year of their 元年.  The one-letter forms count only
+ * directly before a number (平19年, H21年度) and not inside a word. */
+struct era {
+	const char *name;
+	int base;
+	bool abbrev;
+};
 
-	if (!k || i + k >= s->n)
-		return 0;
-	if (s->cp[i + k] >= '1' && s->cp[i + k] <= '4')
-		d = s->cp[i + k] - '0';
-	else if ((d = kanji_digit(s->cp[i + k])) < 1 || d > 4)
-		return 0;
-	k++;
-	j = lit(s, i + k, "四半期");
-	if (!j)
-		return 0;
-	*q = d;
-	return k + j;
-}
+static const struct era eras[] = {
+	{"令和", 2019, false}, {"平成", 1989, false}, {"昭和", 1926, false},
+	{"大正", 1912, false}, {"明治", 1868, false},
+	{"平", 1989, true}, {"令", 2019, true}, {"昭", 1926, true},
+	{"H", 1989, true}, {"R", 2019, true}, {"S", 1926, true},
+	{NULL, 0, false},
+};
 
-static const char *const first_half[] = {"上半期", "上期", "前半期", "前半", NULL};
-static const char *const second_half[] = {"下半期", "下期", "後半期", "後半", NULL};
-static const char *const fy_start[] = {"当初", "初め", "初頭", "はじめ", NULL};
+/* Parts of a year written after it (平成20年度末, 平成21年春, 来年度上半期):
+ * what they mean, and after which unit they may come. */
+enum part {
+	PART_END,     /* 末: the last day of the (fiscal) year */
+	PART_START,   /* 当初, 初め: its first month (April of a fiscal year) */
+	PART_HALF1,   /* 上半期: April–September of the fiscal year */
+	PART_HALF2,   /* 下半期: October–March */
+	PART_SPRING,  /* 春 夏 秋 冬: seasons of the calendar year */
+	PART_SUMMER,
+	PART_AUTUMN,
+	PART_WINTER,
+};
 
-/* Fiscal-year parts after 〜年度 (or a bare 年度): 末, 当初, halves, quarters, 中/内.
- * A half or quarter may follow after の (同年度の上半期中, 平成21年度の第１四半期):
- * one expression, not a year that names something. */
-static size_t
-fy_part(const struct scan *s, size_t i, int fy, struct point *p)
-{
-	size_t k, of = lit(s, i, "の");
-	int q;
+enum { AFTER_FY = 1, AFTER_YEAR = 2 };
 
-	if (of && (lit_any(s, i + of, first_half, NULL) || lit_any(s, i + of, second_half, NULL)
-	    || read_quarter(s, i + of, &q)))
-		return of + fy_part(s, i + of, fy, p);
-	if ((k = lit(s, i, "末"))) {
-		p->ws = p->we = ymd(fy + 1, 3, 31);
-		p->prec = KG_PREC_FISCAL_YEAR_END;
-		p->y = fy + 1;
-		p->m = 3;
-		p->d = 31;
-		return k;
-	}
-	if ((k = lit_any(s, i, fy_start, NULL))) {
-		set_month(p, fy, 4);
-		return k;
-	}
-	if ((k = lit_any(s, i, first_half, NULL))) {
-		set_half(p, fy, false);
-		return k;
-	}
-	if ((k = lit_any(s, i, second_half, NULL))) {
-		set_half(p, fy, true);
-		return k;
-	}
-	if ((k = read_quarter(s, i, &q))) {
-		set_quarter(p, fy, q);
-		return k;
-	}
-	set_fy(p, fy);
-	p->bare = true;
-	return 0;
-}
+struct part_word {
+	const char *text;
+	enum part part;
+	unsigned after;
+};
 
-/* 中 or 内 that ends an expression (not the start of 中間, 内容 …). */
-static size_t
-within(const struct scan *s, size_t i)
-{
-	static const char *const not_after_naka[] = {"中間", "中心", "中小", "中止",
-	    "中央", "中長", "中核", "中期", "中旬", NULL};
-	static const char *const not_after_uchi[] = {"内閣", "内容", "内部",
-	    "内外", "内訳", "内示", NULL};
-	size_t k;
+static const struct part_word year_parts[] = {
+	{"末", PART_END, AFTER_FY | AFTER_YEAR},
+	{"当初", PART_START, AFTER_FY | AFTER_YEAR},
+	{"初め", PART_START, AFTER_FY | AFTER_YEAR},
+	{"初頭", PART_START, AFTER_FY | AFTER_YEAR},
+	{"はじめ", PART_START, AFTER_FY | AFTER_YEAR},
+	{"上半期", PART_HALF1, AFTER_FY | AFTER_YEAR},
+	{"上期", PART_HALF1, AFTER_FY | AFTER_YEAR},
+	{"前半期", PART_HALF1, AFTER_FY | AFTER_YEAR},
+	{"前半", PART_HALF1, AFTER_FY | AFTER_YEAR},
+	{"下半期", PART_HALF2, AFTER_FY | AFTER_YEAR},
+	{"下期", PART_HALF2, AFTER_FY | AFTER_YEAR},
+	{"後半期", PART_HALF2, AFTER_FY | AFTER_YEAR},
+	{"後半", PART_HALF2, AFTER_FY | AFTER_YEAR},
+	{"春", PART_SPRING, AFTER_YEAR},
+	{"夏", PART_SUMMER, AFTER_YEAR},
+	{"秋", PART_AUTUMN, AFTER_YEAR},
+	{"冬", PART_WINTER, AFTER_YEAR},
+	{NULL, PART_END, 0},
+};
 
-	if ((k = lit(s, i, "中")) && !lit_any(s, i, not_after_naka, NULL))
-		return k;
-	if ((k = lit(s, i, "内")) && !lit_any(s, i, not_after_uchi, NULL))
-		return k;
-	return 0;
-}
+/* Parts of a month (平成21年３月末, ２月中旬). */
+enum month_part {
+	MONTH_END,     /* 末, 末日: its last day */
+	MONTH_EARLY,   /* 上旬: days 1-10 */
+	MONTH_MIDDLE,  /* 中旬: days 11-20 */
+	MONTH_LATE,    /* 下旬: day 21 to the end */
+};
 
-/*
- * Month, then day / 末 / 旬 / 中, in year y (already decided by the caller).
- * i is at the number.  P_INVALID for an impossible month or day.
- */
-static enum parse_result
-month_part(const struct scan *s, size_t i, int y, struct point *p)
-{
-	size_t k, j;
-	int m, d;
+static const struct word month_parts[] = {
+	{"末日", MONTH_END}, {"末", MONTH_END},
+	{"上旬", MONTH_EARLY}, {"初旬", MONTH_EARLY}, {"初め", MONTH_EARLY},
+	{"初頭", MONTH_EARLY}, {"中旬", MONTH_MIDDLE}, {"下旬", MONTH_LATE},
+	{NULL, 0},
+};
 
-	k = read_num(s, i, false, &m);
-	if (!k || !lit(s, i + k, "月"))
-		return P_NONE;
-	k += 1;
-	p->b = i + k;
-	if (m < 1 || m > 12 || !year_ok(y))
-		return P_INVALID;
-	set_month(p, y, m);
-	i += k;
-	if ((j = read_num(s, i, false, &d)) && lit(s, i + j, "日")) {
-		p->b = i + j + 1;
-		if (!kg_date_valid(y, m, d))
-			return P_INVALID;
-		p->ws = p->we = ymd(y, m, d);
-		p->prec = KG_PREC_DAY;
-		p->d = d;
-		return P_OK;
-	}
-	if ((k = lit(s, i, "末日")) || (k = lit(s, i, "末"))) {
-		p->ws = p->we = month_last(y, m);
-		p->prec = KG_PREC_MONTH_END;
-		p->b = i + k;
-		return P_OK;
-	}
-	if ((k = lit(s, i, "上旬")) || (k = lit(s, i, "初旬"))
-	    || (k = lit(s, i, "初め")) || (k = lit(s, i, "初頭"))) {
-		set_span(p, y, m, 1, y, m, 10, KG_PREC_DEKAD);
-	} else if ((k = lit(s, i, "中旬"))) {
-		set_span(p, y, m, 11, y, m, 20, KG_PREC_DEKAD);
-	} else if ((k = lit(s, i, "下旬"))) {
-		p->ws = ymd(y, m, 21);
-		p->we = month_last(y, m);
-		p->prec = KG_PREC_DEKAD;
-	} else {
-		k = within(s, i);
-	}
-	p->b = i + k;
-	return P_OK;
-}
+/* 中 or 内 that ends an expression (年度中, ３月中, 年度内), unless they
+ * begin a word of their own. */
+static const char *const within_words[] = {"中", "内", NULL};
+static const char *const not_within[] = {"中間", "中心", "中小", "中止", "中央",
+	"中長", "中核", "中期", "中旬", "内閣", "内容", "内部", "内外", "内訳", "内示",
+	NULL};
 
-/* Calendar-year parts after 〜年: month…, 末, 内/中, seasons, halves, quarters. */
-static enum parse_result
-cal_part(const struct scan *s, size_t i, int y, struct point *p)
-{
-	enum parse_result r;
-	size_t k, w;
-	int q;
-
-	r = month_part(s, i, y, p);
-	if (r != P_NONE)
-		return r;
-	p->b = i;
-	if ((k = lit(s, i, "末"))) {
-		p->ws = p->we = ymd(y, 12, 31);
-		p->prec = KG_PREC_YEAR_END;
-		p->y = y;
-		p->m = 12;
-		p->d = 31;
-	} else if ((k = lit_any(s, i, seasons, &w))) {
-		set_season(p, y, (int)w);
-	} else if ((k = lit_any(s, i, first_half, NULL))) {
-		set_half(p, y, false);
-	} else if ((k = lit_any(s, i, second_half, NULL))) {
-		set_half(p, y, true);
-	} else if ((k = read_quarter(s, i, &q))) {
-		set_quarter(p, y, q);
-	} else if ((k = lit_any(s, i, fy_start, NULL))) {
-		set_month(p, y, 1);
-	} else {
-		p->ws = ymd(y, 1, 1);
-		p->we = ymd(y, 12, 31);
-		p->prec = KG_PREC_YEAR;
-		p->y = y;
-		p->m = 12;
-		p->bare = true;
-		if ((k = within(s, i)))
-			p->bare = false;
-	}
-	p->b = i + k;
-	return P_OK;
-}
-
-/* The year of a month written without one, at the scanner's context. */
-static int
-infer_year(struct scan *s, int m)
-{
-	s->ctx_used = true;
-	if (s->have_ctx)
-		return s->ctx_is_fy ? fy_month_year(s->ctx_year, m) : s->ctx_year;
-	return fy_month_year(s->ctx->fiscal_year, m);
-}
-
-/* Calendar year of the as-of date (the fiscal year when there is none). */
-static int
-as_of_year(const struct scan *s)
-{
-	int y, m, d;
-
-	if (s->ctx->as_of == KG_DAY_NONE)
-		return s->ctx->fiscal_year;
-	kg_civil_from_day(s->ctx->as_of, &y, &m, &d);
-	return y;
-}
-
-static int
-context_fy(struct scan *s)
-{
-	if (s->have_ctx) {
-		s->ctx_used = true;
-		return s->ctx_year;
-	}
-	return s->ctx->fiscal_year;
-}
-
+/* Years relative to the report or to an earlier date of the text. */
 struct rel_word {
 	const char *word;
 	int delta;      /* years from the report's (fiscal) year */
@@ -637,9 +551,540 @@ static const struct rel_word rel_words[] = {
 	{NULL, 0, false, false},
 };
 
-/* Parts that may follow a bare 年度 / 年 for it to count as a date. */
+/* What may follow a bare 年度 for it to be the context's fiscal year
+ * (年度内, 年度末, 年度当初, 年度第３四半期 …). */
 static const char *const bare_fy_next[] = {"内", "中", "末", "当初", "初め",
 	"初頭", "上半期", "下半期", "上期", "下期", "前半", "後半", "第", NULL};
+
+/* A bare half of the context's fiscal year. */
+static const struct word bare_halves[] = {
+	{"上半期", PART_HALF1}, {"下半期", PART_HALF2}, {NULL, 0},
+};
+
+/* Seasons alone (秋頃, 今秋, 来春): a prefix names the year relative to the
+ * as-of date; without one, what follows must show it is a time. */
+static const struct word season_prefixes[] = {
+	{"今", 0}, {"本", 0}, {"来", 1}, {"昨", -1}, {NULL, 0},
+};
+static const struct word seasons[] = {
+	{"春", 0}, {"夏", 1}, {"秋", 2}, {"冬", 3}, {NULL, 0},
+};
+static const char *const season_next[] = {"頃", "ごろ", "ころ", "に", "まで", "を",
+	"以降", "から", "中", "の", NULL};
+
+/* What may follow a point. */
+static const char *const approx_words[] = {"頃", "ごろ", "ころ", NULL};
+static const char *const range_marks[] = {"~", "〜", "から", NULL};
+static const char *const from_words[] = {"から", "より", "以降", "以後", NULL};
+static const char *const until_words[] = {"までに", "まで", "迄に", "迄", NULL};
+static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
+	"目処", "めど", NULL};
+
+/* ------------------------------------------------------- year contexts */
+
+/* Calendar year of the as-of date (the fiscal year when there is none). */
+static int
+as_of_year(const struct scan *s)
+{
+	int y, m, d;
+
+	if (s->ctx->as_of == KG_DAY_NONE)
+		return s->ctx->fiscal_year;
+	kg_civil_from_day(s->ctx->as_of, &y, &m, &d);
+	return y;
+}
+
+/* The year of a month written without one, at the scanner's context. */
+static int
+infer_year(struct scan *s, int m)
+{
+	s->ctx_used = true;
+	if (s->have_ctx)
+		return s->ctx_is_fy ? fy_month_year(s->ctx_year, m) : s->ctx_year;
+	return fy_month_year(s->ctx->fiscal_year, m);
+}
+
+/* The fiscal year of a half, quarter or 年度… written without one. */
+static int
+context_fy(struct scan *s)
+{
+	if (s->have_ctx) {
+		s->ctx_used = true;
+		return s->ctx_year;
+	}
+	return s->ctx->fiscal_year;
+}
+
+/* ----------------------------------------------------------- the parts */
+
+/* 中 or 内 that ends an expression at i: its length, else 0. */
+static size_t
+within(const struct scan *s, size_t i)
+{
+	if (lit_any(s, i, not_within, NULL))
+		return 0;
+	return lit_any(s, i, within_words, NULL);
+}
+
+/* 第N四半期 at i (N a single digit 1-4).  Returns length or 0. */
+static size_t
+read_quarter(const struct scan *s, size_t i, int *q)
+{
+	size_t k = lit(s, i, "第"), j;
+	int d;
+
+	if (!k || i + k >= s->n)
+		return 0;
+	if (jp_is_digit(s->cp[i + k]))
+		d = s->cp[i + k] - '0';
+	else
+		d = kanji_digit(s->cp[i + k]);
+	if (d < 1 || d > 4)
+		return 0;
+	k++;
+	j = lit(s, i + k, "四半期");
+	if (!j)
+		return 0;
+	*q = d;
+	return k + j;
+}
+
+/* The window of part of (fiscal) year y. */
+static void
+apply_part(struct point *p, enum part part, int y, bool fiscal)
+{
+	switch (part) {
+	case PART_END:
+		if (fiscal) {
+			set_span(p, y + 1, 3, 31, y + 1, 3, 31, KG_PREC_FISCAL_YEAR_END);
+			p->d = 31;
+		} else {
+			set_span(p, y, 12, 31, y, 12, 31, KG_PREC_YEAR_END);
+			p->d = 31;
+		}
+		break;
+	case PART_START:
+		set_month(p, y, fiscal ? 4 : 1);
+		break;
+	case PART_HALF1:
+	case PART_HALF2:
+		set_half(p, y, part == PART_HALF2);
+		break;
+	case PART_SPRING:
+	case PART_SUMMER:
+	case PART_AUTUMN:
+	case PART_WINTER:
+		set_season(p, y, (int)(part - PART_SPRING));
+		break;
+	}
+}
+
+/* A part of year y at i allowed after its unit (AFTER_FY, AFTER_YEAR), or a
+ * quarter: sets p and returns its length, else 0. */
+static size_t
+year_part(const struct scan *s, size_t i, int y, unsigned after, struct point *p)
+{
+	const struct part_word *w, *best = NULL;
+	size_t k, len = 0;
+	int q;
+
+	if ((k = read_quarter(s, i, &q))) {
+		set_quarter(p, y, q);
+		return k;
+	}
+	for (w = year_parts; w->text; w++)
+		if ((w->after & after) && (k = lit(s, i, w->text)) > len) {
+			len = k;
+			best = w;
+		}
+	if (best)
+		apply_part(p, best->part, y, after == AFTER_FY);
+	return len;
+}
+
+/*
+ * What follows 年度 of fiscal year fy at i: 末, 当初, a half or a quarter
+ * (also after の: 同年度の上半期); else the whole fiscal year, which may
+ * only give context (p->bare).  Returns the length read.
+ */
+static size_t
+fy_part(const struct scan *s, size_t i, int fy, struct point *p)
+{
+	size_t k, of = lit(s, i, "の");
+	const struct part_word *w;
+	int q;
+
+	if (of) {
+		/* only a half or a quarter joins across の: 平成21年度の第１四半期 is
+		 * one expression, not a year that names something */
+		for (w = year_parts; w->text; w++)
+			if ((w->part == PART_HALF1 || w->part == PART_HALF2)
+			    && lit(s, i + of, w->text))
+				break;
+		if (w->text || read_quarter(s, i + of, &q))
+			return of + fy_part(s, i + of, fy, p);
+	}
+	if ((k = year_part(s, i, fy, AFTER_FY, p)))
+		return k;
+	set_fy(p, fy);
+	p->bare = true;
+	return 0;
+}
+
+/*
+ * Month, then day / 末 / 旬 / 中, in year y (already decided by the caller).
+ * i is at the number.  P_INVALID for an impossible month or day.
+ */
+static enum parse_result
+month_part(const struct scan *s, size_t i, int y, struct point *p)
+{
+	const struct word *w;
+	size_t k, j;
+	int m, d;
+
+	k = read_num(s, i, false, &m);
+	if (!k || !lit(s, i + k, "月"))
+		return P_NONE;
+	k += 1;
+	p->b = i + k;
+	if (m < 1 || m > 12 || !year_ok(y))
+		return P_INVALID;
+	set_month(p, y, m);
+	i += k;
+	if ((j = read_num(s, i, false, &d)) && lit(s, i + j, "日")) {
+		p->b = i + j + 1;
+		if (!kg_date_valid(y, m, d))
+			return P_INVALID;
+		set_day(p, y, m, d);
+		return P_OK;
+	}
+	if ((k = word_at(s, i, month_parts, &w))) {
+		switch ((enum month_part)w->meaning) {
+		case MONTH_END:
+			set_span(p, y, m, kg_days_in_month(y, m), y, m, 0, KG_PREC_MONTH_END);
+			break;
+		case MONTH_EARLY:
+			set_span(p, y, m, 1, y, m, 10, KG_PREC_DEKAD);
+			break;
+		case MONTH_MIDDLE:
+			set_span(p, y, m, 11, y, m, 20, KG_PREC_DEKAD);
+			break;
+		case MONTH_LATE:
+			set_span(p, y, m, 21, y, m, 0, KG_PREC_DEKAD);
+			break;
+		}
+	} else {
+		k = within(s, i);
+	}
+	p->b = i + k;
+	return P_OK;
+}
+
+/* Calendar-year parts after 〜年: month…, 末, 内/中, seasons, halves, quarters. */
+static enum parse_result
+cal_part(const struct scan *s, size_t i, int y, struct point *p)
+{
+	enum parse_result r;
+	size_t k;
+
+	r = month_part(s, i, y, p);
+	if (r != P_NONE)
+		return r;
+	p->b = i;
+	if (!(k = year_part(s, i, y, AFTER_YEAR, p))) {
+		set_year(p, y);
+		p->bare = true;
+		if ((k = within(s, i)))
+			p->bare = false;
+	}
+	p->b = i + k;
+	return P_OK;
+}
+
+/* ---------------------------------------------------------- the points */
+
+/*
+ * After the number of year y (at i + k): the unit and what follows it —
+ * 年度 and its parts, 年 and a month or part, or a range of years whose first
+ * number has no unit (平成17～21年度, 2008～2010年度).
+ */
+static enum parse_result
+year_unit(struct scan *s, size_t i, size_t k, int y, const struct point *prev,
+    struct point *p)
+{
+	size_t j;
+
+	p->year = y;
+	if (!year_ok(y))
+		return P_NONE;
+	if (!prev && (cp_at(s, i + k) == '~' || cp_at(s, i + k) == JP_WAVE_DASH)) {
+		size_t m1 = k + 1, u;
+		int n2, y2;
+
+		if (!(j = read_num(s, i + m1, false, &n2)))
+			return P_NONE;
+		y2 = p->has_era ? p->era_base + n2 - 1 : n2;
+		if (y2 <= y || !year_ok(y2))
+			return P_NONE;
+		if ((u = lit(s, i + m1 + j, "年度")))
+			set_span(p, y, 4, 1, y2 + 1, 3, 31, KG_PREC_RANGE);
+		else if ((u = lit(s, i + m1 + j, "年")))
+			set_span(p, y, 1, 1, y2, 12, 31, KG_PREC_RANGE);
+		else
+			return P_NONE;
+		p->flags |= KG_JP_RANGE;
+		p->b = i + m1 + j + u;
+		return P_OK;
+	}
+	/* 年度, or the seed's typo 平成20今年度中 */
+	if ((j = lit(s, i + k, "年度")) || (j = lit(s, i + k, "今年度"))) {
+		bool typo = j == 3;
+
+		p->is_fy = true;
+		k += j;
+		k += fy_part(s, i + k, y, p);
+		j = within(s, i + k);
+		if (typo || (j && p->prec == KG_PREC_FISCAL_YEAR))
+			p->bare = false;
+		k += j;
+		p->b = i + k;
+		return P_OK;
+	}
+	if ((j = lit(s, i + k, "年")) && !lit(s, i + k, "年間"))
+		return cal_part(s, i + k + j, y, p);
+	return P_NONE;
+}
+
+/* An era year: 平成21年, 平成元年度, 平19年, H21年度, 平成17～21年度. */
+static enum parse_result
+point_era(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	const struct era *e, *era = NULL;
+	size_t k, len = 0, j;
+	int n;
+
+	for (e = eras; e->name; e++)
+		if ((k = lit(s, i, e->name)) > len) {
+			len = k;
+			era = e;
+		}
+	if (era == NULL)
+		return P_NONE;
+	if (era->abbrev && (jp_is_ideograph(cp_before(s, i))
+	    || jp_is_ascii_alnum(cp_before(s, i))))
+		return P_NONE;
+	j = read_num(s, i + len, !era->abbrev, &n);
+	if (!j || n < 1 || n > 99)
+		return P_NONE;
+	p->has_era = true;
+	p->era_base = era->base;
+	p->names_year = true;
+	return year_unit(s, i, len + j, era->base + n - 1, prev, p);
+}
+
+/* A Western year: 2008年, 2009年度, ２００９年３月. */
+static enum parse_result
+point_western(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int n;
+
+	if (!(k = read_num(s, i, false, &n)) || n < 1868 || n > 2200
+	    || jp_is_ascii_alnum(cp_before(s, i)))
+		return P_NONE;
+	p->western = true;
+	p->names_year = true;
+	return year_unit(s, i, k, n, prev, p);
+}
+
+/* The second half of a range of years with the era or century of the
+ * first: 平成20年度～21年度, 2008年～2010年. */
+static enum parse_result
+point_range_year(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int n;
+
+	if (!prev || !(prev->has_era || prev->western) || !(k = read_num(s, i, false, &n))
+	    || !(lit(s, i + k, "年度") || (lit(s, i + k, "年") && !lit(s, i + k, "年月"))))
+		return P_NONE;
+	if (!prev->has_era && (n < 1868 || n > 2200))
+		return P_NONE;
+	p->names_year = true;
+	return year_unit(s, i, k, prev->has_era ? prev->era_base + n - 1 : n, prev, p);
+}
+
+/* Relative years: 今年度, 来年度, 同年度, 今年, 翌年 … */
+static enum parse_result
+point_relative(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	const struct rel_word *r, *best = NULL;
+	size_t k, len = 0;
+	int y;
+
+	(void)prev;
+	for (r = rel_words; r->word; r++)
+		if ((k = lit(s, i, r->word)) > len) {
+			len = k;
+			best = r;
+		}
+	if (best == NULL)
+		return P_NONE;
+	p->flags |= KG_JP_RELATIVE;
+	if (best->same && s->have_same)
+		y = best->fiscal ? s->same_fy : s->same_cal;
+	else if (best->fiscal)
+		y = s->ctx->fiscal_year + best->delta;
+	else
+		y = as_of_year(s) + best->delta;
+	p->names_year = true;
+	p->is_fy = best->fiscal;
+	p->year = y;
+	if (!best->fiscal)
+		return cal_part(s, i + len, y, p);
+	k = len + fy_part(s, i + len, y, p);
+	k += within(s, i + k);
+	p->b = i + k;
+	return P_OK;
+}
+
+/* A bare 年度内, 年度末, 年度当初, 年度第３四半期 …: the context's fiscal
+ * year (not the end of a word such as 各年度, 年々度). */
+static enum parse_result
+point_bare_fy(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int y;
+
+	(void)prev;
+	if (!(k = lit(s, i, "年度")) || !lit_any(s, i + k, bare_fy_next, NULL)
+	    || jp_is_ideograph(cp_before(s, i)) || cp_before(s, i) == JP_ITERATION)
+		return P_NONE;
+	y = context_fy(s);
+	p->flags |= KG_JP_RELATIVE;
+	p->is_fy = true;
+	p->year = y;
+	k += fy_part(s, i + k, y, p);
+	k += within(s, i + k);
+	p->bare = false;
+	p->b = i + k;
+	return P_OK;
+}
+
+/* A bare 年内, 年末: the context's (or report's) calendar year; 年末年始
+ * is the New Year holidays, a season of every year, not a date. */
+static enum parse_result
+point_bare_year(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int32_t c = cp_before(s, i);
+
+	(void)prev;
+	if (!(k = lit(s, i, "年")) || !(lit(s, i + k, "内") || lit(s, i + k, "末"))
+	    || lit(s, i + k, "内閣") || lit(s, i + k, "末年始")
+	    || jp_is_ideograph(c) || jp_is_digit(c))
+		return P_NONE;
+	p->flags |= KG_JP_RELATIVE;
+	return cal_part(s, i + k, s->have_ctx && !s->ctx_is_fy ? s->ctx_year : as_of_year(s), p);
+}
+
+/* 第N四半期 of the context's fiscal year. */
+static enum parse_result
+point_quarter(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int q;
+
+	(void)prev;
+	if (!(k = read_quarter(s, i, &q)))
+		return P_NONE;
+	set_quarter(p, context_fy(s), q);
+	p->flags |= KG_JP_YEARLESS;
+	p->b = i + k + within(s, i + k);
+	return P_OK;
+}
+
+/* 上半期 / 下半期 of the context's fiscal year. */
+static enum parse_result
+point_half(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	const struct word *w;
+	size_t k;
+
+	(void)prev;
+	if (!(k = word_at(s, i, bare_halves, &w)))
+		return P_NONE;
+	set_half(p, context_fy(s), w->meaning == PART_HALF2);
+	p->flags |= KG_JP_YEARLESS;
+	p->b = i + k + within(s, i + k);
+	return P_OK;
+}
+
+/* Seasons: 今秋, 来春, 秋頃. */
+static enum parse_result
+point_season(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	const struct word *pre = NULL, *season;
+	size_t pk, k;
+	int y;
+
+	(void)prev;
+	pk = word_at(s, i, season_prefixes, &pre);
+	if (!(k = word_at(s, i + pk, seasons, &season))
+	    || !(pk || lit_any(s, i + pk + k, season_next, NULL))
+	    || jp_is_ideograph(cp_before(s, i)))
+		return P_NONE;
+	if (pk)
+		y = as_of_year(s) + pre->meaning;
+	else
+		y = infer_year(s, 3 + 3 * season->meaning);
+	set_season(p, y, season->meaning);
+	p->flags |= pk ? KG_JP_RELATIVE : KG_JP_YEARLESS;
+	p->b = i + pk + k;
+	return P_OK;
+}
+
+/* A month without a year; in a range, a day without a month (26日～28日). */
+static enum parse_result
+point_month(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k;
+	int n, y;
+
+	if (!(k = read_num(s, i, false, &n)))
+		return P_NONE;
+	if (numeral_before(s, i))
+		return P_NONE;
+	if (prev && prev->d && lit(s, i + k, "日")) {
+		p->b = i + k + 1;
+		if (!kg_date_valid(prev->y, prev->m, n))
+			return P_INVALID;
+		set_day(p, prev->y, prev->m, n);
+		return P_OK;
+	}
+	if (!lit(s, i + k, "月"))
+		return P_NONE;
+	if (n < 1 || n > 12) {
+		p->b = i + k + 1;
+		return P_INVALID;
+	}
+	if (prev && prev->m) {
+		y = prev->y + (n < prev->m ? 1 : 0);
+	} else {
+		y = infer_year(s, n);
+		p->flags |= KG_JP_YEARLESS;
+	}
+	return month_part(s, i, y, p);
+}
+
+/* The constructs of a point, tried in this order at each position. */
+typedef enum parse_result (*point_rule)(struct scan *s, size_t i,
+    const struct point *prev, struct point *p);
+
+static const point_rule point_rules[] = {
+	point_era, point_western, point_range_year, point_relative, point_bare_fy,
+	point_bare_year, point_quarter, point_half, point_season, point_month,
+};
 
 /*
  * A point at i.  prev is the first half of a range (for 〜９月, 〜26日,
@@ -649,228 +1094,19 @@ static const char *const bare_fy_next[] = {"内", "中", "末", "当初", "初�
 static enum parse_result
 parse_point(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
-	size_t k, j, w;
-	int n, y, q;
-	const struct era *e;
+	enum parse_result r = P_NONE;
+	size_t w;
 
-	memset(p, 0, sizeof(*p));
-	p->a = i;
-
-	/* era years: 平成21年, 平成元年度, 平19年, H21年度, 平成17～21年度 */
-	for (e = eras; e->name; e++) {
-		k = lit(s, i, e->name);
-		if (!k)
-			continue;
-		if (e->abbrev && i > 0 && (is_ideograph(s->cp[i - 1])
-		    || is_ascii_alnum(s->cp[i - 1])))
-			break;
-		j = read_num(s, i + k, !e->abbrev, &n);
-		if (!j || n < 1 || n > 99)
-			break;
-		p->has_era = true;
-		p->era_base = e->base;
-		p->names_year = true;
-		y = e->base + n - 1;
-		k += j;
-		goto year_unit;
+	for (w = 0; w < sizeof(point_rules) / sizeof(point_rules[0]); w++) {
+		memset(p, 0, sizeof(*p));
+		p->a = i;
+		if ((r = point_rules[w](s, i, prev, p)) != P_NONE)
+			return r;
 	}
-	/* Western years: 2008年, 2009年度 */
-	if ((k = read_num(s, i, false, &n)) && n >= 1868 && n <= 2200
-	    && (i == 0 || !is_ascii_alnum(s->cp[i - 1]))) {
-		p->western = true;
-		p->names_year = true;
-		y = n;
-		goto year_unit;
-	}
-	/* the second half of 平成20年度～21年度 or 2008年～2010年 */
-	if (prev && (prev->has_era || prev->western) && (k = read_num(s, i, false, &n))
-	    && (lit(s, i + k, "年度") || (lit(s, i + k, "年") && !lit(s, i + k, "年月")))) {
-		y = prev->has_era ? prev->era_base + n - 1 : n;
-		if (!prev->has_era && (n < 1868 || n > 2200))
-			return P_NONE;
-		p->names_year = true;
-		goto year_unit;
-	}
-	/* relative years: 今年度, 来年度, 同年度, 今年, 翌年 … */
-	for (w = 0; rel_words[w].word; w++) {
-		const struct rel_word *r = &rel_words[w];
-
-		if (!(k = lit(s, i, r->word)))
-			continue;
-		p->flags |= KG_JP_RELATIVE;
-		if (r->same && s->have_same)
-			y = r->fiscal ? s->same_fy : s->same_cal;
-		else if (r->fiscal)
-			y = s->ctx->fiscal_year + r->delta;
-		else
-			y = as_of_year(s) + r->delta;
-		p->names_year = true;
-		p->is_fy = r->fiscal;
-		p->year = y;
-		if (r->fiscal) {
-			k += fy_part(s, i + k, y, p);
-			k += within(s, i + k);
-			p->b = i + k;
-			return P_OK;
-		}
-		return cal_part(s, i + k, y, p);
-	}
-	/* bare 年度内, 年度末, 年度当初, 年度第３四半期 …: the context's fiscal year */
-	if ((k = lit(s, i, "年度")) && lit_any(s, i + k, bare_fy_next, NULL)
-	    && !(i > 0 && (is_ideograph(s->cp[i - 1]) || s->cp[i - 1] == 0x3005))) {
-		y = context_fy(s);
-		p->flags |= KG_JP_RELATIVE;
-		p->is_fy = true;
-		p->year = y;
-		k += fy_part(s, i + k, y, p);
-		k += within(s, i + k);
-		p->bare = false;
-		p->b = i + k;
-		return P_OK;
-	}
-	/* bare 年内, 年末: the context's (or report's) calendar year; 年末年始
-	 * is the New Year holidays, a season of every year, not a date */
-	if ((k = lit(s, i, "年")) && (lit(s, i + k, "内") || lit(s, i + k, "末"))
-	    && !lit(s, i + k, "内閣") && !lit(s, i + k, "末年始") && !(i > 0 && (is_ideograph(s->cp[i - 1])
-	    || (s->cp[i - 1] >= '0' && s->cp[i - 1] <= '9')))) {
-		int cy = s->have_ctx && !s->ctx_is_fy ? s->ctx_year : as_of_year(s);
-
-		p->flags |= KG_JP_RELATIVE;
-		return cal_part(s, i + k, cy, p);
-	}
-	/* 第N四半期, 上半期 / 下半期 of the context's fiscal year */
-	if ((k = read_quarter(s, i, &q))) {
-		set_quarter(p, context_fy(s), q);
-		p->flags |= KG_JP_YEARLESS;
-		p->b = i + k + within(s, i + k);
-		return P_OK;
-	}
-	if ((k = lit(s, i, "上半期")) || (k = lit(s, i, "下半期"))) {
-		set_half(p, context_fy(s), lit(s, i, "下半期") != 0);
-		p->flags |= KG_JP_YEARLESS;
-		p->b = i + k + within(s, i + k);
-		return P_OK;
-	}
-	/* seasons: 今秋, 来春, 秋頃 */
-	{
-		static const char *const season_pre[] = {"今", "本", "来", "昨", NULL};
-		static const int season_delta[] = {0, 0, 1, -1};
-		static const char *const season_next[] = {"頃", "ごろ", "ころ", "に",
-			"まで", "を", "以降", "から", "中", "の", NULL};
-		size_t pw = 0, pk = lit_any(s, i, season_pre, &pw);
-
-		if ((k = lit_any(s, i + pk, seasons, &w))
-		    && (pk || lit_any(s, i + pk + k, season_next, NULL))
-		    && !(i > 0 && is_ideograph(s->cp[i - 1]))) {
-			if (pk) {
-				y = as_of_year(s) + season_delta[pw];
-			} else {
-				y = infer_year(s, 3 + 3 * (int)w);
-			}
-			set_season(p, y, (int)w);
-			p->flags |= pk ? KG_JP_RELATIVE : KG_JP_YEARLESS;
-			p->b = i + pk + k;
-			return P_OK;
-		}
-	}
-	/* a month without a year; in a range, a day without month */
-	if (read_num(s, i, false, &n)) {
-		if (i > 0 && (is_ascii_alnum(s->cp[i - 1]) || kanji_digit(s->cp[i - 1]) >= 0
-		    || s->cp[i - 1] == 0x5341 || s->cp[i - 1] == 0x7B2C /* 第 */))
-			return P_NONE;
-		if (prev && prev->d && (k = read_num(s, i, false, &n)) && lit(s, i + k, "日")) {
-			p->b = i + k + 1;
-			if (!kg_date_valid(prev->y, prev->m, n))
-				return P_INVALID;
-			p->ws = p->we = ymd(prev->y, prev->m, n);
-			p->prec = KG_PREC_DAY;
-			p->y = prev->y;
-			p->m = prev->m;
-			p->d = n;
-			return P_OK;
-		}
-		k = read_num(s, i, false, &n);
-		if (!lit(s, i + k, "月") || n < 1 || n > 12)
-			return lit(s, i + k, "月") ? (p->b = i + k + 1, P_INVALID) : P_NONE;
-		if (prev && prev->m) {
-			y = prev->y + (n < prev->m ? 1 : 0);
-		} else {
-			y = infer_year(s, n);
-			p->flags |= KG_JP_YEARLESS;
-		}
-		return month_part(s, i, y, p);
-	}
-	return P_NONE;
-
-year_unit:
-	p->year = y;
-	if (!year_ok(y))
-		return P_NONE;
-	/* 平成17～21年度, 2008～2010年度: the first number has no unit */
-	if (!prev && (s->cp[i + k] == '~' || s->cp[i + k] == 0x301C)) {
-		size_t m1 = k + 1;
-		int n2;
-
-		j = read_num(s, i + m1, false, &n2);
-		if (j) {
-			int y2 = p->has_era ? p->era_base + n2 - 1 : n2;
-			size_t u;
-
-			if ((u = lit(s, i + m1 + j, "年度")) && y2 > y && year_ok(y2)) {
-				p->ws = ymd(y, 4, 1);
-				p->we = ymd(y2 + 1, 3, 31);
-				p->y = y2 + 1;
-				p->m = 3;
-			} else if ((u = lit(s, i + m1 + j, "年")) && y2 > y && year_ok(y2)) {
-				p->ws = ymd(y, 1, 1);
-				p->we = ymd(y2, 12, 31);
-				p->y = y2;
-				p->m = 12;
-			} else {
-				return P_NONE;
-			}
-			p->prec = KG_PREC_RANGE;
-			p->flags |= KG_JP_RANGE;
-			p->b = i + m1 + j + u;
-			return P_OK;
-		}
-	}
-	if ((j = lit(s, i + k, "年度"))) {
-		p->is_fy = true;
-		k += j;
-		k += fy_part(s, i + k, y, p);
-		j = within(s, i + k);
-		if (j && p->prec == KG_PREC_FISCAL_YEAR)
-			p->bare = false;
-		k += j;
-		p->b = i + k;
-		return P_OK;
-	}
-	if (lit(s, i + k, "今年度")) { /* the seed's typo 平成20今年度中 */
-		p->is_fy = true;
-		k += 3;
-		k += fy_part(s, i + k, y, p);
-		k += within(s, i + k);
-		p->bare = false;
-		p->b = i + k;
-		return P_OK;
-	}
-	if ((j = lit(s, i + k, "年")) && !lit(s, i + k, "年間")) {
-		enum parse_result r = cal_part(s, i + k + j, y, p);
-
-		return r;
-	}
-	return P_NONE;
+	return r;
 }
 
 /* ---------------------------------------------------------------- scan */
-
-static const char *const approx_words[] = {"頃", "ごろ", "ころ", NULL};
-static const char *const range_marks[] = {"~", "〜", "から", NULL};
-static const char *const from_words[] = {"から", "より", "以降", "以後", NULL};
-static const char *const until_words[] = {"までに", "まで", "迄に", "迄", NULL};
-static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
-	"目処", "めど", NULL};
 
 /* A count right after a date (９月末までに37件, 平成19年度は1,089件): the date
  * bounds a tally of repeated work, not an event. */
@@ -895,8 +1131,7 @@ tally_at(const struct scan *s, size_t i, bool until)
 		return false;
 	while ((k = lit_any(s, i, count_words, NULL)))
 		i += k;
-	while (i < s->n && ((s->cp[i] >= '0' && s->cp[i] <= '9')
-	    || (digits && s->cp[i] == ','))) {
+	while (jp_is_digit(cp_at(s, i)) || (digits && cp_at(s, i) == ',')) {
 		i++;
 		digits++;
 	}
@@ -915,36 +1150,31 @@ sets_scene(const struct scan *s, size_t e)
 	return lit_any(s, e, topic, NULL) != 0;
 }
 
-/* A whole expression at i (point plus modifiers).  On P_OK, *named tells
- * whether it names a year of its own and *bare whether it is only a year. */
-static enum parse_result
-parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *bare)
+/*
+ * What follows point a (ending at e) in an expression: 頃, then a range to a
+ * second point, an open end (から, 以降) or a bound (まで).  Fills out's
+ * window and flags; returns the end of the expression.  *whole_years tells
+ * whether the expression is only whole periods (平成19年度, 平成17～21年度,
+ * 本年度下半期), which may name a thing.
+ */
+static size_t
+expr_tail(struct scan *s, struct point *a, struct kg_jpdate *out, bool *whole_years)
 {
-	struct point a, b;
-	enum parse_result r;
-	size_t k, e, w;
-	bool whole_years;
+	struct point b;
+	size_t k, e = a->b;
 
-	r = parse_point(s, i, NULL, &a);
-	if (r != P_OK) {
-		out->cp_end = a.b;
-		return r;
-	}
-	e = a.b;
-	/* only whole periods (平成19年度, 平成17～21年度, 本年度下半期): may
-	 * name a thing */
-	whole_years = a.bare || (a.flags & KG_JP_RANGE) || a.prec == KG_PREC_HALF_YEAR
-	    || a.prec == KG_PREC_QUARTER;
+	*whole_years = a->bare || (a->flags & KG_JP_RANGE) || a->prec == KG_PREC_HALF_YEAR
+	    || a->prec == KG_PREC_QUARTER;
 	if ((k = lit_any(s, e, approx_words, NULL))) {
-		a.flags |= KG_JP_APPROX;
+		a->flags |= KG_JP_APPROX;
 		e += k;
 	}
-	out->window_start = a.ws;
-	out->window_end = a.we;
-	out->precision = a.prec;
-	out->flags = a.flags;
-	if (!(a.flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, &w))
-	    && parse_point(s, e + k, &a, &b) == P_OK && b.we >= a.ws) {
+	out->window_start = a->ws;
+	out->window_end = a->we;
+	out->precision = a->prec;
+	out->flags = a->flags;
+	if (!(a->flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, NULL))
+	    && parse_point(s, e + k, a, &b) == P_OK && b.we >= a->ws) {
 		e = b.b;
 		if ((k = lit_any(s, e, approx_words, NULL)))
 			e += k;
@@ -953,31 +1183,40 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_RANGE | (b.flags & KG_JP_YEARLESS);
 		if ((k = lit_any(s, e, until_words, NULL)))
 			e += k;
-		whole_years = a.bare && b.bare;
-		a.bare = false;
+		*whole_years = a->bare && b.bare;
+		a->bare = false;
 	} else if ((k = lit_any(s, e, from_words, NULL))) {
 		e += k;
 		out->window_end = KG_DAY_NONE;
 		out->precision = KG_PREC_OPEN_START;
 		out->flags |= KG_JP_FROM;
-		whole_years = a.bare = false;
+		*whole_years = a->bare = false;
 	} else if ((k = lit_any(s, e, until_words, NULL))) {
 		e += k;
 		out->flags |= KG_JP_UNTIL;
-		whole_years = a.bare = false;
+		*whole_years = a->bare = false;
 	}
 	out->base_start = out->window_start;
 	out->base_end = out->window_end;
 	out->base_precision = out->precision;
+	/* X まで(に) still ahead: from the day after the as-of date */
 	if ((out->flags & KG_JP_UNTIL) && s->ctx->as_of != KG_DAY_NONE
 	    && out->window_end > s->ctx->as_of) {
 		out->window_start = s->ctx->as_of + 1;
 		out->precision = KG_PREC_RANGE;
 	}
-	out->cp_start = i;
-	out->cp_end = e;
-	/* what follows: 現在 makes it a status date; 目途 a target */
-	k = e;
+	return e;
+}
+
+/* Flags from the words around the expression [i, e): 現在 (a status date),
+ * 目途 (a target), an earlier round (前回, に引き続き, a past period naming
+ * a thing) and a count (a tally). */
+static void
+expr_marks(const struct scan *s, size_t i, size_t e, bool whole_years,
+    struct kg_jpdate *out)
+{
+	size_t k = e;
+
 	if (lit(s, k, "の"))
 		k++;
 	if (lit(s, k, "現在"))
@@ -993,32 +1232,60 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->flags |= KG_JP_BACKGROUND;
 	if (tally_at(s, e, (out->flags & KG_JP_UNTIL) != 0))
 		out->flags |= KG_JP_TALLY;
-	if (i >= 3 && lit(s, i - 3, "前回") && (s->cp[i - 1] == '(' || s->cp[i - 1] == 0xFF08))
+	/* 前回（平成18年度）, 前回平成18年度 */
+	if ((i >= 3 && lit(s, i - 3, "前回") && cp_at(s, i - 1) == '(')
+	    || (i >= 2 && lit(s, i - 2, "前回")))
 		out->flags |= KG_JP_BACKGROUND;
-	if (i >= 2 && lit(s, i - 2, "前回"))
-		out->flags |= KG_JP_BACKGROUND;
-	/* remember what this expression says about the year for later ones;
-	 * a date naming earlier work, or a year inside a quoted title
-	 * (「…（2015年度版）」), lends no year to the sentence's later dates */
-	*named = a.names_year && !(out->flags & KG_JP_BACKGROUND) && !s->in_quote;
-	*bare = a.bare;
-	if (*named) {
-		int yy, mm, dd;
+}
 
-		kg_civil_from_day(a.ws, &yy, &mm, &dd);
-		/* 平成元年度から実施している研修について、年度内に: "since" a
-		 * year before the report's says how long, it does not set the
-		 * year of the sentence's later dates (同年度 still refers to it) */
-		if (!(out->flags & KG_JP_FROM) || kg_fiscal_year(a.ws) >= s->ctx->fiscal_year) {
-			s->have_ctx = true;
-			s->ctx_is_fy = !a.is_fy && (a.prec == KG_PREC_YEAR
-			    || a.prec == KG_PREC_YEAR_END) ? false : true;
-			s->ctx_year = a.is_fy ? a.year : s->ctx_is_fy ? kg_fiscal_year(a.ws) : a.year;
-		}
-		s->have_same = true;
-		s->same_fy = a.is_fy ? a.year : kg_fiscal_year(a.ws);
-		s->same_cal = a.is_fy ? a.year : yy;
+/* Remembers what the expression with point a says about the year, for the
+ * later dates of the text: the context of yearless dates, and 同年度 / 同年.
+ * A date naming earlier work, or a year inside a quoted title
+ * (「…（2015年度版）」), lends no year to the sentence's later dates. */
+static bool
+expr_remember(struct scan *s, const struct point *a, const struct kg_jpdate *out)
+{
+	int yy, mm, dd;
+
+	if (!a->names_year || (out->flags & KG_JP_BACKGROUND) || s->in_quote)
+		return false;
+	kg_civil_from_day(a->ws, &yy, &mm, &dd);
+	/* 平成元年度から実施している研修について、年度内に: "since" a year
+	 * before the report's says how long, it does not set the year of the
+	 * sentence's later dates (同年度 still refers to it) */
+	if (!(out->flags & KG_JP_FROM) || kg_fiscal_year(a->ws) >= s->ctx->fiscal_year) {
+		s->have_ctx = true;
+		s->ctx_is_fy = a->is_fy || (a->prec != KG_PREC_YEAR
+		    && a->prec != KG_PREC_YEAR_END);
+		s->ctx_year = a->is_fy ? a->year : s->ctx_is_fy ? kg_fiscal_year(a->ws) : a->year;
 	}
+	s->have_same = true;
+	s->same_fy = a->is_fy ? a->year : kg_fiscal_year(a->ws);
+	s->same_cal = a->is_fy ? a->year : yy;
+	return true;
+}
+
+/* A whole expression at i (point plus modifiers).  On P_OK, *named tells
+ * whether it names a year of its own and *bare whether it is only a year. */
+static enum parse_result
+parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *bare)
+{
+	struct point a;
+	enum parse_result r;
+	bool whole_years;
+	size_t e;
+
+	r = parse_point(s, i, NULL, &a);
+	if (r != P_OK) {
+		out->cp_end = a.b;
+		return r;
+	}
+	e = expr_tail(s, &a, out, &whole_years);
+	out->cp_start = i;
+	out->cp_end = e;
+	expr_marks(s, i, e, whole_years, out);
+	*named = expr_remember(s, &a, out);
+	*bare = a.bare;
 	return P_OK;
 }
 
@@ -1042,11 +1309,11 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 		bool named = false, bare = false;
 
 		switch (c) {
-		case 0x300C: case 0x300E: quote++; break;          /* 「 『 */
-		case 0x300D: case 0x300F: if (quote) quote--; break; /* 」 』 */
+		case JP_LEFT_CORNER: case JP_LEFT_WHITE_CORNER: quote++; break;
+		case JP_RIGHT_CORNER: case JP_RIGHT_WHITE_CORNER: if (quote) quote--; break;
 		case '(': paren++; break;
 		case ')': if (paren) paren--; break;
-		case 0x3002: /* 。 ends the sentence and its year context */
+		case JP_FULL_STOP: /* ends the sentence and its year context */
 			s.have_ctx = false;
 			s.ctx_src = SIZE_MAX;
 			break;

@@ -18,7 +18,7 @@ static const char *const precision_names[KG_PREC_COUNT] = {
 static const char *const kind_names[KG_KIND_COUNT] = {
 	"meeting", "publication", "report", "exercise", "operation_start",
 	"revision", "survey", "launch", "completion", "decision", "campaign",
-	"establishment", "other",
+	"establishment", "kpi_target", "other",
 };
 
 static const char *
@@ -228,12 +228,37 @@ kg_measure_list_clear(struct kg_measure_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int
+kg_import_skip(struct kg_import_origin *o, int64_t measure_id, const char *expr, size_t len,
+    int line, const char *why)
+{
+	struct kg_skipped_date *s;
+
+	if (kg_array_grow((void **)&o->skipped, &o->capskipped, o->nskipped, sizeof(*s)) < 0)
+		return -1;
+	s = &o->skipped[o->nskipped];
+	if ((s->expr = strndup(expr, len)) == NULL)
+		return -1;
+	s->measure_id = measure_id;
+	s->line = line;
+	s->why = why;
+	o->nskipped++;
+	return 0;
+}
+
 void
 kg_import_clear(struct kg_import *imp)
 {
+	size_t i;
+
 	kg_document_clear(&imp->doc);
 	kg_measure_list_clear(&imp->measures);
 	kg_milestone_list_clear(&imp->milestones);
+	for (i = 0; i < imp->origin.nskipped; i++)
+		free(imp->origin.skipped[i].expr);
+	free(imp->origin.skipped);
+	free(imp->origin.as_of_text);
+	memset(&imp->origin, 0, sizeof(imp->origin));
 }
 
 void

@@ -68,6 +68,7 @@ enum kg_kind {
 	KG_KIND_DECISION,
 	KG_KIND_CAMPAIGN,
 	KG_KIND_ESTABLISHMENT,
+	KG_KIND_KPI_TARGET,  /* a KPI's target with its deadline (【2026年度までに 80%】) */
 	KG_KIND_OTHER,
 	KG_KIND_COUNT
 };
@@ -170,6 +171,32 @@ struct kg_measure_list {
 struct kg_measure *kg_measure_list_add(struct kg_measure_list *l);
 void kg_measure_list_clear(struct kg_measure_list *l);
 
+/* A date-like string of a document that is no milestone, and why. */
+struct kg_skipped_date {
+	int64_t measure_id; /* index into kg_import.measures; -1 outside any */
+	char *expr;         /* as printed */
+	int line;           /* 1-based source line */
+	const char *why;    /* static: "inside 「」: part of a name", ... */
+};
+
+/*
+ * How the importer read a document, for the import summary and
+ * `kigen import --explain` (not stored): the layout, where the as-of date
+ * came from, and every date-like string not taken as a milestone.
+ */
+struct kg_import_origin {
+	const char *layout;     /* static layout name ("progress", ...) */
+	const char *as_of_how;  /* static: "given with --as-of", "a status date …" */
+	int as_of_line;         /* 1-based source line; 0 when given */
+	char *as_of_text;       /* that line as printed; NULL when given */
+	struct kg_skipped_date *skipped;
+	size_t nskipped, capskipped;
+};
+
+/* Appends a skipped date (expr copied from expr[0..len)).  -1 on ENOMEM. */
+int kg_import_skip(struct kg_import_origin *o, int64_t measure_id, const char *expr,
+    size_t len, int line, const char *why);
+
 /*
  * What the importer produces from one report and the store merges: the
  * document, its measures in order, and each measure's milestones.
@@ -180,6 +207,7 @@ struct kg_import {
 	struct kg_document doc;
 	struct kg_measure_list measures;
 	struct kg_milestone_list milestones;
+	struct kg_import_origin origin;
 };
 
 void kg_import_clear(struct kg_import *imp);

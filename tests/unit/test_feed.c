@@ -582,7 +582,7 @@ test_sample_report(void **state)
 	const char *top = getenv("TOP");
 	struct kg_import imp;
 	struct kg_import_result res;
-	struct kg_report_opts ro = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts ro = {.as_of = KG_DAY_NONE};
 	struct kg_milestone_list l = {0};
 	struct kg_store *st = NULL;
 	struct kg_feed_params p;

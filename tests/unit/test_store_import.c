@@ -697,7 +697,7 @@ load_report(const char *rel, struct kg_import *imp)
 {
 	const char *top = getenv("TOP");
 	char path[4096];
-	struct kg_report_opts o = { NULL, NULL, KG_DAY_NONE };
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_err err;
 
 	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
