@@ -595,31 +595,31 @@ kg_sources_metrics(FILE *out, void *arg)
 	size_t i;
 
 	pthread_mutex_lock(&S->mu);
-	fputs("# HELP kigen_source_checks_total Looks at a watched source (downloads "
-	    "tried).\n# TYPE kigen_source_checks_total counter\n", out);
+	fputs("# HELP kigend_source_checks_total Looks at a watched source (downloads "
+	    "tried).\n# TYPE kigend_source_checks_total counter\n", out);
 	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigen_source_checks_total{source=\"%s\"} %llu\n", S->m[i].name,
+		fprintf(out, "kigend_source_checks_total{source=\"%s\"} %llu\n", S->m[i].name,
 		    (unsigned long long)S->m[i].checks);
-	fputs("# HELP kigen_source_imports_total New editions imported from a watched "
-	    "source.\n# TYPE kigen_source_imports_total counter\n", out);
+	fputs("# HELP kigend_source_imports_total New editions imported from a watched "
+	    "source.\n# TYPE kigend_source_imports_total counter\n", out);
 	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigen_source_imports_total{source=\"%s\"} %llu\n", S->m[i].name,
+		fprintf(out, "kigend_source_imports_total{source=\"%s\"} %llu\n", S->m[i].name,
 		    (unsigned long long)S->m[i].imports);
-	fputs("# HELP kigen_source_errors_total Failed looks at a watched source.\n"
-	    "# TYPE kigen_source_errors_total counter\n", out);
+	fputs("# HELP kigend_source_errors_total Failed looks at a watched source.\n"
+	    "# TYPE kigend_source_errors_total counter\n", out);
 	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigen_source_errors_total{source=\"%s\"} %llu\n", S->m[i].name,
+		fprintf(out, "kigend_source_errors_total{source=\"%s\"} %llu\n", S->m[i].name,
 		    (unsigned long long)S->m[i].errors);
-	fputs("# HELP kigen_source_failures Failures in a row (0: the last look worked).\n"
-	    "# TYPE kigen_source_failures gauge\n", out);
+	fputs("# HELP kigend_source_failures Failures in a row (0: the last look worked).\n"
+	    "# TYPE kigend_source_failures gauge\n", out);
 	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigen_source_failures{source=\"%s\"} %d\n", S->m[i].name,
+		fprintf(out, "kigend_source_failures{source=\"%s\"} %d\n", S->m[i].name,
 		    S->m[i].failures);
-	fputs("# HELP kigen_source_last_change_seconds When a watched source last brought "
+	fputs("# HELP kigend_source_last_change_seconds When a watched source last brought "
 	    "a new edition (unix time; 0 never).\n"
-	    "# TYPE kigen_source_last_change_seconds gauge\n", out);
+	    "# TYPE kigend_source_last_change_seconds gauge\n", out);
 	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigen_source_last_change_seconds{source=\"%s\"} %lld\n",
+		fprintf(out, "kigend_source_last_change_seconds{source=\"%s\"} %lld\n",
 		    S->m[i].name, (long long)S->m[i].last_change);
 	pthread_mutex_unlock(&S->mu);
 }

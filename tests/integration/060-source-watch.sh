@@ -117,8 +117,8 @@ expect_rc 0 "$KIGEN" --db "$db" status
 has "$tmp/out" "source missing: failing ("
 has "$tmp/out" "http 404)"
 expect_code 200 metrics /metrics
-has "$tmp/metrics" 'kigen_source_imports_total{source="sj"} 2'
-grep -q '^kigen_source_errors_total{source="missing"} [1-9]' "$tmp/metrics" || fail "no errors of missing"
-grep -q '^kigen_source_failures{source="loop"} [1-9]' "$tmp/metrics" || fail "loop not failing"
+has "$tmp/metrics" 'kigend_source_imports_total{source="sj"} 2'
+grep -q '^kigend_source_errors_total{source="missing"} [1-9]' "$tmp/metrics" || fail "no errors of missing"
+grep -q '^kigend_source_failures{source="loop"} [1-9]' "$tmp/metrics" || fail "loop not failing"
 stop_kigend
 echo ok
