@@ -119,17 +119,23 @@ read_source(struct cli *cli, const char *arg, struct source *src)
 	src->label = arg;
 	if (is_url(arg))
 		return read_url(cli, arg, src);
-	if (strcmp(arg, "-") == 0)
+	if (strcmp(arg, "-") == 0) {
 		src->label = "stdin";
-	else if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0)
-		return kg_err_set(&cli->err, "%s: %s", arg, strerror(errno)), CLI_FAIL;
+	} else if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) < 0) {
+		kg_err_set(&cli->err, "%s: %s", arg, strerror(errno));
+		return CLI_FAIL;
+	}
 	r = kg_text_read_fd(fd, &src->bytes, &src->len, &cli->err);
 	if (fd != 0)
 		close(fd);
-	if (r < 0)
-		return kg_err_prefix(&cli->err, "%s", src->label), CLI_FAIL;
-	if ((src->name = strdup(fd == 0 ? "stdin" : base ? base + 1 : arg)) == NULL)
-		return kg_err_set(&cli->err, "out of memory"), CLI_FAIL;
+	if (r < 0) {
+		kg_err_prefix(&cli->err, "%s", src->label);
+		return CLI_FAIL;
+	}
+	if ((src->name = strdup(fd == 0 ? "stdin" : base ? base + 1 : arg)) == NULL) {
+		kg_err_set(&cli->err, "out of memory");
+		return CLI_FAIL;
+	}
 	return CLI_OK;
 }
 

@@ -58,9 +58,18 @@ struct source {
 /* What /metrics reads, copied after every change. */
 struct metric {
 	char name[64];
-	uint64_t checks, imports, errors;
-	int failures;
-	int64_t last_change;
+	int64_t v[5]; /* in the order of families[] */
+};
+
+static const struct {
+	const char *name, *type, *help;
+} families[] = {
+	{"kigend_source_checks_total", "counter", "Looks at a watched source (downloads tried)."},
+	{"kigend_source_imports_total", "counter", "New editions imported from a watched source."},
+	{"kigend_source_errors_total", "counter", "Failed looks at a watched source."},
+	{"kigend_source_failures", "gauge", "Failures in a row (0: the last look worked)."},
+	{"kigend_source_last_change_seconds", "gauge",
+	    "When a watched source last brought a new edition (unix time; 0 never)."},
 };
 
 struct kg_sources {
@@ -182,12 +191,14 @@ publish_metrics(struct kg_sources *S)
 	if (m == NULL)
 		return; /* /metrics keeps the previous copy */
 	for (i = 0; i < S->n; i++) {
-		snprintf(m[i].name, sizeof(m[i].name), "%s", S->v[i].name);
-		m[i].checks = S->v[i].checks;
-		m[i].imports = S->v[i].imports;
-		m[i].errors = S->v[i].errors;
-		m[i].failures = S->v[i].failures;
-		m[i].last_change = S->v[i].last_change;
+		const struct source *src = &S->v[i];
+
+		snprintf(m[i].name, sizeof(m[i].name), "%s", src->name);
+		m[i].v[0] = (int64_t)src->checks;
+		m[i].v[1] = (int64_t)src->imports;
+		m[i].v[2] = (int64_t)src->errors;
+		m[i].v[3] = src->failures;
+		m[i].v[4] = src->last_change;
 	}
 	pthread_mutex_lock(&S->mu);
 	free(S->m);
@@ -592,35 +603,16 @@ void
 kg_sources_metrics(FILE *out, void *arg)
 {
 	struct kg_sources *S = arg;
-	size_t i;
+	size_t f, i;
 
 	pthread_mutex_lock(&S->mu);
-	fputs("# HELP kigend_source_checks_total Looks at a watched source (downloads "
-	    "tried).\n# TYPE kigend_source_checks_total counter\n", out);
-	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigend_source_checks_total{source=\"%s\"} %llu\n", S->m[i].name,
-		    (unsigned long long)S->m[i].checks);
-	fputs("# HELP kigend_source_imports_total New editions imported from a watched "
-	    "source.\n# TYPE kigend_source_imports_total counter\n", out);
-	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigend_source_imports_total{source=\"%s\"} %llu\n", S->m[i].name,
-		    (unsigned long long)S->m[i].imports);
-	fputs("# HELP kigend_source_errors_total Failed looks at a watched source.\n"
-	    "# TYPE kigend_source_errors_total counter\n", out);
-	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigend_source_errors_total{source=\"%s\"} %llu\n", S->m[i].name,
-		    (unsigned long long)S->m[i].errors);
-	fputs("# HELP kigend_source_failures Failures in a row (0: the last look worked).\n"
-	    "# TYPE kigend_source_failures gauge\n", out);
-	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigend_source_failures{source=\"%s\"} %d\n", S->m[i].name,
-		    S->m[i].failures);
-	fputs("# HELP kigend_source_last_change_seconds When a watched source last brought "
-	    "a new edition (unix time; 0 never).\n"
-	    "# TYPE kigend_source_last_change_seconds gauge\n", out);
-	for (i = 0; i < S->nm; i++)
-		fprintf(out, "kigend_source_last_change_seconds{source=\"%s\"} %lld\n",
-		    S->m[i].name, (long long)S->m[i].last_change);
+	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help,
+		    families[f].name, families[f].type);
+		for (i = 0; i < S->nm; i++)
+			fprintf(out, "%s{source=\"%s\"} %lld\n", families[f].name, S->m[i].name,
+			    (long long)S->m[i].v[f]);
+	}
 	pthread_mutex_unlock(&S->mu);
 }
 

@@ -58,7 +58,7 @@ enum conf_type {
 };
 
 /* Which struct a section's keys write into. */
-enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK, S_SOURCE };
+enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK, S_SOURCE, S_COUNT };
 
 struct conf_key {
 	const char *section;  /* "general"…, or "feed:" / "webhook:" for named ones */
@@ -545,10 +545,16 @@ apply_defaults(enum conf_scope scope, void *base, struct kg_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < NKEYS; i++)
-		if (scope_of(conf_keys[i].section) == scope && conf_keys[i].def != NULL &&
-		    conf_set(&conf_keys[i], base, conf_keys[i].def, err) < 0)
+	for (i = 0; i < NKEYS; i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		if (scope_of(k->section) != scope)
+			continue;
+		if (k->type == T_TRIBOOL && k->def == NULL) /* unset: inherit */
+			*(int *)((char *)base + k->off) = -1;
+		else if (k->def != NULL && conf_set(k, base, k->def, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -639,8 +645,7 @@ struct conf_parse {
 	struct kg_err *err;
 	struct conf_seen *seen;
 	size_t nseen;
-	int *named_line;       /* first line of each webhook section, for checks */
-	int *source_line;      /* first line of each source section */
+	int *named_line[S_COUNT]; /* first line of each named section, by scope */
 };
 
 /* fgets-style reader for inih that counts lines and refuses overlong ones. */
@@ -685,81 +690,46 @@ name_valid(const char *s)
 	return true;
 }
 
-/* Finds or appends [feed:NAME], with its defaults. */
-static struct kg_feed_conf *
-feed_section(struct conf_parse *p, const char *name)
-{
-	struct kg_conf *c = p->c;
-	struct kg_feed_conf *nf, *f;
-	size_t i;
+/* The kinds of named sections: their array and count in struct kg_conf and
+ * the size of an element, whose first member is its char *name. */
+static const struct {
+	size_t arr_off, n_off, size;
+} named_kinds[S_COUNT] = {
+	[S_FEED] = {G(feeds), G(nfeeds), sizeof(struct kg_feed_conf)},
+	[S_WEBHOOK] = {G(webhooks), G(nwebhooks), sizeof(struct kg_webhook_conf)},
+	[S_SOURCE] = {G(sources), G(nsources), sizeof(struct kg_source_conf)},
+};
+_Static_assert(offsetof(struct kg_feed_conf, name) == 0 &&
+    offsetof(struct kg_webhook_conf, name) == 0 &&
+    offsetof(struct kg_source_conf, name) == 0, "named sections start with their name");
 
-	for (i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].name, name) == 0)
-			return &c->feeds[i];
-	if ((nf = realloc(c->feeds, (c->nfeeds + 1) * sizeof(*nf))) == NULL)
-		return NULL;
-	c->feeds = nf;
-	f = &nf[c->nfeeds];
-	memset(f, 0, sizeof(*f));
-	f->show_done = -1;
-	if ((f->name = strdup(name)) == NULL)
-		return NULL;
-	c->nfeeds++;
-	return apply_defaults(S_FEED, f, p->err) < 0 ? NULL : f;
-}
-
-/* Finds or appends [webhook:NAME], with its defaults; remembers its line. */
-static struct kg_webhook_conf *
-webhook_section(struct conf_parse *p, const char *name)
+/* Finds or appends the section [KIND:NAME] of scope, with its defaults;
+ * remembers the line it starts on (for the checks of required keys). */
+static void *
+named_section(struct conf_parse *p, enum conf_scope scope, const char *name)
 {
-	struct kg_conf *c = p->c;
-	struct kg_webhook_conf *nw, *w;
-	size_t i;
+	char *slot = (char *)p->c + named_kinds[scope].arr_off, *arr, *e;
+	size_t *n = (size_t *)((char *)p->c + named_kinds[scope].n_off);
+	size_t size = named_kinds[scope].size, i;
 	int *nl;
 
-	for (i = 0; i < c->nwebhooks; i++)
-		if (strcmp(c->webhooks[i].name, name) == 0)
-			return &c->webhooks[i];
-	if ((nw = realloc(c->webhooks, (c->nwebhooks + 1) * sizeof(*nw))) == NULL)
+	memcpy(&arr, slot, sizeof(arr)); /* the array pointer, whatever its type */
+	for (i = 0; i < *n; i++)
+		if (strcmp(*(char **)(arr + i * size), name) == 0)
+			return arr + i * size;
+	if ((arr = realloc(arr, (*n + 1) * size)) == NULL)
 		return NULL;
-	c->webhooks = nw;
-	if ((nl = realloc(p->named_line, (c->nwebhooks + 1) * sizeof(*nl))) == NULL)
+	memcpy(slot, &arr, sizeof(arr));
+	if ((nl = realloc(p->named_line[scope], (*n + 1) * sizeof(*nl))) == NULL)
 		return NULL;
-	p->named_line = nl;
-	nl[c->nwebhooks] = p->line;
-	w = &nw[c->nwebhooks];
-	memset(w, 0, sizeof(*w));
-	if ((w->name = strdup(name)) == NULL)
+	p->named_line[scope] = nl;
+	nl[*n] = p->line;
+	e = arr + *n * size;
+	memset(e, 0, size);
+	if ((*(char **)e = strdup(name)) == NULL)
 		return NULL;
-	c->nwebhooks++;
-	return apply_defaults(S_WEBHOOK, w, p->err) < 0 ? NULL : w;
-}
-
-/* Finds or appends [source:NAME], with its defaults; remembers its line. */
-static struct kg_source_conf *
-source_section(struct conf_parse *p, const char *name)
-{
-	struct kg_conf *c = p->c;
-	struct kg_source_conf *ns, *src;
-	size_t i;
-	int *nl;
-
-	for (i = 0; i < c->nsources; i++)
-		if (strcmp(c->sources[i].name, name) == 0)
-			return &c->sources[i];
-	if ((ns = realloc(c->sources, (c->nsources + 1) * sizeof(*ns))) == NULL)
-		return NULL;
-	c->sources = ns;
-	if ((nl = realloc(p->source_line, (c->nsources + 1) * sizeof(*nl))) == NULL)
-		return NULL;
-	p->source_line = nl;
-	nl[c->nsources] = p->line;
-	src = &ns[c->nsources];
-	memset(src, 0, sizeof(*src));
-	if ((src->name = strdup(name)) == NULL)
-		return NULL;
-	c->nsources++;
-	return apply_defaults(S_SOURCE, src, p->err) < 0 ? NULL : src;
+	(*n)++;
+	return apply_defaults(scope, e, p->err) < 0 ? NULL : e;
 }
 
 /* Records (section, key); returns the line of an earlier setting, or 0. */
@@ -839,19 +809,8 @@ conf_handle(void *user, const char *section, const char *name, const char *value
 		    name, section, earlier);
 		goto fail;
 	}
-	switch (scope_of(k->section)) {
-	case S_FEED:
-		base = feed_section(p, colon + 1);
-		break;
-	case S_WEBHOOK:
-		base = webhook_section(p, colon + 1);
-		break;
-	case S_SOURCE:
-		base = source_section(p, colon + 1);
-		break;
-	default:
-		base = p->c;
-	}
+	base = scope_of(k->section) == S_GLOBAL ? p->c :
+	    named_section(p, scope_of(k->section), colon + 1);
 	if (base == NULL) {
 		kg_err_set(p->err, "out of memory");
 		goto fail;
@@ -876,12 +835,12 @@ conf_check(struct conf_parse *p)
 		w = &p->c->webhooks[i];
 		if (w->url == NULL || w->secret == NULL)
 			return kg_err_set(p->err, "%s:%d: [webhook:%s] needs both url and secret",
-			    p->path, p->named_line[i], w->name);
+			    p->path, p->named_line[S_WEBHOOK][i], w->name);
 	}
 	for (i = 0; i < p->c->nsources; i++)
 		if (p->c->sources[i].url == NULL)
 			return kg_err_set(p->err, "%s:%d: [source:%s] needs a url", p->path,
-			    p->source_line[i], p->c->sources[i].name);
+			    p->named_line[S_SOURCE][i], p->c->sources[i].name);
 	return 0;
 }
 
@@ -890,6 +849,7 @@ conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
 {
 	struct conf_parse p = {.c = c, .path = path, .err = err};
 	int rc = -1, r;
+	size_t i;
 
 	if ((p.fp = fopen(path, "r")) == NULL)
 		return kg_err_set(err, "cannot read config '%s': %s", path, strerror(errno));
@@ -919,8 +879,8 @@ conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
 out:
 	fclose(p.fp);
 	free(p.seen);
-	free(p.named_line);
-	free(p.source_line);
+	for (i = 0; i < S_COUNT; i++)
+		free(p.named_line[i]);
 	return rc;
 }
 

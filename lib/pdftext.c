@@ -2,7 +2,7 @@
  * pdftext — see pdftext.h.  Poppler-glib opens the document from memory
  * (no temporary file), each page's text comes from poppler_page_get_text
  * (reading order), and the pages are glued with form feeds into one
- * growing buffer bounded by KG_TEXT_MAX_BYTES.
+ * growing buffer (ustr.h) bounded by KG_TEXT_MAX_BYTES.
  */
 #include "pdftext.h"
 
@@ -12,31 +12,7 @@
 #include <string.h>
 
 #include "textio.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static int
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *ns;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((ns = realloc(b->s, cap)) == NULL)
-			return -1;
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
+#include "ustr.h"
 
 /* True when the page's text holds anything but white space. */
 static bool
@@ -82,7 +58,7 @@ int
 kg_pdf_text(const char *bytes, size_t len, char **out, size_t *outlen, struct kg_err *err)
 {
 	PopplerDocument *doc = NULL;
-	struct buf b = {0};
+	struct kg_buf b = {0};
 	guint handler;
 	int i, npages, empty = 0, rc = -1;
 
@@ -121,9 +97,9 @@ kg_pdf_text(const char *bytes, size_t len, char **out, size_t *outlen, struct kg
 		if (text == NULL || !has_text(text))
 			empty++;
 		n = text != NULL ? strlen(text) : 0;
-		r = (i > 0 ? buf_add(&b, "\f", 1) : 0) | buf_add(&b, text ? text : "", n);
+		r = (i > 0 ? kg_buf_add(&b, "\f", 1) : 0) | kg_buf_add(&b, text ? text : "", n);
 		if (r == 0 && n > 0 && text[n - 1] != '\n')
-			r = buf_add(&b, "\n", 1);
+			r = kg_buf_add(&b, "\n", 1);
 		g_free(text);
 		if (r < 0) {
 			kg_err_set(err, "out of memory reading page %d of the PDF", i + 1);
