@@ -19,8 +19,10 @@
 const char cmd_deliveries_usage[] =
     "deliveries [--failed | --pending] [--limit N]\n\n"
     "Webhook deliveries, newest first: endpoint, reminder (lead days and\n"
-    "deadline), status (pending, in_flight, delivered, failed, abandoned),\n"
-    "attempts, the last HTTP status or error.  Times are local.\n\n"
+    "deadline), status (pending, in_flight, delivered, failed, abandoned,\n"
+    "cancelled), attempts, the last HTTP status or error.  Times are local.\n"
+    "A reminder is cancelled when its milestone is no longer due with that\n"
+    "deadline: done, cancelled, moved, or gone from its plan's newest report.\n\n"
     "  --failed         only failed and abandoned ones\n"
     "  --pending        only those still to be sent (pending, in_flight)\n"
     "  --limit N        at most N rows (default 100; 0 = all)\n";

@@ -325,6 +325,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			rc = CLI_USAGE;
 		goto out;
 	}
+	/* a download: where it came from, and its validators */
+	imp.doc.url = src.url;
+	imp.doc.etag = src.etag;
+	imp.doc.last_modified = src.last_modified;
+	src.url = src.etag = src.last_modified = NULL;
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
 	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)

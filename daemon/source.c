@@ -37,8 +37,7 @@ struct check {
 	atomic_bool done;
 	/* outputs, the worker's until done */
 	enum outcome outcome;
-	struct kg_import imp;             /* CK_NEW */
-	char *new_etag, *new_last_modified; /* CK_NEW: the response's validators */
+	struct kg_import imp;             /* CK_NEW; its doc has url and validators */
 	char error[KG_ERR_MAX];           /* CK_FAILED */
 };
 
@@ -142,8 +141,9 @@ work(void *arg)
 		snprintf(c->error, sizeof(c->error), "%s: %s", c->url, err.msg);
 		goto out;
 	}
-	if (dup_or_null(&c->new_etag, r.etag) < 0 ||
-	    dup_or_null(&c->new_last_modified, r.last_modified) < 0) {
+	if (dup_or_null(&c->imp.doc.url, c->url) < 0 ||
+	    dup_or_null(&c->imp.doc.etag, r.etag) < 0 ||
+	    dup_or_null(&c->imp.doc.last_modified, r.last_modified) < 0) {
 		snprintf(c->error, sizeof(c->error), "out of memory");
 		goto out;
 	}
@@ -164,8 +164,6 @@ check_free(struct check *c)
 	free(c->url);
 	free(c->etag);
 	free(c->last_modified);
-	free(c->new_etag);
-	free(c->new_last_modified);
 	kg_import_clear(&c->imp);
 	free(c);
 }
@@ -405,9 +403,9 @@ finish(struct kg_sources *S, struct source *src, int64_t now)
 		}
 		free(src->etag);
 		free(src->last_modified);
-		src->etag = c->new_etag;
-		src->last_modified = c->new_last_modified;
-		c->new_etag = c->new_last_modified = NULL;
+		src->etag = c->imp.doc.etag;
+		src->last_modified = c->imp.doc.last_modified;
+		c->imp.doc.etag = c->imp.doc.last_modified = NULL;
 		succeeded(src, now);
 		break;
 	}
@@ -451,6 +449,31 @@ source_clear(struct source *src)
 	memset(src, 0, sizeof(*src));
 }
 
+/* A new source starts from the validators of the last version imported
+ * from its url (so a restart costs a 304, not a download); none when there
+ * is no such version or the store cannot say. */
+static void
+load_validators(struct kg_sources *S, struct source *src)
+{
+	struct kg_document_list docs = {0};
+	const struct kg_document *last = NULL;
+	struct kg_err err;
+	size_t i;
+
+	if (kg_store_documents(kg_loop_store(S->loop), &docs, &err) < 0) {
+		log_warn("source %s: %s", src->name, err.msg);
+		return;
+	}
+	for (i = 0; i < docs.n; i++)
+		if (docs.v[i].url != NULL && strcmp(docs.v[i].url, src->url) == 0 &&
+		    (last == NULL || docs.v[i].id > last->id))
+			last = &docs.v[i];
+	if (last != NULL && (dup_or_null(&src->etag, last->etag) < 0 ||
+	    dup_or_null(&src->last_modified, last->last_modified) < 0))
+		log_warn("source %s: out of memory", src->name);
+	kg_document_list_clear(&docs);
+}
+
 /* Builds the sources of conf, taking over the state (validators, counters,
  * a check in flight) of S's source of the same name and url; the others
  * are cancelled.  What can fail is allocated before anything moves, so a
@@ -491,6 +514,7 @@ use_conf(struct kg_sources *S, const struct kg_conf *conf, struct kg_err *err)
 		} else {
 			v[i].url = url;
 			v[i].next_at = now;
+			load_validators(S, &v[i]);
 		}
 		v[i].every_s = conf->sources[i].every_s;
 		v[i].timeout_ms = conf->sources[i].timeout_ms;

@@ -118,6 +118,9 @@ kg_document_clear(struct kg_document *d)
 	free(d->sha256);
 	free(d->title);
 	free(d->summary_json);
+	free(d->url);
+	free(d->etag);
+	free(d->last_modified);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -141,6 +144,7 @@ kg_milestone_clear(struct kg_milestone *m)
 	free(m->expr);
 	free(m->sentence);
 	free(m->measure_title);
+	free(m->uncertain_reason);
 	kg_strv_clear(&m->owners);
 	memset(m, 0, sizeof(*m));
 }
@@ -171,6 +175,7 @@ kg_milestone_copy(struct kg_milestone *dst, const struct kg_milestone *src)
 	dst->expr = dup_or_null(src->expr, &failed);
 	dst->sentence = dup_or_null(src->sentence, &failed);
 	dst->measure_title = dup_or_null(src->measure_title, &failed);
+	dst->uncertain_reason = dup_or_null(src->uncertain_reason, &failed);
 	for (i = 0; i < src->owners.n && !failed; i++)
 		if (kg_strv_push(&dst->owners, src->owners.v[i], (size_t)-1) < 0)
 			failed = true;

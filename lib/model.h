@@ -107,6 +107,11 @@ struct kg_document {
 	kg_day as_of;
 	int64_t imported_at; /* unix seconds */
 	char *summary_json;  /* document-level figures (①..④ counts), JSON text or NULL */
+	/* Where a downloaded document came from (NULL for a file): the URL and
+	 * the validators of the response, for conditional requests. */
+	char *url;
+	char *etag;
+	char *last_modified;
 };
 
 struct kg_measure {
@@ -119,6 +124,17 @@ struct kg_measure {
 	struct kg_strv owners; /* responsible bodies as printed */
 	char *progress;      /* progress text, bullets joined by "\n" */
 	struct kg_strv notes; /* undated commitments (今後も継続的に発行予定…) */
+};
+
+/* Fields a local edit (kigen edit, done, reopen, rm) sets apart from what
+ * the reports say: struct kg_milestone.local_mask. */
+enum {
+	KG_LOCAL_TITLE = 1 << 0,
+	KG_LOCAL_KIND = 1 << 1,
+	KG_LOCAL_STATUS = 1 << 2,
+	KG_LOCAL_WINDOW = 1 << 3,   /* window_start, window_end, precision */
+	KG_LOCAL_MEASURE = 1 << 4,
+	KG_LOCAL_ALL = (1 << 5) - 1
 };
 
 struct kg_milestone {
@@ -136,9 +152,14 @@ struct kg_milestone {
 	char *sentence;      /* source sentence, line breaks removed */
 	int64_t document_id; /* source document; 0 for manual */
 	int line;            /* 1-based line in the source document; 0 if none */
-	int page;            /* 1-based page of that line (a PDF's); 0 if unknown */
+	int page;            /* 1-based page of the source PDF; 0 if unknown */
 	bool manual;         /* created or edited by hand: import must not overwrite */
+	unsigned local_mask; /* KG_LOCAL_*: fields a local edit keeps over the reports */
+	bool conflict;       /* a report imported after a local edit disagrees with it */
 	bool gone;           /* the latest report of its plan no longer mentions it */
+	bool uncertain;      /* the window rests on a guess (e.g. a year the text
+	                        does not give); uncertain_reason says which */
+	char *uncertain_reason;
 	int64_t sequence;    /* grows on every change (iCalendar SEQUENCE) */
 	int64_t created_at, updated_at, completed_at; /* unix seconds; 0 = never */
 	/* Denormalised for output, filled by store queries (not stored here): */
