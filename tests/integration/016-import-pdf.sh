@@ -54,6 +54,16 @@ expect_rc 0 k import - <"$tmp/sample.pdf"
 has "$tmp/out" "stdin (as of 2008-09-30) was already imported: nothing changed"
 expect_rc 0 k --json export
 pyjson 'len(j["documents"]) == 1 and j["documents"][0]["name"] == "sample.pdf"'
+# pages are known: each milestone's source page, shown by show and export
+pyjson 'all(1 <= m["source"]["page"] <= 12 for m in j["milestones"])'
+pyjson '[m["source"]["page"] for m in j["milestones"] if m["title"] == "演習を実施"] == [5]'
+id=$("$py" -c 'import json,sys; print([m["id"] for m in json.load(open(sys.argv[1]))["milestones"] if m["title"] == "演習を実施"][0])' "$tmp/out")
+expect_rc 0 k show "$id"
+has "$tmp/out" "page 5"
+expect_rc 0 "$KIGEN" --db "$tmp/text.db" import "$sample"
+expect_rc 0 "$KIGEN" --db "$tmp/text.db" --json export
+pyjson 'all(m["source"]["page"] is None for m in j["milestones"])'
+expect_rc 0 k --json export
 sha=$("$py" -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' "$tmp/sample.pdf")
 pyjson "j['documents'][0]['sha256'] == '$sha'"
 

@@ -20,6 +20,11 @@ start_docserver "$tmp/www"
 
 expect_rc 0 k import "$docs/report.pdf"
 has "$tmp/out" "imported report.pdf (as of 2008-09-30): 32 measures (32 new, 0 matched); milestones: 54 new"
+# the edition records where it came from and the answer's validators
+expect_rc 0 k --json export
+pyjson "j['documents'][0]['url'] == '$docs/report.pdf'"
+pyjson 'j["documents"][0]["etag"].startswith("\"") and j["documents"][0]["last_modified"].endswith(" GMT")'
+pyjson 'all(m["source"]["page"] >= 1 for m in j["milestones"])'
 # the same bytes through a redirect: already there
 expect_rc 0 k import "$docs/redirect/report.pdf"
 has "$tmp/out" "report.pdf (as of 2008-09-30) was already imported: nothing changed"

@@ -6,7 +6,8 @@
 # messages (verified by the reference Standard Webhooks library) to the
 # endpoint whose `events` ask for them.  Sources that fail (404, redirect
 # loop, redirect to ftp, body above the limit, too slow) are retried and
-# shown, with their error, in `kigen status` and on /metrics.
+# shown, with their error, in `kigen status` and on /metrics.  After a
+# restart the first look is conditional too (validators from the database).
 . "$TOP/tests/integration/lib-daemon.sh"
 . "$TOP/tests/integration/lib-docserver.sh"
 rpid=
@@ -120,5 +121,12 @@ expect_code 200 metrics /metrics
 has "$tmp/metrics" 'kigend_source_imports_total{source="sj"} 2'
 grep -q '^kigend_source_errors_total{source="missing"} [1-9]' "$tmp/metrics" || fail "no errors of missing"
 grep -q '^kigend_source_failures{source="loop"} [1-9]' "$tmp/metrics" || fail "loop not failing"
+# a restart asks with the validators of the last version imported
+stop_kigend
+: >"$docserver_log"
+start_kigend --config "$KIGEN_CONFIG"
+wait_for "a look after the restart" grep -q '^GET /report.pdf ' "$docserver_log"
+grep '^GET /report.pdf ' "$docserver_log" | head -n 1 | grep -q '^GET /report.pdf "' ||
+	fail "the first look after a restart was not conditional: $(cat "$docserver_log")"
 stop_kigend
 echo ok
