@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "document.h"
+#include "explain.h"
 #include "export.h"
 #include "layout.h"
 #include "output.h"
@@ -22,7 +23,7 @@
 #include "textio.h"
 
 const char cmd_import_usage[] =
-    "import FILE|URL|- [--encoding ENC] [--layout LAYOUT] [--dry-run]\n\n"
+    "import FILE|URL|- [--encoding ENC] [--layout LAYOUT] [--dry-run | --explain]\n\n"
     "Import a plan document — a progress report, an annual-plan table, a\n"
     "reform-plan table, a numbered-heading plan or a KPI table — as the PDF\n"
     "itself or its text, from a file, an http(s) URL or standard input (-).  A\n"
@@ -39,7 +40,11 @@ const char cmd_import_usage[] =
     "listed as conflicts.\n\n"
     "  --encoding ENC   of a text: utf-8, cp932 (shift_jis) or euc-jp\n"
     "  --layout LAYOUT  progress, annual-table, reform-table, numbered or kpi-table\n"
-    "  --dry-run        change nothing; print what would change\n";
+    "  --dry-run        change nothing; print what would change\n"
+    "  --explain        change nothing; print what was understood: the layout, the\n"
+    "                   as-of date and its line, each item with its owners, dated\n"
+    "                   milestones and undated plans, and every date that is no\n"
+    "                   milestone, with why\n";
 
 /* What was read, and from where. */
 struct source {
@@ -166,15 +171,6 @@ item_milestone(const struct kg_import_item *it)
 	return it->what == KG_CH_GONE ? &it->before : &it->after;
 }
 
-/* {"how": "...", "line": N, "text": "..."}; line and text null when given. */
-static json_t *
-as_of_from_json(const struct kg_import_origin *o)
-{
-	return json_pack("{s:s, s:o, s:o}", "how", o->as_of_how,
-	    "line", o->as_of_line > 0 ? json_integer(o->as_of_line) : json_null(),
-	    "text", o->as_of_text != NULL ? json_string(o->as_of_text) : json_null());
-}
-
 /* "read as progress; as of 2008-09-30 from line 1 (…): <line>" */
 static void
 print_origin(FILE *f, const struct kg_import *imp)
@@ -221,7 +217,7 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "measures_matched", (json_int_t)r->measures_matched,
 	    "counts", counts, "items", items,
 	    "layout", imp->origin.layout,
-	    "as_of_from", as_of_from_json(&imp->origin));
+	    "as_of_from", explain_as_of_json(&imp->origin));
 	return o;
 }
 
@@ -283,10 +279,11 @@ out:
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT };
+	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_EXPLAIN };
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, OPT_ENCODING},
 		{"layout", required_argument, NULL, OPT_LAYOUT},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{NULL, 0, NULL, 0},
 	};
@@ -296,7 +293,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct kg_store *st = NULL;
 	struct source src = {0};
 	const char *path = NULL;
-	bool dry_run = false;
+	bool dry_run = false, explain = false;
 	int c, rc, r;
 
 	opterr = 0;
@@ -305,6 +302,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			ro.encoding = optarg;
 		else if (c == OPT_DRY_RUN)
 			dry_run = true;
+		else if (c == OPT_EXPLAIN)
+			explain = true;
 		else if (c == OPT_LAYOUT && kg_layout_find(optarg, &cli->err) == NULL)
 			return CLI_USAGE;
 		else if (c == OPT_LAYOUT)
@@ -330,6 +329,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	imp.doc.etag = src.etag;
 	imp.doc.last_modified = src.last_modified;
 	src.url = src.etag = src.last_modified = NULL;
+	if (explain) {
+		r = cli->json ? explain_json(cli->out, &imp, ro.layout != NULL) :
+		    explain_print(cli->out, &imp, ro.layout != NULL);
+		goto printed;
+	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
 	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)
@@ -338,6 +342,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		r = out_json(cli->out, result_json(&imp, &res, dry_run));
 	else
 		r = print_result(cli, &imp, &res, dry_run);
+printed:
 	if (r < 0) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;

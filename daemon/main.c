@@ -18,7 +18,6 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
-#include "oneshot.h"
 #include "reload.h"
 #include "remind.h"
 #include "source.h"
@@ -28,8 +27,6 @@
 static const char usage[] =
     "usage: kigend [--config FILE] [--db FILE] [--listen ADDR]... [--log-level LEVEL]\n"
     "       kigend --check-config [--config FILE]\n"
-    "       kigend --render-feed [KIGEN-FEED-ARGS]\n"
-    "       kigend --send-test-webhook NAME [KIGEN-GLOBAL-OPTIONS]\n"
     "\n"
     "Serves kigen's milestones as iCalendar feeds and a JSON API, in the foreground.\n"
     "\n"
@@ -41,9 +38,7 @@ static const char usage[] =
     "                        repeatable; replaces [http] listen (127.0.0.1:5545)\n"
     "  -L, --log-level LEVEL error, warning, notice, info or debug\n"
     "      --check-config    check the configuration and exit\n"
-    "      --render-feed     run 'kigen feed' (kigen executes this) and exit\n"
-    "      --send-test-webhook NAME\n"
-    "                        run 'kigen webhook test NAME' (kigen executes this)\n"
+
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -179,9 +174,6 @@ main(int argc, char **argv)
 	char *db_default = NULL;
 	int rc = 1;
 
-	/* `kigen feed` and `kigen webhook test` run here (oneshot.h) */
-	if ((rc = cli_oneshot_main(argc, argv)) >= 0)
-		return rc;
 	memset(&o, 0, sizeof(o));
 	kg_log_init("kigend", KG_LOG_INFO);
 	if ((rc = parse_options(argc, argv, &o)) != 0)

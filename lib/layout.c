@@ -257,12 +257,14 @@ kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off)
 /* ---- items and owners ---- */
 
 struct kg_measure *
-kg_doc_add_item(struct kg_doc *d)
+kg_doc_add_item(struct kg_doc *d, int lineno)
 {
 	struct kg_measure *m = kg_measure_list_add(&d->out->measures);
 
-	if (m != NULL)
+	if (m != NULL) {
 		m->position = (int)d->out->measures.n;
+		m->line = lineno;
+	}
 	return m;
 }
 

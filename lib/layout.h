@@ -135,8 +135,9 @@ int kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off);
 
 /* ---- items and owners ---- */
 
-/* Appends a measure (position set) and returns it, or NULL on ENOMEM. */
-struct kg_measure *kg_doc_add_item(struct kg_doc *d);
+/* Appends a measure starting at source line lineno (position and line
+ * set) and returns it, or NULL on ENOMEM. */
+struct kg_measure *kg_doc_add_item(struct kg_doc *d, int lineno);
 
 /* Is t the name of a responsible body (総務省, 内閣官房, 全府省庁, 関係府省庁
  * 等 …)?  A table of names plus the suffixes 省 庁 府 委員会 本部 (and 等). */

@@ -349,6 +349,7 @@ start_measure(struct walk *w, size_t *i)
 	struct kg_span first = kg_span_after(d->lines[*i].t, label_len(d->lines[*i].t, MARK_MEASURE));
 	struct kg_measure *m;
 	size_t k = *i, j, joins;
+	int lineno = d->lines[*i].lineno;
 
 	kg_unit_close(d);
 	t->len = 0;
@@ -364,7 +365,7 @@ start_measure(struct walk *w, size_t *i)
 		k = j;
 	}
 	*i = k;
-	if ((m = kg_doc_add_item(d)) == NULL)
+	if ((m = kg_doc_add_item(d, lineno)) == NULL)
 		return -1;
 	w->cur = (long)d->out->measures.n - 1;
 	if (split_title((struct kg_span){t->s, t->len}, m) < 0)

@@ -118,6 +118,8 @@ struct kg_measure {
 	int64_t id;
 	int64_t document_id; /* document that last mentioned it; 0 for manual */
 	int position;        /* order in that document, 1-based; 0 for manual */
+	int line;            /* 1-based source line where it starts (import
+	                        only, not stored); 0 if none */
 	char *heading;       /* page heading (section) it appeared under, or NULL */
 	char *subheading;    /* best-effort sub-section heading, or NULL */
 	char *title;         /* as printed, no NFKC */

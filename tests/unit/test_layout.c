@@ -62,8 +62,9 @@ test_units(void **state)
 	(void)state;
 	doc_of("x\n", &text, &d);
 	d.out = &imp;
-	assert_non_null(kg_doc_add_item(&d));
+	assert_non_null(kg_doc_add_item(&d, 7));
 	assert_int_equal(imp.measures.v[0].position, 1);
+	assert_int_equal(imp.measures.v[0].line, 7);
 	assert_int_equal(kg_unit_start(&d, 0, KG_UNIT_TEXT, S("・")), 0);
 	assert_int_equal(kg_unit_line(&d, S("平成21年３月中に結果を"), 10), 0);
 	assert_false(kg_unit_complete(&d));
