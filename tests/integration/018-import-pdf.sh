@@ -84,16 +84,12 @@ head -c 60000 "$tmp/sample.pdf" >"$tmp/cut.pdf"
 "$py" -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[9:-8]=b"x"*(len(b)-17); open(sys.argv[2],"wb").write(b)' \
 	"$tmp/sample.pdf" "$tmp/garbage.pdf"
 before=$(k --json export | md5sum)
-for case in "text.pdf:not a PDF (no %PDF- header) although named .pdf" \
-    "scanned.pdf:PDF has no text layer (12 pages without text: scanned images?)" \
-    "locked.pdf:PDF is encrypted and needs a password" \
-    "cut.pdf:damaged PDF (truncated: no %%EOF at its end)" \
-    "garbage.pdf:damaged PDF ("; do
-	f=${case%%:*} msg=${case#*:}
-	expect_rc 1 k import "$tmp/$f"
-	has "$tmp/err" "kigen: $tmp/$f: $msg"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$f: more than one line: $(cat "$tmp/err")"
-done
+import_refused "$tmp/text.pdf" "kigen: $tmp/text.pdf: not a PDF (no %PDF- header) although named .pdf"
+import_refused "$tmp/scanned.pdf" \
+    "kigen: $tmp/scanned.pdf: PDF has no text layer (12 pages without text: scanned images?)"
+import_refused "$tmp/locked.pdf" "kigen: $tmp/locked.pdf: PDF is encrypted and needs a password"
+import_refused "$tmp/cut.pdf" "kigen: $tmp/cut.pdf: damaged PDF (truncated: no %%EOF at its end)"
+import_refused "$tmp/garbage.pdf" "kigen: $tmp/garbage.pdf: damaged PDF ("
 expect_rc 1 k import - <"$tmp/locked.pdf"
 has "$tmp/err" "kigen: stdin: PDF is encrypted and needs a password"
 [ "$(k --json export | md5sum)" = "$before" ] || fail "a refused PDF changed the database"

@@ -39,15 +39,11 @@ for case in "status/404:http 404" \
     "big:larger than the limit of 16 MiB" \
     "big-chunked:larger than the limit of 16 MiB" \
     "status/500:http 500"; do
-	path=${case%%:*} msg=${case#*:}
-	expect_rc 1 k import "$docs/$path"
-	has "$tmp/err" "kigen: cannot download '$docs/$path': $msg"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$path: more than one line: $(cat "$tmp/err")"
+	import_refused "$docs/${case%%:*}" "kigen: cannot download '$docs/${case%%:*}': ${case#*:}"
 done
 https=$(echo "$docs" | sed 's/^http:/https:/')
-expect_rc 1 k import "$https/report.pdf"
-has "$tmp/err" "kigen: cannot download '$https/report.pdf': TLS failure ("
-expect_rc 1 k import "$docs/mislabelled.pdf"
-has "$tmp/err" "kigen: $docs/mislabelled.pdf: not a PDF (no %PDF- header) although named .pdf"
+import_refused "$https/report.pdf" "kigen: cannot download '$https/report.pdf': TLS failure ("
+import_refused "$docs/mislabelled.pdf" \
+    "kigen: $docs/mislabelled.pdf: not a PDF (no %PDF- header) although named .pdf"
 [ "$(k --json export | md5sum)" = "$before" ] || fail "a refused download changed the database"
 echo ok
