@@ -4,7 +4,7 @@
  *
  * Thin on purpose: parse options, load the configuration, open the store,
  * start HTTP, run the loop, and release everything in reverse order.  The
- * work is in loop.c (scheduling), http.c (serving), reload.c (keeping
+ * work is in loop.c (scheduling), server.c (serving), reload.c (keeping
  * the served data fresh) and service.c (configuration reload, signals,
  * control socket, systemd); everything but this file links into the tests.
  */
@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "conf.h"
-#include "http.h"
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
 #include "remind.h"
+#include "server.h"
 #include "source.h"
 #include "service.h"
 #include "store.h"
@@ -101,7 +101,7 @@ parse_options(int argc, char **argv, struct options *o)
 /* The modules a reloaded configuration reaches (see service.h), and the
  * status they report. */
 struct modules {
-	struct kg_http *http;
+	struct kg_server *server;
 	struct kg_remind *remind;
 	struct kg_sources *sources;
 };
@@ -115,7 +115,7 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 	if (kg_remind_set_conf(m->remind, next, err) < 0 ||
 	    kg_sources_set_conf(m->sources, next, err) < 0)
 		return -1;
-	kg_http_set_conf(m->http, next);
+	kg_server_set_conf(m->server, next);
 	return 0;
 }
 
@@ -146,7 +146,7 @@ drain(void *arg)
 {
 	struct modules *m = arg;
 
-	kg_http_quiesce(m->http);
+	kg_server_quiesce(m->server);
 	kg_remind_drain(m->remind);
 }
 
@@ -168,7 +168,7 @@ main(int argc, char **argv)
 	struct kg_service *svc = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
-	struct kg_http *http = NULL;
+	struct kg_server *server = NULL;
 	struct modules mods = { 0 };
 	struct kg_loop_hook hook;
 	char *db_default = NULL;
@@ -208,12 +208,12 @@ main(int argc, char **argv)
 
 	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
 	    kg_loop_new(st, &loop, &err) < 0 ||
-	    kg_http_start(c, &http, &err) < 0) {
+	    kg_server_start(c, &server, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
-	kg_reload_hook(http, &hook);
-	mods.http = http;
+	kg_reload_hook(server, &hook);
+	mods.server = server;
 	ops.apply = apply_conf;
 	ops.status = status_json;
 	ops.summary = status_line;
@@ -224,7 +224,7 @@ main(int argc, char **argv)
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
 	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
 	    kg_sources_new(loop, c, &mods.sources, &err) < 0 ||
-	    kg_http_add_metrics(http, kg_sources_metrics, mods.sources, &err) < 0 ||
+	    kg_server_add_metrics(server, kg_sources_metrics, mods.sources, &err) < 0 ||
 	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
 	    kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
@@ -233,7 +233,7 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	kg_remind_free(mods.remind);
-	kg_http_free(http); /* before the sources: /metrics reads them */
+	kg_server_free(server); /* before the sources: /metrics reads them */
 	kg_sources_free(mods.sources);
 	kg_service_free(svc);
 	kg_loop_free(loop);

@@ -57,7 +57,7 @@ void kg_sources_status(struct kg_sources *s, json_t *obj);
 /* "2 sources, 1 failing" (empty when there is none). */
 void kg_sources_summary(struct kg_sources *s, char *buf, size_t size);
 
-/* The kigend_source_* families for /metrics (kg_http_metrics_fn: runs in an
+/* The kigend_source_* families for /metrics (kg_metrics_fn: runs in an
  * HTTP thread; reads a copy kept under the module's lock). */
 void kg_sources_metrics(FILE *out, void *arg);
 

@@ -111,6 +111,18 @@ kg_strv_contains(const struct kg_strv *sv, const char *s)
 	return kg_strv_contains_n(sv, s, strlen(s));
 }
 
+int
+kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src)
+{
+	size_t i;
+
+	kg_strv_clear(dst);
+	for (i = 0; i < src->n; i++)
+		if (kg_strv_push(dst, src->v[i], (size_t)-1) < 0)
+			return -1;
+	return 0;
+}
+
 void
 kg_document_clear(struct kg_document *d)
 {
@@ -273,6 +285,14 @@ kg_filter_clear(struct kg_filter *f)
 	kg_strv_clear(&f->kinds);
 	kg_strv_clear(&f->statuses);
 	kg_strv_clear(&f->measures);
+}
+
+int
+kg_filter_copy(struct kg_filter *dst, const struct kg_filter *src)
+{
+	return kg_strv_copy(&dst->owners, &src->owners) | kg_strv_copy(&dst->kinds, &src->kinds) |
+	    kg_strv_copy(&dst->statuses, &src->statuses) |
+	    kg_strv_copy(&dst->measures, &src->measures);
 }
 
 bool

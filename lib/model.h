@@ -98,6 +98,9 @@ void kg_strv_clear(struct kg_strv *sv);
 bool kg_strv_contains(const struct kg_strv *sv, const char *s);
 /* The same for the len bytes at s (not NUL-terminated). */
 bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
+/* Replaces dst's strings with copies of src's.  -1 on ENOMEM (dst then
+ * holds a prefix of src; clear it). */
+int kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src);
 
 struct kg_document {
 	int64_t id;
@@ -247,6 +250,8 @@ struct kg_filter {
 };
 
 void kg_filter_clear(struct kg_filter *f);
+/* Replaces dst with a copy of src.  -1 on ENOMEM (clear dst). */
+int kg_filter_copy(struct kg_filter *dst, const struct kg_filter *src);
 bool kg_filter_match(const struct kg_filter *f, const struct kg_milestone *m);
 
 #endif
