@@ -33,7 +33,7 @@ zlib1g-dev libsystemd-dev libpoppler-glib-dev scdoc tzdata python3"
 CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd
 libcairo2-dev libpango1.0-dev fonts-ipafont-gothic qpdf"
 
-BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk"
+BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk poppler-utils"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 usage() {
