@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "pdftext.h"
 #include "store.h"
+#include "utf8.h"
 #include "webhook.h"
 
 /* Change messages not delivered within this are abandoned. */
@@ -126,7 +127,7 @@ work(void *arg)
 
 	c->outcome = CK_FAILED;
 	if (kg_fetch_perform(&o, &r, &err) < 0) {
-		snprintf(c->error, sizeof(c->error), "%s", r.error);
+		kg_snprintf(c->error, sizeof(c->error), "%s", r.error);
 		goto out;
 	}
 	if (r.outcome == KG_FETCH_NOT_MODIFIED) {
@@ -134,17 +135,17 @@ work(void *arg)
 		goto out;
 	}
 	if ((ro.name = name = kg_document_url_name(c->url)) == NULL) {
-		snprintf(c->error, sizeof(c->error), "out of memory");
+		kg_snprintf(c->error, sizeof(c->error), "out of memory");
 		goto out;
 	}
 	if (kg_document_parse(r.body, r.len, &ro, convert_pdf, NULL, &c->imp, &err) < 0) {
-		snprintf(c->error, sizeof(c->error), "%s: %s", c->url, err.msg);
+		kg_snprintf(c->error, sizeof(c->error), "%s: %s", c->url, err.msg);
 		goto out;
 	}
 	if (dup_or_null(&c->imp.doc.url, c->url) < 0 ||
 	    dup_or_null(&c->imp.doc.etag, r.etag) < 0 ||
 	    dup_or_null(&c->imp.doc.last_modified, r.last_modified) < 0) {
-		snprintf(c->error, sizeof(c->error), "out of memory");
+		kg_snprintf(c->error, sizeof(c->error), "out of memory");
 		goto out;
 	}
 	c->outcome = CK_NEW;
@@ -191,7 +192,7 @@ publish_metrics(struct kg_sources *S)
 	for (i = 0; i < S->n; i++) {
 		const struct source *src = &S->v[i];
 
-		snprintf(m[i].name, sizeof(m[i].name), "%s", src->name);
+		kg_snprintf(m[i].name, sizeof(m[i].name), "%s", src->name);
 		m[i].v[0] = (int64_t)src->checks;
 		m[i].v[1] = (int64_t)src->imports;
 		m[i].v[2] = (int64_t)src->errors;
@@ -279,7 +280,7 @@ queue_event(struct kg_sources *S, const struct source *src, const struct kg_impo
 	size_t i;
 	int rc = 0;
 
-	snprintf(ref, sizeof(ref), "%lld", (long long)prev->id);
+	kg_snprintf(ref, sizeof(ref), "%lld", (long long)prev->id);
 	if (kg_store_milestone_get(kg_loop_store(S->loop), ref, &m, err) < 0)
 		return -1;
 	ev = (struct kg_change_event){gone ? KG_EVENT_GONE : KG_EVENT_CHANGED, &m, prev,
@@ -619,7 +620,7 @@ kg_sources_summary(struct kg_sources *S, char *buf, size_t size)
 	if (S->n == 0)
 		buf[0] = '\0';
 	else
-		snprintf(buf, size, "%zu source%s, %zu failing", S->n, S->n == 1 ? "" : "s",
+		kg_snprintf(buf, size, "%zu source%s, %zu failing", S->n, S->n == 1 ? "" : "s",
 		    failing);
 }
 

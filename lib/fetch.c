@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "textio.h"
+#include "utf8.h"
 
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *userp)
@@ -191,26 +192,26 @@ why(struct kg_fetch *f, CURLcode code, struct kg_fetch_result *r)
 	char what[256];
 
 	if (code == CURLE_OK)
-		snprintf(what, sizeof(what), "http %ld", r->http_status);
+		kg_snprintf(what, sizeof(what), "http %ld", r->http_status);
 	else if (f->too_large || code == CURLE_FILESIZE_EXCEEDED)
-		snprintf(what, sizeof(what), "larger than the limit of %zu %s",
+		kg_snprintf(what, sizeof(what), "larger than the limit of %zu %s",
 		    f->max_bytes % (1 << 20) ? f->max_bytes : f->max_bytes >> 20,
 		    f->max_bytes % (1 << 20) ? "bytes" : "MiB");
 	else if (code == CURLE_OPERATION_TIMEDOUT)
-		snprintf(what, sizeof(what), "timed out after %lld s",
+		kg_snprintf(what, sizeof(what), "timed out after %lld s",
 		    (long long)((f->timeout_ms + 999) / 1000));
 	else if (code == CURLE_TOO_MANY_REDIRECTS)
-		snprintf(what, sizeof(what), "too many redirects (more than %d)",
+		kg_snprintf(what, sizeof(what), "too many redirects (more than %d)",
 		    KG_FETCH_MAX_REDIRECTS);
 	else if (code == CURLE_ABORTED_BY_CALLBACK)
-		snprintf(what, sizeof(what), "cancelled");
+		kg_snprintf(what, sizeof(what), "cancelled");
 	else if (code == CURLE_UNSUPPORTED_PROTOCOL)
-		snprintf(what, sizeof(what), "redirected to a protocol other than http and https");
+		kg_snprintf(what, sizeof(what), "redirected to a protocol other than http and https");
 	else if (tls_failure(code))
-		snprintf(what, sizeof(what), "TLS failure (%s)", detail);
+		kg_snprintf(what, sizeof(what), "TLS failure (%s)", detail);
 	else
-		snprintf(what, sizeof(what), "%s", detail);
-	snprintf(r->error, sizeof(r->error), "cannot download '%s': %s", f->url, what);
+		kg_snprintf(what, sizeof(what), "%s", detail);
+	kg_snprintf(r->error, sizeof(r->error), "cannot download '%s': %s", f->url, what);
 }
 
 int
@@ -234,7 +235,7 @@ kg_fetch_finish(struct kg_fetch *f, CURLcode code, struct kg_fetch_result *r,
 	    header_dup(f->easy, "Content-Type", &r->content_type) < 0) {
 		kg_fetch_result_clear(r);
 		r->outcome = KG_FETCH_FAILED;
-		snprintf(r->error, sizeof(r->error), "out of memory downloading '%s'", f->url);
+		kg_snprintf(r->error, sizeof(r->error), "out of memory downloading '%s'", f->url);
 		return kg_err_set(err, "%s", r->error);
 	}
 	if (r->http_status == 304) {
@@ -249,7 +250,7 @@ kg_fetch_finish(struct kg_fetch *f, CURLcode code, struct kg_fetch_result *r,
 	if (r->body == NULL) {
 		kg_fetch_result_clear(r);
 		r->outcome = KG_FETCH_FAILED;
-		snprintf(r->error, sizeof(r->error), "out of memory downloading '%s'", f->url);
+		kg_snprintf(r->error, sizeof(r->error), "out of memory downloading '%s'", f->url);
 		return kg_err_set(err, "%s", r->error);
 	}
 	return 0;
@@ -266,7 +267,7 @@ kg_fetch_perform(const struct kg_fetch_opts *o, struct kg_fetch_result *r,
 	memset(r, 0, sizeof(*r));
 	if (kg_fetch_init(&f, o, &e) < 0) {
 		r->outcome = KG_FETCH_FAILED;
-		snprintf(r->error, sizeof(r->error), "%s", e.msg);
+		kg_snprintf(r->error, sizeof(r->error), "%s", e.msg);
 		return kg_err_set(err, "%s", e.msg);
 	}
 	rc = kg_fetch_finish(&f, curl_easy_perform(f.easy), r, err);

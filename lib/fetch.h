@@ -66,7 +66,7 @@ struct kg_fetch_result {
 	char *etag;                /* validators of the response; NULL when absent */
 	char *last_modified;
 	char *content_type;
-	char error[320];           /* KG_FETCH_FAILED: "http 404 from 'URL'", ... */
+	char error[KG_ERR_MAX];    /* KG_FETCH_FAILED: "cannot download 'URL': http 404" */
 };
 
 /*
