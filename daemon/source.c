@@ -338,13 +338,14 @@ import(struct kg_sources *S, struct source *src, struct check *c, int64_t now,
 {
 	struct kg_store *st = kg_loop_store(S->loop);
 	struct kg_import_result res = {0};
-	size_t i, n[5] = {0};
+	struct kg_import_opts io = {.allow_shrink = src->allow_shrink};
+	size_t i, n[KG_CH_COUNT] = {0};
 	char as_of[KG_DATE_LEN];
 	int rc = -1;
 
 	if (kg_store_begin(st, err) < 0)
 		return -1;
-	if (kg_store_import(st, &c->imp, false, &res, err) < 0)
+	if (kg_store_import(st, &c->imp, &io, &res, err) < 0)
 		goto out;
 	c->imp.doc.id = res.document_id;
 	for (i = 0; i < res.n; i++) {
