@@ -49,7 +49,7 @@ same_import "$TOP/tests/data/secure-japan-2009-h1.txt" "$tmp/2009.pdf" >/dev/nul
 # the PDF's name is recorded, its bytes identify it: the same PDF again
 # changes nothing, also when it comes on standard input
 expect_rc 0 k import "$tmp/sample.pdf"
-has "$tmp/out" "imported sample.pdf (as of 2008-09-30): 32 measures"
+has "$tmp/out" "imported sample.pdf (as of 2008-09-30), plan セキュア・ジャパン2008: 32 measures"
 expect_rc 0 k import - <"$tmp/sample.pdf"
 has "$tmp/out" "stdin (as of 2008-09-30) was already imported: nothing changed"
 expect_rc 0 k --json export
@@ -71,9 +71,9 @@ pyjson "j['documents'][0]['sha256'] == '$sha'"
 # is text; a text named .pdf is refused
 cp "$tmp/sample.pdf" "$tmp/looks-like.txt"
 expect_rc 0 "$KIGEN" --db "$tmp/n.db" import "$tmp/looks-like.txt" --dry-run
-has "$tmp/out" "dry run, nothing written: looks-like.txt (as of 2008-09-30): 32 measures"
+has "$tmp/out" "dry run, nothing written: looks-like.txt (as of 2008-09-30), plan セキュア・ジャパン2008: 32 measures"
 expect_rc 0 "$KIGEN" --db "$tmp/n.db" import - --dry-run <"$sample"
-has "$tmp/out" "dry run, nothing written: stdin (as of 2008-09-30): 32 measures"
+has "$tmp/out" "dry run, nothing written: stdin (as of 2008-09-30), plan セキュア・ジャパン2008: 32 measures"
 
 # refusals: one line naming the file, exit 1, nothing written
 cp "$sample" "$tmp/text.pdf"

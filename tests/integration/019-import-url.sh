@@ -19,7 +19,7 @@ cp "$sample" "$tmp/www/mislabelled.pdf"
 start_docserver "$tmp/www"
 
 expect_rc 0 k import "$docs/report.pdf"
-has "$tmp/out" "imported report.pdf (as of 2008-09-30): 32 measures (32 new, 0 matched); milestones: 54 new"
+has "$tmp/out" "imported report.pdf (as of 2008-09-30), plan セキュア・ジャパン2008: 32 measures (32 new, 0 matched); milestones: 54 new"
 # the edition records where it came from and the answer's validators
 expect_rc 0 k --json export
 pyjson "j['documents'][0]['url'] == '$docs/report.pdf'"
@@ -30,7 +30,7 @@ expect_rc 0 k import "$docs/redirect/report.pdf"
 has "$tmp/out" "report.pdf (as of 2008-09-30) was already imported: nothing changed"
 # the text version of the same report
 expect_rc 0 k import "$docs/report.txt?from=test"
-has "$tmp/out" "imported report.txt (as of 2008-09-30): 32 measures (0 new, 32 matched)"
+has "$tmp/out" "imported report.txt (as of 2008-09-30), plan セキュア・ジャパン2008: 32 measures (0 new, 32 matched)"
 
 before=$(k --json export | md5sum)
 for case in "status/404:http 404" \

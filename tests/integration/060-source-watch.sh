@@ -2,9 +2,10 @@
 # Watched sources: kigend looks at [source:NAME] every `every` — the first
 # look imports the PDF, the next ones ask with If-None-Match and get 304,
 # a new version is imported as a new edition and its changed and gone
-# milestones go out as signed milestone.changed / milestone.gone webhook
-# messages (verified by the reference Standard Webhooks library) to the
-# endpoint whose `events` ask for them.  Sources that fail (404, redirect
+# milestones (exactly those `kigen import --dry-run` lists) go out as
+# signed milestone.changed / milestone.gone webhook messages (verified by
+# the reference Standard Webhooks library) to the endpoint whose `events`
+# ask for them.  Sources that fail (404, redirect
 # loop, redirect to ftp, body above the limit, too slow) are retried and
 # shown, with their error, in `kigen status` and on /metrics.  After a
 # restart the first look is conditional too (validators from the database).
@@ -34,8 +35,10 @@ wait_for() {
 sample="$TOP/data/secure-japan-2008-h1.txt"
 mkdir "$tmp/www"
 "$mkpdf" --two-column 6 "$sample" "$tmp/www/report.pdf"
-# the next version: one exercise moved, one meeting no longer dated
-sed -e 's/平成20年12月１日に演習を実施/平成21年１月15日に演習を実施/' \
+# the next edition (下半期): one plan moved, one meeting no longer dated,
+# and what half a year more says about the rest
+sed -e 's/（上半期）/（下半期）/g' \
+    -e 's/平成20年12月の政策会議において改訂案を諮る予定/平成21年１月の政策会議において改訂案を諮る予定/' \
     -e 's/^９月５日に開催済み。$/開催済み。/' "$sample" >"$tmp/v2.txt"
 "$mkpdf" --two-column 6 "$tmp/v2.txt" "$tmp/v2.pdf"
 echo 30 >"$tmp/www/.slow"
@@ -78,26 +81,39 @@ grep '^GET /report.pdf ' "$docserver_log" | head -n 1 | grep -q '^GET /report.pd
 	fail "the first GET was conditional: $(head -n 1 "$docserver_log")"
 [ ! -s "$tmp/received" ] || fail "messages without a change: $(cat "$tmp/received")"
 
-# a new version: imported, and the changes go out
+# what the new edition will change, by the CLI's dry run on a copy
+sqlite3 "$db" ".backup $tmp/before.db"
+expect_rc 0 "$KIGEN" --db "$tmp/before.db" --json import "$tmp/v2.pdf" --dry-run
+cp "$tmp/out" "$tmp/expected.json"
+"$py" - "$tmp/expected.json" <<'PY' || fail "the new edition changes too little: $(cat "$tmp/expected.json")"
+import json, sys
+c = json.load(open(sys.argv[1]))["counts"]
+assert c["changed"] >= 1 and c["gone"] >= 1 and c["new"] == 0, c
+PY
+counts=$("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print("%d new, %d changed, %d gone" % (c["new"], c["changed"], c["gone"]))' "$tmp/expected.json")
+
+# the new edition: imported, and each change goes out once
 cp "$tmp/v2.pdf" "$tmp/www/report.pdf"
 wait_for "the change messages" "$py" -c '
 import json, sys
-r = [json.loads(l) for l in open(sys.argv[1])]
-assert {e["type"] for e in r} == {"milestone.changed", "milestone.gone"}, r
-' "$tmp/received"
-"$py" - "$tmp/received" <<'PY' || fail "change messages: $(cat "$tmp/received")"
+want = [i for i in json.load(open(sys.argv[2]))["items"] if i["what"] in ("changed", "gone")]
+assert sum(1 for l in open(sys.argv[1])) >= len(want)
+' "$tmp/received" "$tmp/expected.json"
+"$py" - "$tmp/received" "$tmp/expected.json" <<'PY' || fail "change messages: $(cat "$tmp/received")"
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])]
+want = {("milestone." + i["what"], i["milestone"]["uid"])
+        for i in json.load(open(sys.argv[2]))["items"] if i["what"] in ("changed", "gone")}
 assert all(e["ok"] and e["status"] == 204 and e["source"] == "sj" for e in r), r
-changed = [e for e in r if e["type"] == "milestone.changed"]
-gone = [e for e in r if e["type"] == "milestone.gone"]
-assert len(changed) == 1 and changed[0]["changes"] == ["window"] and changed[0]["due"] == "2009-01-15", r
-assert len(gone) == 1 and gone[0]["gone"] is True and gone[0]["changes"] == ["gone"], r
+assert sorted((e["type"], e["uid"]) for e in r) == sorted(want), (r, want)
+moved = [e for e in r if e["due"] == "2009-01-31"]
+assert len(moved) == 1 and moved[0]["type"] == "milestone.changed" and moved[0]["changes"] == ["window"], r
+assert all(e["gone"] is True and "gone" in e["changes"] for e in r if e["type"] == "milestone.gone"), r
 PY
-count 'any(m["window_end"] == "2009-01-15" and m["title"] == "演習を実施" for m in j["milestones"])' ||
+count 'any(m["window_end"] == "2009-01-31" and m["title"] == "改訂案を諮る" for m in j["milestones"])' ||
 	fail "the new edition's window is not in the database"
-grep -q 'source sj: imported report.pdf (as of 2008-09-30): 0 new, 1 changed, 1 gone' "$tmp/kigend.log" ||
-	fail "no import line in the log"
+grep -q "source sj: imported report.pdf (as of 2009-03-31): $counts" "$tmp/kigend.log" ||
+	fail "no import line '$counts' in the log"
 
 # every failing source is shown with its error
 expect_rc 0 "$KIGEN" --db "$db" --json status
