@@ -111,6 +111,7 @@ static const struct conf_key conf_keys[] = {
 	{"source:", "timeout", T_DURATION_MS, SRC(timeout_ms), 0, 1, 600, "60s", "one download"},
 	{"source:", "allow_shrink", T_BOOL, SRC(allow_shrink), 0, 0, 0, "no", "import a version that drops many milestones"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
+	{"control", "user", T_STRING, G(control_user), 0, 0, 0, "kigen", "the service's user: kigen trusts a control socket it runs"},
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -640,6 +641,7 @@ kg_conf_clear(struct kg_conf *c)
 		source_conf_clear(&c->sources[i]);
 	free(c->sources);
 	free(c->control_socket);
+	free(c->control_user);
 	memset(c, 0, sizeof(*c));
 }
 
