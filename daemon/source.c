@@ -26,6 +26,11 @@
 
 /* Change messages not delivered within this are abandoned. */
 #define EVENT_TTL_S (7 * 86400)
+/* The loop never waits for another connection's write lock (main.c): an
+ * import that finds it taken is written again this much later, the parse
+ * kept, at most WRITE_TRIES times before it counts as a failure. */
+#define WRITE_RETRY_MS 1000
+#define WRITE_TRIES 30
 
 enum outcome { CK_NOT_MODIFIED, CK_NEW, CK_FAILED };
 
@@ -36,6 +41,9 @@ struct check {
 	int64_t timeout_ms;
 	atomic_bool cancel;
 	atomic_bool done;
+	bool joined;                      /* the loop thread has joined it */
+	int write_tries;                  /* imports that found the database locked */
+	int64_t write_at_ms;              /* monotonic: when to try the write again */
 	/* outputs, the worker's until done */
 	enum outcome outcome;
 	struct kg_import imp;             /* CK_NEW; its doc has url and validators */
@@ -176,7 +184,8 @@ check_cancel(struct source *src)
 	if (src->check == NULL)
 		return;
 	atomic_store(&src->check->cancel, true);
-	pthread_join(src->check->thread, NULL);
+	if (!src->check->joined)
+		pthread_join(src->check->thread, NULL);
 	check_free(src->check);
 	src->check = NULL;
 }
@@ -380,16 +389,21 @@ out:
 	return rc;
 }
 
-/* Takes the finished check of src. */
+/* Takes the finished check of src (again, when its write found the
+ * database locked). */
 static void
 finish(struct kg_sources *S, struct source *src, int64_t now)
 {
 	struct check *c = src->check;
 	struct kg_err err;
+	int rc;
 
-	pthread_join(c->thread, NULL);
+	if (!c->joined) {
+		pthread_join(c->thread, NULL);
+		c->joined = true;
+		src->checks++;
+	}
 	src->check = NULL;
-	src->checks++;
 	switch (c->outcome) {
 	case CK_NOT_MODIFIED:
 		log_debug("source %s: not modified", src->name);
@@ -399,7 +413,16 @@ finish(struct kg_sources *S, struct source *src, int64_t now)
 		failed(src, now, c->error);
 		break;
 	case CK_NEW:
-		if (import(S, src, c, now, &err) < 0) {
+		rc = import(S, src, c, now, &err);
+		if (rc < 0 && strstr(err.msg, "database is locked") != NULL &&
+		    ++c->write_tries < WRITE_TRIES) {
+			log_debug("source %s: %s; writing again in %d ms", src->name, err.msg,
+			    WRITE_RETRY_MS);
+			c->write_at_ms = kg_mono_ms() + WRITE_RETRY_MS;
+			src->check = c;
+			return;
+		}
+		if (rc < 0) {
 			failed(src, now, err.msg);
 			break;
 		}
@@ -427,10 +450,16 @@ tick(struct kg_loop *loop, void *arg, int64_t now)
 		struct source *src = &S->v[i];
 
 		if (src->check != NULL &&
-		    atomic_load_explicit(&src->check->done, memory_order_acquire))
+		    atomic_load_explicit(&src->check->done, memory_order_acquire) &&
+		    src->check->write_at_ms <= kg_mono_ms())
 			finish(S, src, now);
 		if (src->check == NULL && now >= src->next_at)
 			start(S, src, now);
+		if (src->check != NULL && src->check->joined) { /* a write to try again */
+			w = src->check->write_at_ms - kg_mono_ms();
+			wait = wait < 0 || w < wait ? (w < 0 ? 0 : w) : wait;
+			continue;
+		}
 		if (src->check != NULL)
 			continue; /* its worker wakes the loop */
 		w = (src->next_at - now) * 1000;

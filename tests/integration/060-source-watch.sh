@@ -11,8 +11,8 @@
 # restart the first look is conditional too (validators from the database).
 . "$TOP/tests/integration/lib-daemon.sh"
 . "$TOP/tests/integration/lib-docserver.sh"
-rpid=
-trap 'stop_kigend; stop_docserver; [ -z "$rpid" ] || kill "$rpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+rpid= holder=
+trap 'stop_kigend; stop_docserver; for p in $rpid $holder; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 mkpdf="$BUILD/tests/mkpdf"
 [ -x "$mkpdf" ] || fail "$mkpdf missing (make test-build)"
 [ -d "$TOP/tests/node/node_modules/standardwebhooks" ] || fail "standardwebhooks missing (make deps)"
@@ -92,8 +92,25 @@ assert c["changed"] >= 1 and c["gone"] >= 1 and c["new"] == 0, c
 PY
 counts=$("$py" -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print("%d new, %d changed, %d gone" % (c["new"], c["changed"], c["gone"]))' "$tmp/expected.json")
 
-# the new edition: imported, and each change goes out once
+# the new edition: imported, and each change goes out once — also when
+# another connection holds the write lock as it comes (the loop does not
+# wait for it: it writes again a second later, the parse kept)
+"$py" -c '
+import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+c.execute("COMMIT")
+' "$db" "$tmp/held" "$tmp/release" &
+holder=$!
+wait_for "the write lock" test -e "$tmp/held"
 cp "$tmp/v2.pdf" "$tmp/www/report.pdf"
+wait_for "a write that finds the database locked" grep -q "writing again in" "$tmp/kigend.log"
+touch "$tmp/release"
+wait "$holder"
+holder=
 wait_for "the change messages" "$py" -c '
 import json, sys
 want = [i for i in json.load(open(sys.argv[2]))["items"] if i["what"] in ("changed", "gone")]
