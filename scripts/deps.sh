@@ -27,11 +27,12 @@ zlib1g-dev libsystemd-dev libpoppler-glib-dev scdoc tzdata python3"
 
 # Tests only: cmocka, a fake clock, the sqlite3 and curl command-line tools,
 # Python's iCalendar parser as an independent feed reader, systemd's tools
-# for the service tests (systemd-analyze, -sysusers, -tmpfiles); cairo and
-# pango with a Japanese font to lay out the test PDFs (tests/pdf/mkpdf.c),
-# qpdf to encrypt one.
-CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd
-libcairo2-dev libpango1.0-dev fonts-ipafont-gothic qpdf"
+# for the service tests (systemd-analyze, -sysusers, -tmpfiles), a headless
+# browser for the pages and a Japanese font so its screenshots show the
+# text; cairo and pango (with that font) to lay out the test PDFs
+# (tests/pdf/mkpdf.c), qpdf to encrypt one.
+CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd chromium
+fonts-ipafont-gothic libcairo2-dev libpango1.0-dev qpdf"
 
 BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk poppler-utils"
 FUZZ_PKGS="clang libclang-rt-14-dev"
@@ -100,7 +101,8 @@ fi
 [ "$set_" = check ] || exit 0
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -d "$top/tests/node/node_modules/ical.js" ] ||
-   [ ! -d "$top/tests/node/node_modules/standardwebhooks" ]; then
+   [ ! -d "$top/tests/node/node_modules/standardwebhooks" ] ||
+   [ ! -d "$top/tests/node/node_modules/playwright-core" ]; then
 	echo "deps: installing test npm packages into tests/node"
 	(cd "$top/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -2,7 +2,7 @@
 // every request with the reference Standard Webhooks verifier (the npm
 // package `standardwebhooks`, installed into tests/node by scripts/deps.sh)
 // and appends one JSON line per request to the log:
-//   {n, id, ok, error, type, uid, lead_days, days_left, late, status, at}
+//   {n, id, ok, error, type, uid, lead_days, days_left, late, url, status, at}
 // and for change events (milestone.changed / .gone) changes, source,
 // status_now (the milestone's status) and gone.
 // Options:
@@ -58,6 +58,7 @@ const server = createServer((req, res) => {
         entry.lead_days = msg.data.lead_days;
         entry.days_left = msg.data.days_left;
         entry.late = msg.data.late;
+        entry.url = msg.data.url;
         entry.changes = msg.data.changes;
         entry.source = msg.data.source;
         entry.status_now = msg.data.milestone.status;
