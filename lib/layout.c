@@ -149,6 +149,12 @@ kg_doc_release(struct kg_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
+int
+kg_doc_page(const struct kg_doc *d, int lineno)
+{
+	return lineno < 1 || (size_t)lineno > d->n ? 0 : d->lines[lineno - 1].page;
+}
+
 size_t
 kg_doc_next(const struct kg_doc *d, size_t i)
 {

@@ -97,9 +97,11 @@ kg_pdf_text(const char *bytes, size_t len, char **out, size_t *outlen, struct kg
 		if (text == NULL || !has_text(text))
 			empty++;
 		n = text != NULL ? strlen(text) : 0;
-		r = (i > 0 ? kg_buf_add(&b, "\f", 1) : 0) | kg_buf_add(&b, text ? text : "", n);
+		r = kg_buf_add(&b, text ? text : "", n);
 		if (r == 0 && n > 0 && text[n - 1] != '\n')
 			r = kg_buf_add(&b, "\n", 1);
+		if (r == 0)
+			r = kg_buf_add(&b, "\f", 1);
 		g_free(text);
 		if (r < 0) {
 			kg_err_set(err, "out of memory reading page %d of the PDF", i + 1);

@@ -5,8 +5,9 @@
  * kg_pdf_text turns the PDF's bytes into the UTF-8 text the importer would
  * get from a careful PDF-to-text conversion: each page's text in reading
  * order (poppler's, which follows columns), its lines ending in "\n", and a
- * form feed ("\f") at the start of every page after the first, so that line
- * k of a page and the page number stay known (textio counts form feeds).
+ * form feed ("\f") after every page, as pdftotext writes them, so that the
+ * page of every line is known (textio counts form feeds) — a one-page PDF's
+ * too.
  *
  * It refuses, with one line each and nothing half-done: bytes that are not
  * a PDF (no "%PDF-" header), a PDF that needs a user password, a damaged PDF

@@ -12,7 +12,7 @@
  * original file (no legacy encoding uses CR or LF bytes inside a character),
  * so line numbers refer to the original text.
  *
- * Pages: a form feed ("\f", what PDF-to-text conversions put between pages,
+ * Pages: a form feed ("\f", what PDF-to-text conversions put after each page,
  * and what pdftext.h writes) starts a new page.  Form feeds are not part of
  * a line's text (leading ones are skipped, others read as a space); each
  * line carries the page its first character is on, counted from 1, or 0 for

@@ -125,7 +125,7 @@ test_pages_in_order(void **state)
 	assert_true(kg_text_is_pdf(m.s, m.len));
 	expect_text(m.s, m.len,
 	    "【施策名】 演習の実施（内閣官房）\n・平成20年12月１日に演習を実施予定。\n"
-	    "\f- 2 -\n\f\f平成21年３月末\n");
+	    "\f- 2 -\n\f\f平成21年３月末\n\f");
 	free(m.s);
 }
 
@@ -156,7 +156,7 @@ test_refusals(void **state)
 	size_t i;
 
 	(void)state;
-	expect_text(ok.s, ok.len, "a page of text\n");
+	expect_text(ok.s, ok.len, "a page of text\n\f");
 	for (i = 0; i < sizeof(not_pdf) / sizeof(not_pdf[0]); i++)
 		expect_refusal(not_pdf[i], strlen(not_pdf[i]), "not a PDF (no %PDF- header)");
 	expect_refusal(encrypted, sizeof(encrypted) - 1, "PDF is encrypted and needs a password");
