@@ -676,3 +676,9 @@ kg_server_changed(struct kg_server *s, int64_t data_version, struct kg_err *err)
 	s->published_once = true;
 	return kg_publisher_wait(s->publisher, err);
 }
+
+int
+kg_server_add_metrics(struct kg_server *s, kg_metrics_fn *fn, void *arg, struct kg_err *err)
+{
+	return kg_metrics_add(&s->metrics, fn, arg, err);
+}
