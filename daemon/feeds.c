@@ -6,133 +6,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
-#include "log.h"
 #include "server.h"
 
-bool
-kg_feeds_accepts_gzip(const char *ae)
-{
-	const char *p = ae;
+/* A rendition of a feed made on request: its view (kept alive), the feed,
+ * the parameters of the request. */
+struct feed_arg {
+	struct kg_view *view;
+	const struct kg_feed_entry *e;
+	struct kg_feed_params p;   /* strings point into the view, or filter */
+	struct kg_filter filter;   /* the request's own */
+};
 
-	while (p != NULL && *p != '\0') {
-		size_t n;
-		const char *q, *end = strchr(p, ',');
-
-		p += strspn(p, " \t");
-		n = strcspn(p, ";, \t");
-		if (n == 4 && strncasecmp(p, "gzip", 4) == 0) {
-			q = strstr(p, "q=");
-			if (q == NULL || (end != NULL && q > end))
-				return true;
-			return strtod(q + 2, NULL) > 0;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return false;
-}
-
-bool
-kg_feeds_etag_listed(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	const char *p = inm;
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		if (*p == '*')
-			return true;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return true;
-		p += strcspn(p, ",");
-	}
-	return false;
-}
-
-static int64_t
-parse_http_date(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	return (int64_t)timegm(&tm);
-}
-
-/* 304 when the client's validators match (If-None-Match wins over
- * If-Modified-Since, RFC 9110 13.2.2). */
-static bool
-not_modified(const struct kg_request *rq, const char *etag, int64_t last_modified)
-{
-	const char *inm = kg_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	const char *ims;
-	int64_t since;
-
-	if (inm != NULL)
-		return kg_feeds_etag_listed(inm, etag);
-	ims = kg_request_header(rq, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	if (ims == NULL || last_modified <= 0)
-		return false;
-	since = parse_http_date(ims);
-	return since >= 0 && last_modified <= since;
-}
-
-static bool
-wants_gzip(const struct kg_request *rq)
-{
-	const char *ae = kg_request_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-
-	return ae != NULL && kg_feeds_accepts_gzip(ae);
-}
-
-static enum MHD_Result
-serve_rendered(struct kg_request *rq, const struct kg_rendered *r)
-{
-	const struct kg_rendition *rd = wants_gzip(rq) && r->gzip.full != NULL ?
-	    &r->gzip : &r->plain;
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	if (not_modified(rq, rd->etag, r->last_modified))
-		return kg_reply(rq, 304, rd->not_modified);
-	if (rd->full != NULL)
-		return kg_reply(rq, 200, rd->full);
-	if ((resp = kg_rendition_inflating(r, rd)) == NULL)
-		return kg_reply_error(rq, 500, "out of memory");
-	ret = kg_reply(rq, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-/* Renders the todo view of e on its first use.  -1 on failure (logged). */
 static int
-todo_view(struct kg_request *rq, struct kg_feed_entry *e)
+make_feed(void *arg, struct kg_rendered *r, struct kg_err *err)
 {
-	struct kg_feed_params p = e->params;
-	struct kg_err err;
-	int rc = 0;
+	struct feed_arg *fa = arg;
 
-	pthread_mutex_lock(&e->todo_lock);
-	if (!e->todo_ready) {
-		p.view = KG_FEED_TODOS;
-		if (kg_rendered_make(&e->views[KG_FEED_TODOS], rq->view->milestones.v,
-		    rq->view->milestones.n, &p, NULL, e->views[KG_FEED_EVENTS].last_modified,
-		    e->has_token, true, &err) < 0) {
-			kg_rendered_release(&e->views[KG_FEED_TODOS]);
-			log_err("feed: %s", err.msg);
-			rc = -1;
-		} else
-			e->todo_ready = true;
-	}
-	pthread_mutex_unlock(&e->todo_lock);
-	return rc;
+	if (kg_rendered_feed(r, fa->view->milestones.v, fa->view->milestones.n, &fa->p, NULL,
+	    fa->e->events.last_modified, fa->e->has_token, true, err) < 0)
+		return kg_err_prefix(err, "feed '%s'", fa->e->name ? fa->e->name : "default");
+	return 0;
+}
+
+static void
+free_feed(void *arg)
+{
+	struct feed_arg *fa = arg;
+
+	kg_view_unref(fa->view);
+	kg_filter_clear(&fa->filter);
+	free(fa);
 }
 
 /* The feed rq names: /feed.ics (no rest), or /feeds/NAME.ics; NULL when
@@ -172,35 +76,33 @@ kg_feeds_serve(struct kg_request *rq)
 {
 	struct kg_feed_entry *e = feed_of(rq);
 	const struct kg_args *a = &rq->args;
-	struct kg_feed_params p;
-	struct kg_rendered r;
-	struct kg_err err;
-	enum MHD_Result ret;
-
 	enum kg_feed_span span = a->given & KG_ARG_SPAN ? a->span : e->params.span;
-	bool adhoc = (a->given & KG_ARG_FILTER) ||
-	    (a->view == KG_FEED_EVENTS && span != e->params.span);
+	struct kg_cache_spec spec = { .make = make_feed, .free_arg = free_feed };
+	struct feed_arg *fa;
+	char context[64];
 
 	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_VIEW | KG_ARG_SPAN))
 		return kg_reply_error(rq, 400, rq->args.bad);
-	if (!adhoc && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
-		return kg_reply_error(rq, 500, "cannot render the feed");
-	if (!adhoc)
-		return serve_rendered(rq, &e->views[a->view]);
+	if (!(a->given & KG_ARG_FILTER) && a->view == KG_FEED_EVENTS && span == e->params.span)
+		return kg_reply_rendered(rq, &e->events);
 
-	/* Filtered (or another span) on request: rendered for this request only. */
-	p = e->params;
-	p.view = a->view;
-	p.span = span;
-	p.extra_filter = &a->filter;
-	memset(&r, 0, sizeof(r));
-	kg_metrics_request_render(rq->metrics);
-	if (kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, wants_gzip(rq), &err) < 0) {
-		log_err("feed: %s", err.msg);
-		ret = kg_reply_error(rq, 500, "cannot render the feed");
-	} else
-		ret = serve_rendered(rq, &r);
-	kg_rendered_release(&r);
-	return ret;
+	/* Another view, span or filter: made on request, once per view. */
+	if ((fa = calloc(1, sizeof(*fa))) == NULL || kg_filter_copy(&fa->filter, &a->filter) < 0) {
+		free(fa);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	fa->view = kg_view_ref(rq->view);
+	fa->e = e;
+	fa->p = e->params;
+	fa->p.view = a->view;
+	fa->p.span = span;
+	fa->p.extra_filter = &fa->filter;
+	spec.arg = fa;
+	snprintf(context, sizeof(context), "%zu %d %d", (size_t)(e - rq->view->feeds),
+	    (int)a->view, (int)span);
+	if (kg_cache_key(&spec, "feed", context, a) < 0) {
+		free_feed(fa);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	return kg_reply_cached(rq, &spec);
 }

@@ -33,11 +33,4 @@ bool kg_feeds_access(struct kg_request *rq);
 /* The handler of both feed routes. */
 enum MHD_Result kg_feeds_serve(struct kg_request *rq);
 
-/* Does an Accept-Encoding value allow gzip?  "gzip", "gzip;q=0.5" yes,
- * "gzip;q=0", "identity" no. */
-bool kg_feeds_accepts_gzip(const char *accept_encoding);
-
-/* Does an If-None-Match value name etag (weak comparison, RFC 9110 13.1.2)? */
-bool kg_feeds_etag_listed(const char *if_none_match, const char *etag);
-
 #endif
