@@ -88,7 +88,9 @@ TEST_SRC   := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
-DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o)
+# The pages' assets (daemon/assets/*) are compiled in: see assets.c below.
+ASSETS     := $(sort $(wildcard daemon/assets/*))
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o) $(B)/daemon/assets.o
 TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 KIGEN   := $(B)/kigen
@@ -119,6 +121,24 @@ man: $(MANS)
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# One byte array per asset (xxd -i) and the table daemon/assets.h declares.
+$(B)/daemon/assets.c: $(ASSETS) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* Generated from daemon/assets/ by the Makefile: do not edit. */'; \
+	  echo '#include "assets.h"'; i=0; \
+	  for f in $(ASSETS); do \
+	    echo "static const unsigned char a$$i[] = {"; xxd -i <"$$f"; echo "};"; \
+	    i=$$((i + 1)); \
+	  done; \
+	  echo 'const struct kg_asset kg_assets[] = {'; i=0; \
+	  for f in $(ASSETS); do \
+	    echo "{\"$$(basename "$$f")\", a$$i, sizeof(a$$i)},"; i=$$((i + 1)); \
+	  done; \
+	  echo '{0, 0, 0}};'; } >$@.tmp && mv $@.tmp $@
+
+$(B)/daemon/assets.o: $(B)/daemon/assets.c
+	$(CC) $(ALL_CFLAGS) -Idaemon -c -o $@ $<
 
 $(B)/libkigen.a: $(LIB_OBJ)
 	@rm -f $@

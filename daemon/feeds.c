@@ -84,18 +84,18 @@ not_modified(const struct kg_request *rq, const char *etag, int64_t last_modifie
 	return since >= 0 && last_modified <= since;
 }
 
-static bool
-wants_gzip(const struct kg_request *rq)
+bool
+kg_feeds_wants_gzip(const struct kg_request *rq)
 {
 	const char *ae = kg_request_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 
 	return ae != NULL && kg_feeds_accepts_gzip(ae);
 }
 
-static enum MHD_Result
-serve_rendered(struct kg_request *rq, const struct kg_rendered *r)
+enum MHD_Result
+kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r)
 {
-	const struct kg_rendition *rd = wants_gzip(rq) && r->gzip.full != NULL ?
+	const struct kg_rendition *rd = kg_feeds_wants_gzip(rq) && r->gzip.full != NULL ?
 	    &r->gzip : &r->plain;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -181,7 +181,7 @@ kg_feeds_serve(struct kg_request *rq)
 	if (!adhoc && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
 		return kg_reply_error(rq, 500, "cannot render the feed");
 	if (!adhoc)
-		return serve_rendered(rq, &e->views[a->view]);
+		return kg_feeds_reply(rq, &e->views[a->view]);
 
 	/* Filtered (or another span) on request: rendered for this request only. */
 	p = e->params;
@@ -191,11 +191,12 @@ kg_feeds_serve(struct kg_request *rq)
 	memset(&r, 0, sizeof(r));
 	kg_metrics_request_render(rq->metrics);
 	if (kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, wants_gzip(rq), &err) < 0) {
+	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, kg_feeds_wants_gzip(rq),
+	    &err) < 0) {
 		log_err("feed: %s", err.msg);
 		ret = kg_reply_error(rq, 500, "cannot render the feed");
 	} else
-		ret = serve_rendered(rq, &r);
+		ret = kg_feeds_reply(rq, &r);
 	kg_rendered_release(&r);
 	return ret;
 }

@@ -31,6 +31,17 @@ bool kg_feeds_access(struct kg_request *rq);
 /* The handler of both feed routes. */
 enum MHD_Result kg_feeds_serve(struct kg_request *rq);
 
+struct kg_rendered;
+
+/* Answers rq with the rendition r (rendition.h), a feed's or a page's: the
+ * gzip one when the request accepts gzip and r has one, else the plain
+ * one (inflated on the fly when only gzip is kept); 304 when the client's
+ * validators match. */
+enum MHD_Result kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r);
+
+/* Does rq accept gzip (Accept-Encoding)? */
+bool kg_feeds_wants_gzip(const struct kg_request *rq);
+
 /* Does an Accept-Encoding value allow gzip?  "gzip", "gzip;q=0.5" yes,
  * "gzip;q=0", "identity" no. */
 bool kg_feeds_accepts_gzip(const char *accept_encoding);

@@ -13,17 +13,20 @@ reload_changed(struct kg_loop *loop, void *arg, struct kg_err *err)
 	struct kg_store *st = kg_loop_store(loop);
 	struct kg_milestone_list ms = {0};
 	struct kg_measure_list measures = {0};
+	struct kg_change_list slips = {0};
 	struct kg_query q;
 	int rc = -1;
 
 	kg_query_init(&q);
 	if (kg_store_milestones(st, &q, &ms, err) < 0 ||
-	    kg_store_measures(st, &measures, err) < 0)
+	    kg_store_measures(st, &measures, err) < 0 ||
+	    kg_store_slipped(st, 0, &slips, err) < 0)
 		goto out;
-	rc = kg_server_publish(arg, &ms, &measures, kg_loop_data_version(loop), err);
+	rc = kg_server_publish(arg, &ms, &measures, &slips, kg_loop_data_version(loop), err);
 out:
 	kg_milestone_list_clear(&ms);
 	kg_measure_list_clear(&measures);
+	kg_change_list_clear(&slips);
 	return rc;
 }
 

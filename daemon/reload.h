@@ -1,7 +1,8 @@
 /*
  * reload — keeps the HTTP view in step with the database: the loop hook
- * whose changed() reads every milestone and measure from the store and
- * publishes them (kg_server_publish renders the feeds there, once per change).
+ * whose changed() reads every milestone and measure (and the windows
+ * reports moved) from the store and publishes them (kg_server_publish
+ * renders the feeds and the timeline there, once per change).
  */
 #ifndef KG_RELOAD_H
 #define KG_RELOAD_H

@@ -402,12 +402,14 @@ kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf)
 
 int
 kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, struct kg_err *err)
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, struct kg_err *err)
 {
 	struct kg_view *v, *old;
 
 	/* s->current is only replaced here, in the loop thread: no lock. */
-	if (kg_view_new(s->conf, milestones, measures, data_version, s->current, &v, err) < 0)
+	if (kg_view_new(s->conf, milestones, measures, slips, data_version, s->current, &v,
+	    err) < 0)
 		return -1;
 	kg_metrics_publication(&s->metrics);
 	pthread_mutex_lock(&s->lock);

@@ -82,12 +82,14 @@ void kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf);
 
 /*
  * Builds a new view from the data and the current conf (kg_view_new:
- * every configured feed rendered) and makes it the one requests see.
- * Takes the contents of milestones and measures (they are left empty).
- * Called from the loop thread.  On failure the previous view stays.
+ * every configured feed and the timeline rendered) and makes it the one
+ * requests see.  Takes the contents of milestones and measures (they are
+ * left empty); slips are read.  Called from the loop thread.  On failure
+ * the previous view stays.
  */
 int kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, struct kg_err *err);
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, struct kg_err *err);
 
 /* The access rule of routes behind [http] feed_token (the API). */
 bool kg_server_token_access(struct kg_request *rq);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "web.h"
+
 void
 kg_view_unref(struct kg_view *v)
 {
@@ -15,6 +17,7 @@ kg_view_unref(struct kg_view *v)
 
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
+	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
 		for (k = 0; k < 2; k++)
 			kg_rendered_release(&v->feeds[i].views[k]);
@@ -115,8 +118,8 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 
 int
 kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_view **out, struct kg_err *err)
+    struct kg_measure_list *measures, const struct kg_change_list *slips, int64_t data_version,
+    const struct kg_view *prev, struct kg_view **out, struct kg_err *err)
 {
 	struct kg_view *v;
 	struct timespec t0, t1;
@@ -154,6 +157,8 @@ kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
 	for (i = 0; i < c->nfeeds; i++)
 		if (view_add_feed(v, c, &c->feeds[i], prev, err) < 0)
 			goto fail;
+	if (kg_web_new(v, c, slips, &v->web, err) < 0)
+		goto fail;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	*out = v;

@@ -21,6 +21,9 @@
 #include "hash.h"
 #include "model.h"
 #include "rendition.h"
+#include "store.h"
+
+struct kg_web;
 
 /* A feed: /feed.ics (name NULL) or a [feed:NAME] section at /feeds/NAME.ics. */
 struct kg_feed_entry {
@@ -50,18 +53,21 @@ struct kg_view {
 	struct kg_feed_entry *feeds; /* [0] is /feed.ics */
 	size_t nfeeds;
 	size_t by_status[KG_STATUS_COUNT];
-	double render_seconds;     /* how long rendering every feed took */
+	struct kg_web *web;        /* the pages' data and renditions (web.h) */
+	double render_seconds;     /* how long rendering every feed and page took */
 };
 
 /*
  * A new view (one reference) of the data under configuration c: takes the
- * contents of milestones and measures (they are left empty) and renders
- * every configured feed.  prev (may be NULL) is the view it replaces, for
- * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM).
+ * contents of milestones and measures (they are left empty), renders every
+ * configured feed and the pages' timeline; slips (kg_store_slipped, read
+ * now) give the timeline its moved windows.  prev (may be NULL) is the
+ * view it replaces, for Last-Modified.  -1 with err on failure (an unknown
+ * time zone, ENOMEM).
  */
 int kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_view **out, struct kg_err *err);
+    struct kg_measure_list *measures, const struct kg_change_list *slips, int64_t data_version,
+    const struct kg_view *prev, struct kg_view **out, struct kg_err *err);
 
 /* Takes a reference (thread-safe); returns v. */
 struct kg_view *kg_view_ref(struct kg_view *v);
