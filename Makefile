@@ -138,7 +138,7 @@ $(B)/daemon/assets.c: $(ASSETS) Makefile
 	  echo '{0, 0, 0}};'; } >$@.tmp && mv $@.tmp $@
 
 $(B)/daemon/assets.o: $(B)/daemon/assets.c
-	$(CC) $(ALL_CFLAGS) -Idaemon -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libkigen.a: $(LIB_OBJ)
 	@rm -f $@

@@ -93,6 +93,21 @@ kg_feeds_wants_gzip(const struct kg_request *rq)
 }
 
 enum MHD_Result
+kg_feeds_reply_made(struct kg_request *rq, int rc, struct kg_rendered *r,
+    const struct kg_err *err, const char *what)
+{
+	enum MHD_Result ret;
+
+	if (rc < 0) {
+		log_err("%s: %s", what, err->msg);
+		ret = kg_reply_error(rq, 500, "cannot render the response");
+	} else
+		ret = kg_feeds_reply(rq, r);
+	kg_rendered_release(r);
+	return ret;
+}
+
+enum MHD_Result
 kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r)
 {
 	const struct kg_rendition *rd = kg_feeds_wants_gzip(rq) && r->gzip.full != NULL ?
@@ -170,11 +185,10 @@ kg_feeds_serve(struct kg_request *rq)
 	struct kg_feed_params p;
 	struct kg_rendered r;
 	struct kg_err err;
-	enum MHD_Result ret;
-
 	enum kg_feed_span span = a->given & KG_ARG_SPAN ? a->span : e->params.span;
 	bool adhoc = (a->given & KG_ARG_FILTER) ||
 	    (a->view == KG_FEED_EVENTS && span != e->params.span);
+	int rc;
 
 	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_VIEW | KG_ARG_SPAN))
 		return kg_reply_error(rq, 400, rq->args.bad);
@@ -190,13 +204,7 @@ kg_feeds_serve(struct kg_request *rq)
 	p.extra_filter = &a->filter;
 	memset(&r, 0, sizeof(r));
 	kg_metrics_request_render(rq->metrics);
-	if (kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, kg_feeds_wants_gzip(rq),
-	    &err) < 0) {
-		log_err("feed: %s", err.msg);
-		ret = kg_reply_error(rq, 500, "cannot render the feed");
-	} else
-		ret = kg_feeds_reply(rq, &r);
-	kg_rendered_release(&r);
-	return ret;
+	rc = kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
+	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, kg_feeds_wants_gzip(rq), &err);
+	return kg_feeds_reply_made(rq, rc, &r, &err, "the feed");
 }

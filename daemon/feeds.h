@@ -39,6 +39,13 @@ struct kg_rendered;
  * validators match. */
 enum MHD_Result kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r);
 
+struct kg_err;
+
+/* Answers rq with r, a rendition made for this request when rc is 0, else
+ * with a 500 (logged as "what: err"); releases r either way. */
+enum MHD_Result kg_feeds_reply_made(struct kg_request *rq, int rc, struct kg_rendered *r,
+    const struct kg_err *err, const char *what);
+
 /* Does rq accept gzip (Accept-Encoding)? */
 bool kg_feeds_wants_gzip(const struct kg_request *rq);
 

@@ -113,16 +113,11 @@ reply_page(struct kg_request *rq, const struct job *j)
 {
 	struct kg_rendered r;
 	struct kg_err err;
-	enum MHD_Result ret;
+	int rc;
 
 	kg_metrics_request_render(rq->metrics);
-	if (render_page(rq->view->web, j, &r, kg_feeds_wants_gzip(rq), &err) < 0) {
-		log_err("page: %s", err.msg);
-		ret = kg_reply_error(rq, 500, "cannot render the page");
-	} else
-		ret = kg_feeds_reply(rq, &r);
-	kg_rendered_release(&r);
-	return ret;
+	rc = render_page(rq->view->web, j, &r, kg_feeds_wants_gzip(rq), &err);
+	return kg_feeds_reply_made(rq, rc, &r, &err, "page");
 }
 
 static int
@@ -438,21 +433,16 @@ milestone_ics(struct kg_request *rq, const struct kg_milestone *m)
 	struct kg_feed_params p = e->params;
 	struct kg_rendered r;
 	struct kg_err err;
-	enum MHD_Result ret;
+	int rc;
 
 	p.filter = NULL;
 	p.extra_filter = NULL;
 	p.show_done = true;
 	memset(&r, 0, sizeof(r));
 	kg_metrics_request_render(rq->metrics);
-	if (kg_rendered_make(&r, m, 1, &p, NULL, 0, rq->view->has_token, kg_feeds_wants_gzip(rq),
-	    &err) < 0) {
-		log_err("milestone %lld: %s", (long long)m->id, err.msg);
-		ret = kg_reply_error(rq, 500, "cannot render the calendar");
-	} else
-		ret = kg_feeds_reply(rq, &r);
-	kg_rendered_release(&r);
-	return ret;
+	rc = kg_rendered_make(&r, m, 1, &p, NULL, 0, rq->view->has_token, kg_feeds_wants_gzip(rq),
+	    &err);
+	return kg_feeds_reply_made(rq, rc, &r, &err, "milestone calendar");
 }
 
 enum MHD_Result
