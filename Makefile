@@ -182,12 +182,14 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render
+bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render \
+    $(B)/bench/web/render
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
 	sh bench/feed/run.sh $(B)
 	sh bench/webhooks/run.sh $(B)
+	sh bench/web/run.sh $(B)
 
 test-build: all $(TESTS)
 

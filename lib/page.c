@@ -22,10 +22,10 @@ kg_page_open(struct kg_html *h, const struct kg_site *s, const char *root, const
 	    "<link rel=\"stylesheet\" href=\"%sassets/style.css\">"
 	    "<link rel=\"icon\" href=\"%sassets/icon.svg\" type=\"image/svg+xml\">"
 	    "<script src=\"%sassets/app.js\" defer></script></head>"
-	    "<body><header><a class=\"home\" href=\"%s./\"><img src=\"%sassets/icon.svg\" alt=\"\" "
+	    "<body><header><a class=\"home\" href=\"%s\"><img src=\"%sassets/icon.svg\" alt=\"\" "
 	    "width=\"22\" height=\"22\"> %s</a></header><main>",
 	    title != NULL ? title : "", title != NULL ? " — " : "", s->name, root, root, root,
-	    root, root, s->name);
+	    root[0] != '\0' ? root : "./", root, s->name);
 }
 
 void
