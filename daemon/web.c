@@ -24,7 +24,6 @@
 
 static const char *const page_headers[] = {
 	"Content-Security-Policy", CSP,
-	"X-Content-Type-Options", "nosniff",
 	"Referrer-Policy", "no-referrer",
 	"X-Frame-Options", "DENY",
 	NULL,
@@ -44,8 +43,7 @@ struct kg_web {
 	size_t nslips;
 	char *name;
 	int *lead_days, *overdue_days;
-	bool closed;                 /* only named feeds have tokens: no pages */
-	bool private_pages;          /* [http] feed_token: Cache-Control private */
+	bool private_pages;          /* a token is needed: Cache-Control private */
 	const char *timezone;        /* the view's */
 	struct asset *assets;
 	size_t nassets;
@@ -248,7 +246,6 @@ kg_web_new(const struct kg_view *v, const struct kg_conf *c,
     const struct kg_change_list *slips, struct kg_web **out, struct kg_err *err)
 {
 	struct kg_web *w = calloc(1, sizeof(*w));
-	size_t i;
 
 	*out = NULL;
 	if (w == NULL)
@@ -256,10 +253,7 @@ kg_web_new(const struct kg_view *v, const struct kg_conf *c,
 	pthread_mutex_init(&w->lock, NULL);
 	w->home_day = KG_DAY_NONE;
 	w->timezone = v->timezone;
-	w->private_pages = v->has_token;
-	for (i = 1; i < v->nfeeds; i++)
-		if (v->feeds[i].has_token && !v->has_token)
-			w->closed = true;
+	w->private_pages = v->any_token;
 	if ((w->name = strdup(c->feed_name != NULL ? c->feed_name : "kigen")) == NULL ||
 	    take_slips(w, slips) < 0 || int_copy(&w->lead_days, c->lead_days, c->nlead) < 0 ||
 	    int_copy(&w->overdue_days, c->overdue_days, c->noverdue) < 0) {
@@ -313,14 +307,6 @@ kg_web_free(struct kg_web *w)
 }
 
 /* ---- access ---- */
-
-bool
-kg_web_access(struct kg_request *rq)
-{
-	const struct kg_view *v = rq->view;
-
-	return !v->web->closed && kg_server_token_ok(v->has_token, v->token_digest, rq->token);
-}
 
 bool
 kg_web_public(struct kg_request *rq)

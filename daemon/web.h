@@ -10,19 +10,18 @@
  *   GET /measures/ID         one measure, as_of=, page=
  *   GET /assets/NAME         style.css, app.js, icon.svg: compiled in
  *
- * Access (kg_web_access): the API's rule — when [http] feed_token is set,
- * pages need it (/t/TOKEN/…; relative links keep the prefix).  When only
- * named feeds have tokens, the pages would show their milestones to
- * anyone, so they stay closed (404) until [http] feed_token is set.
- * Assets are public.
+ * Access: the API's rule (kg_server_token_access) — when any feed has a
+ * token, pages need [http] feed_token (/t/TOKEN/…; relative links keep the
+ * prefix), and without it they are off: they show every milestone, those
+ * of private feeds too.  Assets are public.
  *
  * Every page is a rendition (rendition.h): ETag, gzip, 304; no-cache, so
  * browsers revalidate.  The timeline without parameters is rendered with
  * each publication (the view's) and again the first time it is asked for
  * on a later day (its "today" moved); other pages are rendered per
  * request.  Headers: Content-Security-Policy (no inline script or style,
- * nothing from elsewhere), X-Content-Type-Options, Referrer-Policy,
- * X-Frame-Options.
+ * nothing from elsewhere), Referrer-Policy, X-Frame-Options (and, as
+ * every answer, X-Content-Type-Options).
  */
 #ifndef KG_WEB_H
 #define KG_WEB_H
@@ -51,9 +50,6 @@ int kg_web_new(const struct kg_view *v, const struct kg_conf *c,
 
 /* Frees w (requests are done with it: the view's last reference); NULL ok. */
 void kg_web_free(struct kg_web *w);
-
-/* The access rule of the pages. */
-bool kg_web_access(struct kg_request *rq);
 
 /* The access rule of the assets: anyone, with or without a token prefix. */
 bool kg_web_public(struct kg_request *rq);
