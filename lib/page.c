@@ -169,17 +169,25 @@ window_cell(struct kg_html *h, kg_day start, kg_day end)
 		    end != KG_DAY_NONE ? kg_date_format(end, b) : "(no end)");
 }
 
+/* A section's heading, and what it says when it has nothing to show (n is
+ * 0).  Returns whether there is something to show. */
+static bool
+section(struct kg_html *h, const char *title, size_t n, const char *none)
+{
+	KG_HTML(h, "<h2>%s</h2>", title);
+	if (n == 0)
+		KG_HTML(h, "<p class=\"empty\">%s</p>", none);
+	return n > 0;
+}
+
 static void
 history_table(struct kg_html *h, const struct kg_change_list *l)
 {
 	char at[KG_TIME_LEN];
 	size_t i;
 
-	KG_HTML_LIT(h, "<h2>History</h2>");
-	if (l->n == 0) {
-		KG_HTML_LIT(h, "<p class=\"empty\">Nothing recorded.</p>");
+	if (!section(h, "History", l->n, "Nothing recorded."))
 		return;
-	}
 	KG_HTML_LIT(h, "<table class=\"history\"><thead><tr><th>when</th><th>why</th>"
 	    "<th>window</th><th>status</th><th>moved</th></tr></thead><tbody>");
 	for (i = 0; i < l->n; i++) {
@@ -216,12 +224,9 @@ reminders(struct kg_html *h, const struct kg_site *s, const struct kg_milestone 
 	size_t i;
 	bool open = m->status == KG_STATUS_PLANNED || m->status == KG_STATUS_ONGOING;
 
-	KG_HTML_LIT(h, "<h2>Reminders</h2>");
-	if (!open || m->window_end == KG_DAY_NONE || m->gone) {
-		KG_HTML_LIT(h, "<p class=\"empty\">None: only open milestones with a deadline get "
-		    "reminders.</p>");
+	if (!section(h, "Reminders", open && m->window_end != KG_DAY_NONE && !m->gone,
+	    "None: only open milestones with a deadline get reminders."))
 		return;
-	}
 	KG_HTML_LIT(h, "<ul class=\"reminders\">");
 	/* Leads are sorted longest first, overdue days too: in time order, the
 	 * leads, then the overdue days backwards. */
@@ -250,11 +255,8 @@ deliveries_table(struct kg_html *h, const struct kg_delivery_list *l)
 	char t[KG_TIME_LEN];
 	size_t i;
 
-	KG_HTML_LIT(h, "<h2>Webhook deliveries</h2>");
-	if (l->n == 0) {
-		KG_HTML_LIT(h, "<p class=\"empty\">None yet.</p>");
+	if (!section(h, "Webhook deliveries", l->n, "None yet."))
 		return;
-	}
 	KG_HTML_LIT(h, "<table class=\"deliveries\"><thead><tr><th>endpoint</th><th>reminder</th>"
 	    "<th>state</th><th>attempts</th><th>last attempt</th><th>last answer</th></tr>"
 	    "</thead><tbody>");

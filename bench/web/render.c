@@ -4,10 +4,10 @@
  * rendition kigend makes of it) as the peer of the same run.
  *
  *   render gen N MEASURES DB     N milestones over MEASURES measures (fixed
- *                                seed) through the store API: days, months,
+ *                                data) through the store API: days, months,
  *                                dekads, fiscal years, multi-year ranges and
  *                                open windows over 2005-2014, two owners of
- *                                six per measure, sentences to search
+ *                                eight per measure, sentences to search
  *   render time DB AS_OF RUNS [NAME]
  *                                loads DB as kigend publishes it, then
  *                                renders each page (or only NAME) RUNS
@@ -26,23 +26,25 @@
 #define FIRST_DAY 12784 /* 2005-01-01 */
 #define SPAN_DAYS 3652  /* ten years */
 
-static const char *const owners[] = {
-	"内閣官房", "総務省", "経済産業省", "警察庁", "防衛省", "文部科学省",
+/* Bodies and acts as the sample report names them. */
+static const char *const bodies[] = {
+	"内閣官房", "内閣府", "総務省", "経済産業省", "警察庁", "文部科学省", "防衛省",
+	"重要インフラ所管省庁",
 };
 static const char *const acts[] = {
-	"演習を実施", "報告書を公表", "ガイドラインを改訂", "調査結果をとりまとめ", "運用を開始",
+	"演習を実施", "結果を公表", "基準を改定", "調査を実施", "本格運用を開始", "検討会を開催",
 };
 
-static unsigned long long rng_state = 0x2008093020090331ULL;
-
-/* xorshift64*: a fixed sequence for a fixed seed. */
+/* A well-mixed number from i and a salt (splitmix64's finaliser): the same
+ * data on every run, no state. */
 static unsigned long long
-rng(void)
+mix(unsigned long long i, unsigned long long salt)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
+	unsigned long long z = i * 0x9e3779b97f4a7c15ULL + salt;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
 static double
@@ -54,11 +56,11 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* A window of one of the precisions reports use, around day d. */
+/* A window of one of the precisions reports use, around day d; r picks
+ * which (0..99). */
 static void
-window(struct kg_milestone *m, kg_day d)
+window(struct kg_milestone *m, kg_day d, unsigned r)
 {
-	unsigned r = (unsigned)(rng() % 100);
 	int y, mo, dd;
 
 	kg_civil_from_day(d, &y, &mo, &dd);
@@ -107,8 +109,8 @@ generate(long n, long nmeasures, const char *db)
 		memset(&me, 0, sizeof(me));
 		snprintf(title, sizeof(title), "施策%ld：情報セキュリティ対策の推進", i + 1);
 		me.title = title;
-		if (kg_strv_push(&me.owners, owners[i % 6], (size_t)-1) < 0 ||
-		    kg_strv_push(&me.owners, owners[(i / 6 + 1 + i) % 6], (size_t)-1) < 0 ||
+		if (kg_strv_push(&me.owners, bodies[i % 8], (size_t)-1) < 0 ||
+		    kg_strv_push(&me.owners, bodies[(i + 1 + i / 8) % 8], (size_t)-1) < 0 ||
 		    kg_store_measure_add(st, &me, &err) < 0) {
 			kg_strv_clear(&me.owners);
 			goto out;
@@ -117,13 +119,15 @@ generate(long n, long nmeasures, const char *db)
 		kg_strv_clear(&me.owners);
 	}
 	for (i = 0; i < n; i++) {
-		const char *act = acts[rng() % 5];
+		const char *act = acts[mix((unsigned long long)i, 1) % 6];
+		unsigned long long pick = mix((unsigned long long)i, 4) % 100;
 
 		memset(&m, 0, sizeof(m));
-		window(&m, FIRST_DAY + (kg_day)(rng() % SPAN_DAYS));
-		m.kind = (enum kg_kind)(rng() % KG_KIND_COUNT);
-		m.status = rng() % 10 == 0 ? KG_STATUS_DONE : rng() % 50 == 0 ? KG_STATUS_CANCELLED :
-		    KG_STATUS_PLANNED;
+		window(&m, FIRST_DAY + (kg_day)(mix((unsigned long long)i, 2) % SPAN_DAYS),
+		    (unsigned)(mix((unsigned long long)i, 3) % 100));
+		m.kind = (enum kg_kind)(i % KG_KIND_COUNT);
+		m.status = pick < 10 ? KG_STATUS_DONE : pick < 12 ? KG_STATUS_CANCELLED :
+		    pick < 20 ? KG_STATUS_ONGOING : KG_STATUS_PLANNED;
 		m.manual = true;
 		m.measure_id = ids[i % nmeasures];
 		snprintf(title, sizeof(title), "%s（%ld）", act, i + 1);

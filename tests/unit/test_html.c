@@ -37,12 +37,31 @@ mem_close(struct mem *m)
 	return m->buf;
 }
 
+struct row {
+	const char *in, *want;
+};
+
+/* Each row's in written through write, compared with its want. */
+static void
+check_rows(void (*write)(struct kg_html *, const char *), const struct row *rows, size_t n)
+{
+	struct mem m;
+	size_t i;
+	char *s;
+
+	for (i = 0; i < n; i++) {
+		mem_open(&m);
+		write(&m.h, rows[i].in);
+		s = mem_close(&m);
+		assert_string_equal(s, rows[i].want);
+		free(s);
+	}
+}
+
 static void
 test_text(void **state)
 {
-	static const struct {
-		const char *in, *want;
-	} rows[] = {
+	static const struct row rows[] = {
 		{"", ""},
 		{"演習を実施", "演習を実施"},
 		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
@@ -53,17 +72,10 @@ test_text(void **state)
 		{"\" onmouseover=\"x", "&quot; onmouseover=&quot;x"},
 	};
 	struct mem m;
-	size_t i;
 	char *s;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		mem_open(&m);
-		kg_html_text(&m.h, rows[i].in);
-		s = mem_close(&m);
-		assert_string_equal(s, rows[i].want);
-		free(s);
-	}
+	check_rows(kg_html_text, rows, sizeof(rows) / sizeof(rows[0]));
 	mem_open(&m);
 	kg_html_text(&m.h, NULL);
 	kg_html_text_n(&m.h, "<b>bold", 3);
@@ -114,27 +126,16 @@ test_format(void **state)
 static void
 test_url_part(void **state)
 {
-	static const struct {
-		const char *in, *want;
-	} rows[] = {
+	static const struct row rows[] = {
 		{"総務省", "%E7%B7%8F%E5%8B%99%E7%9C%81"},
 		{"a b&c=d?e#f", "a%20b%26c%3Dd%3Fe%23f"},
 		{"\"><script>", "%22%3E%3Cscript%3E"},
 		{"Az09-._~", "Az09-._~"},
 		{"javascript:alert(1)", "javascript%3Aalert%281%29"},
 	};
-	struct mem m;
-	size_t i;
-	char *s;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		mem_open(&m);
-		kg_html_url_part(&m.h, rows[i].in);
-		s = mem_close(&m);
-		assert_string_equal(s, rows[i].want);
-		free(s);
-	}
+	check_rows(kg_html_url_part, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 static void
