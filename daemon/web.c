@@ -47,9 +47,12 @@ struct kg_web {
 	const char *timezone;        /* the view's */
 	struct asset *assets;
 	size_t nassets;
-	pthread_mutex_t lock;        /* guards what follows */
+	/* Two locks, so that folding 10^5 sentences for a first search does
+	 * not hold up the page everybody opens. */
+	pthread_mutex_t home_lock;   /* guards home_day, home */
 	kg_day home_day;             /* the day home was rendered for */
 	struct kg_rendered home;     /* "/" without parameters */
+	pthread_mutex_t fold_lock;   /* guards folded */
 	char **folded;               /* the search's text, built on the first q= */
 };
 
@@ -250,7 +253,8 @@ kg_web_new(const struct kg_view *v, const struct kg_conf *c,
 	*out = NULL;
 	if (w == NULL)
 		return kg_err_set(err, "out of memory");
-	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->home_lock, NULL);
+	pthread_mutex_init(&w->fold_lock, NULL);
 	w->home_day = KG_DAY_NONE;
 	w->timezone = v->timezone;
 	w->private_pages = v->any_token;
@@ -302,7 +306,8 @@ kg_web_free(struct kg_web *w)
 	free(w->name);
 	free(w->lead_days);
 	free(w->overdue_days);
-	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->home_lock);
+	pthread_mutex_destroy(&w->fold_lock);
 	free(w);
 }
 
@@ -329,12 +334,12 @@ folded(struct kg_web *w)
 {
 	size_t i;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&w->fold_lock);
 	if (w->folded == NULL && (w->folded = calloc(w->site.nmilestones + 1,
 	    sizeof(*w->folded))) != NULL)
 		for (i = 0; i < w->site.nmilestones; i++)
 			w->folded[i] = kg_page_fold_milestone(&w->site.milestones[i]);
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->fold_lock);
 	return w->folded;
 }
 
@@ -356,14 +361,14 @@ kg_web_timeline(struct kg_request *rq)
 		return kg_reply_error(rq, 400, a->bad);
 	if (a->given == 0) {
 		/* The page everybody opens: cached, rendered again once a day. */
-		pthread_mutex_lock(&w->lock);
+		pthread_mutex_lock(&w->home_lock);
 		if (w->home_day != today && render_home(w, today, &err) < 0) {
-			pthread_mutex_unlock(&w->lock);
+			pthread_mutex_unlock(&w->home_lock);
 			log_err("page: %s", err.msg);
 			return kg_reply_error(rq, 500, "cannot render the page");
 		}
 		ret = kg_feeds_reply(rq, &w->home);
-		pthread_mutex_unlock(&w->lock);
+		pthread_mutex_unlock(&w->home_lock);
 		return ret;
 	}
 	q.filter = &a->filter;

@@ -6,8 +6,9 @@
 # the x of its date; filters narrow the rows, with the script and without
 # JavaScript; a bar leads to its milestone's sentence and history; a title
 # holding <script> stays text (no dialog fires); a phone in dark mode
-# scrolls the bars while the labels stay.  Screenshots land in
-# $BUILD/tests/web/ for people to look at.
+# scrolls the bars while the labels stay; after the next report, moved
+# windows show their previous window as a ghost with an arrow.
+# Screenshots land in $BUILD/tests/web/ for people to look at.
 . "$TOP/tests/integration/lib-daemon.sh"
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium missing (make deps)"
 [ -d "$TOP/tests/node/node_modules/playwright-core" ] ||
@@ -44,7 +45,24 @@ rm -rf "$out"
 "$node" "$TOP/tests/node/browser.mjs" --base "$base" --expect "$tmp/expect.json" \
 	--out "$out" >"$tmp/browser.log" 2>&1 || { cat "$tmp/browser.log"; fail "in the browser"; }
 cat "$tmp/browser.log"
-for png in timeline.png milestone.png timeline-phone-dark.png; do
+
+# The next half-year's report moves deadlines: their previous windows show
+# as ghosts with an arrow (kigend notices the import within a second or so;
+# wait for the page to show it, generously).
+expect_rc 0 "$KIGEN" --db "$db" import "$TOP/tests/data/next-report.txt"
+expect_rc 0 "$KIGEN" --db "$db" --json slipped
+moved=$("$py" -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["changes"] if (c["slip_days"] or 0) > 30]; print(c[0]["milestone_id"])' "$tmp/out")
+i=0
+until fetch slips "/?as_of=2009-04-30" && grep -q 'class="ghost"' "$tmp/slips"; do
+	i=$((i + 1))
+	[ "$i" -lt 600 ] || fail "the timeline never showed the moved windows"
+	sleep 0.1
+done
+"$node" "$TOP/tests/node/browser.mjs" --base "$base" --expect "$tmp/expect.json" \
+	--out "$out" --slip "$moved" --as-of 2009-04-30 >"$tmp/slips.log" 2>&1 ||
+	{ cat "$tmp/slips.log"; fail "moved windows in the browser"; }
+cat "$tmp/slips.log"
+for png in timeline.png milestone.png timeline-phone-dark.png timeline-editions.png; do
 	[ -s "$out/$png" ] || fail "no screenshot $png"
 	[ "$(head -c 8 "$out/$png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
 		fail "$png is no PNG"

@@ -5,8 +5,10 @@
 //   node browser.mjs --base URL --expect FILE --out DIR
 //
 // FILE is JSON written by the shell test: {exercise: {id, date, expr,
-// sentence}, evil: {id, title}, rows, owner}.  Every check failing throws;
-// the exit status is 0 only when all passed.  Screenshots go to DIR.
+// sentence}, evil: {id, title}, rows, owner, owner_rows}.  With --slip
+// ID (after a later report moved milestone ID) only the timeline as of
+// --as-of is checked for that move's ghost and arrow.  Every check failing
+// throws; the exit status is 0 only when all passed.  Screenshots go to DIR.
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +55,36 @@ function check(name, fn) {
     console.log(`not ok - ${name}: ${e.message}`);
     problems.push(`${name}: ${e.message}`);
   });
+}
+
+if (opt.slip) {
+  const page = await newPage();
+  await check('a moved window: its previous window as a ghost, an arrow to the new', async () => {
+    await page.goto(`${opt.base}/?as_of=${opt['as-of']}`);
+    const got = await page.evaluate((id) => {
+      const a = document.querySelector(`svg.tl-bars a[data-id="${id}"]`);
+      const ghost = a.querySelector('rect.ghost'), line = a.querySelector('line.slip');
+      const bar = a.querySelector('rect:last-of-type');
+      return {
+        ghost: ghost && ghost.getBoundingClientRect().width,
+        from: line && line.x1.baseVal.value, to: line && line.x2.baseVal.value,
+        end: parseFloat(bar.getAttribute('x')) + parseFloat(bar.getAttribute('width')),
+        marker: line && line.getAttribute('marker-end'),
+      };
+    }, opt.slip);
+    assert.ok(got.ghost > 0, 'no ghost');
+    assert.ok(got.to > got.from, `the arrow goes from ${got.from} to ${got.to}`);
+    assert.ok(Math.abs(got.to - got.end) < 0.25, `the arrow ends at ${got.to}, the new deadline at ${got.end}`);
+    assert.equal(got.marker, 'url(#arrow)');
+    await page.locator('.tl-scroll').evaluate((el) => { el.scrollLeft = 0; });
+    await page.screenshot({ path: join(opt.out, 'timeline-editions.png'), fullPage: true });
+  });
+  await browser.close();
+  if (problems.length) {
+    console.log(problems.join('\n'));
+    process.exit(1);
+  }
+  process.exit(0);
 }
 
 const timelineUrl = `${opt.base}/?as_of=2008-11-24`;
