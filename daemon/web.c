@@ -38,7 +38,7 @@ struct asset {
 
 struct kg_web {
 	struct kg_site site;         /* points into the view and here */
-	struct kg_strv owners;
+	struct kg_page_index index;
 	struct kg_slip *slips;
 	size_t nslips;
 	char *name;
@@ -268,13 +268,13 @@ kg_web_new(const struct kg_view *v, const struct kg_conf *c,
 		.name = w->name,
 		.milestones = v->milestones.v, .nmilestones = v->milestones.n,
 		.measures = v->measures.v, .nmeasures = v->measures.n,
-		.owners = &w->owners,
+		.index = &w->index,
 		.slips = w->slips, .nslips = w->nslips,
 		.lead_days = w->lead_days, .nlead = c->nlead,
 		.overdue_days = w->overdue_days, .noverdue = c->noverdue,
 		.at_minute = c->at_minute,
 	};
-	if (kg_page_owners(&w->site, &w->owners) < 0) {
+	if (kg_page_index(&w->site, &w->index) < 0) {
 		kg_err_set(err, "out of memory");
 		goto fail;
 	}
@@ -301,7 +301,7 @@ kg_web_free(struct kg_web *w)
 		free(w->folded[i]);
 	free(w->folded);
 	free(w->assets);
-	kg_strv_clear(&w->owners);
+	kg_page_index_clear(&w->index);
 	free(w->slips);
 	free(w->name);
 	free(w->lead_days);

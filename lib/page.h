@@ -47,6 +47,17 @@ struct kg_slip {
 	kg_day old_start, old_end;
 };
 
+/* What a site's pages look up per milestone, kept compact (built once per
+ * view by kg_page_index): every owner once and which of them each
+ * milestone has, and each milestone's window as two dense arrays (at 10^5
+ * milestones a row of the timeline touches these, not the big structs). */
+struct kg_page_index {
+	struct kg_strv owners;       /* in order of first appearance, the measures' first */
+	uint32_t *owner_at, *owner_ix; /* milestone i's owners: owners.v[owner_ix[owner_at[i]]]
+	                                  .. owners.v[owner_ix[owner_at[i + 1] - 1]] */
+	kg_day *start, *end;         /* milestone i's window_start, window_end */
+};
+
 /* The data every page draws on; everything borrowed. */
 struct kg_site {
 	const char *name;                 /* [feed] name: the site's title */
@@ -54,7 +65,7 @@ struct kg_site {
 	size_t nmilestones;
 	const struct kg_measure *measures; /* in their documents' order */
 	size_t nmeasures;
-	const struct kg_strv *owners;     /* every owner once, for the form */
+	const struct kg_page_index *index; /* kg_page_index of the above */
 	const struct kg_slip *slips;      /* by milestone id */
 	size_t nslips;
 	const int *lead_days;             /* [reminders] lead, days before */
@@ -95,10 +106,10 @@ int kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct k
 int kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_measure *me,
     kg_day today, long page, struct kg_err *err);
 
-/* Appends every owner of s's measures and milestones to out, once, in
- * order of first appearance (the measures' first): what kg_site.owners
- * holds.  -1 on ENOMEM. */
-int kg_page_owners(const struct kg_site *s, struct kg_strv *out);
+/* The index of s's measures and milestones into out (zeroed or cleared);
+ * s->index is not read.  -1 on ENOMEM. */
+int kg_page_index(const struct kg_site *s, struct kg_page_index *out);
+void kg_page_index_clear(struct kg_page_index *x);
 
 /* s folded for search (NFKC and case-folded, so ２００８ finds 2008 and
  * GSOC finds ｇｓｏｃ): a new string the caller frees; NULL on ENOMEM or

@@ -149,16 +149,14 @@ measure_row_of(const struct layout *L, const struct key *keys, size_t nkeys, siz
 static size_t
 owner_row_of(const struct layout *L, const struct key *keys, size_t nkeys, size_t k, size_t j)
 {
-	const struct kg_milestone *m = &L->s->milestones[L->sel[k]];
-	struct key want, *hit;
+	const struct kg_page_index *x = L->s->index;
+	size_t i = L->sel[k], n = x->owner_at[i + 1] - x->owner_at[i];
 
-	if (m->owners.n == 0)
+	(void)keys;
+	(void)nkeys;
+	if (n == 0)
 		return j == 0 ? L->nrows - 1 : (size_t)-1; /* the last row: no owner */
-	if (j >= m->owners.n)
-		return (size_t)-1;
-	want.name = m->owners.v[j];
-	hit = bsearch(&want, keys, nkeys, sizeof(*keys), by_name);
-	return hit != NULL ? hit->row : L->nrows - 1;
+	return j < n ? x->owner_ix[x->owner_at[i] + j] : (size_t)-1;
 }
 
 static int
@@ -221,13 +219,35 @@ rows_by_measure(struct layout *L)
 	return rc;
 }
 
-int
-kg_page_owners(const struct kg_site *s, struct kg_strv *out)
+/* keys[0..n), sorted by seq through an index: the rank of each by seq
+ * goes into its row. */
+static int
+rank_by_seq(struct key *keys, size_t n)
 {
-	struct key *keys;
+	struct key *copy = malloc((n + 1) * sizeof(*copy));
+	size_t i;
+
+	if (copy == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		copy[i] = keys[i];
+		copy[i].row = i; /* where it is in keys */
+	}
+	qsort(copy, n, sizeof(*copy), by_seq);
+	for (i = 0; i < n; i++)
+		keys[copy[i].row].row = i;
+	free(copy);
+	return 0;
+}
+
+int
+kg_page_index(const struct kg_site *s, struct kg_page_index *out)
+{
+	struct key *keys, want, *hit;
 	size_t i, j, n = 0, cap = 16, u;
 	int rc = -1;
 
+	memset(out, 0, sizeof(*out));
 	if ((keys = malloc(cap * sizeof(*keys))) == NULL)
 		return -1;
 	for (i = 0; i < s->nmeasures + s->nmilestones; i++) {
@@ -242,44 +262,73 @@ kg_page_owners(const struct kg_site *s, struct kg_strv *out)
 			n++;
 		}
 	}
-	/* Unique names, each with its first appearance, back in that order. */
+	/* Unique names (sorted by name), each with its first appearance, and
+	 * as row its rank in that order. */
 	qsort(keys, n, sizeof(*keys), by_name_seq);
 	for (i = 0, u = 0; i < n; i++)
 		if (u == 0 || strcmp(keys[u - 1].name, keys[i].name) != 0)
 			keys[u++] = keys[i];
-	qsort(keys, u, sizeof(*keys), by_seq);
+	if (rank_by_seq(keys, u) < 0 ||
+	    (out->owners.v = calloc(u + 1, sizeof(*out->owners.v))) == NULL)
+		goto out;
+	out->owners.n = out->owners.cap = u;
 	for (i = 0; i < u; i++)
-		if (kg_strv_push(out, keys[i].name, (size_t)-1) < 0)
+		if ((out->owners.v[keys[i].row] = strdup(keys[i].name)) == NULL)
 			goto out;
+	/* Each milestone's owners as indexes: one lookup per owner here, none
+	 * per request. */
+	if ((out->owner_at = calloc(s->nmilestones + 1, sizeof(*out->owner_at))) == NULL ||
+	    (out->owner_ix = calloc(n + 1, sizeof(*out->owner_ix))) == NULL ||
+	    (out->start = calloc(s->nmilestones + 1, sizeof(*out->start))) == NULL ||
+	    (out->end = calloc(s->nmilestones + 1, sizeof(*out->end))) == NULL)
+		goto out;
+	for (i = 0, j = 0; i < s->nmilestones; i++) {
+		const struct kg_milestone *m = &s->milestones[i];
+		size_t k;
+
+		out->start[i] = m->window_start;
+		out->end[i] = m->window_end;
+		out->owner_at[i] = (uint32_t)j;
+		for (k = 0; k < m->owners.n; k++) {
+			want.name = m->owners.v[k];
+			hit = bsearch(&want, keys, u, sizeof(*keys), by_name);
+			out->owner_ix[j++] = (uint32_t)hit->row; /* every owner was collected */
+		}
+	}
+	out->owner_at[i] = (uint32_t)j;
 	rc = 0;
 out:
 	free(keys);
+	if (rc < 0)
+		kg_page_index_clear(out);
 	return rc;
+}
+
+void
+kg_page_index_clear(struct kg_page_index *x)
+{
+	kg_strv_clear(&x->owners);
+	free(x->owner_at);
+	free(x->owner_ix);
+	free(x->start);
+	free(x->end);
+	memset(x, 0, sizeof(*x));
 }
 
 /* One row per owner of the site, then one for milestones without. */
 static int
 rows_by_owner(struct layout *L)
 {
-	const struct kg_strv *o = L->s->owners;
-	struct key *keys;
+	const struct kg_strv *o = &L->s->index->owners;
 	size_t i;
-	int rc;
 
-	if ((L->rows = calloc(o->n + 1, sizeof(*L->rows))) == NULL ||
-	    (keys = calloc(o->n + 1, sizeof(*keys))) == NULL)
+	if ((L->rows = calloc(o->n + 1, sizeof(*L->rows))) == NULL)
 		return -1;
-	for (i = 0; i < o->n; i++) {
+	for (i = 0; i < o->n; i++)
 		L->rows[i].label = L->rows[i].owner = o->v[i];
-		keys[i].name = o->v[i];
-		keys[i].row = i;
-	}
 	L->rows[i].label = "(no owner)";
 	L->nrows = o->n + 1;
-	qsort(keys, o->n, sizeof(*keys), by_name);
-	rc = fill_members(L, keys, o->n, owner_row_of);
-	free(keys);
-	return rc;
+	return fill_members(L, NULL, 0, owner_row_of);
 }
 
 /* Drops the rows not shown: empty ones when the milestones are narrowed
@@ -308,9 +357,8 @@ pick_range(struct layout *L)
 	size_t k;
 
 	for (k = 0; k < L->nsel; k++) {
-		const struct kg_milestone *m = &L->s->milestones[L->sel[k]];
-		kg_day a = m->window_start != KG_DAY_NONE ? m->window_start : m->window_end;
-		kg_day b = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
+		kg_day s = L->s->index->start[L->sel[k]], e = L->s->index->end[L->sel[k]];
+		kg_day a = s != KG_DAY_NONE ? s : e, b = e != KG_DAY_NONE ? e : s;
 
 		if (lo == KG_DAY_NONE || a < lo)
 			lo = a;
@@ -435,7 +483,8 @@ form(struct kg_html *h, const struct kg_site *s, const struct kg_page_query *q)
 	    "<label class=\"q\">Search <input type=\"search\" name=\"q\" value=\"");
 	kg_html_text(h, q->q_shown);
 	KG_HTML_LIT(h, "\" placeholder=\"title or sentence\"></label><label>Owner ");
-	select_options(h, "owner", "all owners", (const char *const *)s->owners->v, s->owners->n,
+	select_options(h, "owner", "all owners", (const char *const *)s->index->owners.v,
+	    s->index->owners.n,
 	    f != NULL ? &f->owners : NULL);
 	KG_HTML_LIT(h, "</label><label>Kind ");
 	select_options(h, "kind", "all kinds", kinds, KG_KIND_COUNT, f != NULL ? &f->kinds : NULL);
@@ -613,9 +662,10 @@ draw_row(struct kg_html *labels, struct kg_html *bars, const struct layout *L,
 	if (b == NULL || x1 == NULL || x2 == NULL || order == NULL || lane == NULL)
 		goto out;
 	for (i = 0; i < r->n; i++) {
-		const struct kg_milestone *m = &L->s->milestones[L->members[r->first + i]];
+		size_t k = L->members[r->first + i];
+		kg_day start = L->s->index->start[k], end = L->s->index->end[k];
 
-		if (!kg_axis_clip(&L->axis, m->window_start, m->window_end, &b[n].x1, &b[n].x2))
+		if (!kg_axis_clip(&L->axis, start, end, &b[n].x1, &b[n].x2))
 			continue;
 		if (b[n].x2 - b[n].x1 < TICK_MIN_PX) {
 			double c = (b[n].x1 + b[n].x2) / 2;
@@ -623,8 +673,8 @@ draw_row(struct kg_html *labels, struct kg_html *bars, const struct layout *L,
 			b[n].x1 = c - TICK_MIN_PX / 2;
 			b[n].x2 = c + TICK_MIN_PX / 2;
 		}
-		b[n].index = L->members[r->first + i];
-		b[n].end = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
+		b[n].index = k;
+		b[n].end = end != KG_DAY_NONE ? end : start;
 		n++;
 	}
 	dense = n > KG_PAGE_ROW_BARS;

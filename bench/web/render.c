@@ -157,7 +157,7 @@ out:
 struct data {
 	struct kg_milestone_list ms;
 	struct kg_measure_list me;
-	struct kg_strv owners;
+	struct kg_page_index index;
 	char **folded;
 	struct kg_site site;
 	kg_day today;
@@ -266,9 +266,9 @@ timing(const char *db, const char *as_of, int runs, const char *only)
 		goto out;
 	d.site = (struct kg_site){
 		.name = "bench", .milestones = d.ms.v, .nmilestones = d.ms.n,
-		.measures = d.me.v, .nmeasures = d.me.n, .owners = &d.owners,
+		.measures = d.me.v, .nmeasures = d.me.n, .index = &d.index,
 	};
-	if (kg_page_owners(&d.site, &d.owners) < 0)
+	if (kg_page_index(&d.site, &d.index) < 0)
 		goto out;
 	printf("load %.3f %.3f %zu\n", now_ms() - t0, now_ms() - t0, d.ms.n);
 
@@ -319,7 +319,7 @@ out:
 	free(needle);
 	kg_filter_clear(&soumu);
 	kg_change_list_clear(&slips);
-	kg_strv_clear(&d.owners);
+	kg_page_index_clear(&d.index);
 	kg_milestone_list_clear(&d.ms);
 	kg_measure_list_clear(&d.me);
 	kg_store_close(st);

@@ -22,7 +22,7 @@
 struct fixture {
 	struct kg_milestone_list ms;
 	struct kg_measure_list me;
-	struct kg_strv owners;
+	struct kg_page_index index;
 	struct kg_slip slips[1];
 	char **folded;
 	size_t nfolded;
@@ -93,10 +93,10 @@ setup(void **state)
 		.name = "Secure Japan 2008 milestones",
 		.milestones = fx->ms.v, .nmilestones = fx->ms.n,
 		.measures = fx->me.v, .nmeasures = fx->me.n,
-		.owners = &fx->owners,
+		.index = &fx->index,
 		.slips = fx->slips, .nslips = 1,
 	};
-	assert_int_equal(kg_page_owners(&fx->site, &fx->owners), 0);
+	assert_int_equal(kg_page_index(&fx->site, &fx->index), 0);
 	*state = fx;
 	return 0;
 }
@@ -112,7 +112,7 @@ teardown(void **state)
 	free(fx->folded);
 	kg_milestone_list_clear(&fx->ms);
 	kg_measure_list_clear(&fx->me);
-	kg_strv_clear(&fx->owners);
+	kg_page_index_clear(&fx->index);
 	free(fx);
 	return 0;
 }
@@ -310,6 +310,13 @@ test_by_owner(void **state)
 	assert_true(soumu > strstr(p, "<a href=\"?owner=%E5%86%85%E9%96%A3%E5%AE%98%E6%88%BF\">"));
 	/* A milestone of two owners is in both rows. */
 	assert_int_equal(count(p, "data-id=\"24\""), 2);
+	/* The owners, once each, the measures' first: 内閣官房 総務省 経済産業省;
+	 * milestone 24 (index 1) has 内閣官房 and 総務省. */
+	assert_int_equal(fx->index.owners.n, 3);
+	assert_string_equal(fx->index.owners.v[2], "経済産業省");
+	assert_int_equal(fx->index.owner_at[2] - fx->index.owner_at[1], 2);
+	assert_int_equal(fx->index.owner_ix[fx->index.owner_at[1] + 1], 1);
+	assert_int_equal(fx->index.end[1], D(2009, 3, 31));
 	assert_non_null(strstr(p, "<option value=\"owner\" selected>"));
 	free(p);
 }
@@ -354,6 +361,8 @@ test_density_and_pages(void **state)
 	fx->site.nmilestones = fx->ms.n;
 	fx->site.measures = fx->me.v;
 	fx->site.nmeasures = fx->me.n;
+	kg_page_index_clear(&fx->index);
+	assert_int_equal(kg_page_index(&fx->site, &fx->index), 0);
 	p = timeline(&fx->site, &q);
 	assert_non_null(strstr(p, "class=\"density d"));
 	assert_null(strstr(p, "data-id=\"1050\""));
