@@ -245,8 +245,8 @@ render_assets(struct kg_web *w, struct kg_err *err)
 }
 
 int
-kg_web_new(const struct kg_view *v, const struct kg_conf *c,
-    const struct kg_change_list *slips, struct kg_web **out, struct kg_err *err)
+kg_web_prepare(const struct kg_view *v, const struct kg_conf *c, struct kg_web **out,
+    struct kg_err *err)
 {
 	struct kg_web *w = calloc(1, sizeof(*w));
 
@@ -259,32 +259,41 @@ kg_web_new(const struct kg_view *v, const struct kg_conf *c,
 	w->timezone = v->timezone;
 	w->private_pages = v->any_token;
 	if ((w->name = strdup(c->feed_name != NULL ? c->feed_name : "kigen")) == NULL ||
-	    take_slips(w, slips) < 0 || int_copy(&w->lead_days, c->lead_days, c->nlead) < 0 ||
+	    int_copy(&w->lead_days, c->lead_days, c->nlead) < 0 ||
 	    int_copy(&w->overdue_days, c->overdue_days, c->noverdue) < 0) {
-		kg_err_set(err, "out of memory");
-		goto fail;
+		kg_web_free(w);
+		return kg_err_set(err, "out of memory");
 	}
 	w->site = (struct kg_site){
 		.name = w->name,
-		.milestones = v->milestones.v, .nmilestones = v->milestones.n,
-		.measures = v->measures.v, .nmeasures = v->measures.n,
 		.index = &w->index,
-		.slips = w->slips, .nslips = w->nslips,
 		.lead_days = w->lead_days, .nlead = c->nlead,
 		.overdue_days = w->overdue_days, .noverdue = c->noverdue,
 		.at_minute = c->at_minute,
 	};
-	if (kg_page_index(&w->site, &w->index) < 0) {
-		kg_err_set(err, "out of memory");
-		goto fail;
-	}
-	if (render_assets(w, err) < 0 || render_home(w, kg_today(w->timezone), err) < 0)
-		goto fail;
 	*out = w;
 	return 0;
-fail:
-	kg_web_free(w);
-	return -1;
+}
+
+int
+kg_web_fill(struct kg_web *w, const struct kg_view *v, const struct kg_change_list *slips,
+    struct kg_err *err)
+{
+	const struct kg_change_list none = {0};
+
+	if (take_slips(w, slips != NULL ? slips : &none) < 0)
+		return kg_err_set(err, "out of memory");
+	w->site.milestones = v->milestones.v;
+	w->site.nmilestones = v->milestones.n;
+	w->site.measures = v->measures.v;
+	w->site.nmeasures = v->measures.n;
+	w->site.slips = w->slips;
+	w->site.nslips = w->nslips;
+	if (kg_page_index(&w->site, &w->index) < 0)
+		return kg_err_set(err, "out of memory");
+	if (render_assets(w, err) < 0 || render_home(w, kg_today(w->timezone), err) < 0)
+		return -1;
+	return 0;
 }
 
 void

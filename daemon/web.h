@@ -39,14 +39,20 @@ struct kg_view;
 /* What the pages of one view need beyond its milestones and measures. */
 struct kg_web;
 
+/* The pages' part of a view being prepared (view.h): what they need of c
+ * (the site's name, the reminder rules) copied, and of v (its zone and
+ * whether tokens are needed) borrowed.  -1 with err on ENOMEM. */
+int kg_web_prepare(const struct kg_view *v, const struct kg_conf *c, struct kg_web **out,
+    struct kg_err *err);
+
 /*
- * The pages' data for view v (its milestones and measures borrowed, c
- * read now): owners, the previous windows of slips (the changes of
- * kg_store_slipped, oldest first), the reminder rules, the assets, and
- * the timeline rendered for today.  -1 with err on failure.
+ * Fills w for v's data (borrowed; v is being filled, on the publisher
+ * thread): the compact index, the previous windows of slips (the changes
+ * of kg_store_slipped, oldest first; NULL: none), the assets, and the
+ * timeline rendered for today.  -1 with err on failure.
  */
-int kg_web_new(const struct kg_view *v, const struct kg_conf *c,
-    const struct kg_change_list *slips, struct kg_web **out, struct kg_err *err);
+int kg_web_fill(struct kg_web *w, const struct kg_view *v, const struct kg_change_list *slips,
+    struct kg_err *err);
 
 /* Frees w (requests are done with it: the view's last reference); NULL ok. */
 void kg_web_free(struct kg_web *w);
