@@ -2,7 +2,7 @@
 # only NNN-name.sh).  Gives a temporary directory removed on exit, a
 # database path in it, and small assertions that fail the test loudly.
 set -eu
-: "${KIGEN:?}"
+: "${KIGEN:?}" "${TOP:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/kigen.db"
@@ -40,3 +40,5 @@ pyjson() {
 	"$py" -c "import json,sys; j=json.load(open(sys.argv[1])); assert $1, j" "$tmp/out" ||
 		fail "json: $1"
 }
+
+. "$TOP/tests/integration/lib-wait.sh"

@@ -17,22 +17,23 @@ free_port() {
 }
 
 # start_kigend [args...]: on a free port with $db, logs in $tmp/kigend.log;
-# waits (10 s at most) until /healthz answers.  Sets $port and $base.
+# waits until /healthz answers (fails at once if kigend exits).  Sets $port
+# and $base.
 start_kigend() {
 	port=$(free_port)
 	base="http://127.0.0.1:$port"
 	"$KIGEND" --db "$db" --listen "127.0.0.1:$port" --log-level debug "$@" \
 		>>"$tmp/kigend.log" 2>&1 &
 	kigend_pid=$!
-	i=0
-	until curl -sf -o /dev/null "$base/healthz"; do
-		i=$((i + 1))
-		if [ "$i" -gt 100 ] || ! kill -0 "$kigend_pid" 2>/dev/null; then
-			cat "$tmp/kigend.log"
-			fail "kigend did not come up on $base"
-		fi
-		sleep 0.1
-	done
+	wait_until "kigend to answer on $base" kigend_up
+}
+
+kigend_up() {
+	if gone "$kigend_pid"; then
+		cat "$tmp/kigend.log"
+		fail "kigend exited before answering on $base"
+	fi
+	http_ok "$base/healthz"
 }
 
 # Stops kigend by PID (SIGTERM) and checks it exited cleanly.
