@@ -104,6 +104,7 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
+	{"control", "user", T_STRING, G(control_user), 0, 0, 0, "kigen", "the service's user: kigen trusts a control socket it runs"},
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -585,6 +586,7 @@ kg_conf_clear(struct kg_conf *c)
 		webhook_conf_clear(&c->webhooks[i]);
 	free(c->webhooks);
 	free(c->control_socket);
+	free(c->control_user);
 	memset(c, 0, sizeof(*c));
 }
 

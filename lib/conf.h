@@ -73,6 +73,7 @@ struct kg_conf {
 
 	/* [control] */
 	char *control_socket;  /* NULL: the caller's default */
+	char *control_user;    /* "kigen": the user the service runs as; NULL none */
 };
 
 /* Fills c with the built-in defaults.  -1 only on ENOMEM. */
