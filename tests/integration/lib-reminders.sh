@@ -35,11 +35,6 @@ k() { "$KIGEN" --db "$db" "$@"; }
 # kf: kigen on the tests' fake clock (what it writes carries fake times).
 kf() { LD_PRELOAD="$fakelib" FAKETIME="-$offset" "$KIGEN" --db "$db" "$@"; }
 
-# A free loopback port (bound and released; good enough for a test).
-free_port() {
-	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # at 'YYYY-MM-DD hh:mm:ss': the faketime offset that makes now that (JST).
 at() {
 	offset=$(( $(date +%s) - $(date -d "$1" +%s) ))

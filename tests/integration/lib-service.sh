@@ -11,7 +11,7 @@ pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 export KIGEN_CONFIG="$conf"
 
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 # write_conf [EXTRA LINES]: the test's configuration, mode 0600.
 write_conf() {
