@@ -52,13 +52,19 @@ detect(const struct kg_doc *d)
 	return best;
 }
 
-/* "no measures found: ... (looked for A (progress); B (annual-table) ...)" */
+/* "no measures found: ... (looked for A (progress); B (annual-table) ...)";
+ * a text whose first line is already a measure has lost its title line,
+ * which is what the message then says. */
 static int
-no_layout(struct kg_err *err, const struct kg_layout *forced)
+no_layout(struct kg_err *err, const struct kg_doc *d, const struct kg_layout *forced)
 {
 	char looked[KG_ERR_MAX] = "";
 	size_t i, used = 0;
 
+	if (kg_span_starts(d->lines[d->title].t, "【施策名】"))
+		return kg_err_set(err, "line %d: the first line is a measure (【施策名】…), not the "
+			"title: the title line that names the plan and its period is missing "
+			"(e.g. 「…」の進捗状況（上半期）について)", d->lines[d->title].lineno);
 	if (forced != NULL)
 		return kg_err_set(err, "no measures found in the %s layout (looked for %s)",
 			forced->name, forced->looks_for);
@@ -517,7 +523,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if ((layout = forced != NULL ? forced : detect(&d)) == NULL) {
-		no_layout(err, NULL);
+		no_layout(err, &d, NULL);
 		goto out;
 	}
 	out->origin.layout = layout->name;
@@ -527,7 +533,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if (out->measures.n == 0) {
-		no_layout(err, layout);
+		no_layout(err, &d, layout);
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
