@@ -60,11 +60,14 @@ static int
 make_listing(void *arg, struct kg_rendered *r, struct kg_err *err)
 {
 	struct listing *l = arg;
+	struct kg_render how = {
+		.content_type = "application/json; charset=utf-8",
+		.cache_control = l->private_reply ? "private, no-store" : "no-cache",
+		.write = write_listing,
+		.arg = l,
+	};
 
-	if (kg_rendered_render(r, write_listing, l, true, err) < 0)
-		return -1;
-	return kg_rendered_finish(r, "application/json; charset=utf-8",
-	    l->private_reply ? "private, no-store" : "no-cache", err);
+	return kg_rendered_render(r, &how, true, err);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feeds.h"
 #include "log.h"
 #include "pool.h"
 #include "server.h"
@@ -257,7 +258,7 @@ kg_reply_cached(struct kg_request *rq, struct kg_cache_spec *spec)
 		} else {
 			cached_ref(e);
 			pthread_mutex_unlock(&c->lock);
-			ret = e->state == READY ? kg_reply_rendered(rq, &e->r) :
+			ret = e->state == READY ? kg_feeds_reply(rq, &e->r) :
 			    kg_reply_error(rq, 500, "cannot render");
 			kg_cached_unref(e);
 			goto out;
@@ -299,7 +300,7 @@ out:
 enum MHD_Result
 kg_cache_reply_waited(struct kg_request *rq, struct kg_cached *e)
 {
-	enum MHD_Result ret = e->state == READY ? kg_reply_rendered(rq, &e->r) :
+	enum MHD_Result ret = e->state == READY ? kg_feeds_reply(rq, &e->r) :
 	    kg_reply_error(rq, 500, "cannot render");
 
 	kg_cached_unref(e);

@@ -180,11 +180,11 @@ kg_metrics_serve(struct kg_request *rq)
 	renders_metrics(f, rq->server);
 	metric_header(f, "kigend_feed_request_renders_total", "counter",
 	    "Renditions made on request (feeds with filters or their todo view, API "
-	    "listings, pages), each once per data version.");
+	    "listings, pages), each once per data version and parameters.");
 	fprintf(f, "kigend_feed_request_renders_total %llu\n",
 	    (unsigned long long)atomic_load(&m->request_renders));
 	metric_header(f, "kigend_feed_render_seconds", "gauge",
-	    "Time the last publication took to render every feed.");
+	    "Time the last publication took to render every feed and the timeline.");
 	fprintf(f, "kigend_feed_render_seconds %.6f\n", v->render_seconds);
 	metric_header(f, "kigend_feed_bytes", "gauge", "Size of each published feed.");
 	for (i = 0; i < v->nfeeds; i++) {

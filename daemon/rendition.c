@@ -8,23 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <zlib.h>
 
 #include "hash.h"
 #include "server.h"
-#include "utf8.h"
 
-/* Plain text is kept for identity requests up to this size; a bigger body
- * (a feed of about 1,200 milestones with alarms) is kept gzipped only, a
+/* A feed's plain text is kept for identity requests up to this size; a
+ * bigger one (about 1,200 milestones with alarms) is kept gzipped only, a
  * fourteenth of the size, and inflated for each client without gzip. */
 #define PLAIN_KEEP_MAX (1024 * 1024)
 
 /* Bytes owned by the responses that send them, freed with the last
  * reference: a rendition's own response and the responses that inflate
- * the gzip rendition for clients without gzip.  Once complete (sealed),
- * their size counts in kg_rendition_bytes(). */
+ * the gzip rendition for clients without gzip. */
 struct kg_blob {
 	atomic_int refs;
 	size_t len;
@@ -32,6 +29,7 @@ struct kg_blob {
 	char bytes[];
 };
 
+/* What every rendition's bytes take (kg_rendition_bytes). */
 static atomic_size_t live_bytes;
 
 size_t
@@ -111,14 +109,15 @@ blob_unref(struct kg_blob *b)
 	free(b);
 }
 
-/* b is complete: from now on its bytes count as held. */
-static void
+/* b is complete: from now on its bytes count as held; returns them. */
+static size_t
 blob_seal(struct kg_blob *b)
 {
 	if (b == NULL || b->sealed != 0)
-		return;
+		return 0;
 	b->sealed = sizeof(*b) + b->len;
 	atomic_fetch_add(&live_bytes, b->sealed);
+	return b->sealed;
 }
 
 /* libmicrohttpd's free callback gets the bytes, not the blob. */
@@ -129,7 +128,7 @@ blob_unref_bytes(void *bytes)
 }
 
 /*
- * Where a body is rendered to, as its writer writes it: the SHA-256 of the
+ * Where a feed is rendered to, as libical writes it: the SHA-256 of the
  * text (its ETag), its gzip, and the text itself while it is at most
  * keep_max bytes.  A publication so never holds a big feed's text whole.
  */
@@ -253,62 +252,70 @@ never_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return MHD_CONTENT_READER_END_WITH_ERROR;
 }
 
-/* The headers every representation of r has, 200 or 304. */
+/* The headers a 200 and a 304 share. */
 static int
-add_validators(struct MHD_Response *resp, const struct kg_rendered *r,
-    const struct kg_rendition *rd)
+add_common_headers(struct MHD_Response *resp, const struct kg_rendered *r, const char *etag,
+    bool gzipped)
 {
 	char lm[40];
+	size_t i;
 
-	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rd->etag) != MHD_YES ||
-	    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding") != MHD_YES ||
-	    kg_response_common(resp) < 0)
-		return -1;
-	if (r->cache_control[0] != '\0' && MHD_add_response_header(resp,
-	    MHD_HTTP_HEADER_CACHE_CONTROL, r->cache_control) != MHD_YES)
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->cache_control) != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding") != MHD_YES)
 		return -1;
 	if (r->last_modified > 0) {
 		http_date(r->last_modified, lm);
 		if (MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm) != MHD_YES)
 			return -1;
 	}
-	return 0;
-}
-
-/* The headers of a 200: the validators and the representation's own. */
-static int
-add_full_headers(struct MHD_Response *full, const struct kg_rendered *r,
-    const struct kg_rendition *rd)
-{
-	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE, r->type) != MHD_YES ||
-	    add_validators(full, r, rd) < 0)
-		return -1;
-	if (rd == &r->gzip &&
-	    MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") != MHD_YES)
+	for (i = 0; r->headers != NULL && r->headers[i] != NULL; i += 2)
+		if (MHD_add_response_header(resp, r->headers[i], r->headers[i + 1]) != MHD_YES)
+			return -1;
+	if (gzipped && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
+	    "gzip") != MHD_YES)
 		return -1;
 	return 0;
 }
 
-/* Makes rd's responses: a 200 sending rd->body (when there is one; else
- * each request inflates rd->gz) and a 304. */
+/* The headers of a 200 response with the bytes. */
 static int
-rendition_finish(struct kg_rendition *rd, const struct kg_rendered *r)
+add_full_headers(struct MHD_Response *full, const struct kg_rendered *r, const char *etag,
+    bool gzipped)
 {
-	if (rd->body != NULL) {
-		rd->full = MHD_create_response_from_buffer_with_free_callback(rd->body->len,
-		    rd->body->bytes, blob_unref_bytes);
-		if (rd->full == NULL)
+	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES ||
+	    kg_response_common(full) < 0)
+		return -1;
+	return add_common_headers(full, r, etag, gzipped);
+}
+
+/* Makes rd, a rendition of r whose ETag is etag: a full response sending
+ * body (a reference taken over: released by libmicrohttpd, or here on
+ * failure), or with body NULL none (the plain text of a big feed, inflated
+ * per request from gz, of which rd takes a reference); and a 304. */
+static int
+rendition_make(struct kg_rendition *rd, const struct kg_rendered *r, struct kg_blob *body,
+    struct kg_blob *gz, size_t size, const char *etag, bool gzipped)
+{
+	snprintf(rd->etag, sizeof(rd->etag), "%s", etag);
+	rd->size = size;
+	if (body != NULL) {
+		rd->full = MHD_create_response_from_buffer_with_free_callback(body->len,
+		    body->bytes, blob_unref_bytes);
+		if (rd->full == NULL) {
+			blob_unref(body);
 			return -1;
-		rd->body = NULL; /* the response's now */
-		if (add_full_headers(rd->full, r, rd) < 0)
+		}
+		if (add_full_headers(rd->full, r, rd->etag, gzipped) < 0)
 			return -1;
-	}
+	} else
+		rd->gz = blob_ref(gz);
 	/* Its size is the 200's: libmicrohttpd sends a Content-Length with
 	 * every 304, and RFC 9110 (8.6) allows only the 200's there. */
-	rd->not_modified = MHD_create_response_from_callback(rd->size, 4096, never_read, NULL, NULL);
-	if (rd->not_modified == NULL)
+	rd->not_modified = MHD_create_response_from_callback(size, 4096, never_read, NULL, NULL);
+	if (rd->not_modified == NULL || kg_response_common(rd->not_modified) < 0)
 		return -1;
-	return add_validators(rd->not_modified, r, rd);
+	return add_common_headers(rd->not_modified, r, rd->etag, false);
 }
 
 static void
@@ -318,7 +325,6 @@ rendition_release(struct kg_rendition *rd)
 		MHD_destroy_response(rd->full);
 	if (rd->not_modified != NULL)
 		MHD_destroy_response(rd->not_modified);
-	blob_unref(rd->body);
 	blob_unref(rd->gz);
 	memset(rd, 0, sizeof(*rd));
 }
@@ -332,107 +338,98 @@ kg_rendered_release(struct kg_rendered *r)
 }
 
 int
-kg_rendered_render(struct kg_rendered *r, kg_render_fn *fn, void *arg, bool want_gzip,
+kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
     struct kg_err *err)
 {
 	static const cookie_io_functions_t sink_io = { .write = sink_write };
 	unsigned char md[32];
+	char etag[48], gzetag[48];
 	struct sink s;
+	struct kg_blob *plain;
+	const struct kg_rendered *prev = how->prev;
+	int64_t now = (int64_t)time(NULL);
 	FILE *f = NULL;
 	int rc = -1;
 
+	r->last_modified = how->last_modified;
+	r->content_type = how->content_type;
+	r->headers = how->headers;
+	snprintf(r->cache_control, sizeof(r->cache_control), "%s", how->cache_control);
 	if (sink_open(&s, want_gzip, want_gzip ? PLAIN_KEEP_MAX : SIZE_MAX) < 0 ||
 	    (f = fopencookie(&s, "w", sink_io)) == NULL) {
 		kg_err_set(err, "out of memory");
 		goto out;
 	}
-	rc = fn(arg, f, err);
+	rc = how->write(how->arg, f, err);
 	if (fclose(f) != 0 && rc == 0)
 		rc = kg_err_set(err, "cannot render (out of memory)");
 	if (rc == 0 && sink_finish(&s, md) < 0)
 		rc = kg_err_set(err, "cannot render (out of memory)");
 	if (rc < 0)
 		goto out;
-	etag_hex(md, "", r->plain.etag);
-	r->plain.size = s.total;
-	if (s.plain != NULL || s.total == 0) {
-		if (s.plain == NULL && blob_reserve(&s.plain, &s.plain_cap, 0) < 0) {
-			rc = kg_err_set(err, "out of memory");
+	rc = -1;
+	etag_hex(md, "", etag);
+	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
+	    r->last_modified <= prev->last_modified)
+		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
+	if (r->last_modified < how->lm_floor)
+		r->last_modified = how->lm_floor;
+	plain = s.plain;
+	s.plain = NULL;
+	r->bytes = blob_seal(plain) + blob_seal(s.gz);
+	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	if (want_gzip) {
+		etag_of(s.gz->bytes, s.gz->len, "-gz", gzetag);
+		if (rendition_make(&r->gzip, r, blob_ref(s.gz), NULL, s.gz->len, gzetag, true) < 0) {
+			kg_err_set(err, "out of memory");
 			goto out;
 		}
-		blob_seal(s.plain);
-		r->bytes += s.plain->sealed;
-		r->plain.body = s.plain;
-		s.plain = NULL;
-	} else
-		r->plain.gz = blob_ref(s.gz);
-	if (want_gzip) {
-		etag_of(s.gz->bytes, s.gz->len, "-gz", r->gzip.etag);
-		blob_seal(s.gz);
-		r->bytes += s.gz->sealed;
-		r->gzip.size = s.gz->len;
-		r->gzip.body = blob_ref(s.gz);
 	}
+	rc = 0;
 out:
 	sink_close(&s);
 	return rc;
 }
 
-int
-kg_rendered_finish(struct kg_rendered *r, const char *type, const char *cache_control,
-    struct kg_err *err)
-{
-	kg_snprintf(r->type, sizeof(r->type), "%s", type);
-	kg_snprintf(r->cache_control, sizeof(r->cache_control), "%s",
-	    cache_control != NULL ? cache_control : "");
-	if (rendition_finish(&r->plain, r) < 0 ||
-	    (r->gzip.body != NULL && rendition_finish(&r->gzip, r) < 0))
-		return kg_err_set(err, "out of memory");
-	return 0;
-}
-
-/* kg_render_fn for a feed. */
-struct feed_job {
+/* What a feed's rendition writes: the feed. */
+struct feed_body {
 	const struct kg_milestone *v;
 	size_t n;
 	const struct kg_feed_params *p;
 };
 
 static int
-render_feed(void *arg, FILE *out, struct kg_err *err)
+feed_write(void *arg, FILE *f, struct kg_err *err)
 {
-	const struct feed_job *j = arg;
+	const struct feed_body *b = arg;
 
-	return kg_feed_write(j->v, j->n, j->p, out, err);
+	return kg_feed_write(b->v, b->n, b->p, f, err);
 }
 
 int
-kg_rendered_feed(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
+kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
     bool private_feed, bool want_gzip, struct kg_err *err)
 {
-	struct feed_job job = { v, n, p };
-	int64_t now = (int64_t)time(NULL), lm = 0;
+	struct feed_body body = { v, n, p };
+	struct kg_render how = { .content_type = "text/calendar; charset=utf-8",
+	    .prev = prev, .lm_floor = lm_floor, .write = feed_write, .arg = &body };
 	char cc[64];
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > lm)
-			lm = v[i].updated_at;
-	if (kg_rendered_render(r, render_feed, &job, want_gzip, err) < 0)
-		return -1;
-	if (prev != NULL && prev->plain.etag[0] != '\0' &&
-	    strcmp(prev->plain.etag, r->plain.etag) != 0 && lm <= prev->last_modified)
-		lm = now > prev->last_modified ? now : prev->last_modified + 1;
-	r->last_modified = lm > lm_floor ? lm : lm_floor;
+		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > how.last_modified)
+			how.last_modified = v[i].updated_at;
 	snprintf(cc, sizeof(cc), "%s, max-age=%lld", private_feed ? "private" : "public",
 	    (long long)p->refresh_s);
-	return kg_rendered_finish(r, "text/calendar; charset=utf-8", cc, err);
+	how.cache_control = cc;
+	return kg_rendered_render(r, &how, want_gzip, err);
 }
 
-/* ---- answering ---- */
-
-/* A response inflating a big body's gzip for a client without gzip. */
+/* A response inflating a big feed's gzip for a client without gzip. */
 struct inflater {
 	z_stream zs;
 	struct kg_blob *gz;
@@ -465,11 +462,8 @@ inflater_free(void *cls)
 	blob_unref(in->gz);
 	free(in);
 }
-
-/* A new 200 response inflating rd->gz (rd->full is NULL), headers
- * included.  NULL on ENOMEM. */
-static struct MHD_Response *
-inflating(const struct kg_rendered *r, const struct kg_rendition *rd)
+struct MHD_Response *
+kg_rendition_inflating(const struct kg_rendered *r, const struct kg_rendition *rd)
 {
 	struct inflater *in = calloc(1, sizeof(*in));
 	struct MHD_Response *resp;
@@ -487,101 +481,9 @@ inflating(const struct kg_rendered *r, const struct kg_rendition *rd)
 		inflater_free(in);
 		return NULL;
 	}
-	if (add_full_headers(resp, r, rd) < 0) {
+	if (add_full_headers(resp, r, rd->etag, false) < 0) {
 		MHD_destroy_response(resp);
 		return NULL;
 	}
 	return resp;
-}
-
-bool
-kg_rendition_accepts_gzip(const char *ae)
-{
-	const char *p = ae;
-
-	while (p != NULL && *p != '\0') {
-		size_t n;
-		const char *q, *end = strchr(p, ',');
-
-		p += strspn(p, " \t");
-		n = strcspn(p, ";, \t");
-		if (n == 4 && strncasecmp(p, "gzip", 4) == 0) {
-			q = strstr(p, "q=");
-			if (q == NULL || (end != NULL && q > end))
-				return true;
-			return strtod(q + 2, NULL) > 0;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return false;
-}
-
-bool
-kg_rendition_etag_listed(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	const char *p = inm;
-
-	while (*p != '\0') {
-		p += strspn(p, " \t,");
-		if (*p == '*')
-			return true;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return true;
-		p += strcspn(p, ",");
-	}
-	return false;
-}
-
-static int64_t
-parse_http_date(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	return (int64_t)timegm(&tm);
-}
-
-/* 304 when the client's validators match (If-None-Match wins over
- * If-Modified-Since, RFC 9110 13.2.2). */
-static bool
-not_modified(const struct kg_request *rq, const char *etag, int64_t last_modified)
-{
-	const char *inm = kg_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	const char *ims;
-	int64_t since;
-
-	if (inm != NULL)
-		return kg_rendition_etag_listed(inm, etag);
-	ims = kg_request_header(rq, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	if (ims == NULL || last_modified <= 0)
-		return false;
-	since = parse_http_date(ims);
-	return since >= 0 && last_modified <= since;
-}
-
-enum MHD_Result
-kg_reply_rendered(struct kg_request *rq, const struct kg_rendered *r)
-{
-	const char *ae = kg_request_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-	const struct kg_rendition *rd = ae != NULL && kg_rendition_accepts_gzip(ae) &&
-	    r->gzip.full != NULL ? &r->gzip : &r->plain;
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	if (not_modified(rq, rd->etag, r->last_modified))
-		return kg_reply(rq, 304, rd->not_modified);
-	if (rd->full != NULL)
-		return kg_reply(rq, 200, rd->full);
-	if ((resp = inflating(r, rd)) == NULL)
-		return kg_reply_error(rq, 500, "out of memory");
-	ret = kg_reply(rq, 200, resp);
-	MHD_destroy_response(resp);
-	return ret;
 }
