@@ -1379,6 +1379,8 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			}
 			out[got++] = d;
 		}
+		if (got == max)
+			break;  /* the caller has all it asked for */
 		i = d.cp_end;
 	}
 	*n = got;

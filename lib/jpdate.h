@@ -96,7 +96,7 @@ void kg_jptext_release(struct kg_jptext *t);
 size_t kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit);
 
 /* Finds every date expression of t in order; fills out[0..max) and sets *n
- * (expressions beyond max are dropped: *n == max then).  Never fails. */
+ * (the scan stops at the max-th: *n == max then).  Never fails. */
 void kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
     struct kg_jpdate *out, size_t max, size_t *n);
 
