@@ -143,7 +143,7 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_OWN_OWNERS] = "SELECT owners, status IN ('planned', 'ongoing') AND gone = 0,"
 	    " status = 'done', gone <> 0 FROM milestones"
 	    " WHERE owners IS NOT NULL AND retired = 0",
-	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
+	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + ?1"
 	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
 	    "UPDATE milestones SET measure_id = ?2, title = ?3, kind = ?4, status = ?5,"
@@ -936,6 +936,22 @@ random_uid(char **out, struct kg_err *err)
 	return 0;
 }
 
+int
+kg_store_reserve_ids(struct kg_store *st, size_t n, int64_t *first, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_NEXT_ID, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)n);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return kg_store_fail(st, err, "allocating milestone ids");
+	}
+	*first = sqlite3_column_int64(s, 0) - (int64_t)n + 1;
+	return kg_store_step_done(st, s, err, "allocating milestone ids");
+}
+
 /* Insert without a transaction of its own; reason goes to the history. */
 int
 kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
@@ -953,15 +969,7 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan
 		return -1;
 	if (own_owners(st, m, &own, err) < 0)
 		return -1;
-	if ((s = kg_store_stmt(st, KG_STMT_MS_NEXT_ID, err)) == NULL)
-		goto out;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		kg_store_fail(st, err, "allocating milestone id");
-		sqlite3_reset(s);
-		goto out;
-	}
-	id = sqlite3_column_int64(s, 0);
-	if (kg_store_step_done(st, s, err, "allocating milestone id") < 0)
+	if ((id = m->id) <= 0 && kg_store_reserve_ids(st, 1, &id, err) < 0)
 		goto out;
 	if ((s = kg_store_stmt(st, KG_STMT_MS_INSERT, err)) == NULL)
 		goto out;
@@ -1005,6 +1013,7 @@ kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_er
 
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
+	m->id = 0;    /* always a new id */
 	rc = kg_store_ms_insert(st, m, NULL, 0, m->document_id ? "import" : "add", err);
 	rc = kg_store_unit_end(st, outer, rc, err);
 	if (rc < 0) {
