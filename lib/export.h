@@ -36,7 +36,7 @@ json_t *kg_document_json(const struct kg_document *d);
 json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
 
 /* One record of a milestone's history (kigen history, kigen slipped):
- * {milestone_id, at, document_id, reason, created, old: {window_start,
+ * {milestone_id, at, document_id, as_of, reason, created, old: {window_start,
  *  window_end, status} or null when created, new: {...}, slip_days}.
  * slip_days is new window_end - old window_end, or null. */
 json_t *kg_change_json(const struct kg_change *c);

@@ -34,8 +34,9 @@
 	"SELECT id, name, sha256, title, as_of, imported_at, summary_json, url, etag," \
 	" last_modified, plan, standing, removed_at, n_new, n_changed, n_gone FROM documents"
 #define KG_HIST_SELECT \
-	"SELECT milestone_id, at, document_id, reason, created, old_start, old_end," \
-	" new_start, new_end, old_status, new_status FROM milestone_history"
+	"SELECT h.milestone_id, h.at, h.document_id, h.reason, h.created, h.old_start," \
+	" h.old_end, h.new_start, h.new_end, h.old_status, h.new_status, d.as_of" \
+	" FROM milestone_history h LEFT JOIN documents d ON d.id = h.document_id"
 
 enum kg_stmt {
 	KG_STMT_DATA_VERSION,
