@@ -111,7 +111,6 @@ int
 kg_doc_init(struct kg_doc *d, const struct kg_text *text)
 {
 	size_t i;
-	int page = 1;
 
 	memset(d, 0, sizeof(*d));
 	d->n = text->nlines;
@@ -122,14 +121,9 @@ kg_doc_init(struct kg_doc *d, const struct kg_text *text)
 		struct kg_dline *l = &d->lines[i];
 
 		l->raw = (struct kg_span){text->lines[i].s, text->lines[i].len};
-		while (l->raw.len > 0 && l->raw.s[0] == '\f') {
-			page++;
-			l->raw.s++;
-			l->raw.len--;
-		}
 		l->t = kg_span_trim(l->raw);
 		l->lineno = text->lines[i].lineno;
-		l->page = page;
+		l->page = text->lines[i].page; /* textio counts the form feeds */
 		if (l->t.len == 0)
 			l->kind = KG_LINE_BLANK;
 		else if (d->title == d->n)
@@ -158,9 +152,7 @@ kg_doc_release(struct kg_doc *d)
 int
 kg_doc_page(const struct kg_doc *d, int lineno)
 {
-	if (d->n == 0 || d->lines[d->n - 1].page == 1 || lineno < 1 || (size_t)lineno > d->n)
-		return 0;
-	return d->lines[lineno - 1].page;
+	return lineno < 1 || (size_t)lineno > d->n ? 0 : d->lines[lineno - 1].page;
 }
 
 size_t
@@ -290,11 +282,22 @@ kg_unit_complete(const struct kg_doc *d)
 int
 kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off)
 {
-	size_t i = u->nseg;
+	const struct kg_seg *s = d->segs + u->seg;
+	size_t lo = 0, hi = u->nseg;
 
-	while (i > 1 && d->segs[u->seg + i - 1].off > off)
-		i--;
-	return i > 0 ? d->segs[u->seg + i - 1].lineno : 0;
+	/* the last segment starting at or before off: a binary search, as a
+	 * unit may span many lines and hold many dates */
+	if (u->nseg == 0)
+		return 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s[lo].lineno;
 }
 
 /* ---- items and owners ---- */
@@ -451,6 +454,8 @@ kg_owners_add(struct kg_strv *owners, struct kg_span list, bool at_space)
 	return each_owner(list, at_space, push_owner, owners);
 }
 
+#define GLUED_MAX 256
+
 struct kg_span
 kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc)
 {
@@ -459,8 +464,10 @@ kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc)
 
 	*rc = 0;
 	t = kg_span_trim(t);
-	/* the leftmost blank after which only names follow: O(n^2) on a line */
-	for (i = 0; i < t.len; i += n) {
+	/* the leftmost blank after which only names follow, among the last
+	 * GLUED_MAX bytes: owner lists are short, and a long line stays linear */
+	i = t.len > GLUED_MAX ? kg_utf8_cut(t.s, t.len - GLUED_MAX) : 0;
+	for (; i < t.len; i += n) {
 		struct kg_span tail = {t.s + i, t.len - i};
 
 		if (kg_is_space(kg_cp_at(t.s, t.len, i, &n))) {

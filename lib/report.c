@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "asof.h"
@@ -77,15 +76,12 @@ no_layout(struct kg_err *err, const struct kg_doc *d, const struct kg_layout *fo
 
 /* ---- dates that are no milestones ---- */
 
-static bool
-covered(const size_t (*cov)[2], size_t ncov, size_t off)
+static int
+by_start(const void *a, const void *b)
 {
-	size_t i;
+	const size_t *x = a, *y = b;
 
-	for (i = 0; i < ncov; i++)
-		if (off >= cov[i][0] && off < cov[i][1])
-			return true;
-	return false;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
 /* A duration or ordinal after a number (3年間, 5年目, 6か月), not a date. */
@@ -128,12 +124,15 @@ date_unit_at(struct kg_span t, size_t i)
  */
 static int
 skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
-    const size_t (*cov)[2], size_t ncov)
+    size_t (*cov)[2], size_t ncov)
 {
 	static const char *const eras[] = {"令和", "平成", "昭和"};
-	size_t i, k, n, e;
+	size_t i, k, n, e, j = 0, reach = 0;
 	int32_t c, prev = 0;
 
+	/* the ranges by start, walked once: reach is the furthest end of those
+	 * that start at or before i, so the cost stays linear */
+	qsort(cov, ncov, sizeof(*cov), by_start);
 	for (i = 0; i < t.len; prev = c, i += n) {
 		c = kg_cp_at(t.s, t.len, i, &n);
 		k = i;
@@ -145,8 +144,9 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 		if (kg_read_number(t, &k) < 0)
 			continue;
 		kg_skip_space(t, &k);
-		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1) ||
-		    covered(cov, ncov, i))
+		for (; j < ncov && cov[j][0] <= i; j++)
+			reach = cov[j][1] > reach ? cov[j][1] : reach;
+		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1) || i < reach)
 			continue;
 		while (k < t.len && (is_arabic(kg_cp_at(t.s, t.len, k, &n)) ||
 		    kg_is_space(kg_cp_at(t.s, t.len, k, &n)) || date_unit_at(t, k)))
@@ -270,7 +270,7 @@ dated_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		    dt->end - dt->start, kg_unit_lineno(r->d, u, dt->start), WHY_FIGURE) < 0)
 			goto nomem;
 	}
-	if (skip_unread(r, u, t, (const size_t (*)[2])sc.cov, sc.nd) < 0)
+	if (skip_unread(r, u, t, sc.cov, sc.nd) < 0)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -282,11 +282,16 @@ out:
 }
 
 /* The act a labelled date dates, the text after it up to 、 or 。
- * (令和３年度検討開始、… → 検討開始); empty when none. */
+ * (令和３年度検討開始、… → 検討開始); empty when none.  Only the next
+ * ACT_MAX bytes are read (an act is a few words; a long cell stays linear);
+ * a title cuts what is longer anyway. */
+#define ACT_MAX 192
+
 static struct kg_span
 act_after(struct kg_span t, size_t end)
 {
-	struct kg_span a = kg_span_trim((struct kg_span){t.s + end, t.len - end});
+	size_t len = t.len - end > ACT_MAX ? kg_utf8_cut(t.s + end, ACT_MAX) : t.len - end;
+	struct kg_span a = kg_span_trim((struct kg_span){t.s + end, len});
 	size_t i = 0;
 	long k;
 
@@ -372,7 +377,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	    (u->notes == KG_NOTES_IF_UNDATED && x.n == 0)); i++)
 		if (kg_strv_push(&me->notes, x.notes.v[i], (size_t)-1) < 0)
 			goto nomem;
-	if (skip_unread(r, u, t, (const size_t (*)[2])cov, ncov) < 0)
+	if (skip_unread(r, u, t, cov, ncov) < 0)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -540,7 +545,8 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
-	    (out->doc.sha256 = sha256_hex(bytes, len)) == NULL ||
+	    (out->doc.sha256 = o != NULL && o->original != NULL ?
+	    sha256_hex(o->original, o->original_len) : sha256_hex(bytes, len)) == NULL ||
 	    (out->doc.title = kg_span_dup(d.lines[title_line(&d)].t)) == NULL)
 		goto nomem;
 	if ((rc = as_of_date(&d, out, o != NULL ? o->as_of : KG_DAY_NONE, err)) < 0)
@@ -564,11 +570,9 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 	struct kg_import *out, struct kg_err *err)
 {
 	struct kg_report_opts opts = {.as_of = KG_DAY_NONE};
-	struct stat st;
 	char *bytes = NULL;
 	const char *base;
 	size_t got = 0;
-	ssize_t r;
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -578,38 +582,10 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 		opts.name = (base = strrchr(path, '/')) != NULL ? base + 1 : path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return kg_err_set(err, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		kg_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kg_err_set(err, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((size_t)st.st_size > KG_REPORT_MAX_BYTES) {
-		kg_err_set(err, "%s: %lld bytes, above the limit of %zu MiB for a report",
-			path, (long long)st.st_size, KG_REPORT_MAX_BYTES >> 20);
-		goto out;
-	}
-	if ((bytes = malloc((size_t)st.st_size + 1)) == NULL) {
-		kg_err_set(err, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		r = read(fd, bytes + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			kg_err_set(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if ((rc = kg_report_parse(bytes, got, &opts, out, err)) < 0)
+	if (kg_text_read_fd(fd, &bytes, &got, err) == 0)
+		rc = kg_report_parse(bytes, got, &opts, out, err);
+	if (rc < 0)
 		kg_err_prefix(err, "%s", path);
-out:
 	free(bytes);
 	close(fd);
 	return rc;
