@@ -207,15 +207,13 @@ enqueue_due(struct kg_remind *r, int64_t now, struct kg_err *err)
 	return added;
 }
 
-static int64_t
-on_tick(struct kg_loop *loop, void *arg, int64_t now)
+int64_t
+kg_remind_tick(struct kg_remind *r, int64_t now)
 {
-	struct kg_remind *r = arg;
 	struct kg_err err;
 	int64_t next, wait, dwait;
 	int added;
 
-	(void)loop;
 	if (r->conf->nwebhooks == 0)
 		return -1; /* nobody to remind; a reload may add someone */
 	if (r->replan || now >= r->plan.until || now < r->plan.until - PLAN_HORIZON_S - 1) {
@@ -237,6 +235,13 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 		wait = 1000;
 	dwait = kg_deliver_tick(r->deliver, now);
 	return dwait >= 0 && dwait < wait ? dwait : wait;
+}
+
+static int64_t
+on_tick(struct kg_loop *loop, void *arg, int64_t now)
+{
+	(void)loop;
+	return kg_remind_tick(arg, now);
 }
 
 /* Points r at conf: schedule rules, feed URL.  -1 on ENOMEM (r unchanged). */

@@ -46,6 +46,12 @@ int kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_re
  */
 int kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err);
 
+/* The hook's tick at wall-clock time now (unix seconds): plans, enqueues
+ * what is due, runs the deliveries; returns the milliseconds it may sleep
+ * (loop.h).  The loop calls it with time(); tests with a clock of their
+ * own. */
+int64_t kg_remind_tick(struct kg_remind *r, int64_t now);
+
 /* Adds "reminders": {planned, next, in_flight, pending, failed} to a
  * `kigen status` answer (obj borrowed). */
 void kg_remind_status(struct kg_remind *r, json_t *obj);

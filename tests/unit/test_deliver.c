@@ -29,6 +29,7 @@
 #include "conf.h"
 #include "deliver.h"
 #include "loop.h"
+#include "milestone_fixture.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -247,7 +248,6 @@ static struct fixture *
 fixture_new(const char *const *endpoints, const int steps[][8], size_t n)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct kg_milestone m = {0};
 	struct kg_loop_hook hook = { .name = "deliver" };
 	struct kg_err err;
 	char path[160];
@@ -293,15 +293,8 @@ fixture_new(const char *const *endpoints, const int steps[][8], size_t n)
 	    kg_outbox_open(fx->reader, &fx->rob, &err) < 0)
 		fail_msg("store: %s", err.msg);
 	fx->deadline = kg_day_from_civil(2008, 12, 1);
-	m.title = strdup("演習を実施");
-	m.kind = KG_KIND_EXERCISE;
-	m.status = KG_STATUS_PLANNED;
-	m.window_start = m.window_end = fx->deadline;
-	m.precision = KG_PREC_DAY;
-	m.manual = true;
-	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), 0);
-	fx->milestone = m.id;
-	kg_milestone_clear(&m);
+	fx->milestone = fixture_milestone(fx->st, "演習を実施", fx->deadline, KG_STATUS_PLANNED,
+	    NULL);
 
 	atomic_store(&fx->now, T0);
 	assert_int_equal(kg_loop_new(fx->st, &fx->loop, &err), 0);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "milestone_fixture.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -28,7 +29,6 @@ static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct kg_milestone m = {0};
 	struct kg_err err;
 
 	assert_non_null(fx);
@@ -40,16 +40,7 @@ setup(void **state)
 	if (kg_outbox_open(fx->st, &fx->ob, &err) < 0)
 		fail_msg("outbox: %s", err.msg);
 	fx->deadline = kg_day_from_civil(2008, 12, 1);
-	m.title = strdup("演習を実施");
-	m.kind = KG_KIND_EXERCISE;
-	m.status = KG_STATUS_PLANNED;
-	m.window_start = m.window_end = fx->deadline;
-	m.precision = KG_PREC_DAY;
-	m.manual = true;
-	if (kg_store_milestone_add(fx->st, &m, &err) < 0)
-		fail_msg("milestone_add: %s", err.msg);
-	fx->ms = m.id;
-	kg_milestone_clear(&m);
+	fx->ms = fixture_milestone(fx->st, "演習を実施", fx->deadline, KG_STATUS_PLANNED, NULL);
 	*state = fx;
 	return 0;
 }

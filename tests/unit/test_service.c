@@ -192,6 +192,53 @@ test_reload(void **state)
 	kg_service_free(s);
 }
 
+/* What a reload changes and what waits for the next start: settings read
+ * at start only keep their running values, every other one changes. */
+static void
+test_reload_diffs(void **state)
+{
+	struct fixture *f = *state;
+	struct kg_service_opts opts = { .config_path = f->conf, .log_level = -1 };
+	const struct kg_conf *c;
+	struct kg_service *s;
+	struct kg_err err;
+
+	write_file(f->conf, "[general]\ndb = /tmp/first.db\n"
+	    "[http]\nlisten = 127.0.0.1:7001\nthreads = 2\nmax_connections = 100\n"
+	    "render_threads = 2\nhead_timeout = 10s\n"
+	    "[feed]\nname = first\nrefresh = 1h\n"
+	    "[control]\nsocket = /tmp/first.sock\n", 0600);
+	s = new_service(f, &opts);
+	write_file(f->conf, "[general]\ndb = /tmp/second.db\n"
+	    "[http]\nlisten = 127.0.0.1:7002\nthreads = 4\nmax_connections = 200\n"
+	    "render_threads = 3\nhead_timeout = 20s\n"
+	    "[feed]\nname = second\nrefresh = 2h\n"
+	    "[control]\nsocket = /tmp/second.sock\n", 0600);
+	assert_int_equal(kg_service_reload(s, &err), 0);
+	c = kg_service_conf(s);
+	/* At start only: as they were. */
+	assert_string_equal(c->db, "/tmp/first.db");
+	assert_int_equal(c->listen.n, 1);
+	assert_string_equal(c->listen.v[0], "127.0.0.1:7001");
+	assert_int_equal(c->threads, 2);
+	assert_int_equal(c->max_connections, 100);
+	assert_int_equal(c->render_threads, 2);
+	assert_int_equal(c->head_timeout_s, 10);
+	assert_string_equal(c->control_socket, "/tmp/first.sock");
+	/* The rest: in force. */
+	assert_string_equal(c->feed_name, "second");
+	assert_int_equal(c->refresh_s, 7200);
+
+	/* A socket unset after being set stays the running one too. */
+	write_file(f->conf, "[general]\ndb = /tmp/first.db\n[feed]\nname = third\n", 0600);
+	assert_int_equal(kg_service_reload(s, &err), 0);
+	c = kg_service_conf(s);
+	assert_string_equal(c->control_socket, "/tmp/first.sock");
+	assert_string_equal(c->listen.v[0], "127.0.0.1:7001");
+	assert_string_equal(c->feed_name, "third");
+	kg_service_free(s);
+}
+
 static void
 drain(void *arg)
 {
@@ -337,6 +384,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_secrets_exposed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_diffs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attached, setup, teardown),
 	};
 
