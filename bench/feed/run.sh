@@ -35,7 +35,7 @@ for tool in wrk "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }
 done
 # private copies: a rebuild during the run must not swap the binaries
-cp "$B/kigen" "$B/kigend" "$B/bench/feed/render" "$B/bench/upcoming/gen" "$work/"
+cp "$B/kigen" "$B/kigend" "$B/bench/feed/render" "$work/"
 export KIGEN_CONFIG=/dev/null
 mkdir -p "$out" "$work/www" "$work/logs"
 chmod a+rx "$work" "$work/www" # nginx workers may run as another user (when root)
@@ -166,7 +166,7 @@ PY
 	echo "|---:|---:|---:|---:|---:|"
 } >"$work/render.md"
 for n in $sizes; do
-	"$work/gen" "$n" "$work/r$n.db" /dev/null >/dev/null
+	sh "$top/bench/upcoming/data.sh" "$work/kigen" "$n" "$work/r$n.db"
 	line=$("$work/render" "$work/r$n.db" 3)
 	echo "bench: render $line"
 	start_kigend "$work/r$n.db"
@@ -195,7 +195,7 @@ done
 	echo
 	echo "kigend RSS after the runs: $rss (peak $hwm)."
 	echo
-	echo "Render time (milestones from bench/upcoming/gen, VEVENTs with four alarms;"
+	echo "Render time (milestones imported by bench/upcoming/data.sh, VEVENTs with four alarms;"
 	echo "publish = kigend's publication of /feed.ics: events, plain and gzip, ETags):"
 	echo
 	cat "$work/render.md"
