@@ -41,9 +41,9 @@ const char cmd_webhook_usage[] =
     "outbox) and prints the receiver's HTTP status and answer.  Fails unless\n"
     "the answer is 2xx.\n";
 
-/* "2008-11-24 09:00" in zone tz, "-" for 0. */
+/* "2008-11-24 09:00" in zone, "-" for 0. */
 static void
-local_time(char buf[24], int64_t t, const char *tz)
+local_time(char buf[24], int64_t t, const struct kg_zone *zone)
 {
 	char day[KG_DATE_LEN];
 	kg_day d;
@@ -53,8 +53,8 @@ local_time(char buf[24], int64_t t, const char *tz)
 		strcpy(buf, "-");
 		return;
 	}
-	d = kg_day_of_time(t, tz);
-	minutes = (t - kg_time_of_local(d, 0, tz)) / 60;
+	d = kg_zone_day_of_time(zone, t);
+	minutes = (t - kg_zone_time_of_local(zone, d, 0)) / 60;
 	snprintf(buf, 24, "%s %02d:%02d", kg_date_format(d, day), (int)(minutes / 60),
 	    (int)(minutes % 60));
 }
@@ -116,7 +116,7 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 	static const char *const headers[] = {"ID", "STATUS", "ENDPOINT", "LEAD", "DEADLINE",
 	    "TRIES", "WHEN", "RESULT", "MILESTONE"};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 40, 0};
-	const char *tz = cli->conf.timezone;
+	const struct kg_zone *zone = cli->conf.zone;
 	char id[24], lead[16], deadline[KG_DATE_LEN], tries[16], when[24], result[320];
 	const char *cells[9];
 	struct out_table *t;
@@ -137,7 +137,7 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 		snprintf(tries, sizeof(tries), "%d", d->attempts);
 		/* When it went (or gave up), or when it will be tried next. */
 		local_time(when, d->done_at ? d->done_at : d->status == KG_DLV_PENDING ?
-		    d->next_attempt_at : d->last_attempt_at, tz);
+		    d->next_attempt_at : d->last_attempt_at, zone);
 		if (d->last_http_status && d->last_error)
 			kg_snprintf(result, sizeof(result), "%ld %s", d->last_http_status,
 			    d->last_error);

@@ -342,7 +342,7 @@ print_changes(struct cli *cli, const struct kg_change_list *l, const char *const
 		const struct kg_change *ch = &l->v[i];
 		bool moved = !ch->created && ch->old_end != ch->new_end;
 
-		kg_date_format(kg_day_of_time(ch->at, cli->conf.timezone), date);
+		kg_date_format(kg_zone_day_of_time(cli->conf.zone, ch->at), date);
 		if (moved)
 			snprintf(due, sizeof(due), "%s -> %s", due_text(ch->old_end, a),
 			    due_text(ch->new_end, b));

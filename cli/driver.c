@@ -196,7 +196,6 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 	cli.color = isatty(fileno(stdout)) && (no_color == NULL || no_color[0] == '\0');
 	if (kg_conf_load(g.config, &cli.conf, &cli.err) < 0)
 		goto report;
-	kg_tz_set_default(cli.conf.timezone);
 	if (g.as_of != NULL) {
 		if (kg_date_parse(g.as_of, &cli.today, &cli.err) < 0) {
 			rc = CLI_USAGE;
@@ -204,7 +203,7 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 		}
 		cli.as_of_given = true;
 	} else {
-		cli.today = kg_today(cli.conf.timezone);
+		cli.today = kg_zone_today(cli.conf.zone);
 	}
 	if (g.db != NULL) {
 		cli.db_path = g.db;

@@ -49,7 +49,7 @@ listing(struct kg_request *rq, bool upcoming)
 	const struct kg_view *v = rq->view;
 	const struct kg_args *a = &rq->args;
 	struct kg_milestone_list sel;
-	kg_day today = kg_today(v->timezone);
+	kg_day today = kg_zone_today(v->zone);
 	json_t *j;
 	size_t i;
 

@@ -110,8 +110,10 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 {
 	struct modules *m = arg;
 
-	/* The one that can fail first, so a failure changes nothing. */
-	if (kg_remind_set_conf(m->remind, next, err) < 0)
+	/* What can fail first, so a failure changes nothing: the feeds must
+	 * render under the new configuration, the reminders take it. */
+	if (kg_server_check_conf(next, err) < 0 ||
+	    kg_remind_set_conf(m->remind, next, err) < 0)
 		return -1;
 	kg_server_set_conf(m->server, next);
 	return 0;
@@ -185,8 +187,6 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kg_log_set_level(conf->log_level);
-	/* Before the HTTP threads: zone conversions then need no TZ switch. */
-	kg_tz_set_default(conf->timezone);
 	if (kg_service_new(&so, db_default, conf, &svc, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;

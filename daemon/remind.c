@@ -175,7 +175,7 @@ enqueue_due(struct kg_remind *r, int64_t now, struct kg_err *err)
 {
 	const struct kg_fire *f;
 	enum kg_fire_state state;
-	kg_day today = kg_day_of_time(now, r->sched.tz);
+	kg_day today = kg_zone_day_of_time(r->sched.zone, now);
 	size_t n, i;
 	int added = 0, rc = 0;
 
@@ -340,8 +340,8 @@ kg_remind_summary(struct kg_remind *r, char *buf, size_t size)
 		    (long long)pending);
 		return;
 	}
-	d = kg_day_of_time(at, r->sched.tz);
-	minute = (int)((at - kg_time_of_local(d, 0, r->sched.tz)) / 60);
+	d = kg_zone_day_of_time(r->sched.zone, at);
+	minute = (int)((at - kg_zone_time_of_local(r->sched.zone, d, 0)) / 60);
 	snprintf(buf, size, "%zu reminders planned, next %s %02d:%02d, %lld deliveries pending",
 	    r->plan.n - r->plan.next, kg_date_format(d, day), minute / 60, minute % 60,
 	    (long long)pending);

@@ -271,14 +271,15 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start / stop ---- */
 
-static int
-server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
+int
+kg_server_resolve(const char *addr, struct addrinfo **res, struct kg_err *err)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo hints;
 	char host[256], port[8];
 	unsigned portnum;
 	int rc;
 
+	*res = NULL;
 	if (kg_listen_split(addr, host, sizeof(host), &portnum) < 0)
 		return kg_err_set(err, "invalid listen address '%s'", addr);
 	snprintf(port, sizeof(port), "%u", portnum);
@@ -286,8 +287,20 @@ server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
+		*res = NULL;
 		return kg_err_set(err, "cannot listen on '%s': %s", addr, gai_strerror(rc));
+	}
+	return 0;
+}
+
+static int
+server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
+{
+	struct addrinfo *res = NULL, *ai;
+
+	if (kg_server_resolve(addr, &res, err) < 0)
+		return -1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		/* ITC: lets kg_server_quiesce stop a thread pool from accepting. */
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -380,6 +393,19 @@ kg_server_quiesce(struct kg_server *s)
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
+}
+
+int
+kg_server_check_conf(const struct kg_conf *conf, struct kg_err *err)
+{
+	struct kg_milestone_list ms = {0};
+	struct kg_measure_list measures = {0};
+	struct kg_view *v;
+
+	if (kg_view_new(conf, &ms, &measures, 0, NULL, &v, err) < 0)
+		return kg_err_prefix(err, "the feeds cannot be rendered with it");
+	kg_view_unref(v);
+	return 0;
 }
 
 void

@@ -56,6 +56,13 @@ struct kg_request {
 	size_t label;                  /* the metrics label counted */
 };
 
+struct addrinfo;
+
+/* Resolves a listen address as kg_server_start does (the one resolver, so
+ * `kigend --check-config` accepts exactly what a start can bind to): *res
+ * for freeaddrinfo, or -1 with "cannot listen on '<addr>': <why>". */
+int kg_server_resolve(const char *addr, struct addrinfo **res, struct kg_err *err);
+
 /*
  * Binds every conf->listen address ("127.0.0.1:5545", "[::1]:5545";
  * port 0 picks a free port) and starts serving: 503 until the first
@@ -70,6 +77,12 @@ void kg_server_free(struct kg_server *s);
 /* Stops accepting connections (closes the listening sockets; a graceful
  * stop has begun); requests on open connections are still answered. */
 void kg_server_quiesce(struct kg_server *s);
+
+/* Whether a publication under conf would work: renders every feed conf
+ * configures, without data, and throws the result away.  A reload checks
+ * this before it changes anything, so a configuration that cannot be
+ * published is refused while the old one still serves.  -1 with err. */
+int kg_server_check_conf(const struct kg_conf *conf, struct kg_err *err);
 
 /* Uses conf (borrowed) from the next kg_server_publish on: feed names,
  * tokens, filters, refresh, alarms.  Listen addresses are not re-bound. */

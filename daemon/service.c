@@ -20,8 +20,12 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "server.h"
 #include "store.h"
 #include "utf8.h"
+#include "webhook_http.h"
+
+#include <netdb.h>
 
 struct kg_service {
 	struct kg_service_opts opts;
@@ -75,11 +79,51 @@ copy_strv(struct kg_strv *dst, const struct kg_strv *src, struct kg_err *err)
 	return kg_strv_copy(dst, src) < 0 ? kg_err_set(err, "out of memory") : 0;
 }
 
+/* Prefixes err with "FILE:LINE" of the key when the file set it (not for a
+ * default or a command-line override).  Returns -1. */
+static int
+at_key(const struct kg_conf *c, const char *section, const char *key, struct kg_err *err)
+{
+	int line = c->path != NULL ? kg_conf_line(c, section, key) : 0;
+
+	return line > 0 ? kg_err_prefix(err, "%s:%d", c->path, line) : -1;
+}
+
+/*
+ * What a start would find out about c beyond its syntax, checked with the
+ * very functions a start uses — so `--check-config`, a start and a reload,
+ * which all come through here, accept exactly the same files: webhook URLs
+ * by libcurl's parser, listen addresses by the server's resolver, the
+ * control socket's path by the socket rule.
+ */
+static int
+check_runtime(const struct kg_conf *c, struct kg_err *err)
+{
+	char section[80], sock[128];
+	struct addrinfo *res;
+	size_t i;
+
+	for (i = 0; i < c->nwebhooks; i++) {
+		kg_snprintf(section, sizeof(section), "webhook:%s", c->webhooks[i].name);
+		if (kg_webhook_url_check(c->webhooks[i].url, err) < 0)
+			return at_key(c, section, "url", err);
+	}
+	for (i = 0; i < c->listen.n; i++) {
+		if (kg_server_resolve(c->listen.v[i], &res, err) < 0)
+			return at_key(c, "http", "listen", err);
+		freeaddrinfo(res);
+	}
+	if (kg_ctl_socket_path(c->control_socket, c->db, sock, sizeof(sock), err) < 0)
+		return at_key(c, "control", "socket", err);
+	return 0;
+}
+
 int
 kg_service_conf_load(const struct kg_service_opts *opts, const char *default_db,
     struct kg_conf *c, struct kg_err *err)
 {
 	char why[KG_ERR_MAX];
+	size_t i;
 
 	if (kg_conf_load(opts->config_path, c, err) < 0)
 		return -1;
@@ -91,6 +135,12 @@ kg_service_conf_load(const struct kg_service_opts *opts, const char *default_db,
 	}
 	if (opts->log_level >= 0)
 		c->log_level = opts->log_level;
+	if (check_runtime(c, err) < 0) {
+		kg_conf_clear(c);
+		return -1;
+	}
+	for (i = 0; i < c->warnings.n; i++)
+		log_warn("%s", c->warnings.v[i]);
 	if (kg_service_secrets_exposed(c, why, sizeof(why)))
 		log_warn("%s", why);
 	return 0;

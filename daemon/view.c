@@ -24,7 +24,7 @@ kg_view_unref(struct kg_view *v)
 		kg_filter_clear(&v->feeds[i].filter);
 	}
 	free(v->feeds);
-	free(v->timezone);
+	kg_zone_free(v->zone);
 	free(v->lead_days);
 	kg_milestone_list_clear(&v->milestones);
 	kg_measure_list_clear(&v->measures);
@@ -74,7 +74,7 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 		kg_sha256(token, strlen(token), e->token_digest);
 	kg_feed_params_from_conf(&e->params, c, fc);
 	e->params.name = e->calname;
-	e->params.timezone = v->timezone;
+	e->params.zone = v->zone;
 	e->params.lead_days = v->lead_days;
 	e->params.filter = &e->filter;
 	e->params.view = KG_FEED_EVENTS;
@@ -105,10 +105,10 @@ kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
 	memset(measures, 0, sizeof(*measures));
 	v->data_version = data_version;
 	v->published_at = (int64_t)time(NULL);
-	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
+	v->zone = kg_zone_ref(c->zone);
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
-	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL) {
+	if (v->lead_days == NULL || v->feeds == NULL) {
 		kg_err_set(err, "out of memory");
 		goto fail;
 	}

@@ -43,7 +43,7 @@ struct kg_view {
 	struct kg_measure_list measures;
 	int64_t data_version;
 	int64_t published_at;
-	char *timezone;
+	struct kg_zone *zone;   /* a reference of its own: outlives reloads */
 	int *lead_days;
 	bool has_token;            /* [http] feed_token: protects the API too */
 	unsigned char token_digest[KG_SHA256_LEN];
