@@ -236,20 +236,24 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 	return dwait >= 0 && dwait < wait ? dwait : wait;
 }
 
-/* Points r at conf: schedule rules, feed URL.  -1 on ENOMEM (r unchanged). */
-static int
-use_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
+/* The feed URL payloads carry under conf; NULL on ENOMEM. */
+static char *
+feed_url_of(const struct kg_conf *conf)
 {
 	char *url;
 
-	if (asprintf(&url, "%s/feed.ics", conf->base_url ? conf->base_url : "") < 0)
-		return kg_err_set(err, "out of memory");
+	return asprintf(&url, "%s/feed.ics", conf->base_url ? conf->base_url : "") < 0 ? NULL : url;
+}
+
+/* Points r at conf: schedule rules, feed URL (url, stolen). */
+static void
+adopt(struct kg_remind *r, const struct kg_conf *conf, char *url)
+{
 	free(r->feed_url);
 	r->feed_url = url;
 	r->conf = conf;
 	kg_schedule_from_conf(&r->sched, conf);
 	r->replan = true;
-	return 0;
 }
 
 int
@@ -259,6 +263,7 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 	struct kg_loop_hook hook;
 	struct kg_remind *r;
 	int64_t now = (int64_t)time(NULL);
+	char *url;
 	int n;
 
 	*out = NULL;
@@ -267,7 +272,12 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 		return kg_err_set(err, "out of memory");
 	r->loop = loop;
 	r->st = kg_loop_store(loop);
-	if (use_conf(r, conf, err) < 0 || kg_outbox_open(r->st, &r->ob, err) < 0)
+	if ((url = feed_url_of(conf)) == NULL) {
+		kg_err_set(err, "out of memory");
+		goto fail;
+	}
+	adopt(r, conf, url);
+	if (kg_outbox_open(r->st, &r->ob, err) < 0)
 		goto fail;
 	if ((n = kg_outbox_recover(r->ob, now, err)) < 0)
 		goto fail;
@@ -292,18 +302,15 @@ fail:
 int
 kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
 {
-	struct kg_deliver *d;
+	char *url = feed_url_of(conf);
 
-	/* The endpoints may have changed under the transfers: stop them (their
-	 * rows go back to pending) and start over with the new endpoints. */
-	if (kg_deliver_new(r->loop, r->ob, conf, &d, err) < 0)
-		return -1;
-	if (use_conf(r, conf, err) < 0) {
-		kg_deliver_free(d);
+	if (url == NULL)
+		return kg_err_set(err, "out of memory");
+	if (kg_deliver_set_conf(r->deliver, conf, err) < 0) {
+		free(url);
 		return -1;
 	}
-	kg_deliver_free(r->deliver);
-	r->deliver = d;
+	adopt(r, conf, url);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ struct kg_service {
 	bool status_stale;   /* data or configuration changed since the last STATUS */
 	uint64_t watchdog_ms; /* ping interval, 0: no watchdog */
 	int64_t next_ping_ms;
+	int hangups;          /* SIGHUPs not yet acted on */
+	int64_t next_reload_ms; /* a SIGHUP reload waits until then */
 };
 
 int
@@ -113,7 +115,8 @@ check_runtime(const struct kg_conf *c, struct kg_err *err)
 			return at_key(c, "http", "listen", err);
 		freeaddrinfo(res);
 	}
-	if (kg_ctl_socket_path(c->control_socket, c->db, sock, sizeof(sock), err) < 0)
+	if ((c->control_socket != NULL || c->db != NULL) &&
+	    kg_ctl_socket_path(c->control_socket, c->db, sock, sizeof(sock), err) < 0)
 		return at_key(c, "control", "socket", err);
 	return 0;
 }
@@ -224,6 +227,7 @@ kg_service_reload(struct kg_service *s, struct kg_err *err)
 	const char *path;
 
 	kg_notify_reloading();
+	s->next_reload_ms = kg_loop_mono_ms() + KG_SERVICE_RELOAD_GAP_MS;
 	if (next == NULL) {
 		kg_err_set(err, "out of memory");
 		goto fail;
@@ -254,15 +258,37 @@ fail:
 	return -1;
 }
 
+/* SIGHUP only asks: the reload happens in the next tick, at most one per
+ * KG_SERVICE_RELOAD_GAP_MS, so a storm of signals is one or two reloads. */
 static void
 on_hangup(struct kg_loop *loop, int signo, void *arg)
 {
-	struct kg_err err;
+	struct kg_service *s = arg;
 
 	(void)loop;
 	(void)signo;
-	log_notice("SIGHUP: reloading the configuration");
-	kg_service_reload(arg, &err);
+	s->hangups++;
+}
+
+/* Runs the reload SIGHUPs asked for once its time has come; returns how
+ * long until then, or -1. */
+static int64_t
+hangup_tick(struct kg_service *s)
+{
+	int64_t left = s->next_reload_ms - kg_loop_mono_ms();
+	struct kg_err err;
+
+	if (s->hangups == 0)
+		return -1;
+	if (left > 0)
+		return left;
+	if (s->hangups > 1)
+		log_notice("SIGHUP (%d, taken as one): reloading the configuration", s->hangups);
+	else
+		log_notice("SIGHUP: reloading the configuration");
+	s->hangups = 0;
+	kg_service_reload(s, &err);
+	return -1;
 }
 
 /* Should a module hang during shutdown, SIGALRM ends the process: the
@@ -345,14 +371,15 @@ static int64_t
 hook_tick(struct kg_loop *loop, void *arg, int64_t now)
 {
 	struct kg_service *s = arg;
-	int64_t mono, wait = -1;
+	int64_t mono, wait, reload;
 
 	(void)loop;
 	(void)now;
+	wait = reload = hangup_tick(s);
 	if (s->drain_until_ms != 0) {
 		if (drain_done(s))
 			return -1;
-		wait = DRAIN_CHECK_MS;
+		wait = reload >= 0 && reload < DRAIN_CHECK_MS ? reload : DRAIN_CHECK_MS;
 	}
 	if (s->status_stale || !s->ready)
 		send_status(s, false);
