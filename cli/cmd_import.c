@@ -59,6 +59,9 @@ print_origin(FILE *f, const struct kg_import *imp)
 	else
 		fprintf(f, "layout %s; as of %s (%s)\n", imp->origin.layout, as_of,
 		    imp->origin.as_of_how);
+	if (imp->origin.controls > 0)
+		fprintf(f, "%zu control character%s removed from the text (terminal escapes and "
+		    "the like)\n", imp->origin.controls, imp->origin.controls == 1 ? "" : "s");
 }
 
 static json_t *
@@ -87,7 +90,7 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 			json_decref(counts);
 			counts = NULL;
 		}
-	o = json_pack("{s:b, s:o, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:o*, s:o, s:s, s:o*}",
+	o = json_pack("{s:b, s:o, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:o*, s:o, s:s, s:o*, s:I}",
 	    "dry_run", dry_run,
 	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
 	    "name", imp->doc.name ? imp->doc.name : "",
@@ -100,7 +103,8 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "conflicts_open", (json_int_t)r->conflicts_open,
 	    "counts", counts, "items", items,
 	    "layout", imp->origin.layout,
-	    "as_of_from", explain_as_of_json(&imp->origin));
+	    "as_of_from", explain_as_of_json(&imp->origin),
+	    "controls_removed", (json_int_t)imp->origin.controls);
 	return o;
 }
 

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "ctl_client.h"
+#include "output.h"
 
 /* Status is instant; a reload parses one file and swaps it in. */
 #define STATUS_TIMEOUT_MS 5000
@@ -111,8 +112,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_object_del(reply, "ok");
 	if (cli->json) {
 		json_object_set_new(reply, "running", json_true());
-		json_dumpf(reply, cli->out, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', cli->out);
+		out_json_flags(cli->out, json_incref(reply), JSON_INDENT(2) | JSON_SORT_KEYS);
 	} else {
 		print_status(cli->out, reply);
 	}

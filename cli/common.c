@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "store.h"
 
 /* How long a write waits for another connection's lock (an import holds it
@@ -21,7 +22,9 @@ static void
 tell_waiting(void *arg, const char *holder)
 {
 	(void)arg;
-	fprintf(stderr, "kigen: waiting for the database, locked by %s\n", holder);
+	fputs("kigen: waiting for the database, locked by ", stderr);
+	out_escape(stderr, holder, strlen(holder)); /* a command line, as its owner wrote it */
+	fputc('\n', stderr);
 }
 
 /* The per-user default database's directory is created as XDG asks; any

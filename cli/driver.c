@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "output.h"
 #include "utf8.h"
 
 static const char global_usage[] =
@@ -67,6 +68,16 @@ print_synopsis(FILE *f, const struct cli_command *c)
 	fprintf(f, "usage: kigen %.*s\n", len, c->usage);
 }
 
+/* "kigen: MESSAGE" on stderr, the message escaped: it may quote what a user
+ * typed or a receiver answered. */
+static void
+print_error(const char *msg)
+{
+	fputs("kigen: ", stderr);
+	out_escape(stderr, msg, strlen(msg));
+	fputc('\n', stderr);
+}
+
 /* `kigen help [COMMAND]` */
 static int
 run_help(const struct cli_command *commands, size_t ncommands, const char *topic)
@@ -78,7 +89,9 @@ run_help(const struct cli_command *commands, size_t ncommands, const char *topic
 		return CLI_OK;
 	}
 	if ((c = command_find(commands, ncommands, topic)) == NULL) {
-		fprintf(stderr, "kigen: unknown command '%s' (see 'kigen --help')\n", topic);
+		fprintf(stderr, "kigen: unknown command '");
+		out_escape(stderr, topic, strlen(topic));
+		fprintf(stderr, "' (see 'kigen --help')\n");
 		return CLI_USAGE;
 	}
 	print_command_help(stdout, c);
@@ -215,14 +228,20 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 	}
 	cli.db_is_default = db_default != NULL;
 
+	/* Everything a command prints goes through the terminal escaping. */
+	if ((cli.out = out_terminal(stdout)) == NULL)
+		cli.out = stdout;
 	rc = cmd->run(&cli, n, argv + 1);
+	if (cli.out != stdout)
+		fclose(cli.out);
+	cli.out = stdout;
 	if (fflush(stdout) != 0 && rc == CLI_OK) {
 		kg_err_set(&cli.err, "cannot write output: %m");
 		rc = CLI_FAIL;
 	}
 report:
 	if (rc != CLI_OK) {
-		fprintf(stderr, "kigen: %s\n", cli.err.msg[0] ? cli.err.msg : "failed");
+		print_error(cli.err.msg[0] ? cli.err.msg : "failed");
 		if (rc == CLI_USAGE && cmd != NULL)
 			print_synopsis(stderr, cmd);
 	}

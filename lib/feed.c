@@ -172,6 +172,18 @@ text_add(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* s copied into buf (cut at a character) without control characters: an
+ * .ics never carries them raw (RFC 5545 TEXT allows none but tab, and
+ * libical writes a line break as \n; a calendar app may pass the rest to a
+ * terminal).  Returns buf. */
+static const char *
+clean(const char *s, char *buf, size_t size)
+{
+	kg_snprintf(buf, size, "%s", s);
+	kg_strip_controls(buf, "\t\n");
+	return buf;
+}
+
 static const char *
 milestone_title(const struct kg_milestone *m)
 {
@@ -195,6 +207,7 @@ summary_text(const struct kg_milestone *m, char *buf, size_t size)
 		text_add(buf, size, " (%s)", m->owners.v[0]);
 	else if (m->owners.n > 1)
 		text_add(buf, size, " (%s +%zu)", m->owners.v[0], m->owners.n - 1);
+	kg_strip_controls(buf, "\t\n"); /* libical writes a line break as \n */
 }
 
 static void
@@ -229,6 +242,7 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 			text_add(buf, size, " (page %d)", m->page);
 		text_add(buf, size, ": %s", m->sentence);
 	}
+	kg_strip_controls(buf, "\t\n"); /* libical writes a line break as \n */
 }
 
 /* ---- libical helpers ---- */
@@ -266,7 +280,7 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 	if (m->window_end == KG_DAY_NONE ||
 	    (m->status != KG_STATUS_PLANNED && m->status != KG_STATUS_ONGOING))
 		return;
-	kg_snprintf(title, sizeof(title), "%s", milestone_title(m));
+	clean(milestone_title(m), title, sizeof(title));
 	for (i = 0; i < p->nlead; i++) {
 		struct icaltriggertype trig;
 		icalcomponent *alarm;
@@ -299,7 +313,7 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 static void
 add_common(icalcomponent *c, const struct kg_milestone *m, char *text, size_t text_size)
 {
-	char uid[64];
+	char uid[64], owner[256];
 	int64_t stamp = m->updated_at ? m->updated_at : m->created_at;
 	size_t i;
 
@@ -319,7 +333,8 @@ add_common(icalcomponent *c, const struct kg_milestone *m, char *text, size_t te
 	description_text(m, text, text_size);
 	icalcomponent_add_property(c, icalproperty_new_description(text));
 	for (i = 0; i < m->owners.n; i++)
-		icalcomponent_add_property(c, icalproperty_new_categories(m->owners.v[i]));
+		icalcomponent_add_property(c, icalproperty_new_categories(
+		    clean(m->owners.v[i], owner, sizeof(owner))));
 	icalcomponent_add_property(c, icalproperty_new_categories(kg_kind_name(m->kind)));
 }
 
@@ -543,7 +558,7 @@ kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_param
 	static const char end[] = "END:VCALENDAR\r\n";
 	icalcomponent *cal = NULL, *vtz;
 	icalproperty *prop;
-	char *text = NULL, *head = NULL;
+	char *text = NULL, *head = NULL, name[256];
 	size_t i, head_len;
 	int rc = -1;
 
@@ -554,8 +569,8 @@ kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_param
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
-	icalcomponent_add_property(cal, icalproperty_new_name(p->name));
-	add_x(cal, "X-WR-CALNAME", p->name);
+	icalcomponent_add_property(cal, icalproperty_new_name(clean(p->name, name, sizeof(name))));
+	add_x(cal, "X-WR-CALNAME", clean(p->name, name, sizeof(name)));
 	add_x(cal, "X-WR-TIMEZONE", kg_zone_name(p->zone));
 	if (p->refresh_s > 0) {
 		prop = icalproperty_new_refreshinterval(duration_of(p->refresh_s));

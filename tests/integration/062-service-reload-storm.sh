@@ -32,6 +32,7 @@ reloads=$(grep -c 'reloading the configuration' "$tmp/kigend.log" || :)
 echo "100 SIGHUPs: $reloads reloads"
 [ "$reloads" -le 5 ] || fail "$reloads reloads for 100 SIGHUPs: not coalesced"
 
+wait_delivered $n
 "$py" - "$tmp/received" "$db" $n <<'PY' || fail "deliveries during the storm"
 import json, sqlite3, sys
 ex = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
