@@ -96,16 +96,7 @@ printf '[webhook:ops]\nurl = http://127.0.0.1:%s/hook\nsecret = whsec_AAECAwQFBg
 expect_rc 1 k webhook test ops
 no_esc "$tmp/out"
 has "$tmp/out" 'bad^[]52;c;cm0=^G^[[2J<U+009B>gone'
-"$py" - "$db" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-mid = c.execute("SELECT min(id) FROM milestones").fetchone()[0]
-c.execute("INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type, webhook_id,"
-          " body, fire_at, status, attempts, next_attempt_at, created_at, last_error)"
-          " VALUES ('ops', ?, 7, 14327, 'milestone.reminder', 'msg_x', '{}', 0, 'failed', 3,"
-          " 0, 0, ?)", (mid, "refused: \x1b]0;owned\x07\x1b[2J"))
-c.commit()
-PY
+outbox_row failed msg_x "$(printf 'refused: \033]0;owned\007\033[2J')"
 expect_rc 0 k deliveries
 no_esc "$tmp/out"
 has "$tmp/out" 'refused: ^[]0;owned^G^[[2J'
