@@ -35,6 +35,7 @@
 #include "err.h"
 #include "metrics.h"
 #include "model.h"
+#include "readers.h"
 #include "routes.h"
 #include "view.h"
 
@@ -83,6 +84,10 @@ void kg_server_quiesce(struct kg_server *s);
  * this before it changes anything, so a configuration that cannot be
  * published is refused while the old one still serves.  -1 with err. */
 int kg_server_check_conf(const struct kg_conf *conf, struct kg_err *err);
+
+/* The read-only connections of [general] db for what the view does not
+ * hold (readers.h); borrowed, thread-safe. */
+struct kg_readers *kg_server_readers(const struct kg_server *s);
 
 /* Uses conf (borrowed) from the next kg_server_publish on: feed names,
  * tokens, filters, refresh, alarms.  Listen addresses are not re-bound. */
