@@ -20,17 +20,20 @@ config "concurrency = 4" "max_attempts = 3" "$spare"
 daemon
 wait_received 20 True 30
 
+t0=$(date +%s)
 i=0
 while [ $i -lt 100 ]; do
 	kill -HUP "$dpid"
 	i=$((i + 1))
 	sleep 0.01
 done
+storm=$(( $(date +%s) - t0 + 1 )) # seconds the storm lasted, rounded up
 kill -0 "$dpid" || fail "kigend died in the reload storm"
 wait_received $n "e['status'] == 204" 120
 reloads=$(grep -c 'reloading the configuration' "$tmp/kigend.log" || :)
-echo "100 SIGHUPs: $reloads reloads"
-[ "$reloads" -le 5 ] || fail "$reloads reloads for 100 SIGHUPs: not coalesced"
+echo "100 SIGHUPs in about $storm s: $reloads reloads"
+# At most one a second (and one more at the end): however slow the machine.
+[ "$reloads" -le $((storm + 2)) ] || fail "$reloads reloads for 100 SIGHUPs: not coalesced"
 
 wait_delivered $n
 "$py" - "$tmp/received" "$db" $n <<'PY' || fail "deliveries during the storm"
