@@ -234,6 +234,7 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 	m->precision = dt->precision;
 	m->measure_id = (int64_t)u->item;
 	m->line = kg_unit_lineno(r->d, u, dt->start);
+	m->page = kg_doc_page(r->d, m->line);
 	m->expr = strndup(t.s + dt->start, dt->end - dt->start);
 	m->sentence = kg_span_dup(t);
 	return m->title == NULL || m->expr == NULL || m->sentence == NULL ? -1 : 0;
@@ -344,6 +345,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		m->measure_id = (int64_t)u->item;
 		m->line = kg_unit_lineno(r->d, u, x.v[i].expr_offset);
+		m->page = kg_doc_page(r->d, m->line);
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
 		if (retitle(u, t, &x.v[i], me, m) < 0)
@@ -425,6 +427,39 @@ sha256_hex(const char *bytes, size_t len)
 	return kg_hex(md, sizeof(md), hex);
 }
 
+/*
+ * The document's title line, for plan identity: the first line of text,
+ * unless it is a cover tag (別添２, 資料１, 参考, 別紙) or a date alone — then
+ * the next one before the first item.
+ */
+static size_t
+title_line(const struct kg_doc *d)
+{
+	static const char *const tags[] = {"別添", "資料", "参考", "別紙"};
+	size_t i, k, j;
+
+	for (i = kg_doc_next(d, 0); i < d->preamble_end && i < d->n; i = kg_doc_next(d, i + 1)) {
+		struct kg_span t = d->lines[i].t;
+		bool tag = false;
+		int y;
+
+		for (k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
+			j = 0;
+			if (kg_eat(t, &j, tags[k])) {
+				kg_skip_space(t, &j);
+				tag = j == t.len || (kg_read_number(t, &j) >= 0 && j == t.len);
+			}
+			if (tag)
+				break;
+		}
+		j = 0;
+		if (!tag && !((y = kg_read_year(t, &j, true)) > 0 && kg_span_cps(t) <= 14 &&
+		    kg_span_find(t, "月") >= 0))
+			return i;
+	}
+	return d->title;
+}
+
 /* The as-of date: given, or inferred with the line it came from.  0, -1,
  * or KG_REPORT_NO_AS_OF. */
 static int
@@ -498,7 +533,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
 	    (out->doc.sha256 = sha256_hex(bytes, len)) == NULL ||
-	    (out->doc.title = kg_span_dup(d.lines[d.title].t)) == NULL)
+	    (out->doc.title = kg_span_dup(d.lines[title_line(&d)].t)) == NULL)
 		goto nomem;
 	if ((rc = as_of_date(&d, out, o != NULL ? o->as_of : KG_DAY_NONE, err)) < 0)
 		goto out;
