@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "ctl_client.h"
 #include "output.h"
 
@@ -19,7 +20,9 @@
 const char cmd_status_usage[] =
     "status\n\n"
     "Whether kigend runs on this database and, if so: version, uptime, listening\n"
-    "addresses, next reminder due, pending and failed deliveries, last import.\n"
+    "addresses, next reminder due, pending and failed deliveries, watched\n"
+    "sources (failing ones with their last error), last import (times in the\n"
+    "configured time zone; --json gives them in UTC).\n"
     "Asks over the control socket ([control] socket, else the database path\n"
     "with .sock appended).  Exit status 1 when the daemon is not running.\n";
 
@@ -62,9 +65,26 @@ print_uptime(FILE *out, json_int_t s)
 		fprintf(out, "%llds", (long long)s);
 }
 
-static void
-print_status(FILE *out, const json_t *st)
+/* A time of the daemon's answer (RFC 3339, UTC) in the configured zone:
+ * "2008-11-24 09:00 Asia/Tokyo"; as given when it is not one. */
+static const char *
+local(char buf[64], const json_t *obj, const char *key, const struct kg_zone *zone)
 {
+	const char *s = field(obj, key);
+	char day[24];
+	int64_t t;
+
+	if (kg_time_parse(s, &t) < 0)
+		return s;
+	out_local_time(day, t, zone);
+	snprintf(buf, 64, "%s %s", day, kg_zone_name(zone));
+	return buf;
+}
+
+static void
+print_status(FILE *out, const json_t *st, const struct kg_zone *tz)
+{
+	char when[64];
 	const json_t *listen = json_object_get(st, "listen"), *v;
 	const json_t *rem = json_object_get(st, "reminders");
 	const json_t *imp = json_object_get(st, "last_import");
@@ -81,7 +101,8 @@ print_status(FILE *out, const json_t *st)
 	    json_is_string(json_object_get(st, "config")) ? field(st, "config") : "(built-in defaults)");
 	if (json_is_object(rem)) {
 		if (json_is_string(json_object_get(rem, "next")))
-			fprintf(out, "  next reminder: %s (%lld planned within a day)\n", field(rem, "next"),
+			fprintf(out, "  next reminder: %s (%lld planned within a day)\n",
+			    local(when, rem, "next", tz),
 			    (long long)json_integer_value(json_object_get(rem, "planned")));
 		else
 			fprintf(out, "  next reminder: none within a day\n");
@@ -90,9 +111,22 @@ print_status(FILE *out, const json_t *st)
 		    (long long)json_integer_value(json_object_get(rem, "failed")),
 		    (long long)json_integer_value(json_object_get(rem, "in_flight")));
 	}
+	json_array_foreach(json_object_get(st, "sources"), i, v) {
+		fprintf(out, "  source %s: ", field(v, "name"));
+		if (json_integer_value(json_object_get(v, "failures")) > 0)
+			fprintf(out, "failing (%lld in a row: %s)", (long long)json_integer_value(
+			    json_object_get(v, "failures")), field(v, "last_error"));
+		else
+			fprintf(out, "%s", field(v, "state"));
+		if (json_is_string(json_object_get(v, "last_change")))
+			fprintf(out, ", last new edition %s", local(when, v, "last_change", tz));
+		if (json_is_string(json_object_get(v, "next_check")))
+			fprintf(out, ", next look %s", local(when, v, "next_check", tz));
+		fputc('\n', out);
+	}
 	if (json_is_object(imp))
 		fprintf(out, "  last import:   %s (as of %s, imported %s)\n", field(imp, "document"),
-		    field(imp, "as_of"), field(imp, "imported_at"));
+		    field(imp, "as_of"), local(when, imp, "imported_at", tz));
 	else
 		fprintf(out, "  last import:   none\n");
 }
@@ -114,7 +148,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		json_object_set_new(reply, "running", json_true());
 		out_json_flags(cli->out, json_incref(reply), JSON_INDENT(2) | JSON_SORT_KEYS);
 	} else {
-		print_status(cli->out, reply);
+		print_status(cli->out, reply, cli->conf.zone);
 	}
 	json_decref(reply);
 	return CLI_OK;

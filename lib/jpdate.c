@@ -148,20 +148,42 @@ kg_jpctx_of(kg_day as_of)
 
 /* ------------------------------------------------------------- matching */
 
+/* The code point at *u of a literal (valid UTF-8, written in this source),
+ * *u moved past it.  Decoded inline: the scanner tries literals at every
+ * position of every report, and most fail on their first character. */
+static int32_t
+literal_cp(const unsigned char **u)
+{
+	const unsigned char *p = *u;
+	int32_t c;
+
+	if (p[0] < 0x80) {
+		c = p[0];
+		*u = p + 1;
+	} else if (p[0] < 0xE0) {
+		c = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+		*u = p + 2;
+	} else if (p[0] < 0xF0) {
+		c = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		*u = p + 3;
+	} else {
+		c = (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
+		    (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+		*u = p + 4;
+	}
+	return c;
+}
+
 /* Length in code points of the UTF-8 literal lit_u8 if it occurs at cp[i], else 0. */
 static size_t
 match_at(const int32_t *cp, size_t n, size_t i, const char *lit_u8)
 {
-	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)lit_u8;
+	const unsigned char *u = (const unsigned char *)lit_u8;
 	size_t k = 0;
 
 	while (*u) {
-		int32_t c;
-		utf8proc_ssize_t step = utf8proc_iterate(u, -1, &c);
-
-		if (step <= 0 || i + k >= n || cp[i + k] != c)
+		if (i + k >= n || cp[i + k] != literal_cp(&u))
 			return 0;
-		u += step;
 		k++;
 	}
 	return k;

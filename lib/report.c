@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "asof.h"
@@ -52,13 +51,19 @@ detect(const struct kg_doc *d)
 	return best;
 }
 
-/* "no measures found: ... (looked for A (progress); B (annual-table) ...)" */
+/* "no measures found: ... (looked for A (progress); B (annual-table) ...)";
+ * a text whose first line is already a measure has lost its title line,
+ * which is what the message then says. */
 static int
-no_layout(struct kg_err *err, const struct kg_layout *forced)
+no_layout(struct kg_err *err, const struct kg_doc *d, const struct kg_layout *forced)
 {
 	char looked[KG_ERR_MAX] = "";
 	size_t i, used = 0;
 
+	if (kg_span_starts(d->lines[d->title].t, "【施策名】"))
+		return kg_err_set(err, "line %d: the first line is a measure (【施策名】…), not the "
+			"title: the title line that names the plan and its period is missing "
+			"(e.g. 「…」の進捗状況（上半期）について)", d->lines[d->title].lineno);
 	if (forced != NULL)
 		return kg_err_set(err, "no measures found in the %s layout (looked for %s)",
 			forced->name, forced->looks_for);
@@ -518,7 +523,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if ((layout = forced != NULL ? forced : detect(&d)) == NULL) {
-		no_layout(err, NULL);
+		no_layout(err, &d, NULL);
 		goto out;
 	}
 	out->origin.layout = layout->name;
@@ -528,11 +533,12 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if (out->measures.n == 0) {
-		no_layout(err, layout);
+		no_layout(err, &d, layout);
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
-	    (out->doc.sha256 = sha256_hex(bytes, len)) == NULL ||
+	    (out->doc.sha256 = o != NULL && o->original != NULL ?
+	    sha256_hex(o->original, o->original_len) : sha256_hex(bytes, len)) == NULL ||
 	    (out->doc.title = kg_span_dup(d.lines[title_line(&d)].t)) == NULL)
 		goto nomem;
 	if ((rc = as_of_date(&d, out, o != NULL ? o->as_of : KG_DAY_NONE, err)) < 0)
@@ -556,11 +562,9 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 	struct kg_import *out, struct kg_err *err)
 {
 	struct kg_report_opts opts = {.as_of = KG_DAY_NONE};
-	struct stat st;
 	char *bytes = NULL;
 	const char *base;
 	size_t got = 0;
-	ssize_t r;
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -570,38 +574,10 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 		opts.name = (base = strrchr(path, '/')) != NULL ? base + 1 : path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return kg_err_set(err, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		kg_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kg_err_set(err, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((size_t)st.st_size > KG_REPORT_MAX_BYTES) {
-		kg_err_set(err, "%s: %lld bytes, above the limit of %zu MiB for a report",
-			path, (long long)st.st_size, KG_REPORT_MAX_BYTES >> 20);
-		goto out;
-	}
-	if ((bytes = malloc((size_t)st.st_size + 1)) == NULL) {
-		kg_err_set(err, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		r = read(fd, bytes + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			kg_err_set(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if ((rc = kg_report_parse(bytes, got, &opts, out, err)) < 0)
+	if (kg_text_read_fd(fd, &bytes, &got, err) == 0)
+		rc = kg_report_parse(bytes, got, &opts, out, err);
+	if (rc < 0)
 		kg_err_prefix(err, "%s", path);
-out:
 	free(bytes);
 	close(fd);
 	return rc;

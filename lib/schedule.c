@@ -175,7 +175,7 @@ kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
 				goto out;
 		}
 	}
-	if (p->n > 1) /* an empty plan has no array: qsort wants one */
+	if (p->n > 1) /* an empty plan has no array: qsort must not see NULL */
 		qsort(p->v, p->n, sizeof(*p->v), fire_cmp);
 	rc = 0;
 out:

@@ -58,3 +58,11 @@ c.execute("INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type
 c.commit()
 PY
 }
+
+# import_refused ARG MESSAGE: `kigen import ARG` on $db fails (exit 1) with
+# MESSAGE as the one line it writes on stderr.
+import_refused() {
+	expect_rc 1 "$KIGEN" --db "$db" import "$1"
+	has "$tmp/err" "$2"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$1: more than one line: $(cat "$tmp/err")"
+}

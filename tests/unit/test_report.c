@@ -755,6 +755,10 @@ test_bad_input(void **state)
 		{B(" \n\n\t\r\n　\n"), NULL, "empty report"},
 		{B("\xEF\xBB\xBF"), NULL, "empty report"},
 		{B("これは報告ではない。\n・箇条書き\n"), NULL, "no measures found"},
+		/* the title line is missing: say that, not "no 【施策名】 found" */
+		{B("\n【施策名】 演習の実施（内閣官房）\n【進捗状況】\n・平成20年12月に実施。\n"), NULL,
+		    "line 2: the first line is a measure (【施策名】…), not the title: the title "
+		    "line that names the plan and its period is missing"},
 		{B("【施策名】\0 A"), NULL, "NUL byte at byte 15"},
 		{B("\xFF\xFE\x30\x00"), NULL, "UTF-16"},
 		{B("abc\xFF"), "utf-8", "invalid UTF-8 at byte 3"},
