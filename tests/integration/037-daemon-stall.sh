@@ -25,7 +25,10 @@ def health():
         with urllib.request.urlopen(base + "/healthz", timeout=30) as r:
             return r.status, json.load(r)
     except urllib.error.HTTPError as e:
-        return e.code, json.load(e)
+        try:
+            return e.code, json.load(e)
+        except ValueError:  # the 503 before the first publication has no JSON
+            return e.code, None
     except OSError:
         return 0, None
 
