@@ -56,11 +56,8 @@ k deliveries --pending >"$tmp/pending" || fail "kigen deliveries"
 grep -q 'spare' "$tmp/pending" || { cat "$tmp/pending"; fail "no pending delivery to spare"; }
 config "concurrency = 4" "max_attempts = 3"
 kill -HUP "$dpid"
-i=0
-until grep -q 'webhook spare: endpoint removed from the configuration: [0-9]* deliveries cancelled' "$tmp/kigend.log"; do
-	i=$((i + 1)); [ $i -lt 200 ] || { tail -n 20 "$tmp/kigend.log"; fail "spare's deliveries not cancelled"; }
-	sleep 0.1
-done
+cancelled() { grep -q 'webhook spare: endpoint removed from the configuration: [0-9]* deliveries cancelled' "$tmp/kigend.log"; }
+poll_until "$patience" cancelled || { tail -n 20 "$tmp/kigend.log"; fail "spare's deliveries not cancelled"; }
 k deliveries >"$tmp/all" || fail "kigen deliveries"
 grep 'spare' "$tmp/all" | grep -q 'cancelled' || { cat "$tmp/all"; fail "no cancelled delivery shown"; }
 k --json deliveries >"$tmp/all.json"

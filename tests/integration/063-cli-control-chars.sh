@@ -90,8 +90,7 @@ s.serve_forever()
 PY
 srv=$!
 trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-until [ -f "$tmp/ready" ]; do n=$((n + 1)); [ $n -lt 200 ] || fail "receiver did not start"; sleep 0.05; done
+wait_until "the receiver" test -f "$tmp/ready"
 printf '[webhook:ops]\nurl = http://127.0.0.1:%s/hook\nsecret = whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX\n' "$port" >"$KIGEN_CONFIG"
 expect_rc 1 k webhook test ops
 no_esc "$tmp/out"

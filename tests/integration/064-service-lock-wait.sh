@@ -28,8 +28,7 @@ PY
 "$py" "$tmp/hold-lock.py" "$db" "$tmp/held" 8 &
 holder=$!
 pids="$pids $holder"
-i=0
-until [ -f "$tmp/held" ]; do i=$((i + 1)); [ $i -lt 100 ] || fail "no lock holder"; sleep 0.1; done
+wait_until "the lock holder" test -f "$tmp/held"
 
 # The loop answers while the lock is held (status only reads).
 i=0

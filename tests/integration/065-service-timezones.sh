@@ -12,12 +12,9 @@ expect_rc 0 "$KIGEN" add "GSOC operation start" --due 2009-03-31
 start_notify
 
 feed() { curl -fsS "http://127.0.0.1:$port/feed.ics"; }
-feed_has() { # waits (10 s) for TEXT in the served feed
-	n=0
-	until feed 2>/dev/null | grep -qF -- "$1"; do
-		n=$((n + 1)); [ $n -lt 200 ] || { feed | head -30; fail "feed never showed '$1'"; }
-		sleep 0.05
-	done
+feed_shows() { feed 2>/dev/null | grep -qF -- "$1"; }
+feed_has() { # waits for TEXT in the served feed
+	poll_until "$patience" feed_shows "$1" || { feed | head -30; fail "feed never showed '$1'"; }
 }
 
 for pair in UTC:UTC GMT:GMT utc:UTC Etc/GMT-9:Etc/GMT-9 Japan:Japan asia/tokyo:Asia/Tokyo; do

@@ -7,6 +7,7 @@
 # UTC; duplicate leads are merged with a warning, by both.
 . "$TOP/tests/integration/lib-service.sh"
 start_notify
+ready_or_gone() { file_has "$tmp/notify.log" READY=1 || gone "$kigend_pid"; }
 long=$tmp/$(printf 's%.0s' $(seq 1 120)).sock
 
 # name|extra lines (\n-separated)|ok or the error both must print
@@ -41,11 +42,8 @@ while IFS='|' read -r name extra want; do
 	NOTIFY_SOCKET=$notify "$KIGEND" --config "$conf" >>"$tmp/kigend.log" 2>&1 &
 	kigend_pid=$!
 	pids="$pids $kigend_pid"
-	# READY, or an exit: whichever comes first (10 s at most).
-	n=0
-	while ! grep -q '^READY=1' "$tmp/notify.log" && kill -0 "$kigend_pid" 2>/dev/null; do
-		n=$((n + 1)); [ $n -lt 200 ] || fail "$name: kigend neither ready nor gone"; sleep 0.05
-	done
+	# READY, or an exit: whichever comes first.
+	wait_until "$name: kigend ready or gone" ready_or_gone
 	if grep -q '^READY=1' "$tmp/notify.log"; then
 		started=0
 		stop_kigend
