@@ -84,6 +84,8 @@ setup(void **state)
 	assert_int_equal(kg_conf_defaults(&fx->cli.conf, &err), 0);
 	free(fx->cli.conf.timezone);
 	fx->cli.conf.timezone = strdup("Asia/Tokyo");
+	kg_zone_free(fx->cli.conf.zone);
+	assert_int_equal(kg_zone_load("Asia/Tokyo", &fx->cli.conf.zone, &err), 0);
 	fx->cli.db_path = fx->db;
 	*state = fx;
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "output.h"
 #include "utf8.h"
+#include "zone.h"
 
 /* What print(t) writes, as a new string. */
 static char *
@@ -240,17 +241,23 @@ test_row_colours(void **state)
 static void
 test_local_time_and_columns(void **state)
 {
+	struct kg_zone *tokyo, *utc;
+	struct kg_err err;
 	char buf[24];
 
 	(void)state;
-	out_local_time(buf, 1227484800, "Asia/Tokyo"); /* 2008-11-24 00:00 UTC */
+	assert_int_equal(kg_zone_load("Asia/Tokyo", &tokyo, &err), 0);
+	assert_int_equal(kg_zone_load("UTC", &utc, &err), 0);
+	out_local_time(buf, 1227484800, tokyo); /* 2008-11-24 00:00 UTC */
 	assert_string_equal(buf, "2008-11-24 09:00");
-	out_local_time(buf, 1227484800, "UTC");
+	out_local_time(buf, 1227484800, utc);
 	assert_string_equal(buf, "2008-11-24 00:00");
-	out_local_time(buf, 0, "Asia/Tokyo");
+	out_local_time(buf, 0, tokyo);
 	assert_string_equal(buf, "-");
-	out_local_time(buf, INT64_MAX, "Asia/Tokyo");
+	out_local_time(buf, INT64_MAX, tokyo);
 	assert_string_equal(buf, "-");
+	kg_zone_free(tokyo);
+	kg_zone_free(utc);
 
 	setenv("COLUMNS", "132", 1);
 	assert_int_equal(out_columns(), 132);
