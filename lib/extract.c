@@ -109,6 +109,7 @@ static const struct keyword keywords[] = {
 	{"終了", KG_KIND_COMPLETION, KW_STRONG},
 	{"終え", KG_KIND_COMPLETION, KW_STRONG},
 	{"閣議決定", KG_KIND_DECISION, KW_STRONG},
+	{"結論", KG_KIND_DECISION, KW_STRONG},
 	{"決定", KG_KIND_DECISION, KW_STRONG},
 	{"策定", KG_KIND_DECISION, KW_STRONG},
 	{"決議", KG_KIND_DECISION, KW_STRONG},
@@ -119,6 +120,7 @@ static const struct keyword keywords[] = {
 	{"発足", KG_KIND_ESTABLISHMENT, KW_STRONG},
 	/* acts of no kind of their own that still end the search for one */
 	{"適用", KG_KIND_OTHER, KW_STRONG},
+	{"措置", KG_KIND_OTHER, KW_STRONG},
 	{"開催", KG_KIND_MEETING, KW_LIGHT},
 	{"実施", KG_KIND_OTHER, KW_LIGHT},
 	{"行う", KG_KIND_OTHER, KW_LIGHT},
@@ -169,6 +171,13 @@ closes(int32_t c)
 {
 	return c == JP_RIGHT_CORNER || c == JP_RIGHT_WHITE_CORNER || c == ')'
 	    || c == JP_RIGHT_LENTICULAR;
+}
+
+/* Whether c ends a clause (or the text). */
+static bool
+ends_clause(int32_t c)
+{
+	return c == 0 || c == JP_FULL_STOP || c == JP_COMMA || c == ')';
 }
 
 /* ---------------------------------------------------------- keywords */
@@ -393,8 +402,8 @@ static size_t
 skip_particles(const struct bullet *bl, size_t i, size_t lim)
 {
 	static const char *const particles[] = {"を目途に", "を目処に", "をめどに",
-		"目途に", "目処に", "には", "にも", "は", "に", "の", "を", "も",
-		"で", "、", NULL};
+		"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
+		"を", "も", "で", "、", NULL};
 	size_t k, w;
 	bool again = true;
 
@@ -566,9 +575,10 @@ kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 	return -1;
 }
 
-/* A date under a label (実施時期：平成26年10月) has no predicate of its
- * own: it dates what the sentence before it says, whose main predicate
- * comes last.  -1 when d has no label. */
+/* A date under a label (実施時期：平成26年10月) with nothing after it has
+ * no predicate of its own: it dates what the sentence before it says, whose
+ * main predicate comes last.  -1 when d has no label or says what happens
+ * (a:令和３年度検討開始). */
 static int
 kind_of_labelled(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
 {
@@ -576,7 +586,7 @@ kind_of_labelled(const struct bullet *bl, struct span sent, const struct kg_jpda
 	struct clause_kw kw;
 	size_t a, b = sent.a;
 
-	if (c != ':')
+	if (c != ':' || !ends_clause(cp_at(bl, own_clause(bl, d, sent.b))))
 		return -1;
 	while (b > 0 && (is_space(cp_at(bl, b - 1)) || cp_at(bl, b - 1) == JP_FULL_STOP))
 		b--;
@@ -641,7 +651,8 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 		*cert = KG_CERT_TARGET;
 		return true;
 	}
-	if (match(bl, i, "済")) {
+	/* 措置済み; a noun of ending that closes its clause (※…取組終了) */
+	if (match(bl, i, "済") || (match(bl, i, "終了") && ends_clause(cp_at(bl, i + 2)))) {
 		*st = KG_STATUS_DONE;
 		return true;
 	}
@@ -782,19 +793,39 @@ trim_sentence(const struct bullet *bl, struct span s)
 	return s;
 }
 
+/* The end of sentence s before its 。, closing brackets and blanks. */
+static size_t
+sentence_end(const struct bullet *bl, struct span s)
+{
+	size_t b = s.b;
+
+	if (b > s.a && cp_at(bl, b - 1) == JP_FULL_STOP)
+		b--;
+	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
+		b--;
+	return b;
+}
+
+/* Whether sentence s ends in a past or a state (…した。 …している。 …である。). */
+static bool
+reports_state(const struct bullet *bl, struct span s)
+{
+	size_t b = sentence_end(bl, s);
+	int32_t c = b > s.a ? cp_at(bl, b - 1) : 0;
+
+	return c == JP_TA || c == JP_DA || (b >= s.a + 2 && (match(bl, b - 2, "いる")
+	    || match(bl, b - 2, "ある")));
+}
+
 /* A sentence with no event that still commits to future work. */
 static bool
 is_commitment(const struct bullet *bl, struct span s)
 {
 	static const char *const endings[] = {"予定", "予定である", "見込み",
 		"見込みである", "方針", "方針である", NULL};
-	size_t b = s.b, w, k;
+	size_t b = sentence_end(bl, s), w, k;
 	int32_t c;
 
-	if (b > s.a && cp_at(bl, b - 1) == JP_FULL_STOP)
-		b--;
-	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
-		b--;
 	if (b == s.a)
 		return false;
 	for (w = 0; endings[w]; w++) {
@@ -1420,8 +1451,29 @@ push_item(struct kg_extract *x, struct kg_extract_item **it)
 static bool
 is_event(const struct kg_jpdate *d)
 {
-	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND
-	    | KG_JP_TALLY));
+	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_TALLY
+	    | KG_JP_NOT_A_TIME));
+}
+
+/*
+ * A date with no year written takes the report's fiscal year (docs/dates.md);
+ * when its own predicate's tense contradicts that year — reported done but
+ * after the as-of date, or still planned but over before it (４月上旬に開催
+ * する予定 in a report as of 3/31) — the year is likely another: the reason
+ * for flagging it, else NULL.
+ */
+static const char *
+tense_doubt(const struct kg_jpdate *d, enum kg_status st, kg_day as_of)
+{
+	if (!(d->flags & KG_JP_REPORT_YEAR) || as_of == KG_DAY_NONE)
+		return NULL;
+	if (st == KG_STATUS_DONE && d->base_start > as_of)
+		return "no year written: the report's fiscal year puts it after the "
+		    "as-of date, though the text reports it done";
+	if (st == KG_STATUS_PLANNED && d->base_end != KG_DAY_NONE && d->base_end < as_of)
+		return "no year written: the report's fiscal year puts it before the "
+		    "as-of date, though the text plans it";
+	return NULL;
 }
 
 static int
@@ -1433,8 +1485,10 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	enum kg_status st = KG_STATUS_PLANNED;
 	enum kg_certainty cert = KG_CERT_NONE;
 	bool have_status = false;
+	const char *doubt;
 
 	have_status = status_of(bl, sent, d, &st, &cert);
+	doubt = have_status ? tense_doubt(d, st, bl->ctx->as_of) : NULL;
 	if (!have_status)
 		st = status_by_window(d->window_start, d->window_end, bl->ctx->as_of);
 	else if (st == KG_STATUS_DONE && bl->ctx->as_of != KG_DAY_NONE
@@ -1463,11 +1517,85 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	m->expr = cut(bl, d->cp_start, d->cp_end);
 	m->sentence = cut(bl, sent.a, sent.b);
 	m->title = make_title(bl, sent, d, next_date, &it->bare_title);
+	if (d->doubt != KG_JP_SURE)
+		doubt = kg_jpdate_doubt_reason(d->doubt);
+	m->uncertain = doubt != NULL;
+	m->uncertain_reason = doubt ? strdup(doubt) : NULL;
 	it->expr_offset = d->start;
 	x->n++;
-	if (m->expr == NULL || m->sentence == NULL || m->title == NULL)
+	if (m->expr == NULL || m->sentence == NULL || m->title == NULL
+	    || (doubt && m->uncertain_reason == NULL))
 		return -1;
 	return 0;
+}
+
+/* Appends the figure measured at date d (its flag KG_JP_FIGURE). */
+static int
+add_figure(struct kg_extract *x, const struct bullet *bl, const struct kg_jpdate *d)
+{
+	struct kg_extract_figure *f;
+
+	if (kg_array_grow((void **)&x->figures, &x->capfigures, x->nfigures,
+	    sizeof(*x->figures)) < 0)
+		return -1;
+	f = &x->figures[x->nfigures++];
+	memset(f, 0, sizeof(*f));
+	f->figure = strndup(bl->text + d->figure_start, d->figure_end - d->figure_start);
+	f->expr = cut(bl, d->cp_start, d->cp_end);
+	f->window_start = d->window_start;
+	f->window_end = d->window_end;
+	f->precision = d->precision;
+	f->expr_offset = d->start;
+	return f->figure && f->expr ? 0 : -1;
+}
+
+/* A table's row of column years flattened into the text (2024年度 2025年度
+ * 2026年度): two or more whole years, ranges of them and nothing but
+ * separators between.  They name columns; none is an event. */
+static bool
+year_row(const struct bullet *bl, struct span s, size_t first, size_t last)
+{
+	size_t i = s.a, j;
+
+	if (last - first < 2)
+		return false;
+	for (j = first; j <= last; j++) {
+		size_t to = j < last ? bl->dates[j].cp_start : s.b;
+		enum kg_precision p = j < last ? bl->dates[j].base_precision : KG_PREC_YEAR;
+
+		if (p != KG_PREC_YEAR && p != KG_PREC_FISCAL_YEAR && p != KG_PREC_RANGE)
+			return false;
+		for (; i < to; i++) {
+			int32_t c = cp_at(bl, i);
+
+			if (!is_space(c) && c != ',' && c != '~' && c != '-' && c != '/'
+			    && c != '|' && c != JP_COMMA && c != JP_FULL_STOP
+			    && c != JP_MIDDLE_DOT && c != JP_WAVE_DASH)
+				return false;
+		}
+		if (j < last)
+			i = bl->dates[j].cp_end;
+	}
+	return true;
+}
+
+/* A sentence with no date that plans work for no set time: 速やかに, 早期に,
+ * 順次, 継続的に, 随時 (結論を得次第速やかに措置), unless it reports what was
+ * done or is being done (…速やかに情報提供を行う手順を整備した。). */
+static bool
+undated_plan(const struct bullet *bl, struct span s)
+{
+	static const char *const adverbs[] = {"速やかに", "早期に", "早急に", "順次",
+		"継続的に", "随時", NULL};
+	size_t i, w;
+
+	if (reports_state(bl, s))
+		return false;
+	for (i = s.a; i < s.b; i++)
+		for (w = 0; adverbs[w]; w++)
+			if (match(bl, i, adverbs[w]))
+				return true;
+	return false;
 }
 
 int
@@ -1488,7 +1616,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		kg_err_set(err, "out of memory extracting milestones");
 		goto out;
 	}
-	kg_jpdate_scan_text(&t, ctx, dates, t.n / 2 + 1, &nd);
+	kg_jpdate_scan_item(&t, ctx, &out->last, dates, t.n / 2 + 1, &nd);
 	bl.text = text;
 	bl.t = &t;
 	bl.ctx = ctx;
@@ -1519,9 +1647,16 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		first = di;
 		while (di < nd && dates[di].cp_start < s.b)
 			di++;
+		if (year_row(&bl, s, first, di))
+			continue;
 		for (j = first; j < di; j++) {
 			size_t next = s.b, k;
 
+			if ((dates[j].flags & KG_JP_FIGURE) && !(dates[j].flags & KG_JP_QUOTED)
+			    && add_figure(out, &bl, &dates[j]) < 0) {
+				kg_err_set(err, "out of memory extracting figures");
+				goto out;
+			}
 			if (!is_event(&dates[j]))
 				continue;
 			for (k = j + 1; k < di; k++)
@@ -1539,7 +1674,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		 *開催される見込み) reports figures: not an undated commitment */
 		for (j = first; j < di && !(dates[j].flags & KG_JP_TALLY); j++)
 			;
-		if (!kept && j == di && is_commitment(&bl, s)) {
+		if (!kept && j == di && (is_commitment(&bl, s) || undated_plan(&bl, s))) {
 			size_t from = t.src_start[s.a], to = t.src_end[s.b - 1];
 
 			if (kg_strv_push(&out->notes, text + from, to - from) < 0) {
@@ -1566,6 +1701,11 @@ kg_extract_clear(struct kg_extract *x)
 		kg_milestone_clear(&x->v[i].m);
 	free(x->v);
 	kg_strv_clear(&x->notes);
+	for (i = 0; i < x->nfigures; i++) {
+		free(x->figures[i].figure);
+		free(x->figures[i].expr);
+	}
+	free(x->figures);
 	memset(x, 0, sizeof(*x));
 }
 

@@ -4,12 +4,15 @@
  * Splits the bullet into sentences (at 。 outside brackets), finds the date
  * expressions with jpdate, drops the ones that are not events (titles in
  * 「」, 現在 status dates, years that only give context to a later month,
- * references to an earlier round) and gives every remaining one a status
- * (explicit predicate first, else the window against the as-of date), a
- * certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
- * around the date), a short title and its source sentence.  Sentences with no
- * event that still commit to future work (…予定。, 引き続き…取り組む。) become
- * measure notes.  The rules are documented in docs/dates.md.
+ * references to an earlier round, names, baselines, horizons, recurring
+ * times, a table's row of column years) and gives every remaining one a
+ * status (explicit predicate first, else the window against the as-of date),
+ * a certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
+ * around the date), a short title, its source sentence and, when the text
+ * leaves its year open, an uncertainty.  A figure's date (2,100件（2023年９月
+ * 末）) is listed as a figure.  Sentences with no event that still commit to
+ * future work (…予定。, 引き続き…取り組む。, 速やかに措置) become measure
+ * notes.  The rules are documented in docs/dates.md.
  */
 #ifndef KG_EXTRACT_H
 #define KG_EXTRACT_H
@@ -24,7 +27,8 @@
 struct kg_extract_item {
 	struct kg_milestone m;  /* set: title, kind, status, certainty, window_start,
 	                           window_end, precision, expr (as written, line breaks
-	                           already gone), sentence (the whole source sentence).
+	                           already gone), sentence (the whole source sentence),
+	                           uncertain and uncertain_reason.
 	                           Unset (0/NULL): id, uid, measure_id, document_id, line. */
 	size_t expr_offset;     /* byte offset of expr within the input text */
 	bool bare_title;        /* the text names no object for the act: the title
@@ -32,17 +36,34 @@ struct kg_extract_item {
 	                           kg_extract_fallback_title instead */
 };
 
+/* A figure with the date it was measured (2,100件（2023年９月末）, 45%
+ * （2023年度）, （平成13年度 34.0%）): a result as of that date, not a
+ * deadline. */
+struct kg_extract_figure {
+	char *figure;           /* as printed: 2,100件 */
+	char *expr;             /* the date as printed */
+	kg_day window_start, window_end;
+	enum kg_precision precision;
+	size_t expr_offset;     /* byte offset of expr within the input text */
+};
+
 struct kg_extract {
 	struct kg_extract_item *v;
 	size_t n, cap;
 	struct kg_strv notes;   /* undated commitments, full sentences */
+	struct kg_extract_figure *figures;
+	size_t nfigures, capfigures;
+	struct kg_jplast last;  /* the last date of the text so far: 同年, 同月 …
+	                           of the next call (the item's next bullet) refer
+	                           to it */
 };
 
 /*
  * text: one bullet (or a bullet-less progress paragraph) of one measure,
  * original characters, PDF line breaks already removed by the caller.
- * Appends to out (so a caller can collect a whole measure); out must be
- * zeroed before first use.  -1 only on ENOMEM or internal error (out keeps
+ * Appends to out (so a caller can collect a whole measure; anaphora such as
+ * 同年 refer to the last date of out's earlier texts); out must be zeroed
+ * before first use.  -1 only on ENOMEM or internal error (out keeps
  * what was appended before).
  */
 int kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,

@@ -140,6 +140,7 @@ kg_milestone_clear(struct kg_milestone *m)
 	free(m->title);
 	free(m->expr);
 	free(m->sentence);
+	free(m->uncertain_reason);
 	free(m->measure_title);
 	kg_strv_clear(&m->owners);
 	memset(m, 0, sizeof(*m));
@@ -170,6 +171,7 @@ kg_milestone_copy(struct kg_milestone *dst, const struct kg_milestone *src)
 	dst->title = dup_or_null(src->title, &failed);
 	dst->expr = dup_or_null(src->expr, &failed);
 	dst->sentence = dup_or_null(src->sentence, &failed);
+	dst->uncertain_reason = dup_or_null(src->uncertain_reason, &failed);
 	dst->measure_title = dup_or_null(src->measure_title, &failed);
 	for (i = 0; i < src->owners.n && !failed; i++)
 		if (kg_strv_push(&dst->owners, src->owners.v[i], (size_t)-1) < 0)
@@ -234,6 +236,7 @@ kg_import_clear(struct kg_import *imp)
 	kg_document_clear(&imp->doc);
 	kg_measure_list_clear(&imp->measures);
 	kg_milestone_list_clear(&imp->milestones);
+	imp->uncertain = 0;
 }
 
 void

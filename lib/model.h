@@ -135,6 +135,8 @@ struct kg_milestone {
 	char *sentence;      /* source sentence, line breaks removed */
 	int64_t document_id; /* source document; 0 for manual */
 	int line;            /* 1-based line in the source document; 0 if none */
+	bool uncertain;      /* the text leaves the window's year open: kept, flagged */
+	char *uncertain_reason; /* why, one lowercase phrase; NULL when certain */
 	bool manual;         /* created or edited by hand: import must not overwrite */
 	bool gone;           /* the latest report of its plan no longer mentions it */
 	int64_t sequence;    /* grows on every change (iCalendar SEQUENCE) */
@@ -179,6 +181,7 @@ struct kg_import {
 	struct kg_document doc;
 	struct kg_measure_list measures;
 	struct kg_milestone_list milestones;
+	size_t uncertain;    /* how many of the milestones are uncertain */
 };
 
 void kg_import_clear(struct kg_import *imp);

@@ -537,6 +537,7 @@ struct parser {
 	struct kg_err *err;   /* set by a failing step other than ENOMEM */
 	bool err_set;
 	struct kg_jpctx ctx;  /* for the extractor: as-of date, fiscal year */
+	struct kg_jplast last; /* the measure's last date, for 同年 in a later bullet */
 	struct kg_text text;
 	struct line *lines;
 	size_t n;
@@ -824,10 +825,12 @@ extract_bullet(struct parser *p)
 	size_t i;
 	int rc = -1;
 
+	x.last = p->last; /* 同年, 同月 … refer to the measure's earlier bullets */
 	if (kg_extract_text(p->bullet.s, p->bullet.len, &p->ctx, &x, p->err) < 0) {
 		p->err_set = true;
 		goto out;
 	}
+	p->last = x.last;
 	m = &p->out->measures.v[p->cur];
 	for (i = 0; i < x.n; i++) {
 		if ((ms = kg_milestone_list_add(&p->out->milestones)) == NULL)
@@ -836,6 +839,7 @@ extract_bullet(struct parser *p)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		ms->measure_id = p->cur;
 		ms->line = bullet_line(p, x.v[i].expr_offset);
+		p->out->uncertain += ms->uncertain;
 		if (x.v[i].bare_title) { /* 公表: <measure title> */
 			char *title = kg_extract_fallback_title(ms->kind, m->title);
 
@@ -990,6 +994,7 @@ start_measure(struct parser *p, size_t *i)
 	if ((m = kg_measure_list_add(&p->out->measures)) == NULL)
 		return -1;
 	p->cur = (long)p->out->measures.n - 1;
+	memset(&p->last, 0, sizeof(p->last));
 	m->position = (int)p->out->measures.n;
 	if (split_title((struct span){t->s, t->len}, m) < 0)
 		return -1;
