@@ -6,16 +6,24 @@
 #   make check      deps + every test, normal build and ASan/UBSan build
 #   make install    PREFIX=/usr/local DESTDIR= sysconfdir=/etc
 #
-# Every lib/ object goes into libkigen.a, linked by both programs and the
-# unit tests; daemon/ objects but main.o go into libkigend.a for the same reason.
-# cli/ objects but main.o go into libkigencli.a, linked by kigen and by kigend
-# (which runs `kigen feed` and `kigen webhook test`, see cli/oneshot.h): kigen
-# pulls only what its commands reference and links without libical, libcurl
-# and libmicrohttpd, so that it starts faster.
-
+# Two wings over one core: every lib/ object goes into libkigen.a, linked by
+# every program and the unit tests; daemon/ objects but main.o go into
+# libkigend.a (kigend), cli/ objects but the mains into libkigencli.a (kigen
+# and its helper programs).  A wing sees only its own headers and lib/'s
+# (-I per directory), so daemon/ cannot include cli/ nor the reverse, and
+# kigend does not link libkigencli.a.  kigen links only CORE_PKGS, so it
+# starts fast; commands that need more run in helper programs (cli/helper.h)
+# listed in HELPERS, each linking its own extra libraries.
+#
+# First run: library flags come from pkg-config, which only knows a library
+# once its -dev package is installed.  So `run` and `check` install the
+# packages first and then build in a sub-make, which reads pkg-config anew;
+# a goal that builds in this make stops at once, in one line, when a package
+# it needs is missing (scripts/deps.sh --missing), instead of failing to link.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
@@ -29,9 +37,16 @@ CC         ?= cc
 WERROR     ?= 0
 SAN        ?= 0
 
-PKGS := sqlite3 libical jansson inih libcurl libmicrohttpd libcrypto \
-        libutf8proc zlib libsystemd
-CLI_PKGS := $(filter-out libical libcurl libmicrohttpd,$(PKGS))
+# pkg-config names.  Helpers: one word each, NAME:PACKAGES (+ between
+# packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
+# and PACKAGES, next to kigen, installed in $(LIBEXECDIR)/kigen.
+CORE_PKGS   := sqlite3 jansson inih libcrypto libutf8proc zlib libsystemd
+DAEMON_PKGS := $(CORE_PKGS) libical libcurl libmicrohttpd
+HELPERS     := feed:libical webhook:libcurl
+
+helper_pkgs  = $(subst +, ,$(patsubst $(1):%,%,$(filter $(1):%,$(HELPERS))))
+HELPER_NAMES := $(foreach h,$(HELPERS),$(firstword $(subst :, ,$(h))))
+PKGS := $(sort $(DAEMON_PKGS) $(foreach h,$(HELPER_NAMES),$(call helper_pkgs,$(h))))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wno-format-truncation
@@ -49,14 +64,21 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CLI_PKG_LIBS := $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
+DAEMON_PKG_LIBS := $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null)
+CLI_PKG_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP -Ilib -Icli -D_GNU_SOURCE \
-              -DKIGEN_VERSION='"$(VERSION)"' -DKIGEN_SBINDIR='"$(SBINDIR)"' \
+# Each wing sees lib/ and itself only; tests see all three.
+WING_INC   := -Ilib
+$(B)/cli/%.o: WING_INC := -Ilib -Icli
+$(B)/daemon/%.o: WING_INC := -Ilib -Idaemon
+
+ALL_CFLAGS  = -std=gnu11 $(OPT) $(WARN) -MMD -MP $(WING_INC) -D_GNU_SOURCE \
+              -DKIGEN_VERSION='"$(VERSION)"' -DKIGEN_LIBEXECDIR='"$(LIBEXECDIR)"' \
               -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lpthread -lm
+DAEMON_LIBS = $(DAEMON_PKG_LIBS) -lpthread -lm
 CLI_LIBS    = $(CLI_PKG_LIBS) -lm
 
 LIB_SRC    := $(wildcard lib/*.c)
@@ -71,13 +93,26 @@ TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 KIGEN   := $(B)/kigen
 KIGEND  := $(B)/kigend
+HELPER_BINS := $(HELPER_NAMES:%=$(B)/kigen-%)
 MAN_SRC := $(wildcard docs/man/*.scd)
 MANS    := $(MAN_SRC:docs/man/%.scd=$(B)/man/%)
 
-.PHONY: all man deps run check test test-build clean install uninstall fuzz bench
+.PHONY: all man deps run check test test-build clean install uninstall fuzz fuzz-run bench
 .DEFAULT_GOAL := all
 
-all: $(KIGEN) $(KIGEND) man
+# A goal that builds here needs the run set of scripts/deps.sh, a test goal
+# the check set too.  One line naming what is missing beats a linker error.
+BUILD_GOALS := $(filter-out deps run check clean uninstall,$(or $(MAKECMDGOALS),all))
+ifneq ($(BUILD_GOALS),)
+DEPS_MISSING := $(strip $(shell sh scripts/deps.sh --missing \
+    $(if $(filter test test-build,$(BUILD_GOALS)),check,run)))
+ifneq ($(DEPS_MISSING),)
+$(error missing Debian packages: $(DEPS_MISSING) (install them: make deps, as root; \
+    or sudo apt-get install -y $(DEPS_MISSING)))
+endif
+endif
+
+all: $(KIGEN) $(KIGEND) $(HELPER_BINS) man
 
 man: $(MANS)
 
@@ -100,20 +135,27 @@ $(B)/libkigencli.a: $(CLI_OBJ)
 $(KIGEN): $(B)/cli/main.o $(B)/libkigencli.a $(B)/libkigen.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CLI_LIBS)
 
-$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# Kept: make would delete them as intermediates and relink every time.
+.SECONDARY: $(HELPER_NAMES:%=$(B)/cli/libexec/kigen-%.o)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigen.a
+$(B)/kigen-%: $(B)/cli/libexec/kigen-%.o $(B)/libkigencli.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CORE_PKGS) \
+	    $(call helper_pkgs,$*)) -lm
+
+$(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigen.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Idaemon $(ALL_LDFLAGS) -o $@ $< \
-	    $(B)/libkigend.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Idaemon -Icli $(ALL_LDFLAGS) -o $@ $< \
+	    $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
 
 $(B)/man/%: docs/man/%.scd
 	@mkdir -p $(@D)
 	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh check
 
 # Benchmarks: never part of check.  Their peers are in `scripts/deps.sh bench`.
 $(B)/bench/%: bench/%.c $(B)/libkigen.a
@@ -133,11 +175,15 @@ test-build: all $(TESTS)
 test: test-build
 	@sh tests/run.sh $(B)
 
-check: deps
+# Packages first, then the builds in sub-makes that read pkg-config anew.
+check:
+	@sh scripts/deps.sh check
 	$(MAKE) B=build WERROR=1 test
 	$(MAKE) B=build-san WERROR=1 SAN=1 test
 
-run: deps all
+run:
+	@sh scripts/deps.sh run
+	$(MAKE) all
 	@sh scripts/run.sh $(B)
 
 # Fuzzing with clang's libFuzzer (never part of check): every
@@ -162,7 +208,11 @@ $(FUZZ_B)/libkigen.a: $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libkigen.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libkigen.a $(LIBS)
 
-fuzz: $(FUZZ_BIN)
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 clean:
@@ -175,11 +225,13 @@ INSTALL_SED := -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/etc/kigen|$(sysconfdir
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(LIBEXECDIR)/kigen \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -d -m 0750 $(DESTDIR)$(sysconfdir)/kigen
 	install -m 0755 $(KIGEN) $(DESTDIR)$(BINDIR)/kigen
 	install -m 0755 $(KIGEND) $(DESTDIR)$(SBINDIR)/kigend
+	install -m 0755 $(HELPER_BINS) $(DESTDIR)$(LIBEXECDIR)/kigen/
 	sed $(INSTALL_SED) systemd/kigend.service >$(DESTDIR)$(UNITDIR)/kigend.service
 	sed $(INSTALL_SED) systemd/kigen.tmpfiles >$(DESTDIR)$(TMPFILESDIR)/kigen.conf
 	install -m 0644 systemd/kigen.sysusers $(DESTDIR)$(SYSUSERSDIR)/kigen.conf
@@ -199,7 +251,9 @@ uninstall:
 	    $(DESTDIR)$(UNITDIR)/kigend.service $(DESTDIR)$(SYSUSERSDIR)/kigen.conf \
 	    $(DESTDIR)$(TMPFILESDIR)/kigen.conf $(DESTDIR)$(BASHCOMPDIR)/kigen \
 	    $(DESTDIR)$(MANDIR)/man1/kigen.1 $(DESTDIR)$(MANDIR)/man5/kigen.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/kigend.8
+	    $(DESTDIR)$(MANDIR)/man8/kigend.8 \
+	    $(HELPER_NAMES:%=$(DESTDIR)$(LIBEXECDIR)/kigen/kigen-%)
+	rmdir $(DESTDIR)$(LIBEXECDIR)/kigen 2>/dev/null || true
 	if cmp -s config/kigen.conf $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; then \
 	    rm -f $(DESTDIR)$(sysconfdir)/kigen/kigen.conf; \
 	    rmdir $(DESTDIR)$(sysconfdir)/kigen 2>/dev/null || true; \

@@ -5,7 +5,9 @@
  *
  * Adding a command: write `int cmd_NAME(struct cli *, int argc, char **argv)`
  * and `const char cmd_NAME_usage[]` in cli/cmd_<group>.c, declare them below
- * with CLI_COMMAND(NAME), and add one row to the table in cli/main.c.
+ * with CLI_COMMAND(NAME), and add one row to the table in cli/main.c.  A
+ * command that needs a library kigen does not link runs in a helper
+ * program instead (helper.h).
  *
  * A command gets argv[0] = its name and its own arguments; the global options
  * (--db, --config, --json, --as-of, --help) are already removed wherever they
@@ -62,7 +64,6 @@ CLI_COMMAND(reopen);
 CLI_COMMAND(edit);
 CLI_COMMAND(rm);
 CLI_COMMAND(export);
-CLI_COMMAND(feed);
 CLI_COMMAND(import);
 CLI_COMMAND(history);
 CLI_COMMAND(slipped);
@@ -70,6 +71,9 @@ CLI_COMMAND(status);
 CLI_COMMAND(reload);
 CLI_COMMAND(deliveries);
 CLI_COMMAND(redeliver);
+/* Run by helper programs (helper.h): kigen's rows run them with
+ * cli_helper_run, and kigen itself references only their usage. */
+CLI_COMMAND(feed);
 CLI_COMMAND(webhook);
 
 /*
@@ -123,11 +127,6 @@ int cli_bad_option(struct cli *cli, int c, char **argv);
 
 /* For commands without options: CLI_OK, or CLI_USAGE for any option. */
 int cli_no_options(struct cli *cli, int argc, char **argv);
-
-/* `webhook test NAME` (argv[0] = "webhook"): *out is [webhook:NAME] of the
- * configuration.  CLI_OK or CLI_USAGE. */
-int cli_webhook_test_arg(struct cli *cli, int argc, char **argv,
-    const struct kg_webhook_conf **out);
 
 /* After getopt: exactly one argument left (`what` names it in "missing
  * ID"); *out borrows it.  CLI_OK or CLI_USAGE. */

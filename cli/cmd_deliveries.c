@@ -1,8 +1,9 @@
 /*
  * cmd_deliveries — the webhook outbox from the command line: deliveries
  * (what was sent, what waits, what failed), redeliver (queue one again; the
- * daemon picks it up within a second), and `webhook test NAME` (one signed
- * webhook.test event sent right now, the receiver's answer printed).
+ * daemon picks it up within a second), and the usage of `webhook test NAME`
+ * (one signed webhook.test event sent right now, the receiver's answer
+ * printed), which runs in the helper kigen-webhook (helper_webhook.c).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -11,7 +12,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "oneshot.h"
 #include "outbox.h"
 #include "output.h"
 #include "store.h"
@@ -19,8 +19,10 @@
 const char cmd_deliveries_usage[] =
     "deliveries [--failed | --pending] [--limit N]\n\n"
     "Webhook deliveries, newest first: endpoint, reminder (lead days and\n"
-    "deadline), status (pending, in_flight, delivered, failed, abandoned),\n"
-    "attempts, the last HTTP status or error.  Times are local.\n\n"
+    "deadline), status (pending, in_flight, delivered, failed, abandoned,\n"
+    "cancelled), attempts, the last HTTP status or error.  Times are local.\n"
+    "A reminder is cancelled when its milestone is no longer due with that\n"
+    "deadline: done, cancelled, moved, or gone from its plan's newest report.\n\n"
     "  --failed         only failed and abandoned ones\n"
     "  --pending        only those still to be sent (pending, in_flight)\n"
     "  --limit N        at most N rows (default 100; 0 = all)\n";
@@ -245,17 +247,4 @@ out:
 	kg_outbox_close(ob);
 	kg_store_close(st);
 	return rc;
-}
-
-/* Checked here, so a usage error needs no kigend; sent by kigend
- * (oneshot.h): kigen does not link libcurl. */
-int
-cmd_webhook(struct cli *cli, int argc, char **argv)
-{
-	const struct kg_webhook_conf *ep;
-	int rc;
-
-	if ((rc = cli_webhook_test_arg(cli, argc, argv, &ep)) != CLI_OK)
-		return rc;
-	return cli_exec_kigend(cli, CLI_ONESHOT_WEBHOOK, ep->name, 0, NULL);
 }

@@ -17,7 +17,8 @@
 
 #define KINDS_USAGE \
     "kinds: meeting, publication, report, exercise, operation_start, revision,\n" \
-    "survey, launch, completion, decision, campaign, establishment, other\n"
+    "survey, launch, completion, decision, campaign, establishment, kpi_target,\n" \
+    "other\n"
 
 const char cmd_add_usage[] =
     "add TITLE --due DATE [--from DATE] [--measure ID] [--owner NAME]... [--kind KIND]\n\n"

@@ -7,22 +7,33 @@
 #include <string.h>
 
 #include "cli.h"
+#include "explain.h"
 #include "export.h"
+#include "layout.h"
 #include "output.h"
 #include "report.h"
 #include "store.h"
 
 const char cmd_import_usage[] =
-    "import FILE [--encoding ENC] [--dry-run]\n\n"
-    "Import a progress report (plain text taken from the PDF).  The encoding is\n"
-    "detected (UTF-8, then CP932, then EUC-JP) unless given; the report's as-of\n"
-    "date is read from its text unless --as-of gives it.  A later report of the\n"
+    "import FILE [--encoding ENC] [--layout LAYOUT] [--dry-run | --explain]\n\n"
+    "Import a plan document (plain text taken from the PDF): a progress report,\n"
+    "an annual-plan table, a reform-plan table, a numbered-heading plan or a KPI\n"
+    "table.  The encoding is detected (UTF-8, then CP932, then EUC-JP) and the\n"
+    "layout recognised unless given; the document's as-of date is inferred from\n"
+    "its text (a '…現在' date, the period in its title, the date of its decision,\n"
+    "meeting or cover) unless --as-of gives it, and the summary says from which\n"
+    "line.  Without either, import stops and asks for --as-of.  A later report of the\n"
     "same plan updates the milestones of the same measures and records what\n"
     "moved (see 'kigen slipped'); importing the same file again changes nothing.\n"
     "Milestones edited by hand or cancelled are never overwritten: they are\n"
     "listed as conflicts.\n\n"
     "  --encoding ENC   utf-8, cp932 (shift_jis) or euc-jp\n"
-    "  --dry-run        change nothing; print what would change\n";
+    "  --layout LAYOUT  progress, annual-table, reform-table, numbered or kpi-table\n"
+    "  --dry-run        change nothing; print what would change\n"
+    "  --explain        change nothing; print what was understood: the layout, the\n"
+    "                   as-of date and its line, each item with its owners, dated\n"
+    "                   milestones and undated plans, and every date that is no\n"
+    "                   milestone, with why\n";
 
 static const char *const change_names[] = {"new", "changed", "unchanged", "gone", "conflict"};
 
@@ -31,6 +42,21 @@ static const struct kg_milestone *
 item_milestone(const struct kg_import_item *it)
 {
 	return it->what == KG_CH_GONE ? &it->before : &it->after;
+}
+
+/* "read as progress; as of 2008-09-30 from line 1 (…): <line>" */
+static void
+print_origin(FILE *f, const struct kg_import *imp)
+{
+	char as_of[KG_DATE_LEN];
+
+	kg_date_format(imp->doc.as_of, as_of);
+	if (imp->origin.as_of_line > 0)
+		fprintf(f, "layout %s; as of %s from line %d (%s): %s\n", imp->origin.layout,
+		    as_of, imp->origin.as_of_line, imp->origin.as_of_how, imp->origin.as_of_text);
+	else
+		fprintf(f, "layout %s; as of %s (%s)\n", imp->origin.layout, as_of,
+		    imp->origin.as_of_how);
 }
 
 static json_t *
@@ -55,14 +81,16 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 		return NULL;
 	counts = json_pack("{s:I, s:I, s:I, s:I, s:I}", "new", (json_int_t)n[0], "changed", (json_int_t)n[1],
 	    "unchanged", (json_int_t)n[2], "gone", (json_int_t)n[3], "conflict", (json_int_t)n[4]);
-	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o}", "dry_run", dry_run,
+	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o, s:s, s:o*}", "dry_run", dry_run,
 	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
 	    "name", imp->doc.name ? imp->doc.name : "",
 	    "as_of", kg_date_format(imp->doc.as_of, as_of),
 	    "already_imported", r->already_imported,
 	    "measures_new", (json_int_t)r->measures_new,
 	    "measures_matched", (json_int_t)r->measures_matched,
-	    "counts", counts, "items", items);
+	    "counts", counts, "items", items,
+	    "layout", imp->origin.layout,
+	    "as_of_from", explain_as_of_json(&imp->origin));
 	return o;
 }
 
@@ -92,6 +120,7 @@ print_result(struct cli *cli, const struct kg_import *imp, const struct kg_impor
 	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched,
 	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
 	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
+	print_origin(cli->out, imp);
 	if (r->n == n[KG_CH_UNCHANGED])
 		return 0;
 	if ((t = out_table_new(5, headers, max_width)) == NULL)
@@ -123,9 +152,11 @@ out:
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN };
+	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_EXPLAIN };
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, OPT_ENCODING},
+		{"layout", required_argument, NULL, OPT_LAYOUT},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{NULL, 0, NULL, 0},
 	};
@@ -134,7 +165,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct kg_import_result res = {0};
 	struct kg_store *st = NULL;
 	const char *path = NULL;
-	bool dry_run = false;
+	bool dry_run = false, explain = false;
 	int c, rc, r;
 
 	opterr = 0;
@@ -143,14 +174,28 @@ cmd_import(struct cli *cli, int argc, char **argv)
 			ro.encoding = optarg;
 		else if (c == OPT_DRY_RUN)
 			dry_run = true;
+		else if (c == OPT_EXPLAIN)
+			explain = true;
+		else if (c == OPT_LAYOUT && kg_layout_find(optarg, &cli->err) == NULL)
+			return CLI_USAGE;
+		else if (c == OPT_LAYOUT)
+			ro.layout = optarg;
 		else
 			return cli_bad_option(cli, c, argv);
 	}
 	if ((rc = cli_one_arg(cli, argc, argv, "FILE", &path)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
-	if (kg_report_load(path, &ro, &imp, &cli->err) < 0)
+	if ((r = kg_report_load(path, &ro, &imp, &cli->err)) < 0) {
+		if (r == KG_REPORT_NO_AS_OF)
+			rc = CLI_USAGE;
 		goto out;
+	}
+	if (explain) {
+		r = cli->json ? explain_json(cli->out, &imp, ro.layout != NULL) :
+		    explain_print(cli->out, &imp, ro.layout != NULL);
+		goto printed;
+	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
 	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)
@@ -159,6 +204,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		r = out_json(cli->out, result_json(&imp, &res, dry_run));
 	else
 		r = print_result(cli, &imp, &res, dry_run);
+printed:
 	if (r < 0) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;

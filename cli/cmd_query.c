@@ -16,7 +16,7 @@
     "  --owner NAME     responsible body, as printed (総務省)\n" \
     "  --kind KIND      meeting, publication, report, exercise, operation_start,\n" \
     "                   revision, survey, launch, completion, decision, campaign,\n" \
-    "                   establishment, other\n" \
+    "                   establishment, kpi_target, other\n" \
     "  --status STATUS  planned, ongoing, done, cancelled\n" \
     "  --measure ID     measure id\n"
 
@@ -207,6 +207,11 @@ show_milestone(struct cli *cli, const struct kg_milestone *m)
 	snprintf(buf, sizeof(buf), "%s, %s", m->window_end == KG_DAY_NONE ? "none" :
 	    kg_date_format(m->window_end, a), when);
 	show_line(f, "due", buf);
+	if (m->uncertain) {
+		snprintf(buf, sizeof(buf), "yes%s%s", m->uncertain_reason ? ": " : "",
+		    m->uncertain_reason ? m->uncertain_reason : "");
+		show_line(f, "uncertain", buf);
+	}
 	if (m->measure_id != 0) {
 		snprintf(buf, sizeof(buf), "%lld %s", (long long)m->measure_id,
 		    m->measure_title ? m->measure_title : "");
@@ -219,8 +224,10 @@ show_milestone(struct cli *cli, const struct kg_milestone *m)
 	show_line(f, "owners", buf);
 	show_line(f, "expr", m->expr);
 	if (m->document_id != 0) {
-		snprintf(buf, sizeof(buf), "document %lld, line %d", (long long)m->document_id,
-		    m->line);
+		used = (size_t)snprintf(buf, sizeof(buf), "document %lld, line %d",
+		    (long long)m->document_id, m->line);
+		if (m->page > 0 && used < sizeof(buf))
+			snprintf(buf + used, sizeof(buf) - used, ", page %d", m->page);
 		show_line(f, "source", buf);
 	}
 	show_line(f, "sentence", m->sentence);

@@ -1,7 +1,7 @@
 /*
  * status, reload — the two commands that talk to the running kigend, over
- * its control socket (lib/ctl.h), never over HTTP.  Where the socket is:
- * [control] socket, else beside the database ("<db>.sock"), so
+ * its control socket (lib/ctl.h, ctl_client.h), never over HTTP.  Where the
+ * socket is: [control] socket, else beside the database ("<db>.sock"), so
  * `kigen --db X status` asks the daemon serving X.
  */
 #include <jansson.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ctl.h"
+#include "ctl_client.h"
 
 /* Status is instant; a reload parses one file and swaps it in. */
 #define STATUS_TIMEOUT_MS 5000
@@ -36,7 +36,7 @@ ask(struct cli *cli, const char *command, int timeout_ms, json_t **reply)
 	if (kg_ctl_socket_path(cli->conf.control_socket, cli->db_path, path, sizeof(path),
 	    &cli->err) < 0)
 		return CLI_FAIL;
-	return kg_ctl_request(path, command, timeout_ms, reply, &cli->err) < 0 ? CLI_FAIL : CLI_OK;
+	return cli_ctl_request(path, command, timeout_ms, reply, &cli->err) < 0 ? CLI_FAIL : CLI_OK;
 }
 
 static const char *

@@ -145,19 +145,3 @@ cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char
 	*out = argv[optind];
 	return CLI_OK;
 }
-
-int
-cli_webhook_test_arg(struct cli *cli, int argc, char **argv,
-    const struct kg_webhook_conf **out)
-{
-	size_t i;
-
-	if (argc != 3 || strcmp(argv[1], "test") != 0)
-		return cli_usage(cli, "expected 'webhook test NAME'");
-	for (i = 0; i < cli->conf.nwebhooks; i++)
-		if (strcmp(cli->conf.webhooks[i].name, argv[2]) == 0) {
-			*out = &cli->conf.webhooks[i];
-			return CLI_OK;
-		}
-	return cli_usage(cli, "no [webhook:%s] in the configuration", argv[2]);
-}

@@ -1,7 +1,7 @@
 /*
- * driver — how `kigen` runs a command, shared by the kigen program and by
- * kigend's one-shot modes (see oneshot.h): global options (anywhere on the
- * line), configuration, the day, the database path, help, dispatch through a
+ * driver — how `kigen` runs a command, shared by the kigen program and its
+ * helper programs (helper.h): global options (anywhere on the line),
+ * configuration, the day, the database path, help, dispatch through a
  * command table, and the one place errors are printed.
  */
 #include <stdarg.h>

@@ -1,8 +1,10 @@
 /*
  * kigen — the command-line program: the command table, run by the driver
  * (driver.c).  Commands live in cli/cmd_*.c; see cli.h for how to add one.
+ * feed and webhook run in helper programs (helper.h).
  */
 #include "cli.h"
+#include "helper.h"
 
 /* The command table: one row per command, in the order `kigen --help` shows. */
 static const struct cli_command commands[] = {
@@ -19,12 +21,12 @@ static const struct cli_command commands[] = {
 	{"history", cmd_history, cmd_history_usage, "changes of one milestone"},
 	{"slipped", cmd_slipped, cmd_slipped_usage, "deadlines that moved between reports"},
 	{"export", cmd_export, cmd_export_usage, "everything as one JSON document"},
-	{"feed", cmd_feed, cmd_feed_usage, "the iCalendar feed, for static hosting"},
+	{"feed", cli_helper_run, cmd_feed_usage, "the iCalendar feed, for static hosting"},
 	{"status", cmd_status, cmd_status_usage, "is kigend running, and what is it doing"},
 	{"reload", cmd_reload, cmd_reload_usage, "make kigend reload its configuration"},
 	{"deliveries", cmd_deliveries, cmd_deliveries_usage, "webhook deliveries and their state"},
 	{"redeliver", cmd_redeliver, cmd_redeliver_usage, "send a webhook delivery again"},
-	{"webhook", cmd_webhook, cmd_webhook_usage, "send a signed test event to an endpoint"},
+	{"webhook", cli_helper_run, cmd_webhook_usage, "send a signed test event to an endpoint"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

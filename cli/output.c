@@ -292,7 +292,7 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 	};
 	static const size_t max_width[] = {0, 0, 0, 0, 40, 30, 0};
 	struct out_table *t;
-	char id[24], due[KG_DATE_LEN], when[64], owners[512];
+	char id[24], due[KG_DATE_LEN + 1], when[64], owners[512];
 	const char *cells[7];
 	size_t i;
 	int rc = -1;
@@ -311,6 +311,8 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 			snprintf(due, sizeof(due), "-");
 		else
 			kg_date_format(m->window_end, due);
+		if (m->uncertain) /* the window rests on a guess: say so */
+			strcat(due, "?");
 		out_relative(when, sizeof(when), m, today);
 		join_owners(owners, sizeof(owners), &m->owners);
 		cells[0] = id;

@@ -41,7 +41,8 @@ void out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day to
 const char *out_milestone_sgr(const struct kg_milestone *m, kg_day today);
 
 /* Prints the table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE,
- * OWNERS) or "no milestones".  -1 on ENOMEM. */
+ * OWNERS) or "no milestones"; an uncertain deadline is marked "?".  -1 on
+ * ENOMEM. */
 int out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color);
 
 /* Prints j indented with a final newline and drops the reference.  j NULL

@@ -227,16 +227,14 @@ serve_client(struct kg_control *c, int client)
 	else
 		answer = json_pack("{s:b, s:s}", "ok", 0, "error",
 		    "unknown control command (try status or reload)");
-	text = answer != NULL ? json_dumps(answer, JSON_COMPACT) : NULL;
+	text = kg_ctl_answer_encode(answer, &len);
 	json_decref(answer);
 	if (text == NULL) {
 		log_err("control socket: out of memory");
 		return;
 	}
-	len = strlen(text);
-	text[len] = '\n'; /* the terminating NUL becomes the line end */
-	while (off <= len) {
-		w = send(client, text + off, len + 1 - off, MSG_NOSIGNAL);
+	while (off < len) {
+		w = send(client, text + off, len - off, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {

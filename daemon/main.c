@@ -4,7 +4,7 @@
  *
  * Thin on purpose: parse options, load the configuration, open the store,
  * start HTTP, run the loop, and release everything in reverse order.  The
- * work is in loop.c (scheduling), http.c (serving), reload.c (keeping
+ * work is in loop.c (scheduling), server.c (serving), reload.c (keeping
  * the served data fresh) and service.c (configuration reload, signals,
  * control socket, systemd); everything but this file links into the tests.
  */
@@ -15,20 +15,17 @@
 #include <string.h>
 
 #include "conf.h"
-#include "http.h"
 #include "log.h"
 #include "loop.h"
-#include "oneshot.h"
 #include "reload.h"
 #include "remind.h"
+#include "server.h"
 #include "service.h"
 #include "store.h"
 
 static const char usage[] =
     "usage: kigend [--config FILE] [--db FILE] [--listen ADDR]... [--log-level LEVEL]\n"
     "       kigend --check-config [--config FILE]\n"
-    "       kigend --render-feed [KIGEN-FEED-ARGS]\n"
-    "       kigend --send-test-webhook NAME [KIGEN-GLOBAL-OPTIONS]\n"
     "\n"
     "Serves kigen's milestones as iCalendar feeds and a JSON API, in the foreground.\n"
     "\n"
@@ -40,9 +37,7 @@ static const char usage[] =
     "                        repeatable; replaces [http] listen (127.0.0.1:5545)\n"
     "  -L, --log-level LEVEL error, warning, notice, info or debug\n"
     "      --check-config    check the configuration and exit\n"
-    "      --render-feed     run 'kigen feed' (kigen executes this) and exit\n"
-    "      --send-test-webhook NAME\n"
-    "                        run 'kigen webhook test NAME' (kigen executes this)\n"
+
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -105,7 +100,7 @@ parse_options(int argc, char **argv, struct options *o)
 /* The modules a reloaded configuration reaches (see service.h), and the
  * status they report. */
 struct modules {
-	struct kg_http *http;
+	struct kg_server *server;
 	struct kg_remind *remind;
 };
 
@@ -117,7 +112,7 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 	/* The one that can fail first, so a failure changes nothing. */
 	if (kg_remind_set_conf(m->remind, next, err) < 0)
 		return -1;
-	kg_http_set_conf(m->http, next);
+	kg_server_set_conf(m->server, next);
 	return 0;
 }
 
@@ -138,7 +133,7 @@ drain(void *arg)
 {
 	struct modules *m = arg;
 
-	kg_http_quiesce(m->http);
+	kg_server_quiesce(m->server);
 	kg_remind_drain(m->remind);
 }
 
@@ -160,15 +155,12 @@ main(int argc, char **argv)
 	struct kg_service *svc = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
-	struct kg_http *http = NULL;
+	struct kg_server *server = NULL;
 	struct modules mods = { 0 };
 	struct kg_loop_hook hook;
 	char *db_default = NULL;
 	int rc = 1;
 
-	/* `kigen feed` and `kigen webhook test` run here (oneshot.h) */
-	if ((rc = cli_oneshot_main(argc, argv)) >= 0)
-		return rc;
 	memset(&o, 0, sizeof(o));
 	kg_log_init("kigend", KG_LOG_INFO);
 	if ((rc = parse_options(argc, argv, &o)) != 0)
@@ -203,12 +195,12 @@ main(int argc, char **argv)
 
 	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
 	    kg_loop_new(st, &loop, &err) < 0 ||
-	    kg_http_start(c, &http, &err) < 0) {
+	    kg_server_start(c, &server, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
-	kg_reload_hook(http, &hook);
-	mods.http = http;
+	kg_reload_hook(server, &hook);
+	mods.server = server;
 	ops.apply = apply_conf;
 	ops.status = status_json;
 	ops.summary = status_line;
@@ -226,7 +218,7 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	kg_remind_free(mods.remind);
-	kg_http_free(http);
+	kg_server_free(server);
 	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);

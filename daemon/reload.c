@@ -20,7 +20,7 @@ reload_changed(struct kg_loop *loop, void *arg, struct kg_err *err)
 	if (kg_store_milestones(st, &q, &ms, err) < 0 ||
 	    kg_store_measures(st, &measures, err) < 0)
 		goto out;
-	rc = kg_http_publish(arg, &ms, &measures, kg_loop_data_version(loop), err);
+	rc = kg_server_publish(arg, &ms, &measures, kg_loop_data_version(loop), err);
 out:
 	kg_milestone_list_clear(&ms);
 	kg_measure_list_clear(&measures);
@@ -28,10 +28,10 @@ out:
 }
 
 void
-kg_reload_hook(struct kg_http *http, struct kg_loop_hook *hook)
+kg_reload_hook(struct kg_server *server, struct kg_loop_hook *hook)
 {
 	hook->name = "feeds";
-	hook->arg = http;
+	hook->arg = server;
 	hook->changed = reload_changed;
 	hook->tick = NULL;
 }

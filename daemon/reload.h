@@ -1,15 +1,15 @@
 /*
  * reload — keeps the HTTP view in step with the database: the loop hook
  * whose changed() reads every milestone and measure from the store and
- * publishes them (kg_http_publish renders the feeds there, once per change).
+ * publishes them (kg_server_publish renders the feeds there, once per change).
  */
 #ifndef KG_RELOAD_H
 #define KG_RELOAD_H
 
-#include "http.h"
 #include "loop.h"
+#include "server.h"
 
-/* Fills hook with the "feeds" hook for http (borrowed by the hook). */
-void kg_reload_hook(struct kg_http *http, struct kg_loop_hook *hook);
+/* Fills hook with the "feeds" hook for server (borrowed by the hook). */
+void kg_reload_hook(struct kg_server *server, struct kg_loop_hook *hook);
 
 #endif

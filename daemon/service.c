@@ -71,13 +71,7 @@ replace_string(char **dst, const char *src, struct kg_err *err)
 static int
 copy_strv(struct kg_strv *dst, const struct kg_strv *src, struct kg_err *err)
 {
-	size_t i;
-
-	kg_strv_clear(dst);
-	for (i = 0; i < src->n; i++)
-		if (kg_strv_push(dst, src->v[i], (size_t)-1) < 0)
-			return kg_err_set(err, "out of memory");
-	return 0;
+	return kg_strv_copy(dst, src) < 0 ? kg_err_set(err, "out of memory") : 0;
 }
 
 int

@@ -248,20 +248,39 @@ int_desc(const void *a, const void *b)
 	return *(const int *)b - *(const int *)a;
 }
 
-/* "host:port" or "[v6]:port" with port 1..65535. */
+int
+kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t p;
+	size_t n;
+
+	if (colon == NULL || strpbrk(s, " \t") != NULL || !isdigit((unsigned char)colon[1]) ||
+	    parse_int(colon + 1, 0, 65535, &p) < 0)
+		return -1;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 2 || s[n - 1] != ']')
+			return -1;
+		s++;
+		n -= 2;
+	}
+	if (n == 0 || n >= hostsize)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	*port = (unsigned)p;
+	return 0;
+}
+
+/* A configured address: port 0 (any free port) only on the command line. */
 static bool
 listen_valid(const char *s)
 {
-	const char *colon = strrchr(s, ':');
-	int64_t port;
+	char host[256];
+	unsigned port;
 
-	if (colon == NULL || colon == s)
-		return false;
-	if (s[0] == '[' && colon[-1] != ']')
-		return false;
-	if (strchr(s, ' ') != NULL)
-		return false;
-	return parse_int(colon + 1, 1, 65535, &port) == 0;
+	return kg_listen_split(s, host, sizeof(host), &port) == 0 && port > 0;
 }
 
 static int

@@ -93,4 +93,10 @@ char *kg_conf_default_db(void);
 /* "15s", "30m", "1h", "7d" (and plain seconds) -> seconds; -1 on error. */
 int64_t kg_duration_parse(const char *s);
 
+/* A listen address, "127.0.0.1:5545", "[::1]:5545", "localhost:5545": host
+ * (without brackets) into host[hostsize], port 0..65535 into *port.  -1 when
+ * s is not of that form or the host does not fit.  The one parser of
+ * host:port; the configuration also refuses port 0. */
+int kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port);
+
 #endif

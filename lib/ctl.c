@@ -1,18 +1,12 @@
 /*
- * ctl — see ctl.h.  A blocking client with a bounded answer and a deadline:
- * the CLI asks one question and exits, so there is nothing to overlap.
+ * ctl — see ctl.h.
  */
 #include "ctl.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
 int
 kg_ctl_socket_path(const char *configured, const char *db_path, char *buf,
@@ -35,146 +29,41 @@ kg_ctl_socket_path(const char *configured, const char *db_path, char *buf,
 	return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for fd to become ready for `events` before the deadline. */
-static int
-wait_fd(int fd, short events, int64_t deadline, const char *path, struct kg_err *err)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-	int64_t left;
-	int r;
-
-	for (;;) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return kg_err_set(err, "kigend did not answer on '%s' in time", path);
-		r = poll(&p, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return kg_err_set(err, "control socket '%s': %s", path, strerror(errno));
-	}
-}
-
-static int
-connect_socket(const char *path, struct kg_err *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return kg_err_set(err, "control socket path '%s' too long", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return kg_err_set(err, "socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return fd;
-	if (errno == ENOENT || errno == ECONNREFUSED)
-		kg_err_set(err, "kigend is not running (no control socket at '%s')", path);
-	else if (errno == EACCES || errno == EPERM)
-		kg_err_set(err, "permission denied on control socket '%s' (is your user in the daemon's group?)", path);
-	else
-		kg_err_set(err, "cannot connect to control socket '%s': %s", path, strerror(errno));
-	close(fd);
-	return -1;
-}
-
-/* Reads until the peer closes or a newline arrives; buf gets a C string. */
-static int
-read_reply(int fd, char *buf, size_t size, int64_t deadline, const char *path,
+int
+kg_ctl_answer_parse(const char *text, const char *socket_path, json_t **reply,
     struct kg_err *err)
 {
-	size_t len = 0;
-	ssize_t r;
-
-	for (;;) {
-		if (wait_fd(fd, POLLIN, deadline, path, err) < 0)
-			return -1;
-		r = read(fd, buf + len, size - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return kg_err_set(err, "reading from '%s': %s", path, strerror(errno));
-		len += (size_t)r;
-		buf[len] = '\0';
-		if (r == 0 || memchr(buf, '\n', len) != NULL)
-			break;
-		if (len == size - 1)
-			return kg_err_set(err, "answer on '%s' longer than %zu bytes", path, size - 1);
-	}
-	if (len == 0)
-		return kg_err_set(err, "kigend closed '%s' without answering", path);
-	return 0;
-}
-
-int
-kg_ctl_request(const char *socket_path, const char *command, int timeout_ms,
-    json_t **reply, struct kg_err *err)
-{
-	int64_t deadline = now_ms() + timeout_ms;
-	char line[KG_CTL_REQUEST_MAX];
-	char *buf = NULL;
-	json_t *obj = NULL;
 	json_error_t jerr;
-	json_t *ok;
-	size_t len, off = 0;
-	ssize_t w;
-	int fd, rc = -1;
+	json_t *obj, *ok;
+	const char *msg;
 
 	*reply = NULL;
-	len = (size_t)snprintf(line, sizeof(line), "%s\n", command);
-	if (len >= sizeof(line))
-		return kg_err_set(err, "control command '%s' too long", command);
-	fd = connect_socket(socket_path, err);
-	if (fd < 0)
-		return -1;
-	while (off < len) {
-		if (wait_fd(fd, POLLOUT, deadline, socket_path, err) < 0)
-			goto out;
-		w = send(fd, line + off, len - off, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			kg_err_set(err, "writing to '%s': %s", socket_path, strerror(errno));
-			goto out;
-		}
-		off += (size_t)w;
-	}
-	buf = malloc(KG_CTL_REPLY_MAX + 1);
-	if (buf == NULL) {
-		kg_err_set(err, "out of memory");
-		goto out;
-	}
-	if (read_reply(fd, buf, KG_CTL_REPLY_MAX + 1, deadline, socket_path, err) < 0)
-		goto out;
-	obj = json_loads(buf, JSON_DISABLE_EOF_CHECK, &jerr);
+	obj = json_loads(text, JSON_DISABLE_EOF_CHECK, &jerr);
 	if (obj == NULL || !json_is_object(obj)) {
 		kg_err_set(err, "malformed answer on '%s': %s", socket_path,
 		    obj == NULL ? jerr.text : "not a JSON object");
-		goto out;
+		json_decref(obj);
+		return -1;
 	}
 	ok = json_object_get(obj, "ok");
 	if (!json_is_true(ok)) {
-		const char *msg = json_string_value(json_object_get(obj, "error"));
-
+		msg = json_string_value(json_object_get(obj, "error"));
 		kg_err_set(err, "%s", msg != NULL ? msg : "kigend refused the request");
-		goto out;
+		json_decref(obj);
+		return -1;
 	}
 	*reply = obj;
-	obj = NULL;
-	rc = 0;
-out:
-	json_decref(obj);
-	free(buf);
-	close(fd);
-	return rc;
+	return 0;
+}
+
+char *
+kg_ctl_answer_encode(const json_t *answer, size_t *len)
+{
+	char *text = answer != NULL ? json_dumps(answer, JSON_COMPACT) : NULL;
+
+	if (text == NULL)
+		return NULL;
+	*len = strlen(text) + 1;
+	text[*len - 1] = '\n'; /* the terminating NUL becomes the line end */
+	return text;
 }

@@ -1,5 +1,7 @@
 /*
- * ctl — the client side of kigend's control socket, and where that socket is.
+ * ctl — the protocol of kigend's control socket, shared by both sides (the
+ * server is daemon/control.c, the client cli/ctl_client.c): where the socket
+ * is, the limits, and the answer line.
  *
  * `kigen status` and `kigen reload` reach the running daemon over a Unix
  * socket (never over HTTP, which feed subscribers can reach).  The protocol
@@ -33,14 +35,17 @@ int kg_ctl_socket_path(const char *configured, const char *db_path, char *buf,
     size_t size, struct kg_err *err);
 
 /*
- * Sends `command` to the daemon listening at socket_path and waits at most
- * timeout_ms for its answer.  On success *reply is a new JSON object with
- * "ok": true, owned by the caller (json_decref).  Fails with -1 when nobody
- * listens ("kigend is not running (no control socket at '...')"), on a
- * permission error, a timeout, a malformed answer, or an answer with
+ * An answer as the client reads it (text: one line, NUL-terminated; what
+ * follows the JSON object is ignored).  On success *reply is the object,
+ * with "ok": true, owned by the caller (json_decref).  -1 on a malformed
+ * answer ("malformed answer on '<socket_path>': ...") or one with
  * "ok": false (its "error" becomes the message).
  */
-int kg_ctl_request(const char *socket_path, const char *command, int timeout_ms,
-    json_t **reply, struct kg_err *err);
+int kg_ctl_answer_parse(const char *text, const char *socket_path, json_t **reply,
+    struct kg_err *err);
+
+/* An answer as the server sends it: answer as compact JSON and a newline
+ * (malloc'd, *len bytes, not NUL-terminated).  NULL on ENOMEM. */
+char *kg_ctl_answer_encode(const json_t *answer, size_t *len);
 
 #endif

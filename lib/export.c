@@ -100,8 +100,12 @@ kg_milestone_json(const struct kg_milestone *m)
 	put(o, "sequence", json_integer(m->sequence), &failed);
 	put(o, "manual", json_boolean(m->manual), &failed);
 	put(o, "gone", json_boolean(m->gone), &failed);
+	put(o, "conflict", json_boolean(m->conflict), &failed);
+	put(o, "uncertain", json_boolean(m->uncertain), &failed);
+	put(o, "uncertain_reason", str_or_null(m->uncertain_reason), &failed);
 	put(src, "document_id", id_or_null(m->document_id), &failed);
 	put(src, "line", m->line ? json_integer(m->line) : json_null(), &failed);
+	put(src, "page", m->page ? json_integer(m->page) : json_null(), &failed);
 	put(src, "sentence", str_or_null(m->sentence), &failed);
 	put(o, "source", src, &failed);
 	return finish(o, failed);
@@ -146,6 +150,9 @@ kg_document_json(const struct kg_document *d)
 	put(o, "as_of", date_or_null(d->as_of), &failed);
 	put(o, "imported_at", time_or_null(d->imported_at), &failed);
 	put(o, "summary", summary, &failed);
+	put(o, "url", str_or_null(d->url), &failed);
+	put(o, "etag", str_or_null(d->etag), &failed);
+	put(o, "last_modified", str_or_null(d->last_modified), &failed);
 	return finish(o, failed);
 }
 

@@ -21,13 +21,14 @@
 
 /* {id, uid, measure_id, title, kind, status, certainty, window_start,
  *  window_end, due, precision, expr, owners: [], sequence, manual, gone,
- *  source: {document_id, line, sentence}} */
+ *  conflict, uncertain, uncertain_reason, source: {document_id, line, page,
+ *  sentence}} */
 json_t *kg_milestone_json(const struct kg_milestone *m);
 
 /* {id, document_id, title, owners: [], heading, notes: []} */
 json_t *kg_measure_json(const struct kg_measure *m);
 
-/* {id, name, sha256, as_of, imported_at, summary} */
+/* {id, name, sha256, as_of, imported_at, summary, url, etag, last_modified} */
 json_t *kg_document_json(const struct kg_document *d);
 
 /* {"as_of": "YYYY-MM-DD", "milestones": [...]} */

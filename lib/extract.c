@@ -1476,6 +1476,43 @@ tense_doubt(const struct kg_jpdate *d, enum kg_status st, kg_day as_of)
 	return NULL;
 }
 
+/* Why a date is no event, for --explain: why when given, else the first
+ * flag that says so. */
+static int
+skip_date(struct kg_extract *x, const struct kg_jpdate *d, const char *why)
+{
+	static const struct {
+		unsigned flag;
+		const char *why;
+	} whys[] = {
+		{KG_JP_QUOTED, "inside 「」: part of a name"},
+		{KG_JP_FIGURE, KG_EXTRACT_WHY_FIGURE},
+		{KG_JP_ASOF, "a status date (…現在, …時点)"},
+		{KG_JP_TALLY, "bounds a count (a tally)"},
+		{KG_JP_BACKGROUND, "names earlier work"},
+		{KG_JP_NAME, "names a plan, budget or edition (2024年度年次計画)"},
+		{KG_JP_BASELINE, "a baseline compared with (2013年度比)"},
+		{KG_JP_HORIZON, "a horizon, not a deadline (2030年に向けて)"},
+		{KG_JP_RECURRING, "a time of every year (毎年６月)"},
+		{KG_JP_CONTEXT, "only sets the scene for a narrower date"},
+	};
+	struct kg_extract_skip *k;
+	size_t i;
+
+	if (kg_array_grow((void **)&x->skipped, &x->capskipped, x->nskipped, sizeof(*k)) < 0)
+		return -1;
+	k = &x->skipped[x->nskipped++];
+	k->offset = d->start;
+	k->len = d->end - d->start;
+	k->why = why ? why : "not an event";
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]) && !why; i++)
+		if (d->flags & whys[i].flag) {
+			k->why = whys[i].why;
+			break;
+		}
+	return 0;
+}
+
 static int
 add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
     const struct kg_jpdate *d, size_t next_date)
@@ -1527,26 +1564,6 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	    || (doubt && m->uncertain_reason == NULL))
 		return -1;
 	return 0;
-}
-
-/* Appends the figure measured at date d (its flag KG_JP_FIGURE). */
-static int
-add_figure(struct kg_extract *x, const struct bullet *bl, const struct kg_jpdate *d)
-{
-	struct kg_extract_figure *f;
-
-	if (kg_array_grow((void **)&x->figures, &x->capfigures, x->nfigures,
-	    sizeof(*x->figures)) < 0)
-		return -1;
-	f = &x->figures[x->nfigures++];
-	memset(f, 0, sizeof(*f));
-	f->figure = strndup(bl->text + d->figure_start, d->figure_end - d->figure_start);
-	f->expr = cut(bl, d->cp_start, d->cp_end);
-	f->window_start = d->window_start;
-	f->window_end = d->window_end;
-	f->precision = d->precision;
-	f->expr_offset = d->start;
-	return f->figure && f->expr ? 0 : -1;
 }
 
 /* A table's row of column years flattened into the text (2024年度 2025年度
@@ -1627,6 +1644,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		int32_t c = i < t.n ? t.cp[i] : 0;
 		struct span s;
 		size_t first, j, kept = 0;
+		bool row;
 
 		if (i < t.n) {
 			if (opens(c))
@@ -1647,18 +1665,18 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		first = di;
 		while (di < nd && dates[di].cp_start < s.b)
 			di++;
-		if (year_row(&bl, s, first, di))
-			continue;
+		row = year_row(&bl, s, first, di);
 		for (j = first; j < di; j++) {
 			size_t next = s.b, k;
 
-			if ((dates[j].flags & KG_JP_FIGURE) && !(dates[j].flags & KG_JP_QUOTED)
-			    && add_figure(out, &bl, &dates[j]) < 0) {
-				kg_err_set(err, "out of memory extracting figures");
-				goto out;
-			}
-			if (!is_event(&dates[j]))
+			if (row || !is_event(&dates[j])) {
+				if (skip_date(out, &dates[j], row ? "names a column of a table "
+				    "(a row of years)" : NULL) < 0) {
+					kg_err_set(err, "out of memory extracting milestones");
+					goto out;
+				}
 				continue;
+			}
 			for (k = j + 1; k < di; k++)
 				if (is_event(&dates[k])) {
 					next = dates[k].cp_start;
@@ -1700,12 +1718,8 @@ kg_extract_clear(struct kg_extract *x)
 	for (i = 0; i < x->n; i++)
 		kg_milestone_clear(&x->v[i].m);
 	free(x->v);
+	free(x->skipped);
 	kg_strv_clear(&x->notes);
-	for (i = 0; i < x->nfigures; i++) {
-		free(x->figures[i].figure);
-		free(x->figures[i].expr);
-	}
-	free(x->figures);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -1719,7 +1733,7 @@ kg_extract_fallback_title(enum kg_kind kind, const char *subject)
 		[KG_KIND_SURVEY] = "調査", [KG_KIND_LAUNCH] = "着手",
 		[KG_KIND_COMPLETION] = "完了", [KG_KIND_DECISION] = "決定",
 		[KG_KIND_CAMPAIGN] = "キャンペーン", [KG_KIND_ESTABLISHMENT] = "設置",
-		[KG_KIND_OTHER] = "実施",
+		[KG_KIND_KPI_TARGET] = "目標", [KG_KIND_OTHER] = "実施",
 	};
 	const char *label = (unsigned)kind < KG_KIND_COUNT ? labels[kind] : labels[KG_KIND_OTHER];
 	char *s;

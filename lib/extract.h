@@ -9,10 +9,11 @@
  * status (explicit predicate first, else the window against the as-of date),
  * a certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
  * around the date), a short title, its source sentence and, when the text
- * leaves its year open, an uncertainty.  A figure's date (2,100件（2023年９月
- * 末）) is listed as a figure.  Sentences with no event that still commit to
- * future work (…予定。, 引き続き…取り組む。, 速やかに措置) become measure
- * notes.  The rules are documented in docs/dates.md.
+ * leaves its year open, an uncertainty.  The dates that are no events are
+ * listed with why (a figure's date, 2,100件（2023年９月末）, is a result as of
+ * that date).  Sentences with no event that still commit to future work
+ * (…予定。, 引き続き…取り組む。, 速やかに措置) become measure notes.  The
+ * rules are documented in docs/dates.md.
  */
 #ifndef KG_EXTRACT_H
 #define KG_EXTRACT_H
@@ -36,23 +37,21 @@ struct kg_extract_item {
 	                           kg_extract_fallback_title instead */
 };
 
-/* A figure with the date it was measured (2,100件（2023年９月末）, 45%
- * （2023年度）, （平成13年度 34.0%）): a result as of that date, not a
- * deadline. */
-struct kg_extract_figure {
-	char *figure;           /* as printed: 2,100件 */
-	char *expr;             /* the date as printed */
-	kg_day window_start, window_end;
-	enum kg_precision precision;
-	size_t expr_offset;     /* byte offset of expr within the input text */
+/* Why the date of a figure (2,100件（2023年９月末）) is no milestone. */
+#define KG_EXTRACT_WHY_FIGURE "a figure as of that date (a result, not a deadline)"
+
+/* A date expression that is no milestone, and why (for --explain). */
+struct kg_extract_skip {
+	size_t offset, len;     /* its bytes in the input text */
+	const char *why;        /* static: "inside 「」: part of a name", ... */
 };
 
 struct kg_extract {
 	struct kg_extract_item *v;
 	size_t n, cap;
 	struct kg_strv notes;   /* undated commitments, full sentences */
-	struct kg_extract_figure *figures;
-	size_t nfigures, capfigures;
+	struct kg_extract_skip *skipped;
+	size_t nskipped, capskipped;
 	struct kg_jplast last;  /* the last date of the text so far: 同年, 同月 …
 	                           of the next call (the item's next bullet) refer
 	                           to it */

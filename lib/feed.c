@@ -224,6 +224,9 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 	text_add(buf, size, "%s", kg_feed_window_phrase(m, phrase, sizeof(phrase)));
 	if (m->expr != NULL && m->expr[0] != '\0')
 		text_add(buf, size, " \xe2\x80\x94 %s", m->expr); /* em dash */
+	if (m->uncertain)
+		text_add(buf, size, "\nuncertain: %s", m->uncertain_reason ?
+		    m->uncertain_reason : "the report does not settle the date");
 	text_add(buf, size, "\nstatus: %s", kg_status_name(m->status));
 	if (m->certainty == KG_CERT_EXPECTED || m->certainty == KG_CERT_TARGET)
 		text_add(buf, size, " (%s)", kg_certainty_name(m->certainty));
@@ -237,8 +240,12 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 	text_add(buf, size, "\nkind: %s", kg_kind_name(m->kind));
 	if (m->gone)
 		text_add(buf, size, "\nno longer mentioned by the latest report");
-	if (m->sentence != NULL && m->sentence[0] != '\0')
-		text_add(buf, size, "\nsource: %s", m->sentence);
+	if (m->sentence != NULL && m->sentence[0] != '\0') {
+		text_add(buf, size, "\nsource");
+		if (m->page > 0)
+			text_add(buf, size, " (page %d)", m->page);
+		text_add(buf, size, ": %s", m->sentence);
+	}
 	utf8_trim(buf);
 }
 
@@ -359,6 +366,18 @@ new_event(const struct kg_milestone *m, const struct kg_feed_params *p, char *te
 	return ev;
 }
 
+/* When m was done: the time of a local `kigen done`, else the end of the
+ * window the report gives (done during August: 08-31 00:00 local). */
+static int64_t
+completed_time(const struct kg_milestone *m, const char *tz)
+{
+	kg_day d = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
+
+	if (m->completed_at != 0 || d == KG_DAY_NONE)
+		return m->completed_at ? m->completed_at : m->updated_at;
+	return kg_time_of_local(d, 0, tz);
+}
+
 static icalcomponent *
 new_todo(const struct kg_milestone *m, const struct kg_feed_params *p, char *text,
     size_t text_size)
@@ -385,7 +404,7 @@ new_todo(const struct kg_milestone *m, const struct kg_feed_params *p, char *tex
 	icalcomponent_add_property(todo, icalproperty_new_percentcomplete(done ? 100 : 0));
 	if (done)
 		icalcomponent_add_property(todo, icalproperty_new_completed(ical_utc(
-		    m->completed_at ? m->completed_at : m->updated_at)));
+		    completed_time(m, p->timezone))));
 	add_alarms(todo, m, p);
 	return todo;
 }

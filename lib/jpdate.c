@@ -1632,10 +1632,10 @@ tally_at(const struct scan *s, size_t i, bool until)
 	return digits && lit_any(s, i, tally_counters, NULL);
 }
 
-/* Where a figure ending right before i starts (digits, then a unit of at
- * most six characters: 2,100件, 45%, 5,000億円, 3か所), or SIZE_MAX.  An
- * ordinal counts nothing (第３回, ２回目). */
-static size_t
+/* A figure (digits, then a unit of at most six characters: 2,100件, 45%,
+ * 5,000億円, 3か所) ends right before i.  An ordinal counts nothing (第３回,
+ * ２回目). */
+static bool
 figure_before(const struct scan *s, size_t i)
 {
 	size_t unit = 0;
@@ -1647,48 +1647,41 @@ figure_before(const struct scan *s, size_t i)
 			for (i -= unit; i > 0 && (jp_is_digit(s->cp[i - 1]) || s->cp[i - 1] == ','
 			    || s->cp[i - 1] == '.'); i--)
 				;
-			return cp_before(s, i) == JP_DAI ? SIZE_MAX : i;
+			return cp_before(s, i) != JP_DAI;
 		}
 		if (c == ' ' || c == '(' || c == ')' || c == JP_COMMA || c == JP_FULL_STOP
 		    || c == ',' || c == JP_ME || (jp_is_hiragana(c) && c != JP_KA))
-			return SIZE_MAX;
+			return false;
 		unit++;
 	}
-	return SIZE_MAX;
+	return false;
 }
 
-/* Where a figure starting at i (34.0%, 2,100件) that ends its bracket ends
- * (at the bracket), or SIZE_MAX. */
-static size_t
+/* A figure starts at i (34.0%, 2,100件) and ends its bracket. */
+static bool
 figure_in_bracket(const struct scan *s, size_t i)
 {
 	size_t k = 0;
 
 	if (!jp_is_digit(cp_at(s, i)))
-		return SIZE_MAX;
+		return false;
 	while (k < 16 && i + k < s->n && s->cp[i + k] != ')' && s->cp[i + k] != '('
 	    && s->cp[i + k] != JP_FULL_STOP)
 		k++;
-	return cp_at(s, i + k) == ')' ? i + k : SIZE_MAX;
+	return cp_at(s, i + k) == ')';
 }
 
-/* The figure a date in brackets at [i, e) measures (2,100件（2023年９月
- * 末）, 45%（2023年度末時点）, （平成13年度 34.0%）): its span in *fa, *fb,
- * else false. */
+/* Whether the date in brackets at [i, e) is the date a figure was measured:
+ * 2,100件（2023年９月末）, 45%（2023年度末時点）, （平成13年度 34.0%）. */
 static bool
-figure_of(const struct scan *s, size_t i, size_t e, size_t *fa, size_t *fb)
+dates_figure(const struct scan *s, size_t i, size_t e)
 {
 	size_t k = e + lit(s, e, "の");
 
 	if (cp_before(s, i) != '(')
 		return false;
 	k += lit_any(s, k, asof_words, NULL);
-	if (cp_at(s, k) == ')' && (*fa = figure_before(s, i - 1)) != SIZE_MAX) {
-		*fb = i - 1;
-		return true;
-	}
-	*fa = e;
-	return (*fb = figure_in_bracket(s, e)) != SIZE_MAX;
+	return (cp_at(s, k) == ')' && figure_before(s, i - 1)) || figure_in_bracket(s, e);
 }
 
 /* What follows a date that may only scope later ones: a topic or a pause
@@ -1699,6 +1692,25 @@ static bool
 sets_scene(const struct scan *s, size_t e)
 {
 	return lit_any(s, e, scene_words, NULL) != 0;
+}
+
+/* Makes the span from point a to point last the antecedent of later
+ * anaphora: its (fiscal) year, and its month and day when it names one. */
+static void
+set_antecedent(struct scan *s, const struct point *a, const struct point *last)
+{
+	int yy, mm, dd;
+
+	kg_civil_from_day(a->ws, &yy, &mm, &dd);
+	s->last.have_year = true;
+	s->last.fy = a->is_fy ? a->year : kg_fiscal_year(a->ws);
+	s->last.year = a->is_fy ? a->year : yy;
+	if (last->m && last->prec <= KG_PREC_MONTH_END) { /* a day, dekad or month */
+		s->last.have_month = true;
+		s->last.y = last->y;
+		s->last.m = last->m;
+		s->last.d = last->prec == KG_PREC_DAY ? last->d : 0;
+	}
 }
 
 /*
@@ -1712,7 +1724,9 @@ static size_t
 expr_tail(struct scan *s, struct point *a, struct point *b, struct kg_jpdate *out,
     const struct point **last, bool *whole_years)
 {
-	size_t k, e = a->b;
+	struct kg_jplast saved;
+	size_t k = 0, e = a->b;
+	bool range;
 
 	*last = a;
 	*whole_years = a->bare || (a->flags & KG_JP_RANGE) || a->prec == KG_PREC_HALF_YEAR
@@ -1726,8 +1740,12 @@ expr_tail(struct scan *s, struct point *a, struct point *b, struct kg_jpdate *ou
 	out->precision = a->prec;
 	out->flags = a->flags;
 	out->doubt = a->doubt;
-	if (!(a->flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, NULL))
-	    && parse_point(s, e + k, a, b) == P_OK && b->we >= a->ws) {
+	saved = s->last; /* 平成22年６月から同年12月まで: 同年 is the first point's */
+	set_antecedent(s, a, a);
+	range = !(a->flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, NULL))
+	    && parse_point(s, e + k, a, b) == P_OK && b->we >= a->ws;
+	s->last = saved;
+	if (range) {
 		e = b->b;
 		if ((k = lit_any(s, e, approx_words, NULL)))
 			e += k;
@@ -1794,7 +1812,7 @@ expr_marks(const struct scan *s, size_t i, size_t e, bool whole_years,
 		out->flags |= KG_JP_BASELINE;
 	if (whole_years && lit_any(s, e, horizon_words, NULL))
 		out->flags |= KG_JP_HORIZON;
-	if (figure_of(s, i, e, &out->figure_start, &out->figure_end))
+	if (dates_figure(s, i, e))
 		out->flags |= KG_JP_FIGURE;
 	if (lit_any_before(s, i, recurring_words))
 		out->flags |= KG_JP_RECURRING;
@@ -1809,19 +1827,11 @@ static bool
 expr_remember(struct scan *s, const struct point *a, const struct point *last,
     const struct kg_jpdate *out)
 {
-	int yy, mm, dd;
-
 	if ((out->flags & KG_JP_NOT_A_TIME) || s->in_quote)
 		return false;
-	if (last->m && last->prec <= KG_PREC_MONTH_END) { /* a day, dekad or month */
-		s->last.have_month = true;
-		s->last.y = last->y;
-		s->last.m = last->m;
-		s->last.d = last->prec == KG_PREC_DAY ? last->d : 0;
-	}
+	set_antecedent(s, a, last);
 	if (!a->names_year)
 		return false;
-	kg_civil_from_day(a->ws, &yy, &mm, &dd);
 	/* 平成元年度から実施している研修について、年度内に: "since" a year
 	 * before the report's says how long, it does not set the year of the
 	 * sentence's later dates (同年度 still refers to it) */
@@ -1831,9 +1841,6 @@ expr_remember(struct scan *s, const struct point *a, const struct point *last,
 		    && a->prec != KG_PREC_YEAR_END);
 		s->ctx_year = a->is_fy ? a->year : s->ctx_is_fy ? kg_fiscal_year(a->ws) : a->year;
 	}
-	s->last.have_year = true;
-	s->last.fy = a->is_fy ? a->year : kg_fiscal_year(a->ws);
-	s->last.year = a->is_fy ? a->year : yy;
 	return true;
 }
 
@@ -1919,10 +1926,6 @@ kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			d.flags |= KG_JP_PAREN;
 		d.start = t->src_start[d.cp_start];
 		d.end = t->src_end[d.cp_end - 1];
-		if (d.flags & KG_JP_FIGURE) { /* code points to bytes */
-			d.figure_start = t->src_start[d.figure_start];
-			d.figure_end = t->src_end[d.figure_end - 1];
-		}
 		if (got < max) {
 			/* a year may turn out to be context only */
 			if (named) {

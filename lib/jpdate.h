@@ -104,8 +104,6 @@ struct kg_jpdate {
 	enum kg_precision base_precision;
 	unsigned flags;           /* KG_JP_* */
 	enum kg_jp_doubt doubt;
-	size_t figure_start, figure_end; /* with KG_JP_FIGURE: the figure measured
-	                                    (2,100件), bytes of the ORIGINAL text */
 };
 
 /* One lowercase phrase saying why a window with doubt d may be wrong

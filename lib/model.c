@@ -18,7 +18,7 @@ static const char *const precision_names[KG_PREC_COUNT] = {
 static const char *const kind_names[KG_KIND_COUNT] = {
 	"meeting", "publication", "report", "exercise", "operation_start",
 	"revision", "survey", "launch", "completion", "decision", "campaign",
-	"establishment", "other",
+	"establishment", "kpi_target", "other",
 };
 
 static const char *
@@ -111,6 +111,18 @@ kg_strv_contains(const struct kg_strv *sv, const char *s)
 	return kg_strv_contains_n(sv, s, strlen(s));
 }
 
+int
+kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src)
+{
+	size_t i;
+
+	kg_strv_clear(dst);
+	for (i = 0; i < src->n; i++)
+		if (kg_strv_push(dst, src->v[i], (size_t)-1) < 0)
+			return -1;
+	return 0;
+}
+
 void
 kg_document_clear(struct kg_document *d)
 {
@@ -118,6 +130,9 @@ kg_document_clear(struct kg_document *d)
 	free(d->sha256);
 	free(d->title);
 	free(d->summary_json);
+	free(d->url);
+	free(d->etag);
+	free(d->last_modified);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -140,8 +155,8 @@ kg_milestone_clear(struct kg_milestone *m)
 	free(m->title);
 	free(m->expr);
 	free(m->sentence);
-	free(m->uncertain_reason);
 	free(m->measure_title);
+	free(m->uncertain_reason);
 	kg_strv_clear(&m->owners);
 	memset(m, 0, sizeof(*m));
 }
@@ -171,8 +186,8 @@ kg_milestone_copy(struct kg_milestone *dst, const struct kg_milestone *src)
 	dst->title = dup_or_null(src->title, &failed);
 	dst->expr = dup_or_null(src->expr, &failed);
 	dst->sentence = dup_or_null(src->sentence, &failed);
-	dst->uncertain_reason = dup_or_null(src->uncertain_reason, &failed);
 	dst->measure_title = dup_or_null(src->measure_title, &failed);
+	dst->uncertain_reason = dup_or_null(src->uncertain_reason, &failed);
 	for (i = 0; i < src->owners.n && !failed; i++)
 		if (kg_strv_push(&dst->owners, src->owners.v[i], (size_t)-1) < 0)
 			failed = true;
@@ -230,13 +245,37 @@ kg_measure_list_clear(struct kg_measure_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int
+kg_import_skip(struct kg_import_origin *o, int64_t measure_id, const char *expr, size_t len,
+    int line, const char *why)
+{
+	struct kg_skipped_date *s;
+
+	if (kg_array_grow((void **)&o->skipped, &o->capskipped, o->nskipped, sizeof(*s)) < 0)
+		return -1;
+	s = &o->skipped[o->nskipped];
+	if ((s->expr = strndup(expr, len)) == NULL)
+		return -1;
+	s->measure_id = measure_id;
+	s->line = line;
+	s->why = why;
+	o->nskipped++;
+	return 0;
+}
+
 void
 kg_import_clear(struct kg_import *imp)
 {
+	size_t i;
+
 	kg_document_clear(&imp->doc);
 	kg_measure_list_clear(&imp->measures);
 	kg_milestone_list_clear(&imp->milestones);
-	imp->uncertain = 0;
+	for (i = 0; i < imp->origin.nskipped; i++)
+		free(imp->origin.skipped[i].expr);
+	free(imp->origin.skipped);
+	free(imp->origin.as_of_text);
+	memset(&imp->origin, 0, sizeof(imp->origin));
 }
 
 void
@@ -246,6 +285,14 @@ kg_filter_clear(struct kg_filter *f)
 	kg_strv_clear(&f->kinds);
 	kg_strv_clear(&f->statuses);
 	kg_strv_clear(&f->measures);
+}
+
+int
+kg_filter_copy(struct kg_filter *dst, const struct kg_filter *src)
+{
+	return kg_strv_copy(&dst->owners, &src->owners) | kg_strv_copy(&dst->kinds, &src->kinds) |
+	    kg_strv_copy(&dst->statuses, &src->statuses) |
+	    kg_strv_copy(&dst->measures, &src->measures);
 }
 
 bool

@@ -68,6 +68,7 @@ enum kg_kind {
 	KG_KIND_DECISION,
 	KG_KIND_CAMPAIGN,
 	KG_KIND_ESTABLISHMENT,
+	KG_KIND_KPI_TARGET,  /* a KPI's target with its deadline (【2026年度までに 80%】) */
 	KG_KIND_OTHER,
 	KG_KIND_COUNT
 };
@@ -97,6 +98,9 @@ void kg_strv_clear(struct kg_strv *sv);
 bool kg_strv_contains(const struct kg_strv *sv, const char *s);
 /* The same for the len bytes at s (not NUL-terminated). */
 bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
+/* Replaces dst's strings with copies of src's.  -1 on ENOMEM (dst then
+ * holds a prefix of src; clear it). */
+int kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src);
 
 struct kg_document {
 	int64_t id;
@@ -106,18 +110,36 @@ struct kg_document {
 	kg_day as_of;
 	int64_t imported_at; /* unix seconds */
 	char *summary_json;  /* document-level figures (①..④ counts), JSON text or NULL */
+	/* Where a downloaded document came from (NULL for a file): the URL and
+	 * the validators of the response, for conditional requests. */
+	char *url;
+	char *etag;
+	char *last_modified;
 };
 
 struct kg_measure {
 	int64_t id;
 	int64_t document_id; /* document that last mentioned it; 0 for manual */
 	int position;        /* order in that document, 1-based; 0 for manual */
+	int line;            /* 1-based source line where it starts (import
+	                        only, not stored); 0 if none */
 	char *heading;       /* page heading (section) it appeared under, or NULL */
 	char *subheading;    /* best-effort sub-section heading, or NULL */
 	char *title;         /* as printed, no NFKC */
 	struct kg_strv owners; /* responsible bodies as printed */
 	char *progress;      /* progress text, bullets joined by "\n" */
 	struct kg_strv notes; /* undated commitments (今後も継続的に発行予定…) */
+};
+
+/* Fields a local edit (kigen edit, done, reopen, rm) sets apart from what
+ * the reports say: struct kg_milestone.local_mask. */
+enum {
+	KG_LOCAL_TITLE = 1 << 0,
+	KG_LOCAL_KIND = 1 << 1,
+	KG_LOCAL_STATUS = 1 << 2,
+	KG_LOCAL_WINDOW = 1 << 3,   /* window_start, window_end, precision */
+	KG_LOCAL_MEASURE = 1 << 4,
+	KG_LOCAL_ALL = (1 << 5) - 1
 };
 
 struct kg_milestone {
@@ -135,10 +157,14 @@ struct kg_milestone {
 	char *sentence;      /* source sentence, line breaks removed */
 	int64_t document_id; /* source document; 0 for manual */
 	int line;            /* 1-based line in the source document; 0 if none */
-	bool uncertain;      /* the text leaves the window's year open: kept, flagged */
-	char *uncertain_reason; /* why, one lowercase phrase; NULL when certain */
+	int page;            /* 1-based page of the source PDF; 0 if unknown */
 	bool manual;         /* created or edited by hand: import must not overwrite */
+	unsigned local_mask; /* KG_LOCAL_*: fields a local edit keeps over the reports */
+	bool conflict;       /* a report imported after a local edit disagrees with it */
 	bool gone;           /* the latest report of its plan no longer mentions it */
+	bool uncertain;      /* the window rests on a guess (e.g. a year the text
+	                        does not give); uncertain_reason says which */
+	char *uncertain_reason;
 	int64_t sequence;    /* grows on every change (iCalendar SEQUENCE) */
 	int64_t created_at, updated_at, completed_at; /* unix seconds; 0 = never */
 	/* Denormalised for output, filled by store queries (not stored here): */
@@ -171,6 +197,33 @@ struct kg_measure_list {
 struct kg_measure *kg_measure_list_add(struct kg_measure_list *l);
 void kg_measure_list_clear(struct kg_measure_list *l);
 
+/* A date-like string of a document that is no milestone, and why. */
+struct kg_skipped_date {
+	int64_t measure_id; /* index into kg_import.measures; -1 outside any */
+	char *expr;         /* as printed */
+	int line;           /* 1-based source line */
+	const char *why;    /* static: "inside 「」: part of a name", ... */
+};
+
+/*
+ * How the importer read a document, for the import summary and
+ * `kigen import --explain` (not stored): the layout, where the as-of date
+ * came from, and every date-like string not taken as a milestone.
+ */
+struct kg_import_origin {
+	const char *layout;     /* static layout name ("progress", ...) */
+	const char *as_of_how;  /* static: "given with --as-of", "a status date …" */
+	int as_of_line;         /* 1-based source line; 0 when given */
+	char *as_of_text;       /* that line as printed; NULL when given */
+	struct kg_skipped_date *skipped;
+	size_t nskipped, capskipped;
+	size_t uncertain;       /* how many milestones are flagged uncertain */
+};
+
+/* Appends a skipped date (expr copied from expr[0..len)).  -1 on ENOMEM. */
+int kg_import_skip(struct kg_import_origin *o, int64_t measure_id, const char *expr,
+    size_t len, int line, const char *why);
+
 /*
  * What the importer produces from one report and the store merges: the
  * document, its measures in order, and each measure's milestones.
@@ -181,7 +234,7 @@ struct kg_import {
 	struct kg_document doc;
 	struct kg_measure_list measures;
 	struct kg_milestone_list milestones;
-	size_t uncertain;    /* how many of the milestones are uncertain */
+	struct kg_import_origin origin;
 };
 
 void kg_import_clear(struct kg_import *imp);
@@ -198,6 +251,8 @@ struct kg_filter {
 };
 
 void kg_filter_clear(struct kg_filter *f);
+/* Replaces dst with a copy of src.  -1 on ENOMEM (clear dst). */
+int kg_filter_copy(struct kg_filter *dst, const struct kg_filter *src);
 bool kg_filter_match(const struct kg_filter *f, const struct kg_milestone *m);
 
 #endif

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* last_error of a reminder abandoned because its time is over */
+#define EXPIRED "deadline passed"
+
 static const char *const status_names[KG_DLV_COUNT] = {
-	"pending", "in_flight", "delivered", "failed", "abandoned",
+	"pending", "in_flight", "delivered", "failed", "abandoned", "cancelled",
 };
 
 const char *
@@ -71,7 +74,7 @@ list_add(struct kg_delivery_list *l)
 /* 1 << the status code of o.status, for status masks in SQL. */
 #define STATUS_BIT \
 	"(1 << CASE o.status WHEN 'pending' THEN 0 WHEN 'in_flight' THEN 1" \
-	" WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3 ELSE 4 END)"
+	" WHEN 'delivered' THEN 2 WHEN 'failed' THEN 3 WHEN 'abandoned' THEN 4 ELSE 5 END)"
 
 /* Columns every reader uses, in the order row_read expects. */
 #define ROW_COLS \
@@ -106,7 +109,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* due = window_end for dated windows: the open-deadline index. */
 	[ST_DEADLINES] = "SELECT id, window_end FROM milestones"
 	    " WHERE status IN ('planned', 'ongoing') AND due BETWEEN ?1 AND ?2"
-	    " AND window_end IS NOT NULL",
+	    " AND window_end IS NOT NULL AND gone = 0 AND retired = 0",
 	[ST_ADD] = "INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
 	    " webhook_id, body, fire_at, expires_at, late, status, attempts,"
 	    " next_attempt_at, created_at)"
@@ -119,7 +122,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* expired / stale say whether the row still holds. */
 	[ST_CLAIM_SELECT] = "SELECT " ROW_COLS ", o.body,"
 	    " o.expires_at IS NOT NULL AND o.expires_at <= ?2,"
-	    " m.id IS NULL OR m.status NOT IN ('planned', 'ongoing')"
+	    " m.id IS NULL OR m.status NOT IN ('planned', 'ongoing') OR m.gone OR m.retired"
 	    "   OR m.window_end IS NOT o.deadline"
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
 	    " WHERE o.status = 'pending' AND o.endpoint = ?1 AND o.next_attempt_at <= ?2"
@@ -348,7 +351,8 @@ kg_outbox_recover(struct kg_outbox *ob, int64_t now, struct kg_err *err)
 	return sqlite3_changes(ob->db);
 }
 
-/* Marks row id in_flight (claimed) or abandoned (why != NULL). */
+/* Marks row id in_flight (claimed), or as ended (why != NULL): abandoned
+ * when expired, else cancelled. */
 static int
 claim_mark(struct kg_outbox *ob, int64_t id, int64_t now, const char *why,
     struct kg_err *err)
@@ -358,7 +362,8 @@ claim_mark(struct kg_outbox *ob, int64_t id, int64_t now, const char *why,
 	if (why) {
 		u = stmt(ob, ST_FINISH);
 		sqlite3_bind_int64(u, 1, id);
-		sqlite3_bind_text(u, 2, "abandoned", -1, SQLITE_STATIC);
+		sqlite3_bind_text(u, 2, kg_delivery_status_name(strcmp(why, EXPIRED) == 0 ?
+		    KG_DLV_ABANDONED : KG_DLV_CANCELLED), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(u, 3, now);
 		sqlite3_bind_text(u, 5, why, -1, SQLITE_STATIC);
 	} else {
@@ -399,7 +404,7 @@ claim_batch(struct kg_outbox *ob, const char *endpoint, int64_t now, size_t max,
 		if (sqlite3_column_int(s, ROW_NCOLS + 1) || sqlite3_column_int(s, ROW_NCOLS + 2)) {
 			stale_ids[nstale] = sqlite3_column_int64(s, 0);
 			stale_why[nstale++] = sqlite3_column_int(s, ROW_NCOLS + 1) ?
-			    "deadline passed" : "milestone no longer due";
+			    EXPIRED : "milestone no longer due";
 			continue;
 		}
 		d = list_add(out);

@@ -12,8 +12,11 @@
  *   pending -> in_flight -> delivered
  *                        -> pending (retry later)
  *                        -> failed (max attempts, or the endpoint said 410)
- *   pending -> abandoned (at claim time: the deadline passed, or the
- *                         milestone is done, cancelled or moved)
+ *   pending -> abandoned (at claim time: the deadline passed)
+ *   pending -> cancelled (the milestone is no longer due with that deadline:
+ *                         done, cancelled, gone from its plan's newest
+ *                         edition, moved or removed; marked by the store
+ *                         write that changed it, or at claim time)
  *   any but in_flight -> pending (kg_outbox_redeliver)
  *
  * Functions return 0 (or a count) on success and -1 with err set.  Writes
@@ -38,6 +41,7 @@ enum kg_delivery_status {
 	KG_DLV_DELIVERED,
 	KG_DLV_FAILED,
 	KG_DLV_ABANDONED,
+	KG_DLV_CANCELLED,
 	KG_DLV_COUNT
 };
 
@@ -63,7 +67,7 @@ struct kg_delivery {
 	long last_http_status;    /* 0 none */
 	char *last_error;         /* NULL none */
 	int64_t created_at;
-	int64_t done_at;          /* delivered/failed/abandoned time; 0 otherwise */
+	int64_t done_at;          /* delivered/failed/abandoned/cancelled time; 0 otherwise */
 	char *milestone_title;    /* listings only; NULL otherwise */
 };
 
@@ -93,8 +97,8 @@ int kg_outbox_add(struct kg_outbox *ob, const struct kg_delivery *d, int64_t now
     struct kg_err *err);
 
 /* Appends the open (planned, ongoing) milestones with a deadline in
- * [from, to] to out: what a reminder plan is built from (the partial index
- * on open deadlines answers it). */
+ * [from, to] to out, gone and retired ones left out: what a reminder plan
+ * is built from (the partial index on open deadlines answers it). */
 int kg_outbox_deadlines(struct kg_outbox *ob, kg_day from, kg_day to,
     struct kg_deadline_list *out, struct kg_err *err);
 
@@ -111,8 +115,9 @@ int kg_outbox_recover(struct kg_outbox *ob, int64_t now, struct kg_err *err);
 /*
  * Claims up to max pending rows of endpoint due at now (oldest due first):
  * marks them in_flight, counts the attempt, and appends them (with body) to
- * out.  First abandons the due rows that no longer hold (expired, or the
- * milestone is no longer open with that deadline).  One transaction.
+ * out.  First ends the due rows that no longer hold: abandoned when
+ * expired, cancelled when the milestone is no longer due with that
+ * deadline (kg_schedule_wants).  One transaction.
  * Returns the number claimed.
  */
 int kg_outbox_claim(struct kg_outbox *ob, const char *endpoint, int64_t now, size_t max,

@@ -32,7 +32,7 @@ bool
 kg_schedule_wants(const struct kg_milestone *m)
 {
 	return (m->status == KG_STATUS_PLANNED || m->status == KG_STATUS_ONGOING) &&
-	    m->window_end != KG_DAY_NONE;
+	    m->window_end != KG_DAY_NONE && !m->gone;
 }
 
 int64_t

@@ -54,7 +54,8 @@ struct kg_fire {
 /* Unix time of the reminder `offset_days` before `deadline`. */
 int64_t kg_schedule_fire_time(const struct kg_schedule *s, kg_day deadline, int offset_days);
 
-/* True for milestones that get reminders: planned or ongoing, with a deadline. */
+/* True for milestones that get reminders: planned or ongoing, with a
+ * deadline, and not gone from their plan's newest edition. */
 bool kg_schedule_wants(const struct kg_milestone *m);
 
 enum kg_fire_state {

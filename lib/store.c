@@ -49,132 +49,6 @@ due_key(kg_day window_end)
 	return window_end == KG_DAY_NONE ? DUE_OPEN : window_end;
 }
 
-/*
- * Forward migrations: migrations[v] takes a database from user_version v to
- * v + 1.  To change the schema, append one entry (never edit a shipped one);
- * kg_store_open runs the missing ones in one transaction and sets
- * user_version to KG_SCHEMA_VERSION.
- */
-static const char *const migrations[] = {
-	/* v0 -> v1: documents, measures, milestones, history. */
-	"CREATE TABLE meta ("
-	"  key TEXT PRIMARY KEY,"
-	"  value TEXT"
-	") WITHOUT ROWID;"
-	"CREATE TABLE documents ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  sha256 TEXT NOT NULL UNIQUE,"
-	"  title TEXT,"
-	"  plan TEXT NOT NULL DEFAULT '',"
-	"  as_of INTEGER,"
-	"  imported_at INTEGER NOT NULL,"
-	"  summary_json TEXT"
-	");"
-	"CREATE TABLE measures ("
-	"  id INTEGER PRIMARY KEY,"
-	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
-	"  position INTEGER NOT NULL DEFAULT 0,"
-	"  heading TEXT,"
-	"  subheading TEXT,"
-	"  title TEXT NOT NULL,"
-	"  title_key TEXT NOT NULL,"
-	"  progress TEXT"
-	");"
-	"CREATE INDEX measures_title_key ON measures(title_key);"
-	"CREATE TABLE measure_owners ("
-	"  measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,"
-	"  position INTEGER NOT NULL,"
-	"  owner TEXT NOT NULL,"
-	"  PRIMARY KEY (measure_id, position)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX measure_owners_owner ON measure_owners(owner, measure_id);"
-	"CREATE TABLE measure_notes ("
-	"  measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,"
-	"  position INTEGER NOT NULL,"
-	"  note TEXT NOT NULL,"
-	"  PRIMARY KEY (measure_id, position)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE milestones ("
-	"  due INTEGER NOT NULL,"
-	"  id INTEGER NOT NULL,"
-	"  uid TEXT NOT NULL UNIQUE,"
-	"  measure_id INTEGER REFERENCES measures(id) ON DELETE SET NULL,"
-	"  title TEXT NOT NULL,"
-	"  kind TEXT NOT NULL,"
-	"  status TEXT NOT NULL,"
-	"  certainty TEXT NOT NULL,"
-	"  window_start INTEGER,"
-	"  window_end INTEGER,"
-	"  precision TEXT NOT NULL,"
-	"  expr TEXT,"
-	"  sentence TEXT,"
-	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
-	"  line INTEGER NOT NULL DEFAULT 0,"
-	"  manual INTEGER NOT NULL DEFAULT 0,"
-	"  gone INTEGER NOT NULL DEFAULT 0,"
-	"  sequence INTEGER NOT NULL DEFAULT 0,"
-	"  owners TEXT,"
-	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  completed_at INTEGER,"
-	"  PRIMARY KEY (due, id)"
-	") WITHOUT ROWID;"
-	"CREATE UNIQUE INDEX milestones_id ON milestones(id);"
-	"CREATE INDEX milestones_open_due ON milestones(due)"
-	"  WHERE status IN ('planned', 'ongoing');"
-	"INSERT INTO meta (key, value) VALUES ('last_milestone_id', 0);"
-	"CREATE INDEX milestones_measure ON milestones(measure_id);"
-	"CREATE TABLE milestone_history ("
-	"  id INTEGER PRIMARY KEY,"
-	"  milestone_id INTEGER NOT NULL REFERENCES milestones(id) ON DELETE CASCADE,"
-	"  at INTEGER NOT NULL,"
-	"  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,"
-	"  reason TEXT NOT NULL,"
-	"  created INTEGER NOT NULL DEFAULT 0,"
-	"  old_start INTEGER, old_end INTEGER,"
-	"  new_start INTEGER, new_end INTEGER,"
-	"  old_status TEXT, new_status TEXT"
-	");"
-	"CREATE INDEX milestone_history_milestone ON milestone_history(milestone_id, id);"
-	"CREATE INDEX milestone_history_document ON milestone_history(document_id);",
-	/* v1 -> v2: the webhook outbox (lib/outbox.c) and endpoint state. */
-	"CREATE TABLE outbox ("
-	"  id INTEGER PRIMARY KEY,"
-	"  endpoint TEXT NOT NULL,"
-	"  milestone_id INTEGER NOT NULL REFERENCES milestones(id) ON DELETE CASCADE,"
-	"  lead_days INTEGER NOT NULL,"
-	"  deadline INTEGER NOT NULL,"
-	"  type TEXT NOT NULL,"
-	"  webhook_id TEXT NOT NULL UNIQUE,"
-	"  body TEXT NOT NULL,"
-	"  fire_at INTEGER NOT NULL,"
-	"  expires_at INTEGER,"
-	"  late INTEGER NOT NULL DEFAULT 0,"
-	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
-	"    ('pending', 'in_flight', 'delivered', 'failed', 'abandoned')),"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  next_attempt_at INTEGER NOT NULL,"
-	"  last_attempt_at INTEGER,"
-	"  last_http_status INTEGER,"
-	"  last_error TEXT,"
-	"  created_at INTEGER NOT NULL,"
-	"  done_at INTEGER,"
-	"  UNIQUE (endpoint, milestone_id, lead_days, deadline)"
-	");"
-	"CREATE INDEX outbox_pending ON outbox(endpoint, next_attempt_at)"
-	"  WHERE status = 'pending';"
-	"CREATE INDEX outbox_status ON outbox(status, id);"
-	"CREATE INDEX outbox_milestone ON outbox(milestone_id);"
-	"CREATE TABLE webhook_endpoints ("
-	"  name TEXT PRIMARY KEY,"
-	"  gone_url TEXT,"
-	"  gone_at INTEGER"
-	") WITHOUT ROWID;",
-};
-
-#define KG_SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
-
 /* Fixed statements, prepared once on first use and reused. */
 static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_DATA_VERSION] = "PRAGMA data_version",
@@ -184,9 +58,36 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    "INSERT INTO milestones (uid, measure_id, title, kind, status, certainty,"
 	    " window_start, window_end, precision, expr, sentence, document_id, line,"
 	    " manual, gone, sequence, owners, created_at, updated_at, completed_at,"
-	    " due, id)"
+	    " due, id, uncertain, uncertain_reason, page, local_mask, conflict, plan,"
+	    " local_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
+	    " coalesce(?29, 0))",
+	[KG_STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[KG_STMT_META_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = ?1"
+	    " RETURNING value",
+	[KG_STMT_OBS_INSERT] =
+	    "INSERT INTO observations (document_id, pos, measure_id, milestone_id, ekey,"
+	    " title, kind, status, certainty, window_start, window_end, precision, expr,"
+	    " sentence, line, page, uncertain, uncertain_reason)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	    " ?16, ?17, ?18)",
+	[KG_STMT_EDM_INSERT] =
+	    "INSERT INTO edition_measures (document_id, pos, measure_id, title, heading,"
+	    " subheading, progress, owners, notes)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[KG_STMT_DOC_STAND] =
+	    "UPDATE documents SET standing = id = ?2,"
+	    " stood_at = CASE WHEN id = ?2 THEN ?3 ELSE stood_at END"
+	    " WHERE plan = ?1 AND as_of IS ?4 AND removed_at IS NULL",
+	/* reminders of milestones that are no longer due with that deadline;
+	 * the reason is the one kg_outbox_claim gives */
+	[KG_STMT_CANCEL_REMINDERS] =
+	    "UPDATE outbox SET status = 'cancelled', done_at = ?1,"
+	    " last_error = 'milestone no longer due'"
+	    " WHERE status = 'pending' AND EXISTS (SELECT 1 FROM milestones m"
+	    " WHERE m.id = outbox.milestone_id AND (m.status NOT IN ('planned', 'ongoing')"
+	    " OR m.gone OR m.retired OR m.window_end IS NOT outbox.deadline))",
 	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
 	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
@@ -194,7 +95,9 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " certainty = ?6, window_start = ?7, window_end = ?8, precision = ?9,"
 	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
 	    " gone = ?15, sequence = ?16, owners = ?17, updated_at = ?18,"
-	    " completed_at = ?19, due = ?20 WHERE id = ?1",
+	    " completed_at = ?19, due = ?20, uncertain = ?23, uncertain_reason = ?24,"
+	    " page = ?25, local_mask = ?26, conflict = ?27,"
+	    " local_at = coalesce(?29, local_at) WHERE id = ?1",
 	[KG_STMT_MS_OF_PLAN] = KG_MS_SELECT
 	    " JOIN documents d ON d.id = m.document_id WHERE d.plan = ?1 ORDER BY m.id",
 	[KG_STMT_MEASURES_OF_PLAN] = "SELECT ms.id, ms.title_key FROM measures ms"
@@ -226,7 +129,8 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " ORDER BY id",
 	[KG_STMT_MEASURE_INSERT] =
 	    "INSERT INTO measures (document_id, position, heading, subheading, title,"
-	    " title_key, progress) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    " title_key, progress, plan, occurrence)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[KG_STMT_MEASURE_UPDATE] =
 	    "UPDATE measures SET document_id = ?2, position = ?3, heading = ?4,"
 	    " subheading = ?5, title = ?6, title_key = ?7, progress = ?8 WHERE id = ?1",
@@ -236,7 +140,8 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_DOCS_ALL] = KG_DOC_SELECT " ORDER BY id",
 	[KG_STMT_DOC_INSERT] =
 	    "INSERT INTO documents (name, sha256, title, plan, as_of, imported_at,"
-	    " summary_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    " summary_json, url, etag, last_modified)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 };
 
 /* ---- errors, statements, transactions ---- */
@@ -279,8 +184,8 @@ kg_store_step_done(struct kg_store *st, sqlite3_stmt *s, struct kg_err *err, con
 	return 0;
 }
 
-static int
-exec_sql(struct kg_store *st, const char *sql, struct kg_err *err)
+int
+kg_store_exec(struct kg_store *st, const char *sql, struct kg_err *err)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return kg_store_fail(st, err, sql);
@@ -290,13 +195,13 @@ exec_sql(struct kg_store *st, const char *sql, struct kg_err *err)
 int
 kg_store_begin(struct kg_store *st, struct kg_err *err)
 {
-	return exec_sql(st, "BEGIN IMMEDIATE", err);
+	return kg_store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
 int
 kg_store_commit(struct kg_store *st, struct kg_err *err)
 {
-	if (exec_sql(st, "COMMIT", err) < 0) {
+	if (kg_store_exec(st, "COMMIT", err) < 0) {
 		kg_store_rollback(st);
 		return -1;
 	}
@@ -319,14 +224,14 @@ int
 kg_store_unit_begin(struct kg_store *st, bool *outer, struct kg_err *err)
 {
 	*outer = sqlite3_get_autocommit(st->db) != 0;
-	return exec_sql(st, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT kg_unit", err);
+	return kg_store_exec(st, *outer ? "BEGIN IMMEDIATE" : "SAVEPOINT kg_unit", err);
 }
 
 int
 kg_store_unit_end(struct kg_store *st, bool outer, int rc, struct kg_err *err)
 {
 	if (rc == 0)
-		rc = outer ? kg_store_commit(st, err) : exec_sql(st, "RELEASE kg_unit", err);
+		rc = outer ? kg_store_commit(st, err) : kg_store_exec(st, "RELEASE kg_unit", err);
 	if (rc < 0) {
 		if (outer)
 			kg_store_rollback(st);
@@ -373,57 +278,6 @@ make_parent_dirs(const char *path, struct kg_err *err)
 	return 0;
 }
 
-static int
-user_version(struct kg_store *st, int *out, struct kg_err *err)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return kg_store_fail(st, err, "reading schema version");
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return kg_store_fail(st, err, "reading schema version");
-	return 0;
-}
-
-static int
-migrate(struct kg_store *st, bool readonly, struct kg_err *err)
-{
-	char sql[64];
-	int v, rc = -1;
-
-	if (user_version(st, &v, err) < 0)
-		return -1;
-	if (v > KG_SCHEMA_VERSION)
-		return kg_err_set(err, "database '%s' is schema v%d, this kigen knows up to v%d",
-		    st->path, v, KG_SCHEMA_VERSION);
-	if (v == KG_SCHEMA_VERSION)
-		return 0;
-	if (readonly)
-		return kg_err_set(err, "database '%s' is schema v%d and needs migrating to v%d; "
-		    "open it read-write once", st->path, v, KG_SCHEMA_VERSION);
-	if (kg_store_begin(st, err) < 0)
-		return -1;
-	/* Another process may have migrated while we waited for the lock. */
-	if (user_version(st, &v, err) < 0)
-		goto out;
-	for (; v < KG_SCHEMA_VERSION; v++)
-		if (exec_sql(st, migrations[v], err) < 0)
-			goto out;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", KG_SCHEMA_VERSION);
-	if (exec_sql(st, sql, err) < 0)
-		goto out;
-	rc = kg_store_commit(st, err);
-out:
-	if (rc < 0)
-		kg_store_rollback(st);
-	return rc;
-}
-
 int
 kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
 {
@@ -456,13 +310,13 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) < 0)
+	if (kg_store_exec(st, "PRAGMA foreign_keys = ON", err) < 0)
 		goto fail;
-	if (!readonly && exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
+	if (!readonly && kg_store_exec(st, "PRAGMA journal_mode = WAL", err) < 0)
 		goto fail;
 	/* In WAL mode NORMAL still never corrupts; a power cut may lose the
 	 * last commit, and commits stop costing an fsync each. */
-	if (exec_sql(st, "PRAGMA synchronous = NORMAL", err) < 0)
+	if (kg_store_exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
 		goto fail;
 	if (!existed) {
 		/* Shared with the service's group; the umask still has its say. */
@@ -473,7 +327,7 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 			goto fail;
 		}
 	}
-	if (migrate(st, readonly, err) < 0)
+	if (kg_store_migrate(st, readonly, err) < 0)
 		goto fail;
 	*out = st;
 	return 0;
@@ -650,6 +504,11 @@ kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m)
 	m->updated_at = sqlite3_column_int64(s, 19);
 	m->completed_at = sqlite3_column_int64(s, 20);
 	m->measure_title = kg_col_text(s, 21, &failed);
+	m->uncertain = sqlite3_column_int(s, 22) != 0;
+	m->uncertain_reason = kg_col_text(s, 23, &failed);
+	m->page = sqlite3_column_int(s, 24);
+	m->local_mask = (unsigned)sqlite3_column_int(s, 25) & KG_LOCAL_ALL;
+	m->conflict = sqlite3_column_int(s, 26) != 0;
 	if (failed) {
 		kg_milestone_clear(m);
 		return -1;
@@ -821,20 +680,34 @@ out:
 	return rc;
 }
 
-/* Binds the fields ?2..?15 shared by insert and update (same numbering). */
+/* Binds what a report says of a milestone, title to sentence, as ?base..
+ * ?base+8 (the order of the milestones and observations columns). */
+static void
+bind_report_fields(sqlite3_stmt *s, int base, const struct kg_milestone *m)
+{
+	kg_bind_text(s, base, m->title);
+	kg_bind_text(s, base + 1, kg_kind_name(m->kind));
+	kg_bind_text(s, base + 2, kg_status_name(m->status));
+	kg_bind_text(s, base + 3, kg_certainty_name(m->certainty));
+	kg_bind_day(s, base + 4, m->window_start);
+	kg_bind_day(s, base + 5, m->window_end);
+	kg_bind_text(s, base + 6, kg_precision_name(m->precision));
+	kg_bind_text(s, base + 7, m->expr);
+	kg_bind_text(s, base + 8, m->sentence);
+}
+
+/* Binds the fields ?2..?15 and ?23..?27 shared by insert and update (same
+ * numbering). */
 static void
 bind_ms_fields(sqlite3_stmt *s, const struct kg_milestone *m)
 {
+	sqlite3_bind_int(s, 23, m->uncertain);
+	kg_bind_text(s, 24, m->uncertain_reason);
+	sqlite3_bind_int(s, 25, m->page);
+	sqlite3_bind_int(s, 26, (int)m->local_mask);
+	sqlite3_bind_int(s, 27, m->conflict);
 	kg_bind_id(s, 2, m->measure_id);
-	kg_bind_text(s, 3, m->title);
-	kg_bind_text(s, 4, kg_kind_name(m->kind));
-	kg_bind_text(s, 5, kg_status_name(m->status));
-	kg_bind_text(s, 6, kg_certainty_name(m->certainty));
-	kg_bind_day(s, 7, m->window_start);
-	kg_bind_day(s, 8, m->window_end);
-	kg_bind_text(s, 9, kg_precision_name(m->precision));
-	kg_bind_text(s, 10, m->expr);
-	kg_bind_text(s, 11, m->sentence);
+	bind_report_fields(s, 3, m);
 	kg_bind_id(s, 12, m->document_id);
 	sqlite3_bind_int(s, 13, m->line);
 	sqlite3_bind_int(s, 14, m->manual);
@@ -900,8 +773,8 @@ random_uid(char **out, struct kg_err *err)
 
 /* Insert without a transaction of its own; reason goes to the history. */
 int
-kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
-    const char *reason, struct kg_err *err)
+kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t document_id, const char *reason, struct kg_err *err)
 {
 	struct kg_change created = {0};
 	sqlite3_stmt *s;
@@ -929,7 +802,8 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document
 		goto out;
 	m->sequence = 0;
 	m->created_at = m->updated_at = now;
-	m->completed_at = m->status == KG_STATUS_DONE ? now : 0;
+	/* A report's done event was done when it says, not when imported. */
+	m->completed_at = m->status == KG_STATUS_DONE && plan == NULL ? now : 0;
 	kg_bind_text(s, 1, m->uid);
 	bind_ms_fields(s, m);
 	sqlite3_bind_int64(s, 16, m->sequence);
@@ -939,6 +813,7 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document
 	kg_bind_id(s, 20, m->completed_at);
 	sqlite3_bind_int64(s, 21, due_key(m->window_end));
 	sqlite3_bind_int64(s, 22, id);
+	kg_bind_text(s, 28, plan);
 	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
 		goto out;
 	m->id = id;
@@ -965,7 +840,7 @@ kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_er
 
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
-	rc = kg_store_ms_insert(st, m, 0, m->document_id ? "import" : "add", err);
+	rc = kg_store_ms_insert(st, m, NULL, 0, m->document_id ? "import" : "add", err);
 	rc = kg_store_unit_end(st, outer, rc, err);
 	if (rc < 0) {
 		if (m->uid != given_uid) {
@@ -1008,7 +883,45 @@ kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b)
 	    a->precision != b->precision || str_differs(a->expr, b->expr) ||
 	    str_differs(a->sentence, b->sentence) || a->document_id != b->document_id ||
 	    a->line != b->line || a->manual != b->manual || a->gone != b->gone ||
-	    strv_differs(&a->owners, &b->owners);
+	    a->uncertain != b->uncertain || str_differs(a->uncertain_reason,
+	    b->uncertain_reason) || a->page != b->page || a->local_mask != b->local_mask ||
+	    a->conflict != b->conflict || strv_differs(&a->owners, &b->owners);
+}
+
+unsigned
+kg_ms_local_diff(const struct kg_milestone *a, const struct kg_milestone *b)
+{
+	unsigned mask = 0;
+
+	if (str_differs(a->title, b->title))
+		mask |= KG_LOCAL_TITLE;
+	if (a->kind != b->kind)
+		mask |= KG_LOCAL_KIND;
+	if (a->status != b->status)
+		mask |= KG_LOCAL_STATUS;
+	if (a->window_start != b->window_start || a->window_end != b->window_end ||
+	    a->precision != b->precision)
+		mask |= KG_LOCAL_WINDOW;
+	if (a->measure_id != b->measure_id)
+		mask |= KG_LOCAL_MEASURE;
+	return mask;
+}
+
+int
+kg_store_meta_int(struct kg_store *st, const char *key, int64_t *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_META_GET, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kg_store_fail(st, err, "reading meta");
+	return 0;
 }
 
 /* Update without a transaction of its own.  m->id must exist. */
@@ -1020,7 +933,7 @@ kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_
 	struct kg_change c = {0};
 	sqlite3_stmt *s;
 	char *own = NULL;
-	int64_t now = kg_store_now();
+	int64_t now = kg_store_now(), stand = 0;
 	int rc;
 
 	if (validate_ms(m, err) < 0)
@@ -1035,19 +948,26 @@ kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_
 		rc = 0;
 		goto out;
 	}
-	if (mark_manual)
+	if (mark_manual) {
 		m->manual = true;
+		m->local_mask |= kg_ms_local_diff(&old, m);
+		/* an edit settles what a report said before it */
+		m->conflict = false;
+		if (kg_store_meta_int(st, "last_stand", &stand, err) < 0)
+			goto out;
+	}
 	if (own_owners(st, m, &own, err) < 0)
 		goto out;
 	if ((s = kg_store_stmt(st, KG_STMT_MS_UPDATE, err)) == NULL)
 		goto out;
 	m->sequence = old.sequence + 1;
 	m->updated_at = now;
-	if (m->status == KG_STATUS_DONE)
-		m->completed_at = old.status == KG_STATUS_DONE && old.completed_at ?
-		    old.completed_at : now;
-	else
+	if (m->status != KG_STATUS_DONE)
 		m->completed_at = 0;
+	else if (old.status == KG_STATUS_DONE)
+		m->completed_at = old.completed_at;
+	else   /* done by hand now, or by a report when it says */
+		m->completed_at = mark_manual ? now : 0;
 	sqlite3_bind_int64(s, 1, m->id);
 	bind_ms_fields(s, m);
 	sqlite3_bind_int64(s, 16, m->sequence);
@@ -1055,6 +975,8 @@ kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_
 	sqlite3_bind_int64(s, 18, m->updated_at);
 	kg_bind_id(s, 19, m->completed_at);
 	sqlite3_bind_int64(s, 20, due_key(m->window_end));
+	if (mark_manual)
+		sqlite3_bind_int64(s, 29, stand);
 	if (kg_store_step_done(st, s, err, "updating milestone") < 0)
 		goto out;
 	rc = 0;
@@ -1079,6 +1001,17 @@ out:
 }
 
 int
+kg_store_cancel_reminders(struct kg_store *st, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_CANCEL_REMINDERS, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, kg_store_now());
+	return kg_store_step_done(st, s, err, "cancelling reminders");
+}
+
+int
 kg_store_milestone_update(struct kg_store *st, struct kg_milestone *m, const char *reason,
     struct kg_err *err)
 {
@@ -1089,6 +1022,8 @@ kg_store_milestone_update(struct kg_store *st, struct kg_milestone *m, const cha
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
 	rc = kg_store_ms_write(st, m, 0, reason ? reason : "edit", true, err);
+	if (rc == 0)
+		rc = kg_store_cancel_reminders(st, err);
 	rc = kg_store_unit_end(st, outer, rc, err);
 	if (rc < 0) {
 		m->sequence = before.sequence;
@@ -1163,7 +1098,8 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 	    f->statuses.n > MAX_FILTER_VALUES || f->measures.n > MAX_FILTER_VALUES)
 		return kg_err_set(err, "too many filter values (at most %d per field)",
 		    MAX_FILTER_VALUES);
-	snprintf(sql, cap, "%s WHERE 1", KG_MS_SELECT);
+	/* a retired milestone (no edition left mentions it) is not listed */
+	snprintf(sql, cap, "%s WHERE m.retired = 0", KG_MS_SELECT);
 	if (q->due_from != KG_DAY_NONE)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
@@ -1567,7 +1503,8 @@ kg_store_title_key(const char *s)
 
 /* Insert (m->id == 0) or overwrite a measure, without a transaction of its own. */
 int
-kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err *err)
+kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *plan,
+    int occurrence, struct kg_err *err)
 {
 	sqlite3_stmt *s;
 	char *key;
@@ -1594,6 +1531,10 @@ kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err 
 	kg_bind_text(s, base + 4, m->title);
 	kg_bind_text(s, base + 5, key);
 	kg_bind_text(s, base + 6, m->progress);
+	if (m->id == 0) {
+		kg_bind_text(s, 8, plan);
+		sqlite3_bind_int(s, 9, occurrence);
+	}
 	rc = kg_store_step_done(st, s, err, "writing measure");
 	free(key);
 	if (rc < 0)
@@ -1601,6 +1542,77 @@ kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err 
 	if (m->id == 0)
 		m->id = sqlite3_last_insert_rowid(st->db);
 	return measure_strings(st, m, err);
+}
+
+char *
+kg_strv_join(const struct kg_strv *sv)
+{
+	size_t i, len = 0;
+	char *buf, *p;
+
+	if (sv->n == 0)
+		return NULL;
+	for (i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 1;
+	if ((buf = p = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; i < sv->n; i++) {
+		if (i > 0)
+			*p++ = '\n';
+		p = stpcpy(p, sv->v[i]);
+	}
+	return buf;
+}
+
+int
+kg_store_edition_measure_add(struct kg_store *st, int64_t document_id, int pos,
+    const struct kg_measure *m, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_EDM_INSERT, err);
+	char *owners = kg_strv_join(&m->owners), *notes = kg_strv_join(&m->notes);
+	int rc = -1;
+
+	if (s == NULL)
+		goto out;
+	if ((m->owners.n && owners == NULL) || (m->notes.n && notes == NULL)) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, document_id);
+	sqlite3_bind_int(s, 2, pos);
+	kg_bind_id(s, 3, m->id);
+	kg_bind_text(s, 4, m->title);
+	kg_bind_text(s, 5, m->heading);
+	kg_bind_text(s, 6, m->subheading);
+	kg_bind_text(s, 7, m->progress);
+	kg_bind_text(s, 8, owners);
+	kg_bind_text(s, 9, notes);
+	rc = kg_store_step_done(st, s, err, "recording measure");
+out:
+	free(owners);
+	free(notes);
+	return rc;
+}
+
+int
+kg_store_observation_add(struct kg_store *st, int64_t document_id, int pos,
+    int64_t milestone_id, uint64_t ekey, const struct kg_milestone *m, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_OBS_INSERT, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, document_id);
+	sqlite3_bind_int(s, 2, pos);
+	kg_bind_id(s, 3, m->measure_id);
+	kg_bind_id(s, 4, milestone_id);
+	sqlite3_bind_int64(s, 5, (int64_t)ekey);
+	bind_report_fields(s, 6, m);
+	sqlite3_bind_int(s, 15, m->line);
+	sqlite3_bind_int(s, 16, m->page);
+	sqlite3_bind_int(s, 17, m->uncertain);
+	kg_bind_text(s, 18, m->uncertain_reason);
+	return kg_store_step_done(st, s, err, "recording observation");
 }
 
 int
@@ -1612,7 +1624,7 @@ kg_store_measure_add(struct kg_store *st, struct kg_measure *m, struct kg_err *e
 	m->id = 0;
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
-	rc = kg_store_measure_write(st, m, err);
+	rc = kg_store_measure_write(st, m, NULL, 0, err);
 	rc = kg_store_unit_end(st, outer, rc, err);
 	if (rc < 0)
 		m->id = 0;
@@ -1645,6 +1657,9 @@ kg_doc_from_row(sqlite3_stmt *s, struct kg_document *d)
 	d->as_of = kg_col_day(s, 4);
 	d->imported_at = sqlite3_column_int64(s, 5);
 	d->summary_json = kg_col_text(s, 6, &failed);
+	d->url = kg_col_text(s, 7, &failed);
+	d->etag = kg_col_text(s, 8, &failed);
+	d->last_modified = kg_col_text(s, 9, &failed);
 	if (failed) {
 		kg_document_clear(d);
 		return -1;

@@ -49,30 +49,73 @@ kg_import_result_clear(struct kg_import_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Removes parenthesised parts ((…) after NFKC, 【…】) of s in place. */
+static void
+drop_brackets(char *s)
+{
+	static const char open2[] = "【", close2[] = "】";
+	char *r, *w;
+	int depth = 0;
+
+	for (r = w = s; *r; r++) {
+		if (*r == '(' || strncmp(r, open2, sizeof(open2) - 1) == 0) {
+			depth++;
+			if (*r != '(')
+				r += sizeof(open2) - 2;
+		} else if (depth > 0 && (*r == ')' ||
+		    strncmp(r, close2, sizeof(close2) - 1) == 0)) {
+			depth--;
+			if (*r != ')')
+				r += sizeof(close2) - 2;
+		} else if (depth == 0) {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Words after a plan's name that name the report about it, not the plan. */
+static const char *const report_suffixes[] = {
+	"について", "の概要", "の進捗状況", "進捗状況", "のフォローアップ結果",
+	"フォローアップ結果", "のフォローアップ", "フォローアップ",
+};
+
 char *
 kg_store_plan_key(const char *title)
 {
-	char *key, *r, *w;
-	int depth = 0;
-	size_t len;
-	static const char about[] = "について";
+	static const char quote_open[] = "「", quote_close[] = "」";
+	char *key, *q, *end;
+	size_t len, i, n;
+	bool cut;
 
 	if (title == NULL)
 		return strdup("");
 	if ((key = kg_store_title_key(title)) == NULL)
 		return NULL;
-	for (r = w = key; *r; r++) {
-		if (*r == '(')
-			depth++;
-		else if (*r == ')' && depth > 0)
-			depth--;
-		else if (depth == 0)
-			*w++ = *r;
+	/* 「セキュア・ジャパン2008」の進捗状況(上半期)について: the quoted name */
+	if ((q = strstr(key, quote_open)) != NULL &&
+	    (end = strstr(q, quote_close)) != NULL && end > q + sizeof(quote_open) - 1) {
+		*end = '\0';
+		memmove(key, q + sizeof(quote_open) - 1, strlen(q + sizeof(quote_open) - 1) + 1);
+		drop_brackets(key);
+		if (*key != '\0')
+			return key;
+		free(key);
+		return kg_store_title_key(title);
 	}
-	*w = '\0';
-	len = strlen(key);
-	if (len >= sizeof(about) - 1 && strcmp(key + len - (sizeof(about) - 1), about) == 0)
-		key[len - (sizeof(about) - 1)] = '\0';
+	drop_brackets(key);
+	do {
+		cut = false;
+		len = strlen(key);
+		for (i = 0; i < sizeof(report_suffixes) / sizeof(report_suffixes[0]); i++) {
+			n = strlen(report_suffixes[i]);
+			if (len > n && strcmp(key + len - n, report_suffixes[i]) == 0) {
+				key[len - n] = '\0';
+				cut = true;
+				break;
+			}
+		}
+	} while (cut);
 	return key;
 }
 
@@ -224,37 +267,62 @@ kg_store_event_score(const struct kg_milestone *old, const struct kg_milestone *
 	return score;
 }
 
-/* ---- UIDs ---- */
+/* ---- event hashes and UIDs ---- */
 
-/* hex(sha256(plan, measure, kind, expr, sentence[, salt]))[0..32] "@kigen" */
-static char *
-event_uid(const char *plan, const char *measure_key, const struct kg_milestone *m, int salt)
+/* sha256(plan, measure, kind, expr, sentence[, "#k"]) into md[32]; 0 or -1. */
+static int
+event_hash(const char *plan, const char *measure_key, const char *kind, const char *expr,
+    const char *sentence, int occurrence, unsigned char md[EVP_MAX_MD_SIZE])
 {
-	const char *parts[5] = { plan, measure_key, kg_kind_name(m->kind), m->expr, m->sentence };
-	unsigned char md[EVP_MAX_MD_SIZE];
+	const char *parts[5] = { plan, measure_key, kind, expr, sentence };
 	unsigned int mdlen = 0;
-	char hex[33], saltbuf[16];
+	char saltbuf[16];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	char *uid = NULL;
 	size_t i;
 	int ok;
 
 	if (ctx == NULL)
-		return NULL;
+		return -1;
 	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	for (i = 0; i < 5 && ok; i++) {
 		/* A unit separator keeps ("ab", "c") apart from ("a", "bc"). */
 		ok = EVP_DigestUpdate(ctx, parts[i] ? parts[i] : "", parts[i] ? strlen(parts[i]) : 0)
 		    && EVP_DigestUpdate(ctx, "\x1f", 1);
 	}
-	if (ok && salt > 0) {
-		snprintf(saltbuf, sizeof(saltbuf), "#%d", salt);
+	if (ok && occurrence > 0) {
+		snprintf(saltbuf, sizeof(saltbuf), "#%d", occurrence);
 		ok = EVP_DigestUpdate(ctx, saltbuf, strlen(saltbuf));
 	}
 	if (ok)
 		ok = EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	if (!ok || mdlen < 16)
+	return ok && mdlen >= 16 ? 0 : -1;
+}
+
+uint64_t
+kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	uint64_t key = 0;
+	int i;
+
+	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
+		return 0;
+	for (i = 0; i < 8; i++)
+		key = key << 8 | md[i];
+	return key;
+}
+
+char *
+kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char hex[33], *uid;
+	int i;
+
+	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
 		return NULL;
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
@@ -263,23 +331,62 @@ event_uid(const char *plan, const char *measure_key, const struct kg_milestone *
 	return uid;
 }
 
-/* Returns 1 when uid is taken, 0 when free, -1 on error. */
-static int
-uid_taken(struct kg_store *st, const char *uid, struct kg_err *err)
-{
-	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_UID_EXISTS, err);
-	int rc;
+/* ---- a set of 64-bit keys ---- */
 
-	if (s == NULL)
-		return -1;
-	kg_bind_text(s, 1, uid);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return kg_store_fail(st, err, "checking uid");
+static size_t
+u64_slot(const struct kg_u64set *s, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1);
+
+	while (s->v[i] != 0 && s->v[i] != key)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+bool
+kg_u64set_has(const struct kg_u64set *s, uint64_t key)
+{
+	if (key == 0)
+		return s->has_zero;
+	return s->cap > 0 && s->v[u64_slot(s, key)] == key;
+}
+
+int
+kg_u64set_add(struct kg_u64set *s, uint64_t key)
+{
+	struct kg_u64set bigger;
+	size_t i;
+
+	if (key == 0) {
+		s->has_zero = true;
+		return 0;
+	}
+	if (2 * (s->n + 1) > s->cap) {
+		/* at most half full: probes stay short */
+		bigger = (struct kg_u64set){ NULL, 0, s->cap ? 2 * s->cap : 64, s->has_zero };
+		if ((bigger.v = calloc(bigger.cap, sizeof(*bigger.v))) == NULL)
+			return -1;
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i] != 0) {
+				bigger.v[u64_slot(&bigger, s->v[i])] = s->v[i];
+				bigger.n++;
+			}
+		free(s->v);
+		*s = bigger;
+	}
+	i = u64_slot(s, key);
+	if (s->v[i] == 0) {
+		s->v[i] = key;
+		s->n++;
+	}
 	return 0;
+}
+
+void
+kg_u64set_clear(struct kg_u64set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 /* ---- the merge ---- */
@@ -297,6 +404,7 @@ struct merge {
 	struct kg_milestone_list old;
 	int *old_taken_by;          /* old index -> new index + 1, 0 = unmatched */
 	int *new_match;             /* new index -> old index + 1, 0 = new */
+	int64_t *new_id;            /* new index -> the milestone it is now */
 };
 
 static struct kg_import_item *
@@ -320,6 +428,7 @@ insert_document(struct merge *mg)
 {
 	const struct kg_document *d = &mg->imp->doc;
 	sqlite3_stmt *s = kg_store_stmt(mg->st, KG_STMT_DOC_INSERT, mg->err);
+	int64_t stand;
 
 	if (s == NULL)
 		return -1;
@@ -330,10 +439,29 @@ insert_document(struct merge *mg)
 	kg_bind_day(s, 5, d->as_of);
 	sqlite3_bind_int64(s, 6, kg_store_now());
 	kg_bind_text(s, 7, d->summary_json);
+	kg_bind_text(s, 8, d->url);
+	kg_bind_text(s, 9, d->etag);
+	kg_bind_text(s, 10, d->last_modified);
 	if (kg_store_step_done(mg->st, s, mg->err, "recording document") < 0)
 		return -1;
 	mg->doc_id = sqlite3_last_insert_rowid(mg->st->db);
-	return 0;
+	/* The new version stands for its edition (plan, as_of). */
+	if ((s = kg_store_stmt(mg->st, KG_STMT_META_BUMP, mg->err)) == NULL)
+		return -1;
+	kg_bind_text(s, 1, "last_stand");
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return kg_store_fail(mg->st, mg->err, "recording document");
+	}
+	stand = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if ((s = kg_store_stmt(mg->st, KG_STMT_DOC_STAND, mg->err)) == NULL)
+		return -1;
+	kg_bind_text(s, 1, mg->plan);
+	sqlite3_bind_int64(s, 2, mg->doc_id);
+	sqlite3_bind_int64(s, 3, stand);
+	kg_bind_day(s, 4, d->as_of);
+	return kg_store_step_done(mg->st, s, mg->err, "recording document");
 }
 
 /*
@@ -350,7 +478,8 @@ merge_measures(struct merge *mg)
 	size_t nids = 0, capids = 0, i, j;
 	sqlite3_stmt *s;
 	struct kg_measure m;
-	int rc = -1, step;
+	int64_t ids_max = 0;
+	int rc = -1, step, occurrence;
 
 	if ((s = kg_store_stmt(mg->st, KG_STMT_MEASURES_OF_PLAN, mg->err)) == NULL)
 		return -1;
@@ -363,6 +492,8 @@ merge_measures(struct merge *mg)
 			goto out;
 		}
 		ids[nids++] = sqlite3_column_int64(s, 0);
+		if (ids[nids - 1] > ids_max)
+			ids_max = ids[nids - 1];
 	}
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
@@ -384,11 +515,19 @@ merge_measures(struct merge *mg)
 				ids[j] = 0;         /* used */
 				break;
 			}
+		occurrence = 0;
 		if (m.id)
 			mg->out->measures_matched++;
-		else
+		else {
 			mg->out->measures_new++;
-		if (kg_store_measure_write(mg->st, &m, mg->err) < 0)
+			for (j = 0; j < nids; j++)
+				occurrence += strcmp(keys.v[j], mg->measure_key[i]) == 0;
+			for (j = 0; j < i; j++)
+				occurrence += mg->measure_db[j] > ids_max &&
+				    strcmp(mg->measure_key[j], mg->measure_key[i]) == 0;
+		}
+		if (kg_store_measure_write(mg->st, &m, mg->plan, occurrence, mg->err) < 0 ||
+		    kg_store_edition_measure_add(mg->st, mg->doc_id, (int)i, &m, mg->err) < 0)
 			goto out;
 		mg->measure_db[i] = m.id;
 	}
@@ -478,7 +617,7 @@ substance_differs(const struct kg_milestone *a, const struct kg_milestone *b)
 	return strcmp(a->title ? a->title : "", b->title ? b->title : "") != 0 ||
 	    a->kind != b->kind || a->status != b->status || a->certainty != b->certainty ||
 	    a->window_start != b->window_start || a->window_end != b->window_end ||
-	    a->precision != b->precision || a->gone != b->gone;
+	    a->precision != b->precision || a->gone != b->gone || a->uncertain != b->uncertain;
 }
 
 static void
@@ -541,6 +680,7 @@ as_reported(struct merge *mg, const struct kg_milestone *old, const struct kg_mi
 	TAKE(title);
 	TAKE(expr);
 	TAKE(sentence);
+	TAKE(uncertain_reason);
 #undef TAKE
 	out->kind = now->kind;
 	out->status = now->status;
@@ -548,6 +688,8 @@ as_reported(struct merge *mg, const struct kg_milestone *old, const struct kg_mi
 	out->window_start = now->window_start;
 	out->window_end = now->window_end;
 	out->precision = now->precision;
+	out->uncertain = now->uncertain;
+	out->page = now->page;
 	out->document_id = mg->doc_id;
 	out->line = now->line;
 	out->gone = false;
@@ -575,8 +717,9 @@ touch_source(struct merge *mg, const struct kg_milestone *m)
 }
 
 static int
-merge_matched(struct merge *mg, const struct kg_milestone *now, struct kg_milestone *old)
+merge_matched(struct merge *mg, size_t i, struct kg_milestone *old)
 {
+	const struct kg_milestone *now = &mg->imp->milestones.v[i];
 	struct kg_milestone after;
 	struct kg_import_item *it;
 	bool protected = old->manual || old->status == KG_STATUS_CANCELLED;
@@ -584,6 +727,7 @@ merge_matched(struct merge *mg, const struct kg_milestone *now, struct kg_milest
 	char *detail = NULL;
 	int rc = -1;
 
+	mg->new_id[i] = old->id;
 	if (as_reported(mg, old, now, &after) < 0)
 		return -1;
 	if (!substance_differs(old, &after))
@@ -640,9 +784,29 @@ out:
 	return rc;
 }
 
+/* Returns 1 when uid is taken, 0 when free, -1 on error. */
 static int
-merge_new(struct merge *mg, const struct kg_milestone *now)
+uid_taken(struct kg_store *st, const char *uid, struct kg_err *err)
 {
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_UID_EXISTS, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return kg_store_fail(st, err, "checking uid");
+	return 0;
+}
+
+static int
+merge_new(struct merge *mg, size_t i)
+{
+	const struct kg_milestone *now = &mg->imp->milestones.v[i];
 	struct kg_milestone m;
 	struct kg_import_item *it;
 	long mi = measure_index(mg, now);
@@ -657,8 +821,11 @@ merge_new(struct merge *mg, const struct kg_milestone *now)
 	m.document_id = mg->doc_id;
 	m.manual = false;
 	m.gone = false;
+	m.local_mask = 0;
+	m.conflict = false;
 	for (salt = 0;; salt++) {
-		m.uid = event_uid(mg->plan, mi < 0 ? "" : mg->measure_key[mi], &m, salt);
+		m.uid = kg_store_event_uid(mg->plan, mi < 0 ? "" : mg->measure_key[mi],
+		    kg_kind_name(m.kind), m.expr, m.sentence, salt);
 		if (m.uid == NULL) {
 			kg_err_set(mg->err, "cannot compute a uid");
 			goto fail;
@@ -670,8 +837,9 @@ merge_new(struct merge *mg, const struct kg_milestone *now)
 		free(m.uid);
 		m.uid = NULL;
 	}
-	if (kg_store_ms_insert(mg->st, &m, mg->doc_id, mg->reason, mg->err) < 0)
+	if (kg_store_ms_insert(mg->st, &m, mg->plan, mg->doc_id, mg->reason, mg->err) < 0)
 		goto fail;
+	mg->new_id[i] = m.id;
 	if ((it = add_item(mg, KG_CH_NEW)) == NULL)
 		goto fail;
 	it->after = m;
@@ -679,6 +847,43 @@ merge_new(struct merge *mg, const struct kg_milestone *now)
 fail:
 	kg_milestone_clear(&m);
 	return -1;
+}
+
+/* What the document said about each of its milestones, and which milestone
+ * each one is now (struct merge.new_id). */
+static int
+record_observations(struct merge *mg)
+{
+	const struct kg_milestone_list *nl = &mg->imp->milestones;
+	struct kg_u64set seen = {0};
+	struct kg_milestone o;
+	uint64_t key;
+	long mi;
+	size_t i;
+	int occurrence, rc = -1;
+
+	for (i = 0; i < nl->n; i++) {
+		mi = measure_index(mg, &nl->v[i]);
+		occurrence = 0;
+		do
+			key = kg_store_event_key(mg->plan, mi < 0 ? "" : mg->measure_key[mi],
+			    kg_kind_name(nl->v[i].kind), nl->v[i].expr, nl->v[i].sentence,
+			    occurrence++);
+		while (kg_u64set_has(&seen, key));
+		if (kg_u64set_add(&seen, key) < 0) {
+			kg_err_set(mg->err, "out of memory");
+			goto out;
+		}
+		o = nl->v[i];   /* shallow: only read */
+		o.measure_id = measure_db_id(mg, &nl->v[i]);
+		if (kg_store_observation_add(mg->st, mg->doc_id, (int)i, mg->new_id[i], key, &o,
+		    mg->err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	kg_u64set_clear(&seen);
+	return rc;
 }
 
 static int
@@ -716,22 +921,23 @@ run_merge(struct merge *mg)
 		return -1;
 	/* Only milestones some import created take part; hand-made ones are the user's. */
 	if ((mg->old_taken_by = calloc(mg->old.n + 1, sizeof(int))) == NULL ||
-	    (mg->new_match = calloc(nl->n + 1, sizeof(int))) == NULL)
+	    (mg->new_match = calloc(nl->n + 1, sizeof(int))) == NULL ||
+	    (mg->new_id = calloc(nl->n + 1, sizeof(int64_t))) == NULL)
 		return kg_err_set(mg->err, "out of memory");
 	if (match_events(mg) < 0)
 		return -1;
 	for (i = 0; i < nl->n; i++) {
 		if (mg->new_match[i]) {
-			if (merge_matched(mg, &nl->v[i], &mg->old.v[mg->new_match[i] - 1]) < 0)
+			if (merge_matched(mg, i, &mg->old.v[mg->new_match[i] - 1]) < 0)
 				return -1;
-		} else if (merge_new(mg, &nl->v[i]) < 0) {
+		} else if (merge_new(mg, i) < 0) {
 			return -1;
 		}
 	}
 	for (i = 0; i < mg->old.n; i++)
 		if (!mg->old_taken_by[i] && merge_gone(mg, &mg->old.v[i]) < 0)
 			return -1;
-	return 0;
+	return record_observations(mg);
 }
 
 int
@@ -771,6 +977,8 @@ kg_store_import(struct kg_store *st, const struct kg_import *imp, bool dry_run,
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		goto out;
 	rc = run_merge(&mg);
+	if (rc == 0 && !dry_run)
+		rc = kg_store_cancel_reminders(st, err);
 	if (dry_run && rc == 0) {
 		/* Same items, nothing kept: undo through the failure path. */
 		kg_store_unit_end(st, outer, -1, NULL);
@@ -793,6 +1001,7 @@ out:
 	free(mg.reason);
 	free(mg.old_taken_by);
 	free(mg.new_match);
+	free(mg.new_id);
 	kg_milestone_list_clear(&mg.old);
 	return rc;
 }

@@ -20,12 +20,16 @@
 	"SELECT m.id, m.uid, m.measure_id, m.title, m.kind, m.status, m.certainty," \
 	" m.window_start, m.window_end, m.precision, m.expr, m.sentence, m.document_id," \
 	" m.line, m.manual, m.gone, m.sequence, m.owners, m.created_at, m.updated_at," \
-	" m.completed_at, ms.title FROM milestones m" \
+	" m.completed_at, ms.title, m.uncertain, m.uncertain_reason, m.page," \
+	" m.local_mask, m.conflict FROM milestones m" \
 	" LEFT JOIN measures ms ON ms.id = m.measure_id"
+/* Columns of KG_MS_SELECT: a query may append its own after them. */
+#define KG_MS_NCOLS 27
 #define KG_MEASURE_SELECT \
 	"SELECT id, document_id, position, heading, subheading, title, progress FROM measures"
 #define KG_DOC_SELECT \
-	"SELECT id, name, sha256, title, as_of, imported_at, summary_json FROM documents"
+	"SELECT id, name, sha256, title, as_of, imported_at, summary_json, url, etag," \
+	" last_modified FROM documents"
 #define KG_HIST_SELECT \
 	"SELECT milestone_id, at, document_id, reason, created, old_start, old_end," \
 	" new_start, new_end, old_status, new_status FROM milestone_history"
@@ -36,6 +40,12 @@ enum kg_stmt {
 	KG_STMT_MS_BY_UID,
 	KG_STMT_MS_INSERT,
 	KG_STMT_MS_NEXT_ID,
+	KG_STMT_META_GET,
+	KG_STMT_META_BUMP,
+	KG_STMT_OBS_INSERT,
+	KG_STMT_EDM_INSERT,
+	KG_STMT_DOC_STAND,
+	KG_STMT_CANCEL_REMINDERS,
 	KG_STMT_MS_UPDATE,
 	KG_STMT_MS_OF_PLAN,
 	KG_STMT_MEASURES_OF_PLAN,
@@ -68,6 +78,13 @@ struct kg_store {
 	char *path;
 	sqlite3_stmt *stmts[KG_STMT_COUNT];
 };
+
+/* Runs the missing migrations (store_schema.c); a read-only store is
+ * refused when it needs any. */
+int kg_store_migrate(struct kg_store *st, bool readonly, struct kg_err *err);
+
+/* Runs sql (several statements) to completion. */
+int kg_store_exec(struct kg_store *st, const char *sql, struct kg_err *err);
 
 /* "database '<path>': <what>: <sqlite message>"; returns -1. */
 int kg_store_fail(struct kg_store *st, struct kg_err *err, const char *what);
@@ -110,26 +127,81 @@ int kg_store_ms_of_plan(struct kg_store *st, const char *plan, struct kg_milesto
 
 /* True when a stored field differs (id, uid, sequence and times aside). */
 bool kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b);
+/* The KG_LOCAL_* fields in which a and b differ. */
+unsigned kg_ms_local_diff(const struct kg_milestone *a, const struct kg_milestone *b);
+
+/* An integer of the meta table (0 when absent). */
+int kg_store_meta_int(struct kg_store *st, const char *key, int64_t *out, struct kg_err *err);
 
 /* Insert / overwrite a milestone, with a history record carrying
  * document_id (0 = none) and reason.  No transaction of their own.
- * ms_write with mark_manual sets m->manual when anything changed (CLI edits). */
-int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
-    const char *reason, struct kg_err *err);
+ * ms_insert records plan (NULL: made by hand).  ms_write with mark_manual
+ * (CLI edits) sets m->manual, adds the changed fields to m->local_mask and
+ * settles an open conflict. */
+int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t document_id, const char *reason, struct kg_err *err);
 int kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
     const char *reason, bool mark_manual, struct kg_err *err);
 int kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_err *err);
 
-/* Insert (id 0) or overwrite a measure with its owners and notes. */
-int kg_store_measure_write(struct kg_store *st, struct kg_measure *m, struct kg_err *err);
+/* Insert (id 0) or overwrite a measure with its owners and notes; an
+ * inserted one records plan (NULL: made by hand) and its occurrence among
+ * the plan's measures of the same title. */
+int kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *plan,
+    int occurrence, struct kg_err *err);
+
+/* What document_id says about a measure (position pos, m->id the measure it
+ * is) and about a milestone (m->measure_id a database id; milestone_id the
+ * milestone it is, 0 none; ekey its kg_store_event_key). */
+int kg_store_edition_measure_add(struct kg_store *st, int64_t document_id, int pos,
+    const struct kg_measure *m, struct kg_err *err);
+int kg_store_observation_add(struct kg_store *st, int64_t document_id, int pos,
+    int64_t milestone_id, uint64_t ekey, const struct kg_milestone *m, struct kg_err *err);
+
+/* Marks 'cancelled' the pending reminders of milestones no longer due with
+ * their deadline (done, cancelled, gone, retired, moved): the last step of
+ * every write unit that changes milestones. */
+int kg_store_cancel_reminders(struct kg_store *st, struct kg_err *err);
+
+/* The strings of sv joined by newlines; NULL when empty or on ENOMEM. */
+char *kg_strv_join(const struct kg_strv *sv);
 
 /* Matching key of a title: NFKC, whitespace removed.  malloc'd; NULL when s
  * is not valid UTF-8 or on ENOMEM. */
 char *kg_store_title_key(const char *s);
 
-/* Plan key of a document title (store_import.c): NFKC, parenthesised parts,
- * whitespace and a trailing 「について」 removed; "" for NULL.  malloc'd. */
+/*
+ * Plan key of a document title (store_import.c), after NFKC and without
+ * whitespace: the name in the first 「…」 when there is one
+ * (「セキュア・ジャパン２００８」の進捗状況（上半期）について →
+ * セキュア・ジャパン2008), else the title; parenthesised parts ((…), 【…】)
+ * and trailing report words (について, の進捗状況, フォローアップ結果, の概要…)
+ * removed.  "" for NULL; NULL when not UTF-8 or on ENOMEM.  malloc'd.
+ */
 char *kg_store_plan_key(const char *title);
+
+/*
+ * The content hash of an imported event: sha256 over plan, measure title
+ * key, kind name, expression and sentence (NULL as ""), and "#k" for the
+ * k-th identical event (k > 0).  kg_store_event_key is its first 8 bytes
+ * (observations.ekey: finds the milestone an identical event had before);
+ * kg_store_event_uid its first 16 in hex + "@kigen" (malloc'd, NULL on
+ * ENOMEM), the UID of a milestone first seen in that event.
+ */
+uint64_t kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence);
+char *kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence);
+
+/* A set of 64-bit keys (open addressing): linear-time duplicate counting. */
+struct kg_u64set {
+	uint64_t *v;     /* 0 marks a free slot; key 0 is kept in has_zero */
+	size_t n, cap;
+	bool has_zero;
+};
+bool kg_u64set_has(const struct kg_u64set *s, uint64_t key);
+int kg_u64set_add(struct kg_u64set *s, uint64_t key); /* -1 on ENOMEM */
+void kg_u64set_clear(struct kg_u64set *s);
 
 /* How much the imported milestone now looks like the earlier event old:
  * 0 for a different kind; else the bigram overlap of their sentences

@@ -29,7 +29,7 @@ duration=${DURATION:-10}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 sizes=${SIZES:-100 1000 10000 100000}
-workers=2 # = KG_HTTP_THREADS in daemon/http.h
+workers=2 # = KG_SERVER_THREADS in daemon/server.h
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in wrk "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }

@@ -41,7 +41,7 @@ print_stats(const char *what, double *t, int runs)
 int
 main(int argc, char **argv)
 {
-	struct kg_report_opts o = {"bench.txt", NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.name = "bench.txt", .as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_text text;
 	struct kg_err err;

@@ -2,8 +2,8 @@
  * libFuzzer target for the date scanner (lib/jpdate) and the milestone
  * extractor (lib/extract) on one bullet of arbitrary bytes.  The first byte
  * picks the report's as-of date among a few; the rest is the text.  Checks
- * that spans (of expressions and of the figures they date) stay inside the
- * text, windows are ordered and an uncertain milestone says why.
+ * that spans (of milestones and of skipped dates) stay inside the text,
+ * windows are ordered and an uncertain milestone says why.
  *
  * Also compiled into tests/unit/test_fuzz_replay.c to replay
  * tests/fuzz/regressions/ in `make check`.
@@ -42,9 +42,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (found[i].start >= found[i].end || found[i].end > len ||
 			    (found[i].window_end != KG_DAY_NONE &&
 			     found[i].window_end < found[i].window_start) ||
-			    ((found[i].flags & KG_JP_FIGURE) &&
-			     (found[i].figure_start >= found[i].figure_end ||
-			      found[i].figure_end > len)) ||
 			    (unsigned)found[i].doubt >= KG_JP_DOUBT_COUNT)
 				abort();
 	}
@@ -55,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     x.v[i].m.window_end < x.v[i].m.window_start) ||
 			    x.v[i].m.uncertain != (x.v[i].m.uncertain_reason != NULL))
 				abort();
-		for (i = 0; i < x.nfigures; i++)
-			if (x.figures[i].expr_offset >= len || x.figures[i].figure == NULL)
+		for (i = 0; i < x.nskipped; i++)
+			if (x.skipped[i].offset + x.skipped[i].len > len || x.skipped[i].why == NULL)
 				abort();
 	}
 	kg_extract_clear(&x);

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the report parser (lib/report, lib/textio and, through
- * them, the extractor).  The first byte picks the encoding option and whether
- * an as-of date is given; the rest is the report.  Besides "no crash, no
+ * them, the layouts and the extractor).  The first byte picks the encoding
+ * option, whether an as-of date is given and (bits 3..7) a forced layout; the
+ * rest is the report.  Besides "no crash, no
  * leak, no undefined behaviour" it checks the import's invariants.
  *
  * Also compiled into tests/unit/test_fuzz_replay.c (with the entry point
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +22,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const encodings[] = {NULL, "utf-8", "cp932", "euc-jp"};
-	struct kg_report_opts o = {"fuzz.txt", NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.name = "fuzz.txt", .as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_err err;
 	size_t i;
@@ -30,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.encoding = encodings[data[0] & 3];
 	if (data[0] & 4)
 		o.as_of = kg_day_from_civil(2008, 9, 30);
+	if (data[0] >> 3)
+		o.layout = kg_layouts[(size_t)((data[0] >> 3) - 1) % kg_nlayouts]->name;
 	if (kg_report_parse((const char *)data + 1, size - 1, &o, &imp, &err) == 0) {
 		if (imp.measures.n == 0 || imp.doc.as_of == KG_DAY_NONE || imp.doc.sha256 == NULL)
 			abort();

@@ -14,8 +14,8 @@ pyjson 'j["as_of"] == "2008-11-01"'
 pyjson 'len(j["milestones"]) == 1'
 pyjson 'j["milestones"][0]["due"] == j["milestones"][0]["window_end"] == "2008-12-01"'
 pyjson 'j["milestones"][0]["owners"] == ["内閣官房"]'
-pyjson 'list(j["milestones"][0]) == ["id", "uid", "measure_id", "title", "kind", "status", "certainty", "window_start", "window_end", "due", "precision", "expr", "owners", "sequence", "manual", "gone", "source"]'
-pyjson 'list(j["milestones"][0]["source"]) == ["document_id", "line", "sentence"]'
+pyjson 'list(j["milestones"][0]) == ["id", "uid", "measure_id", "title", "kind", "status", "certainty", "window_start", "window_end", "due", "precision", "expr", "owners", "sequence", "manual", "gone", "conflict", "uncertain", "uncertain_reason", "source"]'
+pyjson 'list(j["milestones"][0]["source"]) == ["document_id", "line", "page", "sentence"]'
 pyjson 'j["milestones"][0]["measure_id"] is None'
 
 # the same before the subcommand

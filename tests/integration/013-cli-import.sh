@@ -1,7 +1,8 @@
 #!/bin/sh
 # kigen import: the bundled report, --dry-run writes nothing, the same file
 # twice changes nothing, --json shape, --as-of overrides the report's date,
-# errors name the file.
+# the summary says where the inferred as-of date came from, errors name the
+# file, a document with no as-of date asks for --as-of (exit 2).
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
 report="$TOP/data/secure-japan-2008-h1.txt"
@@ -12,11 +13,13 @@ expect_rc 0 k export
 pyjson 'j["documents"] == [] and j["measures"] == []'
 
 expect_rc 0 k --json import "$report" --dry-run
-pyjson 'list(j) == ["dry_run", "document_id", "name", "as_of", "already_imported", "measures_new", "measures_matched", "counts", "items"]'
+pyjson 'list(j) == ["dry_run", "document_id", "name", "as_of", "already_imported", "measures_new", "measures_matched", "counts", "items", "layout", "as_of_from"]'
 pyjson 'j["dry_run"] is True and j["as_of"] == "2008-09-30" and j["measures_new"] > 0'
+pyjson 'j["layout"] == "progress" and j["as_of_from"]["line"] == 1 and "上半期" in j["as_of_from"]["text"]'
 
 expect_rc 0 k import "$report"
 has "$tmp/out" "imported secure-japan-2008-h1.txt (as of 2008-09-30)"
+has "$tmp/out" "layout progress; as of 2008-09-30 from line 1 (the half year or quarter it names): 「セキュア・ジャパン２００８」の進捗状況（上半期）について"
 expect_rc 0 k export
 pyjson 'len(j["documents"]) == 1 and j["documents"][0]["as_of"] == "2008-09-30"'
 pyjson 'len(j["documents"][0]["sha256"]) == 64 and len(j["measures"]) > 10'
@@ -32,6 +35,14 @@ pyjson "len(j['documents']) == 1 and len(j['measures']) == $nm"
 # --as-of sets the report's date on import
 expect_rc 0 "$KIGEN" --db "$tmp/b.db" import "$report" --as-of 2008-10-15 --json
 pyjson 'j["as_of"] == "2008-10-15"'
+pyjson 'j["as_of_from"] == {"how": "given with --as-of", "line": None, "text": None}'
+
+# no as-of date in the text: one line asking for --as-of, exit 2, nothing written
+printf ' 施策の進捗状況について\n\n【施策名】 A施策（内閣官房）\n・実施。\n' >"$tmp/noasof.txt"
+expect_rc 2 "$KIGEN" --db "$tmp/c.db" import "$tmp/noasof.txt"
+has "$tmp/err" "give it with --as-of"
+[ ! -e "$tmp/c.db" ] || fail "a document without an as-of date created the database"
+expect_rc 0 "$KIGEN" --db "$tmp/c.db" import "$tmp/noasof.txt" --as-of 2010-03-31
 
 # errors: the file is named, exit 1; usage errors exit 2
 expect_rc 1 k import "$tmp/none.txt"
@@ -43,4 +54,6 @@ expect_rc 1 k import "$report" --encoding klingon
 has "$tmp/err" "klingon"
 expect_rc 2 k import
 has "$tmp/err" "missing FILE"
+expect_rc 2 k import "$report" --layout spreadsheet
+has "$tmp/err" "unknown layout 'spreadsheet' (expected progress"
 echo ok

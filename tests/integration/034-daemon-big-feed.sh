@@ -1,6 +1,6 @@
 #!/bin/sh
-# A feed bigger than kigend keeps as plain text (1 MiB, daemon/http.c
-# HTTP_PLAIN_KEEP_MAX): kept gzipped only and inflated per request for
+# A feed bigger than kigend keeps as plain text (1 MiB, daemon/rendition.c
+# PLAIN_KEEP_MAX): kept gzipped only and inflated per request for
 # clients without gzip.  Identity bodies must still be the bytes `kigen feed`
 # writes, with the right Content-Length, ETag, 304s and HEAD, also for
 # concurrent requests and after a republication.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# "make install DESTDIR=..." lays out binaries, unit, sysusers/tmpfiles
+# "make install DESTDIR=..." lays out binaries, helper programs, unit, sysusers/tmpfiles
 # snippets, example configuration (0640, webhooks commented out), man pages
 # and bash completion, with paths rewritten for PREFIX and sysconfdir;
 # "make uninstall" removes them again.  Applied to that root, the sysusers
@@ -17,6 +17,7 @@ make -s -C "$TOP" B="$BUILD" DESTDIR="$dest" PREFIX=/opt/kg sysconfdir=/opt/kg/e
 
 mode() { stat -c %a "$1"; }
 for f in opt/kg/bin/kigen:755 opt/kg/sbin/kigend:755 \
+	opt/kg/libexec/kigen/kigen-feed:755 opt/kg/libexec/kigen/kigen-webhook:755 \
 	opt/kg/lib/systemd/system/kigend.service:644 \
 	opt/kg/lib/sysusers.d/kigen.conf:644 opt/kg/lib/tmpfiles.d/kigen.conf:644 \
 	opt/kg/etc/kigen/kigen.conf:640 \
@@ -32,12 +33,22 @@ done
 # The installed programs are the built ones and run.
 "$dest/opt/kg/bin/kigen" --version | grep -q "$(cat "$TOP/VERSION")" || fail "kigen --version"
 "$dest/opt/kg/sbin/kigend" --version | grep -q "$(cat "$TOP/VERSION")" || fail "kigend --version"
-# The installed kigen finds the installed kigend in ../sbin for `feed`.
+# The installed kigen finds its installed helpers in ../libexec/kigen.
 KIGEN_CONFIG=/dev/null "$dest/opt/kg/bin/kigen" --db "$tmp/i.db" add x --due 2009-01-10 >/dev/null ||
 	fail "installed kigen add"
 KIGEN_CONFIG=/dev/null "$dest/opt/kg/bin/kigen" --db "$tmp/i.db" feed >"$tmp/i.ics" ||
-	fail "installed kigen feed (kigend in ../sbin)"
+	fail "installed kigen feed (kigen-feed in ../libexec/kigen)"
 grep -q '^BEGIN:VCALENDAR' "$tmp/i.ics" || fail "installed kigen feed printed no calendar"
+printf '[webhook:t]\nurl = http://127.0.0.1:9/x\nsecret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n' \
+	>"$tmp/wh.conf"
+set +e
+"$dest/opt/kg/bin/kigen" --config "$tmp/wh.conf" --db "$tmp/i.db" webhook test t \
+	>"$tmp/wh.out" 2>"$tmp/wh.err"
+st=$?
+set -e
+# port 9 (discard) refuses: the helper ran, sent, and reported the failure
+[ "$st" = 1 ] && grep -q "^kigen: webhook 't': " "$tmp/wh.err" ||
+	{ cat "$tmp/wh.err"; fail "installed kigen webhook test (kigen-webhook): exit $st"; }
 
 # Paths in the unit and tmpfiles snippet follow PREFIX and sysconfdir.
 unit=$dest/opt/kg/lib/systemd/system/kigend.service
@@ -76,6 +87,7 @@ make -s -C "$TOP" B="$BUILD" DESTDIR="$dest" PREFIX=/opt/kg sysconfdir=/opt/kg/e
 	uninstall >"$tmp/uninstall.log" 2>&1 || { cat "$tmp/uninstall.log"; fail "make uninstall"; }
 left=$(cd "$dest" && find . -type f | sort)
 [ "$left" = "./opt/kg/etc/kigen/kigen.conf" ] || fail "uninstall left: $left"
+[ ! -e "$dest/opt/kg/libexec/kigen" ] || fail "uninstall left opt/kg/libexec/kigen"
 
 # What systemd-sysusers and systemd-tmpfiles make of the snippets.
 root=$tmp/root2

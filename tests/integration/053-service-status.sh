@@ -32,8 +32,10 @@ pyjson "j['last_import']['document'] == 'secure-japan-2008-h1.txt'"
 [ "$(stat -c %a "$sock")" = 660 ] || fail "control socket mode $(stat -c %a "$sock"), want 660"
 chmod 0755 "$tmp"
 : >"$tmp/nobody.conf"; chmod 0644 "$tmp/nobody.conf"
+# a copy: the checkout may be in a directory nobody cannot enter (/root)
+cp "$KIGEN" "$tmp/kigen-nobody"; chmod 0755 "$tmp/kigen-nobody"
 expect_rc 1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	env KIGEN_CONFIG="$tmp/nobody.conf" "$KIGEN" --db "$db" status
+	env KIGEN_CONFIG="$tmp/nobody.conf" "$tmp/kigen-nobody" --db "$db" status
 has "$tmp/err" "permission denied on control socket '$sock'"
 chmod 0700 "$tmp"
 

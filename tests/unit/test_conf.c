@@ -236,6 +236,7 @@ test_errors(void **state)
 		{"[http]\nlisten = localhost\n", 2, "invalid listen 'localhost'"},
 		{"[http]\nlisten = 127.0.0.1:99999\n", 2, "invalid listen"},
 		{"[http]\nlisten = 127.0.0.1:1,\n", 2, "invalid listen"},
+		{"[http]\nlisten = 127.0.0.1:0\n", 2, "invalid listen '127.0.0.1:0'"},
 		{"[http]\nbase_url = ftp://x\n", 2, "invalid base_url 'ftp://x'"},
 		{"[feed]\nrefresh = soon\n", 2, "invalid refresh 'soon'"},
 		{"[feed]\nrefresh = 10s\n", 2, "invalid refresh '10s'"},
@@ -355,6 +356,52 @@ test_precedence(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/k.conf"));
 }
 
+/* The one host:port parser (the configuration and kigend's --listen). */
+static void
+test_listen_split(void **state)
+{
+	static const struct {
+		const char *in, *host;  /* host NULL: refused */
+		unsigned port;
+	} rows[] = {
+		{"127.0.0.1:5545", "127.0.0.1", 5545},
+		{"[::1]:5545", "::1", 5545},
+		{"localhost:0", "localhost", 0},
+		{"[fe80::1%eth0]:80", "fe80::1%eth0", 80},
+		{"host:65535", "host", 65535},
+		{"host:65536", NULL, 0},
+		{"host:", NULL, 0},
+		{"host:+80", NULL, 0},
+		{"host:-1", NULL, 0},
+		{"host:80x", NULL, 0},
+		{":80", NULL, 0},
+		{"[]:80", NULL, 0},
+		{"[::1:80", NULL, 0},
+		{"::1]:80", "::1]", 80},           /* getaddrinfo refuses it later */
+		{"localhost", NULL, 0},
+		{"a b:80", NULL, 0},
+		{"", NULL, 0},
+	};
+	char host[16];
+	unsigned port;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		port = 12345;
+		if (rows[i].host == NULL) {
+			assert_int_equal(kg_listen_split(rows[i].in, host, sizeof(host), &port), -1);
+			continue;
+		}
+		assert_int_equal(kg_listen_split(rows[i].in, host, sizeof(host), &port), 0);
+		assert_string_equal(host, rows[i].host);
+		assert_int_equal(port, rows[i].port);
+	}
+	/* a host that does not fit */
+	assert_int_equal(kg_listen_split("0123456789abcdef:1", host, sizeof(host), &port), -1);
+	assert_int_equal(kg_listen_split("0123456789abcde:1", host, sizeof(host), &port), 0);
+}
+
 int
 main(void)
 {
@@ -368,6 +415,7 @@ main(void)
 		cmocka_unit_test_teardown(test_long_line, teardown),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_teardown(test_precedence, teardown),
+		cmocka_unit_test(test_listen_split),
 	};
 
 	unsetenv("KIGEN_CONFIG");

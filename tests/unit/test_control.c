@@ -1,5 +1,6 @@
-/* Unit tests for the control socket: lib/ctl (client, path rule) against
- * daemon/control (server) served from a thread, as kigend's loop would. */
+/* Unit tests for the control socket: lib/ctl (path rule, answer line) and
+ * cli/ctl_client (client) against daemon/control (server) served from a
+ * thread, as kigend's loop would. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 
 #include "control.h"
 #include "ctl.h"
+#include "ctl_client.h"
 
 struct fixture {
 	char dir[64];
@@ -122,6 +124,49 @@ test_socket_path(void **state)
 	assert_int_equal(kg_ctl_socket_path(NULL, NULL, buf, sizeof(buf), &err), -1);
 }
 
+/* The answer line, as the server encodes it and the client parses it. */
+static void
+test_answer_line(void **state)
+{
+	static const struct {
+		const char *text, *err; /* err NULL: accepted */
+	} rows[] = {
+		{"{\"ok\":true,\"pid\":7}\n", NULL},
+		{"{\"ok\":true} trailing", NULL},
+		{"{\"ok\":false,\"error\":\"x.conf:3: bad\"}\n", "x.conf:3: bad"},
+		{"{\"ok\":false}\n", "kigend refused the request"},
+		{"{\"ok\":1}\n", "kigend refused the request"},
+		{"[1]\n", "malformed answer on 's': not a JSON object"},
+		{"{\"ok\":tru\n", "malformed answer on 's': "},
+		{"", "malformed answer on 's': "},
+	};
+	struct kg_err err;
+	json_t *reply, *answer;
+	char *line;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		reply = (json_t *)&err; /* must be reset */
+		if (rows[i].err == NULL) {
+			assert_int_equal(kg_ctl_answer_parse(rows[i].text, "s", &reply, &err), 0);
+			assert_true(json_is_true(json_object_get(reply, "ok")));
+			json_decref(reply);
+			continue;
+		}
+		assert_int_equal(kg_ctl_answer_parse(rows[i].text, "s", &reply, &err), -1);
+		assert_null(reply);
+		assert_non_null(strstr(err.msg, rows[i].err));
+	}
+	answer = json_pack("{s:b, s:s}", "ok", 1, "db", "平成.db");
+	line = kg_ctl_answer_encode(answer, &len);
+	assert_non_null(line);
+	assert_int_equal(len, strlen("{\"ok\":true,\"db\":\"平成.db\"}\n"));
+	assert_memory_equal(line, "{\"ok\":true,\"db\":\"平成.db\"}\n", len);
+	free(line);
+	json_decref(answer);
+}
+
 static void
 test_status(void **state)
 {
@@ -134,7 +179,7 @@ test_status(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 
-	assert_int_equal(kg_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", 2000, &reply, &err), 0);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
 	assert_string_equal(json_string_value(json_object_get(reply, "version")), KIGEN_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(reply, "pid")), getpid());
@@ -151,12 +196,12 @@ test_reload(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(kg_ctl_request(f->path, "reload", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->reloads, 1);
 
 	f->reload_error = "kigen.conf:7: unknown key 'colour' in [feed]";
-	assert_int_equal(kg_ctl_request(f->path, "reload", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, &reply, &err), -1);
 	assert_null(reply);
 	assert_string_equal(err.msg, "kigen.conf:7: unknown key 'colour' in [feed]");
 	assert_int_equal(f->reloads, 2);
@@ -169,7 +214,7 @@ test_unknown_command(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(kg_ctl_request(f->path, "shutdown", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "shutdown", 2000, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "unknown control command"));
 	assert_int_equal(f->reloads, 0);
 }
@@ -190,7 +235,7 @@ test_silent_client(void **state)
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(read(fd, &c, 1), 0); /* closed by the server */
 	close(fd);
-	assert_int_equal(kg_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", 2000, &reply, &err), 0);
 	json_decref(reply);
 }
 
@@ -220,14 +265,14 @@ test_not_running_and_stale(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/k.sock", dir);
-	assert_int_equal(kg_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running (no control socket at '"));
 
 	/* A socket file nobody listens on: what a killed daemon leaves. */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	assert_int_equal(kg_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running"));
 	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), 0);
 	kg_control_close(ctl);
@@ -252,6 +297,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_socket_path),
+		cmocka_unit_test(test_answer_line),
 		cmocka_unit_test_setup_teardown(test_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),

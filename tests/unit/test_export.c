@@ -54,6 +54,9 @@ fill_milestone(struct kg_milestone *m)
 	m->sentence = strdup("平成21年３月中に演習を実施する予定。");
 	m->document_id = 1;
 	m->line = 120;
+	m->page = 4;
+	m->uncertain = true;
+	m->uncertain_reason = strdup("year not given");
 	m->sequence = 2;
 	kg_strv_push(&m->owners, "内閣官房", (size_t)-1);
 	kg_strv_push(&m->owners, "総務省", (size_t)-1);
@@ -70,15 +73,17 @@ test_milestone(void **state)
 	j = kg_milestone_json(&m);
 	assert_non_null(j);
 	assert_keys(j, "id,uid,measure_id,title,kind,status,certainty,window_start,window_end,"
-	    "due,precision,expr,owners,sequence,manual,gone,source");
+	    "due,precision,expr,owners,sequence,manual,gone,conflict,uncertain,"
+	    "uncertain_reason,source");
 	assert_dump(j,
 	    "{\"id\":7,\"uid\":\"a1b2@kigen\",\"measure_id\":3,\"title\":\"演習を実施\","
 	    "\"kind\":\"exercise\",\"status\":\"planned\",\"certainty\":\"planned\","
 	    "\"window_start\":\"2009-03-01\",\"window_end\":\"2009-03-31\","
 	    "\"due\":\"2009-03-31\",\"precision\":\"month\",\"expr\":\"平成21年３月中\","
 	    "\"owners\":[\"内閣官房\",\"総務省\"],\"sequence\":2,\"manual\":false,"
-	    "\"gone\":false,\"source\":{\"document_id\":1,\"line\":120,"
-	    "\"sentence\":\"平成21年３月中に演習を実施する予定。\"}}");
+	    "\"gone\":false,\"conflict\":false,\"uncertain\":true,"
+	    "\"uncertain_reason\":\"year not given\",\"source\":{\"document_id\":1,"
+	    "\"line\":120,\"page\":4,\"sentence\":\"平成21年３月中に演習を実施する予定。\"}}");
 	json_decref(j);
 	kg_milestone_clear(&m);
 }
@@ -105,7 +110,9 @@ test_milestone_nulls(void **state)
 	    "\"status\":\"planned\",\"certainty\":\"none\",\"window_start\":\"2008-10-01\","
 	    "\"window_end\":null,\"due\":null,\"precision\":\"open_start\",\"expr\":null,"
 	    "\"owners\":[],\"sequence\":0,\"manual\":true,\"gone\":false,"
-	    "\"source\":{\"document_id\":null,\"line\":null,\"sentence\":null}}");
+	    "\"conflict\":false,\"uncertain\":false,\"uncertain_reason\":null,"
+	    "\"source\":{\"document_id\":null,\"line\":null,\"page\":null,"
+	    "\"sentence\":null}}");
 	json_decref(j);
 	kg_milestone_clear(&m);
 }
@@ -146,7 +153,7 @@ test_document(void **state)
 	j = kg_document_json(&d);
 	assert_dump(j, "{\"id\":1,\"name\":\"secure-japan-2008-h1.txt\",\"sha256\":\"ab12\","
 	    "\"as_of\":\"2008-09-30\",\"imported_at\":\"2008-09-30T00:00:00Z\","
-	    "\"summary\":{\"done\":10}}");
+	    "\"summary\":{\"done\":10},\"url\":null,\"etag\":null,\"last_modified\":null}");
 	json_decref(j);
 	/* a summary that is not JSON reads as null */
 	free(d.summary_json);

@@ -62,6 +62,10 @@ sample(void)
 	m = kg_milestone_list_add(l);
 	fill(m, 3, "c3@kigen", "運用開始", KG_STATUS_ONGOING, KG_PREC_OPEN_START,
 	    kg_day_from_civil(2009, 4, 1), KG_DAY_NONE);
+	m->uncertain = true;
+	m->uncertain_reason = strdup("year not given");
+	m->sentence = strdup("４月から運用を開始。");
+	m->page = 3;
 
 	m = kg_milestone_list_add(l);
 	fill(m, 4, "d4@kigen", "中止された調査", KG_STATUS_CANCELLED, KG_PREC_FISCAL_YEAR,
@@ -266,6 +270,9 @@ test_events(void **state)
 	assert_int_equal(t.month, 4);
 	assert_int_equal(t.day, 1);
 	assert_non_null(strstr(icalcomponent_get_description(ev), "from 2009-04-01 on"));
+	assert_non_null(strstr(icalcomponent_get_description(ev), "uncertain: year not given"));
+	assert_non_null(strstr(icalcomponent_get_description(ev),
+	    "source (page 3): ４月から運用を開始。"));
 
 	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen");
 	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
@@ -431,6 +438,18 @@ test_todos(void **state)
 	assert_int_equal(icalcomponent_get_status(todo), ICAL_STATUS_INPROCESS);
 	icalcomponent_free(cal);
 	free(out);
+
+	/* Done by a report (no local done time): COMPLETED is the end of the
+	 * window it gives, 2008-08-31 00:00 in Tokyo, not the import time. */
+	((struct kg_milestone_list *)*state)->v[1].completed_at = 0;
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	todo = find_uid(cal, ICAL_VTODO_COMPONENT, "b2@kigen");
+	assert_int_equal(icaltime_as_timet(icalproperty_get_completed(
+	    icalcomponent_get_first_property(todo, ICAL_COMPLETED_PROPERTY))),
+	    1220108400); /* 2008-08-30T15:00:00Z */
+	icalcomponent_free(cal);
+	free(out);
 }
 
 static bool
@@ -582,7 +601,7 @@ test_sample_report(void **state)
 	const char *top = getenv("TOP");
 	struct kg_import imp;
 	struct kg_import_result res;
-	struct kg_report_opts ro = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts ro = {.as_of = KG_DAY_NONE};
 	struct kg_milestone_list l = {0};
 	struct kg_store *st = NULL;
 	struct kg_feed_params p;

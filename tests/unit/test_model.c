@@ -101,6 +101,31 @@ test_filter(void **state)
 }
 
 static void
+test_filter_copy(void **state)
+{
+	struct kg_filter f = {0}, g = {0};
+
+	(void)state;
+	kg_strv_push(&f.owners, "総務省", (size_t)-1);
+	kg_strv_push(&f.owners, "内閣官房", (size_t)-1);
+	kg_strv_push(&f.kinds, "report", (size_t)-1);
+	kg_strv_push(&f.measures, "12", (size_t)-1);
+	kg_strv_push(&g.statuses, "done", (size_t)-1); /* replaced, not kept */
+	assert_int_equal(kg_filter_copy(&g, &f), 0);
+	assert_int_equal(g.owners.n, 2);
+	assert_string_equal(g.owners.v[1], "内閣官房");
+	assert_ptr_not_equal(g.owners.v[1], f.owners.v[1]);
+	assert_int_equal(g.kinds.n, 1);
+	assert_int_equal(g.statuses.n, 0);
+	assert_string_equal(g.measures.v[0], "12");
+	kg_filter_clear(&f);
+	assert_string_equal(g.kinds.v[0], "report"); /* g owns its copies */
+	assert_int_equal(kg_strv_copy(&g.owners, &f.owners), 0);
+	assert_int_equal(g.owners.n, 0);
+	kg_filter_clear(&g);
+}
+
+static void
 test_copy_and_lists(void **state)
 {
 	struct kg_milestone_list l = {0};
@@ -148,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_copy_and_lists),
+		cmocka_unit_test(test_filter_copy),
 		cmocka_unit_test(test_err),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -206,28 +206,34 @@ test_abandon_stale(void **state)
 	assert_int_equal(kg_outbox_claim(fx->ob, "ops", NOW, 1, &l, &err), 1);
 	assert_string_equal(l.v[0].webhook_id, "msg_a");
 	kg_delivery_list_clear(&l);
-	assert_int_equal(kg_outbox_list(fx->ob, 1u << KG_DLV_ABANDONED, 0, &l, &err), 0);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(kg_outbox_list(fx->ob, 1u << KG_DLV_CANCELLED, 0, &l, &err), 0);
+	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].webhook_id, "msg_c");
 	assert_string_equal(l.v[0].last_error, "milestone no longer due");
 	assert_string_equal(l.v[0].milestone_title, "演習を実施");
 	assert_null(l.v[0].body);
-	assert_string_equal(l.v[1].last_error, "deadline passed");
+	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_list(fx->ob, 1u << KG_DLV_ABANDONED, 0, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].last_error, "deadline passed");
 	kg_delivery_list_clear(&l);
 
-	/* Done milestones get nothing more. */
+	/* Done milestones get nothing more: the write that made it done
+	 * cancels its pending reminders at once, not at claim time. */
 	enqueue(fx, "ops", -7, fx->deadline, "msg_d", INT64_MAX);
 	snprintf(ref, sizeof(ref), "%lld", (long long)fx->ms);
 	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
 	m.status = KG_STATUS_DONE;
 	assert_int_equal(kg_store_milestone_update(fx->st, &m, "done", &err), 0);
 	kg_milestone_clear(&m);
-	assert_int_equal(kg_outbox_claim(fx->ob, "ops", NOW, 10, &l, &err), 0);
 	assert_int_equal(kg_outbox_list(fx->ob, 0, 1, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].webhook_id, "msg_d");
-	assert_int_equal(l.v[0].status, KG_DLV_ABANDONED);
+	assert_int_equal(l.v[0].status, KG_DLV_CANCELLED);
+	assert_string_equal(l.v[0].last_error, "milestone no longer due");
+	assert_true(l.v[0].done_at > 0);
 	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_claim(fx->ob, "ops", NOW, 10, &l, &err), 0);
 }
 
 static void
@@ -326,6 +332,8 @@ test_list_filter(void **state)
 	assert_int_equal(count, 0);
 	assert_string_equal(kg_delivery_status_name(KG_DLV_IN_FLIGHT), "in_flight");
 	assert_int_equal(kg_delivery_status_parse("abandoned"), KG_DLV_ABANDONED);
+	assert_int_equal(kg_delivery_status_parse("cancelled"), KG_DLV_CANCELLED);
+	assert_string_equal(kg_delivery_status_name(KG_DLV_CANCELLED), "cancelled");
 	assert_int_equal(kg_delivery_status_parse("lost"), -1);
 }
 

@@ -159,7 +159,7 @@ diff_notes(const char *where, const struct kg_measure *m, json_t *undated)
 static int
 diff_golden(const struct golden *g)
 {
-	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_err err;
 	json_error_t jerr;
@@ -246,7 +246,7 @@ test_golden(void **state)
 static void
 parse_ok(const char *text, struct kg_import *imp)
 {
-	struct kg_report_opts o = {"t.txt", NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.name = "t.txt", .as_of = KG_DAY_NONE};
 	struct kg_err err;
 
 	if (kg_report_parse(text, strlen(text), &o, imp, &err) < 0)
@@ -423,13 +423,13 @@ static void
 test_as_of_given_or_missing(void **state)
 {
 	static const char text[] = " 進捗状況について\n\n【施策名】 A施策（内閣官房）\n・実施。\n";
-	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_err err;
 
 	(void)state;
-	assert_int_equal(kg_report_parse(text, strlen(text), &o, &imp, &err), -1);
-	assert_non_null(strstr(err.msg, "as-of"));
+	assert_int_equal(kg_report_parse(text, strlen(text), &o, &imp, &err), KG_REPORT_NO_AS_OF);
+	assert_non_null(strstr(err.msg, "--as-of"));
 	kg_import_clear(&imp);
 
 	o.as_of = kg_day_from_civil(2010, 3, 31);
@@ -513,7 +513,7 @@ test_milestone_lines(void **state)
 		{28, "平成20年度末までに", 300},
 		{21, "平成17～21年度", 232},
 	};
-	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_err err;
 	size_t len, i, j;
@@ -590,16 +590,16 @@ test_pdf_dates(void **state)
 			fail_msg("'%s': measure %lld line %d uncertain %d", m->expr,
 			    (long long)m->measure_id, m->line, m->uncertain);
 	}
-	assert_int_equal(imp.uncertain, 1);
+	assert_int_equal(imp.origin.uncertain, 1);
 	kg_import_clear(&imp);
-	assert_int_equal(imp.uncertain, 0);
+	assert_int_equal(imp.origin.uncertain, 0);
 }
 
 /* Each report of the family re-encoded must parse to the same measures. */
 static void
 check_encodings(const char *report)
 {
-	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_import ref, imp;
 	struct kg_err err;
 	size_t len, n, i, k;
@@ -687,7 +687,7 @@ test_bad_input(void **state)
 		{B("abc"), "latin-1", "unknown encoding 'latin-1'"},
 #undef B
 	};
-	struct kg_report_opts o = {NULL, NULL, KG_DAY_NONE};
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
 	struct kg_import imp;
 	struct kg_err err;
 	char *big;

@@ -119,6 +119,9 @@ test_wants(void **state)
 	m.status = KG_STATUS_PLANNED;
 	m.window_end = KG_DAY_NONE; /* open end: nothing to count down to */
 	assert_false(kg_schedule_wants(&m));
+	m.window_end = day(2008, 12, 1);
+	m.gone = true; /* the newest edition of its plan no longer lists it */
+	assert_false(kg_schedule_wants(&m));
 }
 
 #define FAR INT64_MAX

@@ -1,23 +1,20 @@
 /*
- * oneshot — kigend's half of the one-shot modes (oneshot.h): the commands
- * `kigen feed` and `kigen webhook test NAME` themselves, with the libraries
- * the kigen program does not link (libical for the feed renderer, libcurl
- * for sending), run through the same driver as kigen.
+ * helper_feed — `kigen feed` as the helper program kigen-feed runs it
+ * (helper.h): the iCalendar feed kigend serves, written to stdout or a
+ * file, for static hosting.  Same renderer and parameters as kigend's
+ * /feed.ics (and /feeds/NAME.ics with --feed), so the same data gives the
+ * same bytes.  The one command that needs libical.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "feed.h"
-#include "oneshot.h"
 #include "store.h"
-#include "webhook.h"
-#include "webhook_http.h"
 
 /* Writes len bytes to path through a temporary file and rename(), so a web
  * server never serves half a feed. */
@@ -65,8 +62,8 @@ find_feed(const struct kg_conf *c, const char *name)
 	return NULL;
 }
 
-static int
-render_feed(struct cli *cli, int argc, char **argv)
+int
+cmd_feed(struct cli *cli, int argc, char **argv)
 {
 	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW };
 	static const struct option opts[] = {
@@ -152,85 +149,5 @@ out:
 	kg_milestone_list_clear(&l);
 	kg_filter_clear(&q.filter);
 	kg_store_close(st);
-	return rc;
-}
-
-static int
-send_test_webhook(struct cli *cli, int argc, char **argv)
-{
-	const struct kg_webhook_conf *ep;
-	struct kg_webhook_attempt a = {0};
-	struct kg_webhook_result res;
-	char id[KG_WEBHOOK_ID_MAX];
-	int64_t now = (int64_t)time(NULL);
-	CURLcode code;
-	char *body;
-	int rc;
-
-	if ((rc = cli_webhook_test_arg(cli, argc, argv, &ep)) != CLI_OK)
-		return rc;
-	rc = CLI_FAIL;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	body = kg_webhook_test_body(ep->format, ep->name, now, &cli->err);
-	if (body == NULL || kg_webhook_new_id(id, &cli->err) < 0) {
-		free(body);
-		goto out;
-	}
-	if (kg_webhook_attempt_init(&a, ep, id, now, body, &cli->err) < 0)
-		goto out;
-	code = curl_easy_perform(a.easy);
-	kg_webhook_attempt_result(&a, code, (int64_t)time(NULL), &res);
-	if (res.http_status)
-		fprintf(cli->out, "webhook %s: HTTP %ld (webhook-id %s)\n", ep->name,
-		    res.http_status, id);
-	if (a.response_len)
-		fprintf(cli->out, "%s%s", a.response,
-		    a.response[a.response_len - 1] == '\n' ? "" : "\n");
-	if (res.outcome != KG_WEBHOOK_OK) {
-		kg_err_set(&cli->err, "webhook '%s': %s", ep->name, res.error);
-		goto out;
-	}
-	rc = CLI_OK;
-out:
-	kg_webhook_attempt_release(&a);
-	curl_global_cleanup();
-	return rc;
-}
-
-/* The two commands under kigen's names, so help and messages read the same. */
-static const struct cli_command oneshot_commands[] = {
-	{"feed", render_feed, cmd_feed_usage, ""},
-	{"webhook", send_test_webhook, cmd_webhook_usage, ""},
-};
-
-#define NONESHOT (sizeof(oneshot_commands) / sizeof(oneshot_commands[0]))
-
-int
-cli_oneshot_main(int argc, char **argv)
-{
-	static const char *const webhook_test[] = {"kigen", "webhook", "test"};
-	char **args;
-	int i, n = 0, rc;
-
-	if (argc < 2 || (strcmp(argv[1], CLI_ONESHOT_FEED) != 0 &&
-	    strcmp(argv[1], CLI_ONESHOT_WEBHOOK) != 0))
-		return -1;
-	/* "kigen webhook test" + NAME and the rest, or "kigen feed" + the rest */
-	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL) {
-		fprintf(stderr, "kigen: out of memory\n");
-		return CLI_FAIL;
-	}
-	if (strcmp(argv[1], CLI_ONESHOT_WEBHOOK) == 0) {
-		for (i = 0; i < 3; i++)
-			args[n++] = (char *)webhook_test[i];
-	} else {
-		args[n++] = (char *)"kigen";
-		args[n++] = (char *)"feed";
-	}
-	for (i = 2; i < argc; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-	rc = cli_main(oneshot_commands, NONESHOT, n, args);
-	free(args);
 	return rc;
 }

@@ -1,0 +1,196 @@
+/*
+ * feeds — see feeds.h.
+ */
+#include "feeds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "server.h"
+
+bool
+kg_feeds_accepts_gzip(const char *ae)
+{
+	const char *p = ae;
+
+	while (p != NULL && *p != '\0') {
+		size_t n;
+		const char *q, *end = strchr(p, ',');
+
+		p += strspn(p, " \t");
+		n = strcspn(p, ";, \t");
+		if (n == 4 && strncasecmp(p, "gzip", 4) == 0) {
+			q = strstr(p, "q=");
+			if (q == NULL || (end != NULL && q > end))
+				return true;
+			return strtod(q + 2, NULL) > 0;
+		}
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return false;
+}
+
+bool
+kg_feeds_etag_listed(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p = inm;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+static int64_t
+parse_http_date(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* 304 when the client's validators match (If-None-Match wins over
+ * If-Modified-Since, RFC 9110 13.2.2). */
+static bool
+not_modified(const struct kg_request *rq, const char *etag, int64_t last_modified)
+{
+	const char *inm = kg_request_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims;
+	int64_t since;
+
+	if (inm != NULL)
+		return kg_feeds_etag_listed(inm, etag);
+	ims = kg_request_header(rq, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (ims == NULL || last_modified <= 0)
+		return false;
+	since = parse_http_date(ims);
+	return since >= 0 && last_modified <= since;
+}
+
+static bool
+wants_gzip(const struct kg_request *rq)
+{
+	const char *ae = kg_request_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+
+	return ae != NULL && kg_feeds_accepts_gzip(ae);
+}
+
+static enum MHD_Result
+serve_rendered(struct kg_request *rq, const struct kg_rendered *r)
+{
+	const struct kg_rendition *rd = wants_gzip(rq) && r->gzip.full != NULL ?
+	    &r->gzip : &r->plain;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (not_modified(rq, rd->etag, r->last_modified))
+		return kg_reply(rq, 304, rd->not_modified);
+	if (rd->full != NULL)
+		return kg_reply(rq, 200, rd->full);
+	if ((resp = kg_rendition_inflating(r, rd)) == NULL)
+		return kg_reply_error(rq, 500, "out of memory");
+	ret = kg_reply(rq, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Renders the todo view of e on its first use.  -1 on failure (logged). */
+static int
+todo_view(struct kg_request *rq, struct kg_feed_entry *e)
+{
+	struct kg_feed_params p = e->params;
+	struct kg_err err;
+	int rc = 0;
+
+	pthread_mutex_lock(&e->todo_lock);
+	if (!e->todo_ready) {
+		p.view = KG_FEED_TODOS;
+		if (kg_rendered_make(&e->views[KG_FEED_TODOS], rq->view->milestones.v,
+		    rq->view->milestones.n, &p, NULL, e->views[KG_FEED_EVENTS].last_modified,
+		    e->has_token, true, &err) < 0) {
+			kg_rendered_release(&e->views[KG_FEED_TODOS]);
+			log_err("feed: %s", err.msg);
+			rc = -1;
+		} else
+			e->todo_ready = true;
+	}
+	pthread_mutex_unlock(&e->todo_lock);
+	return rc;
+}
+
+/* The feed rq names: /feed.ics (no rest), or /feeds/NAME.ics; NULL when
+ * there is no such feed. */
+static struct kg_feed_entry *
+feed_of(const struct kg_request *rq)
+{
+	char name[128];
+	size_t n;
+
+	if (rq->rest == NULL)
+		return kg_view_feed(rq->view, NULL);
+	n = strlen(rq->rest);
+	if (n <= 4 || n >= sizeof(name) + 4 || strcmp(rq->rest + n - 4, ".ics") != 0)
+		return NULL;
+	memcpy(name, rq->rest, n - 4);
+	name[n - 4] = '\0';
+	return kg_view_feed(rq->view, name);
+}
+
+bool
+kg_feeds_access(struct kg_request *rq)
+{
+	const struct kg_feed_entry *e = feed_of(rq);
+
+	/* An unknown feed and a wrong token look the same. */
+	return e != NULL && kg_server_token_ok(e->has_token, e->token_digest, rq->token);
+}
+
+enum MHD_Result
+kg_feeds_serve(struct kg_request *rq)
+{
+	struct kg_feed_entry *e = feed_of(rq);
+	const struct kg_args *a = &rq->args;
+	struct kg_feed_params p;
+	struct kg_rendered r;
+	struct kg_err err;
+	enum MHD_Result ret;
+
+	if (a->has_days)
+		return kg_reply_error(rq, 400, "unknown parameter 'days'");
+	if (!a->has_filter && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
+		return kg_reply_error(rq, 500, "cannot render the feed");
+	if (!a->has_filter)
+		return serve_rendered(rq, &e->views[a->view]);
+
+	/* Filtered on request: rendered for this request only. */
+	p = e->params;
+	p.view = a->view;
+	p.extra_filter = &a->filter;
+	memset(&r, 0, sizeof(r));
+	kg_metrics_request_render(rq->metrics);
+	if (kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
+	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, wants_gzip(rq), &err) < 0) {
+		log_err("feed: %s", err.msg);
+		ret = kg_reply_error(rq, 500, "cannot render the feed");
+	} else
+		ret = serve_rendered(rq, &r);
+	kg_rendered_release(&r);
+	return ret;
+}

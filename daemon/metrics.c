@@ -1,0 +1,136 @@
+/*
+ * metrics — see metrics.h.
+ */
+#include "metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+static const unsigned counted_codes[KG_METRICS_CODES] = {
+	200, 304, 400, 404, 405, 414, 500, 503,
+};
+
+int
+kg_metrics_init(struct kg_metrics *m, const char *const *labels, size_t nlabels)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (nlabels > KG_METRICS_LABELS)
+		return -1;
+	for (i = 0; i < nlabels; i++)
+		m->labels[i] = labels[i];
+	m->nlabels = nlabels;
+	m->started_at = (int64_t)time(NULL);
+	return 0;
+}
+
+void
+kg_metrics_count(struct kg_metrics *m, size_t label, unsigned code)
+{
+	size_t i;
+
+	for (i = 0; i < KG_METRICS_CODES; i++)
+		if (counted_codes[i] == code && label < m->nlabels)
+			atomic_fetch_add(&m->requests[label][i], 1);
+}
+
+void
+kg_metrics_publication(struct kg_metrics *m)
+{
+	atomic_fetch_add(&m->renders, 1);
+}
+
+void
+kg_metrics_request_render(struct kg_metrics *m)
+{
+	atomic_fetch_add(&m->request_renders, 1);
+}
+
+enum MHD_Result
+kg_metrics_healthz(struct kg_request *rq)
+{
+	const struct kg_view *v = rq->view;
+
+	return kg_reply_json(rq, json_pack("{s:s, s:I, s:I, s:I}", "status", "ok",
+	    "data_version", (json_int_t)v->data_version,
+	    "milestones", (json_int_t)v->milestones.n,
+	    "published_at", (json_int_t)v->published_at));
+}
+
+static void
+metric_header(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+enum MHD_Result
+kg_metrics_serve(struct kg_request *rq)
+{
+	struct kg_metrics *m = rq->metrics;
+	const struct kg_view *v = rq->view;
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	enum MHD_Result ret;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return kg_reply_error(rq, 500, "out of memory");
+	metric_header(f, "kigend_http_requests_total", "counter",
+	    "HTTP requests answered, by route and status code.");
+	for (i = 0; i < m->nlabels; i++)
+		for (k = 0; k < KG_METRICS_CODES; k++) {
+			uint64_t c = atomic_load(&m->requests[i][k]);
+
+			if (c != 0)
+				fprintf(f, "kigend_http_requests_total{route=\"%s\",code=\"%u\"} %llu\n",
+				    m->labels[i], counted_codes[k], (unsigned long long)c);
+		}
+	metric_header(f, "kigend_feed_renders_total", "counter",
+	    "Publications of new data: every configured feed rendered once.");
+	fprintf(f, "kigend_feed_renders_total %llu\n",
+	    (unsigned long long)atomic_load(&m->renders));
+	metric_header(f, "kigend_feed_request_renders_total", "counter",
+	    "Feeds rendered for a single request (query filters).");
+	fprintf(f, "kigend_feed_request_renders_total %llu\n",
+	    (unsigned long long)atomic_load(&m->request_renders));
+	metric_header(f, "kigend_feed_render_seconds", "gauge",
+	    "Time the last publication took to render every feed.");
+	fprintf(f, "kigend_feed_render_seconds %.6f\n", v->render_seconds);
+	metric_header(f, "kigend_feed_bytes", "gauge", "Size of each published feed.");
+	for (i = 0; i < v->nfeeds; i++)
+		fprintf(f, "kigend_feed_bytes{feed=\"%s\",encoding=\"identity\"} %zu\n"
+		    "kigend_feed_bytes{feed=\"%s\",encoding=\"gzip\"} %zu\n",
+		    v->feeds[i].name ? v->feeds[i].name : "default",
+		    v->feeds[i].views[KG_FEED_EVENTS].plain.size,
+		    v->feeds[i].name ? v->feeds[i].name : "default",
+		    v->feeds[i].views[KG_FEED_EVENTS].gzip.size);
+	metric_header(f, "kigend_milestones", "gauge", "Milestones in the database, by status.");
+	for (i = 0; i < KG_STATUS_COUNT; i++)
+		fprintf(f, "kigend_milestones{status=\"%s\"} %zu\n", kg_status_name(i),
+		    v->by_status[i]);
+	metric_header(f, "kigend_measures", "gauge", "Measures in the database.");
+	fprintf(f, "kigend_measures %zu\n", v->measures.n);
+	metric_header(f, "kigend_data_version", "gauge",
+	    "SQLite data_version of the published data.");
+	fprintf(f, "kigend_data_version %lld\n", (long long)v->data_version);
+	metric_header(f, "kigend_data_published_timestamp_seconds", "gauge",
+	    "When the current data was published.");
+	fprintf(f, "kigend_data_published_timestamp_seconds %lld\n", (long long)v->published_at);
+	metric_header(f, "kigend_start_time_seconds", "gauge", "When kigend started.");
+	fprintf(f, "kigend_start_time_seconds %lld\n", (long long)m->started_at);
+	metric_header(f, "kigend_build_info", "gauge", "kigend's version.");
+	fprintf(f, "kigend_build_info{version=\"%s\"} 1\n", KIGEN_VERSION);
+	if (fclose(f) != 0) {
+		free(buf);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	ret = kg_reply_text(rq, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len,
+	    NULL, NULL);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,49 @@
+/*
+ * metrics — what operators poll: the counters the server keeps (requests by
+ * route label and status code, publications, per-request renders) and the
+ * two routes that show them with the view's figures:
+ *
+ *   GET /healthz   {"status": "ok", "data_version", "milestones", "published_at"}
+ *   GET /metrics   Prometheus text format (kigend_http_requests_total,
+ *                  kigend_feed_*, kigend_milestones, kigend_data_version, ...)
+ *
+ * Counters are atomics: request threads count, any thread reads.
+ */
+#ifndef KG_METRICS_H
+#define KG_METRICS_H
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kg_request;
+
+#define KG_METRICS_LABELS 16       /* distinct route labels, "other" included */
+#define KG_METRICS_CODES 8         /* the status codes counted (metrics.c) */
+
+struct kg_metrics {
+	const char *labels[KG_METRICS_LABELS]; /* borrowed (the route table's) */
+	size_t nlabels;
+	atomic_uint_fast64_t requests[KG_METRICS_LABELS][KG_METRICS_CODES];
+	atomic_uint_fast64_t renders;          /* publications */
+	atomic_uint_fast64_t request_renders;  /* feeds rendered for one request */
+	int64_t started_at;
+};
+
+/* Zeroes m and takes the labels of the route table (routes.h); the last
+ * is KG_ROUTE_OTHER.  -1 when the table has too many labels. */
+int kg_metrics_init(struct kg_metrics *m, const char *const *labels, size_t nlabels);
+
+/* One answer with code under labels[label] (codes not counted are ignored). */
+void kg_metrics_count(struct kg_metrics *m, size_t label, unsigned code);
+
+/* One publication, one feed rendered for a single request. */
+void kg_metrics_publication(struct kg_metrics *m);
+void kg_metrics_request_render(struct kg_metrics *m);
+
+/* The two routes' handlers. */
+enum MHD_Result kg_metrics_healthz(struct kg_request *rq);
+enum MHD_Result kg_metrics_serve(struct kg_request *rq);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * rendition — see rendition.h.
+ */
+#include "rendition.h"
+
+#include <openssl/evp.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "hash.h"
+
+/* A feed's plain text is kept for identity requests up to this size; a
+ * bigger one (about 1,200 milestones with alarms) is kept gzipped only, a
+ * fourteenth of the size, and inflated for each client without gzip. */
+#define PLAIN_KEEP_MAX (1024 * 1024)
+
+/* Bytes owned by the responses that send them, freed with the last
+ * reference: a rendition's own response and the responses that inflate
+ * the gzip rendition for clients without gzip. */
+struct kg_blob {
+	atomic_int refs;
+	size_t len;
+	char bytes[];
+};
+
+static void
+http_date(int64_t t, char buf[40])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* The ETag of bytes whose SHA-256 is md: a strong validator (same bytes,
+ * same tag). */
+static void
+etag_hex(const unsigned char md[32], const char *suffix, char out[48])
+{
+	out[0] = '"';
+	kg_hex(md, 16, out + 1);
+	snprintf(out + 33, 15, "%s\"", suffix);
+}
+
+static void
+etag_of(const char *body, size_t len, const char *suffix, char out[48])
+{
+	unsigned char md[KG_SHA256_LEN];
+
+	kg_sha256(body, len, md);
+	etag_hex(md, suffix, out);
+}
+
+/* ---- blobs and the render sink ---- */
+
+/* Makes room for at least extra more bytes in *b (capacity *cap, NULL to
+ * start), growing geometrically.  -1 on ENOMEM (*b is kept). */
+static int
+blob_reserve(struct kg_blob **b, size_t *cap, size_t extra)
+{
+	size_t len = *b != NULL ? (*b)->len : 0, want = *cap ? *cap : 64 * 1024;
+	struct kg_blob *nb;
+
+	if (*b != NULL && *cap - len >= extra)
+		return 0;
+	while (want - len < extra)
+		want *= 2;
+	if ((nb = realloc(*b, sizeof(*nb) + want)) == NULL)
+		return -1;
+	if (*b == NULL) {
+		atomic_init(&nb->refs, 1);
+		nb->len = 0;
+	}
+	*b = nb;
+	*cap = want;
+	return 0;
+}
+
+static struct kg_blob *
+blob_ref(struct kg_blob *b)
+{
+	atomic_fetch_add(&b->refs, 1);
+	return b;
+}
+
+static void
+blob_unref(struct kg_blob *b)
+{
+	if (b != NULL && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+/* libmicrohttpd's free callback gets the bytes, not the blob. */
+static void
+blob_unref_bytes(void *bytes)
+{
+	blob_unref((struct kg_blob *)(void *)((char *)bytes - offsetof(struct kg_blob, bytes)));
+}
+
+/*
+ * Where a feed is rendered to, as libical writes it: the SHA-256 of the
+ * text (its ETag), its gzip, and the text itself while it is at most
+ * keep_max bytes.  A publication so never holds a big feed's text whole.
+ */
+struct sink {
+	EVP_MD_CTX *md;
+	z_stream zs;
+	bool gzip;
+	struct kg_blob *gz, *plain;
+	size_t gz_cap, plain_cap, keep_max;
+	size_t total; /* bytes of text */
+};
+
+/* Deflates zs's pending input into s->gz with flush; -1 on failure. */
+static int
+sink_deflate(struct sink *s, int flush)
+{
+	int zr;
+
+	do {
+		if (blob_reserve(&s->gz, &s->gz_cap, 16 * 1024) < 0)
+			return -1;
+		s->zs.next_out = (Bytef *)s->gz->bytes + s->gz->len;
+		s->zs.avail_out = (uInt)(s->gz_cap - s->gz->len);
+		zr = deflate(&s->zs, flush);
+		s->gz->len = s->gz_cap - s->zs.avail_out;
+		if (zr == Z_STREAM_ERROR)
+			return -1;
+	} while (flush == Z_FINISH ? zr != Z_STREAM_END : s->zs.avail_in > 0);
+	return 0;
+}
+
+static ssize_t
+sink_write(void *cookie, const char *buf, size_t size)
+{
+	struct sink *s = cookie;
+
+	if (EVP_DigestUpdate(s->md, buf, size) != 1)
+		return -1;
+	s->total += size;
+	if (s->gzip) {
+		s->zs.next_in = (Bytef *)buf;
+		s->zs.avail_in = (uInt)size; /* stdio hands over a buffer at a time */
+		if (sink_deflate(s, Z_NO_FLUSH) < 0)
+			return -1;
+	}
+	if (s->keep_max > 0 && (s->plain != NULL ? s->plain->len : 0) + size > s->keep_max) {
+		blob_unref(s->plain);
+		s->plain = NULL;
+		s->keep_max = 0;
+	}
+	if (s->keep_max > 0) {
+		if (blob_reserve(&s->plain, &s->plain_cap, size) < 0)
+			return -1;
+		memcpy(s->plain->bytes + s->plain->len, buf, size);
+		s->plain->len += size;
+	}
+	return (ssize_t)size;
+}
+
+static int
+sink_open(struct sink *s, bool gzip, size_t keep_max)
+{
+	memset(s, 0, sizeof(*s));
+	s->gzip = gzip;
+	s->keep_max = keep_max;
+	if ((s->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1)
+		return -1;
+	if (gzip && deflateInit2(&s->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		s->gzip = false;
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends the gzip stream and the digest.  -1 on failure. */
+static int
+sink_finish(struct sink *s, unsigned char md[32])
+{
+	unsigned int n = 32;
+	struct kg_blob *small;
+
+	if (EVP_DigestFinal_ex(s->md, md, &n) != 1)
+		return -1;
+	if (!s->gzip)
+		return 0;
+	s->zs.avail_in = 0;
+	if (sink_deflate(s, Z_FINISH) < 0)
+		return -1;
+	if ((small = realloc(s->gz, sizeof(*small) + s->gz->len)) != NULL) {
+		s->gz = small;
+		s->gz_cap = small->len;
+	}
+	return 0;
+}
+
+static void
+sink_close(struct sink *s)
+{
+	EVP_MD_CTX_free(s->md);
+	if (s->gzip)
+		deflateEnd(&s->zs);
+	blob_unref(s->gz);
+	blob_unref(s->plain);
+}
+
+/* ---- renditions ---- */
+
+static int
+add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified,
+    int64_t refresh_s, bool private_feed, bool gzipped)
+{
+	char cc[64], lm[40];
+
+	snprintf(cc, sizeof(cc), "%s, max-age=%lld", private_feed ? "private" : "public",
+	    (long long)refresh_s);
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding") != MHD_YES)
+		return -1;
+	if (last_modified > 0) {
+		http_date(last_modified, lm);
+		if (MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm) != MHD_YES)
+			return -1;
+	}
+	if (gzipped && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+	    "gzip") != MHD_YES)
+		return -1;
+	return 0;
+}
+
+/* The headers of a 200 response with a feed's bytes. */
+static int
+add_full_headers(struct MHD_Response *full, const struct kg_rendered *r, const char *etag,
+    bool gzipped)
+{
+	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/calendar; charset=utf-8") != MHD_YES)
+		return -1;
+	return add_feed_headers(full, etag, r->last_modified, r->refresh_s, r->private_feed,
+	    gzipped);
+}
+
+/* Makes rd, a rendition of r whose ETag is etag: a full response sending
+ * body (a reference taken over: released by libmicrohttpd, or here on
+ * failure), or with body NULL none (the plain text of a big feed, inflated
+ * per request from gz, of which rd takes a reference); and a 304. */
+static int
+rendition_make(struct kg_rendition *rd, const struct kg_rendered *r, struct kg_blob *body,
+    struct kg_blob *gz, size_t size, const char *etag, bool gzipped)
+{
+	snprintf(rd->etag, sizeof(rd->etag), "%s", etag);
+	rd->size = size;
+	if (body != NULL) {
+		rd->full = MHD_create_response_from_buffer_with_free_callback(body->len,
+		    body->bytes, blob_unref_bytes);
+		if (rd->full == NULL) {
+			blob_unref(body);
+			return -1;
+		}
+		if (add_full_headers(rd->full, r, rd->etag, gzipped) < 0)
+			return -1;
+	} else
+		rd->gz = blob_ref(gz);
+	rd->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (rd->not_modified == NULL)
+		return -1;
+	return add_feed_headers(rd->not_modified, rd->etag, r->last_modified, r->refresh_s,
+	    r->private_feed, false);
+}
+
+static void
+rendition_release(struct kg_rendition *rd)
+{
+	if (rd->full != NULL)
+		MHD_destroy_response(rd->full);
+	if (rd->not_modified != NULL)
+		MHD_destroy_response(rd->not_modified);
+	blob_unref(rd->gz);
+	memset(rd, 0, sizeof(*rd));
+}
+
+void
+kg_rendered_release(struct kg_rendered *r)
+{
+	rendition_release(&r->plain);
+	rendition_release(&r->gzip);
+}
+
+int
+kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
+    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
+    bool private_feed, bool want_gzip, struct kg_err *err)
+{
+	static const cookie_io_functions_t sink_io = { .write = sink_write };
+	unsigned char md[32];
+	char etag[48], gzetag[48];
+	struct sink s;
+	struct kg_blob *plain;
+	size_t i;
+	int64_t now = (int64_t)time(NULL);
+	FILE *f = NULL;
+	int rc = -1;
+
+	r->last_modified = 0;
+	r->refresh_s = p->refresh_s;
+	r->private_feed = private_feed;
+	for (i = 0; i < n; i++)
+		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > r->last_modified)
+			r->last_modified = v[i].updated_at;
+	if (sink_open(&s, want_gzip, want_gzip ? PLAIN_KEEP_MAX : SIZE_MAX) < 0 ||
+	    (f = fopencookie(&s, "w", sink_io)) == NULL) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	rc = kg_feed_write(v, n, p, f, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+	if (rc == 0 && sink_finish(&s, md) < 0)
+		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	etag_hex(md, "", etag);
+	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
+	    r->last_modified <= prev->last_modified)
+		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
+	if (r->last_modified < lm_floor)
+		r->last_modified = lm_floor;
+	plain = s.plain;
+	s.plain = NULL;
+	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
+		kg_err_set(err, "out of memory");
+		goto out;
+	}
+	if (want_gzip) {
+		etag_of(s.gz->bytes, s.gz->len, "-gz", gzetag);
+		if (rendition_make(&r->gzip, r, blob_ref(s.gz), NULL, s.gz->len, gzetag, true) < 0) {
+			kg_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sink_close(&s);
+	return rc;
+}
+
+/* A response inflating a big feed's gzip for a client without gzip. */
+struct inflater {
+	z_stream zs;
+	struct kg_blob *gz;
+};
+
+static ssize_t
+inflater_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct inflater *in = cls;
+	size_t n;
+	int zr;
+
+	(void)pos; /* one response per request: libmicrohttpd reads it in order */
+	in->zs.next_out = (Bytef *)buf;
+	in->zs.avail_out = (uInt)(max < 0x40000000 ? max : 0x40000000);
+	zr = inflate(&in->zs, Z_NO_FLUSH);
+	n = (size_t)((char *)in->zs.next_out - buf);
+	if (n > 0 && (zr == Z_OK || zr == Z_STREAM_END))
+		return (ssize_t)n;
+	return zr == Z_STREAM_END ? MHD_CONTENT_READER_END_OF_STREAM :
+	    MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+inflater_free(void *cls)
+{
+	struct inflater *in = cls;
+
+	inflateEnd(&in->zs);
+	blob_unref(in->gz);
+	free(in);
+}
+struct MHD_Response *
+kg_rendition_inflating(const struct kg_rendered *r, const struct kg_rendition *rd)
+{
+	struct inflater *in = calloc(1, sizeof(*in));
+	struct MHD_Response *resp;
+
+	if (in == NULL || inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+		free(in);
+		return NULL;
+	}
+	in->zs.next_in = (Bytef *)rd->gz->bytes;
+	in->zs.avail_in = (uInt)rd->gz->len;
+	in->gz = blob_ref(rd->gz);
+	resp = MHD_create_response_from_callback(rd->size, 64 * 1024, inflater_read, in,
+	    inflater_free);
+	if (resp == NULL) {
+		inflater_free(in);
+		return NULL;
+	}
+	if (add_full_headers(resp, r, rd->etag, false) < 0) {
+		MHD_destroy_response(resp);
+		return NULL;
+	}
+	return resp;
+}

@@ -1,0 +1,90 @@
+/*
+ * routes — see routes.h.  The table is the one place that knows every
+ * handler; matching is a linear scan, fine for a dozen rows.
+ */
+#include "routes.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "feeds.h"
+#include "metrics.h"
+#include "server.h"
+
+const struct kg_route kg_routes[] = {
+	{"GET", "/feed.ics", kg_feeds_serve, kg_feeds_access, "feed"},
+	{"GET", "/feeds/*", kg_feeds_serve, kg_feeds_access, "named_feed"},
+	{"GET", "/api/v1/milestones", kg_api_milestones, kg_server_token_access, "api"},
+	{"GET", "/api/v1/upcoming", kg_api_upcoming, kg_server_token_access, "api"},
+	{"GET", "/api/v1/measures", kg_api_measures, kg_server_token_access, "api"},
+	{"GET", "/api/v1/*", kg_api_unknown, kg_server_token_access, "api"},
+	{"GET", "/healthz", kg_metrics_healthz, NULL, "healthz"},
+	{"GET", "/metrics", kg_metrics_serve, NULL, "metrics"},
+};
+
+const size_t kg_nroutes = sizeof(kg_routes) / sizeof(kg_routes[0]);
+
+const struct kg_route *
+kg_route_find(const struct kg_route *table, size_t n, const char *path, bool prefixed,
+    const char **rest)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		if (prefixed && table[i].access == NULL)
+			continue;
+		len = strlen(table[i].pattern);
+		if (len > 0 && table[i].pattern[len - 1] == '*') {
+			if (strncmp(path, table[i].pattern, len - 1) != 0)
+				continue;
+			*rest = path + len - 1;
+		} else if (strcmp(path, table[i].pattern) == 0)
+			*rest = NULL;
+		else
+			continue;
+		return &table[i];
+	}
+	return NULL;
+}
+
+bool
+kg_route_allows(const struct kg_route *r, const char *method)
+{
+	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+		method = MHD_HTTP_METHOD_GET;
+	return strcmp(r->method, method) == 0;
+}
+
+bool
+kg_route_any_allows(const struct kg_route *table, size_t n, const char *method)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (kg_route_allows(&table[i], method))
+			return true;
+	return false;
+}
+
+size_t
+kg_route_labels(const struct kg_route *table, size_t n, const char **names)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (kg_route_label_index(names, k + 1, table[i].label) == k)
+			names[k++] = table[i].label;
+	names[k++] = KG_ROUTE_OTHER;
+	return k;
+}
+
+size_t
+kg_route_label_index(const char *const *names, size_t count, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < count; i++)
+		if (strcmp(names[i], label) == 0)
+			return i;
+	return count - 1;
+}

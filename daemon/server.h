@@ -1,0 +1,114 @@
+/*
+ * server — kigend's HTTP server (GNU libmicrohttpd): listening, limits,
+ * threads, the life of a request, and dispatch through the routing table
+ * (routes.h).  What is served is in feeds.c, api.c and metrics.c; the data
+ * they read is the current view (view.h), which kg_server_publish swaps.
+ *
+ * Threads: libmicrohttpd runs a pool of KG_SERVER_THREADS per listen
+ * address.  Everything they read is in the refcounted, immutable view that
+ * kg_server_publish() swaps under a mutex; they never touch SQLite.
+ *
+ * A request: only methods some route answers get further (others: 405
+ * without reading a body; a GET with a body: 400); the path is at most
+ * 1024 bytes (else 414); before the first view: 503.  A /t/TOKEN/ prefix
+ * is taken off (a token can also be ?token=); then the first matching row
+ * of the table decides: its access rule (a refusal is a 404, like an
+ * unknown path, so a wrong token tells nothing), bad query arguments (400),
+ * its handler.  Tokens are compared as SHA-256 digests with CRYPTO_memcmp
+ * and never logged (paths are logged with the token as "***").
+ *
+ * Keep-alive: libmicrohttpd answers "Connection: close" when a response is
+ * queued during the very first access-handler call of a request (it cannot
+ * know yet whether a body follows), so a request is only marked on that
+ * call and answered on the second.
+ */
+#ifndef KG_SERVER_H
+#define KG_SERVER_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "conf.h"
+#include "err.h"
+#include "metrics.h"
+#include "model.h"
+#include "routes.h"
+#include "view.h"
+
+#define KG_SERVER_THREADS 2
+
+struct kg_server;
+
+/* One request as handlers and access rules see it. */
+struct kg_request {
+	struct MHD_Connection *conn;
+	struct kg_server *server;
+	struct kg_metrics *metrics;
+	struct kg_view *view;          /* a reference held for the request */
+	const struct kg_route *route;  /* NULL until routed */
+	const char *method;
+	const char *rest;              /* what the route's '*' matched, or NULL */
+	const char *token;             /* /t/TOKEN/ or ?token=, NULL: none */
+	struct kg_args args;           /* query arguments (routes with access) */
+	size_t label;                  /* the metrics label counted */
+};
+
+/*
+ * Binds every conf->listen address ("127.0.0.1:5545", "[::1]:5545";
+ * port 0 picks a free port) and starts serving: 503 until the first
+ * kg_server_publish.  conf is borrowed until kg_server_set_conf or
+ * kg_server_free.  -1 with "cannot listen on '<addr>': <why>" on failure.
+ */
+int kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_err *err);
+
+/* Stops the server threads (in-flight requests finish) and frees; NULL ok. */
+void kg_server_free(struct kg_server *s);
+
+/* Stops accepting connections (closes the listening sockets; a graceful
+ * stop has begun); requests on open connections are still answered. */
+void kg_server_quiesce(struct kg_server *s);
+
+/* Uses conf (borrowed) from the next kg_server_publish on: feed names,
+ * tokens, filters, refresh, alarms.  Listen addresses are not re-bound. */
+void kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf);
+
+/*
+ * Builds a new view from the data and the current conf (kg_view_new:
+ * every configured feed rendered) and makes it the one requests see.
+ * Takes the contents of milestones and measures (they are left empty).
+ * Called from the loop thread.  On failure the previous view stays.
+ */
+int kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
+    struct kg_measure_list *measures, int64_t data_version, struct kg_err *err);
+
+/* The access rule of routes behind [http] feed_token (the API). */
+bool kg_server_token_access(struct kg_request *rq);
+
+/* Does given (NULL: none) match a token whose SHA-256 is want, when
+ * required?  Constant-time in the token's content and length. */
+bool kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN],
+    const char *given);
+
+/* ---- answering (every reply is counted under rq's label and code) ---- */
+
+/* Queues r (a shared response is fine: libmicrohttpd refcounts it). */
+enum MHD_Result kg_reply(struct kg_request *rq, unsigned code, struct MHD_Response *r);
+
+/* A response built for this request only (body copied), with one extra
+ * header when extra_name is not NULL. */
+enum MHD_Result kg_reply_text(struct kg_request *rq, unsigned code, const char *type,
+    const char *body, size_t len, const char *extra_name, const char *extra_value);
+
+/* "msg\n" as text/plain. */
+enum MHD_Result kg_reply_error(struct kg_request *rq, unsigned code, const char *msg);
+
+/* 200 with j as compact JSON; takes j (NULL: a 500). */
+enum MHD_Result kg_reply_json(struct kg_request *rq, json_t *j);
+
+/* A request header, or NULL. */
+const char *kg_request_header(const struct kg_request *rq, const char *name);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * view — see view.h.
+ */
+#include "view.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void
+kg_view_unref(struct kg_view *v)
+{
+	size_t i;
+	int k;
+
+	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
+		return;
+	for (i = 0; i < v->nfeeds; i++) {
+		for (k = 0; k < 2; k++)
+			kg_rendered_release(&v->feeds[i].views[k]);
+		pthread_mutex_destroy(&v->feeds[i].todo_lock);
+		free(v->feeds[i].name);
+		free(v->feeds[i].calname);
+		kg_filter_clear(&v->feeds[i].filter);
+	}
+	free(v->feeds);
+	free(v->timezone);
+	free(v->lead_days);
+	kg_milestone_list_clear(&v->milestones);
+	kg_measure_list_clear(&v->measures);
+	free(v);
+}
+
+struct kg_view *
+kg_view_ref(struct kg_view *v)
+{
+	atomic_fetch_add(&v->refs, 1);
+	return v;
+}
+
+struct kg_feed_entry *
+kg_view_feed(const struct kg_view *v, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return v->nfeeds > 0 ? &v->feeds[0] : NULL;
+	for (i = 1; i < v->nfeeds; i++)
+		if (strcmp(v->feeds[i].name, name) == 0)
+			return &v->feeds[i];
+	return NULL;
+}
+
+/* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
+ * point into the view, not into the configuration, which a reload frees. */
+static int
+view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_conf *fc,
+    const struct kg_view *prev, struct kg_err *err)
+{
+	const struct kg_feed_entry *pe = prev != NULL ? kg_view_feed(prev, fc ? fc->name : NULL) :
+	    NULL;
+	struct kg_feed_entry *e = &v->feeds[v->nfeeds++];
+	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
+
+	pthread_mutex_init(&e->todo_lock, NULL);
+	if ((e->calname = kg_feed_calname(c, fc)) == NULL)
+		return kg_err_set(err, "out of memory");
+	if (fc != NULL) {
+		if ((e->name = strdup(fc->name)) == NULL || kg_filter_copy(&e->filter, &fc->filter) < 0)
+			return kg_err_set(err, "out of memory");
+	}
+	e->has_token = token != NULL && token[0] != '\0';
+	if (e->has_token)
+		kg_sha256(token, strlen(token), e->token_digest);
+	kg_feed_params_from_conf(&e->params, c, fc);
+	e->params.name = e->calname;
+	e->params.timezone = v->timezone;
+	e->params.lead_days = v->lead_days;
+	e->params.filter = &e->filter;
+	e->params.view = KG_FEED_EVENTS;
+	if (kg_rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
+	    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token, true,
+	    err) < 0)
+		return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
+	return 0;
+}
+
+int
+kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
+    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
+    struct kg_view **out, struct kg_err *err)
+{
+	struct kg_view *v;
+	struct timespec t0, t1;
+	size_t i;
+
+	*out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return kg_err_set(err, "out of memory");
+	atomic_init(&v->refs, 1);
+	v->milestones = *milestones;
+	v->measures = *measures;
+	memset(milestones, 0, sizeof(*milestones));
+	memset(measures, 0, sizeof(*measures));
+	v->data_version = data_version;
+	v->published_at = (int64_t)time(NULL);
+	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
+	v->lead_days = calloc(c->nlead + 1, sizeof(int));
+	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
+	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL) {
+		kg_err_set(err, "out of memory");
+		goto fail;
+	}
+	if (c->nlead)
+		memcpy(v->lead_days, c->lead_days, c->nlead * sizeof(int));
+	v->has_token = c->feed_token != NULL && c->feed_token[0] != '\0';
+	if (v->has_token)
+		kg_sha256(c->feed_token, strlen(c->feed_token), v->token_digest);
+	for (i = 0; i < v->milestones.n; i++)
+		if ((unsigned)v->milestones.v[i].status < KG_STATUS_COUNT)
+			v->by_status[v->milestones.v[i].status]++;
+
+	if (view_add_feed(v, c, NULL, prev, err) < 0)
+		goto fail;
+	for (i = 0; i < c->nfeeds; i++)
+		if (view_add_feed(v, c, &c->feeds[i], prev, err) < 0)
+			goto fail;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	*out = v;
+	return 0;
+fail:
+	kg_view_unref(v);
+	return -1;
+}

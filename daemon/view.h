@@ -1,0 +1,75 @@
+/*
+ * view — what HTTP requests read: the milestones, the measures and every
+ * configured feed already rendered, built by the loop thread after each data
+ * change and immutable once published (but for a feed's todo view, rendered
+ * on its first request under its lock).  Requests hold a reference, so the
+ * loop can publish the next view while old requests finish; nothing here
+ * touches SQLite.
+ */
+#ifndef KG_VIEW_H
+#define KG_VIEW_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "err.h"
+#include "feed.h"
+#include "hash.h"
+#include "model.h"
+#include "rendition.h"
+
+/* A feed: /feed.ics (name NULL) or a [feed:NAME] section at /feeds/NAME.ics. */
+struct kg_feed_entry {
+	char *name;                /* NULL: the default feed */
+	char *calname;
+	bool has_token;            /* its own token, else [http] feed_token */
+	unsigned char token_digest[KG_SHA256_LEN];
+	struct kg_filter filter;
+	struct kg_feed_params params; /* strings point into the view */
+	struct kg_rendered views[2];  /* by enum kg_feed_view */
+	/* Few clients want VTODOs: that view is rendered on its first request
+	 * (under todo_lock), which halves the work of a publication. */
+	pthread_mutex_t todo_lock;
+	bool todo_ready;
+};
+
+struct kg_view {
+	atomic_int refs;
+	struct kg_milestone_list milestones; /* the store's order, by due date */
+	struct kg_measure_list measures;
+	int64_t data_version;
+	int64_t published_at;
+	char *timezone;
+	int *lead_days;
+	bool has_token;            /* [http] feed_token: protects the API too */
+	unsigned char token_digest[KG_SHA256_LEN];
+	struct kg_feed_entry *feeds; /* [0] is /feed.ics */
+	size_t nfeeds;
+	size_t by_status[KG_STATUS_COUNT];
+	double render_seconds;     /* how long rendering every feed took */
+};
+
+/*
+ * A new view (one reference) of the data under configuration c: takes the
+ * contents of milestones and measures (they are left empty) and renders
+ * every configured feed.  prev (may be NULL) is the view it replaces, for
+ * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM).
+ */
+int kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
+    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
+    struct kg_view **out, struct kg_err *err);
+
+/* Takes a reference (thread-safe); returns v. */
+struct kg_view *kg_view_ref(struct kg_view *v);
+
+/* Drops a reference (thread-safe), freeing v with the last; NULL is fine. */
+void kg_view_unref(struct kg_view *v);
+
+/* The feed called name (NULL: /feed.ics) in v, or NULL. */
+struct kg_feed_entry *kg_view_feed(const struct kg_view *v, const char *name);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * hash — SHA-256 (OpenSSL's libcrypto) and the one hex encoder: content
+ * hashes of documents, UIDs, ETags, token digests and random ids all go
+ * through these two functions.
+ */
+#ifndef KG_HASH_H
+#define KG_HASH_H
+
+#include <stddef.h>
+
+#define KG_SHA256_LEN 32
+
+/* out = SHA-256 of data[0..len).  Cannot fail with libcrypto's default
+ * provider; out is zeroed if it ever does. */
+void kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN]);
+
+/* Writes 2 * n lowercase hex digits of raw[0..n) and a NUL to out, which
+ * holds at least 2 * n + 1 bytes.  Returns out. */
+char *kg_hex(const unsigned char *raw, size_t n, char *out);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * layout — see layout.h.  The machinery every layout shares: the classified
+ * lines of a document (furniture, pages, repeats), units with their line
+ * maps, and the recognition of responsible bodies.
+ */
+#include "layout.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct kg_layout kg_layout_progress;
+
+const struct kg_layout *const kg_layouts[] = {
+	&kg_layout_progress,
+};
+const size_t kg_nlayouts = sizeof(kg_layouts) / sizeof(kg_layouts[0]);
+
+const struct kg_layout *
+kg_layout_find(const char *name, struct kg_err *err)
+{
+	char names[256] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < kg_nlayouts; i++)
+		if (strcmp(kg_layouts[i]->name, name) == 0)
+			return kg_layouts[i];
+	for (i = 0; i < kg_nlayouts && used < sizeof(names); i++) {
+		int r = snprintf(names + used, sizeof(names) - used, "%s%s",
+			i == 0 ? "" : i + 1 == kg_nlayouts ? " or " : ", ", kg_layouts[i]->name);
+
+		if (r < 0)
+			break;
+		used += (size_t)r;
+	}
+	kg_err_set(err, "unknown layout '%s' (expected %s)", name, names);
+	return NULL;
+}
+
+/* ---- lines ---- */
+
+static bool
+is_page_number(struct kg_span t)
+{
+	size_t i, n;
+	bool digit = false;
+
+	if (t.len > 24)
+		return false;
+	for (i = 0; i < t.len; i += n) {
+		int32_t c = kg_cp_at(t.s, t.len, i, &n);
+
+		if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19))
+			digit = true;
+		else if (!(kg_is_space(c) || c == '-' || c == 0xFF0D || c == 0x2010 || c == 0x2212 ||
+		    c == 0x2014 || c == 0x2015 || c == '/' || c == 0xFF0F || c == '.' ||
+		    c == 'p' || c == 'P'))
+			return false;
+	}
+	return digit;
+}
+
+static uint64_t
+hash_span(struct kg_span t)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < t.len; i++)
+		h = (h ^ (unsigned char)t.s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Counts the lines of each text with an open-addressing table of line
+ * indices: linear in the document. */
+static int
+count_repeats(struct kg_doc *d)
+{
+	size_t cap = 64, i, j, *slot;
+
+	while (cap < d->n * 2)
+		cap *= 2;
+	if ((slot = malloc(cap * sizeof(*slot))) == NULL)
+		return -1;
+	for (j = 0; j < cap; j++)
+		slot[j] = SIZE_MAX;
+	for (i = 0; i < d->n; i++) {
+		if (d->lines[i].kind == KG_LINE_BLANK)
+			continue;
+		for (j = hash_span(d->lines[i].t) & (cap - 1); slot[j] != SIZE_MAX;
+		    j = (j + 1) & (cap - 1))
+			if (kg_span_eq(d->lines[slot[j]].t, d->lines[i].t))
+				break;
+		if (slot[j] == SIZE_MAX)
+			slot[j] = i;
+		d->lines[slot[j]].repeats++;
+	}
+	for (i = 0; i < d->n; i++) {
+		if (d->lines[i].kind == KG_LINE_BLANK)
+			continue;
+		for (j = hash_span(d->lines[i].t) & (cap - 1);
+		    !kg_span_eq(d->lines[slot[j]].t, d->lines[i].t); j = (j + 1) & (cap - 1))
+			;
+		d->lines[i].repeats = d->lines[slot[j]].repeats;
+	}
+	free(slot);
+	return 0;
+}
+
+int
+kg_doc_init(struct kg_doc *d, const struct kg_text *text)
+{
+	size_t i;
+	int page = 1;
+
+	memset(d, 0, sizeof(*d));
+	d->n = text->nlines;
+	if ((d->lines = calloc(d->n ? d->n : 1, sizeof(*d->lines))) == NULL)
+		return -1;
+	d->title = d->n;
+	for (i = 0; i < d->n; i++) {
+		struct kg_dline *l = &d->lines[i];
+
+		l->raw = (struct kg_span){text->lines[i].s, text->lines[i].len};
+		while (l->raw.len > 0 && l->raw.s[0] == '\f') {
+			page++;
+			l->raw.s++;
+			l->raw.len--;
+		}
+		l->t = kg_span_trim(l->raw);
+		l->lineno = text->lines[i].lineno;
+		l->page = page;
+		if (l->t.len == 0)
+			l->kind = KG_LINE_BLANK;
+		else if (d->title == d->n)
+			d->title = i;
+		else if (kg_span_eq(l->t, d->lines[d->title].t))
+			l->kind = KG_LINE_REPEAT;
+		else if (is_page_number(l->t))
+			l->kind = KG_LINE_PAGENUM;
+	}
+	d->preamble_end = d->n;
+	return count_repeats(d);
+}
+
+void
+kg_doc_release(struct kg_doc *d)
+{
+	if (d == NULL)
+		return;
+	free(d->lines);
+	kg_buf_free(&d->utext);
+	free(d->segs);
+	free(d->units);
+	memset(d, 0, sizeof(*d));
+}
+
+size_t
+kg_doc_next(const struct kg_doc *d, size_t i)
+{
+	while (i < d->n && d->lines[i].kind != KG_LINE_TEXT)
+		i++;
+	return i;
+}
+
+/* ---- units ---- */
+
+int
+kg_unit_start(struct kg_doc *d, size_t item, enum kg_unit_role role, struct kg_span mark)
+{
+	struct kg_unit *u;
+
+	kg_unit_close(d);
+	if (kg_array_grow((void **)&d->units, &d->capunits, d->nunits, sizeof(*d->units)) < 0)
+		return -1;
+	u = &d->units[d->nunits];
+	memset(u, 0, sizeof(*u));
+	u->item = item;
+	u->role = role;
+	u->mark = mark;
+	u->off = d->utext.len;
+	u->seg = d->nsegs;
+	d->unit_open = true;
+	return 0;
+}
+
+int
+kg_unit_line(struct kg_doc *d, struct kg_span t, int lineno)
+{
+	struct kg_unit *u;
+
+	if (!d->unit_open)
+		return 0;
+	u = &d->units[d->nunits];
+	if (kg_array_grow((void **)&d->segs, &d->capsegs, d->nsegs, sizeof(*d->segs)) < 0)
+		return -1;
+	d->segs[d->nsegs].off = d->utext.len - u->off;
+	d->segs[d->nsegs].lineno = lineno;
+	d->nsegs++;
+	u->nseg++;
+	if (kg_buf_join(&d->utext, t) < 0)
+		return -1;
+	u->len = d->utext.len - u->off;
+	return 0;
+}
+
+int
+kg_unit_text(struct kg_doc *d, const char *s)
+{
+	struct kg_unit *u;
+
+	if (!d->unit_open)
+		return 0;
+	u = &d->units[d->nunits];
+	if (kg_buf_add(&d->utext, s, strlen(s)) < 0)
+		return -1;
+	u->len = d->utext.len - u->off;
+	return 0;
+}
+
+void
+kg_unit_close(struct kg_doc *d)
+{
+	struct kg_unit *u;
+
+	if (!d->unit_open)
+		return;
+	u = &d->units[d->nunits];
+	d->unit_open = false;
+	if (u->len == 0) {
+		d->utext.len = u->off;
+		d->nsegs = u->seg;
+		return;
+	}
+	d->nunits++;
+}
+
+bool
+kg_unit_complete(const struct kg_doc *d)
+{
+	const struct kg_unit *u;
+	size_t n;
+	int32_t c;
+
+	if (!d->unit_open || d->units[d->nunits].len == 0)
+		return false;
+	u = &d->units[d->nunits];
+	c = kg_cp_before(d->utext.s + u->off, u->len, &n);
+	return c == 0x3002 || c == 0xFF0E || c == 0xFF09 || c == ')'; /* 。．）) */
+}
+
+int
+kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off)
+{
+	size_t i = u->nseg;
+
+	while (i > 1 && d->segs[u->seg + i - 1].off > off)
+		i--;
+	return i > 0 ? d->segs[u->seg + i - 1].lineno : 0;
+}
+
+/* ---- items and owners ---- */
+
+struct kg_measure *
+kg_doc_add_item(struct kg_doc *d, int lineno)
+{
+	struct kg_measure *m = kg_measure_list_add(&d->out->measures);
+
+	if (m != NULL) {
+		m->position = (int)d->out->measures.n;
+		m->line = lineno;
+	}
+	return m;
+}
+
+/* Bodies whose names no suffix rule finds, and collective names. */
+static const char *const owner_names[] = {
+	"内閣官房", "内閣府", "内閣法制局", "人事院", "会計検査院", "宮内庁", "デジタル庁",
+	"復興庁", "全府省庁", "各府省庁", "関係府省庁", "全府省", "各府省", "関係府省",
+	"関係省庁", "各省庁", "全省庁", "重要インフラ所管省庁", "内閣サイバーセキュリティセンター",
+	"大臣官房", "各局", "各部",
+};
+
+/* Suffixes of a body's name; a name is at most OWNER_MAX_CP code points. */
+static const char *const owner_suffixes[] = {
+	"省", "庁", "府", "委員会", "本部", "官房", "センター", "事務局",
+};
+#define OWNER_MAX_CP 16
+
+static bool
+owner_char(int32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x30A0 && c <= 0x30FF && c != 0x30FB) ||
+	    (c >= 0x3041 && c <= 0x3096) || (c >= 0xFF21 && c <= 0xFF3A) ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* Particles and verbs no body's name holds (こども家庭庁 has kana, but
+ * none of these): a line of running text ending in 省 is no name. */
+static const char *const not_in_names[] = {
+	"を", "が", "は", "に", "で", "と", "の", "する", "した", "おいて",
+};
+
+bool
+kg_owner_name(struct kg_span t)
+{
+	size_t i, n;
+
+	t = kg_span_trim(t);
+	for (i = 0; i < sizeof(not_in_names) / sizeof(not_in_names[0]); i++)
+		if (kg_span_find(t, not_in_names[i]) >= 0)
+			return false;
+	if (kg_span_ends(t, "等"))
+		t.len -= strlen("等");
+	if (t.len == 0 || kg_span_cps(t) > OWNER_MAX_CP)
+		return false;
+	for (i = 0; i < t.len; i += n)
+		if (!owner_char(kg_cp_at(t.s, t.len, i, &n)))
+			return false;
+	for (i = 0; i < sizeof(owner_names) / sizeof(owner_names[0]); i++)
+		if (kg_span_eq(t, (struct kg_span){owner_names[i], strlen(owner_names[i])}))
+			return true;
+	for (i = 0; i < sizeof(owner_suffixes) / sizeof(owner_suffixes[0]); i++)
+		if (kg_span_ends(t, owner_suffixes[i]) && t.len > strlen(owner_suffixes[i]))
+			return true;
+	return false;
+}
+
+static bool
+owner_sep(int32_t c, bool at_space)
+{
+	return c == 0x3001 || c == 0xFF0C || c == ',' || c == 0x30FB || c == 0xFF65 ||
+	    (at_space && kg_is_space(c)); /* 、，,・･ */
+}
+
+/* Calls fn on each name of list t; stops at the first nonzero return. */
+static int
+each_owner(struct kg_span t, bool at_space, int (*fn)(struct kg_span, void *), void *arg)
+{
+	size_t i, n = 1, start = 0;
+	int r;
+
+	for (i = 0; i <= t.len; i += n) {
+		int32_t c = ',';
+
+		n = 1;
+		if (i < t.len)
+			c = kg_cp_at(t.s, t.len, i, &n);
+		if (owner_sep(c, at_space)) {
+			struct kg_span o = kg_span_trim((struct kg_span){t.s + start, i - start});
+
+			if (o.len > 0 && (r = fn(o, arg)) != 0)
+				return r;
+			start = i + n;
+		}
+	}
+	return 0;
+}
+
+static int
+not_owner(struct kg_span o, void *arg)
+{
+	(*(size_t *)arg)++;
+	return kg_owner_name(o) ? 0 : 1;
+}
+
+bool
+kg_owner_list(struct kg_span t)
+{
+	size_t names = 0;
+
+	return each_owner(t, true, not_owner, &names) == 0 && names > 0;
+}
+
+static int
+push_owner(struct kg_span o, void *arg)
+{
+	struct kg_strv *owners = arg;
+
+	if (kg_strv_contains_n(owners, o.s, o.len))
+		return 0;
+	return kg_strv_push(owners, o.s, o.len) < 0 ? -1 : 0;
+}
+
+int
+kg_owners_add(struct kg_strv *owners, struct kg_span list, bool at_space)
+{
+	return each_owner(list, at_space, push_owner, owners);
+}
+
+long
+kg_paren_open(struct kg_span t)
+{
+	size_t end = t.len, n;
+	int depth = 0;
+	int32_t c = kg_cp_before(t.s, end, &n);
+
+	if (c != 0xFF09 && c != ')')
+		return -1;
+	while (end > 0) {
+		c = kg_cp_before(t.s, end, &n);
+		end -= n;
+		if (c == 0xFF09 || c == ')')
+			depth++;
+		else if ((c == 0xFF08 || c == '(') && --depth == 0)
+			return (long)end;
+	}
+	return -1;
+}

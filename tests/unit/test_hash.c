@@ -1,0 +1,58 @@
+/* Unit tests for lib/hash: SHA-256 against published test vectors, and the
+ * one hex encoder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "hash.h"
+
+static void
+test_sha256(void **state)
+{
+	static const struct {
+		const char *in, *hex;
+	} rows[] = {
+		/* FIPS 180-2 examples */
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+	};
+	unsigned char md[KG_SHA256_LEN];
+	char hex[2 * KG_SHA256_LEN + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kg_sha256(rows[i].in, strlen(rows[i].in), md);
+		assert_string_equal(kg_hex(md, sizeof(md), hex), rows[i].hex);
+	}
+}
+
+static void
+test_hex(void **state)
+{
+	static const unsigned char raw[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
+	char out[2 * sizeof(raw) + 1];
+
+	(void)state;
+	memset(out, 'x', sizeof(out));
+	assert_ptr_equal(kg_hex(raw, sizeof(raw), out), out);
+	assert_string_equal(out, "00017f80abff");
+	assert_string_equal(kg_hex(raw, 0, out), "");
+	assert_string_equal(kg_hex(raw + 4, 1, out), "ab");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_hex),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,159 @@
+/* Unit tests for lib/layout: the shared line machinery (furniture, pages,
+ * repeats), units and their line maps, owners, the layout table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layout.h"
+
+static struct kg_span
+S(const char *s)
+{
+	return (struct kg_span){s, strlen(s)};
+}
+
+static void
+doc_of(const char *s, struct kg_text *text, struct kg_doc *d)
+{
+	struct kg_err err;
+
+	assert_int_equal(kg_text_decode(s, strlen(s), NULL, text, &err), 0);
+	assert_int_equal(kg_doc_init(d, text), 0);
+}
+
+static void
+test_lines(void **state)
+{
+	static const char s[] = "表題\n\n本文\n- 2 -\n\f表題\n本文\n\f\fp. 4\n";
+	struct kg_text text;
+	struct kg_doc d;
+
+	(void)state;
+	doc_of(s, &text, &d);
+	assert_int_equal(d.n, 7);
+	assert_int_equal(d.title, 0);
+	assert_int_equal(d.lines[1].kind, KG_LINE_BLANK);
+	assert_int_equal(d.lines[2].kind, KG_LINE_TEXT);
+	assert_int_equal(d.lines[3].kind, KG_LINE_PAGENUM);
+	assert_int_equal(d.lines[4].kind, KG_LINE_REPEAT);   /* the title again */
+	assert_int_equal(d.lines[4].page, 2);                /* after a form feed */
+	assert_true(kg_span_eq(d.lines[4].t, S("表題")));
+	assert_int_equal(d.lines[6].page, 4);                /* two form feeds */
+	assert_int_equal(d.lines[6].kind, KG_LINE_PAGENUM);
+	assert_int_equal(d.lines[2].repeats, 2);             /* 本文 twice */
+	assert_int_equal(d.lines[0].repeats, 2);
+	assert_int_equal(kg_doc_next(&d, 3), 5);             /* skips furniture */
+	kg_doc_release(&d);
+	kg_text_release(&text);
+}
+
+static void
+test_units(void **state)
+{
+	struct kg_text text;
+	struct kg_doc d;
+	struct kg_import imp = {0};
+	const struct kg_unit *u;
+
+	(void)state;
+	doc_of("x\n", &text, &d);
+	d.out = &imp;
+	assert_non_null(kg_doc_add_item(&d, 7));
+	assert_int_equal(imp.measures.v[0].position, 1);
+	assert_int_equal(imp.measures.v[0].line, 7);
+	assert_int_equal(kg_unit_start(&d, 0, KG_UNIT_TEXT, S("・")), 0);
+	assert_int_equal(kg_unit_line(&d, S("平成21年３月中に結果を"), 10), 0);
+	assert_false(kg_unit_complete(&d));
+	assert_int_equal(kg_unit_line(&d, S("公表する。"), 12), 0);
+	assert_true(kg_unit_complete(&d));
+	assert_int_equal(kg_unit_start(&d, 0, KG_UNIT_FIGURE, S("")), 0); /* closes the first */
+	kg_unit_close(&d);                                                  /* empty: dropped */
+	assert_int_equal(kg_unit_start(&d, 0, KG_UNIT_TARGET, S("")), 0);
+	assert_int_equal(kg_unit_text(&d, "実施時期："), 0);
+	assert_int_equal(kg_unit_line(&d, S("2026年度"), 20), 0);
+	kg_unit_close(&d);
+	assert_int_equal(d.nunits, 2);
+	u = &d.units[0];
+	assert_int_equal(u->len, strlen("平成21年３月中に結果を公表する。"));
+	assert_int_equal(kg_unit_lineno(&d, u, 0), 10);
+	assert_int_equal(kg_unit_lineno(&d, u, strlen("平成21年３月中に結果を")), 12);
+	u = &d.units[1];
+	assert_int_equal(u->role, KG_UNIT_TARGET);
+	assert_memory_equal(d.utext.s + u->off, "実施時期：2026年度", u->len);
+	assert_int_equal(kg_unit_lineno(&d, u, strlen("実施時期：")), 20);
+	kg_doc_release(&d);
+	kg_text_release(&text);
+	kg_import_clear(&imp);
+}
+
+static void
+test_owners(void **state)
+{
+	static const struct {
+		const char *text;
+		bool name, list;
+	} cases[] = {
+		{"総務省", true, true},
+		{"内閣官房", true, true},
+		{"個人情報保護委員会", true, true},
+		{"全府省庁", true, true},
+		{"情報流通行政局等", false, false},
+		{"関係府省庁等", true, true},
+		{"内閣官房、総務省", false, true},
+		{"総務省 経済産業省", false, true},
+		{"内閣官房・デジタル庁", false, true},
+		{"において検討する省", false, false},
+		{"省", false, false},
+		{"2024年度", false, false},
+		{"総務省、において", false, false},
+		{"", false, false},
+	};
+	struct kg_strv owners = {0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (kg_owner_name(S(cases[i].text)) != cases[i].name)
+			fail_msg("'%s': name", cases[i].text);
+		if (kg_owner_list(S(cases[i].text)) != cases[i].list)
+			fail_msg("'%s': list", cases[i].text);
+	}
+	assert_int_equal(kg_owners_add(&owners, S("内閣官房、総務省・\u3000経済産業省"), false), 0);
+	assert_int_equal(kg_owners_add(&owners, S("総務省 外務省"), true), 0);
+	assert_int_equal(owners.n, 4);
+	assert_string_equal(owners.v[2], "経済産業省");
+	assert_string_equal(owners.v[3], "外務省");
+	kg_strv_clear(&owners);
+	assert_int_equal(kg_paren_open(S("施策（内閣官房（NISC））")), strlen("施策"));
+	assert_int_equal(kg_paren_open(S("施策（内閣官房")), -1);
+}
+
+static void
+test_table(void **state)
+{
+	struct kg_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < kg_nlayouts; i++)
+		assert_ptr_equal(kg_layout_find(kg_layouts[i]->name, &err), kg_layouts[i]);
+	assert_null(kg_layout_find("spreadsheet", &err));
+	assert_non_null(strstr(err.msg, "unknown layout 'spreadsheet' (expected progress"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
