@@ -49,7 +49,7 @@ HELPER_NAMES := $(foreach h,$(HELPERS),$(firstword $(subst :, ,$(h))))
 PKGS := $(sort $(DAEMON_PKGS) $(foreach h,$(HELPER_NAMES),$(call helper_pkgs,$(h))))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-        -Wpointer-arith -Wformat=2 -Wno-format-truncation
+        -Wpointer-arith -Wformat=2
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif

@@ -128,6 +128,10 @@ int cli_bad_option(struct cli *cli, int c, char **argv);
 /* For commands without options: CLI_OK, or CLI_USAGE for any option. */
 int cli_no_options(struct cli *cli, int argc, char **argv);
 
+/* After getopt, for commands without arguments: CLI_OK, or CLI_USAGE
+ * naming the first one ("unexpected argument 'x'"). */
+int cli_no_args(struct cli *cli, int argc, char **argv);
+
 /* After getopt: exactly one argument left (`what` names it in "missing
  * ID"); *out borrows it.  CLI_OK or CLI_USAGE. */
 int cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char **out);

@@ -15,6 +15,7 @@
 #include "outbox.h"
 #include "output.h"
 #include "store.h"
+#include "utf8.h"
 
 const char cmd_deliveries_usage[] =
     "deliveries [--failed | --pending] [--limit N]\n\n"
@@ -138,12 +139,12 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 		local_time(when, d->done_at ? d->done_at : d->status == KG_DLV_PENDING ?
 		    d->next_attempt_at : d->last_attempt_at, tz);
 		if (d->last_http_status && d->last_error)
-			snprintf(result, sizeof(result), "%ld %s", d->last_http_status,
+			kg_snprintf(result, sizeof(result), "%ld %s", d->last_http_status,
 			    d->last_error);
 		else if (d->last_http_status)
 			snprintf(result, sizeof(result), "%ld", d->last_http_status);
 		else
-			snprintf(result, sizeof(result), "%s", d->last_error ? d->last_error : "-");
+			kg_snprintf(result, sizeof(result), "%s", d->last_error ? d->last_error : "-");
 		cells[0] = id;
 		cells[1] = kg_delivery_status_name(d->status);
 		cells[2] = d->endpoint;
@@ -198,9 +199,8 @@ cmd_deliveries(struct cli *cli, int argc, char **argv)
 			return cli_bad_option(cli, c, argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, 0, &st)) != CLI_OK)
+	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
+	    (rc = cli_open_store(cli, 0, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (kg_outbox_open(st, &ob, &cli->err) < 0 ||

@@ -10,6 +10,7 @@
 #include "export.h"
 #include "output.h"
 #include "store.h"
+#include "utf8.h"
 
 #define FILTERS_USAGE \
     "filters (repeat one to OR its values; different filters are AND'd):\n" \
@@ -123,10 +124,8 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 				goto out;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK)
 		goto out;
-	}
 	if (days_given && until != KG_DAY_NONE) {
 		rc = cli_usage(cli, "--days and --until exclude each other");
 		goto out;
@@ -208,18 +207,18 @@ show_milestone(struct cli *cli, const struct kg_milestone *m)
 	    kg_date_format(m->window_end, a), when);
 	show_line(f, "due", buf);
 	if (m->uncertain) {
-		snprintf(buf, sizeof(buf), "yes%s%s", m->uncertain_reason ? ": " : "",
+		kg_snprintf(buf, sizeof(buf), "yes%s%s", m->uncertain_reason ? ": " : "",
 		    m->uncertain_reason ? m->uncertain_reason : "");
 		show_line(f, "uncertain", buf);
 	}
 	if (m->measure_id != 0) {
-		snprintf(buf, sizeof(buf), "%lld %s", (long long)m->measure_id,
+		kg_snprintf(buf, sizeof(buf), "%lld %s", (long long)m->measure_id,
 		    m->measure_title ? m->measure_title : "");
 		show_line(f, "measure", buf);
 	}
 	buf[0] = '\0';
-	for (i = 0; i < m->owners.n && used < sizeof(buf); i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
+	for (i = 0; i < m->owners.n; i++)
+		used += kg_snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
 		    m->owners.v[i]);
 	show_line(f, "owners", buf);
 	show_line(f, "expr", m->expr);
@@ -278,11 +277,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
 
 	kg_query_init(&q);
 	q.order = KG_ORDER_ID;
-	if ((rc = cli_no_options(cli, argc, argv)) != CLI_OK)
-		return rc;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_no_options(cli, argc, argv)) != CLI_OK ||
+	    (rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
+	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (kg_store_documents(st, &docs, &cli->err) < 0 ||
@@ -427,9 +424,8 @@ cmd_slipped(struct cli *cli, int argc, char **argv)
 			return cli_bad_option(cli, c, argv);
 		since = optarg;
 	}
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
+	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (since != NULL && kg_store_document_get(st, since, &doc, &cli->err) < 0)

@@ -136,6 +136,14 @@ cli_no_options(struct cli *cli, int argc, char **argv)
 }
 
 int
+cli_no_args(struct cli *cli, int argc, char **argv)
+{
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	return CLI_OK;
+}
+
+int
 cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char **out)
 {
 	if (optind >= argc)

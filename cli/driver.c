@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "utf8.h"
 
 static const char global_usage[] =
     "global options (before or after the command):\n"
@@ -90,7 +91,7 @@ cli_usage(struct cli *cli, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(cli->err.msg, sizeof(cli->err.msg), fmt, ap);
+	kg_vsnprintf(cli->err.msg, sizeof(cli->err.msg), fmt, ap);
 	va_end(ap);
 	return CLI_USAGE;
 }

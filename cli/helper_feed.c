@@ -117,11 +117,8 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 				goto out;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
+	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
 	if (kg_store_milestones(st, &q, &l, &cli->err) < 0)

@@ -1,17 +1,16 @@
 /*
  * output — see output.h.
  *
- * Widths come from utf8proc_charwidth: a terminal shows 総務省 in six
- * columns, not nine bytes or three code points.  Truncation cuts between
- * code points, never inside one.
+ * Widths and truncation are lib/utf8's: a terminal shows 総務省 in six
+ * columns, not nine bytes or three code points, and a cut never falls
+ * inside a character.
  */
 #include "output.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-#define ELLIPSIS "…"
+#include "utf8.h"
 
 struct out_table {
 	size_t ncols, nrows, cap;
@@ -23,50 +22,6 @@ struct out_table {
 	size_t *widths;      /* display width of each cell, measured once */
 	const char **sgr;    /* per row, static strings */
 };
-
-/* Width of s and, when limit > 0 and s is wider, the byte length of the
- * longest prefix that fits in limit - 1 columns (room for the ellipsis). */
-static size_t
-measure(const char *s, size_t limit, size_t *cut)
-{
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-	size_t full = strlen(s), w = 0, cw;
-	utf8proc_ssize_t n, left = (utf8proc_ssize_t)full;
-	utf8proc_int32_t cp;
-	bool cut_found = false;
-
-	*cut = full;
-	while (left > 0) {
-		if (*p < 0x80) { /* ASCII: one column, no table lookup */
-			n = 1;
-			cw = 1;
-		} else if ((n = utf8proc_iterate(p, left, &cp)) <= 0) {
-			/* invalid UTF-8: count the byte as one column */
-			n = 1;
-			cw = 1;
-		} else {
-			cw = utf8proc_charwidth(cp) > 0 ? (size_t)utf8proc_charwidth(cp) : 0;
-		}
-		if (limit > 0 && !cut_found && w + cw > limit - 1) {
-			*cut = (size_t)((const char *)p - s);
-			cut_found = true;
-		}
-		w += cw;
-		p += n;
-		left -= n;
-	}
-	if (limit == 0 || w <= limit)
-		*cut = full;
-	return w;
-}
-
-size_t
-out_width(const char *s)
-{
-	size_t cut;
-
-	return measure(s, 0, &cut);
-}
 
 struct out_table *
 out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
@@ -81,12 +36,13 @@ out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
 	return t;
 }
 
-/* Appends the first len bytes of s, then suffix and a NUL, to the table's
- * text; the offset of the new cell or (size_t)-1 on ENOMEM. */
+/* Appends s fitted to limit columns (0: any) and a NUL to the table's
+ * text; the offset of the new cell, its width in *w, or (size_t)-1 on
+ * ENOMEM. */
 static size_t
-text_append(struct out_table *t, const char *s, size_t len, const char *suffix)
+text_append(struct out_table *t, const char *s, size_t limit, size_t *w)
 {
-	size_t at = t->text_len, slen = strlen(suffix), need = len + slen + 1, cap;
+	size_t at = t->text_len, need = strlen(s) + sizeof(KG_ELLIPSIS), cap;
 	char *nt;
 
 	if (t->text_cap - t->text_len < need) {
@@ -98,19 +54,16 @@ text_append(struct out_table *t, const char *s, size_t len, const char *suffix)
 		t->text = nt;
 		t->text_cap = cap;
 	}
-	memcpy(t->text + at, s, len);
-	memcpy(t->text + at + len, suffix, slen + 1);
-	t->text_len += need;
+	t->text_len += kg_width_fit(s, limit, t->text + at, w) + 1;
 	return at;
 }
 
 int
 out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 {
-	size_t i, cut, cap, w, limit, at;
+	size_t i, cap, w, limit, at;
 	size_t *no, *nw;
 	const char **ns;
-	bool cut_short;
 
 	if (t->nrows == t->cap) {
 		cap = t->cap ? t->cap * 2 : 64;
@@ -129,12 +82,8 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 		const char *s = cells[i] ? cells[i] : "";
 
 		limit = t->max_width ? t->max_width[i] : 0;
-		w = measure(s, limit, &cut);
-		cut_short = s[cut] != '\0';
-		if ((at = text_append(t, s, cut, cut_short ? ELLIPSIS : "")) == (size_t)-1)
+		if ((at = text_append(t, s, limit, &w)) == (size_t)-1)
 			return -1;
-		if (cut_short)
-			w = out_width(t->text + at);
 		t->offsets[t->nrows * t->ncols + i] = at;
 		t->widths[t->nrows * t->ncols + i] = w;
 	}
@@ -179,7 +128,7 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 		goto out;
 	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
-		w[i] = header_w[i] = out_width(t->headers[i]);
+		w[i] = header_w[i] = kg_width(t->headers[i]);
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])

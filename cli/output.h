@@ -12,9 +12,6 @@
 
 #include "model.h"
 
-/* Columns the terminal gives s (East Asian wide = 2, combining = 0). */
-size_t out_width(const char *s);
-
 /*
  * A table printed with columns padded to their widest cell.  Cells are
  * copied.  max_width[i] > 0 truncates column i to that many columns with

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 #include "webhook.h"
 #include "webhook_http.h"
 
@@ -259,7 +260,7 @@ record(struct kg_deliver *d, const struct result *r, int64_t now, struct kg_err 
 	if (next > r->expires_at) {
 		log_warn("webhook %s: delivery %lld abandoned (deadline passed): %s", name,
 		    (long long)r->id, r->r.error);
-		snprintf(why, sizeof(why), "deadline passed; last: %s", r->r.error);
+		kg_snprintf(why, sizeof(why), "deadline passed; last: %s", r->r.error);
 		return kg_outbox_finish(d->ob, r->id, KG_DLV_ABANDONED, now, r->r.http_status,
 		    why, err);
 	}
@@ -318,7 +319,7 @@ start(struct kg_deliver *d, size_t ep, struct kg_delivery *row, int64_t now)
 	}
 	if (kg_webhook_attempt_init(&t->a, d->eps[ep].conf, row->webhook_id, now, body,
 	    &err) < 0) {
-		snprintf(r.r.error, sizeof(r.r.error), "%s", err.msg);
+		kg_snprintf(r.r.error, sizeof(r.r.error), "%s", err.msg);
 		push_result(d, &r);
 		free(t);
 		return;

@@ -6,6 +6,8 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
+#include "utf8.h"
+
 void
 kg_notify_ready(const char *status)
 {
@@ -19,7 +21,7 @@ kg_notify_status(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	kg_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	sd_notifyf(0, "STATUS=%s", line);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 
 #define SERVER_MAX_DAEMONS 8
 #define SERVER_MAX_URL 1024          /* longer paths: 414 */
@@ -88,10 +89,9 @@ enum MHD_Result
 kg_reply_error(struct kg_request *rq, unsigned code, const char *msg)
 {
 	char body[512];
-	int n = snprintf(body, sizeof(body), "%s\n", msg);
+	size_t n = kg_snprintf(body, sizeof(body), "%s\n", msg);
 
-	return kg_reply_text(rq, code, "text/plain; charset=utf-8", body,
-	    (size_t)n < sizeof(body) ? (size_t)n : sizeof(body) - 1, NULL, NULL);
+	return kg_reply_text(rq, code, "text/plain; charset=utf-8", body, n, NULL, NULL);
 }
 
 enum MHD_Result
@@ -144,11 +144,11 @@ redact(const char *url, char *out, size_t size)
 	const char *rest;
 
 	if (strncmp(url, "/t/", 3) == 0 && (rest = strchr(url + 3, '/')) != NULL)
-		snprintf(out, size, "/t/***%s", rest);
+		kg_snprintf(out, size, "/t/***%s", rest);
 	else if (strncmp(url, "/t/", 3) == 0)
-		snprintf(out, size, "/t/***");
+		kg_snprintf(out, size, "/t/***");
 	else
-		snprintf(out, size, "%s", url);
+		kg_snprintf(out, size, "%s", url);
 }
 
 /* Takes off a /t/TOKEN/ prefix, routes, checks access and arguments, and
@@ -262,7 +262,7 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	if (!kg_log_enabled(KG_LOG_DEBUG))
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	kg_vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';

@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "store.h"
+#include "utf8.h"
 
 struct kg_service {
 	struct kg_service_opts opts;
@@ -49,7 +50,7 @@ kg_service_secrets_exposed(const struct kg_conf *c, char *why, size_t size)
 			secrets = true;
 	if (!secrets || c->path == NULL || stat(c->path, &st) < 0 || !(st.st_mode & S_IROTH))
 		return 0;
-	snprintf(why, size, "config '%s' holds secrets (webhook secrets or feed tokens) and is "
+	kg_snprintf(why, size, "config '%s' holds secrets (webhook secrets or feed tokens) and is "
 	    "readable by other users (mode %04o); run: chmod o-rwx '%s'",
 	    c->path, (unsigned)(st.st_mode & 07777), c->path);
 	return 1;
@@ -173,7 +174,7 @@ send_status(struct kg_service *s, bool ready)
 	if (s->ops.summary != NULL)
 		s->ops.summary(s->ops.arg, line, sizeof(line));
 	else
-		snprintf(line, sizeof(line), "serving on %s%s; data version %lld",
+		kg_snprintf(line, sizeof(line), "serving on %s%s; data version %lld",
 		    s->conf->listen.n > 0 ? s->conf->listen.v[0] : "no address",
 		    s->conf->listen.n > 1 ? " and more" : "",
 		    s->loop != NULL ? (long long)kg_loop_data_version(s->loop) : 0LL);

@@ -104,7 +104,9 @@ kg_date_format(kg_day d, char buf[KG_DATE_LEN])
 	}
 	kg_civil_from_day(d, &y, &m, &dd);
 	if (y < 0 || y > 9999) {
-		snprintf(buf, KG_DATE_LEN, "%04d-%02d-%02d", y % 10000, m, dd);
+		/* not a date any listing shows: cut to four digits, on purpose */
+		snprintf(buf, KG_DATE_LEN, "%04u-%02u-%02u", (unsigned)abs(y) % 10000u,
+		    (unsigned)m % 100u, (unsigned)dd % 100u);
 		return buf;
 	}
 	/* digit by digit: listings format thousands of dates, and snprintf

@@ -1,9 +1,11 @@
-/* err — see err.h. */
+/* err — see err.h.  A message that does not fit is cut at a character
+ * boundary (lib/utf8.h). */
 #include "err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "utf8.h"
 
 int
 kg_err_set(struct kg_err *err, const char *fmt, ...)
@@ -13,7 +15,7 @@ kg_err_set(struct kg_err *err, const char *fmt, ...)
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	kg_vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -27,9 +29,9 @@ kg_err_prefix(struct kg_err *err, const char *fmt, ...)
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	kg_vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	kg_snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
 	return -1;
 }

@@ -5,7 +5,8 @@
  * `struct kg_err *` as its last argument, fills it with a one-line, lowercase
  * message that names the thing at fault and quotes the value, and returns -1
  * (or NULL).  The program's edge (cli main, daemon request handler) reports
- * the message once.  `err` may be NULL when the caller does not care.
+ * the message once.  `err` may be NULL when the caller does not care.  A
+ * message longer than KG_ERR_MAX - 1 bytes is cut at a character boundary.
  */
 #ifndef KG_ERR_H
 #define KG_ERR_H

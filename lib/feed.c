@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define FEED_TEXT_MAX 8192 /* one DESCRIPTION; source sentences are shorter */
 
 static const char *const month_names[12] = {
@@ -156,8 +158,9 @@ kg_feed_window_phrase(const struct kg_milestone *m, char *buf, size_t size)
 
 /* ---- text of one milestone ---- */
 
-/* Appends printf output to a fixed buffer; silently truncates (the buffer
- * bounds a DESCRIPTION; the full sentence is in the database). */
+/* Appends printf output to a fixed buffer; silently truncates, at a
+ * character boundary (the buffer bounds a DESCRIPTION; the full sentence
+ * is in the database). */
 static void __attribute__((format(printf, 3, 4)))
 text_add(char *buf, size_t size, const char *fmt, ...)
 {
@@ -167,25 +170,8 @@ text_add(char *buf, size_t size, const char *fmt, ...)
 	if (used + 1 >= size)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf + used, size - used, fmt, ap);
+	kg_vsnprintf(buf + used, size - used, fmt, ap);
 	va_end(ap);
-}
-
-/* Keeps a truncated buffer valid UTF-8: drops a trailing partial sequence. */
-static void
-utf8_trim(char *buf)
-{
-	size_t n = strlen(buf), i = n, need;
-	unsigned char c;
-
-	while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80 && n - i < 3)
-		i--;
-	if (i == 0)
-		return;
-	c = (unsigned char)buf[i - 1];
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-	if (need > n - (i - 1))
-		buf[i - 1] = '\0';
 }
 
 static const char *
@@ -211,7 +197,6 @@ summary_text(const struct kg_milestone *m, char *buf, size_t size)
 		text_add(buf, size, " (%s)", m->owners.v[0]);
 	else if (m->owners.n > 1)
 		text_add(buf, size, " (%s +%zu)", m->owners.v[0], m->owners.n - 1);
-	utf8_trim(buf);
 }
 
 static void
@@ -246,7 +231,6 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 			text_add(buf, size, " (page %d)", m->page);
 		text_add(buf, size, ": %s", m->sentence);
 	}
-	utf8_trim(buf);
 }
 
 /* ---- libical helpers ---- */
@@ -284,8 +268,7 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 	if (m->window_end == KG_DAY_NONE ||
 	    (m->status != KG_STATUS_PLANNED && m->status != KG_STATUS_ONGOING))
 		return;
-	snprintf(title, sizeof(title), "%s", milestone_title(m));
-	utf8_trim(title);
+	kg_snprintf(title, sizeof(title), "%s", milestone_title(m));
 	for (i = 0; i < p->nlead; i++) {
 		struct icaltriggertype trig;
 		icalcomponent *alarm;
@@ -300,9 +283,9 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 		 * or DUE is local midnight). */
 		trig.duration = icaldurationtype_from_int(p->at_minute * 60 - lead * 86400);
 		if (lead == 0)
-			snprintf(text, sizeof(text), "due today: %s", title);
+			kg_snprintf(text, sizeof(text), "due today: %s", title);
 		else
-			snprintf(text, sizeof(text), "due in %d day%s: %s", lead,
+			kg_snprintf(text, sizeof(text), "due in %d day%s: %s", lead,
 			    lead == 1 ? "" : "s", title);
 		alarm = icalcomponent_new_valarm();
 		icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));

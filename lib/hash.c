@@ -4,6 +4,7 @@
 #include "hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <string.h>
 
 void
@@ -13,6 +14,17 @@ kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN])
 
 	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1)
 		memset(out, 0, KG_SHA256_LEN);
+}
+
+int
+kg_random_hex(char out[KG_RANDOM_HEX_LEN])
+{
+	unsigned char raw[(KG_RANDOM_HEX_LEN - 1) / 2];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	kg_hex(raw, sizeof(raw), out);
+	return 0;
 }
 
 char *

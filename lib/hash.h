@@ -1,7 +1,7 @@
 /*
- * hash — SHA-256 (OpenSSL's libcrypto) and the one hex encoder: content
- * hashes of documents, UIDs, ETags, token digests and random ids all go
- * through these two functions.
+ * hash — SHA-256 and random bytes (OpenSSL's libcrypto) and the one hex
+ * encoder: content hashes of documents, UIDs, ETags, token digests and
+ * random ids all go through here.
  */
 #ifndef KG_HASH_H
 #define KG_HASH_H
@@ -13,6 +13,11 @@
 /* out = SHA-256 of data[0..len).  Cannot fail with libcrypto's default
  * provider; out is zeroed if it ever does. */
 void kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN]);
+
+/* 16 fresh random bytes (libcrypto's CSPRNG) as 32 hex digits and a NUL:
+ * random ids and UIDs.  -1 when no random bytes could be drawn. */
+#define KG_RANDOM_HEX_LEN 33
+int kg_random_hex(char out[KG_RANDOM_HEX_LEN]);
 
 /* Writes 2 * n lowercase hex digits of raw[0..n) and a NUL to out, which
  * holds at least 2 * n + 1 bytes.  Returns out. */

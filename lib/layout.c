@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct kg_layout kg_layout_progress;
+#include "utf8.h"
 
 const struct kg_layout *const kg_layouts[] = {
 	&kg_layout_progress,
+	&kg_layout_annual,
 };
 const size_t kg_nlayouts = sizeof(kg_layouts) / sizeof(kg_layouts[0]);
 
@@ -26,14 +27,9 @@ kg_layout_find(const char *name, struct kg_err *err)
 	for (i = 0; i < kg_nlayouts; i++)
 		if (strcmp(kg_layouts[i]->name, name) == 0)
 			return kg_layouts[i];
-	for (i = 0; i < kg_nlayouts && used < sizeof(names); i++) {
-		int r = snprintf(names + used, sizeof(names) - used, "%s%s",
+	for (i = 0; i < kg_nlayouts; i++)
+		used += kg_snprintf(names + used, sizeof(names) - used, "%s%s",
 			i == 0 ? "" : i + 1 == kg_nlayouts ? " or " : ", ", kg_layouts[i]->name);
-
-		if (r < 0)
-			break;
-		used += (size_t)r;
-	}
 	kg_err_set(err, "unknown layout '%s' (expected %s)", name, names);
 	return NULL;
 }
@@ -387,6 +383,164 @@ int
 kg_owners_add(struct kg_strv *owners, struct kg_span list, bool at_space)
 {
 	return each_owner(list, at_space, push_owner, owners);
+}
+
+struct kg_span
+kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc)
+{
+	size_t i, n;
+	bool blank = false;
+
+	*rc = 0;
+	t = kg_span_trim(t);
+	/* the leftmost blank after which only names follow: O(n^2) on a line */
+	for (i = 0; i < t.len; i += n) {
+		struct kg_span tail = {t.s + i, t.len - i};
+
+		if (kg_is_space(kg_cp_at(t.s, t.len, i, &n))) {
+			blank = true;
+			continue;
+		}
+		if (!blank)
+			continue;
+		blank = false;
+		if (!kg_owner_list(tail))
+			continue;
+		if (owners != NULL && kg_owners_add(owners, tail, true) < 0)
+			*rc = -1;
+		return kg_span_trim((struct kg_span){t.s, i});
+	}
+	return t;
+}
+
+/* Is t owner names joined by 及び, 、 or ・? */
+static bool
+owner_phrase(struct kg_span t)
+{
+	long k;
+
+	while ((k = kg_span_find(t, "及び")) >= 0) {
+		if (!kg_owner_list((struct kg_span){t.s, (size_t)k}))
+			return false;
+		t = (struct kg_span){t.s + k + strlen("及び"), t.len - (size_t)k - strlen("及び")};
+	}
+	return kg_owner_list(t);
+}
+
+size_t
+kg_owners_lead(struct kg_span t)
+{
+	static const char *const seps[] = {"において、", "は、"};
+	size_t s;
+	long k;
+
+	for (s = 0; s < sizeof(seps) / sizeof(seps[0]); s++)
+		if ((k = kg_span_find(t, seps[s])) > 0 && owner_phrase((struct kg_span){t.s, (size_t)k}))
+			return (size_t)k + strlen(seps[s]);
+	return 0;
+}
+
+static bool
+is_digit(int32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+static bool
+is_katakana(int32_t c)
+{
+	return c >= 0x30A2 && c <= 0x30F3;
+}
+
+/* Digits at t.s[*i] (at most max), moving *i past them; how many. */
+static size_t
+digits(struct kg_span t, size_t *i, size_t max)
+{
+	size_t n, k = 0;
+
+	while (*i < t.len && k < max && is_digit(kg_cp_at(t.s, t.len, *i, &n))) {
+		*i += n;
+		k++;
+	}
+	return k;
+}
+
+static bool
+eat_any(struct kg_span t, size_t *i, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (kg_eat(t, i, *words))
+			return true;
+	return false;
+}
+
+static const char *const opens[] = {"(", "（", NULL};
+static const char *const closes[] = {")", "）", NULL};
+static const char *const hyphens[] = {"-", "－", "‐", "−", NULL};
+static const char *const dots[] = {".", "．", "、", NULL};
+
+/* A section label is followed by a heading, not by a date or a count cut
+ * off at the start of a line (10 月に…, 3 件). */
+static bool
+heading_text(struct kg_span t, size_t i)
+{
+	static const char *const units[] = {"年", "月", "日", "か", "カ", "ヶ", "件", "名", "人",
+		"%", "％", "倍", NULL};
+	size_t n;
+
+	return i < t.len && !is_digit(kg_cp_at(t.s, t.len, i, &n)) &&
+	    !eat_any(t, &i, units) && kg_span_find(t, "。") < 0;
+}
+
+enum kg_label
+kg_label_at(struct kg_span t, size_t *len)
+{
+	enum kg_label kind = KG_LABEL_NONE;
+	size_t i = 0, k, n;
+	int32_t c;
+	bool dai;
+
+	*len = 0;
+	if (t.len == 0)
+		return KG_LABEL_NONE;
+	c = kg_cp_at(t.s, t.len, 0, &n);
+	if (eat_any(t, &i, opens)) {
+		k = i;
+		if (digits(t, &i, 2) > 0 && eat_any(t, &i, closes))
+			kind = KG_LABEL_PNUM;
+		else if ((i = k) < t.len && is_katakana(kg_cp_at(t.s, t.len, i, &n)) &&
+		    (i += n, eat_any(t, &i, closes)))
+			kind = KG_LABEL_PKANA;
+	} else if (kg_is_circled(c)) {
+		i = n;
+		kind = KG_LABEL_CIRCLED;
+	} else if (is_katakana(c) && n < t.len && kg_is_space(kg_cp_at(t.s, t.len, n, &k))) {
+		i = n;
+		kind = KG_LABEL_KANA;
+	} else if ((dai = kg_eat(t, &i, "第")), digits(t, &i, 2) > 0) {
+		k = i;
+		if (!dai && eat_any(t, &i, hyphens) && digits(t, &i, 3) > 0) {
+			for (k = i; eat_any(t, &i, hyphens) && digits(t, &i, 3) > 0; k = i)
+				;
+			i = k;
+			kind = KG_LABEL_HYPHEN;
+			if (i >= t.len || !kg_is_space(kg_cp_at(t.s, t.len, i, &n)))
+				return KG_LABEL_NONE;
+		} else {
+			i = k;
+			if (!eat_any(t, &i, dots) &&
+			    (i >= t.len || !kg_is_space(kg_cp_at(t.s, t.len, i, &n))))
+				return KG_LABEL_NONE;
+			kind = KG_LABEL_SECTION;
+		}
+	}
+	if (kind == KG_LABEL_NONE)
+		return kind;
+	kg_skip_space(t, &i);
+	if (kind == KG_LABEL_SECTION && !heading_text(t, i))
+		return KG_LABEL_NONE;
+	*len = i;
+	return kind;
 }
 
 long

@@ -102,7 +102,7 @@ struct kg_layout {
 extern const struct kg_layout *const kg_layouts[];
 extern const size_t kg_nlayouts;
 
-extern const struct kg_layout kg_layout_progress;
+extern const struct kg_layout kg_layout_progress, kg_layout_annual;
 
 /* The layout called name, or NULL with "unknown layout 'X' (expected
  * progress, …)" in err. */
@@ -149,5 +149,30 @@ int kg_owners_add(struct kg_strv *owners, struct kg_span list, bool at_space);
 /* Byte offset of the （ or ( opening the bracketed group that ends t, or -1
  * when t does not end with a closed group. */
 long kg_paren_open(struct kg_span t);
+/* Splits the glued owner lists off the end of line t: "…を 総務省" or
+ * "…。 内閣官房、総務省" (a blank, then only names).  Adds them to owners
+ * (when not NULL) and returns the text before them, trimmed. */
+struct kg_span kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc);
+/* The length of a leading "<owners>において、" or "<owners>は、" (owners
+ * joined by 及び, 、 or ・), or 0. */
+size_t kg_owners_lead(struct kg_span t);
+
+/* ---- labels of numbered items and headings ---- */
+
+enum kg_label {
+	KG_LABEL_NONE,
+	KG_LABEL_SECTION, /* 1 見出し, １．見出し, 第１ 見出し */
+	KG_LABEL_PNUM,    /* (1) （１） */
+	KG_LABEL_PKANA,   /* (ア) （ア） */
+	KG_LABEL_KANA,    /* ア 見出し (a blank after one katakana) */
+	KG_LABEL_CIRCLED, /* ① */
+	KG_LABEL_HYPHEN,  /* 1-2 １－２ 3-1-4 */
+	KG_LABEL_COUNT,
+};
+
+/* The label t starts with, its length in *len including the blanks after
+ * it; KG_LABEL_NONE (len 0) when there is none.  A section label needs text
+ * after it that does not start with a digit (1 2024 is no label). */
+enum kg_label kg_label_at(struct kg_span t, size_t *len);
 
 #endif

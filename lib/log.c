@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const char *log_ident = "kigen";
 static enum kg_log_level log_level = KG_LOG_INFO;
 static int log_journal;
@@ -39,12 +41,6 @@ kg_log_level_parse(const char *name)
 	return -1;
 }
 
-const char *
-kg_log_level_name(enum kg_log_level level)
-{
-	return level >= 0 && level <= 7 ? level_names[level] : "unknown";
-}
-
 bool
 kg_log_enabled(enum kg_log_level level)
 {
@@ -60,7 +56,7 @@ kg_log(enum kg_log_level level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	kg_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (log_journal)
 		fprintf(stderr, "<%d>%s\n", (int)level, line);

@@ -24,7 +24,6 @@ void kg_log_init(const char *ident, enum kg_log_level level);
 void kg_log_set_level(enum kg_log_level level);
 /* "error", "warning", "notice", "info", "debug" -> level; -1 if unknown. */
 int kg_log_level_parse(const char *name);
-const char *kg_log_level_name(enum kg_log_level level);
 
 /* Whether messages of this level are written (to skip work only a log line needs). */
 bool kg_log_enabled(enum kg_log_level level);

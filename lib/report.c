@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,9 +17,11 @@
 
 #include "asof.h"
 #include "extract.h"
+#include "hash.h"
 #include "jpdate.h"
 #include "layout.h"
 #include "textio.h"
+#include "utf8.h"
 
 /* Why unread date-like strings are no milestones. */
 #define WHY_UNREAD "not read as a date"
@@ -61,14 +62,9 @@ no_layout(struct kg_err *err, const struct kg_layout *forced)
 	if (forced != NULL)
 		return kg_err_set(err, "no measures found in the %s layout (looked for %s)",
 			forced->name, forced->looks_for);
-	for (i = 0; i < kg_nlayouts && used < sizeof(looked); i++) {
-		int r = snprintf(looked + used, sizeof(looked) - used, "%s%s (%s)",
+	for (i = 0; i < kg_nlayouts; i++)
+		used += kg_snprintf(looked + used, sizeof(looked) - used, "%s%s (%s)",
 			i ? "; " : "", kg_layouts[i]->looks_for, kg_layouts[i]->name);
-
-		if (r < 0)
-			break;
-		used += (size_t)r;
-	}
 	return kg_err_set(err, "no measures found: the text is in no known layout (looked for %s)",
 		looked);
 }
@@ -391,17 +387,13 @@ out:
 static char *
 sha256_hex(const char *bytes, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned char md[KG_SHA256_LEN];
 	char *hex;
 
-	if (EVP_Digest(bytes, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+	if ((hex = malloc(2 * KG_SHA256_LEN + 1)) == NULL)
 		return NULL;
-	if ((hex = malloc(mdlen * 2 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return hex;
+	kg_sha256(bytes, len, md);
+	return kg_hex(md, sizeof(md), hex);
 }
 
 /* The as-of date: given, or inferred with the line it came from.  0, -1,

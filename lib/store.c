@@ -24,11 +24,11 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -756,14 +756,10 @@ kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_e
 static int
 random_uid(char **out, struct kg_err *err)
 {
-	unsigned char raw[16];
-	char hex[sizeof(raw) * 2 + 1];
-	size_t i;
+	char hex[KG_RANDOM_HEX_LEN];
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
+	if (kg_random_hex(hex) < 0)
 		return kg_err_set(err, "cannot draw random bytes for a uid");
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	if (asprintf(out, "%s@kigen", hex) < 0) {
 		*out = NULL;
 		return kg_err_set(err, "out of memory");

@@ -24,6 +24,7 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "hash.h"
 
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -320,13 +321,10 @@ kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	char hex[33], *uid;
-	int i;
 
 	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
 		return NULL;
-	for (i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	if (asprintf(&uid, "%s@kigen", hex) < 0)
+	if (asprintf(&uid, "%s@kigen", kg_hex(md, 16, hex)) < 0)
 		return NULL;
 	return uid;
 }

@@ -9,13 +9,14 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "export.h"
+#include "hash.h"
+#include "utf8.h"
 
 #define SECRET_PREFIX "whsec_"
 /* base64 of KG_WEBHOOK_KEY_MAX bytes is 88 characters. */
@@ -56,15 +57,12 @@ static void
 append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (*len >= size - 1)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	*len += kg_vsnprintf(buf + *len, size - *len, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n < size - *len ? (size_t)n : size - *len - 1;
 }
 
 /* The chat line: 「…」の期限まで7日 (2008-12-01), then measure, owners, feed. */
@@ -132,7 +130,7 @@ kg_webhook_test_body(enum kg_webhook_format fmt, const char *name, int64_t now,
 	char *text;
 
 	if (fmt == KG_WEBHOOK_SLACK) {
-		snprintf(line, sizeof(line), "kigen: webhook「%s」のテスト送信です", name);
+		kg_snprintf(line, sizeof(line), "kigen: webhook「%s」のテスト送信です", name);
 		text = slack_body(line);
 	} else {
 		data = json_pack("{s:s, s:s}", "endpoint", name, "message", "kigen webhook test");
@@ -146,18 +144,9 @@ kg_webhook_test_body(enum kg_webhook_format fmt, const char *name, int64_t now,
 int
 kg_webhook_new_id(char out[KG_WEBHOOK_ID_MAX], struct kg_err *err)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char raw[16];
-	size_t i;
-
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		return kg_err_set(err, "cannot draw random bytes for a webhook id");
 	memcpy(out, "msg_", 4);
-	for (i = 0; i < sizeof(raw); i++) {
-		out[4 + 2 * i] = hex[raw[i] >> 4];
-		out[5 + 2 * i] = hex[raw[i] & 15];
-	}
-	out[4 + 2 * sizeof(raw)] = '\0';
+	if (kg_random_hex(out + 4) < 0)
+		return kg_err_set(err, "cannot draw random bytes for a webhook id");
 	return 0;
 }
 

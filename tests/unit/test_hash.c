@@ -1,5 +1,5 @@
-/* Unit tests for lib/hash: SHA-256 against published test vectors, and the
- * one hex encoder. */
+/* Unit tests for lib/hash: SHA-256 against published test vectors, the one
+ * hex encoder, random hex ids. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,12 +46,26 @@ test_hex(void **state)
 	assert_string_equal(kg_hex(raw + 4, 1, out), "ab");
 }
 
+static void
+test_random_hex(void **state)
+{
+	char a[KG_RANDOM_HEX_LEN], b[KG_RANDOM_HEX_LEN];
+
+	(void)state;
+	assert_int_equal(kg_random_hex(a), 0);
+	assert_int_equal(kg_random_hex(b), 0);
+	assert_int_equal(strlen(a), 32);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+	assert_string_not_equal(a, b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_random_hex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,87 @@ test_owners(void **state)
 }
 
 static void
+test_labels(void **state)
+{
+	static const struct {
+		const char *line;
+		enum kg_label label;
+		const char *rest;
+	} cases[] = {
+		{"(ア) 内閣官房", KG_LABEL_PKANA, "内閣官房"},
+		{"（イ）総務省において、", KG_LABEL_PKANA, "総務省において、"},
+		{"(1) 企業における対策", KG_LABEL_PNUM, "企業における対策"},
+		{"（１２）人材の育成", KG_LABEL_PNUM, "人材の育成"},
+		{"ア マイナポータルの機能拡充", KG_LABEL_KANA, "マイナポータルの機能拡充"},
+		{"ア　見出し", KG_LABEL_KANA, "見出し"},
+		{"① 行政手続のオンライン化", KG_LABEL_CIRCLED, "行政手続のオンライン化"},
+		{"1-2 重点項目", KG_LABEL_HYPHEN, "重点項目"},
+		{"１－２－３ 細目", KG_LABEL_HYPHEN, "細目"},
+		{"1 経済社会の活力の向上", KG_LABEL_SECTION, "経済社会の活力の向上"},
+		{"２．国民の安全", KG_LABEL_SECTION, "国民の安全"},
+		{"第３ 国際連携", KG_LABEL_SECTION, "国際連携"},
+		{"10 月に東京で説明会を開催する", KG_LABEL_NONE, NULL},   /* a date cut off */
+		{"3 件の事案を処理した", KG_LABEL_NONE, NULL},              /* a count */
+		{"2024 年度中に改定する。", KG_LABEL_NONE, NULL},
+		{"1 改定する。", KG_LABEL_NONE, NULL},                     /* a sentence */
+		{"1-2", KG_LABEL_NONE, NULL},
+		{"アンケート調査を実施", KG_LABEL_NONE, NULL},
+		{"(注) 参考", KG_LABEL_NONE, NULL},
+		{"", KG_LABEL_NONE, NULL},
+	};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kg_span t = S(cases[i].line);
+
+		if (kg_label_at(t, &len) != cases[i].label)
+			fail_msg("'%s': label", cases[i].line);
+		if (cases[i].rest != NULL && strcmp(t.s + len, cases[i].rest) != 0)
+			fail_msg("'%s': rest '%s'", cases[i].line, t.s + len);
+	}
+}
+
+static void
+test_glued_owners(void **state)
+{
+	static const struct {
+		const char *line, *text, *owners;
+	} cases[] = {
+		{"…を支援するため、 経済産業省", "…を支援するため、", "経済産業省"},
+		{"安全基準等の 国土交通省、経済産業省", "安全基準等の", "国土交通省|経済産業省"},
+		{"…を開催する。　内閣官房 総務省", "…を開催する。", "内閣官房|総務省"},
+		{"IoT 機器の調査", "IoT 機器の調査", ""},
+		{"手引きを 2023", "手引きを 2023", ""},
+		{"総務省", "総務省", ""},            /* a line of owners alone is not glued */
+	};
+	size_t i, k;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kg_strv owners = {0};
+		struct kg_span t = kg_owners_glued(S(cases[i].line), &owners, &rc);
+		char got[256] = "";
+
+		assert_int_equal(rc, 0);
+		if (!kg_span_eq(t, S(cases[i].text)))
+			fail_msg("'%s': text '%.*s'", cases[i].line, (int)t.len, t.s);
+		for (k = 0; k < owners.n; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? "|" : "",
+				owners.v[k]);
+		if (strcmp(got, cases[i].owners) != 0)
+			fail_msg("'%s': owners '%s'", cases[i].line, got);
+		kg_strv_clear(&owners);
+	}
+	assert_int_equal(kg_owners_lead(S("内閣官房及び経済産業省において、検討会を設置する。")),
+		strlen("内閣官房及び経済産業省において、"));
+	assert_int_equal(kg_owners_lead(S("厚生労働省は、要件を見直す。")), strlen("厚生労働省は、"));
+	assert_int_equal(kg_owners_lead(S("2024 年度は、周知する。")), 0);
+	assert_int_equal(kg_owners_lead(S("地方公共団体において、検討する。")), 0);
+}
+
+static void
 test_table(void **state)
 {
 	struct kg_err err;
@@ -152,6 +233,8 @@ main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_glued_owners),
 		cmocka_unit_test(test_table),
 	};
 

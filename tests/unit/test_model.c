@@ -38,7 +38,7 @@ test_strv(void **state)
 {
 	struct kg_strv sv = {0};
 	int i;
-	char buf[8];
+	char buf[16];
 
 	(void)state;
 	for (i = 0; i < 20; i++) {

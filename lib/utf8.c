@@ -1,0 +1,120 @@
+/*
+ * utf8 — see utf8.h.
+ */
+#include "utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* The length of the sequence a lead byte starts (1 for ASCII and for bytes
+ * that start no sequence). */
+static size_t
+seq_len(unsigned char c)
+{
+	return c >= 0xF8 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+size_t
+kg_utf8_cut(const char *s, size_t len)
+{
+	size_t i = len, back = 0;
+
+	/* back to the start of the last character: at most 3 continuation bytes */
+	while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+		i--;
+		back++;
+	}
+	if (i == 0 || ((unsigned char)s[i - 1] & 0xC0) != 0xC0)
+		return len; /* ends on ASCII, or continuation bytes with no lead */
+	return seq_len((unsigned char)s[i - 1]) > back + 1 ? i - 1 : len;
+}
+
+size_t
+kg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+	size_t len;
+
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if ((size_t)n < size)
+		return (size_t)n;
+	len = kg_utf8_cut(buf, size - 1);
+	buf[len] = '\0';
+	return len;
+}
+
+size_t
+kg_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = kg_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The columns of the character at s, whose length goes to *n. */
+static size_t
+char_width(const char *s, size_t left, size_t *n)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	int w;
+
+	if ((unsigned char)*s < 0x80) { /* ASCII: one column, no table lookup */
+		*n = 1;
+		return 1;
+	}
+	if ((r = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)left, &cp)) <= 0) {
+		*n = 1; /* invalid UTF-8: the byte counts as one column */
+		return 1;
+	}
+	*n = (size_t)r;
+	w = utf8proc_charwidth(cp);
+	return w > 0 ? (size_t)w : 0;
+}
+
+size_t
+kg_width(const char *s)
+{
+	size_t len = strlen(s), i = 0, w = 0, n;
+
+	while (i < len) {
+		w += char_width(s + i, len - i, &n);
+		i += n;
+	}
+	return w;
+}
+
+size_t
+kg_width_fit(const char *s, size_t max, char *out, size_t *width)
+{
+	size_t len = strlen(s), i = 0, w = 0, cw, n, cut = 0, cut_w = 0;
+	int found = 0;
+
+	while (i < len) {
+		cw = char_width(s + i, len - i, &n);
+		if (max > 0 && !found && w + cw > max - 1) {
+			cut = i;
+			cut_w = w;
+			found = 1;
+		}
+		w += cw;
+		i += n;
+	}
+	if (max == 0 || w <= max) {
+		memcpy(out, s, len + 1);
+		*width = w;
+		return len;
+	}
+	memcpy(out, s, cut);
+	memcpy(out + cut, KG_ELLIPSIS, sizeof(KG_ELLIPSIS));
+	*width = cut_w + 1;
+	return cut + sizeof(KG_ELLIPSIS) - 1;
+}

@@ -1,0 +1,51 @@
+/*
+ * utf8 — cutting text without splitting a character.  Every truncation of
+ * text that may hold more than ASCII goes through here: by bytes for
+ * buffers, messages and logs (kg_snprintf, kg_utf8_cut), by display columns
+ * with an ellipsis for terminal tables (kg_width_fit), so that no output of
+ * kigen ever ends in half a character.
+ *
+ * Pure functions over NUL-terminated or counted UTF-8; widths come from
+ * utf8proc (East Asian wide and fullwidth characters take two columns).
+ */
+#ifndef KG_UTF8_H
+#define KG_UTF8_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define KG_ELLIPSIS "\xe2\x80\xa6" /* U+2026 "…": 3 bytes, 1 column */
+
+/*
+ * The length of s[0..len) without an incomplete character at its end: the
+ * longest prefix that ends on a character boundary.  To cut text to at most
+ * max bytes: kg_utf8_cut(s, strnlen(s, max)).  Bytes that are not UTF-8 are
+ * taken as one character each.
+ */
+size_t kg_utf8_cut(const char *s, size_t len);
+
+/*
+ * vsnprintf and snprintf whose output, when it does not fit, is cut at a
+ * character boundary.  size > 0.  Return the bytes written, NUL excluded,
+ * so `used += kg_snprintf(buf + used, sizeof(buf) - used, ...)` stays in
+ * bounds.
+ */
+size_t kg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+size_t kg_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The columns a terminal gives s: East Asian wide and fullwidth 2,
+ * combining and other zero-width characters 0, others 1 (an invalid byte
+ * too). */
+size_t kg_width(const char *s);
+
+/*
+ * s fitted to max columns (0: no limit), written to out, which holds at
+ * least strlen(s) + sizeof(KG_ELLIPSIS) bytes: s itself when it fits, else
+ * its longest prefix of at most max - 1 columns followed by "…".  Returns
+ * the bytes written (NUL excluded); *width gets the columns written.
+ */
+size_t kg_width_fit(const char *s, size_t max, char *out, size_t *width);
+
+#endif

@@ -1,0 +1,148 @@
+/* Unit tests for lib/layout_annual: detection, and one table row per way
+ * PDF extraction places the 担当府省庁 cell, plus furniture and headings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "layout.h"
+
+#define HEAD "別添 2024 年度年次計画\n項番 担当府省庁 2024 年度年次計画\n"
+
+/* Parses text with the annual layout; the first item's owners joined by |
+ * and its unit text into the buffers. */
+static void
+parse(const char *text, struct kg_import *imp, char *owners, size_t olen, char *unit, size_t ulen)
+{
+	struct kg_text t;
+	struct kg_doc d;
+	struct kg_err err;
+	size_t k;
+
+	memset(imp, 0, sizeof(*imp));
+	assert_int_equal(kg_text_decode(text, strlen(text), NULL, &t, &err), 0);
+	assert_int_equal(kg_doc_init(&d, &t), 0);
+	d.out = imp;
+	d.err = &err;
+	assert_int_equal(kg_layout_annual.parse(&d), 0);
+	owners[0] = unit[0] = '\0';
+	if (imp->measures.n > 0)
+		for (k = 0; k < imp->measures.v[0].owners.n; k++)
+			snprintf(owners + strlen(owners), olen - strlen(owners), "%s%s", k ? "|" : "",
+				imp->measures.v[0].owners.v[k]);
+	if (d.nunits > 0)
+		snprintf(unit, ulen, "%.*s", (int)d.units[0].len, d.utext.s + d.units[0].off);
+	kg_doc_release(&d);
+	kg_text_release(&t);
+}
+
+static void
+test_owner_cells(void **state)
+{
+	static const struct {
+		const char *what, *text, *owners, *unit, *title;
+	} cases[] = {
+		{"owner on the label line",
+		 "計画\n" HEAD "(ア) 内閣官房\n内閣官房において、演習を\n実施する。\n(イ) 総務省\n総務省において、周知する。\n",
+		 "内閣官房", "内閣官房において、演習を実施する。", "演習を実施する"},
+		{"owner interleaved between two lines of text",
+		 "計画\n" HEAD "(ア) 金融庁において、実態を把握するため、\n金融庁\n調査を実施する。\n(イ) 総務省\n総務省において、周知する。\n",
+		 "金融庁", "金融庁において、実態を把握するため、調査を実施する。", "実態を把握するため、調査を実施する"},
+		{"owners as a block after the item",
+		 "計画\n" HEAD "(ア) 内閣官房及び警察庁において、注意喚起を行う。\n内閣官房\n警察庁\n(イ) 総務省\n周知する。\n",
+		 "内閣官房|警察庁", "内閣官房及び警察庁において、注意喚起を行う。", "注意喚起を行う"},
+		{"owner glued to the end of a line",
+		 "計画\n" HEAD "(ア) 経済産業省において、中小企業を支援するため、 経済産業省\n説明会を開催する。\n(イ) 総務省\n周知する。\n",
+		 "経済産業省", "経済産業省において、中小企業を支援するため、説明会を開催する。",
+		 "中小企業を支援するため、説明会を開催する"},
+		{"two owners on the label line, split at ・",
+		 "計画\n" HEAD "(ア) 総務省・経済産業省\n手引きを改定する。\n(イ) 総務省\n周知する。\n",
+		 "総務省|経済産業省", "手引きを改定する。", "手引きを改定する"},
+		{"a page break inside the item: page number, form feed, headers",
+		 "計画\n" HEAD "(ア) 総務省\n総務省において、その結果を\n- 4 -\n\f" HEAD "2025 年２月に公表する。\n(イ) 総務省\n周知する。\n"
+		 "- 5 -\n\f" HEAD "(ウ) 総務省\n周知する。\n",
+		 "総務省", "総務省において、その結果を2025 年２月に公表する。", "その結果を2025 年２月に公表する"},
+		{"a long first sentence makes a title of 40 characters",
+		 "計画\n" HEAD "(ア) 総務省\n地方公共団体における情報セキュリティポリシーに関するガイドラインを改定し、周知する。\n(イ) 総務省\n周知する。\n",
+		 "総務省", "地方公共団体における情報セキュリティポリシーに関するガイドラインを改定し、周知する。",
+		 "地方公共団体における情報セキュリティポリシーに関するガイドラインを改定し、周知…"},
+	};
+	struct kg_import imp;
+	char owners[256], unit[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse(cases[i].text, &imp, owners, sizeof(owners), unit, sizeof(unit));
+		if (imp.measures.n < 2)
+			fail_msg("%s: %zu items", cases[i].what, imp.measures.n);
+		if (strcmp(owners, cases[i].owners) != 0)
+			fail_msg("%s: owners '%s'", cases[i].what, owners);
+		if (strcmp(unit, cases[i].unit) != 0)
+			fail_msg("%s: text '%s'", cases[i].what, unit);
+		if (strcmp(imp.measures.v[0].title, cases[i].title) != 0)
+			fail_msg("%s: title '%s'", cases[i].what, imp.measures.v[0].title);
+		kg_import_clear(&imp);
+	}
+}
+
+/* Labels without owners are headings; a heading printed again at the top
+ * of a page does not end the item it interrupts. */
+static void
+test_headings(void **state)
+{
+	static const char text[] = "計画\n" HEAD "1 経済社会の活力\n(1) 企業の対策\n・国は、推進する。\n"
+		"(ア) 総務省\n総務省において、その結果を\n- 2 -\n\f" HEAD "1 経済社会の活力\n(1) 企業の対策\n"
+		"公表する。\n(イ) 総務省\n周知する。\n(2) 地域の対策\n(ア) 総務省\n支援する。\n- 3 -\n\f" HEAD;
+	struct kg_import imp;
+	char owners[256], unit[512];
+
+	(void)state;
+	parse(text, &imp, owners, sizeof(owners), unit, sizeof(unit));
+	assert_int_equal(imp.measures.n, 3);
+	assert_string_equal(unit, "総務省において、その結果を公表する。");
+	assert_string_equal(imp.measures.v[0].heading, "1 経済社会の活力");
+	assert_string_equal(imp.measures.v[0].subheading, "(1) 企業の対策");
+	assert_string_equal(imp.measures.v[2].subheading, "(2) 地域の対策");
+	assert_int_equal(imp.measures.v[2].line, 18);
+	kg_import_clear(&imp);
+}
+
+static void
+test_detect(void **state)
+{
+	static const char annual[] = "計画\n" HEAD "(ア) 総務省\n周知する。\n(イ) 総務省\n改定する。\n"
+		"(ウ) 内閣官房\n実施する。\n";
+	static const char few[] = "計画\n(ア) 総務省\n周知する。\n";
+	struct kg_text t;
+	struct kg_doc d;
+	struct kg_err err;
+
+	(void)state;
+	assert_int_equal(kg_text_decode(annual, strlen(annual), NULL, &t, &err), 0);
+	assert_int_equal(kg_doc_init(&d, &t), 0);
+	assert_int_equal(kg_layout_annual.detect(&d), 70 + 15);
+	assert_int_equal(kg_layout_progress.detect(&d), 0);
+	kg_doc_release(&d);
+	kg_text_release(&t);
+	assert_int_equal(kg_text_decode(few, strlen(few), NULL, &t, &err), 0);
+	assert_int_equal(kg_doc_init(&d, &t), 0);
+	assert_int_equal(kg_layout_annual.detect(&d), 0);
+	kg_doc_release(&d);
+	kg_text_release(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner_cells),
+		cmocka_unit_test(test_headings),
+		cmocka_unit_test(test_detect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,145 @@
+/* Unit tests for lib/utf8: cutting by bytes and by display columns never
+ * splits a character (Japanese text, mixed widths, 4-byte characters,
+ * invalid bytes). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "utf8.h"
+
+static void
+test_cut(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len, want;
+	} rows[] = {
+		{"", 0, 0},
+		{"abc", 2, 2},
+		{"総務省", 9, 9},          /* whole */
+		{"総務省", 8, 6},          /* two bytes of 省: dropped */
+		{"総務省", 7, 6},
+		{"総務省", 6, 6},
+		{"総務省", 1, 0},
+		{"a総", 2, 1},
+		{"é", 1, 0},              /* 2-byte sequence */
+		{"é", 2, 2},
+		{"😀x", 3, 0},            /* 4-byte sequence */
+		{"😀x", 4, 4},
+		{"😀x", 5, 5},
+		{"ab\x80\x80\x80\x80", 6, 6}, /* stray continuation bytes: kept */
+		{"ab\xff", 3, 3},          /* not a lead byte */
+		{"ab\xe7", 3, 2},          /* a lead byte alone at the end */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(kg_utf8_cut(rows[i].s, rows[i].len), rows[i].want);
+}
+
+static void
+test_snprintf(void **state)
+{
+	static const struct {
+		size_t size;
+		const char *arg, *want;
+	} rows[] = {
+		{64, "内閣官房", "[内閣官房]"},
+		{15, "内閣官房", "[内閣官房]"},   /* 1 + 12 + 1 bytes and the NUL */
+		{14, "内閣官房", "[内閣官房"},
+		{13, "内閣官房", "[内閣官"},      /* two bytes of 房: dropped */
+		{12, "内閣官房", "[内閣官"},
+		{11, "内閣官房", "[内閣官"},
+		{10, "内閣官房", "[内閣"},
+		{2, "内閣官房", "["},
+		{1, "内閣官房", ""},
+		{6, "abcdefgh", "[abcd"},
+	};
+	char buf[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(buf, 'x', sizeof(buf));
+		n = kg_snprintf(buf, rows[i].size, "[%s]", rows[i].arg);
+		assert_string_equal(buf, rows[i].want);
+		assert_int_equal(n, strlen(rows[i].want));
+	}
+}
+
+static void
+test_width(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t width;
+	} rows[] = {
+		{"", 0},
+		{"GSOC", 4},
+		{"総務省", 6},
+		{"ＧＳＯＣ", 8},          /* fullwidth Latin */
+		{"ｶﾀｶﾅ", 4},             /* halfwidth katakana */
+		{"e\xcc\x81", 1},          /* e + combining acute */
+		{"平成20年度", 10},
+		{"…", 1},
+		{"\xff", 1},               /* an invalid byte counts one column */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(kg_width(rows[i].s), rows[i].width);
+}
+
+static void
+test_width_fit(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t max;
+		const char *want;
+		size_t width;
+	} rows[] = {
+		{"総務省", 0, "総務省", 6},          /* no limit */
+		{"総務省", 6, "総務省", 6},          /* fits exactly */
+		{"総務省", 5, "総務…", 5},
+		{"総務省", 4, "総…", 3},             /* a wide character does not half-fit */
+		{"総務省", 2, "…", 1},
+		{"総務省", 1, "…", 1},
+		{"GSOCの整備", 10, "GSOCの整備", 10},
+		{"GSOCの整備", 8, "GSOCの…", 7},
+		{"GSOCの整備", 7, "GSOCの…", 7},
+		{"GSOCの整備", 6, "GSOC…", 5},
+		{"abc", 3, "abc", 3},
+		{"abcd", 3, "ab…", 3},
+		{"", 3, "", 0},
+	};
+	char out[64];
+	size_t i, n, w;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		n = kg_width_fit(rows[i].s, rows[i].max, out, &w);
+		assert_string_equal(out, rows[i].want);
+		assert_int_equal(n, strlen(rows[i].want));
+		assert_int_equal(w, rows[i].width);
+		assert_int_equal(kg_width(out), w);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_snprintf),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_width_fit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
