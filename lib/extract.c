@@ -257,15 +257,23 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 	return lim;
 }
 
-/* Start of the clause that ends at i (after the previous 、 。 or ( ). */
+/* Start of the clause that ends at i: after the previous 、 。 or a ( still
+ * open at i; a bracket closed before i is part of the clause (演習（CYDER）を
+ * …に実施). */
 static size_t
 clause_start(const struct bullet *bl, size_t i, size_t lim)
 {
+	int depth = 0;
+
 	while (i > lim) {
 		int32_t c = cp_at(bl, i - 1);
 
-		if (c == JP_COMMA || c == JP_FULL_STOP || c == ',' || c == '(')
+		if (c == JP_FULL_STOP || (depth == 0 && (c == JP_COMMA || c == ',' || c == '(')))
 			break;
+		if (c == ')')
+			depth++;
+		else if (c == '(')
+			depth--;
 		i--;
 	}
 	return i;

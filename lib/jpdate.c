@@ -661,6 +661,10 @@ static const struct rel_word rel_words[] = {
 	{NULL, REL_FY, 0, REL_REPORT},
 };
 
+/* Words that begin like a relative time and are none: 同年代 (of the same
+ * generation), 同年齢, 同年輩. */
+static const char *const not_relative[] = {"同年代", "同年齢", "同年輩", NULL};
+
 /* What may follow a bare 年度 for it to be the context's fiscal year
  * (年度内, 年度末, 年度当初, 年度第３四半期 …). */
 static const char *const bare_fy_next[] = {"内", "中", "末", "当初", "初め",
@@ -756,7 +760,7 @@ static const struct vocabulary vocabularies[] = {
 	ENTRIES(month_parts, struct word, text), ENTRIES(weekdays, struct word, text),
 	ENTRIES(rel_words, struct rel_word, word), ENTRIES(bare_halves, struct word, text),
 	ENTRIES(season_prefixes, struct word, text), ENTRIES(seasons, struct word, text),
-	WORDS(weekday_tails), WORDS(holiday_marks), WORDS(clock_prefixes),
+	WORDS(not_relative), WORDS(weekday_tails), WORDS(holiday_marks), WORDS(clock_prefixes),
 	WORDS(clock_range_marks), WORDS(within_words), WORDS(not_within),
 	WORDS(bare_fy_next), WORDS(bare_year_next), WORDS(not_bare_year),
 	WORDS(season_next), WORDS(numeric_seps), WORDS(decimal_units),
@@ -1382,6 +1386,8 @@ point_relative(struct scan *s, size_t i, const struct point *prev, struct point 
 	int y, m, d;
 
 	(void)prev;
+	if (lit_any(s, i, not_relative, NULL))
+		return P_NONE;
 	for (r = rel_words; r->word; r++)
 		if ((k = lit(s, i, r->word)) > len) {
 			len = k;

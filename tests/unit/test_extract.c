@@ -232,6 +232,8 @@ static const struct row pdf_rows[] = {
 	{"・令和４年度に着手し、翌年度に完了した。", "翌年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_COMPLETION},
 	{"・令和５年10月に公表し、翌月末までに説明会を開催する。", "翌月末までに", "2023-10-01", "2023-11-30", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_MEETING},
 	{"・令和６年度末に向けて取りまとめる。", "令和６年度末", "2025-03-31", "2025-03-31", KG_PREC_FISCAL_YEAR_END, KG_STATUS_PLANNED, KG_KIND_REPORT},
+	/* a bracket closed inside a clause does not end it: 演習 is the object */
+	{"・実践的サイバー防御演習（CYDER）を 2024 年度に全国で実施する。", "2024 年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
 };
 
 static kg_day

@@ -443,6 +443,7 @@ static const struct row rows[] = {
 	/* ages, recurring times, open windows */
 	{"１歳６か月児健康診査", R5, NULL, NULL, NULL, 0},
 	{"１歳６月児", R5, NULL, NULL, NULL, 0},
+	{"同年代の若者、同年齢の児童、同年輩の職員", R5, NULL, NULL, NULL, 0},
 	{"毎年度末に公表", R5, NULL, NULL, NULL, 0},
 	{"2024年度以降も実施", R5, "2024年度以降", "2024-04-01", OPEN, KG_PREC_OPEN_START},
 };

@@ -55,7 +55,7 @@ static const struct golden {
 	{"tests/data/family-2012-q3.txt", "tests/data/family-2012-q3.expected.json", 0, 0},
 	{"tests/data/family-2014-h2-plan.txt", "tests/data/family-2014-h2-plan.expected.json", 0, 0},
 	{"tests/data/family-2010-q3-basic.txt", "tests/data/family-2010-q3-basic.expected.json", 0, 0},
-	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 63, 3},
+	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 0, 0},
 };
 
 static const char *
