@@ -43,16 +43,18 @@ const char cmd_reopen_usage[] =
 const char cmd_edit_usage[] =
     "edit ID [--title TEXT] [--due DATE] [--from DATE] [--kind KIND] [--owner NAME]...\n"
     "        [--measure ID] [--status STATUS]\n\n"
-    "Change a milestone.  It becomes 'edited by hand': later imports report a\n"
-    "conflict instead of overwriting it.  --due alone keeps the window's first\n"
+    "Change a milestone.  The fields changed are 'edited by hand': they win over\n"
+    "what the reports say (the other fields keep following them), and a report\n"
+    "imported later that disagrees opens a conflict (kigen conflicts).  --due\n"
+    "alone keeps the window's first\n"
     "day when it is not after the new deadline.  --owner replaces the\n"
     "milestone's own owners (a measure's owners always show).\n\n" KINDS_USAGE;
 
 const char cmd_rm_usage[] =
     "rm ID [--purge]\n\n"
     "Cancel a milestone: it stays in the database as 'cancelled', so importing\n"
-    "the report again does not bring it back.  --purge deletes it and its\n"
-    "history for good.\n";
+    "the report again does not bring it back.  --purge deletes it, its history\n"
+    "and what the reports said of it for good.\n";
 
 /* Prints the stored milestone `id`: as JSON, or as "<verb> <id>: <title>". */
 static int

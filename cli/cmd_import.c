@@ -1,7 +1,8 @@
 /*
- * cmd_import — `kigen import FILE`: parse a progress report (report.h) and
- * merge it into the database (kg_store_import), or with --dry-run only show
- * what would be new, changed, unchanged, gone or in conflict.
+ * cmd_import — `kigen import FILE`: parse a plan document (report.h) and
+ * import it as a version of an edition of its plan (kg_store_import), or
+ * with --dry-run only show what would be new, changed, unchanged, gone or
+ * in conflict.
  */
 #include <getopt.h>
 #include <string.h>
@@ -15,34 +16,35 @@
 #include "store.h"
 
 const char cmd_import_usage[] =
-    "import FILE [--encoding ENC] [--layout LAYOUT] [--dry-run | --explain]\n\n"
+    "import FILE [--encoding ENC] [--layout LAYOUT] [--dry-run | --explain]\n"
+    "            [--allow-shrink]\n\n"
     "Import a plan document (plain text taken from the PDF): a progress report,\n"
     "an annual-plan table, a reform-plan table, a numbered-heading plan or a KPI\n"
     "table.  The encoding is detected (UTF-8, then CP932, then EUC-JP) and the\n"
     "layout recognised unless given; the document's as-of date is inferred from\n"
     "its text (a '…現在' date, the period in its title, the date of its decision,\n"
     "meeting or cover) unless --as-of gives it, and the summary says from which\n"
-    "line.  Without either, import stops and asks for --as-of.  A later report of the\n"
-    "same plan updates the milestones of the same measures and records what\n"
-    "moved (see 'kigen slipped'); importing the same file again changes nothing.\n"
-    "Milestones edited by hand or cancelled are never overwritten: they are\n"
-    "listed as conflicts.\n\n"
+    "line.  Without either, import stops and asks for --as-of.\n\n"
+    "Every import is kept as an edition of its plan (the plan is named in the\n"
+    "title, the edition by its as-of date; see 'kigen imports').  For each\n"
+    "milestone the newest edition that mentions it decides, whatever order the\n"
+    "files come in: an older edition adds history only; a milestone the newest\n"
+    "edition no longer lists is gone (and comes back if a later one lists it).\n"
+    "A second file of the same edition replaces the first (a correction); one\n"
+    "that would make more than 20 % of the edition's milestones or measures gone,\n"
+    "or drop some while adding nothing (a truncated copy), is refused unless\n"
+    "--allow-shrink.  Importing a file again makes it stand again.  Fields\n"
+    "edited by hand win; a report imported later that disagrees opens a\n"
+    "conflict (see 'kigen conflicts').\n\n"
     "  --encoding ENC   utf-8, cp932 (shift_jis) or euc-jp\n"
     "  --layout LAYOUT  progress, annual-table, reform-table, numbered or kpi-table\n"
     "  --dry-run        change nothing; print what would change\n"
+    "  --allow-shrink   take a version that drops many of its edition's milestones\n"
     "  --explain        change nothing; print what was understood: the layout, the\n"
     "                   as-of date and its line, each item with its owners, dated\n"
     "                   milestones and undated plans, and every date that is no\n"
     "                   milestone, with why\n";
 
-static const char *const change_names[] = {"new", "changed", "unchanged", "gone", "conflict"};
-
-/* The milestone an item is about: after the import, or before for gone. */
-static const struct kg_milestone *
-item_milestone(const struct kg_import_item *it)
-{
-	return it->what == KG_CH_GONE ? &it->before : &it->after;
-}
 
 /* "read as progress; as of 2008-09-30 from line 1 (…): <line>" */
 static void
@@ -64,13 +66,13 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 {
 	json_t *o, *counts, *items, *it;
 	char as_of[KG_DATE_LEN];
-	size_t n[5] = {0}, i;
+	size_t n[KG_CH_COUNT] = {0}, i;
 
 	items = json_array();
 	for (i = 0; i < r->n && items != NULL; i++) {
 		n[r->items[i].what]++;
-		it = json_pack("{s:s, s:o, s:s?}", "what", change_names[r->items[i].what],
-		    "milestone", kg_milestone_json(item_milestone(&r->items[i])),
+		it = json_pack("{s:s, s:o, s:s?}", "what", kg_change_name(r->items[i].what),
+		    "milestone", kg_milestone_json(&r->items[i].after),
 		    "detail", r->items[i].detail);
 		if (json_array_append_new(items, it) < 0) {
 			json_decref(items);
@@ -79,19 +81,36 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	}
 	if (items == NULL)
 		return NULL;
-	counts = json_pack("{s:I, s:I, s:I, s:I, s:I}", "new", (json_int_t)n[0], "changed", (json_int_t)n[1],
-	    "unchanged", (json_int_t)n[2], "gone", (json_int_t)n[3], "conflict", (json_int_t)n[4]);
-	o = json_pack("{s:b, s:o, s:s, s:s, s:b, s:I, s:I, s:o*, s:o, s:s, s:o*}", "dry_run", dry_run,
+	counts = json_object();
+	for (i = 0; i < KG_CH_COUNT && counts != NULL; i++)
+		if (json_object_set_new(counts, kg_change_name(i), json_integer((json_int_t)n[i])) < 0) {
+			json_decref(counts);
+			counts = NULL;
+		}
+	o = json_pack("{s:b, s:o, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:o*, s:o, s:s, s:o*}",
+	    "dry_run", dry_run,
 	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
 	    "name", imp->doc.name ? imp->doc.name : "",
+	    "plan", r->plan ? r->plan : "",
 	    "as_of", kg_date_format(imp->doc.as_of, as_of),
 	    "already_imported", r->already_imported,
+	    "restood", r->restood,
 	    "measures_new", (json_int_t)r->measures_new,
 	    "measures_matched", (json_int_t)r->measures_matched,
+	    "conflicts_open", (json_int_t)r->conflicts_open,
 	    "counts", counts, "items", items,
 	    "layout", imp->origin.layout,
 	    "as_of_from", explain_as_of_json(&imp->origin));
 	return o;
+}
+
+/* "; 2 conflicts open (see kigen conflicts)" or "". */
+static void
+print_conflicts(FILE *f, const struct kg_import_result *r)
+{
+	if (r->conflicts_open > 0)
+		fprintf(f, "%zu conflict%s open between reports and local edits (see 'kigen "
+		    "conflicts')\n", r->conflicts_open, r->conflicts_open == 1 ? "" : "s");
 }
 
 static int
@@ -103,30 +122,37 @@ print_result(struct cli *cli, const struct kg_import *imp, const struct kg_impor
 	struct out_table *t = NULL;
 	char as_of[KG_DATE_LEN], id[24], due[KG_DATE_LEN];
 	const char *cells[5];
-	size_t n[5] = {0}, i;
+	size_t n[KG_CH_COUNT] = {0}, i;
 	int rc = -1;
 
 	for (i = 0; i < r->n; i++)
 		n[r->items[i].what]++;
 	kg_date_format(imp->doc.as_of, as_of);
-	if (r->already_imported) {
+	if (r->already_imported && r->n == n[KG_CH_UNCHANGED]) {
 		fprintf(cli->out, "%s (as of %s) was already imported: nothing changed\n",
 		    imp->doc.name, as_of);
+		print_conflicts(cli->out, r);
 		return 0;
 	}
-	fprintf(cli->out, "%s%s (as of %s): %zu measures (%zu new, %zu matched); milestones: "
-	    "%zu new, %zu changed, %zu unchanged, %zu gone, %zu conflict%s\n",
-	    dry_run ? "dry run, nothing written: " : "imported ", imp->doc.name, as_of,
+	fprintf(cli->out, "%s%s (as of %s), plan %s%s: %zu measures (%zu new, %zu matched); "
+	    "milestones: %zu new, %zu changed, %zu unchanged, %zu gone, %zu conflict%s",
+	    dry_run ? "dry run, nothing written: " : r->already_imported ? "re-imported " :
+	    "imported ", imp->doc.name, as_of, r->plan ? r->plan : "",
+	    r->restood ? ", stands again" : "",
 	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched,
 	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
 	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
+	if (n[KG_CH_REMOVED] > 0)
+		fprintf(cli->out, ", %zu removed", n[KG_CH_REMOVED]);
+	fputc('\n', cli->out);
 	print_origin(cli->out, imp);
+	print_conflicts(cli->out, r);
 	if (r->n == n[KG_CH_UNCHANGED])
 		return 0;
 	if ((t = out_table_new(5, headers, max_width)) == NULL)
 		return -1;
 	for (i = 0; i < r->n; i++) {
-		const struct kg_milestone *m = item_milestone(&r->items[i]);
+		const struct kg_milestone *m = &r->items[i].after;
 
 		if (r->items[i].what == KG_CH_UNCHANGED)
 			continue;
@@ -134,7 +160,7 @@ print_result(struct cli *cli, const struct kg_import *imp, const struct kg_impor
 			snprintf(id, sizeof(id), "%lld", (long long)m->id);
 		else
 			snprintf(id, sizeof(id), "-");
-		cells[0] = change_names[r->items[i].what];
+		cells[0] = kg_change_name(r->items[i].what);
 		cells[1] = id;
 		cells[2] = m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, due);
 		cells[3] = m->title;
@@ -152,20 +178,25 @@ out:
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_EXPLAIN };
+	enum {
+		OPT_ENCODING = CLI_OPT_FIRST_FREE, OPT_DRY_RUN, OPT_LAYOUT, OPT_EXPLAIN,
+		OPT_ALLOW_SHRINK
+	};
 	static const struct option opts[] = {
 		{"encoding", required_argument, NULL, OPT_ENCODING},
 		{"layout", required_argument, NULL, OPT_LAYOUT},
 		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"allow-shrink", no_argument, NULL, OPT_ALLOW_SHRINK},
 		{NULL, 0, NULL, 0},
 	};
+	struct kg_import_opts io = {0};
 	struct kg_report_opts ro = {.as_of = cli->as_of_given ? cli->today : KG_DAY_NONE};
 	struct kg_import imp = {0};
 	struct kg_import_result res = {0};
 	struct kg_store *st = NULL;
 	const char *path = NULL;
-	bool dry_run = false, explain = false;
+	bool explain = false;
 	int c, rc, r;
 
 	opterr = 0;
@@ -173,7 +204,9 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		if (c == OPT_ENCODING)
 			ro.encoding = optarg;
 		else if (c == OPT_DRY_RUN)
-			dry_run = true;
+			io.dry_run = true;
+		else if (c == OPT_ALLOW_SHRINK)
+			io.allow_shrink = true;
 		else if (c == OPT_EXPLAIN)
 			explain = true;
 		else if (c == OPT_LAYOUT && kg_layout_find(optarg, &cli->err) == NULL)
@@ -198,12 +231,12 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_store(cli, KG_STORE_CREATE, &st) != CLI_OK)
 		goto out;
-	if (kg_store_import(st, &imp, dry_run, &res, &cli->err) < 0)
+	if (kg_store_import(st, &imp, &io, &res, &cli->err) < 0)
 		goto out;
 	if (cli->json)
-		r = out_json(cli->out, result_json(&imp, &res, dry_run));
+		r = out_json(cli->out, result_json(&imp, &res, io.dry_run));
 	else
-		r = print_result(cli, &imp, &res, dry_run);
+		r = print_result(cli, &imp, &res, io.dry_run);
 printed:
 	if (r < 0) {
 		kg_err_set(&cli->err, "out of memory");

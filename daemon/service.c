@@ -119,42 +119,23 @@ kg_service_conf(const struct kg_service *s)
 	return s->conf;
 }
 
-static bool
-strv_equal(const struct kg_strv *a, const struct kg_strv *b)
-{
-	size_t i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	return true;
-}
-
-static bool
-str_equal(const char *a, const char *b)
-{
-	return (a == NULL || b == NULL) ? a == b : strcmp(a, b) == 0;
-}
-
 /* Settings read only at start keep their running values in `next`, so the
  * configuration in force describes what the daemon does. */
 static int
 keep_start_only(const struct kg_conf *cur, struct kg_conf *next, struct kg_err *err)
 {
-	if (!str_equal(cur->db, next->db)) {
+	if (!kg_str_equal(cur->db, next->db)) {
 		log_warn("reload: [general] db changed to '%s'; takes effect at the next start",
 		    next->db != NULL ? next->db : "(default)");
 		if (replace_string(&next->db, cur->db, err) < 0)
 			return -1;
 	}
-	if (!strv_equal(&cur->listen, &next->listen)) {
+	if (!kg_strv_equal(&cur->listen, &next->listen)) {
 		log_warn("reload: [http] listen changed; takes effect at the next start");
 		if (copy_strv(&next->listen, &cur->listen, err) < 0)
 			return -1;
 	}
-	if (!str_equal(cur->control_socket, next->control_socket)) {
+	if (!kg_str_equal(cur->control_socket, next->control_socket)) {
 		log_warn("reload: [control] socket changed; takes effect at the next start");
 		free(next->control_socket);
 		next->control_socket = NULL;

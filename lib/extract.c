@@ -120,7 +120,6 @@ static const struct keyword keywords[] = {
 	{"発足", KG_KIND_ESTABLISHMENT, KW_STRONG},
 	/* acts of no kind of their own that still end the search for one */
 	{"適用", KG_KIND_OTHER, KW_STRONG},
-	{"措置", KG_KIND_OTHER, KW_STRONG},
 	{"開催", KG_KIND_MEETING, KW_LIGHT},
 	{"実施", KG_KIND_OTHER, KW_LIGHT},
 	{"行う", KG_KIND_OTHER, KW_LIGHT},
@@ -583,25 +582,51 @@ kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 	return -1;
 }
 
-/* A date under a label (実施時期：平成26年10月) with nothing after it has
- * no predicate of its own: it dates what the sentence before it says, whose
- * main predicate comes last.  -1 when d has no label or says what happens
- * (a:令和３年度検討開始). */
+/* Is d under a label: its sentence opens with a short "<label>:"
+ * (実施時期：令和３年度検討開始、令和４年度結論), a cell of a flattened table? */
+#define LABEL_MAX_CP 8
+
+static bool
+labelled(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
+{
+	size_t i;
+
+	for (i = sent.a; i < d->cp_start && i <= sent.a + LABEL_MAX_CP; i++)
+		if (cp_at(bl, i) == ':')
+			return i > sent.a;
+	return false;
+}
+
+/*
+ * A date under a label (実施時期：平成26年10月) has no sentence of its own:
+ * it takes the act of its own clause (令和３年度検討開始 → launch, 令和４年度
+ * 結論 → decision), else it dates what the sentence before it says, whose
+ * main predicate comes last.  -1 when d has no label.
+ */
 static int
 kind_of_labelled(const struct bullet *bl, struct span sent, const struct kg_jpdate *d)
 {
-	int32_t c = d->cp_start > sent.a ? cp_at(bl, d->cp_start - 1) : 0;
 	struct clause_kw kw;
 	size_t a, b = sent.a;
 
-	if (c != ':' || !ends_clause(cp_at(bl, own_clause(bl, d, sent.b))))
+	if (!labelled(bl, sent, d))
 		return -1;
+	a = own_clause(bl, d, sent.b);
+	clause_keywords(bl, a, clause_end(bl, a, sent.b), &kw);
+	if (kw.verb)
+		return (int)kw.verb->kind;
 	while (b > 0 && (is_space(cp_at(bl, b - 1)) || cp_at(bl, b - 1) == JP_FULL_STOP))
 		b--;
 	for (a = b; a > 0 && cp_at(bl, a - 1) != JP_FULL_STOP; a--)
 		;
 	clause_keywords(bl, a, b, &kw);
-	return kw.last ? (int)kw.last->kind : -1;
+	if (kw.last == NULL)
+		return -1;
+	/* 見直しを行う, 演習を実施する: a light predicate takes its object */
+	if (kw.last->cls == KW_LIGHT)
+		return (int)(kw.object ? kw.object : kw.verb && kw.verb->cls != KW_LIGHT ? kw.verb :
+		    kw.noun ? kw.noun : kw.last)->kind;
+	return (int)kw.last->kind;
 }
 
 /* The kind of the event at d; publishing a 報告書 is a report. */
@@ -1536,9 +1561,9 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	doubt = have_status ? tense_doubt(d, st, bl->ctx->as_of) : NULL;
 	if (!have_status)
 		st = status_by_window(d->window_start, d->window_end, bl->ctx->as_of);
-	else if (st == KG_STATUS_DONE && bl->ctx->as_of != KG_DAY_NONE
-	    && d->base_start > bl->ctx->as_of)
-		st = KG_STATUS_PLANNED;
+	else if ((st == KG_STATUS_DONE || st == KG_STATUS_ONGOING) &&
+	    bl->ctx->as_of != KG_DAY_NONE && d->base_start > bl->ctx->as_of)
+		st = KG_STATUS_PLANNED; /* 令和４年度以降継続的に: not begun yet */
 	if (d->flags & KG_JP_TARGET)
 		cert = KG_CERT_TARGET;
 	if (st == KG_STATUS_DONE)
@@ -1743,12 +1768,18 @@ kg_extract_fallback_title(enum kg_kind kind, const char *subject)
 		[KG_KIND_CAMPAIGN] = "キャンペーン", [KG_KIND_ESTABLISHMENT] = "設置",
 		[KG_KIND_KPI_TARGET] = "目標", [KG_KIND_OTHER] = "実施",
 	};
-	const char *label = (unsigned)kind < KG_KIND_COUNT ? labels[kind] : labels[KG_KIND_OTHER];
+	return kg_extract_label_title((unsigned)kind < KG_KIND_COUNT ? labels[kind] :
+	    labels[KG_KIND_OTHER], subject);
+}
+
+char *
+kg_extract_label_title(const char *label, const char *subject)
+{
 	char *s;
 
 	if (subject == NULL || *subject == '\0')
-		return strdup(label);
-	if (asprintf(&s, "%s: %s", label, subject) < 0)
+		s = strdup(label);
+	else if (asprintf(&s, "%s: %s", label, subject) < 0)
 		return NULL;
-	return limit_cp(s, KG_TITLE_MAX_CP);
+	return s != NULL ? limit_cp(s, KG_TITLE_MAX_CP) : NULL;
 }

@@ -80,6 +80,10 @@ int kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
  */
 char *kg_extract_fallback_title(enum kg_kind kind, const char *subject);
 
+/* "<label>: <subject>" (the label alone when subject is NULL or empty), at
+ * most KG_TITLE_MAX_CP code points; NULL on ENOMEM.  Free with free(). */
+char *kg_extract_label_title(const char *label, const char *subject);
+
 /* Frees everything in x and zeroes it; accepts NULL. */
 void kg_extract_clear(struct kg_extract *x);
 

@@ -15,6 +15,7 @@
 const struct kg_layout *const kg_layouts[] = {
 	&kg_layout_progress,
 	&kg_layout_annual,
+	&kg_layout_reform,
 };
 const size_t kg_nlayouts = sizeof(kg_layouts) / sizeof(kg_layouts[0]);
 
@@ -213,6 +214,22 @@ kg_unit_text(struct kg_doc *d, const char *s)
 		return -1;
 	u->len = d->utext.len - u->off;
 	return 0;
+}
+
+int
+kg_unit_label(struct kg_doc *d, const char *label)
+{
+	if (!d->unit_open)
+		return 0;
+	d->units[d->nunits].label = d->units[d->nunits].len;
+	return kg_unit_text(d, label);
+}
+
+void
+kg_unit_notes(struct kg_doc *d, enum kg_unit_notes notes)
+{
+	if (d->unit_open)
+		d->units[d->nunits].notes = notes;
 }
 
 void
@@ -479,17 +496,22 @@ static const char *const closes[] = {")", "）", NULL};
 static const char *const hyphens[] = {"-", "－", "‐", "−", NULL};
 static const char *const dots[] = {".", "．", "、", NULL};
 
-/* A section label is followed by a heading, not by a date or a count cut
- * off at the start of a line (10 月に…, 3 件). */
-static bool
-heading_text(struct kg_span t, size_t i)
+bool
+kg_counter_at(struct kg_span t, size_t i)
 {
 	static const char *const units[] = {"年", "月", "日", "か", "カ", "ヶ", "件", "名", "人",
 		"%", "％", "倍", NULL};
 	size_t n;
 
-	return i < t.len && !is_digit(kg_cp_at(t.s, t.len, i, &n)) &&
-	    !eat_any(t, &i, units) && kg_span_find(t, "。") < 0;
+	return i >= t.len || is_digit(kg_cp_at(t.s, t.len, i, &n)) || eat_any(t, &i, units);
+}
+
+/* A section label is followed by a heading, not by a date or a count cut
+ * off at the start of a line (10 月に…, 3 件), nor by a sentence. */
+static bool
+heading_text(struct kg_span t, size_t i)
+{
+	return !kg_counter_at(t, i) && kg_span_find(t, "。") < 0;
 }
 
 enum kg_label

@@ -55,6 +55,14 @@ enum kg_unit_role {
 	KG_UNIT_FIGURE, /* a result: its dates are figures as of that date */
 };
 
+/* Which of a unit's undated commitments become the measure's notes. */
+enum kg_unit_notes {
+	KG_NOTES_ALL,        /* every one (running text) */
+	KG_NOTES_IF_UNDATED, /* only when the unit gave no milestone: a table's
+	                        content whose deadline is in another cell */
+	KG_NOTES_NONE,       /* none (work reported done, 措置済み) */
+};
+
 /* Where a source line's text starts inside a unit. */
 struct kg_seg {
 	size_t off;
@@ -64,8 +72,11 @@ struct kg_seg {
 struct kg_unit {
 	size_t item;           /* index of its measure in out->measures */
 	enum kg_unit_role role;
+	enum kg_unit_notes notes;
 	struct kg_span mark;   /* a bullet mark as printed, kept for the progress text */
 	size_t off, len;       /* its text in kg_doc.utext */
+	size_t label;          /* where a labelled cell starts (実施時期：…), 0 if
+	                          none: its milestones are titled "<act>: <item>" */
 	size_t seg, nseg;      /* its line map in kg_doc.segs */
 };
 
@@ -102,7 +113,7 @@ struct kg_layout {
 extern const struct kg_layout *const kg_layouts[];
 extern const size_t kg_nlayouts;
 
-extern const struct kg_layout kg_layout_progress, kg_layout_annual;
+extern const struct kg_layout kg_layout_progress, kg_layout_annual, kg_layout_reform;
 
 /* The layout called name, or NULL with "unknown layout 'X' (expected
  * progress, …)" in err. */
@@ -125,6 +136,12 @@ int kg_unit_start(struct kg_doc *d, size_t item, enum kg_unit_role role, struct 
 int kg_unit_line(struct kg_doc *d, struct kg_span t, int lineno);
 /* Appends literal text that comes from no line (a label between cells). */
 int kg_unit_text(struct kg_doc *d, const char *s);
+/* Appends a cell label ("実施時期：") after which the unit's text is a cell
+ * of dates for the text before it: milestones dated there are titled by
+ * their act and the item ("検討開始: 電子署名の利用促進"). */
+int kg_unit_label(struct kg_doc *d, const char *label);
+/* Sets the notes policy of the open unit (KG_NOTES_ALL by default). */
+void kg_unit_notes(struct kg_doc *d, enum kg_unit_notes notes);
 /* Closes the open unit; an empty one is dropped. */
 void kg_unit_close(struct kg_doc *d);
 /* The open unit ends a sentence or a bracket (。．）)). */
@@ -169,6 +186,10 @@ enum kg_label {
 	KG_LABEL_HYPHEN,  /* 1-2 １－２ 3-1-4 */
 	KG_LABEL_COUNT,
 };
+
+/* Does t.s[i] hold no heading text: the end, a digit, or a unit or counter
+ * that shows a date or count cut off at the start of a line (10 月に…)? */
+bool kg_counter_at(struct kg_span t, size_t i);
 
 /* The label t starts with, its length in *len including the blanks after
  * it; KG_LABEL_NONE (len 0) when there is none.  A section label needs text

@@ -111,6 +111,25 @@ kg_strv_contains(const struct kg_strv *sv, const char *s)
 	return kg_strv_contains_n(sv, s, strlen(s));
 }
 
+bool
+kg_strv_equal(const struct kg_strv *a, const struct kg_strv *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+bool
+kg_str_equal(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 int
 kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src)
 {
@@ -133,6 +152,7 @@ kg_document_clear(struct kg_document *d)
 	free(d->url);
 	free(d->etag);
 	free(d->last_modified);
+	free(d->plan);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -98,6 +98,10 @@ void kg_strv_clear(struct kg_strv *sv);
 bool kg_strv_contains(const struct kg_strv *sv, const char *s);
 /* The same for the len bytes at s (not NUL-terminated). */
 bool kg_strv_contains_n(const struct kg_strv *sv, const char *s, size_t len);
+/* The same strings in the same order. */
+bool kg_strv_equal(const struct kg_strv *a, const struct kg_strv *b);
+/* Equal strings, NULL equal only to NULL. */
+bool kg_str_equal(const char *a, const char *b);
 /* Replaces dst's strings with copies of src's.  -1 on ENOMEM (dst then
  * holds a prefix of src; clear it). */
 int kg_strv_copy(struct kg_strv *dst, const struct kg_strv *src);
@@ -115,6 +119,11 @@ struct kg_document {
 	char *url;
 	char *etag;
 	char *last_modified;
+	/* Set by the store (ignored on import): */
+	char *plan;          /* plan key: editions of one plan share it */
+	bool standing;       /* the version that stands for its edition (plan, as_of) */
+	int64_t removed_at;  /* kigen unimport time; 0 = not removed */
+	int n_new, n_changed, n_gone; /* what its import did to milestones */
 };
 
 struct kg_measure {

@@ -280,6 +280,52 @@ out:
 	return rc;
 }
 
+/* The act a labelled date dates, the text after it up to 、 or 。
+ * (令和３年度検討開始、… → 検討開始); empty when none. */
+static struct kg_span
+act_after(struct kg_span t, size_t end)
+{
+	struct kg_span a = kg_span_trim((struct kg_span){t.s + end, t.len - end});
+	size_t i = 0;
+	long k;
+
+	if (kg_eat(a, &i, "に"))
+		a = kg_span_after(a, i);
+	if ((k = kg_span_find(a, "、")) >= 0)
+		a.len = (size_t)k;
+	if ((k = kg_span_find(a, "。")) >= 0)
+		a.len = (size_t)k;
+	return a;
+}
+
+/* The title of a milestone: "<act>: <measure>" for a date in a labelled
+ * cell, "<kind>: <measure>" when the text names no object, else the
+ * extractor's. */
+static int
+retitle(const struct kg_unit *u, struct kg_span t, const struct kg_extract_item *x,
+    const struct kg_measure *me, struct kg_milestone *m)
+{
+	char *title = NULL, *act;
+	struct kg_span a;
+
+	if (u->label > 0 && x->expr_offset >= u->label &&
+	    (a = act_after(t, x->expr_offset + strlen(m->expr))).len > 0) {
+		if ((act = kg_span_dup(a)) == NULL)
+			return -1;
+		title = kg_extract_label_title(act, me->title);
+		free(act);
+	} else if (x->bare_title) { /* 公表: <measure title> */
+		title = kg_extract_fallback_title(m->kind, me->title);
+	} else {
+		return 0;
+	}
+	if (title == NULL)
+		return -1;
+	free(m->title);
+	m->title = title;
+	return 0;
+}
+
 /* Running text: the extractor's milestones, notes and skipped dates, moved
  * into the import; a title that names no object becomes "<kind>: <measure
  * title>". */
@@ -309,14 +355,8 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		r->out->origin.uncertain += m->uncertain;
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
-		if (x.v[i].bare_title) { /* 公表: <measure title> */
-			char *title = kg_extract_fallback_title(m->kind, me->title);
-
-			if (title == NULL)
-				goto nomem;
-			free(m->title);
-			m->title = title;
-		}
+		if (retitle(u, t, &x.v[i], me, m) < 0)
+			goto nomem;
 	}
 	for (i = 0; i < x.nskipped; i++) {
 		cov[ncov][0] = x.skipped[i].offset;
@@ -326,7 +366,8 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		    x.skipped[i].why) < 0)
 			goto nomem;
 	}
-	for (i = 0; i < x.notes.n; i++)
+	for (i = 0; i < x.notes.n && (u->notes == KG_NOTES_ALL ||
+	    (u->notes == KG_NOTES_IF_UNDATED && x.n == 0)); i++)
 		if (kg_strv_push(&me->notes, x.notes.v[i], (size_t)-1) < 0)
 			goto nomem;
 	if (skip_unread(r, u, t, (const size_t (*)[2])cov, ncov) < 0)

@@ -76,10 +76,6 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    "INSERT INTO edition_measures (document_id, pos, measure_id, title, heading,"
 	    " subheading, progress, owners, notes)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[KG_STMT_DOC_STAND] =
-	    "UPDATE documents SET standing = id = ?2,"
-	    " stood_at = CASE WHEN id = ?2 THEN ?3 ELSE stood_at END"
-	    " WHERE plan = ?1 AND as_of IS ?4 AND removed_at IS NULL",
 	/* reminders of milestones that are no longer due with that deadline;
 	 * the reason is the one kg_outbox_claim gives */
 	[KG_STMT_CANCEL_REMINDERS] =
@@ -88,6 +84,53 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " WHERE status = 'pending' AND EXISTS (SELECT 1 FROM milestones m"
 	    " WHERE m.id = outbox.milestone_id AND (m.status NOT IN ('planned', 'ongoing')"
 	    " OR m.gone OR m.retired OR m.window_end IS NOT outbox.deadline))",
+	/* the editions engine (store_import.c) */
+	[KG_STMT_PLAN_DOCS] = "SELECT id, name, as_of, stood_at, standing, removed_at"
+	    " FROM documents WHERE plan = ?1 ORDER BY id",
+	[KG_STMT_PLAN_OBS] = "SELECT o.document_id, o.pos, o.measure_id, o.milestone_id,"
+	    " o.ekey, o.title, o.kind, o.status, o.certainty, o.window_start, o.window_end,"
+	    " o.precision, o.expr, o.sentence, o.line, o.page, o.uncertain, o.uncertain_reason"
+	    " FROM observations o JOIN documents d ON d.id = o.document_id WHERE d.plan = ?1",
+	[KG_STMT_PLAN_EDMS] = "SELECT e.document_id, e.pos, e.measure_id, e.title, e.heading,"
+	    " e.subheading, e.progress, e.owners, e.notes FROM edition_measures e"
+	    " JOIN documents d ON d.id = e.document_id"
+	    " WHERE d.plan = ?1 AND d.removed_at IS NULL",
+	[KG_STMT_PLAN_MEASURES] = "SELECT " KG_MEASURE_COLS ", title_key, occurrence, retired"
+	    " FROM measures WHERE plan = ?1 ORDER BY id",
+	[KG_STMT_PLAN_MS] = "SELECT " KG_MS_COLS ", m.local_at, m.retired" KG_MS_FROM
+	    " WHERE m.plan = ?1 ORDER BY m.id",
+	[KG_STMT_MS_RECOMPUTE] =
+	    "UPDATE milestones SET measure_id = ?2, title = ?3, kind = ?4, status = ?5,"
+	    " certainty = ?6, window_start = ?7, window_end = ?8, precision = ?9,"
+	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
+	    " gone = ?15, sequence = ?16, updated_at = ?18, completed_at = ?19, due = ?20,"
+	    " retired = ?21, uncertain = ?23, uncertain_reason = ?24, page = ?25,"
+	    " local_mask = ?26, conflict = ?27 WHERE id = ?1",
+	[KG_STMT_MS_PLAN] = "SELECT coalesce(plan, '') FROM milestones WHERE id = ?1",
+	[KG_STMT_MS_KEEP_LOCAL] = "UPDATE milestones SET conflict = 0, local_at = ?2"
+	    " WHERE id = ?1",
+	[KG_STMT_OBS_ASSIGN] = "UPDATE observations SET milestone_id = ?3"
+	    " WHERE document_id = ?1 AND pos = ?2",
+	[KG_STMT_OBS_DELETE_MS] = "DELETE FROM observations WHERE milestone_id = ?1",
+	/* the report side of a conflict: what the deciding version said */
+	[KG_STMT_OBS_DECIDING] = "SELECT o.title, o.kind, o.status, o.certainty,"
+	    " o.window_start, o.window_end, o.precision, o.measure_id, d.name, d.as_of"
+	    " FROM observations o JOIN documents d ON d.id = o.document_id"
+	    " WHERE o.milestone_id = ?1 AND o.document_id = ?2 ORDER BY o.pos LIMIT 1",
+	[KG_STMT_DOC_STAND] = "UPDATE documents SET standing = ?2, stood_at = ?3,"
+	    " removed_at = CASE WHEN ?4 < 0 THEN removed_at WHEN ?4 = 0 THEN NULL ELSE ?4 END"
+	    " WHERE id = ?1",
+	[KG_STMT_DOC_COUNTS] = "UPDATE documents SET n_new = ?2, n_changed = ?3, n_gone = ?4"
+	    " WHERE id = ?1",
+	[KG_STMT_MEASURE_RETIRE] = "UPDATE measures SET retired = ?2 WHERE id = ?1",
+	[KG_STMT_MEASURE_CONTINUES] = "UPDATE measures SET continues = (SELECT max(e.id)"
+	    " FROM measures e WHERE e.title_key = measures.title_key AND e.plan IS NOT NULL"
+	    " AND e.plan <> measures.plan AND e.id < measures.id) WHERE id = ?1",
+	[KG_STMT_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
+	[KG_STMT_CONFLICTS] = KG_MS_SELECT " WHERE m.conflict <> 0 AND m.retired = 0"
+	    " ORDER BY m.id",
+	[KG_STMT_CONFLICT_COUNT] = "SELECT count(*) FROM milestones"
+	    " WHERE conflict <> 0 AND retired = 0",
 	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
 	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
@@ -98,13 +141,6 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " completed_at = ?19, due = ?20, uncertain = ?23, uncertain_reason = ?24,"
 	    " page = ?25, local_mask = ?26, conflict = ?27,"
 	    " local_at = coalesce(?29, local_at) WHERE id = ?1",
-	[KG_STMT_MS_OF_PLAN] = KG_MS_SELECT
-	    " JOIN documents d ON d.id = m.document_id WHERE d.plan = ?1 ORDER BY m.id",
-	[KG_STMT_MEASURES_OF_PLAN] = "SELECT ms.id, ms.title_key FROM measures ms"
-	    " JOIN documents d ON d.id = ms.document_id WHERE d.plan = ?1 ORDER BY ms.id",
-	[KG_STMT_MS_SOURCE] =
-	    "UPDATE milestones SET document_id = ?2, line = ?3, expr = ?4, sentence = ?5"
-	    " WHERE id = ?1",
 	[KG_STMT_MS_DELETE] = "DELETE FROM milestones WHERE id = ?1",
 	[KG_STMT_UID_EXISTS] = "SELECT 1 FROM milestones WHERE uid = ?1",
 	[KG_STMT_HIST_INSERT] =
@@ -848,40 +884,19 @@ kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_er
 	return rc;
 }
 
-static bool
-str_differs(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
-
-static bool
-strv_differs(const struct kg_strv *a, const struct kg_strv *b)
-{
-	size_t i;
-
-	if (a->n != b->n)
-		return true;
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return true;
-	return false;
-}
-
 /* True when any stored field of a and b differ (ids, uid and times aside). */
 bool
 kg_ms_differs(const struct kg_milestone *a, const struct kg_milestone *b)
 {
-	return a->measure_id != b->measure_id || str_differs(a->title, b->title) ||
+	return a->measure_id != b->measure_id || !kg_str_equal(a->title, b->title) ||
 	    a->kind != b->kind || a->status != b->status || a->certainty != b->certainty ||
 	    a->window_start != b->window_start || a->window_end != b->window_end ||
-	    a->precision != b->precision || str_differs(a->expr, b->expr) ||
-	    str_differs(a->sentence, b->sentence) || a->document_id != b->document_id ||
+	    a->precision != b->precision || !kg_str_equal(a->expr, b->expr) ||
+	    !kg_str_equal(a->sentence, b->sentence) || a->document_id != b->document_id ||
 	    a->line != b->line || a->manual != b->manual || a->gone != b->gone ||
-	    a->uncertain != b->uncertain || str_differs(a->uncertain_reason,
+	    a->uncertain != b->uncertain || !kg_str_equal(a->uncertain_reason,
 	    b->uncertain_reason) || a->page != b->page || a->local_mask != b->local_mask ||
-	    a->conflict != b->conflict || strv_differs(&a->owners, &b->owners);
+	    a->conflict != b->conflict || !kg_strv_equal(&a->owners, &b->owners);
 }
 
 unsigned
@@ -889,7 +904,7 @@ kg_ms_local_diff(const struct kg_milestone *a, const struct kg_milestone *b)
 {
 	unsigned mask = 0;
 
-	if (str_differs(a->title, b->title))
+	if (!kg_str_equal(a->title, b->title))
 		mask |= KG_LOCAL_TITLE;
 	if (a->kind != b->kind)
 		mask |= KG_LOCAL_KIND;
@@ -1039,6 +1054,12 @@ kg_store_milestone_purge(struct kg_store *st, int64_t id, struct kg_err *err)
 
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
+	/* what reports said of it goes too, or the next import brings it back */
+	if ((s = kg_store_stmt(st, KG_STMT_OBS_DELETE_MS, err)) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if (kg_store_step_done(st, s, err, "deleting milestone") < 0)
+		goto out;
 	if ((s = kg_store_stmt(st, KG_STMT_MS_DELETE, err)) == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
@@ -1311,18 +1332,6 @@ kg_store_milestones(struct kg_store *st, const struct kg_query *q,
 }
 
 int
-kg_store_ms_of_plan(struct kg_store *st, const char *plan, struct kg_milestone_list *out,
-    struct kg_err *err)
-{
-	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_OF_PLAN, err);
-
-	if (s == NULL)
-		return -1;
-	kg_bind_text(s, 1, plan);
-	return read_ms_rows(st, s, out, err);
-}
-
-int
 kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg_strv *out,
     struct kg_err *err)
 {
@@ -1366,8 +1375,8 @@ read_strings(struct kg_store *st, sqlite3_stmt *s, struct kg_strv *sv, struct kg
 	return each_row(st, s, add_string_row, sv, "reading measure", err);
 }
 
-static int
-measure_from_row(struct kg_store *st, sqlite3_stmt *row, struct kg_measure *m,
+int
+kg_measure_from_row(struct kg_store *st, sqlite3_stmt *row, struct kg_measure *m,
     struct kg_err *err)
 {
 	sqlite3_stmt *s;
@@ -1408,7 +1417,7 @@ kg_store_measures(struct kg_store *st, struct kg_measure_list *out, struct kg_er
 			kg_err_set(err, "out of memory");
 			goto fail;
 		}
-		if (measure_from_row(st, all, m, err) < 0)
+		if (kg_measure_from_row(st, all, m, err) < 0)
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
@@ -1440,7 +1449,7 @@ kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
 	else if (rc != SQLITE_ROW)
 		rc = kg_store_fail(st, err, "reading measure");
 	else
-		rc = measure_from_row(st, s, out, err);
+		rc = kg_measure_from_row(st, s, out, err);
 	sqlite3_reset(s);
 	if (rc < 0)
 		kg_measure_clear(out);
@@ -1561,6 +1570,20 @@ kg_strv_join(const struct kg_strv *sv)
 }
 
 int
+kg_strv_split(struct kg_strv *sv, const char *joined)
+{
+	const char *nl;
+
+	while (joined != NULL && *joined) {
+		nl = strchrnul(joined, '\n');
+		if (kg_strv_push(sv, joined, (size_t)(nl - joined)) < 0)
+			return -1;
+		joined = *nl ? nl + 1 : nl;
+	}
+	return 0;
+}
+
+int
 kg_store_edition_measure_add(struct kg_store *st, int64_t document_id, int pos,
     const struct kg_measure *m, struct kg_err *err)
 {
@@ -1656,6 +1679,12 @@ kg_doc_from_row(sqlite3_stmt *s, struct kg_document *d)
 	d->url = kg_col_text(s, 7, &failed);
 	d->etag = kg_col_text(s, 8, &failed);
 	d->last_modified = kg_col_text(s, 9, &failed);
+	d->plan = kg_col_text(s, 10, &failed);
+	d->standing = sqlite3_column_int(s, 11) != 0;
+	d->removed_at = sqlite3_column_int64(s, 12);
+	d->n_new = sqlite3_column_int(s, 13);
+	d->n_changed = sqlite3_column_int(s, 14);
+	d->n_gone = sqlite3_column_int(s, 15);
 	if (failed) {
 		kg_document_clear(d);
 		return -1;
@@ -1808,4 +1837,195 @@ kg_store_slipped(struct kg_store *st, int64_t since_doc, struct kg_change_list *
 		return -1;
 	sqlite3_bind_int64(s, 1, since_doc);
 	return read_changes(st, s, out, err);
+}
+
+/* ---- for the editions engine ---- */
+
+/* Runs the cached statement which, bound by the caller's bind(), changes rows. */
+static int
+run_stmt(struct kg_store *st, sqlite3_stmt *s, const char *what, struct kg_err *err)
+{
+	return s == NULL ? -1 : kg_store_step_done(st, s, err, what);
+}
+
+int
+kg_store_ms_recompute(struct kg_store *st, const struct kg_milestone *old,
+    const struct kg_milestone *now, bool retired, bool substance, int64_t document_id,
+    const char *reason, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_RECOMPUTE, err);
+	struct kg_change c = {0};
+	int64_t t = kg_store_now();
+
+	if (s == NULL || validate_ms(now, err) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, old->id);
+	bind_ms_fields(s, now);
+	sqlite3_bind_int64(s, 16, old->sequence + (substance ? 1 : 0));
+	sqlite3_bind_int64(s, 18, substance ? t : old->updated_at);
+	kg_bind_id(s, 19, now->completed_at);
+	sqlite3_bind_int64(s, 20, due_key(now->window_end));
+	sqlite3_bind_int(s, 21, retired);
+	if (kg_store_step_done(st, s, err, "updating milestone") < 0)
+		return -1;
+	if (old->window_start == now->window_start && old->window_end == now->window_end &&
+	    old->status == now->status)
+		return 0;
+	c.milestone_id = old->id;
+	c.at = t;
+	c.document_id = document_id;
+	c.reason = (char *)reason;
+	c.old_start = old->window_start;
+	c.old_end = old->window_end;
+	c.old_status = old->status;
+	c.new_start = now->window_start;
+	c.new_end = now->window_end;
+	c.new_status = now->status;
+	return kg_store_history_add(st, &c, err);
+}
+
+char *
+kg_store_ms_plan(struct kg_store *st, int64_t id, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_PLAN, err);
+	char *plan = NULL;
+	bool failed = false;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && (plan = kg_col_text(s, 0, &failed)) == NULL)
+		kg_err_set(err, "out of memory");
+	else if (rc == SQLITE_DONE)
+		kg_err_set(err, "no milestone '%lld'", (long long)id);
+	else if (rc != SQLITE_ROW)
+		kg_store_fail(st, err, "reading milestone");
+	sqlite3_reset(s);
+	return plan;
+}
+
+int
+kg_store_keep_local(struct kg_store *st, int64_t id, int64_t stand, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_KEEP_LOCAL, err);
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, stand);
+	}
+	return run_stmt(st, s, "settling a conflict", err);
+}
+
+int
+kg_store_uid_taken(struct kg_store *st, const char *uid, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_UID_EXISTS, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, uid);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return kg_store_fail(st, err, "checking uid");
+	return 0;
+}
+
+int
+kg_store_observation_assign(struct kg_store *st, int64_t document_id, int pos,
+    int64_t milestone_id, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_OBS_ASSIGN, err);
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, document_id);
+		sqlite3_bind_int(s, 2, pos);
+		kg_bind_id(s, 3, milestone_id);
+	}
+	return run_stmt(st, s, "recording observation", err);
+}
+
+int
+kg_store_document_stand(struct kg_store *st, int64_t id, bool standing, int64_t stood_at,
+    int64_t removed_at, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOC_STAND, err);
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int(s, 2, standing);
+		sqlite3_bind_int64(s, 3, stood_at);
+		sqlite3_bind_int64(s, 4, removed_at);
+	}
+	return run_stmt(st, s, "recording document", err);
+}
+
+int
+kg_store_document_counts(struct kg_store *st, int64_t id, const struct kg_import_result *r,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOC_COUNTS, err);
+	int n[KG_CH_COUNT] = {0};
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		n[r->items[i].what]++;
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int(s, 2, n[KG_CH_NEW]);
+		sqlite3_bind_int(s, 3, n[KG_CH_CHANGED]);
+		sqlite3_bind_int(s, 4, n[KG_CH_GONE]);
+	}
+	return run_stmt(st, s, "recording document", err);
+}
+
+int
+kg_store_document_by_sha(struct kg_store *st, const char *sha256, struct kg_document *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOC_BY_SHA, err);
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, sha256);
+	return kg_store_doc_fetch(st, s, out, err);
+}
+
+int
+kg_store_measure_retire(struct kg_store *st, int64_t id, bool retired, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MEASURE_RETIRE, err);
+
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int(s, 2, retired);
+	}
+	return run_stmt(st, s, "writing measure", err);
+}
+
+int
+kg_store_measure_continues(struct kg_store *st, int64_t id, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MEASURE_CONTINUES, err);
+
+	if (s != NULL)
+		sqlite3_bind_int64(s, 1, id);
+	return run_stmt(st, s, "writing measure", err);
+}
+
+int
+kg_store_meta_set(struct kg_store *st, const char *key, int64_t value, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_META_SET, err);
+
+	if (s != NULL) {
+		kg_bind_text(s, 1, key);
+		sqlite3_bind_int64(s, 2, value);
+	}
+	return run_stmt(st, s, "writing meta", err);
 }

@@ -142,39 +142,103 @@ int kg_store_history(struct kg_store *st, int64_t milestone_id,
 int kg_store_slipped(struct kg_store *st, int64_t since_doc,
     struct kg_change_list *out, struct kg_err *err);
 
-/* ---- import ---- */
+/* ---- editions: import, unimport, conflicts ---- */
 
-enum kg_change_kind { KG_CH_NEW, KG_CH_CHANGED, KG_CH_UNCHANGED, KG_CH_GONE, KG_CH_CONFLICT };
+/*
+ * What an import, an unimport or a resolve did to one milestone.  REMOVED:
+ * no import left mentions it (kigen unimport): it is kept but no longer
+ * listed.  CONFLICT: a report imported after a local edit disagrees with
+ * it (the local fields stand; kigen resolve).
+ */
+enum kg_change_kind {
+	KG_CH_NEW, KG_CH_CHANGED, KG_CH_UNCHANGED, KG_CH_GONE, KG_CH_CONFLICT, KG_CH_REMOVED,
+	KG_CH_COUNT
+};
+
+/* "new", "changed", "unchanged", "gone", "conflict", "removed". */
+const char *kg_change_name(enum kg_change_kind k);
 
 struct kg_import_item {
 	enum kg_change_kind what;
-	struct kg_milestone before; /* zeroed for NEW */
-	struct kg_milestone after;  /* zeroed for GONE */
-	char *detail;               /* e.g. "window_end 2009-03-31 -> 2009-06-30" */
+	struct kg_milestone before; /* as stored before; zeroed for NEW */
+	struct kg_milestone after;  /* as stored after (id 0 for NEW on a dry run) */
+	char *detail;               /* e.g. "window 2009-03-31.. -> 2009-06-30.." */
 };
 
 struct kg_import_result {
-	int64_t document_id;        /* 0 on dry run */
-	bool already_imported;      /* same sha256 seen before: nothing changed */
+	int64_t document_id;        /* the version; 0 on a dry run of a new file */
+	char *plan;                 /* plan key (kg_store_plan_key of the title) */
+	bool already_imported;      /* these bytes already stood for their edition */
+	bool restood;               /* a version imported (or unimported) before stands again */
 	size_t measures_new, measures_matched;
-	struct kg_import_item *items;
+	size_t conflicts_open;      /* open conflicts in the database afterwards */
+	struct kg_import_item *items; /* every milestone that changed, and those
+	                               * the imported version mentions */
 	size_t n, cap;
 };
 void kg_import_result_clear(struct kg_import_result *r);
 
+struct kg_import_opts {
+	bool dry_run;        /* compute the items, write nothing */
+	bool allow_shrink;   /* take a version that drops many of its edition's items */
+};
+
 /*
- * Merges a parsed report into the database in one transaction (or computes
- * what would change, when dry_run).  Measures match earlier ones by title
- * (and owners); milestones match within their measure by the same event
- * (kind + expression/sentence similarity); matched milestones keep their
- * UID and id, get a new sequence and a history record when window or status
- * changed.  Milestones of the plan the report no longer mentions are flagged
- * gone (not cancelled).  Manual or cancelled milestones are never overwritten:
- * they are reported as KG_CH_CONFLICT.  Importing the same bytes twice
- * changes nothing.  A dry run performs the merge and rolls it back, so it
- * too needs a store opened read-write.
+ * Imports a parsed document as a version of an edition of its plan (plan:
+ * kg_store_plan_key of its title; edition: plan and as-of date) and
+ * recomputes the plan's milestones from its editions (the rule is in
+ * store_import.c and docs/ARCHITECTURE.md, "Editions").  The one entry
+ * point of the CLI and kigend.
+ *
+ * The same bytes again make that version stand again (nothing else
+ * changes unless another version of its edition stood meanwhile).  A new
+ * version of an edition that stood replaces it, unless it would make more
+ * than 20 % of that edition's milestones or measures gone, or drop any
+ * while adding nothing, and !o->allow_shrink: then -1, "'<name>' would make
+ * N of the M milestones of edition <plan> <as-of> gone (...)", nothing
+ * written.  Parsing and matching happen outside the write lock; the write
+ * is one short transaction (or a savepoint inside the caller's).
  */
-int kg_store_import(struct kg_store *st, const struct kg_import *imp, bool dry_run,
+int kg_store_import(struct kg_store *st, const struct kg_import *imp,
+    const struct kg_import_opts *o, struct kg_import_result *out, struct kg_err *err);
+
+/*
+ * Removes version document_id from its edition, as if it had never been
+ * imported: the version that stood before it stands again, or the edition
+ * is gone; the plan is recomputed.  The document row is kept, marked
+ * removed (ids are never reused); importing the same bytes again brings it
+ * back.  Unknown or already removed: -1, "no import 'N'" / "import N (...)
+ * was already removed".
+ */
+int kg_store_unimport(struct kg_store *st, int64_t document_id, bool dry_run,
     struct kg_import_result *out, struct kg_err *err);
+
+/* A milestone with an open conflict, both sides: local is the row as it
+ * stands (the local fields win), report what the deciding report says;
+ * fields are the KG_LOCAL_* they disagree on. */
+struct kg_conflict {
+	struct kg_milestone local;
+	struct kg_milestone report;
+	unsigned fields;
+	char *document;      /* name of the report that decides */
+	kg_day as_of;        /* its as-of date */
+};
+
+struct kg_conflict_list {
+	struct kg_conflict *v;
+	size_t n, cap;
+};
+void kg_conflict_list_clear(struct kg_conflict_list *l);
+
+/* Every open conflict, by milestone id. */
+int kg_store_conflicts(struct kg_store *st, struct kg_conflict_list *out, struct kg_err *err);
+
+/*
+ * Settles the open conflict of milestone id: keep_local keeps the local
+ * fields (until a later report disagrees again); otherwise the fields the
+ * report disagrees on go back to the report's.  No open conflict: -1,
+ * "milestone N has no open conflict".
+ */
+int kg_store_resolve(struct kg_store *st, int64_t id, bool keep_local, struct kg_err *err);
 
 #endif

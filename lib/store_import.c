@@ -1,40 +1,65 @@
 /*
- * store_import — merging a parsed report (struct kg_import) into the store.
+ * store_import — a plan's state as a function of its editions and of the
+ * user's own edits: kg_store_import, kg_store_unimport, kg_store_resolve,
+ * kg_store_conflicts (store.h).
  *
- * Identity.  A document is known by the sha256 of its bytes: the same bytes
- * twice change nothing.  Documents of one plan share a plan key: the title
- * NFKC'd, with parenthesised parts (（上半期）, （下半期）, dates) and a
- * trailing 「について」 removed, so the first- and second-half reports of
- * 「セキュア・ジャパン２００８」 are one plan.  Measures match earlier
- * measures of the plan by title (NFKC, whitespace ignored); milestones match
- * within their measure by the same event (kg_store_event_score).  A new
- * milestone's UID is a hash of (plan, measure title, kind, expression,
- * sentence), computed once at first insert and never recomputed.
+ * Words.  A document (one imported file) is a *version*; the versions of
+ * one plan with the same as-of date are one *edition*, and the one imported
+ * (or re-imported) last *stands* for it.  What a version said about each
+ * milestone is an *observation* (table observations), about each measure
+ * an edition_measures row.  Nothing an import does is irreversible: no
+ * version and no observation is ever overwritten.
  *
- * Matched milestones take the report's window, status and text.  Only a
- * change of title, kind, status, certainty, window, precision or the gone
- * flag bumps SEQUENCE and counts as "changed"; a reworded sentence or a new
- * line number is stored quietly, so calendars are not told about rewording.
- * Manual (CLI-edited) and cancelled milestones are never overwritten: a
- * differing report is a conflict.  Milestones of the plan that the report
- * no longer mentions are flagged gone, not cancelled.
+ * The rule.  Sort the standing versions of a plan by as-of date and replay
+ * them: the first one's events start a *chain* each; each later one's
+ * events are matched to the chains so far (same measure, same kind; the
+ * same words first, then sentence similarity and date proximity, best
+ * pairs first, kg_store_event_score); an unmatched event starts a chain.
+ * A chain is a milestone.  Its report fields (title, kind, status, window,
+ * source...) are those of its newest observation; it is gone when the
+ * newest edition of its plan is not among them.  A milestone that no
+ * standing version mentions but an older version of an edition does is
+ * gone, with that version's word; one no version mentions any more
+ * (kigen unimport) is retired: kept, not listed.  Local edits (local_mask)
+ * win over the report fields they cover; a report imported after the edit
+ * that disagrees with it opens a conflict (kigen conflicts, kigen resolve).
  *
- * Everything happens in one transaction; a dry run computes the same items
- * and rolls back.
+ * Since the replay depends only on the standing versions, any order of
+ * imports converges to the same chains and states; an import replays only
+ * from its own edition on (editions before it keep their stored chains:
+ * the common case, a new newest edition, matches just itself).  Chains take
+ * the milestone id their observations had (the smallest, first chain
+ * first), or the id an identical event (same event key) had in any version
+ * of the plan, so a correction or a re-import keeps ids and UIDs; only a
+ * chain with neither gets a new id.
+ *
+ * Cost.  Everything is read in one read transaction, computed in memory,
+ * and written in one short write transaction that only upgrades the read
+ * (kg_store_import: parse and match outside the write lock); when another
+ * connection wrote meanwhile, the whole is computed again under the lock.
+ * Matching is bucketed by (measure, kind); identical words pair through a
+ * hash; only what is left is scored, in full up to PAIR_LIMIT pairs per
+ * bucket and otherwise against the NEAREST chains by date, and each
+ * distinct sentence's bigrams are made once: linear in the events, not in
+ * their pairs.
  */
 #include "store.h"
 #include "store_int.h"
-#include "hash.h"
 
-#include <openssl/evp.h>
-#include <stdbool.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 /* A match needs at least this score (see kg_store_event_score). */
 #define MATCH_THRESHOLD 0.3
+/* Pairs of one bucket scored in full; beyond it, each event is scored
+ * against its NEAREST chains by date only. */
+#define PAIR_LIMIT 4096
+#define NEAREST 16
+/* A new version of an edition may make at most this share of the
+ * edition's milestones (or measures) gone without --allow-shrink. */
+#define SHRINK_PERCENT 20
 
 void
 kg_import_result_clear(struct kg_import_result *r)
@@ -47,515 +72,664 @@ kg_import_result_clear(struct kg_import_result *r)
 		free(r->items[i].detail);
 	}
 	free(r->items);
+	free(r->plan);
 	memset(r, 0, sizeof(*r));
 }
 
-/* Removes parenthesised parts ((…) after NFKC, 【…】) of s in place. */
-static void
-drop_brackets(char *s)
-{
-	static const char open2[] = "【", close2[] = "】";
-	char *r, *w;
-	int depth = 0;
+/* ---- the plan in memory ---- */
 
-	for (r = w = s; *r; r++) {
-		if (*r == '(' || strncmp(r, open2, sizeof(open2) - 1) == 0) {
-			depth++;
-			if (*r != '(')
-				r += sizeof(open2) - 2;
-		} else if (depth > 0 && (*r == ')' ||
-		    strncmp(r, close2, sizeof(close2) - 1) == 0)) {
-			depth--;
-			if (*r != ')')
-				r += sizeof(close2) - 2;
-		} else if (depth == 0) {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/* Words after a plan's name that name the report about it, not the plan. */
-static const char *const report_suffixes[] = {
-	"について", "の概要", "の進捗状況", "進捗状況", "のフォローアップ結果",
-	"フォローアップ結果", "のフォローアップ", "フォローアップ",
+/* What one version said about one milestone. */
+struct obs {
+	struct kg_milestone m;  /* report fields; m.measure_id is a measure row id,
+	                           or -(k + 1) for the k-th measure new with the
+	                           incoming version */
+	int64_t doc;            /* 0: the incoming version (no row yet) */
+	int pos;
+	int occurrence;         /* k-th event of its version with the same words */
+	int64_t ms;             /* the milestone it was (stored, or by event key) */
+	int64_t ms_stored;      /* observations.milestone_id as stored */
+	uint64_t ekey;          /* kg_store_event_key with occurrence */
+	uint64_t words;         /* the same without occurrence: same words */
+	size_t ed;              /* edition index (standing ones only) */
+	long chain;
+	long bg;                /* index into plan.bg; -1 until needed */
+	bool owned;             /* m's strings are ours */
 };
 
-char *
-kg_store_plan_key(const char *title)
-{
-	static const char quote_open[] = "「", quote_close[] = "」";
-	char *key, *q, *end;
-	size_t len, i, n;
-	bool cut;
+/* What one version said about one measure. */
+struct edm {
+	struct kg_measure m;    /* m.id: the measure row (or placeholder) */
+	int64_t doc;
+	kg_day as_of;
+	int64_t stood_at;
+	long ed;                /* edition index, -1 when not standing */
+	bool owned;
+};
 
-	if (title == NULL)
-		return strdup("");
-	if ((key = kg_store_title_key(title)) == NULL)
+struct pdoc {
+	int64_t id;
+	char *name;
+	kg_day as_of;
+	int64_t stood_at;
+	bool standing;          /* after this change */
+	bool was_standing;      /* before it */
+	bool removed;
+};
+
+struct edition {
+	kg_day as_of;
+	int64_t doc;
+	int64_t stood_at;
+	size_t first, n;        /* its observations in plan.obs */
+};
+
+struct chain {
+	size_t first, last;     /* first and newest observation (indexes in obs) */
+	int64_t id;             /* milestone id; 0 new */
+	size_t ed;              /* edition of last */
+	size_t bucket;
+};
+
+struct bucket {
+	int64_t measure;
+	int kind;
+	long *chains;
+	size_t n, cap;
+};
+
+/* A measure row of the plan (or one the incoming version brings). */
+struct pmeasure {
+	struct kg_measure row;  /* as stored; id < 0 for a new one */
+	char *key;
+	int occurrence;
+	bool retired;
+	int64_t written_id;     /* its id once written (new ones get one) */
+};
+
+struct plan {
+	struct kg_store *st;
+	struct kg_err *err;
+	char *key;
+	int64_t stand;          /* stood_at of the incoming version */
+	struct pdoc *docs;
+	size_t ndocs, capdocs;
+	struct edition *eds;
+	size_t neds, caped;
+	struct obs *obs;        /* standing versions', edition by edition */
+	size_t nobs, capobs;
+	struct obs *old;        /* other versions' (not removed): orphans' last word */
+	size_t nold, capold;
+	struct edm *edms;
+	size_t nedms, capedms;
+	struct pmeasure *pm;
+	size_t npm, cappm;
+	struct chain *ch;
+	size_t nch, capch;
+	struct bucket *bk;
+	size_t nbk, capbk;
+	struct kg_u64map bucket_of;  /* (measure, kind) -> bucket */
+	struct kg_u64map prior;      /* event key -> smallest milestone id, any version */
+	struct kg_u64map sentence_bg;/* sentence hash -> bg index */
+	struct kg_bigrams *bg;
+	size_t nbg, capbg;
+	struct kg_milestone_list rows;  /* the plan's milestones as stored, by id */
+	int64_t *row_local_at;
+	bool *row_retired;
+	struct kg_u64map row_of;     /* milestone id -> rows index */
+	int64_t incoming_doc;        /* the imported version (0: new, no row yet; -1 none) */
+	int64_t resolve_id;          /* kigen resolve --take-report: that milestone */
+};
+
+/* Grows *v (n in use, *cap slots of sz) by one zeroed slot; NULL on ENOMEM. */
+static void *
+grow(void *pv, size_t *n, size_t *cap, size_t sz)
+{
+	void **v = pv;
+	char *slot;
+
+	if (kg_array_grow(v, cap, *n, sz) < 0)
 		return NULL;
-	/* 「セキュア・ジャパン2008」の進捗状況(上半期)について: the quoted name */
-	if ((q = strstr(key, quote_open)) != NULL &&
-	    (end = strstr(q, quote_close)) != NULL && end > q + sizeof(quote_open) - 1) {
-		*end = '\0';
-		memmove(key, q + sizeof(quote_open) - 1, strlen(q + sizeof(quote_open) - 1) + 1);
-		drop_brackets(key);
-		if (*key != '\0')
-			return key;
-		free(key);
-		return kg_store_title_key(title);
-	}
-	drop_brackets(key);
-	do {
-		cut = false;
-		len = strlen(key);
-		for (i = 0; i < sizeof(report_suffixes) / sizeof(report_suffixes[0]); i++) {
-			n = strlen(report_suffixes[i]);
-			if (len > n && strcmp(key + len - n, report_suffixes[i]) == 0) {
-				key[len - n] = '\0';
-				cut = true;
-				break;
-			}
-		}
-	} while (cut);
-	return key;
+	slot = (char *)*v + (*n)++ * sz;
+	memset(slot, 0, sz);
+	return slot;
 }
 
-/* ---- event similarity ---- */
-
-static int
-cmp_u64(const void *a, const void *b)
+static void
+obs_clear(struct obs *o)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
+	if (o->owned)
+		kg_milestone_clear(&o->m);
 }
 
-/* Bigrams of date and status words: every report is full of them, so they
- * say nothing about which event a sentence describes. */
-static const char *const stop_bigrams[] = {
-	"平成", "成年", "年月", "月日", "年度", "度中", "度末", "月中", "月末",
-	"上旬", "中旬", "下旬", "予定", "見込", "込み", "目途", "目処", "する", "る予",
-};
-
-static uint64_t
-pack_bigram(utf8proc_int32_t a, utf8proc_int32_t b)
+static void
+plan_free(struct plan *p)
 {
-	return (uint64_t)(uint32_t)a << 32 | (uint32_t)b;
-}
-
-static bool
-is_stop_bigram(uint64_t bg)
-{
-	const utf8proc_uint8_t *p;
-	utf8proc_int32_t a, b;
-	utf8proc_ssize_t n;
 	size_t i;
 
-	for (i = 0; i < sizeof(stop_bigrams) / sizeof(stop_bigrams[0]); i++) {
-		p = (const utf8proc_uint8_t *)stop_bigrams[i];
-		n = utf8proc_iterate(p, -1, &a);
-		utf8proc_iterate(p + n, -1, &b);
-		if (pack_bigram(a, b) == bg)
-			return true;
+	for (i = 0; i < p->ndocs; i++)
+		free(p->docs[i].name);
+	for (i = 0; i < p->nobs; i++)
+		obs_clear(&p->obs[i]);
+	for (i = 0; i < p->nold; i++)
+		obs_clear(&p->old[i]);
+	for (i = 0; i < p->nedms; i++)
+		if (p->edms[i].owned)
+			kg_measure_clear(&p->edms[i].m);
+	for (i = 0; i < p->npm; i++) {
+		kg_measure_clear(&p->pm[i].row);
+		free(p->pm[i].key);
 	}
-	return false;
+	for (i = 0; i < p->nbk; i++)
+		free(p->bk[i].chains);
+	for (i = 0; i < p->nbg; i++)
+		free(p->bg[i].v);
+	free(p->docs);
+	free(p->eds);
+	free(p->obs);
+	free(p->old);
+	free(p->edms);
+	free(p->pm);
+	free(p->ch);
+	free(p->bk);
+	free(p->bg);
+	free(p->row_local_at);
+	free(p->row_retired);
+	kg_u64map_clear(&p->bucket_of);
+	kg_u64map_clear(&p->prior);
+	kg_u64map_clear(&p->sentence_bg);
+	kg_u64map_clear(&p->row_of);
+	kg_milestone_list_clear(&p->rows);
+	free(p->key);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+oom(struct plan *p)
+{
+	return kg_err_set(p->err, "out of memory");
+}
+
+/* ---- reading the plan ---- */
+
+enum {
+	DOC_ID, DOC_NAME, DOC_AS_OF, DOC_STOOD_AT, DOC_STANDING, DOC_REMOVED
+};
+
+static int
+load_docs(struct plan *p)
+{
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_PLAN_DOCS, p->err);
+	struct pdoc *d;
+	bool failed = false;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, p->key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((d = grow(&p->docs, &p->ndocs, &p->capdocs, sizeof(*d))) == NULL) {
+			sqlite3_reset(s);
+			return oom(p);
+		}
+		d->id = sqlite3_column_int64(s, DOC_ID);
+		d->name = kg_col_text(s, DOC_NAME, &failed);
+		d->as_of = kg_col_day(s, DOC_AS_OF);
+		d->stood_at = sqlite3_column_int64(s, DOC_STOOD_AT);
+		d->standing = d->was_standing = sqlite3_column_int(s, DOC_STANDING) != 0;
+		d->removed = sqlite3_column_type(s, DOC_REMOVED) != SQLITE_NULL;
+		if (failed) {
+			sqlite3_reset(s);
+			return oom(p);
+		}
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : kg_store_fail(p->st, p->err, "reading documents");
+}
+
+static struct pdoc *
+find_doc(struct plan *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndocs; i++)
+		if (p->docs[i].id == id)
+			return &p->docs[i];
+	return NULL;
 }
 
 /*
- * The distinct character bigrams of s after NFKC, leaving out digits,
- * whitespace, punctuation and stop_bigrams (dates move between reports;
- * the words around them stay).  Sorted; *out malloc'd.  Returns the
- * count, or -1.
+ * Makes doc (a row of docs) the standing version of its edition and the
+ * others of that edition not; doc NULL with as_of: the edition's standing
+ * version is the one that stood last among those not removed (unimport).
  */
-static long
-bigrams(const char *s, uint64_t **out)
+static void
+stand(struct plan *p, struct pdoc *doc, kg_day as_of)
 {
-	utf8proc_uint8_t *nfkc;
-	utf8proc_int32_t cp, prev = -1;
-	utf8proc_ssize_t step;
-	const utf8proc_uint8_t *p;
-	uint64_t *v;
-	size_t n = 0, i, k;
-	utf8proc_category_t cat;
+	struct pdoc *best = doc;
+	size_t i;
 
-	*out = NULL;
-	if (s == NULL)
-		return 0;
-	if ((nfkc = utf8proc_NFKC((const utf8proc_uint8_t *)s)) == NULL)
-		return 0;
-	/* Every byte starts at most one code point: a safe bound on bigrams. */
-	if ((v = malloc((strlen((char *)nfkc) + 1) * sizeof(*v))) == NULL) {
-		free(nfkc);
-		return -1;
-	}
-	for (p = nfkc; *p; p += step) {
-		step = utf8proc_iterate(p, -1, &cp);
-		if (step <= 0)
-			break;
-		cat = utf8proc_category(cp);
-		if (cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_ZS ||
-		    (cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_PO) ||
-		    cp < 0x21)
+	for (i = 0; i < p->ndocs; i++) {
+		struct pdoc *d = &p->docs[i];
+
+		if (d->as_of != as_of)
 			continue;
-		if (prev >= 0 && !is_stop_bigram(pack_bigram(prev, cp)))
-			v[n++] = pack_bigram(prev, cp);
-		prev = cp;
+		d->standing = false;
+		if (doc == NULL && !d->removed && (best == NULL || d->stood_at > best->stood_at ||
+		    (d->stood_at == best->stood_at && d->id > best->id)))
+			best = d;
 	}
-	free(nfkc);
-	qsort(v, n, sizeof(*v), cmp_u64);
-	for (i = k = 0; i < n; i++)
-		if (k == 0 || v[k - 1] != v[i])
-			v[k++] = v[i];
-	*out = v;
-	return (long)k;
+	if (best != NULL)
+		best->standing = true;
 }
 
-/* |A ∩ B| / min(|A|, |B|): a reworded sentence keeps most of the shorter
- * one's bigrams even when the other grew a long preamble. */
-static double
-overlap(const uint64_t *a, long na, const uint64_t *b, long nb)
-{
-	long i = 0, j = 0, common = 0;
-
-	if (na == 0 || nb == 0)
-		return 0;
-	while (i < na && j < nb) {
-		if (a[i] == b[j]) {
-			common++;
-			i++;
-			j++;
-		} else if (a[i] < b[j])
-			i++;
-		else
-			j++;
-	}
-	return (double)common / (double)(na < nb ? na : nb);
-}
-
-static kg_day
-anchor_day(const struct kg_milestone *m)
-{
-	return m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
-}
-
-double
-kg_store_event_score(const struct kg_milestone *old, const struct kg_milestone *now)
-{
-	uint64_t *a = NULL, *b = NULL;
-	long na, nb;
-	double sim, prox, score;
-	kg_day x = anchor_day(old), y = anchor_day(now);
-	long gap;
-
-	if (old->kind != now->kind)
-		return 0;
-	na = bigrams(old->sentence, &a);
-	nb = bigrams(now->sentence, &b);
-	sim = overlap(a, na, b, nb);
-	free(a);
-	free(b);
-	if (x == KG_DAY_NONE || y == KG_DAY_NONE)
-		prox = 0;
-	else {
-		gap = labs((long)x - (long)y);
-		prox = 1.0 / (1.0 + (double)gap / 180.0);
-	}
-	score = sim + 0.25 * prox;
-	/* Finished events stay put: a done one that "moved" is a different event. */
-	if (old->status == KG_STATUS_DONE &&
-	    (old->window_start != now->window_start || old->window_end != now->window_end))
-		score -= 0.3;
-	return score;
-}
-
-/* ---- event hashes and UIDs ---- */
-
-/* sha256(plan, measure, kind, expr, sentence[, "#k"]) into md[32]; 0 or -1. */
 static int
-event_hash(const char *plan, const char *measure_key, const char *kind, const char *expr,
-    const char *sentence, int occurrence, unsigned char md[EVP_MAX_MD_SIZE])
+cmp_edition(const void *a, const void *b)
 {
-	const char *parts[5] = { plan, measure_key, kind, expr, sentence };
-	unsigned int mdlen = 0;
-	char saltbuf[16];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t i;
-	int ok;
+	const struct edition *x = a, *y = b;
 
-	if (ctx == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (i = 0; i < 5 && ok; i++) {
-		/* A unit separator keeps ("ab", "c") apart from ("a", "bc"). */
-		ok = EVP_DigestUpdate(ctx, parts[i] ? parts[i] : "", parts[i] ? strlen(parts[i]) : 0)
-		    && EVP_DigestUpdate(ctx, "\x1f", 1);
-	}
-	if (ok && occurrence > 0) {
-		snprintf(saltbuf, sizeof(saltbuf), "#%d", occurrence);
-		ok = EVP_DigestUpdate(ctx, saltbuf, strlen(saltbuf));
-	}
-	if (ok)
-		ok = EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	return ok && mdlen >= 16 ? 0 : -1;
-}
-
-uint64_t
-kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
-    const char *expr, const char *sentence, int occurrence)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	uint64_t key = 0;
-	int i;
-
-	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
-		return 0;
-	for (i = 0; i < 8; i++)
-		key = key << 8 | md[i];
-	return key;
-}
-
-char *
-kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
-    const char *expr, const char *sentence, int occurrence)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	char hex[33], *uid;
-
-	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
-		return NULL;
-	if (asprintf(&uid, "%s@kigen", kg_hex(md, 16, hex)) < 0)
-		return NULL;
-	return uid;
-}
-
-/* ---- a set of 64-bit keys ---- */
-
-static size_t
-u64_slot(const struct kg_u64set *s, uint64_t key)
-{
-	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1);
-
-	while (s->v[i] != 0 && s->v[i] != key)
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
-
-bool
-kg_u64set_has(const struct kg_u64set *s, uint64_t key)
-{
-	if (key == 0)
-		return s->has_zero;
-	return s->cap > 0 && s->v[u64_slot(s, key)] == key;
-}
-
-int
-kg_u64set_add(struct kg_u64set *s, uint64_t key)
-{
-	struct kg_u64set bigger;
-	size_t i;
-
-	if (key == 0) {
-		s->has_zero = true;
-		return 0;
-	}
-	if (2 * (s->n + 1) > s->cap) {
-		/* at most half full: probes stay short */
-		bigger = (struct kg_u64set){ NULL, 0, s->cap ? 2 * s->cap : 64, s->has_zero };
-		if ((bigger.v = calloc(bigger.cap, sizeof(*bigger.v))) == NULL)
-			return -1;
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i] != 0) {
-				bigger.v[u64_slot(&bigger, s->v[i])] = s->v[i];
-				bigger.n++;
-			}
-		free(s->v);
-		*s = bigger;
-	}
-	i = u64_slot(s, key);
-	if (s->v[i] == 0) {
-		s->v[i] = key;
-		s->n++;
-	}
+	if (x->as_of != y->as_of)
+		return x->as_of < y->as_of ? -1 : 1;
 	return 0;
 }
 
-void
-kg_u64set_clear(struct kg_u64set *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-/* ---- the merge ---- */
-
-struct merge {
-	struct kg_store *st;
-	const struct kg_import *imp;
-	struct kg_import_result *out;
-	struct kg_err *err;
-	char *plan;
-	char *reason;               /* "import <name>" */
-	int64_t doc_id;
-	int64_t *measure_db;        /* import measure index -> measures.id */
-	char **measure_key;         /* import measure index -> title key */
-	struct kg_milestone_list old;
-	int *old_taken_by;          /* old index -> new index + 1, 0 = unmatched */
-	int *new_match;             /* new index -> old index + 1, 0 = new */
-	int64_t *new_id;            /* new index -> the milestone it is now */
-};
-
-static struct kg_import_item *
-add_item(struct merge *mg, enum kg_change_kind what)
-{
-	struct kg_import_result *r = mg->out;
-	struct kg_import_item *it;
-
-	if (kg_array_grow((void **)&r->items, &r->cap, r->n, sizeof(*r->items)) < 0) {
-		kg_err_set(mg->err, "out of memory");
-		return NULL;
-	}
-	it = &r->items[r->n++];
-	memset(it, 0, sizeof(*it));
-	it->what = what;
-	return it;
-}
-
+/* The editions (standing versions) by as-of date; incoming: the incoming
+ * version's edition uses doc 0 until written. */
 static int
-insert_document(struct merge *mg)
+make_editions(struct plan *p)
 {
-	const struct kg_document *d = &mg->imp->doc;
-	sqlite3_stmt *s = kg_store_stmt(mg->st, KG_STMT_DOC_INSERT, mg->err);
-	int64_t stand;
+	struct edition *e;
+	size_t i;
 
-	if (s == NULL)
-		return -1;
-	kg_bind_text(s, 1, d->name);
-	kg_bind_text(s, 2, d->sha256);
-	kg_bind_text(s, 3, d->title);
-	kg_bind_text(s, 4, mg->plan);
-	kg_bind_day(s, 5, d->as_of);
-	sqlite3_bind_int64(s, 6, kg_store_now());
-	kg_bind_text(s, 7, d->summary_json);
-	kg_bind_text(s, 8, d->url);
-	kg_bind_text(s, 9, d->etag);
-	kg_bind_text(s, 10, d->last_modified);
-	if (kg_store_step_done(mg->st, s, mg->err, "recording document") < 0)
-		return -1;
-	mg->doc_id = sqlite3_last_insert_rowid(mg->st->db);
-	/* The new version stands for its edition (plan, as_of). */
-	if ((s = kg_store_stmt(mg->st, KG_STMT_META_BUMP, mg->err)) == NULL)
-		return -1;
-	kg_bind_text(s, 1, "last_stand");
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return kg_store_fail(mg->st, mg->err, "recording document");
+	p->neds = 0;
+	for (i = 0; i < p->ndocs; i++) {
+		if (!p->docs[i].standing)
+			continue;
+		if ((e = grow(&p->eds, &p->neds, &p->caped, sizeof(*e))) == NULL)
+			return oom(p);
+		e->as_of = p->docs[i].as_of;
+		e->doc = p->docs[i].id;
+		e->stood_at = p->docs[i].stood_at;
 	}
-	stand = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if ((s = kg_store_stmt(mg->st, KG_STMT_DOC_STAND, mg->err)) == NULL)
-		return -1;
-	kg_bind_text(s, 1, mg->plan);
-	sqlite3_bind_int64(s, 2, mg->doc_id);
-	sqlite3_bind_int64(s, 3, stand);
-	kg_bind_day(s, 4, d->as_of);
-	return kg_store_step_done(mg->st, s, mg->err, "recording document");
+	if (p->neds > 1)
+		qsort(p->eds, p->neds, sizeof(*p->eds), cmp_edition);
+	return 0;
+}
+
+static long
+edition_of_doc(const struct plan *p, int64_t doc)
+{
+	size_t i;
+
+	for (i = 0; i < p->neds; i++)
+		if (p->eds[i].doc == doc)
+			return (long)i;
+	return -1;
+}
+
+/* The report fields of an observations row (KG_OBS_SELECT). */
+static int
+obs_from_row(sqlite3_stmt *s, struct obs *o)
+{
+	bool failed = false;
+	int k;
+
+	memset(o, 0, sizeof(*o));
+	o->owned = true;
+	o->bg = -1;
+	o->chain = -1;
+	o->doc = sqlite3_column_int64(s, 0);
+	o->pos = sqlite3_column_int(s, 1);
+	o->m.measure_id = sqlite3_column_int64(s, 2);
+	o->ms = o->ms_stored = sqlite3_column_int64(s, 3);
+	o->ekey = (uint64_t)sqlite3_column_int64(s, 4);
+	o->m.title = kg_col_text(s, 5, &failed);
+	o->m.kind = (k = kg_kind_parse((const char *)sqlite3_column_text(s, 6))) < 0 ?
+	    KG_KIND_OTHER : k;
+	o->m.status = (k = kg_status_parse((const char *)sqlite3_column_text(s, 7))) < 0 ?
+	    KG_STATUS_PLANNED : k;
+	o->m.certainty = (k = kg_certainty_parse((const char *)sqlite3_column_text(s, 8))) < 0 ?
+	    KG_CERT_NONE : k;
+	o->m.window_start = kg_col_day(s, 9);
+	o->m.window_end = kg_col_day(s, 10);
+	o->m.precision = (k = kg_precision_parse((const char *)sqlite3_column_text(s, 11))) < 0 ?
+	    KG_PREC_DAY : k;
+	o->m.expr = kg_col_text(s, 12, &failed);
+	o->m.sentence = kg_col_text(s, 13, &failed);
+	o->m.line = sqlite3_column_int(s, 14);
+	o->m.page = sqlite3_column_int(s, 15);
+	o->m.uncertain = sqlite3_column_int(s, 16) != 0;
+	o->m.uncertain_reason = kg_col_text(s, 17, &failed);
+	o->m.document_id = o->doc;
+	return failed ? -1 : 0;
 }
 
 /*
- * Maps each imported measure to a measure of the plan with the same title
- * key (each earlier measure used once, lowest id first), updating it from
- * the report, or inserts it.
+ * Every observation of the plan's versions that are not removed: the
+ * standing ones' into obs (edition by edition, in position order), the
+ * others' into old; and every version's event keys (removed ones too) into
+ * prior.  skip: a version whose observations are replaced (0 none).
  */
 static int
-merge_measures(struct merge *mg)
+load_observations(struct plan *p, int64_t skip)
 {
-	const struct kg_measure_list *ml = &mg->imp->measures;
-	struct kg_strv keys = {0};
-	int64_t *ids = NULL;
-	size_t nids = 0, capids = 0, i, j;
-	sqlite3_stmt *s;
-	struct kg_measure m;
-	int64_t ids_max = 0;
-	int rc = -1, step, occurrence;
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_PLAN_OBS, p->err);
+	struct obs o, *slot;
+	struct pdoc *d;
+	int64_t have;
+	long ed;
+	int rc;
 
-	if ((s = kg_store_stmt(mg->st, KG_STMT_MEASURES_OF_PLAN, mg->err)) == NULL)
+	if (s == NULL)
 		return -1;
-	kg_bind_text(s, 1, mg->plan);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (kg_array_grow((void **)&ids, &capids, nids, sizeof(*ids)) < 0 ||
-		    kg_strv_push(&keys, (const char *)sqlite3_column_text(s, 1), (size_t)-1) < 0) {
-			sqlite3_reset(s);
-			kg_err_set(mg->err, "out of memory");
-			goto out;
+	kg_bind_text(s, 1, p->key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (obs_from_row(s, &o) < 0) {
+			obs_clear(&o);
+			goto nomem;
 		}
-		ids[nids++] = sqlite3_column_int64(s, 0);
-		if (ids[nids - 1] > ids_max)
-			ids_max = ids[nids - 1];
+		if (o.ms != 0 && (!kg_u64map_get(&p->prior, o.ekey, &have) || o.ms < have) &&
+		    kg_u64map_put(&p->prior, o.ekey, o.ms) < 0) {
+			obs_clear(&o);
+			goto nomem;
+		}
+		d = find_doc(p, o.doc);
+		if (d == NULL || d->removed || o.doc == skip) {
+			obs_clear(&o);
+			continue;
+		}
+		ed = d->standing ? edition_of_doc(p, o.doc) : -1;
+		slot = ed >= 0 ? grow(&p->obs, &p->nobs, &p->capobs, sizeof(*slot)) :
+		    grow(&p->old, &p->nold, &p->capold, sizeof(*slot));
+		if (slot == NULL) {
+			obs_clear(&o);
+			goto nomem;
+		}
+		o.ed = ed >= 0 ? (size_t)ed : 0;
+		*slot = o;
 	}
 	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
-		kg_store_fail(mg->st, mg->err, "reading measures");
-		goto out;
-	}
-	for (i = 0; i < ml->n; i++) {
-		if (ml->v[i].title == NULL ||
-		    (mg->measure_key[i] = kg_store_title_key(ml->v[i].title)) == NULL) {
-			kg_err_set(mg->err, "measure %zu has no valid title", i + 1);
-			goto out;
-		}
-		m = ml->v[i];               /* shallow: measure_write only reads it */
-		m.id = 0;
-		m.document_id = mg->doc_id;
-		for (j = 0; j < nids; j++)
-			if (ids[j] != 0 && strcmp(keys.v[j], mg->measure_key[i]) == 0) {
-				m.id = ids[j];
-				ids[j] = 0;         /* used */
-				break;
-			}
-		occurrence = 0;
-		if (m.id)
-			mg->out->measures_matched++;
-		else {
-			mg->out->measures_new++;
-			for (j = 0; j < nids; j++)
-				occurrence += strcmp(keys.v[j], mg->measure_key[i]) == 0;
-			for (j = 0; j < i; j++)
-				occurrence += mg->measure_db[j] > ids_max &&
-				    strcmp(mg->measure_key[j], mg->measure_key[i]) == 0;
-		}
-		if (kg_store_measure_write(mg->st, &m, mg->plan, occurrence, mg->err) < 0 ||
-		    kg_store_edition_measure_add(mg->st, mg->doc_id, (int)i, &m, mg->err) < 0)
-			goto out;
-		mg->measure_db[i] = m.id;
-	}
-	rc = 0;
-out:
-	free(ids);
-	kg_strv_clear(&keys);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : kg_store_fail(p->st, p->err, "reading observations");
+nomem:
+	sqlite3_reset(s);
+	return oom(p);
 }
 
-/* The import's measure index of milestone m, or -1 when unattached. */
-static long
-measure_index(const struct merge *mg, const struct kg_milestone *m)
+static int
+cmp_obs(const void *a, const void *b)
 {
-	if (m->measure_id < 0 || (size_t)m->measure_id >= mg->imp->measures.n)
+	const struct obs *x = a, *y = b;
+
+	if (x->ed != y->ed)
+		return x->ed < y->ed ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Sorts obs edition by edition and records each edition's range. */
+static void
+index_editions(struct plan *p)
+{
+	size_t i;
+
+	if (p->nobs > 1)
+		qsort(p->obs, p->nobs, sizeof(*p->obs), cmp_obs);
+	for (i = 0; i < p->neds; i++)
+		p->eds[i].n = 0;
+	for (i = p->nobs; i-- > 0;) {
+		p->eds[p->obs[i].ed].first = i;
+		p->eds[p->obs[i].ed].n++;
+	}
+}
+
+static int
+load_edms(struct plan *p, int64_t skip)
+{
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_PLAN_EDMS, p->err);
+	struct edm *e;
+	struct pdoc *d;
+	bool failed = false;
+	int rc;
+
+	if (s == NULL)
 		return -1;
-	return (long)m->measure_id;
+	kg_bind_text(s, 1, p->key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d = find_doc(p, sqlite3_column_int64(s, 0));
+		if (d == NULL || d->removed || d->id == skip)
+			continue;
+		if ((e = grow(&p->edms, &p->nedms, &p->capedms, sizeof(*e))) == NULL)
+			goto nomem;
+		e->owned = true;
+		e->doc = d->id;
+		e->as_of = d->as_of;
+		e->stood_at = d->stood_at;
+		e->ed = d->standing ? edition_of_doc(p, d->id) : -1;
+		e->m.document_id = d->id;
+		e->m.position = sqlite3_column_int(s, 1) + 1;
+		e->m.id = sqlite3_column_int64(s, 2);
+		e->m.title = kg_col_text(s, 3, &failed);
+		e->m.heading = kg_col_text(s, 4, &failed);
+		e->m.subheading = kg_col_text(s, 5, &failed);
+		e->m.progress = kg_col_text(s, 6, &failed);
+		if (failed || kg_strv_split(&e->m.owners, (const char *)sqlite3_column_text(s, 7)) < 0 ||
+		    kg_strv_split(&e->m.notes, (const char *)sqlite3_column_text(s, 8)) < 0)
+			goto nomem;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : kg_store_fail(p->st, p->err, "reading measures");
+nomem:
+	sqlite3_reset(s);
+	return oom(p);
 }
 
-static int64_t
-measure_db_id(const struct merge *mg, const struct kg_milestone *m)
+static int
+load_measures(struct plan *p)
 {
-	long i = measure_index(mg, m);
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_PLAN_MEASURES, p->err);
+	struct pmeasure *m;
+	bool failed = false;
+	int rc;
 
-	return i < 0 ? 0 : mg->measure_db[i];
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, p->key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((m = grow(&p->pm, &p->npm, &p->cappm, sizeof(*m))) == NULL)
+			goto nomem;
+		if (kg_measure_from_row(p->st, s, &m->row, p->err) < 0) {
+			sqlite3_reset(s);
+			return -1;
+		}
+		m->key = kg_col_text(s, KG_MEASURE_NCOLS, &failed);
+		m->occurrence = sqlite3_column_int(s, KG_MEASURE_NCOLS + 1);
+		m->retired = sqlite3_column_int(s, KG_MEASURE_NCOLS + 2) != 0;
+		if (failed)
+			goto nomem;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : kg_store_fail(p->st, p->err, "reading measures");
+nomem:
+	sqlite3_reset(s);
+	return oom(p);
+}
+
+/* The plan's milestones as stored, by id, with local_at and retired. */
+static int
+load_rows(struct plan *p)
+{
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_PLAN_MS, p->err);
+	struct kg_milestone *m;
+	size_t cap = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	kg_bind_text(s, 1, p->key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((m = kg_milestone_list_add(&p->rows)) == NULL)
+			goto nomem;
+		if (kg_ms_from_row(s, m) < 0) {
+			p->rows.n--;
+			goto nomem;
+		}
+		if (p->rows.n > cap) {
+			int64_t *la;
+			bool *re;
+
+			cap = p->rows.cap;
+			la = realloc(p->row_local_at, cap * sizeof(*la));
+			if (la != NULL)
+				p->row_local_at = la;
+			re = realloc(p->row_retired, cap * sizeof(*re));
+			if (re != NULL)
+				p->row_retired = re;
+			if (la == NULL || re == NULL)
+				goto nomem;
+		}
+		p->row_local_at[p->rows.n - 1] = sqlite3_column_int64(s, KG_MS_NCOLS);
+		p->row_retired[p->rows.n - 1] = sqlite3_column_int(s, KG_MS_NCOLS + 1) != 0;
+		if (kg_u64map_put(&p->row_of, (uint64_t)m->id, (int64_t)p->rows.n - 1) < 0)
+			goto nomem;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : kg_store_fail(p->st, p->err, "reading milestones");
+nomem:
+	sqlite3_reset(s);
+	return oom(p);
+}
+
+/* The stored row of milestone id, or NULL. */
+static struct kg_milestone *
+row_of(struct plan *p, int64_t id, size_t *index)
+{
+	int64_t i;
+
+	if (id == 0 || !kg_u64map_get(&p->row_of, (uint64_t)id, &i))
+		return NULL;
+	if (index != NULL)
+		*index = (size_t)i;
+	return &p->rows.v[i];
+}
+
+/* The title key of measure id (a placeholder too), "" when unknown. */
+static const char *
+measure_key_of(const struct plan *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->npm; i++)
+		if (p->pm[i].row.id == id || (id > 0 && p->pm[i].written_id == id))
+			return p->pm[i].key;
+	return "";
+}
+
+/* Measure rows take the fields of the newest edition that lists them;
+ * new ones are inserted (written_id), ones no version lists are retired. */
+
+/* The words of o: its event key without occurrence (made when first needed
+ * for an observation read from the database). */
+static uint64_t
+words_of(struct plan *p, struct obs *o)
+{
+	if (o->words == 0)
+		o->words = kg_store_event_key(p->key, measure_key_of(p, o->m.measure_id),
+		    kg_kind_name(o->m.kind), o->m.expr, o->m.sentence, 0);
+	return o->words;
+}
+
+/* ---- replay: chains ---- */
+
+static uint64_t
+bucket_key(int64_t measure, int kind)
+{
+	return (uint64_t)measure * 64 + (uint64_t)kind + 1;
+}
+
+static long
+bucket_of(struct plan *p, const struct obs *o, bool create)
+{
+	uint64_t key = bucket_key(o->m.measure_id, o->m.kind);
+	struct bucket *b;
+	int64_t i;
+
+	if (kg_u64map_get(&p->bucket_of, key, &i))
+		return (long)i;
+	if (!create)
+		return -1;
+	if ((b = grow(&p->bk, &p->nbk, &p->capbk, sizeof(*b))) == NULL ||
+	    kg_u64map_put(&p->bucket_of, key, (int64_t)p->nbk - 1) < 0)
+		return oom(p);
+	b->measure = o->m.measure_id;
+	b->kind = o->m.kind;
+	return (long)p->nbk - 1;
+}
+
+/* A new chain starting at observation i. */
+static int
+chain_new(struct plan *p, size_t i)
+{
+	struct chain *c;
+	struct bucket *b;
+	long bi = bucket_of(p, &p->obs[i], true);
+
+	if (bi < 0 || (c = grow(&p->ch, &p->nch, &p->capch, sizeof(*c))) == NULL)
+		return bi < 0 ? -1 : oom(p);
+	c->first = c->last = i;
+	c->ed = p->obs[i].ed;
+	c->bucket = (size_t)bi;
+	p->obs[i].chain = (long)p->nch - 1;
+	b = &p->bk[bi];
+	if (kg_array_grow((void **)&b->chains, &b->cap, b->n, sizeof(*b->chains)) < 0)
+		return oom(p);
+	b->chains[b->n++] = (long)p->nch - 1;
+	return 0;
+}
+
+static void
+chain_extend(struct plan *p, long c, size_t i)
+{
+	p->ch[c].last = i;
+	p->ch[c].ed = p->obs[i].ed;
+	p->obs[i].chain = c;
+}
+
+/* FNV-1a of s: the key a sentence's bigrams are cached under. */
+static uint64_t
+text_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; s != NULL && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The bigrams of observation o's sentence, made once per distinct sentence. */
+static const struct kg_bigrams *
+bigrams_of(struct plan *p, struct obs *o)
+{
+	uint64_t h;
+	int64_t i;
+	struct kg_bigrams *b;
+
+	if (o->bg >= 0)
+		return &p->bg[o->bg];
+	h = text_hash(o->m.sentence);
+	if (!kg_u64map_get(&p->sentence_bg, h, &i)) {
+		if ((b = grow(&p->bg, &p->nbg, &p->capbg, sizeof(*b))) == NULL)
+			return NULL;
+		if (kg_bigrams_of(o->m.sentence, b) < 0 ||
+		    kg_u64map_put(&p->sentence_bg, h, (int64_t)p->nbg - 1) < 0)
+			return NULL;
+		i = (int64_t)p->nbg - 1;
+	}
+	o->bg = (long)i;
+	return &p->bg[i];
 }
 
 struct candidate {
 	double score;
-	size_t new_i, old_j;
+	size_t item;    /* obs index */
+	long chain;
 };
 
 static int
@@ -565,57 +739,735 @@ cmp_candidate(const void *a, const void *b)
 
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
-	if (x->new_i != y->new_i)
-		return x->new_i < y->new_i ? -1 : 1;
-	return x->old_j < y->old_j ? -1 : x->old_j > y->old_j;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	return (x->chain > y->chain) - (x->chain < y->chain);
 }
 
-/*
- * Pairs imported milestones with earlier ones of the same measure: every
- * pair scoring at least MATCH_THRESHOLD, best first (ties by position), each
- * side used once.  Deterministic: the result depends only on the inputs.
- */
+/* Chains by the day they are anchored on (then by order): for NEAREST. */
+struct anchored {
+	kg_day day;
+	long chain;
+};
+
 static int
-match_events(struct merge *mg)
+cmp_anchored(const void *a, const void *b)
 {
-	const struct kg_milestone_list *nl = &mg->imp->milestones;
-	struct candidate *c = NULL;
-	size_t n = 0, cap = 0, i, j;
+	const struct anchored *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return (x->chain > y->chain) - (x->chain < y->chain);
+}
+
+static kg_day
+anchor_of(const struct kg_milestone *m)
+{
+	kg_day d = kg_anchor_day(m);
+
+	return d == KG_DAY_NONE ? INT32_MAX : d;
+}
+
+static int
+add_candidate(struct plan *p, struct candidate **c, size_t *n, size_t *cap, size_t item,
+    long chain)
+{
+	struct obs *old = &p->obs[p->ch[chain].last], *now = &p->obs[item];
 	double score;
 
-	for (i = 0; i < nl->n; i++)
-		for (j = 0; j < mg->old.n; j++) {
-			if (mg->old.v[j].measure_id != measure_db_id(mg, &nl->v[i]))
-				continue;
-			score = kg_store_event_score(&mg->old.v[j], &nl->v[i]);
-			if (score < MATCH_THRESHOLD)
-				continue;
-			if (kg_array_grow((void **)&c, &cap, n, sizeof(*c)) < 0) {
-				free(c);
-				return kg_err_set(mg->err, "out of memory");
-			}
-			c[n++] = (struct candidate){ score, i, j };
-		}
-	if (n > 1)
-		qsort(c, n, sizeof(*c), cmp_candidate);
-	for (i = 0; i < n; i++) {
-		if (mg->new_match[c[i].new_i] || mg->old_taken_by[c[i].old_j])
-			continue;
-		mg->new_match[c[i].new_i] = (int)c[i].old_j + 1;
-		mg->old_taken_by[c[i].old_j] = (int)c[i].new_i + 1;
-	}
-	free(c);
+	/* both made first: making one may move the other */
+	if (bigrams_of(p, old) == NULL || bigrams_of(p, now) == NULL)
+		return oom(p);
+	score = kg_store_match_score(&old->m, &p->bg[old->bg], &now->m, &p->bg[now->bg]);
+	if (score < MATCH_THRESHOLD)
+		return 0;
+	if (kg_array_grow((void **)c, cap, *n, sizeof(**c)) < 0)
+		return oom(p);
+	(*c)[(*n)++] = (struct candidate){ score, item, chain };
 	return 0;
 }
 
-/* Fields that, when they change, make a new calendar version. */
+/*
+ * Pairs the events items[0..ni) (one bucket of edition e, in position
+ * order) with the chains cands[0..nc) that have no event of e yet: first
+ * the same words (k-th with k-th), then by score, best first.
+ */
+static int
+match_bucket(struct plan *p, size_t *items, size_t ni, long *cands, size_t nc)
+{
+	struct candidate *c = NULL;
+	struct anchored *by_day = NULL;
+	struct kg_u64map words = {0};   /* words -> first index into cands */
+	size_t n = 0, cap = 0, i, j, lo, hi, k;
+	long *taken = NULL;             /* per cands index: matched */
+	int64_t at;
+	int rc = -1;
+
+	if ((taken = calloc(nc + 1, sizeof(*taken))) == NULL)
+		return oom(p);
+	/* The same words: the chain whose newest event says exactly this. */
+	for (j = nc; j-- > 0;)
+		if (kg_u64map_put(&words, words_of(p, &p->obs[p->ch[cands[j]].last]),
+		    (int64_t)j) < 0)
+			goto nomem;
+	for (i = 0; i < ni; i++) {
+		struct obs *o = &p->obs[items[i]];
+
+		if (!kg_u64map_get(&words, words_of(p, o), &at))
+			continue;
+		for (j = (size_t)at; j < nc; j++)
+			if (!taken[j] && p->obs[p->ch[cands[j]].last].words == o->words)
+				break;
+		if (j == nc)
+			continue;
+		taken[j] = 1;
+		chain_extend(p, cands[j], items[i]);
+	}
+	/* The rest by score: all pairs of a small bucket, else the nearest. */
+	for (i = k = 0; i < ni; i++)
+		if (p->obs[items[i]].chain < 0)
+			items[k++] = items[i];
+	ni = k;
+	for (j = k = 0; j < nc; j++)
+		if (!taken[j])
+			cands[k++] = cands[j];
+	nc = k;
+	if (ni == 0 || nc == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (ni * nc <= PAIR_LIMIT) {
+		for (i = 0; i < ni; i++)
+			for (j = 0; j < nc; j++)
+				if (add_candidate(p, &c, &n, &cap, items[i], cands[j]) < 0)
+					goto out;
+	} else {
+		if ((by_day = malloc(nc * sizeof(*by_day))) == NULL)
+			goto nomem;
+		for (j = 0; j < nc; j++)
+			by_day[j] = (struct anchored){ anchor_of(&p->obs[p->ch[cands[j]].last].m),
+			    cands[j] };
+		qsort(by_day, nc, sizeof(*by_day), cmp_anchored);
+		for (i = 0; i < ni; i++) {
+			kg_day d = anchor_of(&p->obs[items[i]].m);
+
+			/* lo: first chain not before d; widen towards the closer side */
+			for (lo = 0, hi = nc; lo < hi;) {
+				size_t mid = (lo + hi) / 2;
+
+				if (by_day[mid].day < d)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			hi = lo;
+			for (k = 0; k < NEAREST && (lo > 0 || hi < nc); k++) {
+				bool left = lo > 0 && (hi == nc ||
+				    (int64_t)d - by_day[lo - 1].day <= (int64_t)by_day[hi].day - d);
+
+				if (add_candidate(p, &c, &n, &cap, items[i],
+				    left ? by_day[--lo].chain : by_day[hi++].chain) < 0)
+					goto out;
+			}
+		}
+	}
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_candidate);
+	for (i = 0; i < n; i++)
+		if (p->obs[c[i].item].chain < 0 && p->ch[c[i].chain].ed != p->obs[c[i].item].ed)
+			chain_extend(p, c[i].chain, c[i].item);
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+out:
+	free(c);
+	free(by_day);
+	free(taken);
+	kg_u64map_clear(&words);
+	return rc;
+}
+
+static int
+cmp_by_bucket(const void *a, const void *b, void *arg)
+{
+	const struct plan *p = arg;
+	const size_t *x = a, *y = b;
+	const struct obs *ox = &p->obs[*x], *oy = &p->obs[*y];
+
+	if (ox->m.measure_id != oy->m.measure_id)
+		return ox->m.measure_id < oy->m.measure_id ? -1 : 1;
+	if (ox->m.kind != oy->m.kind)
+		return ox->m.kind < oy->m.kind ? -1 : 1;
+	return (*x > *y) - (*x < *y);
+}
+
+/* Matches edition e's events to the chains before it; the rest start chains. */
+static int
+match_edition(struct plan *p, size_t e)
+{
+	struct edition *ed = &p->eds[e];
+	size_t *items = NULL, i, j, g, nbefore = p->nch;
+	long *cands = NULL, bi;
+	size_t nc, capc = 0;
+	int rc = -1;
+
+	if (ed->n == 0)
+		return 0;
+	if ((items = malloc(ed->n * sizeof(*items))) == NULL)
+		return oom(p);
+	for (i = 0; i < ed->n; i++)
+		items[i] = ed->first + i;
+	qsort_r(items, ed->n, sizeof(*items), cmp_by_bucket, p);
+	for (g = 0; g < ed->n; g = j) {
+		for (j = g + 1; j < ed->n &&
+		    p->obs[items[j]].m.measure_id == p->obs[items[g]].m.measure_id &&
+		    p->obs[items[j]].m.kind == p->obs[items[g]].m.kind; j++)
+			;
+		nc = 0;
+		if ((bi = bucket_of(p, &p->obs[items[g]], false)) >= 0) {
+			struct bucket *b = &p->bk[bi];
+
+			for (size_t k = 0; k < b->n; k++) {
+				if ((size_t)b->chains[k] >= nbefore)
+					continue;
+				if (kg_array_grow((void **)&cands, &capc, nc, sizeof(*cands)) < 0)
+					goto nomem;
+				cands[nc++] = b->chains[k];
+			}
+		}
+		if (nc > 0 && match_bucket(p, items + g, j - g, cands, nc) < 0)
+			goto out;
+	}
+	for (i = 0; i < ed->n; i++)
+		if (p->obs[ed->first + i].chain < 0 && chain_new(p, ed->first + i) < 0)
+			goto out;
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+out:
+	free(items);
+	free(cands);
+	return rc;
+}
+
+/*
+ * The chains of the standing versions: editions before `from` as stored
+ * (an observation continues the chain of its stored milestone), the others
+ * matched again in as-of order.
+ */
+static int
+replay(struct plan *p, size_t from)
+{
+	struct kg_u64map chain_of = {0};  /* stored milestone id -> chain */
+	size_t e, i;
+	int64_t c;
+	int rc = -1;
+
+	for (e = 0; e < from && e < p->neds; e++)
+		for (i = p->eds[e].first; i < p->eds[e].first + p->eds[e].n; i++) {
+			struct obs *o = &p->obs[i];
+
+			if (o->ms != 0 && kg_u64map_get(&chain_of, (uint64_t)o->ms, &c) &&
+			    p->ch[c].ed < e && bucket_of(p, o, false) == (long)p->ch[c].bucket) {
+				chain_extend(p, (long)c, i);
+				continue;
+			}
+			if (chain_new(p, i) < 0 ||
+			    (o->ms != 0 && kg_u64map_put(&chain_of, (uint64_t)o->ms,
+			    (int64_t)p->nch - 1) < 0))
+				goto out;
+		}
+	for (; e < p->neds; e++)
+		if (match_edition(p, e) < 0)
+			goto out;
+	rc = 0;
+out:
+	kg_u64map_clear(&chain_of);
+	return rc;
+}
+
+struct claim {
+	long chain;
+	int64_t id;
+};
+
+static int
+cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+
+	if (x->chain != y->chain)
+		return x->chain < y->chain ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Each chain takes the smallest milestone id one of its observations had
+ * that no earlier chain took; 0 when none is left (a new milestone). */
+static int
+assign_ids(struct plan *p)
+{
+	struct claim *cl;
+	struct kg_u64map taken = {0};
+	size_t n = 0, i;
+
+	if ((cl = malloc((p->nobs + 1) * sizeof(*cl))) == NULL)
+		return oom(p);
+	for (i = 0; i < p->nobs; i++)
+		if (p->obs[i].ms != 0 && row_of(p, p->obs[i].ms, NULL) != NULL)
+			cl[n++] = (struct claim){ p->obs[i].chain, p->obs[i].ms };
+	if (n > 1)
+		qsort(cl, n, sizeof(*cl), cmp_claim);
+	for (i = 0; i < n; i++) {
+		if (p->ch[cl[i].chain].id != 0 || kg_u64map_get(&taken, (uint64_t)cl[i].id, NULL))
+			continue;
+		if (kg_u64map_put(&taken, (uint64_t)cl[i].id, 1) < 0) {
+			free(cl);
+			kg_u64map_clear(&taken);
+			return oom(p);
+		}
+		p->ch[cl[i].chain].id = cl[i].id;
+	}
+	free(cl);
+	kg_u64map_clear(&taken);
+	return 0;
+}
+
+/* ---- states ---- */
+
+/* What a milestone becomes: borrowed fields (from its stored row and the
+ * observation that decides it), and how that differs from before. */
+struct state {
+	struct kg_milestone m;      /* shallow */
+	struct kg_milestone *row;   /* as stored, NULL for a new one */
+	const struct obs *decide;   /* NULL: retired */
+	long chain;                 /* -1: not in a standing version */
+	bool retired;
+	bool incoming;              /* the incoming version mentions it */
+	bool substance;             /* a change calendars are told about */
+	bool write;                 /* any stored field changes */
+	enum kg_change_kind what;
+	bool report;                /* an item: it changed, or the version mentions it */
+	char *uid;                  /* a new one's (owned) */
+};
+
+/* m takes the report fields of o, except those local_mask keeps. */
+static void
+apply_report(struct kg_milestone *m, const struct obs *o, unsigned local_mask)
+{
+	const struct kg_milestone *r = &o->m;
+
+	if (!(local_mask & KG_LOCAL_TITLE))
+		m->title = r->title;
+	if (!(local_mask & KG_LOCAL_KIND))
+		m->kind = r->kind;
+	if (!(local_mask & KG_LOCAL_STATUS)) {
+		m->status = r->status;
+		m->certainty = r->certainty;
+	}
+	if (!(local_mask & KG_LOCAL_WINDOW)) {
+		m->window_start = r->window_start;
+		m->window_end = r->window_end;
+		m->precision = r->precision;
+	}
+	if (!(local_mask & KG_LOCAL_MEASURE))
+		m->measure_id = r->measure_id;
+	m->expr = r->expr;
+	m->sentence = r->sentence;
+	m->document_id = o->doc;
+	m->line = r->line;
+	m->page = r->page;
+	m->uncertain = r->uncertain;
+	m->uncertain_reason = r->uncertain_reason;
+}
+
+/* A change of these makes a new calendar version (SEQUENCE). */
 static bool
 substance_differs(const struct kg_milestone *a, const struct kg_milestone *b)
 {
-	return strcmp(a->title ? a->title : "", b->title ? b->title : "") != 0 ||
-	    a->kind != b->kind || a->status != b->status || a->certainty != b->certainty ||
-	    a->window_start != b->window_start || a->window_end != b->window_end ||
-	    a->precision != b->precision || a->gone != b->gone || a->uncertain != b->uncertain;
+	return !kg_str_equal(a->title, b->title) || a->kind != b->kind || a->status != b->status ||
+	    a->certainty != b->certainty || a->window_start != b->window_start ||
+	    a->window_end != b->window_end || a->precision != b->precision ||
+	    a->gone != b->gone || a->uncertain != b->uncertain;
+}
+
+static int64_t
+stood_at_of(const struct plan *p, int64_t doc)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndocs; i++)
+		if (p->docs[i].id == doc)
+			return p->docs[i].stood_at;
+	return 0;
+}
+
+/* Which of the local fields of s disagree with what its report says now. */
+static unsigned
+disagreement(const struct state *s)
+{
+	struct kg_milestone r = s->m;
+
+	if (s->decide == NULL || s->m.local_mask == 0)
+		return 0;
+	apply_report(&r, s->decide, 0);
+	return kg_ms_local_diff(&s->m, &r) & s->m.local_mask;
+}
+
+/* s->m from its row (or fresh) and its deciding observation. */
+static void
+settle(struct plan *p, struct state *s, size_t row_index)
+{
+	struct kg_milestone *row = s->row;
+
+	if (row != NULL)
+		s->m = *row;
+	else {
+		memset(&s->m, 0, sizeof(s->m));
+		s->m.window_start = s->m.window_end = KG_DAY_NONE;
+	}
+	memset(&s->m.owners, 0, sizeof(s->m.owners));
+	/* resolve --take-report: the fields the report disagrees on are its again */
+	if (row != NULL && row->id == p->resolve_id)
+		s->m.local_mask &= ~disagreement(s);
+	if (s->decide != NULL)
+		apply_report(&s->m, s->decide, s->m.local_mask);
+	s->m.manual = s->m.local_mask != 0;
+	s->m.gone = s->chain < 0 || p->ch[s->chain].ed + 1 != p->neds;
+	/* a report imported after the local edit that disagrees with it */
+	s->m.conflict = disagreement(s) != 0 && s->decide != NULL &&
+	    stood_at_of(p, s->decide->doc) > (row != NULL ? p->row_local_at[row_index] : 0);
+	if (s->m.status != KG_STATUS_DONE)
+		s->m.completed_at = 0;
+	else if (row == NULL || row->status != KG_STATUS_DONE)
+		s->m.completed_at = 0;   /* done when the report says */
+}
+
+/* How s differs from its row; sets what, substance, write. */
+static void
+classify(struct plan *p, struct state *s, size_t row_index)
+{
+	const struct kg_milestone *row = s->row;
+	bool was_retired = row != NULL && p->row_retired[row_index];
+
+	if (row == NULL) {
+		s->what = KG_CH_NEW;
+		s->substance = s->write = s->report = true;
+		return;
+	}
+	s->substance = substance_differs(row, &s->m) || was_retired != s->retired;
+	s->write = s->substance || was_retired != s->retired || kg_ms_differs(row, &s->m) ||
+	    row->conflict != s->m.conflict;
+	if (s->retired && !was_retired)
+		s->what = KG_CH_REMOVED;
+	else if (s->m.conflict && !row->conflict)
+		s->what = KG_CH_CONFLICT;
+	else if (s->m.gone && !row->gone && !was_retired)
+		s->what = KG_CH_GONE;
+	else if (s->substance)
+		s->what = KG_CH_CHANGED;
+	else
+		s->what = KG_CH_UNCHANGED;
+	s->report = s->what != KG_CH_UNCHANGED || s->incoming;
+}
+
+struct states {
+	struct state *v;
+	size_t n;
+	size_t *row_state;      /* rows index -> states index + 1, 0 none */
+};
+
+static void
+states_free(struct states *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++)
+		free(ss->v[i].uid);
+	free(ss->v);
+	free(ss->row_state);
+	memset(ss, 0, sizeof(*ss));
+}
+
+/* Orphans' last word: the newest observation of each milestone among the
+ * versions that do not stand (and are not removed), by as-of then stood_at. */
+static int
+last_words(struct plan *p, struct kg_u64map *best)
+{
+	size_t i;
+	int64_t j;
+
+	for (i = 0; i < p->nold; i++) {
+		const struct obs *o = &p->old[i];
+		const struct pdoc *d = find_doc(p, o->doc), *e;
+
+		if (o->ms == 0 || d == NULL)
+			continue;
+		if (kg_u64map_get(best, (uint64_t)o->ms, &j)) {
+			e = find_doc(p, p->old[j].doc);
+			if (e != NULL && (e->as_of > d->as_of ||
+			    (e->as_of == d->as_of && e->stood_at >= d->stood_at)))
+				continue;
+		}
+		if (kg_u64map_put(best, (uint64_t)o->ms, (int64_t)i) < 0)
+			return oom(p);
+	}
+	return 0;
+}
+
+static int
+compute_states(struct plan *p, int64_t incoming, struct states *ss)
+{
+	struct kg_u64map best = {0};
+	struct state *s;
+	size_t i, ri = 0;
+	int64_t j;
+	int rc = -1;
+
+	ss->v = calloc(p->nch + p->rows.n + 1, sizeof(*ss->v));
+	ss->row_state = calloc(p->rows.n + 1, sizeof(*ss->row_state));
+	if (ss->v == NULL || ss->row_state == NULL)
+		return oom(p);
+	for (i = 0; i < p->nobs; i++)
+		if (p->obs[i].doc == incoming)
+			ss->v[p->obs[i].chain].incoming = true;
+	for (i = 0; i < p->nch; i++) {
+		s = &ss->v[ss->n++];
+		s->chain = (long)i;
+		s->decide = &p->obs[p->ch[i].last];
+		s->row = row_of(p, p->ch[i].id, &ri);
+		if (s->row != NULL)
+			ss->row_state[ri] = ss->n;
+		settle(p, s, ri);
+		classify(p, s, ri);
+	}
+	if (last_words(p, &best) < 0)
+		goto out;
+	for (ri = 0; ri < p->rows.n; ri++) {
+		if (ss->row_state[ri])
+			continue;
+		s = &ss->v[ss->n++];
+		ss->row_state[ri] = ss->n;
+		s->chain = -1;
+		s->row = &p->rows.v[ri];
+		s->decide = kg_u64map_get(&best, (uint64_t)s->row->id, &j) ? &p->old[j] : NULL;
+		s->retired = s->decide == NULL;
+		settle(p, s, ri);
+		classify(p, s, ri);
+	}
+	rc = 0;
+out:
+	kg_u64map_clear(&best);
+	return rc;
+}
+
+/* ---- measures ---- */
+
+static const struct edm *
+measure_decision(const struct plan *p, int64_t id)
+{
+	const struct edm *best = NULL, *e;
+	size_t i;
+
+	for (i = 0; i < p->nedms; i++) {
+		e = &p->edms[i];
+		if (e->m.id != id)
+			continue;
+		if (best == NULL || (e->ed >= 0 && (best->ed < 0 || e->ed > best->ed)) ||
+		    (e->ed < 0 && best->ed < 0 && (e->as_of > best->as_of ||
+		    (e->as_of == best->as_of && e->stood_at > best->stood_at))))
+			best = e;
+	}
+	return best;
+}
+
+/* True when measure row r must take the fields of e (NULL: retire it). */
+static bool
+measure_differs(const struct pmeasure *pm, const struct edm *e)
+{
+	const struct kg_measure *r = &pm->row, *m;
+
+	if (e == NULL)
+		return !pm->retired;
+	m = &e->m;
+	return pm->retired || r->id < 0 || !kg_str_equal(r->title, m->title) ||
+	    !kg_str_equal(r->heading, m->heading) || !kg_str_equal(r->subheading, m->subheading) ||
+	    !kg_str_equal(r->progress, m->progress) || r->document_id != e->doc ||
+	    r->position != m->position || !kg_strv_equal(&r->owners, &m->owners) ||
+	    !kg_strv_equal(&r->notes, &m->notes);
+}
+
+/* ---- the incoming version ---- */
+
+/* What kg_store_import works out before touching the database. */
+struct incoming {
+	const struct kg_import *imp;
+	char *plan;
+	char **mkey;            /* per imported measure: title key */
+	int *mocc;              /* per imported measure: k-th with that key */
+	uint64_t *words, *ekey; /* per milestone */
+	int *occurrence;
+};
+
+static void
+incoming_free(struct incoming *in, size_t nmeasures)
+{
+	size_t i;
+
+	for (i = 0; in->mkey != NULL && i < nmeasures; i++)
+		free(in->mkey[i]);
+	free(in->mkey);
+	free(in->mocc);
+	free(in->words);
+	free(in->ekey);
+	free(in->occurrence);
+	free(in->plan);
+	memset(in, 0, sizeof(*in));
+}
+
+static long
+measure_index(const struct kg_import *imp, const struct kg_milestone *m)
+{
+	if (m->measure_id < 0 || (size_t)m->measure_id >= imp->measures.n)
+		return -1;
+	return (long)m->measure_id;
+}
+
+/* Plan and measure keys, each event's words and event key: hashing and
+ * NFKC, done before any lock is taken. */
+static int
+incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err *err)
+{
+	const struct kg_measure_list *ml = &imp->measures;
+	const struct kg_milestone_list *nl = &imp->milestones;
+	struct kg_u64map seen = {0};
+	size_t i, j;
+	int64_t k;
+	long mi;
+	int rc = -1;
+
+	in->imp = imp;
+	if ((in->plan = kg_store_plan_key(imp->doc.title)) == NULL)
+		return kg_err_set(err, "invalid document title '%s' (not UTF-8)", imp->doc.title);
+	in->mkey = calloc(ml->n + 1, sizeof(*in->mkey));
+	in->mocc = calloc(ml->n + 1, sizeof(*in->mocc));
+	in->words = calloc(nl->n + 1, sizeof(*in->words));
+	in->ekey = calloc(nl->n + 1, sizeof(*in->ekey));
+	in->occurrence = calloc(nl->n + 1, sizeof(*in->occurrence));
+	if (in->mkey == NULL || in->mocc == NULL || in->words == NULL || in->ekey == NULL ||
+	    in->occurrence == NULL)
+		goto nomem;
+	for (i = 0; i < ml->n; i++) {
+		if (ml->v[i].title == NULL || (in->mkey[i] = kg_store_title_key(ml->v[i].title)) ==
+		    NULL) {
+			kg_err_set(err, "measure %zu has no valid title", i + 1);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			in->mocc[i] += strcmp(in->mkey[j], in->mkey[i]) == 0;
+	}
+	for (i = 0; i < nl->n; i++) {
+		const struct kg_milestone *m = &nl->v[i];
+		const char *mkey = (mi = measure_index(imp, m)) < 0 ? "" : in->mkey[mi];
+
+		in->words[i] = kg_store_event_key(in->plan, mkey, kg_kind_name(m->kind), m->expr,
+		    m->sentence, 0);
+		k = 0;
+		kg_u64map_get(&seen, in->words[i], &k);
+		in->occurrence[i] = (int)k;
+		if (kg_u64map_put(&seen, in->words[i], k + 1) < 0)
+			goto nomem;
+		in->ekey[i] = k == 0 ? in->words[i] : kg_store_event_key(in->plan, mkey,
+		    kg_kind_name(m->kind), m->expr, m->sentence, (int)k);
+	}
+	rc = 0;
+	goto out;
+nomem:
+	kg_err_set(err, "out of memory");
+out:
+	kg_u64map_clear(&seen);
+	return rc;
+}
+
+/* The measure rows the incoming measures are: (title key, k-th) of the
+ * plan, or new rows (placeholder ids) in *placeholder order. */
+static int
+add_incoming_measures(struct plan *p, const struct incoming *in, int64_t *ids)
+{
+	const struct kg_measure_list *ml = &in->imp->measures;
+	struct pmeasure *pm;
+	struct edm *e;
+	size_t i, j, nold = p->npm;
+	int64_t next = -1;
+
+	for (i = 0; i < ml->n; i++) {
+		ids[i] = 0;
+		for (j = 0; j < nold && ids[i] == 0; j++)
+			if (p->pm[j].occurrence == in->mocc[i] && strcmp(p->pm[j].key, in->mkey[i]) == 0)
+				ids[i] = p->pm[j].row.id;
+		if (ids[i] == 0) {
+			if ((pm = grow(&p->pm, &p->npm, &p->cappm, sizeof(*pm))) == NULL ||
+			    (pm->key = strdup(in->mkey[i])) == NULL)
+				return oom(p);
+			pm->row.id = ids[i] = next--;
+			pm->occurrence = in->mocc[i];
+		}
+		if ((e = grow(&p->edms, &p->nedms, &p->capedms, sizeof(*e))) == NULL)
+			return oom(p);
+		e->m = ml->v[i];       /* shallow: strings belong to the import */
+		e->m.id = ids[i];
+		e->m.position = (int)i + 1;
+		e->m.document_id = 0;
+		e->doc = 0;
+		e->as_of = in->imp->doc.as_of;
+		e->stood_at = p->stand;
+		e->ed = edition_of_doc(p, 0);
+	}
+	return 0;
+}
+
+static int
+add_incoming_obs(struct plan *p, const struct incoming *in, const int64_t *mids)
+{
+	const struct kg_milestone_list *nl = &in->imp->milestones;
+	long ed = edition_of_doc(p, 0), mi;
+	struct obs *o;
+	size_t i;
+
+	for (i = 0; i < nl->n; i++) {
+		if ((o = grow(&p->obs, &p->nobs, &p->capobs, sizeof(*o))) == NULL)
+			return oom(p);
+		o->m = nl->v[i];       /* shallow */
+		memset(&o->m.owners, 0, sizeof(o->m.owners));
+		o->m.measure_id = (mi = measure_index(in->imp, &nl->v[i])) < 0 ? 0 : mids[mi];
+		o->m.document_id = 0;
+		o->doc = 0;
+		o->pos = (int)i;
+		o->occurrence = in->occurrence[i];
+		o->words = in->words[i];
+		o->ekey = in->ekey[i];
+		kg_u64map_get(&p->prior, o->ekey, &o->ms);
+		o->ed = (size_t)ed;
+		o->chain = -1;
+		o->bg = -1;
+	}
+	return 0;
+}
+
+/* ---- results ---- */
+
+static struct kg_import_item *
+add_item(struct plan *p, struct kg_import_result *out, enum kg_change_kind what)
+{
+	struct kg_import_item *it;
+
+	if ((it = grow(&out->items, &out->n, &out->cap, sizeof(*it))) == NULL) {
+		oom(p);
+		return NULL;
+	}
+	it->what = what;
+	return it;
 }
 
 static void
@@ -635,371 +1487,785 @@ describe_change(const struct kg_milestone *from, const struct kg_milestone *to)
 	char buf[512] = "", w1[32], w2[32];
 	size_t len = 0;
 
+#define ADD(...) do { if (len < sizeof(buf)) len += (size_t)snprintf(buf + len, \
+	sizeof(buf) - len, __VA_ARGS__); } while (0)
 	if (from->window_start != to->window_start || from->window_end != to->window_end) {
 		format_window(w1, sizeof(w1), from);
 		format_window(w2, sizeof(w2), to);
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "window %s -> %s", w1, w2);
+		ADD("window %s -> %s", w1, w2);
 	}
-	if (from->status != to->status && len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%sstatus %s -> %s",
-		    len ? "; " : "", kg_status_name(from->status), kg_status_name(to->status));
-	if (from->kind != to->kind && len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%skind %s -> %s",
-		    len ? "; " : "", kg_kind_name(from->kind), kg_kind_name(to->kind));
-	if (from->certainty != to->certainty && len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%scertainty %s -> %s",
-		    len ? "; " : "", kg_certainty_name(from->certainty),
+	if (from->status != to->status)
+		ADD("%sstatus %s -> %s", len ? "; " : "", kg_status_name(from->status),
+		    kg_status_name(to->status));
+	if (from->kind != to->kind)
+		ADD("%skind %s -> %s", len ? "; " : "", kg_kind_name(from->kind),
+		    kg_kind_name(to->kind));
+	if (from->certainty != to->certainty)
+		ADD("%scertainty %s -> %s", len ? "; " : "", kg_certainty_name(from->certainty),
 		    kg_certainty_name(to->certainty));
-	if (from->precision != to->precision && len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%sprecision %s -> %s",
-		    len ? "; " : "", kg_precision_name(from->precision),
+	if (from->precision != to->precision)
+		ADD("%sprecision %s -> %s", len ? "; " : "", kg_precision_name(from->precision),
 		    kg_precision_name(to->precision));
-	if (strcmp(from->title ? from->title : "", to->title ? to->title : "") != 0 &&
-	    len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%stitle changed",
-		    len ? "; " : "");
-	if (from->gone != to->gone && len < sizeof(buf))
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-		    len ? "; " : "", to->gone ? "no longer reported" : "reported again");
+	if (!kg_str_equal(from->title, to->title))
+		ADD("%stitle changed", len ? "; " : "");
+	if (from->uncertain != to->uncertain)
+		ADD("%s%s", len ? "; " : "", to->uncertain ? "now uncertain" : "no longer uncertain");
+	if (from->gone != to->gone)
+		ADD("%s%s", len ? "; " : "", to->gone ? "no longer reported" : "reported again");
+#undef ADD
 	return len ? strdup(buf) : NULL;
 }
 
-/* The earlier milestone old as the report now describes it (owned copy). */
-static int
-as_reported(struct merge *mg, const struct kg_milestone *old, const struct kg_milestone *now,
-    struct kg_milestone *out)
+/* The name of the newest edition's standing version (for "not in X"). */
+static const char *
+newest_name(struct plan *p)
 {
-	bool failed = false;
+	const struct pdoc *d = p->neds ? find_doc(p, p->eds[p->neds - 1].doc) : NULL;
 
-	if (kg_milestone_copy(out, old) < 0)
-		return kg_err_set(mg->err, "out of memory");
-#define TAKE(f) do { free(out->f); out->f = now->f ? strdup(now->f) : NULL; \
-	failed |= now->f && !out->f; } while (0)
-	TAKE(title);
-	TAKE(expr);
-	TAKE(sentence);
-	TAKE(uncertain_reason);
-#undef TAKE
-	out->kind = now->kind;
-	out->status = now->status;
-	out->certainty = now->certainty;
-	out->window_start = now->window_start;
-	out->window_end = now->window_end;
-	out->precision = now->precision;
-	out->uncertain = now->uncertain;
-	out->page = now->page;
-	out->document_id = mg->doc_id;
-	out->line = now->line;
-	out->gone = false;
-	if (failed) {
-		kg_milestone_clear(out);
-		return kg_err_set(mg->err, "out of memory");
+	return d != NULL && d->name != NULL ? d->name : "the newest edition";
+}
+
+static char *
+detail_of(struct plan *p, const struct state *s)
+{
+	struct kg_milestone r;
+	char *change, *d = NULL;
+
+	switch (s->what) {
+	case KG_CH_CHANGED:
+		return describe_change(s->row, &s->m);
+	case KG_CH_GONE:
+		if (asprintf(&d, "not in %s", newest_name(p)) < 0)
+			return NULL;
+		return d;
+	case KG_CH_REMOVED:
+		return strdup("no import mentions it any more");
+	case KG_CH_CONFLICT:
+		r = s->m;
+		apply_report(&r, s->decide, 0);
+		change = describe_change(&s->m, &r);
+		if (asprintf(&d, "%s kept (report: %s)", s->m.status == KG_STATUS_CANCELLED &&
+		    (s->m.local_mask & KG_LOCAL_STATUS) ? "cancelled" : "local edit",
+		    change ? change : "differs") < 0)
+			d = NULL;
+		free(change);
+		return d;
+	default:
+		return NULL;
+	}
+}
+
+/* One item per milestone that changed or that the incoming version
+ * mentions; owners and measure titles as stored. */
+static int
+make_items(struct plan *p, const struct states *ss, struct kg_import_result *out)
+{
+	struct kg_import_item *it;
+	const struct state *s;
+	struct kg_milestone after;
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		s = &ss->v[i];
+		if (!s->report)
+			continue;
+		if ((it = add_item(p, out, s->what)) == NULL)
+			return -1;
+		after = s->m;
+		if (s->row != NULL)
+			after.owners = s->row->owners;
+		if (s->row != NULL && kg_milestone_copy(&it->before, s->row) < 0)
+			return oom(p);
+		if (kg_milestone_copy(&it->after, &after) < 0)
+			return oom(p);
+		if (it->after.measure_id < 0)
+			it->after.measure_id = 0;  /* a measure not written yet */
+		if (s->what != KG_CH_UNCHANGED && s->what != KG_CH_NEW &&
+		    (it->detail = detail_of(p, s)) == NULL &&
+		    s->what != KG_CH_CHANGED)
+			return oom(p);
 	}
 	return 0;
 }
 
-/* Stores the report's source reference without a new version. */
-static int
-touch_source(struct merge *mg, const struct kg_milestone *m)
+/* ---- writing ---- */
+
+/* The real id of a measure id that may be a placeholder (new measure). */
+static int64_t
+measure_real_id(const struct plan *p, int64_t id)
 {
-	sqlite3_stmt *s = kg_store_stmt(mg->st, KG_STMT_MS_SOURCE, mg->err);
+	size_t i;
+
+	if (id >= 0)
+		return id;
+	for (i = 0; i < p->npm; i++)
+		if (p->pm[i].row.id == id)
+			return p->pm[i].written_id;
+	return 0;
+}
+
+static int
+write_measures(struct plan *p)
+{
+	struct kg_measure m;
+	struct pmeasure *pm;
+	const struct edm *e;
+	size_t i;
+
+	for (i = 0; i < p->npm; i++) {
+		pm = &p->pm[i];
+		e = measure_decision(p, pm->row.id);
+		pm->written_id = pm->row.id;
+		if (!measure_differs(pm, e))
+			continue;
+		if (e == NULL) {
+			if (kg_store_measure_retire(p->st, pm->row.id, true, p->err) < 0)
+				return -1;
+			continue;
+		}
+		m = e->m;               /* shallow: measure_write only reads it */
+		m.id = pm->row.id > 0 ? pm->row.id : 0;
+		m.document_id = e->doc;
+		if (kg_store_measure_write(p->st, &m, p->key, pm->occurrence, p->err) < 0)
+			return -1;
+		if (pm->row.id < 0 && kg_store_measure_continues(p->st, m.id, p->err) < 0)
+			return -1;
+		pm->written_id = m.id;
+		if (pm->retired && kg_store_measure_retire(p->st, m.id, false, p->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The incoming version's document row; every doc 0 becomes its id. */
+static int
+write_document(struct plan *p, const struct kg_document *d, int64_t *id)
+{
+	sqlite3_stmt *s = kg_store_stmt(p->st, KG_STMT_DOC_INSERT, p->err);
+	size_t i;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, m->id);
-	kg_bind_id(s, 2, m->document_id);
-	sqlite3_bind_int(s, 3, m->line);
-	kg_bind_text(s, 4, m->expr);
-	kg_bind_text(s, 5, m->sentence);
-	return kg_store_step_done(mg->st, s, mg->err, "updating milestone source");
+	kg_bind_text(s, 1, d->name);
+	kg_bind_text(s, 2, d->sha256);
+	kg_bind_text(s, 3, d->title);
+	kg_bind_text(s, 4, p->key);
+	kg_bind_day(s, 5, d->as_of);
+	sqlite3_bind_int64(s, 6, kg_store_now());
+	kg_bind_text(s, 7, d->summary_json);
+	kg_bind_text(s, 8, d->url);
+	kg_bind_text(s, 9, d->etag);
+	kg_bind_text(s, 10, d->last_modified);
+	if (kg_store_step_done(p->st, s, p->err, "recording document") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(kg_store_db(p->st));
+	for (i = 0; i < p->ndocs; i++)
+		if (p->docs[i].id == 0)
+			p->docs[i].id = *id;
+	for (i = 0; i < p->neds; i++)
+		if (p->eds[i].doc == 0)
+			p->eds[i].doc = *id;
+	for (i = 0; i < p->nobs; i++)
+		if (p->obs[i].doc == 0)
+			p->obs[i].doc = p->obs[i].m.document_id = *id;
+	for (i = 0; i < p->nedms; i++)
+		if (p->edms[i].doc == 0)
+			p->edms[i].doc = p->edms[i].m.document_id = *id;
+	return 0;
+}
+
+/* standing / stood_at / removed_at of every version whose state moved. */
+static int
+write_standing(struct plan *p, int64_t touched, int64_t removed_at)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndocs; i++) {
+		struct pdoc *d = &p->docs[i];
+
+		if (d->standing == d->was_standing && d->id != touched)
+			continue;
+		if (kg_store_document_stand(p->st, d->id, d->standing, d->stood_at,
+		    d->id == touched ? removed_at : -1, p->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Inserts new milestones (UID from their first event), rewrites changed
+ * ones (history under reason), and records which milestone each
+ * observation now is. */
+static int
+write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t doc)
+{
+	struct state *s;
+	const struct obs *first;
+	size_t i;
+	int salt, taken;
+
+	for (i = 0; i < ss->n; i++) {
+		s = &ss->v[i];
+		s->m.measure_id = measure_real_id(p, s->m.measure_id);
+		if (s->decide != NULL && s->m.document_id == 0)
+			s->m.document_id = s->decide->doc;
+		if (s->row != NULL) {
+			if (s->write && kg_store_ms_recompute(p->st, s->row, &s->m, s->retired,
+			    s->substance, doc, reason, p->err) < 0)
+				return -1;
+			continue;
+		}
+		first = &p->obs[p->ch[s->chain].first];
+		for (salt = first->occurrence;; salt++) {
+			free(s->uid);
+			s->uid = kg_store_event_uid(p->key, measure_key_of(p, first->m.measure_id),
+			    kg_kind_name(first->m.kind), first->m.expr, first->m.sentence, salt);
+			if (s->uid == NULL)
+				return oom(p);
+			if ((taken = kg_store_uid_taken(p->st, s->uid, p->err)) < 0)
+				return -1;
+			if (!taken)
+				break;
+		}
+		s->m.uid = s->uid;
+		if (kg_store_ms_insert(p->st, &s->m, p->key, doc, reason, p->err) < 0)
+			return -1;
+		p->ch[s->chain].id = s->m.id;
+	}
+	for (i = 0; i < p->nobs; i++) {
+		struct obs *o = &p->obs[i];
+		int64_t id = p->ch[o->chain].id;
+
+		o->m.measure_id = measure_real_id(p, o->m.measure_id);
+		if (o->owned && id == o->ms_stored)
+			continue;
+		if (o->owned) {
+			if (kg_store_observation_assign(p->st, o->doc, o->pos, id, p->err) < 0)
+				return -1;
+		} else if (kg_store_observation_add(p->st, o->doc, o->pos, id, o->ekey, &o->m,
+		    p->err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int
-merge_matched(struct merge *mg, size_t i, struct kg_milestone *old)
+write_incoming_measures(struct plan *p, int64_t doc)
 {
-	const struct kg_milestone *now = &mg->imp->milestones.v[i];
-	struct kg_milestone after;
-	struct kg_import_item *it;
-	bool protected = old->manual || old->status == KG_STATUS_CANCELLED;
-	enum kg_change_kind what;
-	char *detail = NULL;
+	struct kg_measure m;
+	size_t i;
+
+	for (i = 0; i < p->nedms; i++) {
+		if (p->edms[i].owned || p->edms[i].doc != doc)
+			continue;
+		m = p->edms[i].m;
+		m.id = measure_real_id(p, m.id);
+		if (kg_store_edition_measure_add(p->st, doc, m.position - 1, &m, p->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the shrink guard ---- */
+
+/*
+ * A new version of an edition that already had one standing may not make
+ * more than SHRINK_PERCENT of that version's milestones or measures gone,
+ * nor drop any while adding and changing nothing (a truncated copy):
+ * -1 with the reason, unless allowed.
+ */
+static int
+shrink_guard(struct plan *p, const struct states *ss, const char *name)
+{
+	const struct pdoc *old = NULL;
+	struct kg_u64map now = {0};
+	size_t i, total = 0, lost = 0, mtotal = 0, mlost = 0;
+	bool adds = false;
+	char as_of[KG_DATE_LEN];
 	int rc = -1;
 
-	mg->new_id[i] = old->id;
-	if (as_reported(mg, old, now, &after) < 0)
-		return -1;
-	if (!substance_differs(old, &after))
-		what = KG_CH_UNCHANGED;
-	else if (protected && (after.gone = old->gone, substance_differs(old, &after)))
-		what = KG_CH_CONFLICT;
-	else
-		what = KG_CH_CHANGED;
-	after.gone = false;
-
-	if (what == KG_CH_CONFLICT) {
-		char *change = describe_change(old, &after);
-
-		if (asprintf(&detail, "%s kept (report: %s)",
-		    old->status == KG_STATUS_CANCELLED ? "cancelled" : "manual edit",
-		    change ? change : "differs") < 0)
-			detail = NULL;
-		free(change);
-		/* Only the gone flag moves: the report mentions it again. */
-		if (old->gone) {
-			struct kg_milestone again;
-
-			if (kg_milestone_copy(&again, old) < 0)
-				goto oom;
-			again.gone = false;
-			rc = kg_store_ms_write(mg->st, &again, mg->doc_id, mg->reason, false, mg->err);
-			kg_milestone_clear(&again);
-			if (rc < 0)
-				goto out;
-			rc = -1;
+	for (i = 0; i < p->ndocs; i++)
+		if (p->docs[i].was_standing && !p->docs[i].standing && !p->docs[i].removed)
+			old = &p->docs[i];
+	if (old == NULL)
+		return 0;
+	for (i = 0; i < ss->n; i++)
+		adds |= ss->v[i].incoming && (ss->v[i].what == KG_CH_NEW ||
+		    ss->v[i].what == KG_CH_CHANGED);
+	for (i = 0; i < p->nobs; i++)
+		if (p->obs[i].doc == p->incoming_doc &&
+		    kg_u64map_put(&now, (uint64_t)p->ch[p->obs[i].chain].id + 1, 1) < 0)
+			goto nomem;
+	for (i = 0; i < p->nold; i++)
+		if (p->old[i].doc == old->id && p->old[i].ms != 0) {
+			total++;
+			lost += !kg_u64map_get(&now, (uint64_t)p->old[i].ms + 1, NULL);
 		}
-	} else if (what == KG_CH_CHANGED) {
-		detail = describe_change(old, &after);
-		if (kg_store_ms_write(mg->st, &after, mg->doc_id, mg->reason, false, mg->err) < 0)
-			goto out;
-	} else if (!protected && touch_source(mg, &after) < 0) {
-		goto out;
-	}
-	if ((it = add_item(mg, what)) == NULL)
-		goto out;
-	it->detail = detail;
-	detail = NULL;
-	if (kg_milestone_copy(&it->before, old) < 0)
-		goto oom;
-	it->after = after;
-	memset(&after, 0, sizeof(after));
-	rc = 0;
+	kg_u64map_clear(&now);
+	for (i = 0; i < p->nedms; i++)
+		if (p->edms[i].doc == p->incoming_doc &&
+		    kg_u64map_put(&now, (uint64_t)p->edms[i].m.id, 1) < 0)
+			goto nomem;
+	for (i = 0; i < p->nedms; i++)
+		if (p->edms[i].doc == old->id) {
+			mtotal++;
+			mlost += !kg_u64map_get(&now, (uint64_t)p->edms[i].m.id, NULL);
+		}
+	kg_date_format(old->as_of, as_of);
+	if (lost * 100 > total * SHRINK_PERCENT || (lost > 0 && !adds))
+		kg_err_set(p->err, "'%s' would make %zu of the %zu milestones of edition %s as of "
+		    "%s gone (%s); nothing imported (--allow-shrink imports it)", name, lost, total,
+		    p->key, as_of, adds ? "more than 20 %" : "it adds nothing: a truncated copy?");
+	else if (mlost * 100 > mtotal * SHRINK_PERCENT)
+		kg_err_set(p->err, "'%s' would make %zu of the %zu measures of edition %s as of %s "
+		    "gone (more than 20 %%); nothing imported (--allow-shrink imports it)", name, mlost,
+		    mtotal, p->key, as_of);
+	else
+		rc = 0;
 	goto out;
-oom:
-	kg_err_set(mg->err, "out of memory");
+nomem:
+	oom(p);
 out:
-	free(detail);
-	kg_milestone_clear(&after);
+	kg_u64map_clear(&now);
 	return rc;
 }
 
-/* Returns 1 when uid is taken, 0 when free, -1 on error. */
-static int
-uid_taken(struct kg_store *st, const char *uid, struct kg_err *err)
+/* ---- one change to a plan ---- */
+
+enum change_kind { CH_IMPORT, CH_UNIMPORT, CH_RESOLVE };
+
+struct change {
+	enum change_kind kind;
+	const struct incoming *in;      /* CH_IMPORT */
+	const struct kg_import_opts *opts;
+	int64_t doc;                    /* CH_UNIMPORT */
+	int64_t milestone;              /* CH_RESOLVE */
+	bool take_report;
+};
+
+/* Returned by run() when an optimistic attempt met another writer. */
+#define RETRY 1
+
+static bool
+busy(struct kg_store *st)
 {
-	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_UID_EXISTS, err);
+	int code = sqlite3_extended_errcode(kg_store_db(st));
+
+	return (code & 0xff) == SQLITE_BUSY;
+}
+
+/* The plan key and the row of document id (unimport), or of milestone id
+ * (resolve); 0 found, -1 with the message. */
+static int
+plan_of(struct plan *p, const struct change *ch)
+{
+	struct kg_document d;
+	struct kg_milestone m;
+	char ref[24];
+	int rc;
+
+	snprintf(ref, sizeof(ref), "%lld", (long long)(ch->kind == CH_UNIMPORT ? ch->doc :
+	    ch->milestone));
+	if (ch->kind == CH_UNIMPORT) {
+		if (kg_store_document_get(p->st, ref, &d, p->err) < 0)
+			return kg_err_set(p->err, "no import '%s'", ref);
+		rc = d.removed_at != 0 ? kg_err_set(p->err, "import %s (%s) was already removed",
+		    ref, d.name) : 0;
+		if (rc == 0 && (p->key = d.plan ? strdup(d.plan) : strdup("")) == NULL)
+			rc = oom(p);
+		kg_document_clear(&d);
+		return rc;
+	}
+	if (kg_store_milestone_get(p->st, ref, &m, p->err) < 0)
+		return -1;
+	rc = !m.conflict ? kg_err_set(p->err, "milestone %s has no open conflict", ref) : 0;
+	if (rc == 0 && (p->key = kg_store_ms_plan(p->st, m.id, p->err)) == NULL)
+		rc = -1;
+	kg_milestone_clear(&m);
+	return rc;
+}
+
+static size_t
+lower_edition(const struct plan *p, kg_day as_of)
+{
+	size_t i;
+
+	for (i = 0; i < p->neds && p->eds[i].as_of < as_of; i++)
+		;
+	return i;
+}
+
+static int
+run(struct kg_store *st, const struct change *ch, bool optimistic,
+    struct kg_import_result *out, struct kg_err *err)
+{
+	const struct kg_import *imp = ch->kind == CH_IMPORT ? ch->in->imp : NULL;
+	struct plan p = { .st = st, .err = err, .incoming_doc = -1 };
+	struct states ss = {0};
+	struct kg_document known = {0};
+	struct pdoc *d = NULL;
+	int64_t *mids = NULL, doc = 0, now = kg_store_now();
+	const char *reason_name = NULL;
+	char *reason = NULL;
+	bool outer = sqlite3_get_autocommit(kg_store_db(st)) != 0, dry, already = false;
+	size_t from, i;
+	int rc = -1, found = 0;
+
+	dry = ch->kind == CH_IMPORT ? ch->opts->dry_run : ch->opts != NULL && ch->opts->dry_run;
+	if (kg_store_exec(st, !outer ? "SAVEPOINT kg_change" : optimistic ? "BEGIN" :
+	    "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	/* which plan, and which versions stand after the change */
+	if (ch->kind == CH_IMPORT) {
+		if ((p.key = strdup(ch->in->plan)) == NULL) {
+			oom(&p);
+			goto out;
+		}
+	} else if (plan_of(&p, ch) < 0) {
+		goto out;
+	}
+	if (load_docs(&p) < 0 || kg_store_meta_int(st, "last_stand", &p.stand, err) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT) {
+		p.stand++;
+		if ((found = kg_store_document_by_sha(st, imp->doc.sha256, &known, err)) < 0)
+			goto out;
+		if (found && (d = find_doc(&p, known.id)) == NULL) {
+			kg_err_set(err, "'%s' was imported before as document %lld of another plan "
+			    "('%s')", imp->doc.name, (long long)known.id, known.plan ? known.plan : "");
+			goto out;
+		}
+		if (found) {
+			already = d->was_standing && !d->removed;
+			out->restood = !already;
+		} else if ((d = grow(&p.docs, &p.ndocs, &p.capdocs, sizeof(*d))) == NULL) {
+			oom(&p);
+			goto out;
+		} else if ((d->name = strdup(imp->doc.name)) == NULL) {
+			oom(&p);
+			goto out;
+		} else {
+			d->as_of = imp->doc.as_of;
+		}
+		d->removed = false;
+		d->stood_at = p.stand;
+		p.incoming_doc = d->id;
+		reason_name = d->name;
+		stand(&p, d, d->as_of);
+	} else if (ch->kind == CH_UNIMPORT) {
+		if ((d = find_doc(&p, ch->doc)) == NULL) {
+			kg_err_set(err, "no import '%lld'", (long long)ch->doc);
+			goto out;
+		}
+		d->removed = true;
+		reason_name = d->name;
+		stand(&p, NULL, d->as_of);
+	}
+	if (make_editions(&p) < 0 || load_observations(&p, 0) < 0 || load_measures(&p) < 0 ||
+	    load_edms(&p, 0) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT && p.incoming_doc == 0) {
+		if ((mids = calloc(imp->measures.n + 1, sizeof(*mids))) == NULL) {
+			oom(&p);
+			goto out;
+		}
+		if (add_incoming_measures(&p, ch->in, mids) < 0 || add_incoming_obs(&p, ch->in,
+		    mids) < 0)
+			goto out;
+		for (i = 0; i < imp->measures.n; i++)
+			if (mids[i] < 0)
+				out->measures_new++;
+			else
+				out->measures_matched++;
+	}
+	index_editions(&p);
+	if (load_rows(&p) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT)
+		from = already ? p.neds : (size_t)edition_of_doc(&p, p.incoming_doc);
+	else if (ch->kind == CH_UNIMPORT)
+		from = lower_edition(&p, d->as_of);
+	else
+		from = p.neds;
+	if (ch->kind == CH_RESOLVE)
+		p.resolve_id = ch->milestone;
+	if (replay(&p, from) < 0 || assign_ids(&p) < 0 ||
+	    compute_states(&p, p.incoming_doc, &ss) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT && !already && !ch->opts->allow_shrink &&
+	    shrink_guard(&p, &ss, imp->doc.name) < 0)
+		goto out;
+	if (dry) {
+		rc = make_items(&p, &ss, out);
+		goto out;           /* rolled back below */
+	}
+	if (asprintf(&reason, "%s %s", ch->kind == CH_IMPORT ? "import" :
+	    ch->kind == CH_UNIMPORT ? "unimport" : "resolve", reason_name ? reason_name :
+	    "--take-report") < 0) {
+		reason = NULL;
+		oom(&p);
+		goto out;
+	}
+	if (ch->kind == CH_IMPORT) {
+		if (p.incoming_doc == 0 && write_document(&p, &imp->doc, &doc) < 0)
+			goto out;
+		if (p.incoming_doc != 0)
+			doc = p.incoming_doc;
+		p.incoming_doc = doc;
+		if (kg_store_meta_set(st, "last_stand", p.stand, err) < 0)
+			goto out;
+	} else if (ch->kind == CH_UNIMPORT) {
+		doc = ch->doc;
+	}
+	if (write_standing(&p, doc, ch->kind == CH_UNIMPORT ? now : 0) < 0 ||
+	    write_measures(&p) < 0 || write_milestones(&p, &ss, reason,
+	    ch->kind == CH_RESOLVE ? 0 : doc) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT && !found && write_incoming_measures(&p, doc) < 0)
+		goto out;
+	if (make_items(&p, &ss, out) < 0)
+		goto out;
+	if (ch->kind == CH_IMPORT && kg_store_document_counts(st, doc, out, err) < 0)
+		goto out;
+	if (kg_store_cancel_reminders(st, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0 && !dry) {
+		if (outer)
+			rc = kg_store_commit(st, err);
+		else
+			rc = kg_store_exec(st, "RELEASE kg_change", err);
+	}
+	if (rc < 0 && optimistic && outer && busy(st))
+		rc = RETRY;
+	if (rc != 0 || dry) {
+		if (outer)
+			kg_store_rollback(st);
+		else
+			sqlite3_exec(kg_store_db(st), "ROLLBACK TO kg_change; RELEASE kg_change",
+			    NULL, NULL, NULL);
+	}
+	if (rc == 0) {
+		out->document_id = dry ? 0 : doc;
+		out->already_imported = already;
+		out->plan = p.key;
+		p.key = NULL;
+	}
+	free(reason);
+	free(mids);
+	kg_document_clear(&known);
+	states_free(&ss);
+	plan_free(&p);
+	return rc;
+}
+
+/* ---- the public functions ---- */
+
+const char *
+kg_change_name(enum kg_change_kind k)
+{
+	static const char *const names[KG_CH_COUNT] = {
+		"new", "changed", "unchanged", "gone", "conflict", "removed",
+	};
+
+	return (unsigned)k < KG_CH_COUNT ? names[k] : "?";
+}
+
+/* Open conflicts after a change (the import summary says how many). */
+static int
+count_conflicts(struct kg_store *st, size_t *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_CONFLICT_COUNT, err);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	kg_bind_text(s, 1, uid);
 	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return kg_store_fail(st, err, "checking uid");
-	return 0;
+	return rc == SQLITE_ROW ? 0 : kg_store_fail(st, err, "counting conflicts");
 }
 
+/* A change in a read transaction upgraded to write, and again under the
+ * write lock when another connection wrote in between. */
 static int
-merge_new(struct merge *mg, size_t i)
+change_plan(struct kg_store *st, const struct change *ch, struct kg_import_result *out,
+    struct kg_err *err)
 {
-	const struct kg_milestone *now = &mg->imp->milestones.v[i];
-	struct kg_milestone m;
-	struct kg_import_item *it;
-	long mi = measure_index(mg, now);
-	int salt, taken;
+	int rc;
 
-	if (kg_milestone_copy(&m, now) < 0)
-		return kg_err_set(mg->err, "out of memory");
-	free(m.uid);
-	m.uid = NULL;
-	kg_strv_clear(&m.owners);
-	m.measure_id = measure_db_id(mg, now);
-	m.document_id = mg->doc_id;
-	m.manual = false;
-	m.gone = false;
-	m.local_mask = 0;
-	m.conflict = false;
-	for (salt = 0;; salt++) {
-		m.uid = kg_store_event_uid(mg->plan, mi < 0 ? "" : mg->measure_key[mi],
-		    kg_kind_name(m.kind), m.expr, m.sentence, salt);
-		if (m.uid == NULL) {
-			kg_err_set(mg->err, "cannot compute a uid");
-			goto fail;
-		}
-		if ((taken = uid_taken(mg->st, m.uid, mg->err)) < 0)
-			goto fail;
-		if (!taken)
-			break;
-		free(m.uid);
-		m.uid = NULL;
+	memset(out, 0, sizeof(*out));
+	if ((rc = run(st, ch, true, out, err)) == RETRY) {
+		kg_import_result_clear(out);
+		rc = run(st, ch, false, out, err);
 	}
-	if (kg_store_ms_insert(mg->st, &m, mg->plan, mg->doc_id, mg->reason, mg->err) < 0)
-		goto fail;
-	mg->new_id[i] = m.id;
-	if ((it = add_item(mg, KG_CH_NEW)) == NULL)
-		goto fail;
-	it->after = m;
-	return 0;
-fail:
-	kg_milestone_clear(&m);
-	return -1;
-}
-
-/* What the document said about each of its milestones, and which milestone
- * each one is now (struct merge.new_id). */
-static int
-record_observations(struct merge *mg)
-{
-	const struct kg_milestone_list *nl = &mg->imp->milestones;
-	struct kg_u64set seen = {0};
-	struct kg_milestone o;
-	uint64_t key;
-	long mi;
-	size_t i;
-	int occurrence, rc = -1;
-
-	for (i = 0; i < nl->n; i++) {
-		mi = measure_index(mg, &nl->v[i]);
-		occurrence = 0;
-		do
-			key = kg_store_event_key(mg->plan, mi < 0 ? "" : mg->measure_key[mi],
-			    kg_kind_name(nl->v[i].kind), nl->v[i].expr, nl->v[i].sentence,
-			    occurrence++);
-		while (kg_u64set_has(&seen, key));
-		if (kg_u64set_add(&seen, key) < 0) {
-			kg_err_set(mg->err, "out of memory");
-			goto out;
-		}
-		o = nl->v[i];   /* shallow: only read */
-		o.measure_id = measure_db_id(mg, &nl->v[i]);
-		if (kg_store_observation_add(mg->st, mg->doc_id, (int)i, mg->new_id[i], key, &o,
-		    mg->err) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	kg_u64set_clear(&seen);
-	return rc;
-}
-
-static int
-merge_gone(struct merge *mg, struct kg_milestone *old)
-{
-	struct kg_import_item *it;
-	struct kg_milestone flagged;
-
-	if (old->gone)
-		return 0;
-	if (kg_milestone_copy(&flagged, old) < 0)
-		return kg_err_set(mg->err, "out of memory");
-	flagged.gone = true;
-	if (kg_store_ms_write(mg->st, &flagged, mg->doc_id, mg->reason, false, mg->err) < 0 ||
-	    (it = add_item(mg, KG_CH_GONE)) == NULL) {
-		kg_milestone_clear(&flagged);
-		return -1;
-	}
-	it->before = flagged;
-	it->before.gone = false;
-	if (asprintf(&it->detail, "not in %s", mg->imp->doc.name) < 0)
-		it->detail = NULL;
-	return 0;
-}
-
-static int
-run_merge(struct merge *mg)
-{
-	const struct kg_milestone_list *nl = &mg->imp->milestones;
-	size_t i;
-
-	if (insert_document(mg) < 0 || merge_measures(mg) < 0)
-		return -1;
-	if (kg_store_ms_of_plan(mg->st, mg->plan, &mg->old, mg->err) < 0)
-		return -1;
-	/* Only milestones some import created take part; hand-made ones are the user's. */
-	if ((mg->old_taken_by = calloc(mg->old.n + 1, sizeof(int))) == NULL ||
-	    (mg->new_match = calloc(nl->n + 1, sizeof(int))) == NULL ||
-	    (mg->new_id = calloc(nl->n + 1, sizeof(int64_t))) == NULL)
-		return kg_err_set(mg->err, "out of memory");
-	if (match_events(mg) < 0)
-		return -1;
-	for (i = 0; i < nl->n; i++) {
-		if (mg->new_match[i]) {
-			if (merge_matched(mg, i, &mg->old.v[mg->new_match[i] - 1]) < 0)
-				return -1;
-		} else if (merge_new(mg, i) < 0) {
-			return -1;
-		}
-	}
-	for (i = 0; i < mg->old.n; i++)
-		if (!mg->old_taken_by[i] && merge_gone(mg, &mg->old.v[i]) < 0)
-			return -1;
-	return record_observations(mg);
+	if (rc == 0)
+		rc = count_conflicts(st, &out->conflicts_open, err);
+	if (rc != 0)
+		kg_import_result_clear(out);
+	return rc == 0 ? 0 : -1;
 }
 
 int
-kg_store_import(struct kg_store *st, const struct kg_import *imp, bool dry_run,
-    struct kg_import_result *out, struct kg_err *err)
+kg_store_import(struct kg_store *st, const struct kg_import *imp,
+    const struct kg_import_opts *o, struct kg_import_result *out, struct kg_err *err)
 {
-	struct merge mg = { .st = st, .imp = imp, .out = out, .err = err };
-	struct kg_document known;
-	sqlite3_stmt *s;
-	bool outer;
-	int rc = -1, found;
+	static const struct kg_import_opts defaults = {0};
+	struct incoming in = {0};
+	struct change ch = { .kind = CH_IMPORT, .in = &in, .opts = o ? o : &defaults };
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (imp->doc.sha256 == NULL || imp->doc.name == NULL)
 		return kg_err_set(err, "import has no document name or sha256");
-	if ((s = kg_store_stmt(st, KG_STMT_DOC_BY_SHA, err)) == NULL)
-		return -1;
-	kg_bind_text(s, 1, imp->doc.sha256);
-	if ((found = kg_store_doc_fetch(st, s, &known, err)) < 0)
-		return -1;
-	if (found) {
-		out->already_imported = true;
-		out->document_id = known.id;
-		kg_document_clear(&known);
-		return 0;
+	if (imp->doc.as_of == KG_DAY_NONE)
+		return kg_err_set(err, "import '%s' has no as-of date", imp->doc.name);
+	rc = incoming_prepare(&in, imp, err);
+	if (rc == 0)
+		rc = change_plan(st, &ch, out, err);
+	incoming_free(&in, imp->measures.n);
+	return rc;
+}
+
+int
+kg_store_unimport(struct kg_store *st, int64_t document_id, bool dry_run,
+    struct kg_import_result *out, struct kg_err *err)
+{
+	struct kg_import_opts o = { .dry_run = dry_run };
+	struct change ch = { .kind = CH_UNIMPORT, .doc = document_id, .opts = &o };
+
+	return change_plan(st, &ch, out, err);
+}
+
+int
+kg_store_resolve(struct kg_store *st, int64_t id, bool keep_local, struct kg_err *err)
+{
+	struct change ch = { .kind = CH_RESOLVE, .milestone = id, .take_report = !keep_local };
+	struct kg_import_result r;
+	struct kg_milestone m;
+	char ref[24];
+	int64_t stand;
+	bool outer;
+	int rc;
+
+	if (!keep_local) {
+		rc = change_plan(st, &ch, &r, err);
+		kg_import_result_clear(&r);
+		return rc;
 	}
-	if ((mg.plan = kg_store_plan_key(imp->doc.title)) == NULL)
-		return kg_err_set(err, "invalid document title '%s' (not UTF-8)", imp->doc.title);
-	mg.measure_db = calloc(imp->measures.n + 1, sizeof(*mg.measure_db));
-	mg.measure_key = calloc(imp->measures.n + 1, sizeof(*mg.measure_key));
-	if (mg.measure_db == NULL || mg.measure_key == NULL ||
-	    asprintf(&mg.reason, "import %s", imp->doc.name) < 0) {
-		mg.reason = NULL;
-		kg_err_set(err, "out of memory");
-		goto out;
-	}
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
 	if (kg_store_unit_begin(st, &outer, err) < 0)
-		goto out;
-	rc = run_merge(&mg);
-	if (rc == 0 && !dry_run)
-		rc = kg_store_cancel_reminders(st, err);
-	if (dry_run && rc == 0) {
-		/* Same items, nothing kept: undo through the failure path. */
-		kg_store_unit_end(st, outer, -1, NULL);
-		mg.doc_id = 0;
-		for (size_t i = 0; i < out->n; i++)
-			if (out->items[i].what == KG_CH_NEW)
-				out->items[i].after.id = 0;
-	} else {
-		rc = kg_store_unit_end(st, outer, rc, err);
+		return -1;
+	rc = kg_store_milestone_get(st, ref, &m, err);
+	if (rc == 0 && !m.conflict)
+		rc = kg_err_set(err, "milestone %s has no open conflict", ref);
+	if (rc == 0)
+		rc = kg_store_meta_int(st, "last_stand", &stand, err);
+	if (rc == 0)
+		rc = kg_store_keep_local(st, id, stand, err);
+	kg_milestone_clear(&m);
+	return kg_store_unit_end(st, outer, rc, err);
+}
+
+void
+kg_conflict_list_clear(struct kg_conflict_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		kg_milestone_clear(&l->v[i].local);
+		kg_milestone_clear(&l->v[i].report);
+		free(l->v[i].document);
 	}
-	out->document_id = rc == 0 ? mg.doc_id : 0;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The report side of conflict c: what its deciding version says. */
+static int
+conflict_report(struct kg_store *st, struct kg_conflict *c, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_OBS_DECIDING, err);
+	struct kg_milestone *r = &c->report;
+	bool failed = false;
+	int rc, k;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, c->local.id);
+	sqlite3_bind_int64(s, 2, c->local.document_id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 0 : kg_store_fail(st, err, "reading conflicts");
+	}
+	if (kg_milestone_copy(r, &c->local) < 0) {
+		sqlite3_reset(s);
+		return kg_err_set(err, "out of memory");
+	}
+	free(r->title);
+	r->title = kg_col_text(s, 0, &failed);
+	r->kind = (k = kg_kind_parse((const char *)sqlite3_column_text(s, 1))) < 0 ?
+	    KG_KIND_OTHER : k;
+	r->status = (k = kg_status_parse((const char *)sqlite3_column_text(s, 2))) < 0 ?
+	    KG_STATUS_PLANNED : k;
+	r->certainty = (k = kg_certainty_parse((const char *)sqlite3_column_text(s, 3))) < 0 ?
+	    KG_CERT_NONE : k;
+	r->window_start = kg_col_day(s, 4);
+	r->window_end = kg_col_day(s, 5);
+	r->precision = (k = kg_precision_parse((const char *)sqlite3_column_text(s, 6))) < 0 ?
+	    KG_PREC_DAY : k;
+	r->measure_id = sqlite3_column_int64(s, 7);
+	c->document = kg_col_text(s, 8, &failed);
+	c->as_of = kg_col_day(s, 9);
+	sqlite3_reset(s);
+	if (failed)
+		return kg_err_set(err, "out of memory");
+	c->fields = kg_ms_local_diff(&c->local, r) & c->local.local_mask;
+	return 0;
+}
+
+int
+kg_store_conflicts(struct kg_store *st, struct kg_conflict_list *out, struct kg_err *err)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_conflict *c;
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_CONFLICTS, err);
+	size_t i;
+	int rc = -1, step;
+
+	if (s == NULL)
+		return -1;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct kg_milestone *m = kg_milestone_list_add(&l);
+
+		if (m == NULL || kg_ms_from_row(s, m) < 0) {
+			if (m != NULL)
+				l.n--;
+			sqlite3_reset(s);
+			kg_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		kg_store_fail(st, err, "reading conflicts");
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		if ((c = grow(&out->v, &out->n, &out->cap, sizeof(*c))) == NULL) {
+			kg_err_set(err, "out of memory");
+			goto out;
+		}
+		c->local = l.v[i];
+		memset(&l.v[i], 0, sizeof(l.v[i]));
+		if (conflict_report(st, c, err) < 0)
+			goto out;
+	}
+	rc = 0;
 out:
+	kg_milestone_list_clear(&l);
 	if (rc < 0)
-		kg_import_result_clear(out);
-	for (size_t i = 0; mg.measure_key && i < imp->measures.n; i++)
-		free(mg.measure_key[i]);
-	free(mg.measure_key);
-	free(mg.measure_db);
-	free(mg.plan);
-	free(mg.reason);
-	free(mg.old_taken_by);
-	free(mg.new_match);
-	free(mg.new_id);
-	kg_milestone_list_clear(&mg.old);
+		kg_conflict_list_clear(out);
 	return rc;
 }

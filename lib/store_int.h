@@ -16,20 +16,22 @@
 #include "store.h"
 
 /* Column lists every reader of these tables uses (kg_ms_from_row etc.). */
-#define KG_MS_SELECT \
-	"SELECT m.id, m.uid, m.measure_id, m.title, m.kind, m.status, m.certainty," \
+#define KG_MS_COLS \
+	"m.id, m.uid, m.measure_id, m.title, m.kind, m.status, m.certainty," \
 	" m.window_start, m.window_end, m.precision, m.expr, m.sentence, m.document_id," \
 	" m.line, m.manual, m.gone, m.sequence, m.owners, m.created_at, m.updated_at," \
 	" m.completed_at, ms.title, m.uncertain, m.uncertain_reason, m.page," \
-	" m.local_mask, m.conflict FROM milestones m" \
-	" LEFT JOIN measures ms ON ms.id = m.measure_id"
+	" m.local_mask, m.conflict"
+#define KG_MS_FROM " FROM milestones m LEFT JOIN measures ms ON ms.id = m.measure_id"
+#define KG_MS_SELECT "SELECT " KG_MS_COLS KG_MS_FROM
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
 #define KG_MS_NCOLS 27
-#define KG_MEASURE_SELECT \
-	"SELECT id, document_id, position, heading, subheading, title, progress FROM measures"
+#define KG_MEASURE_COLS "id, document_id, position, heading, subheading, title, progress"
+#define KG_MEASURE_SELECT "SELECT " KG_MEASURE_COLS " FROM measures"
+#define KG_MEASURE_NCOLS 7
 #define KG_DOC_SELECT \
 	"SELECT id, name, sha256, title, as_of, imported_at, summary_json, url, etag," \
-	" last_modified FROM documents"
+	" last_modified, plan, standing, removed_at, n_new, n_changed, n_gone FROM documents"
 #define KG_HIST_SELECT \
 	"SELECT milestone_id, at, document_id, reason, created, old_start, old_end," \
 	" new_start, new_end, old_status, new_status FROM milestone_history"
@@ -44,12 +46,26 @@ enum kg_stmt {
 	KG_STMT_META_BUMP,
 	KG_STMT_OBS_INSERT,
 	KG_STMT_EDM_INSERT,
-	KG_STMT_DOC_STAND,
 	KG_STMT_CANCEL_REMINDERS,
+	KG_STMT_PLAN_DOCS,
+	KG_STMT_PLAN_OBS,
+	KG_STMT_PLAN_EDMS,
+	KG_STMT_PLAN_MEASURES,
+	KG_STMT_PLAN_MS,
+	KG_STMT_MS_RECOMPUTE,
+	KG_STMT_MS_PLAN,
+	KG_STMT_MS_KEEP_LOCAL,
+	KG_STMT_OBS_ASSIGN,
+	KG_STMT_OBS_DELETE_MS,
+	KG_STMT_OBS_DECIDING,
+	KG_STMT_DOC_STAND,
+	KG_STMT_DOC_COUNTS,
+	KG_STMT_MEASURE_RETIRE,
+	KG_STMT_MEASURE_CONTINUES,
+	KG_STMT_META_SET,
+	KG_STMT_CONFLICTS,
+	KG_STMT_CONFLICT_COUNT,
 	KG_STMT_MS_UPDATE,
-	KG_STMT_MS_OF_PLAN,
-	KG_STMT_MEASURES_OF_PLAN,
-	KG_STMT_MS_SOURCE,
 	KG_STMT_MS_DELETE,
 	KG_STMT_UID_EXISTS,
 	KG_STMT_HIST_INSERT,
@@ -109,20 +125,19 @@ char *kg_col_text(sqlite3_stmt *s, int i, bool *failed);
 kg_day kg_col_day(sqlite3_stmt *s, int i);
 
 
-/* Row of KG_MS_SELECT / KG_DOC_SELECT into a zeroed struct; -1 on ENOMEM. */
+/* Row of KG_MS_SELECT / KG_DOC_SELECT into a zeroed struct; -1 on ENOMEM
+ * (owners are not filled: see kg_store_milestones). */
 int kg_ms_from_row(sqlite3_stmt *s, struct kg_milestone *m);
 int kg_doc_from_row(sqlite3_stmt *s, struct kg_document *d);
+/* Row of KG_MEASURE_SELECT columns into m, owners and notes read. */
+int kg_measure_from_row(struct kg_store *st, sqlite3_stmt *row, struct kg_measure *m,
+    struct kg_err *err);
 
 /* Milestone by id with owners: 1 found, 0 not found, -1 error. */
 int kg_store_ms_by_id(struct kg_store *st, int64_t id, struct kg_milestone *out,
     struct kg_err *err);
 /* Document by a bound KG_STMT_DOC_BY_* statement: 1 / 0 / -1 likewise. */
 int kg_store_doc_fetch(struct kg_store *st, sqlite3_stmt *s, struct kg_document *out,
-    struct kg_err *err);
-
-/* Milestones first imported from a document of plan (by documents.plan),
- * by id, owners filled, appended to out. */
-int kg_store_ms_of_plan(struct kg_store *st, const char *plan, struct kg_milestone_list *out,
     struct kg_err *err);
 
 /* True when a stored field differs (id, uid, sequence and times aside). */
@@ -163,8 +178,52 @@ int kg_store_observation_add(struct kg_store *st, int64_t document_id, int pos,
  * every write unit that changes milestones. */
 int kg_store_cancel_reminders(struct kg_store *st, struct kg_err *err);
 
-/* The strings of sv joined by newlines; NULL when empty or on ENOMEM. */
+/* The strings of sv joined by newlines; NULL when empty or on ENOMEM.
+ * kg_strv_split appends the lines of joined (NULL: none) to sv; -1 on
+ * ENOMEM. */
 char *kg_strv_join(const struct kg_strv *sv);
+int kg_strv_split(struct kg_strv *sv, const char *joined);
+
+/* ---- for the editions engine (store_import.c); no transaction of their own ---- */
+
+/*
+ * Rewrites milestone old->id as now (report and local fields, gone,
+ * conflict, local_mask) and retired; owners and the milestone's own fields
+ * are not touched.  substance: SEQUENCE grows and updated_at is now
+ * (calendars see it); window or status changes are recorded in the history
+ * with document_id and reason.
+ */
+int kg_store_ms_recompute(struct kg_store *st, const struct kg_milestone *old,
+    const struct kg_milestone *now, bool retired, bool substance, int64_t document_id,
+    const char *reason, struct kg_err *err);
+/* The plan key of milestone id (malloc'd; "" for one made by hand); NULL
+ * with err. */
+char *kg_store_ms_plan(struct kg_store *st, int64_t id, struct kg_err *err);
+/* keep-local: conflict settled, local fields kept until a later report. */
+int kg_store_keep_local(struct kg_store *st, int64_t id, int64_t stand, struct kg_err *err);
+/* 1 when a milestone has uid, 0 when not, -1 on error. */
+int kg_store_uid_taken(struct kg_store *st, const char *uid, struct kg_err *err);
+/* observations.milestone_id of (document_id, pos). */
+int kg_store_observation_assign(struct kg_store *st, int64_t document_id, int pos,
+    int64_t milestone_id, struct kg_err *err);
+/* standing and stood_at of a version; removed_at: < 0 unchanged, 0 cleared,
+ * else set. */
+int kg_store_document_stand(struct kg_store *st, int64_t id, bool standing,
+    int64_t stood_at, int64_t removed_at, struct kg_err *err);
+/* The counts of what importing it did (kigen imports). */
+int kg_store_document_counts(struct kg_store *st, int64_t id,
+    const struct kg_import_result *r, struct kg_err *err);
+/* The document with these bytes (removed ones too): 1 found, 0 not, -1. */
+int kg_store_document_by_sha(struct kg_store *st, const char *sha256,
+    struct kg_document *out, struct kg_err *err);
+/* measures.retired; and, for a new measure, the measure of another plan
+ * with the same title it continues. */
+int kg_store_measure_retire(struct kg_store *st, int64_t id, bool retired,
+    struct kg_err *err);
+int kg_store_measure_continues(struct kg_store *st, int64_t id, struct kg_err *err);
+/* Sets an integer of the meta table. */
+int kg_store_meta_set(struct kg_store *st, const char *key, int64_t value,
+    struct kg_err *err);
 
 /* Matching key of a title: NFKC, whitespace removed.  malloc'd; NULL when s
  * is not valid UTF-8 or on ENOMEM. */
@@ -193,15 +252,39 @@ uint64_t kg_store_event_key(const char *plan, const char *measure_key, const cha
 char *kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
     const char *expr, const char *sentence, int occurrence);
 
-/* A set of 64-bit keys (open addressing): linear-time duplicate counting. */
-struct kg_u64set {
-	uint64_t *v;     /* 0 marks a free slot; key 0 is kept in has_zero */
+/* A map of 64-bit keys to integers (open addressing, at most half full):
+ * linear-time lookups for the merge.  Zeroed is empty. */
+struct kg_u64map {
+	uint64_t *k;     /* 0 marks a free slot; key 0 lives in zero/has_zero */
+	int64_t *v;
 	size_t n, cap;
 	bool has_zero;
+	int64_t zero;
 };
-bool kg_u64set_has(const struct kg_u64set *s, uint64_t key);
-int kg_u64set_add(struct kg_u64set *s, uint64_t key); /* -1 on ENOMEM */
-void kg_u64set_clear(struct kg_u64set *s);
+/* True when key is there (its value into *val unless val is NULL). */
+bool kg_u64map_get(const struct kg_u64map *m, uint64_t key, int64_t *val);
+int kg_u64map_put(struct kg_u64map *m, uint64_t key, int64_t val); /* -1 on ENOMEM */
+void kg_u64map_clear(struct kg_u64map *m);
+
+/*
+ * The distinct character bigrams of a sentence after NFKC, leaving out
+ * digits, whitespace, punctuation and the bigrams of date and status words
+ * (dates move between reports; the words around them stay).  Sorted.
+ * kg_bigrams_of fills out (v malloc'd, free it); -1 on ENOMEM.
+ */
+struct kg_bigrams {
+	uint64_t *v;
+	long n;
+};
+int kg_bigrams_of(const char *s, struct kg_bigrams *out);
+
+/* The day a milestone is anchored on for date proximity: its window's end,
+ * else its start. */
+kg_day kg_anchor_day(const struct kg_milestone *m);
+
+/* kg_store_event_score with the two sentences' bigrams already made. */
+double kg_store_match_score(const struct kg_milestone *old, const struct kg_bigrams *bo,
+    const struct kg_milestone *now, const struct kg_bigrams *bn);
 
 /* How much the imported milestone now looks like the earlier event old:
  * 0 for a different kind; else the bigram overlap of their sentences

@@ -385,7 +385,7 @@ v3_observations(struct kg_store *st, struct kg_err *err)
 	    " window_end, precision, expr, sentence, line) VALUES (?1, ?2, ?2, ?3, ?4, ?5,"
 	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 	sqlite3_stmt *sel = prepare(st, select, err), *ins = prepare(st, insert, err);
-	struct kg_u64set seen = {0};
+	struct kg_u64map seen = {0};
 	uint64_t key;
 	int rc = -1, step, occurrence, i;
 
@@ -400,8 +400,8 @@ v3_observations(struct kg_store *st, struct kg_err *err)
 			    (const char *)sqlite3_column_text(sel, C_KIND),
 			    (const char *)sqlite3_column_text(sel, C_EXPR),
 			    (const char *)sqlite3_column_text(sel, C_SENTENCE), occurrence++);
-		while (kg_u64set_has(&seen, key));
-		if (kg_u64set_add(&seen, key) < 0) {
+		while (kg_u64map_get(&seen, key, NULL));
+		if (kg_u64map_put(&seen, key, 1) < 0) {
 			kg_err_set(err, "out of memory");
 			goto out;
 		}
@@ -421,7 +421,7 @@ v3_observations(struct kg_store *st, struct kg_err *err)
 	}
 	rc = 0;
 out:
-	kg_u64set_clear(&seen);
+	kg_u64map_clear(&seen);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
 	return rc;

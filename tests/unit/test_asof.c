@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "asof.h"
+#include "layout_fixture.h"
 
 static const struct {
 	const char *what, *preamble;
@@ -56,12 +57,9 @@ test_sources(void **state)
 		struct kg_text text;
 		struct kg_doc d;
 		struct kg_asof a;
-		struct kg_err err;
 		char day[KG_DATE_LEN];
 
-		assert_int_equal(kg_text_decode(cases[i].preamble, strlen(cases[i].preamble), NULL,
-			&text, &err), 0);
-		assert_int_equal(kg_doc_init(&d, &text), 0);
+		fx_doc(cases[i].preamble, &text, &d);
 		assert_int_equal(kg_asof_infer(&d, &a), 0);
 		if (strcmp(a.day == KG_DAY_NONE ? "" : kg_date_format(a.day, day), cases[i].as_of) != 0)
 			fail_msg("%s: as of '%s', expected '%s'", cases[i].what,
@@ -72,8 +70,7 @@ test_sources(void **state)
 		if (a.day != KG_DAY_NONE && d.lines[a.line].lineno != cases[i].line)
 			fail_msg("%s: line %d, expected %d", cases[i].what, d.lines[a.line].lineno,
 				cases[i].line);
-		kg_doc_release(&d);
-		kg_text_release(&text);
+		fx_release(&text, &d);
 	}
 }
 
@@ -85,16 +82,13 @@ test_preamble_only(void **state)
 	struct kg_text text;
 	struct kg_doc d;
 	struct kg_asof a;
-	struct kg_err err;
 
 	(void)state;
-	assert_int_equal(kg_text_decode(doc, strlen(doc), NULL, &text, &err), 0);
-	assert_int_equal(kg_doc_init(&d, &text), 0);
+	fx_doc(doc, &text, &d);
 	d.preamble_end = 1;
 	assert_int_equal(kg_asof_infer(&d, &a), 0);
 	assert_int_equal(a.day, KG_DAY_NONE);
-	kg_doc_release(&d);
-	kg_text_release(&text);
+	fx_release(&text, &d);
 }
 
 int

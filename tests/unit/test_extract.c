@@ -151,6 +151,14 @@ static const struct row seed_rows[] = {
 
 /* Invented sentences (as of 2008-09-30). */
 static const struct row own_rows[] = {
+	/* layouts: a labelled table cell (実施時期：…) with its own act per
+	 * dated event, a light predicate taking its object, an ongoing word on
+	 * a window that has not begun */
+	{"・各府省は、押印を不要とする見直しを行う。実施時期：平成20年度検討開始、平成21年度結論・措置", "平成20年度", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_ONGOING, KG_KIND_LAUNCH},
+	{"・各府省は、押印を不要とする見直しを行う。実施時期：平成20年度検討開始、平成21年度結論・措置", "平成21年度", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_DECISION},
+	{"・各府省は、押印を不要とする見直しを行う。実施時期：平成20年度措置", "平成20年度", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_ONGOING, KG_KIND_REVISION},
+	{"・総務省は、マニュアルを作成し、地方公共団体に周知する。実施時期：平成20年度下期措置", "平成20年度下期", "2008-10-01", "2009-03-31", KG_PREC_HALF_YEAR, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・デジタル庁は、結果を公表する。実施時期：平成21年度以降継続的に措置", "平成21年度以降", "2009-04-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
 	/* family4 round: a bracket dating the noun before it, a labelled date,
 	 * Xが決定, 稼働前, 終え, 適用, ことを検討 */
 	{"・講演会を情報セキュリティ月間（２月１日〜３月18日）に合わせて開催する予定。", "２月１日〜３月18日", "2009-02-01", "2009-03-18", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_CAMPAIGN},

@@ -622,7 +622,7 @@ test_sample_report(void **state)
 	unlink(db);
 	if (kg_report_load(path, &ro, &imp, &err) < 0 ||
 	    kg_store_open(db, KG_STORE_CREATE, &st, &err) < 0 ||
-	    kg_store_import(st, &imp, false, &res, &err) < 0)
+	    kg_store_import(st, &imp, NULL, &res, &err) < 0)
 		fail_msg("%s", err.msg);
 	kg_query_init(&q);
 	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);

@@ -8,21 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layout.h"
+#include "layout_fixture.h"
 
 static struct kg_span
 S(const char *s)
 {
 	return (struct kg_span){s, strlen(s)};
-}
-
-static void
-doc_of(const char *s, struct kg_text *text, struct kg_doc *d)
-{
-	struct kg_err err;
-
-	assert_int_equal(kg_text_decode(s, strlen(s), NULL, text, &err), 0);
-	assert_int_equal(kg_doc_init(d, text), 0);
 }
 
 static void
@@ -33,7 +24,7 @@ test_lines(void **state)
 	struct kg_doc d;
 
 	(void)state;
-	doc_of(s, &text, &d);
+	fx_doc(s, &text, &d);
 	assert_int_equal(d.n, 7);
 	assert_int_equal(d.title, 0);
 	assert_int_equal(d.lines[1].kind, KG_LINE_BLANK);
@@ -60,7 +51,7 @@ test_units(void **state)
 	const struct kg_unit *u;
 
 	(void)state;
-	doc_of("x\n", &text, &d);
+	fx_doc("x\n", &text, &d);
 	d.out = &imp;
 	assert_non_null(kg_doc_add_item(&d, 7));
 	assert_int_equal(imp.measures.v[0].position, 1);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layout.h"
+#include "layout_fixture.h"
 
 #define HEAD "別添 2024 年度年次計画\n項番 担当府省庁 2024 年度年次計画\n"
 
@@ -23,8 +23,7 @@ parse(const char *text, struct kg_import *imp, char *owners, size_t olen, char *
 	size_t k;
 
 	memset(imp, 0, sizeof(*imp));
-	assert_int_equal(kg_text_decode(text, strlen(text), NULL, &t, &err), 0);
-	assert_int_equal(kg_doc_init(&d, &t), 0);
+	fx_doc(text, &t, &d);
 	d.out = imp;
 	d.err = &err;
 	assert_int_equal(kg_layout_annual.parse(&d), 0);
@@ -35,8 +34,7 @@ parse(const char *text, struct kg_import *imp, char *owners, size_t olen, char *
 				imp->measures.v[0].owners.v[k]);
 	if (d.nunits > 0)
 		snprintf(unit, ulen, "%.*s", (int)d.units[0].len, d.utext.s + d.units[0].off);
-	kg_doc_release(&d);
-	kg_text_release(&t);
+	fx_release(&t, &d);
 }
 
 static void
@@ -117,22 +115,12 @@ test_detect(void **state)
 	static const char annual[] = "計画\n" HEAD "(ア) 総務省\n周知する。\n(イ) 総務省\n改定する。\n"
 		"(ウ) 内閣官房\n実施する。\n";
 	static const char few[] = "計画\n(ア) 総務省\n周知する。\n";
-	struct kg_text t;
-	struct kg_doc d;
-	struct kg_err err;
 
 	(void)state;
-	assert_int_equal(kg_text_decode(annual, strlen(annual), NULL, &t, &err), 0);
-	assert_int_equal(kg_doc_init(&d, &t), 0);
-	assert_int_equal(kg_layout_annual.detect(&d), 70 + 15);
-	assert_int_equal(kg_layout_progress.detect(&d), 0);
-	kg_doc_release(&d);
-	kg_text_release(&t);
-	assert_int_equal(kg_text_decode(few, strlen(few), NULL, &t, &err), 0);
-	assert_int_equal(kg_doc_init(&d, &t), 0);
-	assert_int_equal(kg_layout_annual.detect(&d), 0);
-	kg_doc_release(&d);
-	kg_text_release(&t);
+	assert_int_equal(fx_detect(&kg_layout_annual, annual), 70 + 15);
+	assert_int_equal(fx_detect(&kg_layout_progress, annual), 0);
+	assert_int_equal(fx_detect(&kg_layout_reform, annual), 0);
+	assert_int_equal(fx_detect(&kg_layout_annual, few), 0);
 }
 
 int

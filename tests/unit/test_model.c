@@ -54,6 +54,23 @@ test_strv(void **state)
 	assert_true(kg_strv_contains_n(&sv, "s7x", 2));
 	assert_false(kg_strv_contains_n(&sv, "s7x", 3));
 	assert_false(kg_strv_contains_n(&sv, "s", 1));
+	{
+		struct kg_strv other = {0};
+
+		assert_false(kg_strv_equal(&sv, &other));
+		for (i = 0; i < (int)sv.n; i++)
+			assert_int_equal(kg_strv_push(&other, sv.v[i], (size_t)-1), 0);
+		assert_true(kg_strv_equal(&sv, &other));
+		free(other.v[3]);
+		other.v[3] = strdup("s30");
+		assert_false(kg_strv_equal(&sv, &other));
+		kg_strv_clear(&other);
+	}
+	assert_true(kg_str_equal(NULL, NULL));
+	assert_true(kg_str_equal("総務省", "総務省"));
+	assert_false(kg_str_equal("総務省", NULL));
+	assert_false(kg_str_equal(NULL, ""));
+	assert_false(kg_str_equal("a", "b"));
 	kg_strv_clear(&sv);
 	assert_int_equal(sv.n, 0);
 	assert_null(sv.v);

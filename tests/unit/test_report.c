@@ -56,6 +56,7 @@ static const struct golden {
 	{"tests/data/family-2014-h2-plan.txt", "tests/data/family-2014-h2-plan.expected.json", 0, 0},
 	{"tests/data/family-2010-q3-basic.txt", "tests/data/family-2010-q3-basic.expected.json", 0, 0},
 	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 0, 0},
+	{"tests/data/reform-2021-plan.txt", "tests/data/reform-2021-plan.expected.json", 0, 0},
 };
 
 static const char *

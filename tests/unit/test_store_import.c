@@ -170,9 +170,10 @@ static void
 import_ok(struct kg_store *st, const struct kg_import *imp, bool dry,
     struct kg_import_result *res)
 {
+	struct kg_import_opts o = { .dry_run = dry };
 	struct kg_err err;
 
-	if (kg_store_import(st, imp, dry, res, &err) < 0)
+	if (kg_store_import(st, imp, &o, res, &err) < 0)
 		fail_msg("import: %s", err.msg);
 }
 
@@ -235,44 +236,6 @@ count_items(const struct kg_import_result *r, enum kg_change_kind what)
 	for (i = 0; i < r->n; i++)
 		n += r->items[i].what == what;
 	return n;
-}
-
-static void
-test_plan_key(void **state)
-{
-	static const struct {
-		const char *title, *key;
-	} cases[] = {
-		{ SEED_TITLE, "セキュア・ジャパン2008" },
-		{ NEXT_TITLE, "セキュア・ジャパン2008" },
-		{ "「セキュア・ジャパン２００９」の進捗状況（上半期）について",
-		  "セキュア・ジャパン2009" },
-		/* annual plans: the quoted name without its edition in brackets */
-		{ "「サイバーセキュリティ2024（2023年度年次報告・2024年度年次計画）」",
-		  "サイバーセキュリティ2024" },
-		{ "サイバーセキュリティ２０２３\n（２０２２年度年次報告・２０２３年度年次計画）",
-		  "サイバーセキュリティ2023" },
-		{ "「第２次情報セキュリティ基本計画」に基づく重点施策の進捗状況について",
-		  "第2次情報セキュリティ基本計画" },
-		/* follow-ups and plans without quotes */
-		{ "規制改革実施計画のフォローアップ結果について", "規制改革実施計画" },
-		{ "デジタル社会の実現に向けた重点計画", "デジタル社会の実現に向けた重点計画" },
-		{ "【別添】経済・財政再生計画 改革工程表の進捗状況", "経済・財政再生計画改革工程表" },
-		{ "「」について", "「」" },
-		{ NULL, "" },
-	};
-	size_t i;
-	char *k;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		k = kg_store_plan_key(cases[i].title);
-		assert_non_null(k);
-		if (strcmp(k, cases[i].key) != 0)
-			fail_msg("plan key of '%s': '%s', expected '%s'",
-			    cases[i].title ? cases[i].title : "(null)", k, cases[i].key);
-		free(k);
-	}
 }
 
 static void
@@ -368,10 +331,13 @@ test_import_twice(void **state)
 	assert_false(m.manual);
 	kg_milestone_clear(&m);
 
+	/* The same bytes again: that version stands (again); nothing changes. */
 	import_ok(fx->st, &imp, false, &r2);
 	assert_true(r2.already_imported);
+	assert_false(r2.restood);
 	assert_int_equal(r2.document_id, r1.document_id);
-	assert_int_equal(r2.n, 0);
+	assert_int_equal(r2.n, count_items(&r2, KG_CH_UNCHANGED));
+	assert_int_equal(r2.n, 9);
 	assert_int_equal(count_milestones(fx->st), 9);
 	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
 	assert_int_equal(docs.n, 1);
@@ -524,7 +490,8 @@ test_manual_conflict(void **state)
 	next_report(&next);
 	import_ok(fx->st, &seed, false, &r1);
 
-	/* The user moved the guide by hand and cancelled the GSOC start. */
+	/* The user moved the guide by hand and cancelled the GSOC start: only
+	 * the fields edited are kept apart from the reports. */
 	find(fx->st, "手引き作成", &m);
 	m.window_start = m.window_end = day("2009-04-30");
 	assert_int_equal(kg_store_milestone_update(fx->st, &m, "edit", &err), 0);
@@ -536,11 +503,13 @@ test_manual_conflict(void **state)
 
 	import_ok(fx->st, &next, false, &r2);
 	assert_int_equal(count_items(&r2, KG_CH_CONFLICT), 2);
+	assert_int_equal(r2.conflicts_open, 2);
 	it = item(&r2, "手引き作成");
 	assert_int_equal(it->what, KG_CH_CONFLICT);
-	assert_string_equal(it->detail, "manual edit kept (report: window "
+	assert_string_equal(it->detail, "local edit kept (report: window "
 	    "2009-04-30..2009-04-30 -> 2009-05-31..2009-05-31)");
-	assert_int_equal(it->after.window_end, day("2009-05-31"));
+	assert_int_equal(it->after.window_end, day("2009-04-30"));
+	assert_true(it->after.conflict);
 	it = item(&r2, "GSOC 本格運用開始");
 	assert_int_equal(it->what, KG_CH_CONFLICT);
 	assert_non_null(strstr(it->detail, "cancelled kept (report: "));
@@ -549,11 +518,15 @@ test_manual_conflict(void **state)
 	find(fx->st, "手引き作成", &m);
 	assert_int_equal(m.window_end, day("2009-04-30"));
 	assert_true(m.manual);
+	assert_true(m.conflict);
+	assert_int_equal(m.local_mask, KG_LOCAL_WINDOW);
 	assert_int_equal(m.sequence, 1);
+	assert_string_equal(m.sentence, S_GUIDE_NEXT);  /* source from the newer report */
 	kg_milestone_clear(&m);
+	/* cancelled stays; the window, not edited, is the newer report's */
 	find(fx->st, "GSOC 本格運用開始", &m);
 	assert_int_equal(m.status, KG_STATUS_CANCELLED);
-	assert_int_equal(m.window_end, day("2009-03-31"));
+	assert_int_equal(m.window_end, day("2009-06-30"));
 	kg_milestone_clear(&m);
 
 	kg_import_result_clear(&r1);
@@ -577,6 +550,7 @@ test_gone_and_back(void **state)
 	third.doc.sha256 = strdup("7h1d");
 	free(third.doc.name);
 	third.doc.name = strdup("third.txt");
+	third.doc.as_of = day("2009-09-30");
 	import_ok(fx->st, &seed, false, &r1);
 	import_ok(fx->st, &next, false, &r2);
 	import_ok(fx->st, &third, false, &r3);
@@ -617,7 +591,7 @@ test_rollback(void **state)
 	/* The last milestone is broken: everything before it must be undone. */
 	bad = &next.milestones.v[next.milestones.n - 1];
 	bad->window_start = day("2009-07-01");
-	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_int_equal(kg_store_import(fx->st, &next, NULL, &r2, &err), -1);
 	assert_non_null(strstr(err.msg, "window starts after it ends"));
 	assert_int_equal(r2.n, 0);
 	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
@@ -636,7 +610,7 @@ test_rollback(void **state)
 	/* No sha256: refused before anything happens. */
 	free(next.doc.sha256);
 	next.doc.sha256 = NULL;
-	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_int_equal(kg_store_import(fx->st, &next, NULL, &r2, &err), -1);
 	assert_string_equal(err.msg, "import has no document name or sha256");
 
 	kg_import_result_clear(&r1);
@@ -666,7 +640,7 @@ test_locked_and_full(void **state)
 	assert_int_equal(kg_store_open(fx->path, 0, &other, &err), 0);
 	assert_int_equal(kg_store_begin(other, &err), 0);
 	kg_store_set_busy_timeout(fx->st, 50);
-	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_int_equal(kg_store_import(fx->st, &next, NULL, &r2, &err), -1);
 	assert_non_null(strstr(err.msg, fx->path));
 	assert_non_null(strstr(err.msg, "database is locked"));
 	kg_store_rollback(other);
@@ -680,7 +654,7 @@ test_locked_and_full(void **state)
 	sqlite3_finalize(s);
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d", pages);
 	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(kg_store_import(fx->st, &next, false, &r2, &err), -1);
+	assert_int_equal(kg_store_import(fx->st, &next, NULL, &r2, &err), -1);
 	assert_non_null(strstr(err.msg, fx->path));
 	assert_non_null(strstr(err.msg, "full"));
 	find(fx->st, "GSOC 本格運用開始", &m);
@@ -805,11 +779,502 @@ test_real_reports(void **state)
 	kg_import_clear(&next);
 }
 
+/* ---- editions: any order converges ---- */
+
+/* The real editions of 「セキュア・ジャパン２００８」, parsed once. */
+struct editions {
+	struct kg_import h1, next, final, head;
+};
+
+static struct editions *ed;
+
+/* The seed cut after `lines` lines, as a file would be (an interrupted copy). */
+static void
+load_truncated(const char *rel, int lines, const char *name, struct kg_import *imp)
+{
+	const char *top = getenv("TOP");
+	char path[4096], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct kg_report_opts o = { .name = name, .as_of = KG_DAY_NONE };
+	struct kg_err err;
+	int c, n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_non_null(buf = malloc(1 << 20));
+	while (n < lines && (c = fgetc(f)) != EOF) {
+		buf[len++] = (char)c;
+		n += c == '\n';
+	}
+	fclose(f);
+	if (kg_report_parse(buf, len, &o, imp, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(buf);
+}
+
+static int
+editions_setup(void **state)
+{
+	(void)state;
+	assert_non_null(ed = calloc(1, sizeof(*ed)));
+	load_report("data/secure-japan-2008-h1.txt", &ed->h1);
+	load_report("tests/data/next-report.txt", &ed->next);
+	load_report("tests/data/secure-japan-2008-final.txt", &ed->final);
+	load_truncated("data/secure-japan-2008-h1.txt", 300, "head300.txt", &ed->head);
+	return 0;
+}
+
+static int
+editions_teardown(void **state)
+{
+	(void)state;
+	kg_import_clear(&ed->h1);
+	kg_import_clear(&ed->next);
+	kg_import_clear(&ed->final);
+	kg_import_clear(&ed->head);
+	free(ed);
+	return 0;
+}
+
+static const struct kg_import *
+edition(const char *name)
+{
+	if (strcmp(name, "h1") == 0)
+		return &ed->h1;
+	if (strcmp(name, "next") == 0)
+		return &ed->next;
+	if (strcmp(name, "final") == 0)
+		return &ed->final;
+	if (strcmp(name, "head") == 0)
+		return &ed->head;
+	fail_msg("no edition %s", name);
+	return NULL;
+}
+
+/* The one milestone of kind k in the measure whose title starts with
+ * measure (gone or not). */
+static int64_t
+event_of(struct kg_store *st, const char *measure, enum kg_kind k)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_query q;
+	struct kg_err err;
+	int64_t id = 0;
+	size_t i;
+
+	kg_query_init(&q);
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].kind == k && l.v[i].measure_title &&
+		    strncmp(l.v[i].measure_title, measure, strlen(measure)) == 0) {
+			if (id != 0)
+				fail_msg("two %s events in %s", kg_kind_name(k), measure);
+			id = l.v[i].id;
+		}
+	kg_milestone_list_clear(&l);
+	if (id == 0)
+		fail_msg("no %s event in %s", kg_kind_name(k), measure);
+	return id;
+}
+
+/*
+ * One step of a scenario: an edition's name, or a local edit
+ * "done:<measure>:<kind>" / "move:<measure>:<kind>" (window 2009-12-01..31).
+ */
+static void
+step(struct kg_store *st, const char *what)
+{
+	struct kg_import_result r;
+	struct kg_import_opts o = { .allow_shrink = true };
+	struct kg_milestone m;
+	struct kg_err err;
+	char measure[256], kind[32], ref[24];
+	const char *colon = strchr(what, ':');
+
+	if (colon == NULL) {
+		if (kg_store_import(st, edition(what), &o, &r, &err) < 0)
+			fail_msg("import %s: %s", what, err.msg);
+		kg_import_result_clear(&r);
+		return;
+	}
+	assert_int_equal(sscanf(colon + 1, "%255[^:]:%31s", measure, kind), 2);
+	snprintf(ref, sizeof(ref), "%lld", (long long)event_of(st, measure, kg_kind_parse(kind)));
+	assert_int_equal(kg_store_milestone_get(st, ref, &m, &err), 0);
+	if (strncmp(what, "done:", 5) == 0)
+		m.status = KG_STATUS_DONE;
+	else {
+		m.window_start = day("2009-12-01");
+		m.window_end = day("2009-12-31");
+		m.precision = KG_PREC_MONTH;
+	}
+	if (kg_store_milestone_update(st, &m, "edit", &err) < 0)
+		fail_msg("%s: %s", what, err.msg);
+	kg_milestone_clear(&m);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every listed milestone as "title|start|end|status|gone|measure|sentence",
+ * sorted: what must not depend on the order of imports. */
+static struct kg_strv
+snapshot(struct kg_store *st)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_strv sv = {0};
+	struct kg_query q;
+	struct kg_err err;
+	char a[KG_DATE_LEN], b[KG_DATE_LEN], *line;
+	size_t i;
+
+	kg_query_init(&q);
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	for (i = 0; i < l.n; i++) {
+		const struct kg_milestone *m = &l.v[i];
+
+		assert_true(asprintf(&line, "%s|%s|%s|%s|%d|%s|%s", m->title,
+		    m->window_start == KG_DAY_NONE ? "-" : kg_date_format(m->window_start, a),
+		    m->window_end == KG_DAY_NONE ? "-" : kg_date_format(m->window_end, b),
+		    kg_status_name(m->status), m->gone, m->measure_title ? m->measure_title : "",
+		    m->sentence ? m->sentence : "") > 0);
+		assert_int_equal(kg_strv_push(&sv, line, (size_t)-1), 0);
+		free(line);
+	}
+	kg_milestone_list_clear(&l);
+	qsort(sv.v, sv.n, sizeof(*sv.v), cmp_str);
+	return sv;
+}
+
+/* The state after steps, in a database of its own. */
+static struct kg_strv
+replay_steps(const char *dir, const char *name, const char *const *steps)
+{
+	char path[256];
+	struct kg_store *st;
+	struct kg_strv sv;
+	struct kg_err err;
+
+	snprintf(path, sizeof(path), "%s/%s.db", dir, name);
+	if (kg_store_open(path, KG_STORE_CREATE, &st, &err) < 0)
+		fail_msg("open: %s", err.msg);
+	for (; *steps != NULL; steps++)
+		step(st, *steps);
+	sv = snapshot(st);
+	kg_store_close(st);
+	return sv;
+}
+
+static void
+assert_same_state(const struct kg_strv *want, const struct kg_strv *got, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < want->n && i < got->n; i++)
+		if (strcmp(want->v[i], got->v[i]) != 0)
+			fail_msg("%s: differs from date order at %zu:\n  want %s\n  got  %s", name, i,
+			    want->v[i], got->v[i]);
+	if (want->n != got->n)
+		fail_msg("%s: %zu milestones, date order has %zu", name, got->n, want->n);
+}
+
+/* Table: each scenario must end in the state of its reference, the same
+ * editions (and edits) imported in date order once each. */
+static void
+test_edition_orders(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *steps[10];
+		const char *ref[10];
+	} cases[] = {
+		{ "in order", { "h1", "next", "final" }, { "h1", "next", "final" } },
+		{ "reversed", { "final", "next", "h1" }, { "h1", "next", "final" } },
+		{ "shuffled", { "next", "final", "h1" }, { "h1", "next", "final" } },
+		{ "shuffled again", { "h1", "final", "next" }, { "h1", "next", "final" } },
+		{ "duplicated", { "h1", "next", "h1", "final", "next", "final", "h1" },
+		  { "h1", "next", "final" } },
+		{ "truncated then full", { "head", "next", "h1", "final" },
+		  { "h1", "next", "final" } },
+		{ "full, truncated, full", { "h1", "head", "next", "final", "h1" },
+		  { "h1", "next", "final" } },
+		{ "two of three, reversed", { "final", "h1" }, { "h1", "final" } },
+		{ "edits before the reports", { "h1", "done:重要インフラ機能演習:exercise",
+		  "move:重要インフラ機能演習:report", "final", "next" },
+		  { "h1", "next", "final", "done:重要インフラ機能演習:exercise",
+		  "move:重要インフラ機能演習:report" } },
+		{ "edits between", { "final", "move:重要インフラ機能演習:report", "h1",
+		  "done:重要インフラ機能演習:exercise", "next" },
+		  { "h1", "next", "final", "done:重要インフラ機能演習:exercise",
+		  "move:重要インフラ機能演習:report" } },
+	};
+	struct fixture *fx = *state;
+	struct kg_strv want, got;
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "ref%zu", i);
+		want = replay_steps(fx->dir, name, cases[i].ref);
+		snprintf(name, sizeof(name), "case%zu", i);
+		got = replay_steps(fx->dir, name, cases[i].steps);
+		assert_true(want.n > 0);
+		assert_same_state(&want, &got, cases[i].name);
+		kg_strv_clear(&want);
+		kg_strv_clear(&got);
+	}
+}
+
+static size_t
+count_gone(struct kg_store *st)
+{
+	struct kg_milestone_list l = {0};
+	struct kg_query q;
+	struct kg_err err;
+	size_t i, n = 0;
+
+	kg_query_init(&q);
+	assert_int_equal(kg_store_milestones(st, &q, &l, &err), 0);
+	for (i = 0; i < l.n; i++)
+		n += l.v[i].gone;
+	kg_milestone_list_clear(&l);
+	return n;
+}
+
+/* A truncated copy of the current edition is refused, nothing written;
+ * with --allow-shrink it stands, and the full file again undoes it. */
+static void
+test_shrink_guard(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import_opts allow = { .allow_shrink = true };
+	struct kg_import_result r;
+	struct kg_document_list docs = {0};
+	struct kg_err err;
+	int64_t dv;
+
+	import_ok(fx->st, &ed->h1, false, &r);
+	kg_import_result_clear(&r);
+	dv = kg_store_data_version(fx->st);
+	assert_int_equal(kg_store_import(fx->st, &ed->head, NULL, &r, &err), -1);
+	assert_string_equal(err.msg, "'head300.txt' would make 6 of the 54 milestones of "
+	    "edition セキュア・ジャパン2008 as of 2008-09-30 gone (it adds nothing: a "
+	    "truncated copy?); nothing imported (--allow-shrink imports it)");
+	assert_int_equal(r.n, 0);
+	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
+	assert_int_equal(docs.n, 1);
+	kg_document_list_clear(&docs);
+	assert_int_equal(count_gone(fx->st), 0);
+	assert_true(kg_store_data_version(fx->st) == dv);
+
+	/* A dry run says the same. */
+	allow.dry_run = true;
+	assert_int_equal(kg_store_import(fx->st, &ed->head, &(struct kg_import_opts){
+	    .dry_run = true }, &r, &err), -1);
+	assert_non_null(strstr(err.msg, "would make 6 of the 54"));
+
+	allow.dry_run = false;
+	assert_int_equal(kg_store_import(fx->st, &ed->head, &allow, &r, &err), 0);
+	assert_int_equal(count_items(&r, KG_CH_GONE), 6);
+	kg_import_result_clear(&r);
+	assert_int_equal(count_gone(fx->st), 6);
+	assert_int_equal(count_milestones(fx->st), 54);
+
+	/* The full file again stands again: nothing is gone. */
+	import_ok(fx->st, &ed->h1, false, &r);
+	assert_true(r.restood);
+	assert_int_equal(count_items(&r, KG_CH_CHANGED), 6);
+	kg_import_result_clear(&r);
+	assert_int_equal(count_gone(fx->st), 0);
+	assert_int_equal(kg_store_documents(fx->st, &docs, &err), 0);
+	assert_int_equal(docs.n, 2);
+	assert_true(docs.v[0].standing);
+	assert_false(docs.v[1].standing);
+	kg_document_list_clear(&docs);
+
+	/* A newer edition that drops most items is no shrink: next drops 42. */
+	import_ok(fx->st, &ed->next, false, &r);
+	assert_int_equal(count_items(&r, KG_CH_GONE), 42);
+	kg_import_result_clear(&r);
+}
+
+/* kigen unimport: the state as if the version had never been imported;
+ * ids are not reused and SEQUENCE keeps growing; importing it again
+ * brings everything back under the same ids. */
+static void
+test_unimport(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import_result r, rn;
+	struct kg_strv want, before, got;
+	struct kg_milestone m1, m2;
+	struct kg_err err;
+	const char *ref[] = { "h1", "final", NULL };
+	int64_t gsoc;
+	char id[24];
+
+
+	want = replay_steps(fx->dir, "ref", ref);
+	step(fx->st, "h1");
+	import_ok(fx->st, &ed->next, false, &rn);
+	step(fx->st, "final");
+	before = snapshot(fx->st);
+	/* next says the exercise was done; without next, h1's 予定 decides */
+	gsoc = event_of(fx->st, "重要インフラ機能演習", KG_KIND_EXERCISE);
+	snprintf(id, sizeof(id), "%lld", (long long)gsoc);
+	assert_int_equal(kg_store_milestone_get(fx->st, id, &m1, &err), 0);
+
+	assert_int_equal(kg_store_unimport(fx->st, rn.document_id, false, &r, &err), 0);
+	assert_true(count_items(&r, KG_CH_REMOVED) > 0);
+	kg_import_result_clear(&r);
+	got = snapshot(fx->st);
+	assert_same_state(&want, &got, "unimport next");
+	kg_strv_clear(&got);
+	assert_int_equal(kg_store_milestone_get(fx->st, id, &m2, &err), 0);
+	assert_int_equal(m2.id, m1.id);
+	assert_string_equal(m2.uid, m1.uid);
+	assert_int_equal(m1.status, KG_STATUS_DONE);
+	assert_int_equal(m2.status, KG_STATUS_PLANNED);
+	assert_true(m2.sequence > m1.sequence);
+	kg_milestone_clear(&m2);
+
+	/* unknown, and already removed */
+	assert_int_equal(kg_store_unimport(fx->st, 99, false, &r, &err), -1);
+	assert_string_equal(err.msg, "no import '99'");
+	assert_int_equal(kg_store_unimport(fx->st, rn.document_id, false, &r, &err), -1);
+	assert_non_null(strstr(err.msg, "was already removed"));
+
+	/* back again: the same milestones, the same ids, a newer SEQUENCE */
+	import_ok(fx->st, &ed->next, false, &r);
+	assert_true(r.restood);
+	assert_int_equal(r.document_id, rn.document_id);
+	assert_int_equal(count_items(&r, KG_CH_NEW), 0);
+	kg_import_result_clear(&r);
+	got = snapshot(fx->st);
+	assert_same_state(&before, &got, "unimport then import again");
+	kg_strv_clear(&got);
+	assert_int_equal(kg_store_milestone_get(fx->st, id, &m2, &err), 0);
+	assert_true(m2.sequence > m1.sequence);
+	kg_milestone_clear(&m1);
+	kg_milestone_clear(&m2);
+	kg_strv_clear(&want);
+	kg_strv_clear(&before);
+	kg_import_result_clear(&rn);
+}
+
+/* kigen done, then an import of a report that still says 予定: still
+ * done, listed as a conflict; both resolutions. */
+static void
+test_conflicts(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_conflict_list cl = {0};
+	struct kg_import_result r;
+	struct kg_milestone m;
+	struct kg_err err;
+	int64_t id;
+	char ref[64];
+
+	step(fx->st, "h1");
+	id = event_of(fx->st, "重要インフラ機能演習", KG_KIND_REPORT);
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
+	step(fx->st, "done:重要インフラ機能演習:report");
+	assert_int_equal(kg_store_conflicts(fx->st, &cl, &err), 0);
+	assert_int_equal(cl.n, 0);      /* an edit alone is no conflict */
+	assert_int_equal(kg_store_resolve(fx->st, id, true, &err), -1);
+	snprintf(ref, sizeof(ref), "milestone %lld has no open conflict", (long long)id);
+	assert_string_equal(err.msg, ref);
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
+
+	/* The same report again still says 予定: the edit stands, in conflict. */
+	import_ok(fx->st, &ed->h1, false, &r);
+	assert_true(r.already_imported);
+	assert_int_equal(count_items(&r, KG_CH_CONFLICT), 1);
+	assert_int_equal(r.conflicts_open, 1);
+	kg_import_result_clear(&r);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.status, KG_STATUS_DONE);
+	assert_true(m.conflict);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_store_conflicts(fx->st, &cl, &err), 0);
+	assert_int_equal(cl.n, 1);
+	assert_int_equal(cl.v[0].local.id, id);
+	assert_int_equal(cl.v[0].local.status, KG_STATUS_DONE);
+	assert_int_equal(cl.v[0].report.status, KG_STATUS_PLANNED);
+	assert_int_equal(cl.v[0].fields, KG_LOCAL_STATUS);
+	assert_string_equal(cl.v[0].document, "secure-japan-2008-h1.txt");
+	assert_int_equal(cl.v[0].as_of, day("2008-09-30"));
+	kg_conflict_list_clear(&cl);
+
+	/* --take-report: planned again, no local field left */
+	assert_int_equal(kg_store_resolve(fx->st, id, false, &err), 0);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.status, KG_STATUS_PLANNED);
+	assert_false(m.conflict);
+	assert_int_equal(m.local_mask, 0);
+	assert_false(m.manual);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_store_conflicts(fx->st, &cl, &err), 0);
+	assert_int_equal(cl.n, 0);
+
+	/* --keep-local: done stays, until a later report disagrees again */
+	step(fx->st, "done:重要インフラ機能演習:report");
+	import_ok(fx->st, &ed->next, false, &r);
+	assert_int_equal(r.conflicts_open, 1);
+	kg_import_result_clear(&r);
+	assert_int_equal(kg_store_resolve(fx->st, id, true, &err), 0);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.status, KG_STATUS_DONE);
+	assert_false(m.conflict);
+	assert_int_equal(m.window_end, day("2009-04-30"));  /* the report's, not edited */
+	kg_milestone_clear(&m);
+	import_ok(fx->st, &ed->final, false, &r);
+	assert_int_equal(r.conflicts_open, 1);
+	kg_import_result_clear(&r);
+	/* a version of an older edition imported now decides nothing: no
+	 * new conflict */
+	assert_int_equal(kg_store_resolve(fx->st, id, true, &err), 0);
+	step(fx->st, "head");
+	assert_int_equal(kg_store_conflicts(fx->st, &cl, &err), 0);
+	assert_int_equal(cl.n, 0);
+}
+
+/* Two plans in one database never make each other's milestones gone; a
+ * successor plan's measures record which earlier ones they continue. */
+static void
+test_two_plans(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import y2009;
+	struct kg_import_result r;
+	sqlite3_stmt *s;
+
+	step(fx->st, "h1");
+	load_report("tests/data/secure-japan-2009-h1.txt", &y2009);
+	import_ok(fx->st, &y2009, false, &r);
+	assert_string_equal(r.plan, "セキュア・ジャパン2009");
+	assert_int_equal(count_items(&r, KG_CH_GONE), 0);
+	assert_int_equal(r.measures_matched, 0);
+	kg_import_result_clear(&r);
+	step(fx->st, "next");
+	assert_int_equal(count_gone(fx->st), 42);   /* next's own, in its plan only */
+	assert_int_equal(sqlite3_prepare_v2(kg_store_db(fx->st), "SELECT count(*) FROM measures m"
+	    " JOIN measures e ON e.id = m.continues WHERE m.plan = 'セキュア・ジャパン2009'"
+	    " AND e.plan = 'セキュア・ジャパン2008' AND e.title_key = m.title_key", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_true(sqlite3_column_int(s, 0) > 0);
+	sqlite3_finalize(s);
+	kg_import_clear(&y2009);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan_key),
 		cmocka_unit_test(test_event_score),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
@@ -818,7 +1283,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_and_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edition_orders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shrink_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unimport, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_plans, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("store_import", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("store_import", tests, editions_setup,
+	    editions_teardown);
 }
