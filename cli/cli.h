@@ -33,6 +33,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 struct cli {
 	const char *db_path;     /* --db > [general] db > $XDG_STATE_HOME/kigen/kigen.db */
+	bool db_is_default;      /* the per-user default: its directory may be created */
 	const char *config_path; /* --config, or NULL (conf.h precedence) */
 	struct kg_conf conf;     /* loaded configuration */
 	bool json;               /* --json */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "export.h"
 #include "outbox.h"
 #include "output.h"
 #include "store.h"
@@ -59,43 +60,6 @@ local_time(char buf[24], int64_t t, const char *tz)
 	    (int)(minutes % 60));
 }
 
-static json_t *
-time_json(int64_t t)
-{
-	char buf[KG_TIME_LEN];
-
-	return t == 0 || t == INT64_MAX ? json_null() : json_string(kg_time_format(t, buf));
-}
-
-static json_t *
-delivery_json(const struct kg_delivery *d)
-{
-	char day[KG_DATE_LEN];
-
-	return json_pack("{s:I, s:s, s:s, s:I, s:s?, s:s, s:i, s:s, s:s, s:b, s:o, s:i,"
-	    " s:o, s:o, s:o, s:s?, s:o, s:o}",
-	    "id", (json_int_t)d->id,
-	    "endpoint", d->endpoint,
-	    "status", kg_delivery_status_name(d->status),
-	    "milestone_id", (json_int_t)d->milestone_id,
-	    "milestone_title", d->milestone_title,
-	    "type", d->type,
-	    "lead_days", d->lead_days,
-	    "deadline", kg_date_format(d->deadline, day),
-	    "webhook_id", d->webhook_id,
-	    "late", d->late,
-	    "fire_at", time_json(d->fire_at),
-	    "attempts", d->attempts,
-	    "next_attempt_at", d->status == KG_DLV_PENDING ? time_json(d->next_attempt_at) :
-	    json_null(),
-	    "last_attempt_at", time_json(d->last_attempt_at),
-	    "last_http_status", d->last_http_status ? json_integer(d->last_http_status) :
-	    json_null(),
-	    "last_error", d->last_error,
-	    "created_at", time_json(d->created_at),
-	    "done_at", time_json(d->done_at));
-}
-
 static int
 print_json(struct cli *cli, const struct kg_delivery_list *l)
 {
@@ -103,7 +67,7 @@ print_json(struct cli *cli, const struct kg_delivery_list *l)
 	size_t i;
 
 	for (i = 0; a && i < l->n; i++)
-		if (json_array_append_new(a, delivery_json(&l->v[i])) < 0) {
+		if (json_array_append_new(a, kg_delivery_json(&l->v[i])) < 0) {
 			json_decref(a);
 			a = NULL;
 		}

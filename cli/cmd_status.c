@@ -36,7 +36,8 @@ ask(struct cli *cli, const char *command, int timeout_ms, json_t **reply)
 	if (kg_ctl_socket_path(cli->conf.control_socket, cli->db_path, path, sizeof(path),
 	    &cli->err) < 0)
 		return CLI_FAIL;
-	return cli_ctl_request(path, command, timeout_ms, reply, &cli->err) < 0 ? CLI_FAIL : CLI_OK;
+	return cli_ctl_request(path, command, timeout_ms, cli->conf.control_user, reply,
+	    &cli->err) < 0 ? CLI_FAIL : CLI_OK;
 }
 
 static const char *

@@ -6,16 +6,36 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "store.h"
 
+/* How long a write waits for another connection's lock (an import holds it
+ * for as long as it takes) before giving up. */
+#define CLI_LOCK_WAIT_MS (5 * 60 * 1000)
+
+static void
+tell_waiting(void *arg, const char *holder)
+{
+	(void)arg;
+	fprintf(stderr, "kigen: waiting for the database, locked by %s\n", holder);
+}
+
+/* The per-user default database's directory is created as XDG asks; any
+ * other path must have its directory already (a typo creates nothing). */
 int
 cli_open_store(struct cli *cli, int flags, struct kg_store **out)
 {
-	return kg_store_open(cli->db_path, flags, out, &cli->err) < 0 ? CLI_FAIL : CLI_OK;
+	if (cli->db_is_default && (flags & KG_STORE_CREATE))
+		flags |= KG_STORE_MKDIR;
+	if (kg_store_open(cli->db_path, flags, out, &cli->err) < 0)
+		return CLI_FAIL;
+	if (!(flags & KG_STORE_READONLY))
+		kg_store_set_wait(*out, CLI_LOCK_WAIT_MS, tell_waiting, NULL);
+	return CLI_OK;
 }
 
 int

@@ -5,24 +5,20 @@
  */
 #include "ctl_client.h"
 
+#include "civil.h"
+
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Waits for fd to become ready for `events` before the deadline. */
 static int
@@ -33,7 +29,7 @@ wait_fd(int fd, short events, int64_t deadline, const char *path, struct kg_err 
 	int r;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - kg_mono_ms();
 		if (left <= 0)
 			return kg_err_set(err, "kigend did not answer on '%s' in time", path);
 		r = poll(&p, 1, (int)left);
@@ -42,6 +38,50 @@ wait_fd(int fd, short events, int64_t deadline, const char *path, struct kg_err 
 		if (r < 0 && errno != EINTR)
 			return kg_err_set(err, "control socket '%s': %s", path, strerror(errno));
 	}
+}
+
+/* uid of service_user, or (uid_t)-1 when none is named or known. */
+static uid_t
+service_uid(const char *service_user)
+{
+	struct passwd *pw;
+
+	if (service_user == NULL || service_user[0] == '\0' ||
+	    (pw = getpwnam(service_user)) == NULL)
+		return (uid_t)-1;
+	return pw->pw_uid;
+}
+
+static bool
+trusted(uid_t uid, uid_t service)
+{
+	return uid == geteuid() || uid == 0 || (service != (uid_t)-1 && uid == service);
+}
+
+/* The socket file and the process behind it must be ours, root's or the
+ * service's: in a shared sticky directory anyone could have made it. */
+static int
+check_peer(int fd, const char *path, const char *service_user, struct kg_err *err)
+{
+	uid_t service = service_uid(service_user);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct stat sb;
+
+	if (lstat(path, &sb) < 0)
+		return kg_err_set(err, "control socket '%s': %s", path, strerror(errno));
+	if (!trusted(sb.st_uid, service))
+		return kg_err_set(err, "control socket '%s' belongs to uid %u, not to you, root or "
+		    "the service user '%s': not trusting it (someone else may have put it there)",
+		    path, (unsigned)sb.st_uid, service_user != NULL ? service_user : "");
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return kg_err_set(err, "control socket '%s': cannot tell who serves it: %s", path,
+		    strerror(errno));
+	if (cred.uid != sb.st_uid && !trusted(cred.uid, service))
+		return kg_err_set(err, "control socket '%s' is served by uid %u (pid %d), not by its "
+		    "owner, you, root or the service user: not trusting it", path,
+		    (unsigned)cred.uid, (int)cred.pid);
+	return 0;
 }
 
 static int
@@ -98,9 +138,9 @@ read_reply(int fd, char *buf, size_t size, int64_t deadline, const char *path,
 
 int
 cli_ctl_request(const char *socket_path, const char *command, int timeout_ms,
-    json_t **reply, struct kg_err *err)
+    const char *service_user, json_t **reply, struct kg_err *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = kg_mono_ms() + timeout_ms;
 	char line[KG_CTL_REQUEST_MAX];
 	char *buf = NULL;
 	size_t len, off = 0;
@@ -114,6 +154,8 @@ cli_ctl_request(const char *socket_path, const char *command, int timeout_ms,
 	fd = connect_socket(socket_path, err);
 	if (fd < 0)
 		return -1;
+	if (check_peer(fd, socket_path, service_user, err) < 0)
+		goto out;
 	while (off < len) {
 		if (wait_fd(fd, POLLOUT, deadline, socket_path, err) < 0)
 			goto out;

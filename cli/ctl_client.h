@@ -17,8 +17,13 @@
  * listens ("kigend is not running (no control socket at '...')"), on a
  * permission error, a timeout, a malformed answer, or an answer with
  * "ok": false (its "error" becomes the message).
+ *
+ * Nothing is sent to, nor believed from, a socket someone else could have
+ * put there: the socket file's owner must be this process's user, root or
+ * service_user (may be NULL or unknown: then only the first two), and so
+ * must the process serving it (SO_PEERCRED) — or be the socket's owner.
  */
 int cli_ctl_request(const char *socket_path, const char *command, int timeout_ms,
-    json_t **reply, struct kg_err *err);
+    const char *service_user, json_t **reply, struct kg_err *err);
 
 #endif

@@ -214,6 +214,7 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 		kg_err_set(&cli.err, "out of memory");
 		goto report;
 	}
+	cli.db_is_default = db_default != NULL;
 
 	rc = cmd->run(&cli, n, argv + 1);
 	if (fflush(stdout) != 0 && rc == CLI_OK) {

@@ -62,15 +62,27 @@ find_feed(const struct kg_conf *c, const char *name)
 	return NULL;
 }
 
+/* An option that is one of two words: *out = 0 for w0, 1 for w1. */
+static int
+two_words(struct cli *cli, const char *what, const char *v, const char *w0, const char *w1,
+    int *out)
+{
+	if (strcmp(v, w0) != 0 && strcmp(v, w1) != 0)
+		return cli_usage(cli, "invalid %s '%s' (%s or %s)", what, v, w0, w1);
+	*out = strcmp(v, w1) == 0;
+	return CLI_OK;
+}
+
 int
 cmd_feed(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW };
+	enum { OPT_OUT = CLI_OPT_FIRST_FREE, OPT_FEED, OPT_VIEW, OPT_SPAN };
 	static const struct option opts[] = {
 		CLI_FILTER_OPTIONS,
 		{"out", required_argument, NULL, OPT_OUT},
 		{"feed", required_argument, NULL, OPT_FEED},
 		{"view", required_argument, NULL, OPT_VIEW},
+		{"span", required_argument, NULL, OPT_SPAN},
 		{NULL, 0, NULL, 0},
 	};
 	const struct kg_feed_conf *fc = NULL;
@@ -80,6 +92,8 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 	struct kg_query q;
 	const char *out = NULL;
 	enum kg_feed_view view = KG_FEED_EVENTS;
+	int span = -1; /* -1: the configuration's */
+	int word;
 	char *body = NULL, *calname = NULL;
 	size_t len;
 	int c, rc;
@@ -99,14 +113,14 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 			}
 			break;
 		case OPT_VIEW:
-			if (strcmp(optarg, "todo") == 0)
-				view = KG_FEED_TODOS;
-			else if (strcmp(optarg, "event") == 0)
-				view = KG_FEED_EVENTS;
-			else {
-				rc = cli_usage(cli, "invalid view '%s' (event or todo)", optarg);
+			if ((rc = two_words(cli, "view", optarg, "event", "todo", &word)) != CLI_OK)
 				goto out;
-			}
+			view = word == 1 ? KG_FEED_TODOS : KG_FEED_EVENTS;
+			break;
+		case OPT_SPAN:
+			if ((rc = two_words(cli, "span", optarg, "deadline", "window", &word)) != CLI_OK)
+				goto out;
+			span = word == 1 ? KG_SPAN_WINDOW : KG_SPAN_DEADLINE;
 			break;
 		case '?':
 		case ':':
@@ -130,6 +144,8 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 	kg_feed_params_from_conf(&p, &cli->conf, fc);
 	p.name = calname;
 	p.view = view;
+	if (span >= 0)
+		p.span = span;
 	if (kg_feed_render(l.v, l.n, &p, &body, &len, &cli->err) < 0)
 		goto out;
 	if (out != NULL) {

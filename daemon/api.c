@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "log.h"
 #include "server.h"
 
 /* Milestones of the view passing f, as a shallow list: the structs are
@@ -32,13 +33,11 @@ select_shallow(const struct kg_view *v, const struct kg_filter *f,
 	return 0;
 }
 
-/* ?view= is a feed parameter no endpoint takes. */
-static const char view_given[] = "unknown parameter 'view'";
-
-static bool
-has_view(const struct kg_request *rq)
+/* The date taken as today: as_of= or today in the configured zone. */
+static kg_day
+today_of(const struct kg_request *rq)
 {
-	return rq->args.view != KG_FEED_EVENTS;
+	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_today(rq->view->timezone);
 }
 
 /* milestones and upcoming: the listing of the view's milestones passing
@@ -49,18 +48,16 @@ listing(struct kg_request *rq, bool upcoming)
 	const struct kg_view *v = rq->view;
 	const struct kg_args *a = &rq->args;
 	struct kg_milestone_list sel;
-	kg_day today = kg_today(v->timezone);
+	kg_day today = today_of(rq);
 	json_t *j;
 	size_t i;
 
-	if (has_view(rq))
-		return kg_reply_error(rq, 400, view_given);
-	if (a->has_days && !upcoming)
-		return kg_reply_error(rq, 400, "unknown parameter 'days'");
+	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_AS_OF | (upcoming ? KG_ARG_DAYS : 0)))
+		return kg_reply_error(rq, 400, rq->args.bad);
 	if (select_shallow(v, &a->filter, &sel) < 0)
 		return kg_reply_error(rq, 500, "out of memory");
 	if (upcoming) {
-		kg_day last = today + (a->has_days ? a->days : KG_API_UPCOMING_DAYS);
+		kg_day last = today + (a->given & KG_ARG_DAYS ? a->days : KG_API_UPCOMING_DAYS);
 		size_t k = 0;
 
 		for (i = 0; i < sel.n; i++) {
@@ -98,9 +95,7 @@ kg_api_measures(struct kg_request *rq)
 	json_t *j;
 	size_t i;
 
-	if (has_view(rq))
-		return kg_reply_error(rq, 400, view_given);
-	if (rq->args.has_filter || rq->args.has_days)
+	if (!kg_args_only(&rq->args, 0))
 		return kg_reply_error(rq, 400, "/api/v1/measures takes no parameters");
 	if ((j = json_array()) == NULL)
 		return kg_reply_error(rq, 500, "out of memory");
@@ -109,11 +104,87 @@ kg_api_measures(struct kg_request *rq)
 	return kg_reply_json(rq, json_pack("{s:o}", "measures", j));
 }
 
+int
+kg_api_details(struct kg_request *rq, int64_t milestone_id, struct kg_change_list *history,
+    struct kg_delivery_list *deliveries)
+{
+	struct kg_err err;
+
+	if (kg_readers_details(kg_server_readers(rq->server), milestone_id, history, deliveries,
+	    &err) < 0) {
+		log_err("milestone %lld: %s", (long long)milestone_id, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* GET /api/v1/milestones/ID: the milestone, its measure, history and
+ * deliveries. */
+enum MHD_Result
+kg_api_milestone(struct kg_request *rq)
+{
+	const struct kg_milestone *m = kg_view_milestone(rq->view, rq->rest);
+	struct kg_change_list history = {0};
+	struct kg_delivery_list deliveries = {0};
+	json_t *h, *d, *j = NULL;
+	size_t i;
+
+	if (!kg_args_only(&rq->args, 0))
+		return kg_reply_error(rq, 400, rq->args.bad);
+	if (m == NULL)
+		return kg_reply_error(rq, 404, "no such milestone");
+	if (kg_api_details(rq, m->id, &history, &deliveries) < 0)
+		return kg_reply_error(rq, 500, "cannot read the database");
+	h = json_array();
+	d = json_array();
+	for (i = 0; h != NULL && i < history.n; i++)
+		json_array_append_new(h, kg_change_json(&history.v[i]));
+	for (i = 0; d != NULL && i < deliveries.n; i++)
+		json_array_append_new(d, kg_delivery_json(&deliveries.v[i]));
+	if (h != NULL && d != NULL) {
+		const struct kg_measure *me = kg_view_measure(rq->view, m->measure_id);
+
+		j = json_pack("{s:o, s:o, s:o, s:o}", "milestone", kg_milestone_json(m),
+		    "measure", me != NULL ? kg_measure_json(me) : json_null(),
+		    "history", h, "deliveries", d);
+	} else {
+		json_decref(h);
+		json_decref(d);
+	}
+	kg_change_list_clear(&history);
+	kg_delivery_list_clear(&deliveries);
+	return kg_reply_json(rq, j);
+}
+
+/* GET /api/v1/measures/ID: the measure, its progress text and milestones. */
+enum MHD_Result
+kg_api_measure(struct kg_request *rq)
+{
+	const struct kg_view *v = rq->view;
+	const struct kg_measure *me;
+	char *end;
+	long long id;
+	json_t *a;
+	size_t i;
+
+	if (!kg_args_only(&rq->args, 0))
+		return kg_reply_error(rq, 400, rq->args.bad);
+	id = strtoll(rq->rest, &end, 10);
+	if (end == rq->rest || *end != '\0' || id <= 0 || (me = kg_view_measure(v, id)) == NULL)
+		return kg_reply_error(rq, 404, "no such measure");
+	if ((a = json_array()) == NULL)
+		return kg_reply_error(rq, 500, "out of memory");
+	for (i = 0; i < v->milestones.n; i++)
+		if (v->milestones.v[i].measure_id == me->id)
+			json_array_append_new(a, kg_milestone_json(&v->milestones.v[i]));
+	return kg_reply_json(rq, json_pack("{s:o, s:s?, s:o}", "measure", kg_measure_json(me),
+	    "progress", me->progress, "milestones", a));
+}
+
 enum MHD_Result
 kg_api_unknown(struct kg_request *rq)
 {
-
-	if (has_view(rq))
-		return kg_reply_error(rq, 400, view_given);
+	if (rq->args.given & KG_ARG_VIEW)
+		return kg_reply_error(rq, 400, "unknown parameter 'view'");
 	return kg_reply_error(rq, 404, "not found");
 }

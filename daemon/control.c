@@ -1,7 +1,10 @@
 /*
- * control — see control.h.  Requests are tiny and answered synchronously on
- * the caller's thread, which keeps reload atomic with respect to the loop:
- * nothing else runs while the configuration is swapped.
+ * control — see control.h.  Requests are tiny and answered on the loop
+ * thread as soon as their line is complete, which keeps reload atomic with
+ * respect to the loop: nothing else runs while the configuration is
+ * swapped.  What may be slow — a client's bytes, a client reading its
+ * answer — is never waited for: each client is a loop watch with a
+ * deadline, driven by readiness.
  */
 #include "control.h"
 
@@ -21,14 +24,24 @@
 #include "ctl.h"
 #include "log.h"
 
-/* How long a connected client may take to send its request line. */
-#define CONTROL_CLIENT_TIMEOUT_MS 500
+struct client {
+	int fd;                   /* -1: free slot */
+	int64_t deadline_ms;      /* monotonic: the end of the whole exchange */
+	char in[KG_CTL_REQUEST_MAX + 1];
+	size_t inlen;
+	char *out;                /* the answer line, once there is one */
+	size_t outlen, outoff;
+};
 
 struct kg_control {
 	int fd;
 	char *path;
 	time_t started_at;
 	struct kg_control_ops ops;
+	struct kg_loop *loop;
+	struct client clients[KG_CONTROL_MAX_CLIENTS];
+	size_t nclients;
+	bool told_full;           /* "too many clients" logged since the last free slot */
 };
 
 /* Refuses a socket whose directory others could write to (and so replace
@@ -77,13 +90,18 @@ clear_stale(const char *path, const struct sockaddr_un *sa, struct kg_err *err)
 	return 0;
 }
 
+static void on_listen(struct kg_loop *loop, int fd, short revents, void *arg);
+static int64_t on_tick(struct kg_loop *loop, void *arg, int64_t now);
+
 int
-kg_control_open(const char *path, const struct kg_control_ops *ops,
+kg_control_open(const char *path, const struct kg_control_ops *ops, struct kg_loop *loop,
     struct kg_control **out, struct kg_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct kg_loop_hook hook = { .name = "control", .tick = on_tick };
 	struct kg_control *c = NULL;
 	mode_t old_mask;
+	size_t i;
 	int r;
 
 	*out = NULL;
@@ -98,7 +116,10 @@ kg_control_open(const char *path, const struct kg_control_ops *ops,
 		goto oom;
 	c->fd = -1;
 	c->ops = *ops;
+	c->loop = loop;
 	c->started_at = time(NULL);
+	for (i = 0; i < KG_CONTROL_MAX_CLIENTS; i++)
+		c->clients[i].fd = -1;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		kg_err_set(err, "socket: %s", strerror(errno));
@@ -112,8 +133,15 @@ kg_control_open(const char *path, const struct kg_control_ops *ops,
 		kg_err_set(err, "binding control socket '%s': %s", path, strerror(errno));
 		goto fail;
 	}
-	if (chmod(path, 0660) < 0 || listen(c->fd, 8) < 0) {
+	hook.arg = c;
+	if (chmod(path, 0660) < 0 || listen(c->fd, 16) < 0) {
 		kg_err_set(err, "control socket '%s': %s", path, strerror(errno));
+		unlink(path);
+		goto fail;
+	}
+	if (kg_loop_watch(loop, c->fd, POLLIN, on_listen, c, err) < 0 ||
+	    kg_loop_add_hook(loop, &hook, err) < 0) {
+		kg_loop_unwatch(loop, c->fd);
 		unlink(path);
 		goto fail;
 	}
@@ -130,10 +158,10 @@ fail:
 	return -1;
 }
 
-int
-kg_control_fd(const struct kg_control *c)
+size_t
+kg_control_clients(const struct kg_control *c)
 {
-	return c->fd;
+	return c->nclients;
 }
 
 static json_t *
@@ -168,91 +196,134 @@ answer_reload(struct kg_control *c, int client)
 	return json_pack("{s:b}", "ok", 1);
 }
 
-/* Reads the request line (up to KG_CTL_REQUEST_MAX bytes, within the client
- * timeout) into buf without its line end.  0 on success; -1 when the client
- * left without a full line, with *timed_out telling whether it was silent. */
-static int
-read_request(int client, char *buf, size_t size, int *timed_out)
+static void
+client_drop(struct kg_control *c, struct client *cl)
 {
-	size_t len = 0;
-	ssize_t r;
-	char *nl;
+	kg_loop_unwatch(c->loop, cl->fd);
+	close(cl->fd);
+	free(cl->out);
+	memset(cl, 0, sizeof(*cl));
+	cl->fd = -1;
+	c->nclients--;
+	c->told_full = false;
+}
 
-	*timed_out = 0;
-	while (len < size - 1) {
-		r = recv(client, buf + len, size - 1 - len, 0);
-		if (r < 0 && errno == EINTR)
+/* The answer to one request line (without its line end). */
+static json_t *
+answer(struct kg_control *c, struct client *cl, char *line)
+{
+	size_t len = strlen(line);
+
+	if (len > 0 && line[len - 1] == '\r')
+		line[len - 1] = '\0';
+	if (strcmp(line, "status") == 0)
+		return answer_status(c);
+	if (strcmp(line, "reload") == 0)
+		return answer_reload(c, cl->fd);
+	return json_pack("{s:b, s:s}", "ok", 0, "error",
+	    "unknown control command (try status or reload)");
+}
+
+static void on_client(struct kg_loop *loop, int fd, short revents, void *arg);
+
+/* Sends what the socket takes now, then waits for room (POLLOUT) or drops
+ * the client once all is sent or the socket failed. */
+static void
+client_write(struct kg_control *c, struct client *cl)
+{
+	struct kg_err err;
+	ssize_t w;
+
+	while (cl->outoff < cl->outlen) {
+		w = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
-			*timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
-		if (r <= 0)
-			return -1;
-		len += (size_t)r;
-		buf[len] = '\0';
-		nl = memchr(buf, '\n', len);
-		if (nl != NULL) {
-			*nl = '\0';
-			if (nl > buf && nl[-1] == '\r')
-				nl[-1] = '\0';
-			return 0;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (kg_loop_watch(c->loop, cl->fd, POLLOUT, on_client, c, &err) == 0)
+				return;
+			log_err("control socket: %s", err.msg);
+		} else if (w < 0) {
+			log_warn("control socket: answer not delivered: %s", strerror(errno));
 		}
+		if (w <= 0)
+			break;
+		cl->outoff += (size_t)w;
 	}
-	return -1;
+	client_drop(c, cl);
+}
+
+static struct client *
+client_of(struct kg_control *c, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < KG_CONTROL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd == fd)
+			return &c->clients[i];
+	return NULL;
+}
+
+/* Readiness of a client's socket: more of its request, or room for the
+ * rest of its answer. */
+static void
+on_client(struct kg_loop *loop, int fd, short revents, void *arg)
+{
+	struct kg_control *c = arg;
+	struct client *cl = client_of(c, fd);
+	json_t *ans;
+	char *nl;
+	ssize_t r;
+
+	(void)loop;
+	(void)revents;
+	if (cl == NULL)
+		return;
+	if (cl->out != NULL) {
+		client_write(c, cl);
+		return;
+	}
+	r = recv(fd, cl->in + cl->inlen, sizeof(cl->in) - 1 - cl->inlen, MSG_DONTWAIT);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (r <= 0) {
+		/* A daemon probing for a live socket connects and leaves at once. */
+		client_drop(c, cl);
+		return;
+	}
+	cl->inlen += (size_t)r;
+	cl->in[cl->inlen] = '\0';
+	if ((nl = memchr(cl->in, '\n', cl->inlen)) == NULL) {
+		if (cl->inlen == sizeof(cl->in) - 1) {
+			log_warn("control socket: request line longer than %d bytes, dropped",
+			    KG_CTL_REQUEST_MAX);
+			client_drop(c, cl);
+		}
+		return;
+	}
+	*nl = '\0';
+	ans = answer(c, cl, cl->in);
+	cl->out = kg_ctl_answer_encode(ans, &cl->outlen);
+	json_decref(ans);
+	if (cl->out == NULL) {
+		log_err("control socket: out of memory");
+		client_drop(c, cl);
+		return;
+	}
+	client_write(c, cl);
 }
 
 static void
-serve_client(struct kg_control *c, int client)
+on_listen(struct kg_loop *loop, int fd, short revents, void *arg)
 {
-	struct timeval tv = { 0, CONTROL_CLIENT_TIMEOUT_MS * 1000 };
-	char line[KG_CTL_REQUEST_MAX + 1];
-	json_t *answer;
-	char *text;
-	size_t len, off = 0;
-	ssize_t w;
-	int timed_out;
-
-	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (read_request(client, line, sizeof(line), &timed_out) < 0) {
-		/* A daemon probing for a live socket connects and leaves at once. */
-		if (timed_out)
-			log_warn("control socket: no request line within %d ms, dropped",
-			    CONTROL_CLIENT_TIMEOUT_MS);
-		return;
-	}
-	if (strcmp(line, "status") == 0)
-		answer = answer_status(c);
-	else if (strcmp(line, "reload") == 0)
-		answer = answer_reload(c, client);
-	else
-		answer = json_pack("{s:b, s:s}", "ok", 0, "error",
-		    "unknown control command (try status or reload)");
-	text = kg_ctl_answer_encode(answer, &len);
-	json_decref(answer);
-	if (text == NULL) {
-		log_err("control socket: out of memory");
-		return;
-	}
-	while (off < len) {
-		w = send(client, text + off, len - off, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			log_warn("control socket: answer not delivered: %s", strerror(errno));
-			break;
-		}
-		off += (size_t)w;
-	}
-	free(text);
-}
-
-void
-kg_control_serve(struct kg_control *c)
-{
+	struct kg_control *c = arg;
+	struct client *cl;
+	struct kg_err err;
 	int client;
 
+	(void)revents;
 	for (;;) {
-		client = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC);
+		client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (client < 0) {
 			if (errno == EINTR)
 				continue;
@@ -260,16 +331,63 @@ kg_control_serve(struct kg_control *c)
 				log_warn("control socket: accept: %s", strerror(errno));
 			return;
 		}
-		serve_client(c, client);
-		close(client);
+		if (c->nclients == KG_CONTROL_MAX_CLIENTS || (cl = client_of(c, -1)) == NULL) {
+			if (!c->told_full)
+				log_warn("control socket: %d clients already connected; closing new "
+				    "ones until one leaves", KG_CONTROL_MAX_CLIENTS);
+			c->told_full = true;
+			close(client);
+			continue;
+		}
+		if (kg_loop_watch(loop, client, POLLIN, on_client, c, &err) < 0) {
+			log_err("control socket: %s", err.msg);
+			close(client);
+			continue;
+		}
+		cl->fd = client;
+		cl->deadline_ms = kg_loop_mono_ms() + KG_CONTROL_DEADLINE_MS;
+		c->nclients++;
 	}
+}
+
+/* Drops the clients past their deadline; sleeps until the next one. */
+static int64_t
+on_tick(struct kg_loop *loop, void *arg, int64_t now)
+{
+	struct kg_control *c = arg;
+	int64_t mono = kg_loop_mono_ms(), wait = -1, left;
+	struct client *cl;
+	size_t i;
+
+	(void)loop;
+	(void)now;
+	for (i = 0; i < KG_CONTROL_MAX_CLIENTS && c->nclients > 0; i++) {
+		cl = &c->clients[i];
+		if (cl->fd < 0)
+			continue;
+		left = cl->deadline_ms - mono;
+		if (left > 0) {
+			wait = wait < 0 || left < wait ? left : wait;
+			continue;
+		}
+		log_warn("control socket: %s within %d ms, dropped", cl->out == NULL ?
+		    "no request line" : "answer not taken", KG_CONTROL_DEADLINE_MS);
+		client_drop(c, cl);
+	}
+	return wait;
 }
 
 void
 kg_control_close(struct kg_control *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
+	for (i = 0; i < KG_CONTROL_MAX_CLIENTS; i++)
+		if (c->clients[i].fd >= 0)
+			client_drop(c, &c->clients[i]);
+	kg_loop_unwatch(c->loop, c->fd);
 	close(c->fd);
 	unlink(c->path);
 	free(c->path);

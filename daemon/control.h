@@ -18,10 +18,13 @@
  *
  *   reload  {"ok": true} or {"ok": false, "error": "FILE:LINE: ..."}
  *
- * The socket is served from the caller's loop: poll kg_control_fd() for
- * input and call kg_control_serve().  Each connection is answered at once;
- * a client that sends nothing is dropped after a short timeout, so a member
- * of the group can stall the loop for at most that long.
+ * The socket is served by the loop given to kg_control_open, without ever
+ * blocking it: clients are non-blocking, their bytes are gathered as they
+ * come, and each has one deadline for its whole exchange (request line and
+ * answer, KG_CONTROL_DEADLINE_MS), after which it is dropped — so a client
+ * that sends one byte every 0.45 s costs the loop a few microseconds per
+ * byte and then goes away.  At most KG_CONTROL_MAX_CLIENTS are served at
+ * once; beyond that a new connection is closed at once.
  */
 #ifndef KG_CONTROL_H
 #define KG_CONTROL_H
@@ -29,6 +32,12 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "loop.h"
+
+/* The whole exchange of one client, from accept to the last answer byte. */
+#define KG_CONTROL_DEADLINE_MS 1000
+/* Clients served at once. */
+#define KG_CONTROL_MAX_CLIENTS 64
 
 struct kg_control_ops {
 	/* Adds the daemon's own fields to a status answer (obj is borrowed). */
@@ -42,22 +51,22 @@ struct kg_control_ops {
 struct kg_control;
 
 /*
- * Creates the socket at path.  A stale socket left by a crashed daemon is
- * replaced; a socket some running daemon still answers on is an error
- * ("control socket '...' is in use (is kigend already running?)"), as is
- * any other file at path or a parent directory writable by others (without
- * the sticky bit).  ops is copied.  *out is released with kg_control_close.
+ * Creates the socket at path and serves it from loop (a watch on it, and a
+ * hook whose tick enforces the clients' deadlines).  A stale socket left
+ * by a crashed daemon is replaced; a socket some running daemon still
+ * answers on is an error ("control socket '...' is in use (is kigend
+ * already running?)"), as is any other file at path or a parent directory
+ * writable by others (without the sticky bit).  ops is copied.  *out is
+ * released with kg_control_close, after the loop stopped running.
  */
 int kg_control_open(const char *path, const struct kg_control_ops *ops,
-    struct kg_control **out, struct kg_err *err);
+    struct kg_loop *loop, struct kg_control **out, struct kg_err *err);
 
-/* The listening descriptor (non-blocking), readable when a client waits. */
-int kg_control_fd(const struct kg_control *c);
+/* Clients connected now (for tests). */
+size_t kg_control_clients(const struct kg_control *c);
 
-/* Answers every connection waiting now; never fails (errors are logged). */
-void kg_control_serve(struct kg_control *c);
-
-/* Closes the socket and removes its file.  NULL is fine. */
+/* Drops the clients, closes the socket and removes its file.  The loop must
+ * not run again afterwards (its hook points here).  NULL is fine. */
 void kg_control_close(struct kg_control *c);
 
 #endif

@@ -172,16 +172,21 @@ kg_feeds_serve(struct kg_request *rq)
 	struct kg_err err;
 	enum MHD_Result ret;
 
-	if (a->has_days)
-		return kg_reply_error(rq, 400, "unknown parameter 'days'");
-	if (!a->has_filter && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
+	enum kg_feed_span span = a->given & KG_ARG_SPAN ? a->span : e->params.span;
+	bool adhoc = (a->given & KG_ARG_FILTER) ||
+	    (a->view == KG_FEED_EVENTS && span != e->params.span);
+
+	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_VIEW | KG_ARG_SPAN))
+		return kg_reply_error(rq, 400, rq->args.bad);
+	if (!adhoc && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
 		return kg_reply_error(rq, 500, "cannot render the feed");
-	if (!a->has_filter)
+	if (!adhoc)
 		return serve_rendered(rq, &e->views[a->view]);
 
-	/* Filtered on request: rendered for this request only. */
+	/* Filtered (or another span) on request: rendered for this request only. */
 	p = e->params;
 	p.view = a->view;
+	p.span = span;
 	p.extra_filter = &a->filter;
 	memset(&r, 0, sizeof(r));
 	kg_metrics_request_render(rq->metrics);

@@ -6,13 +6,15 @@
  *   ?owner= &kind= &status= &measure=   (values of one key OR'd, keys
  *                                       AND'd, on top of the feed's own)
  *   ?view=todo                          VTODOs instead of VEVENTs
+ *   ?span=deadline|window               events on the deadline day, or
+ *                                       over the window ([feed] span)
  *
  * A feed without query filters is served from its rendition in the view
  * (rendition.h): the gzip one when Accept-Encoding allows gzip, else the
  * plain one; 304 when If-None-Match names its ETag (weak comparison) or,
  * without If-None-Match, If-Modified-Since is not before Last-Modified.
- * Its todo view is rendered on first request; a feed with query filters is
- * rendered for that request only.
+ * Its todo view is rendered on first request; a feed with query filters
+ * (or a span other than its own) is rendered for that request only.
  */
 #ifndef KG_FEEDS_H
 #define KG_FEEDS_H

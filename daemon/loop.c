@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "log.h"
 #include "store.h"
 
@@ -63,10 +64,7 @@ static volatile sig_atomic_t loop_signal_fd = -1;
 int64_t
 kg_loop_mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return kg_mono_ms();
 }
 
 static void

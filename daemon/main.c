@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "dbfile.h"
 #include "log.h"
 #include "loop.h"
 #include "reload.h"
@@ -153,6 +154,7 @@ main(int argc, char **argv)
 	const struct kg_conf *c;
 	struct kg_err err;
 	struct kg_service *svc = NULL;
+	struct kg_dblock *lock = NULL;
 	struct kg_store *st = NULL;
 	struct kg_loop *loop = NULL;
 	struct kg_server *server = NULL;
@@ -193,8 +195,17 @@ main(int argc, char **argv)
 	c = kg_service_conf(svc);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0 ||
-	    kg_loop_new(st, &loop, &err) < 0 ||
+	/* The daemon lock comes before anything that writes (the outbox's
+	 * recovery above all): a second kigend touches nothing. */
+	if (kg_dblock_take(c->db, &lock, &err) < 0 ||
+	    kg_store_open(c->db, KG_STORE_CREATE, &st, &err) < 0) {
+		log_err("%s", err.msg);
+		goto out;
+	}
+	if (kg_store_created(st))
+		log_warn("database '%s' did not exist: created a new, empty one (is the path "
+		    "right?)", c->db);
+	if (kg_loop_new(st, &loop, &err) < 0 ||
 	    kg_server_start(c, &server, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
@@ -210,8 +221,14 @@ main(int argc, char **argv)
 	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
 	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
-	    kg_service_attach(svc, loop, &ops, &err) < 0 ||
-	    kg_loop_run(loop, &err) < 0) {
+	    kg_service_attach(svc, loop, &ops, &err) < 0) {
+		log_err("%s", err.msg);
+		goto out;
+	}
+	/* From now on the loop never sleeps on another connection's write lock:
+	 * a write that finds it taken fails at once and is retried later. */
+	kg_store_set_busy_timeout(st, 0);
+	if (kg_loop_run(loop, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
 	}
@@ -222,6 +239,7 @@ out:
 	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);
+	kg_dblock_release(lock);
 	free(db_default);
 	kg_conf_clear(conf);
 	free(conf);

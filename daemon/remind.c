@@ -98,7 +98,7 @@ enqueue_fire(struct kg_remind *r, const struct kg_fire *f, int64_t now, kg_day t
 	struct kg_milestone m;
 	struct kg_reminder rem;
 	struct kg_delivery d;
-	char ref[24], id[KG_WEBHOOK_ID_MAX];
+	char ref[24], id[KG_WEBHOOK_ID_MAX], url[KG_URL_MAX];
 	const struct kg_measure *measure;
 	size_t i;
 	int added = 0, rc;
@@ -121,7 +121,10 @@ enqueue_fire(struct kg_remind *r, const struct kg_fire *f, int64_t now, kg_day t
 	rem.late = late;
 	rem.scheduled_at = f->at;
 	rem.timestamp = now;
-	rem.feed_url = r->feed_url;
+	/* Without a base URL there is nothing to link to: nulls. */
+	rem.feed_url = r->feed_url[0] != '\0' ? r->feed_url : NULL;
+	rem.url = kg_milestone_url(r->conf->base_url, m.id, url, sizeof(url))[0] != '\0' ? url :
+	    NULL;
 	memset(&d, 0, sizeof(d));
 	d.milestone_id = m.id;
 	d.lead_days = f->offset_days;
@@ -240,9 +243,9 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 static int
 use_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
 {
-	char *url;
+	char link[KG_URL_MAX], *url;
 
-	if (asprintf(&url, "%s/feed.ics", conf->base_url ? conf->base_url : "") < 0)
+	if ((url = strdup(kg_conf_link(conf->base_url, "/feed.ics", link, sizeof(link)))) == NULL)
 		return kg_err_set(err, "out of memory");
 	free(r->feed_url);
 	r->feed_url = url;

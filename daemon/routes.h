@@ -5,7 +5,8 @@
  * its handler in its own file); the server (server.c) does the rest.
  *
  *   GET /feed.ics, /feeds/NAME.ics        feeds.h  (the feed's token)
- *   GET /api/v1/milestones|upcoming|measures   api.h  ([http] feed_token)
+ *   GET /api/v1/milestones[/ID]|upcoming|measures[/ID]
+ *                                         api.h  ([http] feed_token)
  *   GET /healthz, /metrics                metrics.h  (public)
  *
  * Patterns are an exact path, or a prefix ending in '*' that matches any

@@ -33,6 +33,7 @@ struct kg_server {
 	struct kg_view *current;
 
 	struct kg_metrics metrics;
+	struct kg_readers *readers; /* history and deliveries for detail requests */
 };
 
 /* ---- tokens ---- */
@@ -341,6 +342,10 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 	s->conf = conf;
 	nlabels = kg_route_labels(kg_routes, kg_nroutes, labels);
 	kg_metrics_init(&s->metrics, labels, nlabels);
+	if (kg_readers_new(conf->db != NULL ? conf->db : "", &s->readers, err) < 0) {
+		kg_server_free(s);
+		return -1;
+	}
 	for (i = 0; i < conf->listen.n; i++) {
 		if (server_listen(s, conf->listen.v[i], err) < 0) {
 			kg_server_free(s);
@@ -365,8 +370,15 @@ kg_server_free(struct kg_server *s)
 	for (i = 0; i < s->ndaemons; i++)
 		MHD_stop_daemon(s->daemons[i]);
 	kg_view_unref(s->current);
+	kg_readers_free(s->readers);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+struct kg_readers *
+kg_server_readers(const struct kg_server *s)
+{
+	return s->readers;
 }
 
 void

@@ -35,6 +35,7 @@
 #include "err.h"
 #include "metrics.h"
 #include "model.h"
+#include "readers.h"
 #include "routes.h"
 #include "view.h"
 
@@ -70,6 +71,10 @@ void kg_server_free(struct kg_server *s);
 /* Stops accepting connections (closes the listening sockets; a graceful
  * stop has begun); requests on open connections are still answered. */
 void kg_server_quiesce(struct kg_server *s);
+
+/* The read-only connections of [general] db for what the view does not
+ * hold (readers.h); borrowed, thread-safe. */
+struct kg_readers *kg_server_readers(const struct kg_server *s);
 
 /* Uses conf (borrowed) from the next kg_server_publish on: feed names,
  * tokens, filters, refresh, alarms.  Listen addresses are not re-bound. */

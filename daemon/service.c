@@ -319,15 +319,6 @@ hook_tick(struct kg_loop *loop, void *arg, int64_t now)
 }
 
 static void
-on_control(struct kg_loop *loop, int fd, short revents, void *arg)
-{
-	(void)loop;
-	(void)fd;
-	(void)revents;
-	kg_control_serve(arg);
-}
-
-static void
 add_last_import(struct kg_service *s, json_t *obj)
 {
 	struct kg_document_list docs = { 0 };
@@ -391,8 +382,7 @@ kg_service_attach(struct kg_service *s, struct kg_loop *loop,
 	s->ops = *ops;
 	s->watchdog_ms = kg_notify_watchdog_interval_us() / 1000;
 	if (kg_ctl_socket_path(s->conf->control_socket, s->conf->db, path, sizeof(path), err) < 0 ||
-	    kg_control_open(path, &control_ops, &s->control, err) < 0 ||
-	    kg_loop_watch(loop, kg_control_fd(s->control), POLLIN, on_control, s->control, err) < 0 ||
+	    kg_control_open(path, &control_ops, loop, &s->control, err) < 0 ||
 	    kg_loop_on_signal(loop, SIGHUP, on_hangup, s, err) < 0 ||
 	    kg_loop_on_signal(loop, SIGTERM, on_stop, s, err) < 0 ||
 	    kg_loop_on_signal(loop, SIGINT, on_stop, s, err) < 0 ||
@@ -408,8 +398,6 @@ kg_service_free(struct kg_service *s)
 	if (s == NULL)
 		return;
 	notify_stopping(s);
-	if (s->loop != NULL && s->control != NULL)
-		kg_loop_unwatch(s->loop, kg_control_fd(s->control));
 	kg_control_close(s->control);
 	kg_conf_clear(s->conf);
 	free(s->conf);

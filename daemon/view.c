@@ -51,6 +51,34 @@ kg_view_feed(const struct kg_view *v, const char *name)
 	return NULL;
 }
 
+const struct kg_milestone *
+kg_view_milestone(const struct kg_view *v, const char *ref)
+{
+	char *end;
+	long long id = strtoll(ref, &end, 10);
+	bool by_id = end != ref && *end == '\0' && id > 0;
+	size_t i;
+
+	for (i = 0; i < v->milestones.n; i++) {
+		const struct kg_milestone *m = &v->milestones.v[i];
+
+		if (by_id ? m->id == id : m->uid != NULL && strcmp(m->uid, ref) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+const struct kg_measure *
+kg_view_measure(const struct kg_view *v, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < v->measures.n; i++)
+		if (v->measures.v[i].id == id)
+			return &v->measures.v[i];
+	return NULL;
+}
+
 /* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
  * point into the view, not into the configuration, which a reload frees. */
 static int

@@ -136,6 +136,15 @@ kg_time_format(int64_t t, char buf[KG_TIME_LEN])
 	return buf;
 }
 
+int64_t
+kg_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 kg_weekday(kg_day d)
 {

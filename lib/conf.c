@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "utf8.h"
 #include "webhook.h"
 
 #ifndef KIGEN_SYSCONFDIR
@@ -49,6 +50,7 @@ enum conf_type {
 	T_URL,        /* char *, http:// or https:// */
 	T_SECRET,     /* char *, whsec_<base64> */
 	T_FORMAT,     /* enum kg_webhook_format */
+	T_SPAN,       /* enum kg_feed_span */
 	T_HEADER,     /* kg_strv "Name: value", repeatable */
 	T_OWNERS,     /* kg_strv, comma list, repeatable */
 	T_KINDS,      /* kg_strv of kind names, comma list, repeatable */
@@ -84,6 +86,7 @@ static const struct conf_key conf_keys[] = {
 	{"feed", "name", T_STRING, G(feed_name), 0, 0, 0, "Secure Japan 2008 milestones", "calendar name"},
 	{"feed", "refresh", T_DURATION, G(refresh_s), 0, 60, 7 * DAY_S, "1h", "suggested refresh interval"},
 	{"feed", "show_done", T_BOOL, G(show_done), 0, 0, 0, "yes", "include done milestones"},
+	{"feed", "span", T_SPAN, G(feed_span), 0, 0, 0, "deadline", "events on the deadline day, or over the window"},
 	{"feed:", "owner", T_OWNERS, F(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"feed:", "kind", T_KINDS, F(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
 	{"feed:", "status", T_STATUSES, F(filter.statuses), 0, 0, 0, NULL, "only these statuses"},
@@ -104,6 +107,7 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
+	{"control", "user", T_STRING, G(control_user), 0, 0, 0, "kigen", "the service's user: kigen trusts a control socket it runs"},
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -273,6 +277,29 @@ kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port)
 	return 0;
 }
 
+char *
+kg_conf_link(const char *base_url, const char *path, char *buf, size_t size)
+{
+	size_t n = base_url != NULL ? strlen(base_url) : 0;
+
+	while (n > 0 && base_url[n - 1] == '/')
+		n--;
+	if (n == 0)
+		buf[0] = '\0';
+	else
+		kg_snprintf(buf, size, "%.*s%s", (int)n, base_url, path);
+	return buf;
+}
+
+char *
+kg_milestone_url(const char *base_url, int64_t id, char *buf, size_t size)
+{
+	char path[40];
+
+	snprintf(path, sizeof(path), "/milestones/%lld", (long long)id);
+	return kg_conf_link(base_url, path, buf, size);
+}
+
 /* A configured address: port 0 (any free port) only on the command line. */
 static bool
 listen_valid(const char *s)
@@ -376,6 +403,19 @@ set_string(char **slot, const char *v)
  * Writes value v of key k into the struct at base.  On a bad value: -1 with
  * a message naming the key and the value (never the value of a secret).
  */
+/* A key that is one of two words: *slot = 0 for the first, 1 for the
+ * second (the order of the enum it stands for). */
+static int
+two_words(const struct conf_key *k, const char *v, const char *w0, const char *w1, int *slot,
+    struct kg_err *err)
+{
+	if (strcmp(v, w0) == 0 || strcmp(v, w1) == 0) {
+		*slot = strcmp(v, w1) == 0;
+		return 0;
+	}
+	return kg_err_set(err, "invalid %s '%s' (expected %s or %s)", k->name, v, w0, w1);
+}
+
 static int
 conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err)
 {
@@ -465,13 +505,9 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 		*(int *)slot = h;
 		return 0;
 	case T_FORMAT:
-		if (strcmp(v, "json") == 0)
-			*(enum kg_webhook_format *)slot = KG_WEBHOOK_JSON;
-		else if (strcmp(v, "slack") == 0)
-			*(enum kg_webhook_format *)slot = KG_WEBHOOK_SLACK;
-		else
-			return kg_err_set(err, "invalid format '%s' (expected json or slack)", v);
-		return 0;
+		return two_words(k, v, "json", "slack", (int *)slot, err);
+	case T_SPAN:
+		return two_words(k, v, "deadline", "window", (int *)slot, err);
 	case T_LISTEN:
 		if (each_item(v, listen_item, &fresh) < 0) {
 			kg_strv_clear(&fresh);
@@ -585,6 +621,7 @@ kg_conf_clear(struct kg_conf *c)
 		webhook_conf_clear(&c->webhooks[i]);
 	free(c->webhooks);
 	free(c->control_socket);
+	free(c->control_user);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "feed.h"
 #include "model.h"
 
 enum kg_webhook_format { KG_WEBHOOK_JSON, KG_WEBHOOK_SLACK };
@@ -50,12 +51,13 @@ struct kg_conf {
 	/* [http] */
 	struct kg_strv listen; /* "127.0.0.1:5545", "[::1]:5545" */
 	char *feed_token;      /* NULL or "" = no token */
-	char *base_url;
+	char *base_url;        /* where kigend is reached: links in feeds, payloads */
 
 	/* [feed] */
 	char *feed_name;
 	int64_t refresh_s;     /* REFRESH-INTERVAL, Cache-Control max-age */
 	bool show_done;
+	enum kg_feed_span feed_span;
 
 	struct kg_feed_conf *feeds;
 	size_t nfeeds;
@@ -73,6 +75,7 @@ struct kg_conf {
 
 	/* [control] */
 	char *control_socket;  /* NULL: the caller's default */
+	char *control_user;    /* "kigen": the user the service runs as; NULL none */
 };
 
 /* Fills c with the built-in defaults.  -1 only on ENOMEM. */
@@ -98,5 +101,18 @@ int64_t kg_duration_parse(const char *s);
  * s is not of that form or the host does not fit.  The one parser of
  * host:port; the configuration also refuses port 0. */
 int kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port);
+
+/* Longest link kg_conf_link writes (a longer one is cut). */
+#define KG_URL_MAX 512
+
+/*
+ * A link to kigend: base_url (a trailing '/' dropped), then path ("/feed.ics")
+ * into buf (size bytes, cut at a character boundary); "" when base_url is
+ * NULL or empty.  Returns buf.
+ */
+char *kg_conf_link(const char *base_url, const char *path, char *buf, size_t size);
+
+/* kg_conf_link to milestone id's page, "<base_url>/milestones/<id>". */
+char *kg_milestone_url(const char *base_url, int64_t id, char *buf, size_t size);
 
 #endif

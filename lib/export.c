@@ -37,13 +37,13 @@ date_or_null(kg_day d)
 	return d == KG_DAY_NONE ? json_null() : json_string(kg_date_format(d, buf));
 }
 
-/* RFC 3339 in UTC, or null for 0 (never). */
+/* RFC 3339 in UTC, or null for 0 and INT64_MAX (never). */
 static json_t *
 time_or_null(int64_t t)
 {
 	char buf[KG_TIME_LEN];
 
-	return t == 0 ? json_null() : json_string(kg_time_format(t, buf));
+	return t == 0 || t == INT64_MAX ? json_null() : json_string(kg_time_format(t, buf));
 }
 
 static json_t *
@@ -190,6 +190,37 @@ kg_change_json(const struct kg_change *c)
 	put(o, "new", change_side(c->new_start, c->new_end, c->new_status), &failed);
 	put(o, "slip_days", slip ? json_integer((json_int_t)c->new_end - c->old_end)
 	    : json_null(), &failed);
+	return finish(o, failed);
+}
+
+json_t *
+kg_delivery_json(const struct kg_delivery *d)
+{
+	json_t *o = json_object();
+	int failed = o == NULL;
+
+	if (failed)
+		return NULL;
+	put(o, "id", json_integer(d->id), &failed);
+	put(o, "endpoint", str_or_null(d->endpoint), &failed);
+	put(o, "status", json_string(kg_delivery_status_name(d->status)), &failed);
+	put(o, "milestone_id", json_integer(d->milestone_id), &failed);
+	put(o, "milestone_title", str_or_null(d->milestone_title), &failed);
+	put(o, "type", str_or_null(d->type), &failed);
+	put(o, "lead_days", json_integer(d->lead_days), &failed);
+	put(o, "deadline", date_or_null(d->deadline), &failed);
+	put(o, "webhook_id", str_or_null(d->webhook_id), &failed);
+	put(o, "late", json_boolean(d->late), &failed);
+	put(o, "fire_at", time_or_null(d->fire_at), &failed);
+	put(o, "attempts", json_integer(d->attempts), &failed);
+	put(o, "next_attempt_at", d->status == KG_DLV_PENDING ?
+	    time_or_null(d->next_attempt_at) : json_null(), &failed);
+	put(o, "last_attempt_at", time_or_null(d->last_attempt_at), &failed);
+	put(o, "last_http_status", d->last_http_status ? json_integer(d->last_http_status) :
+	    json_null(), &failed);
+	put(o, "last_error", str_or_null(d->last_error), &failed);
+	put(o, "created_at", time_or_null(d->created_at), &failed);
+	put(o, "done_at", time_or_null(d->done_at), &failed);
 	return finish(o, failed);
 }
 

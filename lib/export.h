@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "outbox.h"
 #include "store.h"
 
 /* {id, uid, measure_id, title, kind, status, certainty, window_start,
@@ -39,6 +40,13 @@ json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
  *  window_end, status} or null when created, new: {...}, slip_days}.
  * slip_days is new window_end - old window_end, or null. */
 json_t *kg_change_json(const struct kg_change *c);
+
+/* One webhook delivery of the outbox (kigen deliveries, the API):
+ * {id, endpoint, status, milestone_id, milestone_title, type, lead_days,
+ *  deadline, webhook_id, late, fire_at, attempts, next_attempt_at (pending
+ *  only), last_attempt_at, last_http_status, last_error, created_at,
+ *  done_at}; times RFC 3339 UTC or null. */
+json_t *kg_delivery_json(const struct kg_delivery *d);
 
 /* Version of the export shape; grows only on an incompatible change. */
 #define KG_EXPORT_VERSION 1

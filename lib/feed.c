@@ -49,6 +49,8 @@ kg_feed_params_from_conf(struct kg_feed_params *p, const struct kg_conf *c,
 	if (c->timezone != NULL)
 		p->timezone = c->timezone;
 	p->refresh_s = c->refresh_s;
+	p->span = c->feed_span;
+	p->base_url = c->base_url;
 	p->show_done = fc != NULL && fc->show_done >= 0 ? fc->show_done != 0 : c->show_done;
 	p->lead_days = c->lead_days;
 	p->nlead = c->nlead;
@@ -259,9 +261,23 @@ add_x(icalcomponent *c, const char *name, const char *value)
 	icalcomponent_add_property(c, p);
 }
 
+/* Whether m's event covers its window (p->span) rather than its deadline day. */
+static bool
+spans_window(const struct kg_milestone *m, const struct kg_feed_params *p)
+{
+	return p->view == KG_FEED_EVENTS && p->span == KG_SPAN_WINDOW &&
+	    m->window_start != KG_DAY_NONE && m->window_end != KG_DAY_NONE &&
+	    m->window_start < m->window_end;
+}
+
+/* One VALARM per lead, at the local `at` time lead days before the
+ * deadline.  Triggers are relative to the deadline day's start: DTSTART of
+ * a deadline-day event, DUE of a VTODO (RELATED=END); an event over its
+ * window relates to its end, DTEND, the day after the deadline. */
 static void
 add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_params *p)
 {
+	bool window = spans_window(m, p);
 	char text[512], title[256];
 	size_t i;
 
@@ -281,7 +297,8 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 		trig.time = icaltime_null_time();
 		/* Relative to the start of the deadline day (an all-day DTSTART
 		 * or DUE is local midnight). */
-		trig.duration = icaldurationtype_from_int(p->at_minute * 60 - lead * 86400);
+		trig.duration = icaldurationtype_from_int(p->at_minute * 60 -
+		    (lead + (window ? 1 : 0)) * 86400);
 		if (lead == 0)
 			kg_snprintf(text, sizeof(text), "due today: %s", title);
 		else
@@ -290,7 +307,7 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 		alarm = icalcomponent_new_valarm();
 		icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 		tp = icalproperty_new_trigger(trig);
-		if (p->view == KG_FEED_TODOS)
+		if (p->view == KG_FEED_TODOS || window)
 			icalproperty_add_parameter(tp, icalparameter_new_related(ICAL_RELATED_END));
 		icalcomponent_add_property(alarm, tp);
 		icalcomponent_add_property(alarm, icalproperty_new_description(text));
@@ -299,9 +316,10 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 }
 
 static void
-add_common(icalcomponent *c, const struct kg_milestone *m, char *text, size_t text_size)
+add_common(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_params *p,
+    char *text, size_t text_size)
 {
-	char uid[64];
+	char uid[64], url[KG_URL_MAX];
 	int64_t stamp = m->updated_at ? m->updated_at : m->created_at;
 	size_t i;
 
@@ -323,6 +341,8 @@ add_common(icalcomponent *c, const struct kg_milestone *m, char *text, size_t te
 	for (i = 0; i < m->owners.n; i++)
 		icalcomponent_add_property(c, icalproperty_new_categories(m->owners.v[i]));
 	icalcomponent_add_property(c, icalproperty_new_categories(kg_kind_name(m->kind)));
+	if (kg_milestone_url(p->base_url, m->id, url, sizeof(url))[0] != '\0')
+		icalcomponent_add_property(c, icalproperty_new_url(url));
 }
 
 static icalcomponent *
@@ -331,10 +351,11 @@ new_event(const struct kg_milestone *m, const struct kg_feed_params *p, char *te
 {
 	icalcomponent *ev = icalcomponent_new_vevent();
 	kg_day day = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
+	kg_day first = spans_window(m, p) ? m->window_start : day;
 	enum icalproperty_status status;
 
-	add_common(ev, m, text, text_size);
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(day)));
+	add_common(ev, m, p, text, text_size);
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(first)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(day + 1)));
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	if (m->status == KG_STATUS_CANCELLED)
@@ -374,7 +395,7 @@ new_todo(const struct kg_milestone *m, const struct kg_feed_params *p, char *tex
 	};
 	bool done = m->status == KG_STATUS_DONE;
 
-	add_common(todo, m, text, text_size);
+	add_common(todo, m, p, text, text_size);
 	/* RFC 5545 wants DUE later than DTSTART: give a start only for a
 	 * real window (or an open one, which has no DUE). */
 	if (m->window_start != KG_DAY_NONE &&

@@ -8,8 +8,10 @@
  * changes.
  *
  * Each milestone becomes one all-day VEVENT on its deadline (the window's
- * last day; an open-ended window sits on its first day), or with the TODOS
- * view one VTODO due on that day.  The calendar carries a VTIMEZONE for the
+ * last day; an open-ended window sits on its first day) — or, with the
+ * window span, over its whole window when that is wider than a day — or
+ * with the TODOS view one VTODO due on that day.  With a base URL each
+ * carries URL: the milestone's page on kigend.  The calendar carries a VTIMEZONE for the
  * configured zone with a clean TZID ("Asia/Tokyo") and only the rules in
  * force today, not the zone's whole history.  Line folding, escaping and
  * CRLF line ends are libical's; libical 3 folds at 75 octets without
@@ -31,12 +33,21 @@ enum kg_feed_view {
 	KG_FEED_TODOS,  /* VTODO per milestone: for task apps */
 };
 
+/* What an event covers ([feed] span, ?span=). */
+enum kg_feed_span {
+	KG_SPAN_DEADLINE, /* the deadline day (the window's last day) */
+	KG_SPAN_WINDOW,   /* a window wider than a day: from its first to its
+	                     last day (DTEND the day after); others as above */
+};
+
 struct kg_feed_params {
 	const char *name;       /* X-WR-CALNAME / NAME */
 	const char *timezone;   /* IANA zone for VTIMEZONE / X-WR-TIMEZONE */
 	int64_t refresh_s;      /* REFRESH-INTERVAL and X-PUBLISHED-TTL; <= 0: omitted */
 	bool show_done;         /* false: done milestones are left out */
 	enum kg_feed_view view;
+	enum kg_feed_span span; /* events only */
+	const char *base_url;   /* URL: <base_url>/milestones/ID; NULL: no URL */
 	const int *lead_days;   /* one VALARM per lead (days before the deadline) */
 	size_t nlead;
 	int at_minute;          /* local minute of the day the alarms fire (540 = 09:00) */
@@ -51,8 +62,8 @@ struct kg_feed_conf;
 void kg_feed_params_init(struct kg_feed_params *p);
 
 /* Parameters of /feed.ics (fc NULL) or of the named feed fc, from the
- * configuration: zone, refresh, alarms ([reminders] lead and at), show_done
- * (a named feed's own, else [feed]'s) and fc's filter.  Every pointer
+ * configuration: zone, refresh, span, base URL, alarms ([reminders] lead
+ * and at), show_done (a named feed's own, else [feed]'s) and fc's filter.  Every pointer
  * borrows from c and fc.  name is [feed] name; see kg_feed_calname. */
 void kg_feed_params_from_conf(struct kg_feed_params *p, const struct kg_conf *c,
     const struct kg_feed_conf *fc);

@@ -16,6 +16,7 @@ const struct kg_layout *const kg_layouts[] = {
 	&kg_layout_progress,
 	&kg_layout_annual,
 	&kg_layout_reform,
+	&kg_layout_numbered,
 };
 const size_t kg_nlayouts = sizeof(kg_layouts) / sizeof(kg_layouts[0]);
 
@@ -161,6 +162,20 @@ kg_doc_next(const struct kg_doc *d, size_t i)
 	return i;
 }
 
+/* A line printed this often (running header, table header) is furniture. */
+#define FURNITURE_REPEATS 3
+
+bool
+kg_doc_furniture(const struct kg_doc *d, size_t i)
+{
+	const struct kg_dline *l = &d->lines[i];
+	size_t len;
+
+	return l->kind != KG_LINE_TEXT || (l->repeats >= FURNITURE_REPEATS &&
+	    kg_span_cps(l->t) >= 8 && kg_span_find(l->t, "。") < 0 && !kg_owner_list(l->t) &&
+	    kg_label_at(l->t, &len) == KG_LABEL_NONE);
+}
+
 /* ---- units ---- */
 
 int
@@ -274,6 +289,31 @@ kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off)
 }
 
 /* ---- items and owners ---- */
+
+int
+kg_item_line(struct kg_doc *d, size_t item, struct kg_span t, int lineno,
+    struct kg_span (*split)(struct kg_span t, struct kg_strv *owners, int *rc))
+{
+	struct kg_measure *m = &d->out->measures.v[item];
+	struct kg_span mark = {NULL, 0};
+	int rc;
+
+	if (kg_owner_list(t))
+		return kg_owners_add(&m->owners, t, true);
+	t = split(t, &m->owners, &rc);
+	if (rc < 0)
+		return -1;
+	if (t.len == 0)
+		return 0;
+	if (kg_span_starts(t, "・")) {
+		mark = (struct kg_span){t.s, strlen("・")};
+		t = kg_span_after(t, mark.len);
+		kg_unit_close(d);
+	}
+	if (!d->unit_open && kg_unit_start(d, item, KG_UNIT_TEXT, mark) < 0)
+		return -1;
+	return kg_unit_line(d, t, lineno);
+}
 
 struct kg_measure *
 kg_doc_add_item(struct kg_doc *d, int lineno)
@@ -563,6 +603,21 @@ kg_label_at(struct kg_span t, size_t *len)
 		return KG_LABEL_NONE;
 	*len = i;
 	return kind;
+}
+
+int
+kg_doc_labels(const struct kg_doc *d, enum kg_label **label, size_t **len)
+{
+	size_t i;
+
+	*label = calloc(d->n + 1, sizeof(**label));
+	*len = calloc(d->n + 1, sizeof(**len));
+	if (*label == NULL || *len == NULL)
+		return -1;
+	for (i = 0; i < d->n; i++)
+		if (d->lines[i].kind == KG_LINE_TEXT)
+			(*label)[i] = kg_label_at(d->lines[i].t, &(*len)[i]);
+	return 0;
 }
 
 long

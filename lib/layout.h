@@ -113,7 +113,8 @@ struct kg_layout {
 extern const struct kg_layout *const kg_layouts[];
 extern const size_t kg_nlayouts;
 
-extern const struct kg_layout kg_layout_progress, kg_layout_annual, kg_layout_reform;
+extern const struct kg_layout kg_layout_progress, kg_layout_annual, kg_layout_reform,
+	kg_layout_numbered;
 
 /* The layout called name, or NULL with "unknown layout 'X' (expected
  * progress, …)" in err. */
@@ -127,6 +128,11 @@ void kg_doc_release(struct kg_doc *d);
 /* The next line at or after i that is not blank, a page number or a
  * repeated title; d->n if none. */
 size_t kg_doc_next(const struct kg_doc *d, size_t i);
+
+/* Is line i furniture for a table or heading layout: blank, a page number,
+ * the title again, or a running or table header (a line printed on three
+ * pages or more that is no sentence, no label and no list of owners)? */
+bool kg_doc_furniture(const struct kg_doc *d, size_t i);
 
 /* ---- units ---- */
 
@@ -150,6 +156,15 @@ bool kg_unit_complete(const struct kg_doc *d);
 int kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off);
 
 /* ---- items and owners ---- */
+
+/*
+ * A line of item's text: a line of names alone adds owners; otherwise
+ * split takes the owners the line holds off it (kg_owners_glued, or a
+ * layout's brackets); a ・ bullet opens a new unit; the rest joins the open
+ * unit of the item (or opens one).  -1 on ENOMEM.
+ */
+int kg_item_line(struct kg_doc *d, size_t item, struct kg_span t, int lineno,
+    struct kg_span (*split)(struct kg_span t, struct kg_strv *owners, int *rc));
 
 /* Appends a measure starting at source line lineno (position and line
  * set) and returns it, or NULL on ENOMEM. */
@@ -195,5 +210,10 @@ bool kg_counter_at(struct kg_span t, size_t i);
  * it; KG_LABEL_NONE (len 0) when there is none.  A section label needs text
  * after it that does not start with a digit (1 2024 is no label). */
 enum kg_label kg_label_at(struct kg_span t, size_t *len);
+
+/* The label of every line of d (KG_LABEL_NONE for lines that are not text)
+ * and its length, in two new arrays of d->n + 1 (free both, also after a
+ * failure).  -1 on ENOMEM. */
+int kg_doc_labels(const struct kg_doc *d, enum kg_label **label, size_t **len);
 
 #endif

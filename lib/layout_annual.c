@@ -23,8 +23,6 @@
 
 /* A measure's title: the first sentence, cut to this many characters. */
 #define TITLE_CP 40
-/* A line printed this often (running header, table header) is furniture. */
-#define FURNITURE_REPEATS 3
 
 struct annual {
 	struct kg_doc *d;
@@ -33,20 +31,8 @@ struct annual {
 	enum kg_label item;   /* the label kind of items */
 	struct kg_span heading, subheading;
 	long cur;             /* item being read, -1 outside */
-	struct kg_buf text;   /* its text, for the title */
-	bool had_text;
+	size_t first_unit;    /* its first unit, whose first sentence titles it */
 };
-
-/* A running or table header: printed on several pages, short of a sentence. */
-static bool
-furniture(const struct kg_doc *d, size_t i, enum kg_label label)
-{
-	const struct kg_dline *l = &d->lines[i];
-
-	return l->kind != KG_LINE_TEXT || (l->repeats >= FURNITURE_REPEATS &&
-	    label == KG_LABEL_NONE && kg_span_cps(l->t) >= 8 && kg_span_find(l->t, "。") < 0 &&
-	    !kg_owner_list(l->t));
-}
 
 /* Does the block of label line i (up to the next label) name owners? */
 static bool
@@ -85,21 +71,6 @@ item_kind(const struct kg_doc *d, const enum kg_label *label, const size_t *len,
 	return best;
 }
 
-static int
-labels(const struct kg_doc *d, enum kg_label **label, size_t **len)
-{
-	size_t i;
-
-	*label = calloc(d->n + 1, sizeof(**label));
-	*len = calloc(d->n + 1, sizeof(**len));
-	if (*label == NULL || *len == NULL)
-		return -1;
-	for (i = 0; i < d->n; i++)
-		if (d->lines[i].kind == KG_LINE_TEXT)
-			(*label)[i] = kg_label_at(d->lines[i].t, &(*len)[i]);
-	return 0;
-}
-
 static bool
 has_line(const struct kg_doc *d, const char *word)
 {
@@ -119,7 +90,7 @@ annual_detect(const struct kg_doc *d)
 	size_t *len = NULL, items = 0;
 	int score = 0;
 
-	if (labels(d, &label, &len) == 0 && item_kind(d, label, len, &items) != KG_LABEL_NONE &&
+	if (kg_doc_labels(d, &label, &len) == 0 && item_kind(d, label, len, &items) != KG_LABEL_NONE &&
 	    items >= 3) {
 		score = 40;
 		if (has_line(d, "担当府省庁") || has_line(d, "担当府省") || has_line(d, "担当省庁"))
@@ -137,7 +108,8 @@ static int
 set_title(struct annual *a)
 {
 	struct kg_measure *m = &a->d->out->measures.v[a->cur];
-	struct kg_span t = {a->text.s, a->text.len}, s;
+	const struct kg_unit *u = &a->d->units[a->first_unit];
+	struct kg_span t = {a->d->utext.s + u->off, u->len}, s;
 	long end = kg_span_find(t, "。");
 	size_t i, n, cps = 0;
 	struct kg_buf b = {0};
@@ -168,30 +140,10 @@ static int
 end_item(struct annual *a)
 {
 	kg_unit_close(a->d);
-	if (a->cur >= 0 && set_title(a) < 0)
+	if (a->cur >= 0 && a->d->nunits > a->first_unit && set_title(a) < 0)
 		return -1;
 	a->cur = -1;
 	return 0;
-}
-
-/* A line of item text: its glued owners split off, the rest joined. */
-static int
-item_text(struct annual *a, struct kg_span t, int lineno)
-{
-	struct kg_measure *m = &a->d->out->measures.v[a->cur];
-	int rc;
-
-	if (kg_owner_list(t))
-		return kg_owners_add(&m->owners, t, true);
-	t = kg_owners_glued(t, &m->owners, &rc);
-	if (rc < 0)
-		return -1;
-	if (t.len == 0)
-		return 0;
-	if (!a->d->unit_open && kg_unit_start(a->d, (size_t)a->cur, KG_UNIT_TEXT,
-	    (struct kg_span){NULL, 0}) < 0)
-		return -1;
-	return kg_unit_line(a->d, t, lineno) < 0 || kg_buf_join(&a->text, t) < 0 ? -1 : 0;
 }
 
 static int
@@ -204,12 +156,12 @@ start_item(struct annual *a, size_t i)
 	if (end_item(a) < 0 || (m = kg_doc_add_item(a->d, l->lineno)) == NULL)
 		return -1;
 	a->cur = (long)a->d->out->measures.n - 1;
-	a->text.len = 0;
+	a->first_unit = a->d->nunits;
 	if ((m->title = kg_span_dup(kg_span_trim((struct kg_span){l->t.s, a->label_len[i]}))) == NULL ||
 	    (a->heading.len > 0 && (m->heading = kg_span_dup(a->heading)) == NULL) ||
 	    (a->subheading.len > 0 && (m->subheading = kg_span_dup(a->subheading)) == NULL))
 		return -1;
-	return rest.len > 0 ? item_text(a, rest, l->lineno) : 0;
+	return rest.len > 0 ? kg_item_line(a->d, (size_t)a->cur, rest, l->lineno, kg_owners_glued) : 0;
 }
 
 /* A heading line: a new one ends the item; one repeated at the top of a
@@ -239,13 +191,13 @@ annual_parse(struct kg_doc *d)
 	size_t i, items;
 	int rc = -1;
 
-	if (labels(d, &a.label, &a.label_len) < 0)
+	if (kg_doc_labels(d, &a.label, &a.label_len) < 0)
 		goto out;
 	a.item = item_kind(d, a.label, a.label_len, &items);
 	for (i = 0; i < d->n; i++) {
 		const struct kg_dline *l = &d->lines[i];
 
-		if (a.item == KG_LABEL_NONE || furniture(d, i, a.label[i]))
+		if (a.item == KG_LABEL_NONE || kg_doc_furniture(d, i))
 			continue;
 		if (a.label[i] == a.item) {
 			if (d->preamble_end == d->n)
@@ -255,7 +207,7 @@ annual_parse(struct kg_doc *d)
 		} else if (a.label[i] != KG_LABEL_NONE) {
 			if (heading(&a, i) < 0)
 				goto out;
-		} else if (a.cur >= 0 && item_text(&a, l->t, l->lineno) < 0) {
+		} else if (a.cur >= 0 && kg_item_line(d, (size_t)a.cur, l->t, l->lineno, kg_owners_glued) < 0) {
 			goto out;
 		}
 	}
@@ -263,7 +215,6 @@ annual_parse(struct kg_doc *d)
 out:
 	free(a.label);
 	free(a.label_len);
-	kg_buf_free(&a.text);
 	return rc;
 }
 

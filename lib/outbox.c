@@ -95,6 +95,7 @@ enum stmt {
 	ST_RETRY,
 	ST_FINISH,
 	ST_LIST,
+	ST_LIST_MILESTONE,
 	ST_GET,
 	ST_COUNT_STATUS,
 	ST_REDELIVER,
@@ -141,6 +142,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
 	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0"
 	    " ORDER BY o.id DESC LIMIT ?2",
+	[ST_LIST_MILESTONE] = "SELECT " ROW_COLS ", m.title"
+	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
+	    " WHERE o.milestone_id = ?1 ORDER BY o.id DESC LIMIT ?2",
 	[ST_GET] = "SELECT " ROW_COLS ", o.body FROM outbox o WHERE o.id = ?1",
 	[ST_COUNT_STATUS] = "SELECT count(*) FROM outbox o"
 	    " WHERE ?1 = 0 OR (?1 & " STATUS_BIT ") <> 0",
@@ -531,16 +535,16 @@ kg_outbox_finish(struct kg_outbox *ob, int64_t id, enum kg_delivery_status statu
 	return run(ob, s, "recording a failure", err);
 }
 
-int
-kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
-    struct kg_delivery_list *out, struct kg_err *err)
+/* The rows of a listing statement s (?2 its limit), each with its
+ * milestone's title, appended to out. */
+static int
+list_read(struct kg_outbox *ob, sqlite3_stmt *s, size_t limit, struct kg_delivery_list *out,
+    struct kg_err *err)
 {
-	sqlite3_stmt *s = stmt(ob, ST_LIST);
 	struct kg_delivery *d;
 	bool nomem = false;
 	int rc;
 
-	sqlite3_bind_int64(s, 1, statuses);
 	sqlite3_bind_int64(s, 2, limit ? (sqlite3_int64)limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		d = list_add(out);
@@ -552,6 +556,26 @@ kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(ob, err, "listing deliveries");
+}
+
+int
+kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
+    struct kg_delivery_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_LIST);
+
+	sqlite3_bind_int64(s, 1, statuses);
+	return list_read(ob, s, limit, out, err);
+}
+
+int
+kg_outbox_list_milestone(struct kg_outbox *ob, int64_t milestone_id, size_t limit,
+    struct kg_delivery_list *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_LIST_MILESTONE);
+
+	sqlite3_bind_int64(s, 1, milestone_id);
+	return list_read(ob, s, limit, out, err);
 }
 
 int

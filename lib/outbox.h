@@ -143,6 +143,11 @@ int kg_outbox_finish(struct kg_outbox *ob, int64_t id, enum kg_delivery_status s
 int kg_outbox_list(struct kg_outbox *ob, unsigned statuses, size_t limit,
     struct kg_delivery_list *out, struct kg_err *err);
 
+/* The rows of one milestone, newest first, at most limit (0 = no
+ * limit); milestone_title filled, body not loaded. */
+int kg_outbox_list_milestone(struct kg_outbox *ob, int64_t milestone_id, size_t limit,
+    struct kg_delivery_list *out, struct kg_err *err);
+
 /* Rows whose status is in the mask statuses (1 << status; 0 = all). */
 int kg_outbox_count(struct kg_outbox *ob, unsigned statuses, int64_t *out,
     struct kg_err *err);

@@ -24,6 +24,7 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "dbfile.h"
 #include "hash.h"
 
 #include <errno.h>
@@ -39,6 +40,8 @@
 #include <utf8proc.h>
 
 #define BUSY_TIMEOUT_MS 5000
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* milestones.due of an open-ended window: after every real date. */
 #define DUE_OPEN INT32_MAX
@@ -185,6 +188,21 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 int
 kg_store_fail(struct kg_store *st, struct kg_err *err, const char *what)
 {
+	int code = sqlite3_extended_errcode(st->db) & 0xff;
+	char holder[160];
+
+	if (err == NULL)
+		return -1;
+	/* A short write leaves no errno behind: SQLITE_FULL alone says it. */
+	if (code == SQLITE_FULL || ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
+	    sqlite3_system_errno(st->db) == ENOSPC))
+		return kg_err_set(err, "database '%s': %s: no space left on device (disk full)",
+		    st->path, what);
+	if (code == SQLITE_BUSY) {
+		kg_dbfile_writer(st->path, holder, sizeof(holder));
+		return kg_err_set(err, "database '%s': %s: database is locked by %s", st->path,
+		    what, holder);
+	}
 	return kg_err_set(err, "database '%s': %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
 }
@@ -286,7 +304,7 @@ kg_store_now(void)
 
 /* ---- open / close ---- */
 
-/* mkdir -p of the directory part of path. */
+/* mkdir -p of the directory part of path (KG_STORE_MKDIR only). */
 static int
 make_parent_dirs(const char *path, struct kg_err *err)
 {
@@ -314,28 +332,83 @@ make_parent_dirs(const char *path, struct kg_err *err)
 	return 0;
 }
 
+/* One integer of a PRAGMA or query; -1 with err set when it fails (a file
+ * that is no SQLite database fails here, before anything is written). */
+static int
+query_int(struct kg_store *st, const char *sql, int64_t *out, struct kg_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return kg_store_fail(st, err, "reading its header");
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kg_store_fail(st, err, "reading its header");
+	return 0;
+}
+
+/*
+ * Whether an existing file is kigen's, read before anything is written (no
+ * WAL switch, no table, no user_version).  Ours: application_id says so, or
+ * it is a kigen database from before application_id (user_version >= 1 and
+ * kigen's tables: adopted, marked at the end of the open), or it is empty
+ * (no schema at all: a new database).  Anything else belongs to another
+ * program.  Sets st->fresh for an empty one.
+ */
+static int
+check_identity(struct kg_store *st, struct kg_err *err)
+{
+	int64_t app, version, objects, ours;
+
+	if (query_int(st, "PRAGMA application_id", &app, err) < 0 ||
+	    query_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	    query_int(st, "SELECT count(*) FROM sqlite_schema", &objects, err) < 0 ||
+	    query_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+	    " ('meta', 'documents', 'measures', 'milestones')", &ours, err) < 0)
+		return -1;
+	if (app == KG_STORE_APPLICATION_ID)
+		return 0;
+	if (app != 0)
+		return kg_err_set(err, "database '%s' belongs to another program (application_id "
+		    "0x%08llx); kigen leaves it alone", st->path, (unsigned long long)app);
+	if (objects == 0 && version == 0) {
+		st->fresh = true;
+		return 0;
+	}
+	if (version >= 1 && ours == 4)
+		return 0;
+	return kg_err_set(err, "database '%s' is not a kigen database (an SQLite file with "
+	    "%lld other schema objects, user_version %lld); kigen leaves it alone", st->path,
+	    (long long)objects, (long long)version);
+}
+
 int
 kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
 {
 	struct kg_store *st;
-	struct stat sb;
 	bool readonly = flags & KG_STORE_READONLY;
 	bool existed;
+	int64_t app = 0;
 	mode_t mask;
-	int oflags;
+	int oflags, persist = 1;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
 		return kg_err_set(err, "no database path given");
-	existed = stat(path, &sb) == 0;
-	if (!existed && (readonly || !(flags & KG_STORE_CREATE)))
+	if (kg_dbfile_check(path, !(flags & KG_STORE_MKDIR), &existed, err) < 0)
+		return -1;
+	if (!existed && (readonly || !(flags & (KG_STORE_CREATE | KG_STORE_MKDIR))))
 		return kg_err_set(err, "database '%s' does not exist", path);
-	if (!existed && make_parent_dirs(path, err) < 0)
+	if (!existed && (flags & KG_STORE_MKDIR) && make_parent_dirs(path, err) < 0)
 		return -1;
 	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
 		free(st);
 		return kg_err_set(err, "out of memory");
 	}
+	st->fresh = !existed;
 	oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (!existed)
 		oflags |= SQLITE_OPEN_CREATE;
@@ -346,9 +419,15 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	/* The -wal and -shm files outlive the last connection, so a reader
+	 * finds its wal-index allocated: `kigen list` works on a full disk. */
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	if (existed && check_identity(st, err) < 0)
+		goto fail;
 	if (kg_store_exec(st, "PRAGMA foreign_keys = ON", err) < 0)
 		goto fail;
-	if (!readonly && kg_store_exec(st, "PRAGMA journal_mode = WAL", err) < 0)
+	if (!readonly && kg_store_exec(st, "PRAGMA journal_mode = WAL;"
+	    " PRAGMA journal_size_limit = 4194304", err) < 0)
 		goto fail;
 	/* In WAL mode NORMAL still never corrupts; a power cut may lose the
 	 * last commit, and commits stop costing an fsync each. */
@@ -365,6 +444,10 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 	}
 	if (kg_store_migrate(st, readonly, err) < 0)
 		goto fail;
+	if (!readonly && (query_int(st, "PRAGMA application_id", &app, err) < 0 ||
+	    (app != KG_STORE_APPLICATION_ID &&
+	    kg_store_exec(st, "PRAGMA application_id = " STR(KG_STORE_APPLICATION_ID), err) < 0)))
+		goto fail;
 	*out = st;
 	return 0;
 fail:
@@ -372,6 +455,12 @@ fail:
 	if (!existed && !readonly)
 		unlink(path);
 	return -1;
+}
+
+bool
+kg_store_created(const struct kg_store *st)
+{
+	return st->fresh;
 }
 
 void
@@ -392,6 +481,40 @@ void
 kg_store_set_busy_timeout(struct kg_store *st, int ms)
 {
 	sqlite3_busy_timeout(st->db, ms);
+}
+
+/* SQLite's busy handler for kg_store_set_wait: sleeps in small steps (the
+ * lock is often held for milliseconds), tells once who holds it. */
+static int
+wait_for_lock(void *arg, int count)
+{
+	struct kg_store *st = arg;
+	int64_t now = kg_mono_ms();
+	char holder[160];
+
+	if (count == 0) {
+		st->wait_since_ms = now;
+		st->wait_told = false;
+	}
+	if (now - st->wait_since_ms >= st->wait_max_ms)
+		return 0;
+	if (!st->wait_told && now - st->wait_since_ms >= KG_STORE_WAIT_TELL_MS &&
+	    st->waiting != NULL) {
+		kg_dbfile_writer(st->path, holder, sizeof(holder));
+		st->waiting(st->wait_arg, holder);
+		st->wait_told = true;
+	}
+	sqlite3_sleep(count < 20 ? 5 : 50);
+	return 1;
+}
+
+void
+kg_store_set_wait(struct kg_store *st, int max_ms, kg_store_wait_cb *waiting, void *arg)
+{
+	st->wait_max_ms = max_ms;
+	st->waiting = waiting;
+	st->wait_arg = arg;
+	sqlite3_busy_handler(st->db, wait_for_lock, st);
 }
 
 struct sqlite3 *

@@ -26,17 +26,50 @@ struct sqlite3;
 
 enum {
 	KG_STORE_READONLY = 1 << 0, /* open read-only; fail if the file is missing */
-	KG_STORE_CREATE = 1 << 1,   /* create the file (and its directory) if missing */
+	KG_STORE_CREATE = 1 << 1,   /* create the file if missing (its directory must exist) */
+	KG_STORE_MKDIR = 1 << 2,    /* create the file and its directory: only for the
+	                             * per-user default path, as XDG asks */
 };
 
-/* Opens (and migrates) the database at path.  *out is owned by the caller
- * and released with kg_store_close. */
+/* PRAGMA application_id of a kigen database ("kign"). */
+#define KG_STORE_APPLICATION_ID 0x6b69676e
+
+/*
+ * Opens (and migrates) the database at path.  *out is owned by the caller
+ * and released with kg_store_close.
+ *
+ * Refused with one line before anything is changed (no WAL switch, no
+ * table, no user_version): a directory, a FIFO or any other non-regular
+ * file, a missing directory (unless KG_STORE_MKDIR), a file that is no
+ * SQLite database, and an SQLite file of another program (its
+ * application_id, or tables that are not kigen's).  A kigen database from
+ * before application_id (user_version >= 1 with kigen's tables) is adopted
+ * and marked.  A failure for want of disk space says so.
+ */
 int kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err);
 void kg_store_close(struct kg_store *st); /* NULL is fine */
+
+/* True when this open created the database (or found the file empty):
+ * kigend says so loudly, since a mistyped path would serve nothing. */
+bool kg_store_created(const struct kg_store *st);
 
 /* How long a write waits for another connection's lock before failing with
  * "database is locked" (default 5000 ms; the daemon may want less). */
 void kg_store_set_busy_timeout(struct kg_store *st, int ms);
+
+/* After waiting this long for the write lock, kg_store_set_wait's callback
+ * is told who holds it. */
+#define KG_STORE_WAIT_TELL_MS 1000
+typedef void kg_store_wait_cb(void *arg, const char *holder);
+
+/*
+ * How a writer waits for another connection's write lock (instead of the
+ * 5 s busy timeout): up to max_ms, and once per wait, after
+ * KG_STORE_WAIT_TELL_MS, waiting(arg, holder) is called with who holds it
+ * ("kigen import (pid 9131)", dbfile.h) so a person is not left guessing.
+ * A wait that runs out fails with "database is locked by <holder>".
+ */
+void kg_store_set_wait(struct kg_store *st, int max_ms, kg_store_wait_cb *waiting, void *arg);
 
 /* The underlying handle, for store-layer modules with SQL of their own
  * (outbox.c).  Borrowed: valid until kg_store_close. */

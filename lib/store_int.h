@@ -93,6 +93,12 @@ struct kg_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmts[KG_STMT_COUNT];
+	bool fresh;               /* created (or found empty) by this open */
+	int wait_max_ms;          /* kg_store_set_wait */
+	kg_store_wait_cb *waiting;
+	void *wait_arg;
+	int64_t wait_since_ms;    /* when the current wait began */
+	bool wait_told;
 };
 
 /* Runs the missing migrations (store_schema.c); a read-only store is

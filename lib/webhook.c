@@ -65,30 +65,60 @@ append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The chat line: 「…」の期限まで7日 (2008-12-01), then measure, owners, feed. */
+/* s with Slack's three control characters escaped (&amp; &lt; &gt;), into
+ * buf (cut at a character boundary).  Returns buf. */
+static const char *
+slack_escape(const char *s, char *buf, size_t size)
+{
+	size_t len = 0, n;
+	const char *rep;
+	char one[2] = {0, 0};
+
+	for (; *s != '\0'; s++) {
+		rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+		    (one[0] = *s, one);
+		n = strlen(rep);
+		if (len + n >= size)
+			break;
+		memcpy(buf + len, rep, n);
+		len += n;
+	}
+	buf[kg_utf8_cut(buf, len)] = '\0';
+	return buf;
+}
+
+/* The chat line: 「…」の期限まで7日 (2008-12-01), then measure, owners, feed;
+ * the title links to the milestone's page. */
 static char *
 slack_reminder(const struct kg_reminder *r)
 {
 	const struct kg_milestone *m = r->milestone;
 	const char *title = m->title ? m->title : m->measure_title ? m->measure_title : "?";
-	char text[4096], due[KG_DATE_LEN];
+	char text[4096], due[KG_DATE_LEN], esc[1024], shown[1200];
 	size_t len = 0, i;
 
 	kg_date_format(m->window_end, due);
+	slack_escape(title, esc, sizeof(esc));
+	if (r->url != NULL && r->url[0] != '\0')
+		kg_snprintf(shown, sizeof(shown), "<%s|%s>", r->url, esc);
+	else
+		kg_snprintf(shown, sizeof(shown), "%s", esc);
 	if (r->days_left > 0)
-		append(text, sizeof(text), &len, "「%s」の期限まで%d日 (%s)", title,
+		append(text, sizeof(text), &len, "「%s」の期限まで%d日 (%s)", shown,
 		    r->days_left, due);
 	else if (r->days_left == 0)
-		append(text, sizeof(text), &len, "「%s」の期限は今日です (%s)", title, due);
+		append(text, sizeof(text), &len, "「%s」の期限は今日です (%s)", shown, due);
 	else
-		append(text, sizeof(text), &len, "「%s」の期限を%d日過ぎています (%s)", title,
+		append(text, sizeof(text), &len, "「%s」の期限を%d日過ぎています (%s)", shown,
 		    -r->days_left, due);
 	if (r->late)
 		append(text, sizeof(text), &len, "（遅れて送信）");
 	if (m->measure_title)
-		append(text, sizeof(text), &len, "\n施策: %s", m->measure_title);
+		append(text, sizeof(text), &len, "\n施策: %s",
+		    slack_escape(m->measure_title, esc, sizeof(esc)));
 	for (i = 0; i < m->owners.n; i++)
-		append(text, sizeof(text), &len, "%s%s", i ? "、" : "\n担当: ", m->owners.v[i]);
+		append(text, sizeof(text), &len, "%s%s", i ? "、" : "\n担当: ",
+		    slack_escape(m->owners.v[i], esc, sizeof(esc)));
 	if (r->feed_url)
 		append(text, sizeof(text), &len, "\n%s", r->feed_url);
 	return slack_body(text);
@@ -105,14 +135,15 @@ kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct 
 		text = slack_reminder(r);
 		goto out;
 	}
-	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:s, s:s?}",
+	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:s, s:s?, s:s?}",
 	    "milestone", kg_milestone_json(r->milestone),
 	    "measure", r->measure ? kg_measure_json(r->measure) : json_null(),
 	    "lead_days", r->lead_days,
 	    "days_left", r->days_left,
 	    "late", r->late,
 	    "scheduled_at", kg_time_format(r->scheduled_at, sched),
-	    "feed_url", r->feed_url);
+	    "feed_url", r->feed_url,
+	    "url", r->url);
 	text = data ? envelope(r->lead_days >= 0 ? "milestone.reminder" : "milestone.overdue",
 	    r->timestamp, data) : NULL;
 out:

@@ -36,14 +36,18 @@ struct kg_reminder {
 	int64_t scheduled_at;   /* when it was meant to fire, unix seconds */
 	int64_t timestamp;      /* when the event was raised, unix seconds */
 	const char *feed_url;   /* NULL: JSON null */
+	const char *url;        /* the milestone's page; NULL: JSON null */
 };
 
 /*
  * The body of a reminder: for KG_WEBHOOK_JSON the envelope
  * {"type": "milestone.reminder"|"milestone.overdue", "timestamp": RFC 3339,
  *  "data": {milestone (export shape), measure (export shape or null),
- *  lead_days, days_left, late, scheduled_at, feed_url}};
- * for KG_WEBHOOK_SLACK {"text": "「…」の期限まで7日 (2008-12-01)…"}.
+ *  lead_days, days_left, late, scheduled_at, feed_url, url}};
+ * for KG_WEBHOOK_SLACK {"text": "「…」の期限まで7日 (2008-12-01)…"}, the
+ * title a link to url when there is one (<url|title>), and &, <, > of
+ * every text escaped as Slack's mrkdwn wants, so a title cannot mention
+ * @channel or forge a link.
  * Returns a new string the caller frees, or NULL with err set.
  */
 char *kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r,

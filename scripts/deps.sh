@@ -26,8 +26,10 @@ zlib1g-dev libsystemd-dev scdoc tzdata python3"
 
 # Tests only: cmocka, a fake clock, the sqlite3 and curl command-line tools,
 # Python's iCalendar parser as an independent feed reader, systemd's tools
-# for the service tests (systemd-analyze, -sysusers, -tmpfiles).
-CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd"
+# for the service tests (systemd-analyze, -sysusers, -tmpfiles), a headless
+# browser for the pages and a Japanese font so its screenshots show the text.
+CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd chromium
+fonts-ipafont-gothic"
 
 BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk"
 FUZZ_PKGS="clang libclang-rt-14-dev"
@@ -96,7 +98,8 @@ fi
 [ "$set_" = check ] || exit 0
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -d "$top/tests/node/node_modules/ical.js" ] ||
-   [ ! -d "$top/tests/node/node_modules/standardwebhooks" ]; then
+   [ ! -d "$top/tests/node/node_modules/standardwebhooks" ] ||
+   [ ! -d "$top/tests/node/node_modules/playwright-core" ]; then
 	echo "deps: installing test npm packages into tests/node"
 	(cd "$top/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -93,6 +93,9 @@ assert [e["late"] for e in mine] == [False, True, False], mine
 assert all(e["type"] == "milestone.reminder" for e in mine)
 assert not [e for e in ex if e.get("due") == "2008-12-01" and e.get("uid") not in sys.argv[2:]]
 PY
+# Each links to the milestone's page under [http] base_url.
+[ "$(received "$is_ex and e['due'] == '2008-12-01' and e['url'] == 'http://127.0.0.1:5545/milestones/$exid'")" -eq 3 ] ||
+	fail "reminders without the milestone's url"
 [ "$(received "e.get('due') == '2008-12-31' and e['lead_days'] == 30")" -eq 1 ] ||
 	fail "the done milestone got a reminder, or the open one none"
 

@@ -39,9 +39,9 @@ expect_rc 1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 has "$tmp/err" "permission denied on control socket '$sock'"
 chmod 0700 "$tmp"
 
-# A second daemon on the same database (and so the same socket) is refused.
+# A second daemon on the same database is refused (056 has the details).
 expect_rc 1 "$KIGEND" --config "$conf" --listen 127.0.0.1:0
-has "$tmp/err" "control socket '$sock' is in use (is kigend already running?)"
+has "$tmp/err" "database '$db' is in use by another kigend (pid $kigend_pid; "
 expect_rc 0 "$KIGEN" status
 
 # Under a systemd watchdog (WatchdogSec=2s) kigend pings every second.

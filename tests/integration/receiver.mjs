@@ -2,7 +2,7 @@
 // every request with the reference Standard Webhooks verifier (the npm
 // package `standardwebhooks`, installed into tests/node by scripts/deps.sh)
 // and appends one JSON line per request to the log:
-//   {n, id, ok, error, type, uid, lead_days, days_left, late, status, at}
+//   {n, id, ok, error, type, uid, lead_days, days_left, late, url, status, at}
 // Options:
 //   --port-file F   listen on 127.0.0.1, a free port, written to F
 //   --log F         the request log (JSON lines)
@@ -56,6 +56,7 @@ const server = createServer((req, res) => {
         entry.lead_days = msg.data.lead_days;
         entry.days_left = msg.data.days_left;
         entry.late = msg.data.late;
+        entry.url = msg.data.url;
       }
       verified++;
     } catch (e) {

@@ -17,7 +17,7 @@ struct fixture {
 	struct kg_store *st;
 };
 
-/* The database lives one directory down: open must create that directory. */
+/* The database lives one directory down: KG_STORE_MKDIR creates it. */
 static int
 setup(void **state)
 {
@@ -28,7 +28,7 @@ setup(void **state)
 	strcpy(fx->dir, "/tmp/kigen-test-store-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->path, sizeof(fx->path), "%s/sub/kigen.db", fx->dir);
-	if (kg_store_open(fx->path, KG_STORE_CREATE, &fx->st, &err) < 0)
+	if (kg_store_open(fx->path, KG_STORE_MKDIR, &fx->st, &err) < 0)
 		fail_msg("open: %s", err.msg);
 	*state = fx;
 	return 0;

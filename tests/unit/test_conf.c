@@ -55,6 +55,7 @@ assert_defaults_but_paths(const struct kg_conf *c)
 	assert_string_equal(c->feed_name, "Secure Japan 2008 milestones");
 	assert_int_equal(c->refresh_s, 3600);
 	assert_true(c->show_done);
+	assert_int_equal(c->feed_span, KG_SPAN_DEADLINE);
 	assert_int_equal(c->nfeeds, 0);
 	assert_int_equal(c->nlead, 4);
 	assert_int_equal(c->lead_days[0], 30);
@@ -146,6 +147,7 @@ test_every_type(void **state)
 	    "[feed]\n"
 	    "refresh = 30m\n"
 	    "show_done = no\n"
+	    "span = window\n"
 	    "[feed:soumu]\n"
 	    "owner = 総務省\n"
 	    "owner = 内閣官房, 警察庁\n"
@@ -185,6 +187,7 @@ test_every_type(void **state)
 	assert_string_equal(c.base_url, "https://cal.example.org");
 	assert_int_equal(c.refresh_s, 1800);
 	assert_false(c.show_done);
+	assert_int_equal(c.feed_span, KG_SPAN_WINDOW);
 	assert_int_equal(c.nfeeds, 1);
 	assert_string_equal(c.feeds[0].name, "soumu");
 	assert_int_equal(c.feeds[0].filter.owners.n, 3);
@@ -238,6 +241,7 @@ test_errors(void **state)
 		{"[http]\nlisten = 127.0.0.1:1,\n", 2, "invalid listen"},
 		{"[http]\nlisten = 127.0.0.1:0\n", 2, "invalid listen '127.0.0.1:0'"},
 		{"[http]\nbase_url = ftp://x\n", 2, "invalid base_url 'ftp://x'"},
+		{"[feed]\nspan = week\n", 2, "invalid span 'week' (expected deadline or window)"},
 		{"[feed]\nrefresh = soon\n", 2, "invalid refresh 'soon'"},
 		{"[feed]\nrefresh = 10s\n", 2, "invalid refresh '10s'"},
 		{"[feed]\nshow_done = maybe\n", 2, "invalid show_done 'maybe'"},
@@ -357,6 +361,35 @@ test_precedence(void **state)
 }
 
 /* The one host:port parser (the configuration and kigend's --listen). */
+/* Links from base_url: one slash between it and the path, none without it. */
+static void
+test_links(void **state)
+{
+	static const struct {
+		const char *base, *path, *want;
+	} rows[] = {
+		{"http://127.0.0.1:5545", "/feed.ics", "http://127.0.0.1:5545/feed.ics"},
+		{"https://kigen.example.org/", "/feed.ics", "https://kigen.example.org/feed.ics"},
+		{"https://example.org/kigen//", "/x", "https://example.org/kigen/x"},
+		{"https://example.org/t/TOKEN", "/x", "https://example.org/t/TOKEN/x"},
+		{"", "/feed.ics", ""},
+		{NULL, "/feed.ics", ""},
+	};
+	char buf[KG_URL_MAX], small[24];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_string_equal(kg_conf_link(rows[i].base, rows[i].path, buf, sizeof(buf)),
+		    rows[i].want);
+	assert_string_equal(kg_milestone_url("http://h:1/", 42, buf, sizeof(buf)),
+	    "http://h:1/milestones/42");
+	assert_string_equal(kg_milestone_url(NULL, 42, buf, sizeof(buf)), "");
+	/* Cut to fit, at a character boundary. */
+	assert_string_equal(kg_conf_link("http://例え.jp", "/milestones/1", small, sizeof(small)),
+	    "http://例え.jp/milest");
+}
+
 static void
 test_listen_split(void **state)
 {
@@ -416,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_teardown(test_precedence, teardown),
 		cmocka_unit_test(test_listen_split),
+		cmocka_unit_test(test_links),
 	};
 
 	unsetenv("KIGEN_CONFIG");

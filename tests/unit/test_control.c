@@ -1,6 +1,6 @@
 /* Unit tests for the control socket: lib/ctl (path rule, answer line) and
- * cli/ctl_client (client) against daemon/control (server) served from a
- * thread, as kigend's loop would. */
+ * cli/ctl_client (client) against daemon/control (server) served by a loop
+ * (daemon/loop) running in a thread, as in kigend. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,16 +19,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "control.h"
 #include "ctl.h"
 #include "ctl_client.h"
+#include "loop.h"
 
 struct fixture {
 	char dir[64];
 	char path[128];
+	struct kg_loop *loop;
 	struct kg_control *ctl;
 	pthread_t thread;
-	volatile int stop;
 	int reloads;
 	const char *reload_error; /* NULL: reload succeeds */
 };
@@ -55,11 +57,10 @@ static void *
 serve(void *arg)
 {
 	struct fixture *f = arg;
-	struct pollfd p = { .fd = kg_control_fd(f->ctl), .events = POLLIN };
+	struct kg_err err;
 
-	while (!f->stop)
-		if (poll(&p, 1, 20) > 0)
-			kg_control_serve(f->ctl);
+	if (kg_loop_run(f->loop, &err) < 0)
+		fprintf(stderr, "loop: %s\n", err.msg);
 	return NULL;
 }
 
@@ -74,7 +75,8 @@ setup(void **state)
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/kigen.db.sock", f->dir);
-	if (kg_control_open(f->path, &ops, &f->ctl, &err) < 0) {
+	if (kg_loop_new(NULL, &f->loop, &err) < 0 ||
+	    kg_control_open(f->path, &ops, f->loop, &f->ctl, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -88,9 +90,10 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	f->stop = 1;
+	kg_loop_stop(f->loop);
 	pthread_join(f->thread, NULL);
 	kg_control_close(f->ctl);
+	kg_loop_free(f->loop);
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -179,7 +182,7 @@ test_status(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 
-	assert_int_equal(cli_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", 2000, NULL, &reply, &err), 0);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
 	assert_string_equal(json_string_value(json_object_get(reply, "version")), KIGEN_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(reply, "pid")), getpid());
@@ -196,12 +199,12 @@ test_reload(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, NULL, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->reloads, 1);
 
 	f->reload_error = "kigen.conf:7: unknown key 'colour' in [feed]";
-	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, NULL, &reply, &err), -1);
 	assert_null(reply);
 	assert_string_equal(err.msg, "kigen.conf:7: unknown key 'colour' in [feed]");
 	assert_int_equal(f->reloads, 2);
@@ -214,7 +217,7 @@ test_unknown_command(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "shutdown", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "shutdown", 2000, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "unknown control command"));
 	assert_int_equal(f->reloads, 0);
 }
@@ -235,7 +238,7 @@ test_silent_client(void **state)
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(read(fd, &c, 1), 0); /* closed by the server */
 	close(fd);
-	assert_int_equal(cli_ctl_request(f->path, "status", 2000, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", 2000, NULL, &reply, &err), 0);
 	json_decref(reply);
 }
 
@@ -247,7 +250,7 @@ test_in_use(void **state)
 	struct kg_control *second;
 	struct kg_err err;
 
-	assert_int_equal(kg_control_open(f->path, &ops, &second, &err), -1);
+	assert_int_equal(kg_control_open(f->path, &ops, f->loop, &second, &err), -1);
 	assert_non_null(strstr(err.msg, "is in use (is kigend already running?)"));
 }
 
@@ -258,38 +261,77 @@ test_not_running_and_stale(void **state)
 	struct kg_control_ops ops = { 0 };
 	char dir[] = "/tmp/kigen-ctl-XXXXXX";
 	struct kg_control *ctl;
+	struct kg_loop *loop;
 	struct kg_err err;
 	json_t *reply;
 	int fd;
 
 	(void)state;
+	assert_int_equal(kg_loop_new(NULL, &loop, &err), 0);
 	assert_non_null(mkdtemp(dir));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/k.sock", dir);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running (no control socket at '"));
 
 	/* A socket file nobody listens on: what a killed daemon leaves. */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running"));
-	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), 0);
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, loop, &ctl, &err), 0);
 	kg_control_close(ctl);
 	assert_int_equal(access(sa.sun_path, F_OK), -1); /* removed on close */
 
 	/* Not a socket: left alone. */
 	fd = open(sa.sun_path, O_CREAT | O_WRONLY, 0600);
 	close(fd);
-	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), -1);
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, loop, &ctl, &err), -1);
 	assert_non_null(strstr(err.msg, "exists and is not a socket"));
 	unlink(sa.sun_path);
 
 	/* A directory anyone may write to could have the socket replaced. */
 	chmod(dir, 0777);
-	assert_int_equal(kg_control_open(sa.sun_path, &ops, &ctl, &err), -1);
+	assert_int_equal(kg_control_open(sa.sun_path, &ops, loop, &ctl, &err), -1);
 	assert_non_null(strstr(err.msg, "is writable by others (mode 0777)"));
 	rmdir(dir);
+	kg_loop_free(loop);
+}
+
+/* A client that sends its request one byte at a time, slower than any
+ * person types, stalls nobody: others are answered meanwhile, and it is
+ * dropped at its deadline although it keeps sending. */
+static void
+test_slow_client(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int64_t start = kg_mono_ms();
+	struct kg_err err;
+	json_t *reply;
+	char c;
+	int fd, i;
+	ssize_t r = 1;
+
+	strcpy(sa.sun_path, f->path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	for (i = 0; r > 0 && i < 200; i++) {
+		/* "statu", never the line end */
+		r = send(fd, &"statu"[i % 5], 1, MSG_NOSIGNAL);
+		if (i < 3) {
+			assert_int_equal(cli_ctl_request(f->path, "status", 5000, NULL, &reply, &err), 0);
+			json_decref(reply);
+		}
+		usleep(50 * 1000);
+		if (recv(fd, &c, 1, MSG_DONTWAIT) == 0)
+			break; /* closed by the server */
+	}
+	assert_true(i < 200);
+	assert_true(kg_mono_ms() - start >= KG_CONTROL_DEADLINE_MS);
+	close(fd);
+	assert_int_equal(cli_ctl_request(f->path, "status", 5000, NULL, &reply, &err), 0);
+	json_decref(reply);
 }
 
 int
@@ -302,6 +344,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
 		cmocka_unit_test(test_not_running_and_stale),
 	};

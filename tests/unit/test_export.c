@@ -200,6 +200,52 @@ test_listing_and_export(void **state)
 	json_decref(j);
 }
 
+/* A delivery: every key, nulls for what has not happened (no attempt yet,
+ * not done, no expiry). */
+static void
+test_delivery(void **state)
+{
+	struct kg_delivery d = {0};
+	json_t *j;
+
+	(void)state;
+	d.id = 5;
+	d.endpoint = (char *)"ops";
+	d.milestone_id = 7;
+	d.milestone_title = (char *)"演習を実施";
+	d.lead_days = 7;
+	d.deadline = kg_day_from_civil(2008, 12, 1);
+	d.type = (char *)"milestone.reminder";
+	d.webhook_id = (char *)"msg_1";
+	d.fire_at = 1227484800;
+	d.status = KG_DLV_PENDING;
+	d.attempts = 1;
+	d.next_attempt_at = 1227484805;
+	d.last_attempt_at = 1227484800;
+	d.last_http_status = 503;
+	d.last_error = (char *)"http 503";
+	d.created_at = 1227484800;
+	j = kg_delivery_json(&d);
+	assert_dump(j, "{\"id\":5,\"endpoint\":\"ops\",\"status\":\"pending\","
+	    "\"milestone_id\":7,\"milestone_title\":\"演習を実施\",\"type\":\"milestone.reminder\","
+	    "\"lead_days\":7,\"deadline\":\"2008-12-01\",\"webhook_id\":\"msg_1\",\"late\":false,"
+	    "\"fire_at\":\"2008-11-24T00:00:00Z\",\"attempts\":1,"
+	    "\"next_attempt_at\":\"2008-11-24T00:00:05Z\",\"last_attempt_at\":\"2008-11-24T00:00:00Z\","
+	    "\"last_http_status\":503,\"last_error\":\"http 503\","
+	    "\"created_at\":\"2008-11-24T00:00:00Z\",\"done_at\":null}");
+	json_decref(j);
+	/* Delivered: no next attempt. */
+	d.status = KG_DLV_DELIVERED;
+	d.done_at = 1227484806;
+	d.last_error = NULL;
+	j = kg_delivery_json(&d);
+	assert_true(json_is_null(json_object_get(j, "next_attempt_at")));
+	assert_true(json_is_null(json_object_get(j, "last_error")));
+	assert_string_equal(json_string_value(json_object_get(j, "done_at")),
+	    "2008-11-24T00:00:06Z");
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -209,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_measure),
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_listing_and_export),
+		cmocka_unit_test(test_delivery),
 	};
 
 	return cmocka_run_group_tests_name("export", tests, NULL, NULL);

@@ -401,6 +401,101 @@ test_alarms(void **state)
 	free(out);
 }
 
+/* span = window: a window wider than a day is one event from its first to
+ * its last day (DTEND exclusive), alarms related to its end; a day, an
+ * open-ended window and every VTODO stay on one day. */
+static void
+test_span_window(void **state)
+{
+	static const int lead[] = {7};
+	struct kg_milestone_list *l = *state;
+	struct kg_feed_params p;
+	icalcomponent *cal, *ev, *alarm;
+	icalproperty *tp;
+	struct icaltimetype s, e;
+	char *out;
+
+	l->v[3].status = KG_STATUS_PLANNED; /* the fiscal-year window gets alarms */
+	kg_feed_params_init(&p);
+	p.span = KG_SPAN_WINDOW;
+	p.lead_days = lead;
+	p.nlead = 1;
+	out = render(l, &p, NULL);
+	cal = icalparser_parse_string(out);
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen");
+	s = icalcomponent_get_dtstart(ev);
+	e = icalcomponent_get_dtend(ev);
+	assert_int_equal(s.day, 1);
+	assert_int_equal(e.day, 2);
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "b2@kigen");
+	s = icalcomponent_get_dtstart(ev);
+	e = icalcomponent_get_dtend(ev);
+	assert_true(s.is_date && e.is_date);
+	assert_int_equal(s.month * 100 + s.day, 801);
+	assert_int_equal(e.month * 100 + e.day, 901);
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "c3@kigen");
+	s = icalcomponent_get_dtstart(ev);
+	e = icalcomponent_get_dtend(ev);
+	assert_int_equal(s.year * 10000 + s.month * 100 + s.day, 20090401);
+	assert_int_equal(e.year * 10000 + e.month * 100 + e.day, 20090402);
+
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "d4@kigen");
+	s = icalcomponent_get_dtstart(ev);
+	e = icalcomponent_get_dtend(ev);
+	assert_int_equal(s.year * 10000 + s.month * 100 + s.day, 20080401);
+	assert_int_equal(e.year * 10000 + e.month * 100 + e.day, 20090401);
+	/* 7 days before the deadline 2009-03-31 at 09:00 = DTEND - 8 days + 9 h. */
+	alarm = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	tp = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY);
+	assert_int_equal(icaldurationtype_as_int(icalproperty_get_trigger(tp).duration),
+	    -(8 * 86400) + 9 * 3600);
+	assert_int_equal(icalparameter_get_related(icalproperty_get_first_parameter(tp,
+	    ICAL_RELATED_PARAMETER)), ICAL_RELATED_END);
+	/* The deadline day's own event keeps its alarm on DTSTART. */
+	ev = find_uid(cal, ICAL_VEVENT_COMPONENT, "a1@kigen");
+	tp = icalcomponent_get_first_property(icalcomponent_get_first_component(ev,
+	    ICAL_VALARM_COMPONENT), ICAL_TRIGGER_PROPERTY);
+	assert_null(icalproperty_get_first_parameter(tp, ICAL_RELATED_PARAMETER));
+	icalcomponent_free(cal);
+	free(out);
+
+	/* Todos ignore the span. */
+	p.view = KG_FEED_TODOS;
+	out = render(l, &p, NULL);
+	cal = icalparser_parse_string(out);
+	assert_int_equal(icalcomponent_get_due(find_uid(cal, ICAL_VTODO_COMPONENT,
+	    "b2@kigen")).day, 31);
+	icalcomponent_free(cal);
+	free(out);
+}
+
+/* With a base URL each event links to its milestone's page. */
+static void
+test_url(void **state)
+{
+	struct kg_feed_params p;
+	icalcomponent *cal;
+	icalproperty *u;
+	char *out;
+
+	kg_feed_params_init(&p);
+	out = render(*state, &p, NULL);
+	assert_null(strstr(out, "\r\nURL"));
+	free(out);
+	p.base_url = "https://kigen.example.org/";
+	out = render(*state, &p, NULL);
+	cal = icalparser_parse_string(out);
+	u = icalcomponent_get_first_property(find_uid(cal, ICAL_VEVENT_COMPONENT, "c3@kigen"),
+	    ICAL_URL_PROPERTY);
+	assert_non_null(u);
+	assert_string_equal(icalproperty_get_url(u), "https://kigen.example.org/milestones/3");
+	icalcomponent_free(cal);
+	free(out);
+}
+
 static void
 test_todos(void **state)
 {
@@ -677,6 +772,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_show_done_and_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alarms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_todos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_span_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_round_trip, setup, teardown),
 		cmocka_unit_test(test_window_phrase),

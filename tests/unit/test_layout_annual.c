@@ -12,31 +12,6 @@
 
 #define HEAD "別添 2024 年度年次計画\n項番 担当府省庁 2024 年度年次計画\n"
 
-/* Parses text with the annual layout; the first item's owners joined by |
- * and its unit text into the buffers. */
-static void
-parse(const char *text, struct kg_import *imp, char *owners, size_t olen, char *unit, size_t ulen)
-{
-	struct kg_text t;
-	struct kg_doc d;
-	struct kg_err err;
-	size_t k;
-
-	memset(imp, 0, sizeof(*imp));
-	fx_doc(text, &t, &d);
-	d.out = imp;
-	d.err = &err;
-	assert_int_equal(kg_layout_annual.parse(&d), 0);
-	owners[0] = unit[0] = '\0';
-	if (imp->measures.n > 0)
-		for (k = 0; k < imp->measures.v[0].owners.n; k++)
-			snprintf(owners + strlen(owners), olen - strlen(owners), "%s%s", k ? "|" : "",
-				imp->measures.v[0].owners.v[k]);
-	if (d.nunits > 0)
-		snprintf(unit, ulen, "%.*s", (int)d.units[0].len, d.utext.s + d.units[0].off);
-	fx_release(&t, &d);
-}
-
 static void
 test_owner_cells(void **state)
 {
@@ -68,22 +43,22 @@ test_owner_cells(void **state)
 		 "総務省", "地方公共団体における情報セキュリティポリシーに関するガイドラインを改定し、周知する。",
 		 "地方公共団体における情報セキュリティポリシーに関するガイドラインを改定し、周知…"},
 	};
-	struct kg_import imp;
-	char owners[256], unit[512];
+	struct fx_parsed p;
+	char owners[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		parse(cases[i].text, &imp, owners, sizeof(owners), unit, sizeof(unit));
-		if (imp.measures.n < 2)
-			fail_msg("%s: %zu items", cases[i].what, imp.measures.n);
-		if (strcmp(owners, cases[i].owners) != 0)
+		fx_parse(&kg_layout_annual, cases[i].text, &p);
+		if (p.imp.measures.n < 2)
+			fail_msg("%s: %zu items", cases[i].what, p.imp.measures.n);
+		if (strcmp(fx_owners(&p.imp.measures.v[0], owners, sizeof(owners)), cases[i].owners) != 0)
 			fail_msg("%s: owners '%s'", cases[i].what, owners);
-		if (strcmp(unit, cases[i].unit) != 0)
-			fail_msg("%s: text '%s'", cases[i].what, unit);
-		if (strcmp(imp.measures.v[0].title, cases[i].title) != 0)
-			fail_msg("%s: title '%s'", cases[i].what, imp.measures.v[0].title);
-		kg_import_clear(&imp);
+		if (strcmp(p.units[0], cases[i].unit) != 0)
+			fail_msg("%s: text '%s'", cases[i].what, p.units[0]);
+		if (strcmp(p.imp.measures.v[0].title, cases[i].title) != 0)
+			fail_msg("%s: title '%s'", cases[i].what, p.imp.measures.v[0].title);
+		kg_import_clear(&p.imp);
 	}
 }
 
@@ -95,18 +70,17 @@ test_headings(void **state)
 	static const char text[] = "計画\n" HEAD "1 経済社会の活力\n(1) 企業の対策\n・国は、推進する。\n"
 		"(ア) 総務省\n総務省において、その結果を\n- 2 -\n\f" HEAD "1 経済社会の活力\n(1) 企業の対策\n"
 		"公表する。\n(イ) 総務省\n周知する。\n(2) 地域の対策\n(ア) 総務省\n支援する。\n- 3 -\n\f" HEAD;
-	struct kg_import imp;
-	char owners[256], unit[512];
+	struct fx_parsed p;
 
 	(void)state;
-	parse(text, &imp, owners, sizeof(owners), unit, sizeof(unit));
-	assert_int_equal(imp.measures.n, 3);
-	assert_string_equal(unit, "総務省において、その結果を公表する。");
-	assert_string_equal(imp.measures.v[0].heading, "1 経済社会の活力");
-	assert_string_equal(imp.measures.v[0].subheading, "(1) 企業の対策");
-	assert_string_equal(imp.measures.v[2].subheading, "(2) 地域の対策");
-	assert_int_equal(imp.measures.v[2].line, 18);
-	kg_import_clear(&imp);
+	fx_parse(&kg_layout_annual, text, &p);
+	assert_int_equal(p.imp.measures.n, 3);
+	assert_string_equal(p.units[0], "総務省において、その結果を公表する。");
+	assert_string_equal(p.imp.measures.v[0].heading, "1 経済社会の活力");
+	assert_string_equal(p.imp.measures.v[0].subheading, "(1) 企業の対策");
+	assert_string_equal(p.imp.measures.v[2].subheading, "(2) 地域の対策");
+	assert_int_equal(p.imp.measures.v[2].line, 18);
+	kg_import_clear(&p.imp);
 }
 
 static void

@@ -13,45 +13,6 @@
 
 #define HEAD "規制改革実施計画\n令和３年６月18日\n閣議決定\nNo. 事項名 規制改革の内容 実施時期 所管府省\n"
 
-struct parsed {
-	struct kg_import imp;
-	char units[8][512];
-	enum kg_unit_notes notes[8];
-	size_t nunits;
-};
-
-static void
-parse(const char *text, struct parsed *p)
-{
-	struct kg_text t;
-	struct kg_doc d;
-	struct kg_err err;
-	size_t i;
-
-	memset(p, 0, sizeof(*p));
-	fx_doc(text, &t, &d);
-	d.out = &p->imp;
-	d.err = &err;
-	assert_int_equal(kg_layout_reform.parse(&d), 0);
-	for (i = 0; i < d.nunits && i < 8; i++) {
-		snprintf(p->units[i], sizeof(p->units[i]), "%.*s", (int)d.units[i].len,
-			d.utext.s + d.units[i].off);
-		p->notes[i] = d.units[i].notes;
-	}
-	p->nunits = d.nunits;
-	fx_release(&t, &d);
-}
-
-static void
-owners_of(const struct kg_measure *m, char *buf, size_t len)
-{
-	size_t k;
-
-	buf[0] = '\0';
-	for (k = 0; k < m->owners.n; k++)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", k ? "|" : "", m->owners.v[k]);
-}
-
 static void
 test_rows(void **state)
 {
@@ -89,16 +50,16 @@ test_rows(void **state)
 		 HEAD "7 添付書類\nデジタル庁は、省略を推進する。\nデジタル庁\n",
 		 "添付書類", "デジタル庁", "デジタル庁は、省略を推進する。", NULL, KG_NOTES_IF_UNDATED},
 	};
-	struct parsed p;
+	struct fx_parsed p;
 	char owners[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		parse(cases[i].text, &p);
+		fx_parse(&kg_layout_reform, cases[i].text, &p);
 		if (p.imp.measures.n != 1)
 			fail_msg("%s: %zu rows", cases[i].what, p.imp.measures.n);
-		owners_of(&p.imp.measures.v[0], owners, sizeof(owners));
+		fx_owners(&p.imp.measures.v[0], owners, sizeof(owners));
 		if (strcmp(p.imp.measures.v[0].title, cases[i].title) != 0)
 			fail_msg("%s: title '%s'", cases[i].what, p.imp.measures.v[0].title);
 		if (strcmp(owners, cases[i].owners) != 0)
@@ -123,10 +84,10 @@ test_structure(void **state)
 		"- 2 -\nNo. 事項名 規制改革の内容 実施時期 所管府省\n"
 		"2 届出\n法務省は、電子化する。\n令和４年度措置\n法務省\n"
 		"2．医療分野\n3 診療\n厚生労働省は、指針を改訂する。\n令和４年度措置\n厚生労働省\n";
-	struct parsed p;
+	struct fx_parsed p;
 
 	(void)state;
-	parse(text, &p);
+	fx_parse(&kg_layout_reform, text, &p);
 	assert_int_equal(p.imp.measures.n, 3);
 	assert_string_equal(p.units[0],
 		"各府省は、見直す。10 月に開始する予定の説明会に参加する。実施時期：令和３年度措置");

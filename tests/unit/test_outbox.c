@@ -169,6 +169,32 @@ test_claim_and_results(void **state)
 	kg_delivery_list_clear(&l);
 }
 
+/* One milestone's deliveries, newest first, with its title. */
+static void
+test_list_milestone(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_delivery_list l = {0};
+	struct kg_err err;
+
+	assert_int_equal(kg_outbox_list_milestone(fx->ob, fx->ms, 0, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	enqueue(fx, "ops", 7, fx->deadline, "msg_a", INT64_MAX);
+	enqueue(fx, "chat", 1, fx->deadline, "msg_b", INT64_MAX);
+	assert_int_equal(kg_outbox_list_milestone(fx->ob, fx->ms, 0, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].webhook_id, "msg_b");
+	assert_string_equal(l.v[1].endpoint, "ops");
+	assert_string_equal(l.v[1].milestone_title, "演習を実施");
+	assert_null(l.v[1].body);
+	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_list_milestone(fx->ob, fx->ms, 1, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	kg_delivery_list_clear(&l);
+	assert_int_equal(kg_outbox_list_milestone(fx->ob, fx->ms + 1, 0, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+}
+
 static void
 test_recover(void **state)
 {
@@ -343,6 +369,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unique_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_and_results, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_milestone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandon_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redeliver_and_gone, setup, teardown),

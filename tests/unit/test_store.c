@@ -95,22 +95,123 @@ test_open_failures(void **state)
 	struct fixture *fx = *state;
 	struct kg_store *st = NULL;
 	struct kg_err err;
-	char file[160], under[200];
+	char file[160], under[200], fifo[160];
 	FILE *f;
 
-	/* A directory where the database should be: cannot open, error names it. */
+	/* A directory where the database should be: refused by name. */
 	assert_int_equal(kg_store_open(fx->dir, KG_STORE_CREATE, &st, &err), -1);
 	assert_null(st);
 	assert_non_null(strstr(err.msg, fx->dir));
+	assert_non_null(strstr(err.msg, "is a directory"));
+
+	/* A FIFO would hang SQLite's open: refused before it. */
+	snprintf(fifo, sizeof(fifo), "%s/fifo.db", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(kg_store_open(fifo, KG_STORE_READONLY, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "is not a regular file (a FIFO)"));
+
+	/* A missing directory is nobody's to create, unless asked. */
+	snprintf(under, sizeof(under), "%s/typo/kigen.db", fx->dir);
+	assert_int_equal(kg_store_open(under, KG_STORE_CREATE, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "kigen.db': directory '"));
+	assert_non_null(strstr(err.msg, "typo' does not exist"));
+	snprintf(under, sizeof(under), "%s/typo", fx->dir);
+	assert_int_not_equal(access(under, F_OK), 0);
 
 	/* Parent "directory" is a regular file: mkdir fails, nothing written. */
 	snprintf(file, sizeof(file), "%s/plain", fx->dir);
 	assert_non_null(f = fopen(file, "w"));
 	fclose(f);
 	snprintf(under, sizeof(under), "%s/db/kigen.db", file);
-	assert_int_equal(kg_store_open(under, KG_STORE_CREATE, &st, &err), -1);
+	assert_int_equal(kg_store_open(under, KG_STORE_MKDIR, &st, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot create directory"));
 	assert_non_null(strstr(err.msg, "plain"));
+}
+
+/* SQL run on a database file of our own making, outside the store. */
+static void
+sql_on(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* One integer PRAGMA of a database file, read outside the store. */
+static int64_t
+pragma_of(const char *path, const char *pragma)
+{
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	char sql[64];
+	int64_t v;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", pragma);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+test_open_identity(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_store *st = NULL;
+	struct kg_err err;
+	char other[160], text[160], empty[160];
+	FILE *f;
+
+	/* Ours is marked. */
+	assert_int_equal(pragma_of(fx->path, "application_id"), KG_STORE_APPLICATION_ID);
+
+	/* Another program's file, at user_version 1: refused, nothing changed
+	 * (no WAL switch, no table, no user_version bump). */
+	snprintf(other, sizeof(other), "%s/other.db", fx->dir);
+	sql_on(other, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
+	    " PRAGMA user_version = 1");
+	assert_int_equal(kg_store_open(other, KG_STORE_CREATE, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "is not a kigen database"));
+	assert_int_equal(pragma_of(other, "user_version"), 1);
+	assert_int_equal(pragma_of(other, "application_id"), 0);
+	assert_int_equal(pragma_of(other, "schema_version"), 1);
+	/* One with another application_id likewise. */
+	sql_on(other, "PRAGMA application_id = 1234");
+	assert_int_equal(kg_store_open(other, KG_STORE_READONLY, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "belongs to another program"));
+
+	/* A file that is no SQLite database at all. */
+	snprintf(text, sizeof(text), "%s/notes.txt", fx->dir);
+	assert_non_null(f = fopen(text, "w"));
+	fputs("not a database, but long enough to have a header of sorts..........\n"
+	    "................................................................\n", f);
+	fclose(f);
+	assert_int_equal(kg_store_open(text, KG_STORE_CREATE, &st, &err), -1);
+	assert_non_null(strstr(err.msg, text));
+
+	/* An empty file is a new database. */
+	snprintf(empty, sizeof(empty), "%s/empty.db", fx->dir);
+	assert_non_null(f = fopen(empty, "w"));
+	fclose(f);
+	assert_int_equal(kg_store_open(empty, KG_STORE_CREATE, &st, &err), 0);
+	assert_true(kg_store_created(st));
+	kg_store_close(st);
+
+	/* A kigen database from before application_id is adopted and marked. */
+	sql_on(fx->path, "PRAGMA application_id = 0");
+	kg_store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(kg_store_open(fx->path, KG_STORE_READONLY, &st, &err), 0);
+	kg_store_close(st);
+	assert_int_equal(pragma_of(fx->path, "application_id"), 0);
+	assert_int_equal(kg_store_open(fx->path, 0, &fx->st, &err), 0);
+	assert_false(kg_store_created(fx->st));
+	assert_int_equal(pragma_of(fx->path, "application_id"), KG_STORE_APPLICATION_ID);
 }
 
 static void
@@ -527,6 +628,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_invalid, setup, teardown),

@@ -171,6 +171,7 @@ test_json_body(void **state)
 	assert_true(json_is_false(json_object_get(data, "late")));
 	assert_string_equal(json_string_value(json_object_get(data, "feed_url")),
 	    "http://127.0.0.1:5545/feed.ics");
+	assert_true(json_is_null(json_object_get(data, "url")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "milestone"),
 	    "uid")), "abc123@kigen");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "milestone"),
@@ -186,6 +187,7 @@ test_json_body(void **state)
 	r.late = true;
 	r.measure = NULL;
 	r.feed_url = NULL;
+	r.url = "http://127.0.0.1:5545/milestones/7";
 	body = kg_webhook_body(KG_WEBHOOK_JSON, &r, &err);
 	root = json_loads(body, 0, NULL);
 	assert_non_null(root);
@@ -194,6 +196,8 @@ test_json_body(void **state)
 	assert_true(json_is_null(json_object_get(data, "measure")));
 	assert_true(json_is_null(json_object_get(data, "feed_url")));
 	assert_true(json_is_true(json_object_get(data, "late")));
+	assert_string_equal(json_string_value(json_object_get(data, "url")),
+	    "http://127.0.0.1:5545/milestones/7");
 	json_decref(root);
 	free(body);
 	kg_milestone_clear(&m);
@@ -240,6 +244,22 @@ test_slack_body(void **state)
 		json_decref(root);
 		free(body);
 	}
+
+	/* With the page's URL the title is a link; Slack's &, <, > are escaped
+	 * in every text, so a title cannot forge a link or mention @channel. */
+	free(m.title);
+	m.title = strdup("<!channel> R&D <b>");
+	r.url = "http://127.0.0.1:5545/milestones/7";
+	r.days_left = 1;
+	r.late = false;
+	body = kg_webhook_body(KG_WEBHOOK_SLACK, &r, &err);
+	root = json_loads(body, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(root, "text")),
+	    "「<http://127.0.0.1:5545/milestones/7|&lt;!channel&gt; R&amp;D &lt;b&gt;>」の期限まで"
+	    "1日 (2008-12-01)\n施策: 官民連携の演習\n担当: 内閣官房、総務省\n"
+	    "http://127.0.0.1:5545/feed.ics");
+	json_decref(root);
+	free(body);
 	kg_milestone_clear(&m);
 	kg_measure_clear(&me);
 }

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Two kigend on one database: the second is refused before it touches
+# anything — by the same path, through a symlink and through "..", each
+# with a control socket and address of its own, so only the daemon lock
+# (flock on <canonical db>.lock) can tell.  The refused one exits 1 with one
+# line and leaves the first one's in-flight delivery alone (it used to reset
+# it to pending, and the reminder went out twice).  The CLI never takes
+# the lock: it writes while kigend runs.
+. "$TOP/tests/integration/lib-service.sh"
+write_conf
+expect_rc 0 "$KIGEN" add "GSOC operation start" --due 2009-03-31
+start_notify
+start_kigend
+
+# A delivery in flight, as kigend would have it mid-transfer (this kigend
+# has no webhook, so it leaves the row alone itself).
+"$py" - "$db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+mid = c.execute("SELECT id FROM milestones").fetchone()[0]
+c.execute("INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
+          " webhook_id, body, fire_at, status, attempts, next_attempt_at, created_at)"
+          " VALUES ('ops', ?, 7, 14327, 'milestone.reminder', 'msg_test', '{}', 0,"
+          " 'in_flight', 1, 0, 0)", (mid,))
+c.commit()
+PY
+snapshot() { cat "$db" "$db-wal" 2>/dev/null | sha256sum; }
+before=$(snapshot)
+
+mkdir "$tmp/sub"
+ln -s "$db" "$tmp/link.db"
+for path in "$db" "$tmp/link.db" "$tmp/sub/../kigen.db"; do
+	other=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	printf '[general]\ndb = %s\n[http]\nlisten = 127.0.0.1:%s\n[control]\nsocket = %s\n' \
+	    "$path" "$other" "$tmp/other.sock" >"$tmp/other.conf"
+	expect_rc 1 timeout 20 "$KIGEND" --config "$tmp/other.conf"
+	has "$tmp/err" "kigend: error: database '$db' is in use by another kigend (pid $kigend_pid; lock '$db.lock')"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || { cat "$tmp/err"; fail "more than one line from the refused kigend"; }
+	[ ! -e "$tmp/other.sock" ] || fail "the refused kigend made a control socket"
+done
+[ "$(snapshot)" = "$before" ] || fail "the refused kigend changed the database"
+"$py" - "$db" <<'PY' || fail "the in-flight row was reset"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+assert c.execute("SELECT status FROM outbox WHERE webhook_id = 'msg_test'").fetchone() == ("in_flight",)
+PY
+
+# The CLI writes beside the daemon, and does not take its lock.
+expect_rc 0 "$KIGEN" add "Exercise" --due 2008-12-01
+expect_rc 0 "$KIGEN" status
+has "$tmp/out" "pid $kigend_pid"
+
+# Once the first one stops, the lock is free again (the file stays).
+stop_kigend
+[ -f "$db.lock" ] || fail "lock file removed"
+start_kigend
+expect_rc 0 "$KIGEN" status
+stop_kigend
+echo ok
