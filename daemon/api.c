@@ -73,7 +73,7 @@ listing(struct kg_request *rq, bool upcoming)
 	}
 	j = kg_listing_json(today, &sel);
 	free(sel.v);
-	return kg_reply_json(rq, j);
+	return kg_reply_json(rq, 200, j);
 }
 
 enum MHD_Result
@@ -101,7 +101,7 @@ kg_api_measures(struct kg_request *rq)
 		return kg_reply_error(rq, 500, "out of memory");
 	for (i = 0; i < v->measures.n; i++)
 		json_array_append_new(j, kg_measure_json(&v->measures.v[i]));
-	return kg_reply_json(rq, json_pack("{s:o}", "measures", j));
+	return kg_reply_json(rq, 200, json_pack("{s:o}", "measures", j));
 }
 
 int
@@ -153,7 +153,7 @@ kg_api_milestone(struct kg_request *rq)
 	}
 	kg_change_list_clear(&history);
 	kg_delivery_list_clear(&deliveries);
-	return kg_reply_json(rq, j);
+	return kg_reply_json(rq, 200, j);
 }
 
 /* GET /api/v1/measures/ID: the measure, its progress text and milestones. */
@@ -177,7 +177,7 @@ kg_api_measure(struct kg_request *rq)
 	for (i = 0; i < v->milestones.n; i++)
 		if (v->milestones.v[i].measure_id == me->id)
 			json_array_append_new(a, kg_milestone_json(&v->milestones.v[i]));
-	return kg_reply_json(rq, json_pack("{s:o, s:s?, s:o}", "measure", kg_measure_json(me),
+	return kg_reply_json(rq, 200, json_pack("{s:o, s:s?, s:o}", "measure", kg_measure_json(me),
 	    "progress", me->progress, "milestones", a));
 }
 

@@ -159,7 +159,12 @@ kg_feeds_access(struct kg_request *rq)
 	const struct kg_feed_entry *e = feed_of(rq);
 
 	/* An unknown feed and a wrong token look the same. */
-	return e != NULL && kg_server_token_ok(e->has_token, e->token_digest, rq->token);
+	if (e == NULL || !kg_server_token_ok(e->has_token, e->token_digest, rq->token))
+		return false;
+	/* Filters on a public feed would reach a private feed's milestones. */
+	if ((rq->args.given & KG_ARG_FILTER) && !e->has_token && rq->view->any_token)
+		return false;
+	return true;
 }
 
 enum MHD_Result

@@ -25,7 +25,9 @@
 struct kg_request;
 
 /* The access rule: the feed exists and the request's token is its own
- * token, or [http] feed_token, when one is set. */
+ * token, or [http] feed_token, when one is set.  When some feed is
+ * private, query filters are refused on a public feed (they could select
+ * what only a private feed shows). */
 bool kg_feeds_access(struct kg_request *rq);
 
 /* The handler of both feed routes. */

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "conns.h"
+#include "loop.h"
 #include "server.h"
 
 static const unsigned counted_codes[KG_METRICS_CODES] = {
-	200, 304, 400, 404, 405, 414, 500, 503,
+	200, 304, 400, 404, 405, 414, 421, 429, 500, 503,
 };
 
 int
@@ -27,6 +29,12 @@ kg_metrics_init(struct kg_metrics *m, const char *const *labels, size_t nlabels)
 	m->nlabels = nlabels;
 	m->started_at = (int64_t)time(NULL);
 	return 0;
+}
+
+void
+kg_metrics_set_conns(struct kg_metrics *m, struct kg_conns *conns)
+{
+	m->conns = conns;
 }
 
 void
@@ -55,11 +63,16 @@ enum MHD_Result
 kg_metrics_healthz(struct kg_request *rq)
 {
 	const struct kg_view *v = rq->view;
+	int64_t silent = kg_server_loop_silence_ms(rq->server, kg_loop_mono_ms());
+	bool stalled = silent > v->stall_limit_ms;
 
-	return kg_reply_json(rq, json_pack("{s:s, s:I, s:I, s:I}", "status", "ok",
+	/* A stuck loop publishes nothing and sends no reminder: unhealthy. */
+	return kg_reply_json(rq, stalled ? 503 : 200, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+	    "status", stalled ? "stalled" : "ok",
 	    "data_version", (json_int_t)v->data_version,
 	    "milestones", (json_int_t)v->milestones.n,
-	    "published_at", (json_int_t)v->published_at));
+	    "published_at", (json_int_t)v->published_at,
+	    "loop_silent_ms", (json_int_t)silent));
 }
 
 static void
@@ -68,12 +81,48 @@ metric_header(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static void
+conns_metrics(FILE *f, struct kg_conns *cs)
+{
+	struct kg_conns_stats st;
+
+	if (cs == NULL)
+		return;
+	kg_conns_stats(cs, &st);
+	metric_header(f, "kigend_http_connections", "gauge", "HTTP connections open.");
+	fprintf(f, "kigend_http_connections %zu\n", st.open);
+	metric_header(f, "kigend_http_connections_closed_total", "counter",
+	    "Connections the server closed: head not complete by [http] head_timeout, "
+	    "closed to make room for a new one, new ones refused.");
+	fprintf(f, "kigend_http_connections_closed_total{reason=\"head_timeout\"} %llu\n"
+	    "kigend_http_connections_closed_total{reason=\"evicted\"} %llu\n"
+	    "kigend_http_connections_closed_total{reason=\"refused\"} %llu\n",
+	    (unsigned long long)st.overdue, (unsigned long long)st.evicted,
+	    (unsigned long long)st.refused);
+}
+
+/* The label of feed i of v: its name, or "private-N" behind a token. */
+static const char *
+feed_label(const struct kg_view *v, size_t i, char *buf, size_t size)
+{
+	size_t k, nth = 0;
+
+	if (v->feeds[i].name == NULL)
+		return "default";
+	if (!v->feeds[i].has_token)
+		return v->feeds[i].name;
+	for (k = 1; k <= i; k++)
+		nth += v->feeds[k].has_token;
+	snprintf(buf, size, "private-%zu", nth);
+	return buf;
+}
+
 enum MHD_Result
 kg_metrics_serve(struct kg_request *rq)
 {
 	struct kg_metrics *m = rq->metrics;
 	const struct kg_view *v = rq->view;
-	char *buf = NULL;
+	char *buf = NULL, label[32];
 	size_t len = 0, i, k;
 	enum MHD_Result ret;
 	FILE *f;
@@ -90,6 +139,7 @@ kg_metrics_serve(struct kg_request *rq)
 				fprintf(f, "kigend_http_requests_total{route=\"%s\",code=\"%u\"} %llu\n",
 				    m->labels[i], counted_codes[k], (unsigned long long)c);
 		}
+	conns_metrics(f, m->conns);
 	metric_header(f, "kigend_feed_renders_total", "counter",
 	    "Publications of new data: every configured feed rendered once.");
 	fprintf(f, "kigend_feed_renders_total %llu\n",
@@ -102,13 +152,14 @@ kg_metrics_serve(struct kg_request *rq)
 	    "Time the last publication took to render every feed.");
 	fprintf(f, "kigend_feed_render_seconds %.6f\n", v->render_seconds);
 	metric_header(f, "kigend_feed_bytes", "gauge", "Size of each published feed.");
-	for (i = 0; i < v->nfeeds; i++)
+	for (i = 0; i < v->nfeeds; i++) {
+		const char *name = feed_label(v, i, label, sizeof(label));
+
 		fprintf(f, "kigend_feed_bytes{feed=\"%s\",encoding=\"identity\"} %zu\n"
 		    "kigend_feed_bytes{feed=\"%s\",encoding=\"gzip\"} %zu\n",
-		    v->feeds[i].name ? v->feeds[i].name : "default",
-		    v->feeds[i].views[KG_FEED_EVENTS].plain.size,
-		    v->feeds[i].name ? v->feeds[i].name : "default",
-		    v->feeds[i].views[KG_FEED_EVENTS].gzip.size);
+		    name, v->feeds[i].views[KG_FEED_EVENTS].plain.size,
+		    name, v->feeds[i].views[KG_FEED_EVENTS].gzip.size);
+	}
 	metric_header(f, "kigend_milestones", "gauge", "Milestones in the database, by status.");
 	for (i = 0; i < KG_STATUS_COUNT; i++)
 		fprintf(f, "kigend_milestones{status=\"%s\"} %zu\n", kg_status_name(i),

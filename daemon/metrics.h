@@ -3,9 +3,16 @@
  * route label and status code, publications, per-request renders) and the
  * two routes that show them with the view's figures:
  *
- *   GET /healthz   {"status": "ok", "data_version", "milestones", "published_at"}
+ *   GET /healthz   {"status": "ok", "data_version", "milestones", "published_at",
+ *                  "loop_silent_ms"}; 503 with "status": "stalled" when
+ *                  the main loop's heartbeat is older than [http]
+ *                  stall_limit (server.h)
  *   GET /metrics   Prometheus text format (kigend_http_requests_total,
- *                  kigend_feed_*, kigend_milestones, kigend_data_version, ...)
+ *                  kigend_http_connections*, kigend_feed_*,
+ *                  kigend_milestones, kigend_data_version, ...)
+ *
+ * /metrics needs no token, so it names no private feed: a feed behind a
+ * token is labelled "private-N" (N counting the private feeds in order).
  *
  * Counters are atomics: request threads count, any thread reads.
  */
@@ -18,9 +25,10 @@
 #include <stdint.h>
 
 struct kg_request;
+struct kg_conns;
 
 #define KG_METRICS_LABELS 16       /* distinct route labels, "other" included */
-#define KG_METRICS_CODES 8         /* the status codes counted (metrics.c) */
+#define KG_METRICS_CODES 10        /* the status codes counted (metrics.c) */
 
 struct kg_metrics {
 	const char *labels[KG_METRICS_LABELS]; /* borrowed (the route table's) */
@@ -29,11 +37,15 @@ struct kg_metrics {
 	atomic_uint_fast64_t renders;          /* publications */
 	atomic_uint_fast64_t request_renders;  /* feeds rendered for one request */
 	int64_t started_at;
+	struct kg_conns *conns;                /* borrowed; NULL: none */
 };
 
 /* Zeroes m and takes the labels of the route table (routes.h); the last
  * is KG_ROUTE_OTHER.  -1 when the table has too many labels. */
 int kg_metrics_init(struct kg_metrics *m, const char *const *labels, size_t nlabels);
+
+/* The connections to report (conns.h), borrowed for m's life. */
+void kg_metrics_set_conns(struct kg_metrics *m, struct kg_conns *conns);
 
 /* One answer with code under labels[label] (codes not counted are ignored). */
 void kg_metrics_count(struct kg_metrics *m, size_t label, unsigned code);

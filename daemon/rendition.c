@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "hash.h"
+#include "server.h"
 
 /* A feed's plain text is kept for identity requests up to this size; a
  * bigger one (about 1,200 milestones with alarms) is kept gzipped only, a
@@ -211,6 +212,17 @@ sink_close(struct sink *s)
 
 /* ---- renditions ---- */
 
+/* The body of a 304, which libmicrohttpd never reads. */
+static ssize_t
+never_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
 static int
 add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified,
     int64_t refresh_s, bool private_feed, bool gzipped)
@@ -240,7 +252,7 @@ add_full_headers(struct MHD_Response *full, const struct kg_rendered *r, const c
     bool gzipped)
 {
 	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8") != MHD_YES)
+	    "text/calendar; charset=utf-8") != MHD_YES || kg_response_common(full) < 0)
 		return -1;
 	return add_feed_headers(full, etag, r->last_modified, r->refresh_s, r->private_feed,
 	    gzipped);
@@ -267,8 +279,10 @@ rendition_make(struct kg_rendition *rd, const struct kg_rendered *r, struct kg_b
 			return -1;
 	} else
 		rd->gz = blob_ref(gz);
-	rd->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	if (rd->not_modified == NULL)
+	/* Its size is the 200's: libmicrohttpd sends a Content-Length with
+	 * every 304, and RFC 9110 (8.6) allows only the 200's there. */
+	rd->not_modified = MHD_create_response_from_callback(size, 4096, never_read, NULL, NULL);
+	if (rd->not_modified == NULL || kg_response_common(rd->not_modified) < 0)
 		return -1;
 	return add_feed_headers(rd->not_modified, rd->etag, r->last_modified, r->refresh_s,
 	    r->private_feed, false);

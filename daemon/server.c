@@ -4,25 +4,31 @@
 #include "server.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "conns.h"
+#include "hosts.h"
 #include "log.h"
+#include "loop.h"
+#include "redact.h"
 #include "utf8.h"
 
 #define SERVER_MAX_DAEMONS 8
 #define SERVER_MAX_URL 1024          /* longer paths: 414 */
-#define SERVER_CONN_LIMIT 1024       /* per listen address */
 #define SERVER_CONN_MEMORY (16 * 1024) /* request line + headers; beyond: 431 */
-#define SERVER_CONN_TIMEOUT_S 15     /* idle or slow clients */
+#define SERVER_FD_RESERVE 256        /* descriptors besides connections */
 
 struct kg_server {
 	struct MHD_Daemon *daemons[SERVER_MAX_DAEMONS];
@@ -32,8 +38,24 @@ struct kg_server {
 	pthread_mutex_t lock;       /* guards current */
 	struct kg_view *current;
 
+	struct kg_conns *conns;
 	struct kg_metrics metrics;
+	atomic_int_fast64_t beat_ms; /* the loop's last heartbeat (monotonic) */
 	struct kg_readers *readers; /* history and deliveries for detail requests */
+};
+
+/*
+ * What the server keeps per connection (libmicrohttpd's socket context),
+ * also handed to the access handler as the request's context: the target
+ * of the request being read, as received.
+ */
+struct conn {
+	struct kg_conn link;        /* conns.h */
+	const char *target;         /* in libmicrohttpd's read buffer; NULL: none */
+	size_t target_len;          /* before libmicrohttpd cut the query off */
+	bool pct_nul;               /* "%00" in the target */
+	bool head_seen;             /* the access handler ran for this request */
+	char logged[192];           /* the target redacted, at debug level */
 };
 
 /* ---- tokens ---- */
@@ -54,10 +76,23 @@ kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN], const
 bool
 kg_server_token_access(struct kg_request *rq)
 {
-	return kg_server_token_ok(rq->view->has_token, rq->view->token_digest, rq->token);
+	const struct kg_view *v = rq->view;
+
+	/* Any private feed makes the API private: it lists every milestone. */
+	if (!v->any_token)
+		return true;
+	rq->private_reply = true;
+	return v->has_token && kg_server_token_ok(true, v->token_digest, rq->token);
 }
 
 /* ---- answering ---- */
+
+int
+kg_response_common(struct MHD_Response *r)
+{
+	return MHD_add_response_header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS,
+	    "nosniff") == MHD_YES ? 0 : -1;
+}
 
 enum MHD_Result
 kg_reply(struct kg_request *rq, unsigned code, struct MHD_Response *r)
@@ -79,8 +114,11 @@ kg_reply_text(struct kg_request *rq, unsigned code, const char *type, const char
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	kg_response_common(r);
 	if (extra_name != NULL)
 		MHD_add_response_header(r, extra_name, extra_value);
+	if (rq->private_reply)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 	ret = kg_reply(rq, code, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -96,7 +134,7 @@ kg_reply_error(struct kg_request *rq, unsigned code, const char *msg)
 }
 
 enum MHD_Result
-kg_reply_json(struct kg_request *rq, json_t *j)
+kg_reply_json(struct kg_request *rq, unsigned code, json_t *j)
 {
 	char *s;
 	enum MHD_Result ret;
@@ -107,7 +145,7 @@ kg_reply_json(struct kg_request *rq, json_t *j)
 	json_decref(j);
 	if (s == NULL)
 		return kg_reply_error(rq, 500, "out of memory");
-	ret = kg_reply_text(rq, 200, "application/json; charset=utf-8", s, strlen(s), NULL, NULL);
+	ret = kg_reply_text(rq, code, "application/json; charset=utf-8", s, strlen(s), NULL, NULL);
 	free(s);
 	return ret;
 }
@@ -136,20 +174,6 @@ args_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value
 {
 	(void)kind;
 	return kg_args_add(cls, key, value) ? MHD_YES : MHD_NO;
-}
-
-/* The path with a /t/TOKEN/ prefix redacted, for logs. */
-static void
-redact(const char *url, char *out, size_t size)
-{
-	const char *rest;
-
-	if (strncmp(url, "/t/", 3) == 0 && (rest = strchr(url + 3, '/')) != NULL)
-		kg_snprintf(out, size, "/t/***%s", rest);
-	else if (strncmp(url, "/t/", 3) == 0)
-		kg_snprintf(out, size, "/t/***");
-	else
-		kg_snprintf(out, size, "%s", url);
 }
 
 /* Takes off a /t/TOKEN/ prefix, routes, checks access and arguments, and
@@ -202,62 +226,194 @@ has_body(struct MHD_Connection *conn)
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
 }
 
+/*
+ * Did the request target hold a NUL?  libmicrohttpd parses the request
+ * line in place and ends the target with a NUL where the space before the
+ * version was, so the version begins one byte after the target's end; a
+ * NUL inside the target makes the target shorter than that.  (When the
+ * two are not in that layout, nothing is concluded.)
+ */
+static bool
+target_has_nul(const struct conn *c, const char *version)
+{
+	uintptr_t end, v = (uintptr_t)version;
+
+	if (c->target == NULL)
+		return false;
+	end = (uintptr_t)c->target + c->target_len;
+	return v > end + 1 && v - end <= SERVER_CONN_MEMORY;
+}
+
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		(*(int *)cls)++;
+	return MHD_YES;
+}
+
+/* What is wrong with the head of the request, before routing: a NUL in
+ * the target, a missing (HTTP/1.1) or doubled Host, a Host not served
+ * here (421: DNS rebinding).  0 when nothing, else the status and *why. */
+static unsigned
+head_problem(struct kg_request *rq, const struct conn *c, const char *version,
+    const char **why)
+{
+	const char *host = kg_request_header(rq, MHD_HTTP_HEADER_HOST);
+	int hosts = 0;
+
+	*why = "bad request target (NUL)";
+	if (c->pct_nul || target_has_nul(c, version))
+		return 400;
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_host, &hosts);
+	*why = "one Host header is required";
+	if (hosts > 1 || (hosts == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0))
+		return 400;
+	*why = "misdirected request (this server does not answer for that host)";
+	if (host != NULL && rq->view != NULL && !kg_hosts_allow(&rq->view->allowed_hosts, host))
+		return 421;
+	return 0;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
-	static int marker;
 	struct kg_server *s = cls;
+	struct conn *c = *req_cls;
 	struct kg_request rq;
 	enum MHD_Result ret;
-	char logged[128];
-	bool first = *req_cls == NULL;
+	const char *why;
+	unsigned code;
+	bool first;
 
-	(void)version;
 	(void)upload_data;
 	(void)upload_size;
+	if (c == NULL) /* a connection the server could not take in (ENOMEM) */
+		return MHD_NO;
+	first = !c->head_seen;
+	if (first) {
+		c->head_seen = true;
+		kg_conns_head_done(s->conns, &c->link);
+	}
 	memset(&rq, 0, sizeof(rq));
 	rq.conn = conn;
 	rq.server = s;
 	rq.metrics = &s->metrics;
 	rq.method = method;
 	rq.label = s->metrics.nlabels - 1; /* "other" until routed */
-	*req_cls = &marker;
+	rq.view = view_get(s);
 
 	/* libmicrohttpd lets a request with a body be answered only now or
 	 * after the whole body: answer now, and the connection closes instead
-	 * of reading a body nobody wants.  Others wait for the second call,
-	 * which keeps the connection alive. */
+	 * of reading a body nobody wants.  So are bad heads.  Others wait for
+	 * the second call, which keeps the connection alive. */
 	if (!kg_route_any_allows(kg_routes, kg_nroutes, method))
 		ret = kg_reply_text(&rq, 405, "text/plain; charset=utf-8", "method not allowed\n", 19,
 		    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	else if (first && has_body(conn))
 		ret = kg_reply_error(&rq, 400, "a GET request has no body");
-	else if (first)
+	else if (first && (code = head_problem(&rq, c, version, &why)) != 0)
+		ret = kg_reply_error(&rq, code, why);
+	else if (first) {
+		kg_view_unref(rq.view);
 		return MHD_YES;
-	else if (strlen(url) > SERVER_MAX_URL)
+	} else if (strlen(url) > SERVER_MAX_URL)
 		ret = kg_reply_error(&rq, 414, "uri too long");
 	else if (url[0] != '/')
 		ret = kg_reply_error(&rq, 400, "bad request target");
-	else if ((rq.view = view_get(s)) == NULL)
+	else if (rq.view == NULL)
 		ret = kg_reply_error(&rq, 503, "starting: no data loaded yet");
 	else
 		ret = dispatch(&rq, url);
 	kg_args_clear(&rq.args);
 	kg_view_unref(rq.view);
 	if (kg_log_enabled(KG_LOG_DEBUG)) {
-		redact(url, logged, sizeof(logged));
-		log_debug("%s %s (%s)", method, logged, s->metrics.labels[rq.label]);
+		char m[32];
+
+		log_debug("%s %s (%s)", kg_redact(method, m, sizeof(m)), c->logged,
+		    s->metrics.labels[rq.label]);
 	}
 	return ret;
 }
 
+/* ---- connections ---- */
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct kg_server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *c = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (c != NULL)
+			kg_conns_remove(s->conns, &c->link);
+		free(c);
+		*socket_context = NULL;
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL)
+		return;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		shutdown(ci->connect_fd, SHUT_RDWR);
+		return;
+	}
+	*socket_context = c;
+	kg_conns_add(s->conns, &c->link, ci->connect_fd, kg_loop_mono_ms());
+}
+
+/* A request line was read: its target as received (before libmicrohttpd
+ * cuts off and decodes the query), which becomes the request's context. */
+static void *
+on_target(void *cls, const char *target, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *c = ci != NULL ? ci->socket_context : NULL;
+
+	(void)cls;
+	if (c == NULL)
+		return NULL;
+	c->target = target;
+	c->target_len = target != NULL ? strlen(target) : 0;
+	c->pct_nul = target != NULL && strstr(target, "%00") != NULL;
+	c->head_seen = false;
+	c->logged[0] = '\0';
+	if (target != NULL && kg_log_enabled(KG_LOG_DEBUG))
+		kg_redact(target, c->logged, sizeof(c->logged));
+	return c;
+}
+
+/* A request is over (answered, or its connection failed): the connection
+ * waits for its next head. */
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+    enum MHD_RequestTerminationCode code)
+{
+	struct kg_server *s = cls;
+	struct conn *c = *req_cls;
+
+	(void)conn;
+	(void)code;
+	if (c == NULL)
+		return;
+	c->target = NULL;
+	c->head_seen = false;
+	kg_conns_wait(s->conns, &c->link, kg_loop_mono_ms());
+	*req_cls = NULL;
+}
+
 /* libmicrohttpd's own messages; they may quote a request line, so they go
- * out at debug level only, where tokens in paths are an accepted risk. */
+ * out at debug level only, redacted like logged targets. */
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char line[512];
+	char line[512], safe[512];
 	size_t n;
 
 	(void)cls;
@@ -267,14 +423,49 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
-	log_debug("libmicrohttpd: %s", line);
+	log_debug("libmicrohttpd: %s", kg_redact(line, safe, sizeof(safe)));
 }
 
 /* ---- start / stop ---- */
 
-static int
-server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
+/* libmicrohttpd's own connection limit: ours (conns.h) plus room for the
+ * connections being closed, so that it never stops accepting first. */
+static unsigned
+mhd_limit(size_t max)
 {
+	return (unsigned)(max + max / 4 + 64);
+}
+
+/*
+ * Makes room for max connections in RLIMIT_NOFILE: raises the soft limit
+ * towards the hard one (systemd's default soft limit is 1024), or, when
+ * even the hard limit is too low, returns a lower max (logged).
+ */
+static size_t
+fit_fd_limit(size_t max)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)mhd_limit(max) + SERVER_FD_RESERVE;
+	size_t fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return max;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 && getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return max;
+	if (rl.rlim_cur >= want)
+		return max;
+	fit = rl.rlim_cur > SERVER_FD_RESERVE + 64 + 16 ?
+	    (size_t)(rl.rlim_cur - SERVER_FD_RESERVE - 64) * 4 / 5 : 16;
+	log_warn("[http] max_connections lowered from %zu to %zu: the limit on open files "
+	    "(RLIMIT_NOFILE) is %llu", max, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
+static int
+server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *err)
+{
+	const struct kg_conf *c = s->conf;
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[8];
 	unsigned portnum;
@@ -307,10 +498,13 @@ server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
 		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 		    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)KG_SERVER_THREADS,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONN_LIMIT,
+		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+		    MHD_OPTION_CONNECTION_LIMIT, mhd_limit(max),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONN_MEMORY,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_CONN_TIMEOUT_S,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->idle_timeout_s,
+		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		    MHD_OPTION_URI_LOG_CALLBACK, on_target, s,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		    MHD_OPTION_END);
 		if (d == NULL) {
 			freeaddrinfo(res);
@@ -325,12 +519,27 @@ server_listen(struct kg_server *s, const char *addr, struct kg_err *err)
 	return 0;
 }
 
+/* Says once per configuration what token scope means for it (server.h). */
+static void
+log_token_scope(const struct kg_conf *c)
+{
+	bool feed_token = c->feed_token != NULL && c->feed_token[0] != '\0';
+	size_t i;
+
+	for (i = 0; i < c->nfeeds && !feed_token; i++)
+		if (c->feeds[i].token != NULL && c->feeds[i].token[0] != '\0') {
+			log_notice("[feed:%s] has a token and [http] feed_token is empty: the API "
+			    "and query filters on public feeds are off", c->feeds[i].name);
+			return;
+		}
+}
+
 int
 kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_err *err)
 {
 	const char *labels[KG_METRICS_LABELS + 1];
 	struct kg_server *s;
-	size_t i, nlabels;
+	size_t i, nlabels, max;
 
 	*out = NULL;
 	if (kg_nroutes >= KG_METRICS_LABELS)
@@ -342,12 +551,15 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 	s->conf = conf;
 	nlabels = kg_route_labels(kg_routes, kg_nroutes, labels);
 	kg_metrics_init(&s->metrics, labels, nlabels);
-	if (kg_readers_new(conf->db != NULL ? conf->db : "", &s->readers, err) < 0) {
+	max = fit_fd_limit((size_t)conf->max_connections);
+	if (kg_conns_new(max, conf->head_timeout_s * 1000, true, &s->conns, err) < 0 ||
+	    kg_readers_new(conf->db != NULL ? conf->db : "", &s->readers, err) < 0) {
 		kg_server_free(s);
 		return -1;
 	}
+	kg_metrics_set_conns(&s->metrics, s->conns);
 	for (i = 0; i < conf->listen.n; i++) {
-		if (server_listen(s, conf->listen.v[i], err) < 0) {
+		if (server_listen(s, conf->listen.v[i], max, err) < 0) {
 			kg_server_free(s);
 			return -1;
 		}
@@ -356,6 +568,7 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 		kg_server_free(s);
 		return kg_err_set(err, "no address to listen on");
 	}
+	log_token_scope(conf);
 	*out = s;
 	return 0;
 }
@@ -369,6 +582,7 @@ kg_server_free(struct kg_server *s)
 		return;
 	for (i = 0; i < s->ndaemons; i++)
 		MHD_stop_daemon(s->daemons[i]);
+	kg_conns_free(s->conns);
 	kg_view_unref(s->current);
 	kg_readers_free(s->readers);
 	pthread_mutex_destroy(&s->lock);
@@ -395,9 +609,22 @@ kg_server_quiesce(struct kg_server *s)
 }
 
 void
+kg_server_heartbeat(struct kg_server *s, int64_t mono_ms)
+{
+	atomic_store(&s->beat_ms, mono_ms);
+}
+
+int64_t
+kg_server_loop_silence_ms(struct kg_server *s, int64_t mono_ms)
+{
+	return mono_ms - atomic_load(&s->beat_ms);
+}
+
+void
 kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf)
 {
 	s->conf = conf;
+	log_token_scope(conf);
 }
 
 int

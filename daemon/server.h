@@ -4,18 +4,28 @@
  * (routes.h).  What is served is in feeds.c, api.c and metrics.c; the data
  * they read is the current view (view.h), which kg_server_publish swaps.
  *
- * Threads: libmicrohttpd runs a pool of KG_SERVER_THREADS per listen
- * address.  Everything they read is in the refcounted, immutable view that
- * kg_server_publish() swaps under a mutex; they never touch SQLite.
+ * Threads: libmicrohttpd runs a pool of [http] threads per listen
+ * address, in epoll mode.  Everything they read is in the refcounted,
+ * immutable view that kg_server_publish() swaps under a mutex; they never
+ * touch SQLite.
+ *
+ * Connections: at most [http] max_connections (RLIMIT_NOFILE is raised to
+ * fit them, or the limit lowered with a warning), each request head due
+ * within [http] head_timeout, silence beyond [http] idle_timeout closing
+ * a connection (conns.h says how a flood is shed).
  *
  * A request: only methods some route answers get further (others: 405
- * without reading a body; a GET with a body: 400); the path is at most
- * 1024 bytes (else 414); before the first view: 503.  A /t/TOKEN/ prefix
- * is taken off (a token can also be ?token=); then the first matching row
- * of the table decides: its access rule (a refusal is a 404, like an
- * unknown path, so a wrong token tells nothing), bad query arguments (400),
- * its handler.  Tokens are compared as SHA-256 digests with CRYPTO_memcmp
- * and never logged (paths are logged with the token as "***").
+ * without reading a body; a GET with a body: 400); a NUL in the target (raw
+ * or %00) is a 400, never a shorter path; HTTP/1.1 needs exactly one Host
+ * header (400), and its host must be one [http] allowed_hosts names (421,
+ * hosts.h); the path is at most 1024 bytes (else 414); before the first
+ * view: 503.  A /t/TOKEN/ prefix is taken off (a token can also be
+ * ?token=); then the first matching row of the table decides: its access
+ * rule (a refusal is a 404, like an unknown path, so a wrong token tells
+ * nothing), bad query arguments (400), its handler.  Tokens are compared as
+ * SHA-256 digests with CRYPTO_memcmp and never logged (targets are logged
+ * at debug level through kg_redact, redact.h).  Every response says
+ * X-Content-Type-Options: nosniff.
  *
  * Keep-alive: libmicrohttpd answers "Connection: close" when a response is
  * queued during the very first access-handler call of a request (it cannot
@@ -39,8 +49,6 @@
 #include "routes.h"
 #include "view.h"
 
-#define KG_SERVER_THREADS 2
-
 struct kg_server;
 
 /* One request as handlers and access rules see it. */
@@ -53,6 +61,8 @@ struct kg_request {
 	const char *method;
 	const char *rest;              /* what the route's '*' matched, or NULL */
 	const char *token;             /* /t/TOKEN/ or ?token=, NULL: none */
+	bool private_reply;            /* a token was required: Cache-Control:
+	                                  private, no-store on text replies */
 	struct kg_args args;           /* query arguments (routes with access) */
 	size_t label;                  /* the metrics label counted */
 };
@@ -89,7 +99,16 @@ void kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf);
 int kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, int64_t data_version, struct kg_err *err);
 
-/* The access rule of routes behind [http] feed_token (the API). */
+/* The loop's heartbeat (mono_ms: kg_loop_mono_ms()), from every loop
+ * iteration; /healthz fails when it is older than [http] stall_limit. */
+void kg_server_heartbeat(struct kg_server *s, int64_t mono_ms);
+
+/* Milliseconds since the last heartbeat at mono_ms (any thread). */
+int64_t kg_server_loop_silence_ms(struct kg_server *s, int64_t mono_ms);
+
+/* The access rule of routes behind [http] feed_token (the API): when any
+ * feed has a token (its own or [http] feed_token), the request needs
+ * [http] feed_token — and without one, nothing opens them. */
 bool kg_server_token_access(struct kg_request *rq);
 
 /* Does given (NULL: none) match a token whose SHA-256 is want, when
@@ -98,6 +117,9 @@ bool kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN],
     const char *given);
 
 /* ---- answering (every reply is counted under rq's label and code) ---- */
+
+/* Adds the headers every response carries (X-Content-Type-Options). */
+int kg_response_common(struct MHD_Response *r);
 
 /* Queues r (a shared response is fine: libmicrohttpd refcounts it). */
 enum MHD_Result kg_reply(struct kg_request *rq, unsigned code, struct MHD_Response *r);
@@ -110,8 +132,8 @@ enum MHD_Result kg_reply_text(struct kg_request *rq, unsigned code, const char *
 /* "msg\n" as text/plain. */
 enum MHD_Result kg_reply_error(struct kg_request *rq, unsigned code, const char *msg);
 
-/* 200 with j as compact JSON; takes j (NULL: a 500). */
-enum MHD_Result kg_reply_json(struct kg_request *rq, json_t *j);
+/* code (200…) with j as compact JSON; takes j (NULL: a 500). */
+enum MHD_Result kg_reply_json(struct kg_request *rq, unsigned code, json_t *j);
 
 /* A request header, or NULL. */
 const char *kg_request_header(const struct kg_request *rq, const char *name);

@@ -3,6 +3,8 @@
  */
 #include "view.h"
 
+#include "hosts.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +26,7 @@ kg_view_unref(struct kg_view *v)
 		kg_filter_clear(&v->feeds[i].filter);
 	}
 	free(v->feeds);
+	kg_strv_clear(&v->allowed_hosts);
 	free(v->timezone);
 	free(v->lead_days);
 	kg_milestone_list_clear(&v->milestones);
@@ -145,6 +148,9 @@ kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
 	v->has_token = c->feed_token != NULL && c->feed_token[0] != '\0';
 	if (v->has_token)
 		kg_sha256(c->feed_token, strlen(c->feed_token), v->token_digest);
+	v->stall_limit_ms = c->stall_limit_s * 1000;
+	if (kg_hosts_from_conf(c, &v->allowed_hosts, err) < 0)
+		goto fail;
 	for (i = 0; i < v->milestones.n; i++)
 		if ((unsigned)v->milestones.v[i].status < KG_STATUS_COUNT)
 			v->by_status[v->milestones.v[i].status]++;
@@ -154,6 +160,8 @@ kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
 	for (i = 0; i < c->nfeeds; i++)
 		if (view_add_feed(v, c, &c->feeds[i], prev, err) < 0)
 			goto fail;
+	for (i = 0; i < v->nfeeds; i++)
+		v->any_token |= v->feeds[i].has_token;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	*out = v;

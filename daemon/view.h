@@ -47,6 +47,10 @@ struct kg_view {
 	int *lead_days;
 	bool has_token;            /* [http] feed_token: protects the API too */
 	unsigned char token_digest[KG_SHA256_LEN];
+	bool any_token;            /* some feed is private: the API and ad-hoc
+	                              filters need a token (server.h, feeds.h) */
+	struct kg_strv allowed_hosts; /* Host headers answered (hosts.h) */
+	int64_t stall_limit_ms;    /* /healthz: the loop's longest silence */
 	struct kg_feed_entry *feeds; /* [0] is /feed.ics */
 	size_t nfeeds;
 	size_t by_status[KG_STATUS_COUNT];

@@ -47,6 +47,7 @@ enum conf_type {
 	T_LOG_LEVEL,  /* int KG_LOG_* */
 	T_TIMEZONE,   /* char *, must name a zone in the tz database */
 	T_LISTEN,     /* kg_strv of host:port, comma list */
+	T_HOSTS,      /* kg_strv of host names or addresses (lowercase), or "*" */
 	T_URL,        /* char *, http:// or https:// */
 	T_SECRET,     /* char *, whsec_<base64> */
 	T_FORMAT,     /* enum kg_webhook_format */
@@ -83,6 +84,12 @@ static const struct conf_key conf_keys[] = {
 	{"http", "listen", T_LISTEN, G(listen), 0, 0, 0, "127.0.0.1:5545", "addresses kigend listens on"},
 	{"http", "feed_token", T_STRING, G(feed_token), 0, 0, 0, NULL, "token required in feed URLs; empty: none"},
 	{"http", "base_url", T_URL, G(base_url), 0, 0, 0, "http://127.0.0.1:5545", "how feed URLs are advertised"},
+	{"http", "allowed_hosts", T_HOSTS, G(allowed_hosts), 0, 0, 0, NULL, "Host headers answered; unset: listen hosts, localhost, base_url's host"},
+	{"http", "max_connections", T_INT, G(max_connections), 0, 16, 1000000, "4096", "open connections at most"},
+	{"http", "head_timeout", T_DURATION, G(head_timeout_s), 0, 1, 3600, "10s", "time a client has to send a whole request head"},
+	{"http", "idle_timeout", T_DURATION, G(idle_timeout_s), 0, 1, 3600, "30s", "a connection without traffic for this long closes"},
+	{"http", "threads", T_INT, G(threads), 0, 1, 64, "2", "request threads per listen address"},
+	{"http", "stall_limit", T_DURATION, G(stall_limit_s), 0, 1, 3600, "10s", "/healthz fails when the main loop is stuck this long"},
 	{"feed", "name", T_STRING, G(feed_name), 0, 0, 0, "Secure Japan 2008 milestones", "calendar name"},
 	{"feed", "refresh", T_DURATION, G(refresh_s), 0, 60, 7 * DAY_S, "1h", "suggested refresh interval"},
 	{"feed", "show_done", T_BOOL, G(show_done), 0, 0, 0, "yes", "include done milestones"},
@@ -322,6 +329,25 @@ listen_item(const char *item, void *arg)
 	return listen_valid(item) ? strv_item(item, arg) : -1;
 }
 
+/* A host name, IPv4 or [IPv6] address as a Host header names it, without
+ * a port; stored lowercase. */
+static int
+host_item(const char *item, void *arg)
+{
+	char host[256];
+	size_t i, n = strlen(item);
+
+	if (n >= sizeof(host))
+		return -1;
+	for (i = 0; i <= n; i++)
+		host[i] = (char)tolower((unsigned char)item[i]);
+	if (host[0] == '[' ? host[n - 1] != ']' || n < 3 ||
+	    strspn(host + 1, "0123456789abcdef:.") != n - 2 :
+	    strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789-._") != n)
+		return -1;
+	return strv_item(host, arg);
+}
+
 static int
 kind_item(const char *item, void *arg)
 {
@@ -517,6 +543,16 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 		kg_strv_clear((struct kg_strv *)slot);
 		*(struct kg_strv *)slot = fresh;
 		return 0;
+	case T_HOSTS:
+		if (strcmp(v, "*") == 0 ? kg_strv_push(&fresh, v, (size_t)-1) < 0 :
+		    each_item(v, host_item, &fresh) < 0) {
+			kg_strv_clear(&fresh);
+			return kg_err_set(err, "invalid allowed_hosts '%s' (expected host names or "
+			    "addresses without a port, comma-separated, or *)", v);
+		}
+		kg_strv_clear((struct kg_strv *)slot);
+		*(struct kg_strv *)slot = fresh;
+		return 0;
 	case T_HEADER:
 		if (!header_valid(v))
 			return kg_err_set(err, "invalid header '%s' (expected 'Name: value')", v);
@@ -611,6 +647,7 @@ kg_conf_clear(struct kg_conf *c)
 	kg_strv_clear(&c->listen);
 	free(c->feed_token);
 	free(c->base_url);
+	kg_strv_clear(&c->allowed_hosts);
 	free(c->feed_name);
 	for (i = 0; i < c->nfeeds; i++)
 		feed_conf_clear(&c->feeds[i]);

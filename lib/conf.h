@@ -52,6 +52,14 @@ struct kg_conf {
 	struct kg_strv listen; /* "127.0.0.1:5545", "[::1]:5545" */
 	char *feed_token;      /* NULL or "" = no token */
 	char *base_url;        /* where kigend is reached: links in feeds, payloads */
+	struct kg_strv allowed_hosts; /* Host header values served; empty: the
+	                          defaults (listen hosts, localhost, base_url's
+	                          host); "*": any */
+	int max_connections;   /* beyond: the oldest still sending its head closes */
+	int64_t head_timeout_s; /* absolute deadline of a request head */
+	int64_t idle_timeout_s; /* a connection silent this long closes */
+	int threads;           /* request threads per listen address */
+	int64_t stall_limit_s; /* /healthz fails when the loop is stuck this long */
 
 	/* [feed] */
 	char *feed_name;

@@ -17,6 +17,7 @@ const struct kg_layout *const kg_layouts[] = {
 	&kg_layout_annual,
 	&kg_layout_reform,
 	&kg_layout_numbered,
+	&kg_layout_kpi,
 };
 const size_t kg_nlayouts = sizeof(kg_layouts) / sizeof(kg_layouts[0]);
 
@@ -535,6 +536,34 @@ static const char *const opens[] = {"(", "（", NULL};
 static const char *const closes[] = {")", "）", NULL};
 static const char *const hyphens[] = {"-", "－", "‐", "−", NULL};
 static const char *const dots[] = {".", "．", "、", NULL};
+
+/* Column names of the tables of the family. */
+static const char *const header_words[] = {
+	"No.", "No", "№", "番号", "整理番号", "項番", "事項名", "規制改革の内容", "内容",
+	"実施時期", "所管府省", "所管府省庁", "所管省庁", "所管", "担当府省庁", "措置状況",
+	"備考", "KPI", "ＫＰＩ", "目標", "目標値", "実績", "最新の数値", "評価",
+};
+
+bool
+kg_header_line(struct kg_span t)
+{
+	size_t i = 0, k;
+	bool any = false;
+
+	while (i < t.len) {
+		struct kg_span w = kg_next_word(t, &i);
+
+		if (w.len == 0)
+			break;
+		for (k = 0; k < sizeof(header_words) / sizeof(header_words[0]); k++)
+			if (kg_span_eq(w, (struct kg_span){header_words[k], strlen(header_words[k])}))
+				break;
+		if (k == sizeof(header_words) / sizeof(header_words[0]))
+			return false;
+		any = true;
+	}
+	return any;
+}
 
 bool
 kg_counter_at(struct kg_span t, size_t i)

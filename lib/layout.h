@@ -114,7 +114,7 @@ extern const struct kg_layout *const kg_layouts[];
 extern const size_t kg_nlayouts;
 
 extern const struct kg_layout kg_layout_progress, kg_layout_annual, kg_layout_reform,
-	kg_layout_numbered;
+	kg_layout_numbered, kg_layout_kpi;
 
 /* The layout called name, or NULL with "unknown layout 'X' (expected
  * progress, …)" in err. */
@@ -201,6 +201,10 @@ enum kg_label {
 	KG_LABEL_HYPHEN,  /* 1-2 １－２ 3-1-4 */
 	KG_LABEL_COUNT,
 };
+
+/* Is t a table's header: only column names (No. 事項名 実施時期 所管府省,
+ * 整理番号 ＫＰＩ 目標 所管 実績 評価 …), printed again on every page? */
+bool kg_header_line(struct kg_span t);
 
 /* Does t.s[i] hold no heading text: the end, a digit, or a unit or counter
  * that shows a date or count cut off at the start of a line (10 月に…)? */

@@ -54,12 +54,6 @@ struct reform {
 	struct kg_span heading, subheading;
 };
 
-/* Header words of the table, printed again on every page. */
-static const char *const header_words[] = {
-	"No.", "No", "№", "番号", "事項名", "規制改革の内容", "内容", "実施時期",
-	"所管府省", "所管府省庁", "所管省庁", "措置状況", "備考",
-};
-
 static bool
 is_digit(int32_t c)
 {
@@ -151,33 +145,6 @@ next_cell(struct kg_span t, size_t *i)
 		*i = b;
 	}
 	return (struct kg_span){t.s + start, *i - start};
-}
-
-static bool
-header_line(struct kg_span t)
-{
-	size_t i = 0, k;
-	bool any = false;
-
-	while (i < t.len) {
-		struct kg_span w;
-		size_t n, start;
-
-		kg_skip_space(t, &i);
-		start = i;
-		while (i < t.len && !kg_is_space(kg_cp_at(t.s, t.len, i, &n)))
-			i += n;
-		w = (struct kg_span){t.s + start, i - start};
-		if (w.len == 0)
-			break;
-		for (k = 0; k < sizeof(header_words) / sizeof(header_words[0]); k++)
-			if (kg_span_eq(w, (struct kg_span){header_words[k], strlen(header_words[k])}))
-				break;
-		if (k == sizeof(header_words) / sizeof(header_words[0]))
-			return false;
-		any = true;
-	}
-	return any;
 }
 
 /* "N 事項名": the row number, or -1. */
@@ -486,7 +453,7 @@ heading(struct reform *r, struct kg_span t)
 static bool
 reform_skip(const struct kg_doc *d, size_t i)
 {
-	return d->lines[i].kind != KG_LINE_TEXT || header_line(d->lines[i].t);
+	return d->lines[i].kind != KG_LINE_TEXT || kg_header_line(d->lines[i].t);
 }
 
 static int
@@ -501,7 +468,7 @@ reform_parse(struct kg_doc *d)
 	for (i = 0; i < d->n; i++) {
 		const struct kg_dline *l = &d->lines[i];
 
-		if (l->kind == KG_LINE_TEXT && header_line(l->t))
+		if (l->kind == KG_LINE_TEXT && kg_header_line(l->t))
 			header = true;
 		if (reform_skip(d, i))
 			continue;

@@ -207,6 +207,18 @@ kg_skip_space(struct kg_span t, size_t *i)
 		*i += n;
 }
 
+struct kg_span
+kg_next_word(struct kg_span t, size_t *i)
+{
+	size_t start, n;
+
+	kg_skip_space(t, i);
+	start = *i;
+	while (*i < t.len && !kg_is_space(kg_cp_at(t.s, t.len, *i, &n)))
+		*i += n;
+	return (struct kg_span){t.s + start, *i - start};
+}
+
 long
 kg_read_number(struct kg_span t, size_t *i)
 {

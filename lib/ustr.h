@@ -65,6 +65,9 @@ void kg_buf_free(struct kg_buf *b);
 bool kg_eat(struct kg_span t, size_t *i, const char *word);
 /* Moves *i past blanks (kg_is_space). */
 void kg_skip_space(struct kg_span t, size_t *i);
+/* The next blank-separated word of t from *i, moving *i past it; empty at
+ * the end. */
+struct kg_span kg_next_word(struct kg_span t, size_t *i);
 /*
  * A number at byte *i: digits of any width, kanji numerals (二〇〇八, 十二,
  * 二十六) or 元 (the first year of an era); *i moves past it.  -1 when there

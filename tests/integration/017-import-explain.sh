@@ -26,6 +26,13 @@ pyjson 'list(j["items"][0]) == ["position", "line", "title", "owners", "heading"
 pyjson 'j["items"][0]["milestones"][0] == {"line": 45, "expr": "平成20年８月", "window_start": "2008-08-01", "window_end": "2008-08-31", "precision": "month", "status": "done", "certainty": "none", "kind": "survey", "title": "各府省庁の情報セキュリティマネジメントの調査を依頼", "sentence": j["items"][0]["milestones"][0]["sentence"]}'
 pyjson '{"line": 46, "expr": "平成18年度", "why": "names earlier work"} in j["items"][0]["not_milestones"]'
 
+# a KPI table: targets are kpi_target milestones, results are figures
+expect_rc 0 "$KIGEN" --db "$db" import --explain "$TOP/tests/data/kpi-2023-followup.txt"
+has "$tmp/out" "kpi-2023-followup.txt: layout kpi-table (detected)"
+has "$tmp/out" "as of 2023-12-31 from line 3 (the date on its cover): 2023年12月"
+has "$tmp/out" "   line 11: 2024年度末までに → 2024-01-01..2025-03-31 range, planned, kpi_target: 目標: 90% マイナンバーカードの保有率"
+has "$tmp/out" "   line 12: 2023年10月末 is no milestone: a figure as of that date (a result, not a deadline)"
+
 # the same errors as a real import, and nothing written
 printf '「報告」\n\n・箇条書きだけ。\n' >"$tmp/nolayout.txt"
 expect_rc 1 "$KIGEN" --db "$db" import --explain "$tmp/nolayout.txt"

@@ -35,6 +35,7 @@ struct fx_parsed {
 	struct kg_import imp;
 	char units[FX_UNITS][512];
 	enum kg_unit_notes notes[FX_UNITS];
+	enum kg_unit_role roles[FX_UNITS];
 	size_t nunits;
 };
 
@@ -56,6 +57,7 @@ fx_parse(const struct kg_layout *l, const char *text, struct fx_parsed *p)
 		snprintf(p->units[i], sizeof(p->units[i]), "%.*s", (int)d.units[i].len,
 			d.utext.s + d.units[i].off);
 		p->notes[i] = d.units[i].notes;
+		p->roles[i] = d.units[i].role;
 	}
 	p->nunits = d.nunits;
 	fx_release(&t, &d);

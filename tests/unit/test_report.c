@@ -58,6 +58,7 @@ static const struct golden {
 	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 0, 0},
 	{"tests/data/reform-2021-plan.txt", "tests/data/reform-2021-plan.expected.json", 0, 0},
 	{"tests/data/numbered-2023-plan.txt", "tests/data/numbered-2023-plan.expected.json", 0, 0},
+	{"tests/data/kpi-2023-followup.txt", "tests/data/kpi-2023-followup.expected.json", 0, 0},
 };
 
 static const char *

@@ -85,6 +85,14 @@ test_spans(void **state)
 	assert_int_equal(kg_span_find(t, "外務省"), -1);
 	assert_int_equal(kg_span_count(S("「a」「b」"), "「"), 2);
 	assert_true(kg_span_eq(kg_span_after(S("・ 実施。"), strlen("・")), S("実施。")));
+	{
+		size_t i = 0;
+		struct kg_span t2 = S(" 実績：12% \u3000評価：Ａ");
+
+		assert_true(kg_span_eq(kg_next_word(t2, &i), S("実績：12%")));
+		assert_true(kg_span_eq(kg_next_word(t2, &i), S("評価：Ａ")));
+		assert_int_equal(kg_next_word(t2, &i).len, 0);
+	}
 	assert_true(kg_is_circled(0x2460));
 	assert_false(kg_is_circled('1'));
 	assert_int_equal(kg_digit_value(0x4E5D), 9); /* 九 */
