@@ -68,6 +68,12 @@ CLI_COMMAND(export);
 CLI_COMMAND(import);
 CLI_COMMAND(history);
 CLI_COMMAND(slipped);
+CLI_COMMAND(imports);
+CLI_COMMAND(unimport);
+CLI_COMMAND(conflicts);
+CLI_COMMAND(resolve);
+CLI_COMMAND(measures);
+CLI_COMMAND(owners);
 CLI_COMMAND(status);
 CLI_COMMAND(reload);
 CLI_COMMAND(deliveries);
@@ -88,6 +94,10 @@ int cli_main(const struct cli_command *commands, size_t ncommands, int argc, cha
 /* Sets cli->err and returns CLI_USAGE: `return cli_usage(cli, "...")`. */
 int cli_usage(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Prints stored milestone id after a change: as JSON, or as "<verb> <id>:
+ * <title> (<when>)".  CLI_OK, or CLI_FAIL with the message. */
+int cli_print_milestone(struct cli *cli, struct kg_store *st, int64_t id, const char *verb);
 
 /* Opens the database (flags as kg_store_open).  CLI_OK, or CLI_FAIL with the
  * store's message naming the path. */

@@ -42,23 +42,6 @@ const char cmd_webhook_usage[] =
     "outbox) and prints the receiver's HTTP status and answer.  Fails unless\n"
     "the answer is 2xx.\n";
 
-/* "2008-11-24 09:00" in zone tz, "-" for 0. */
-static void
-local_time(char buf[24], int64_t t, const char *tz)
-{
-	char day[KG_DATE_LEN];
-	kg_day d;
-	int64_t minutes;
-
-	if (t == 0 || t == INT64_MAX) {
-		strcpy(buf, "-");
-		return;
-	}
-	d = kg_day_of_time(t, tz);
-	minutes = (t - kg_time_of_local(d, 0, tz)) / 60;
-	snprintf(buf, 24, "%s %02d:%02d", kg_date_format(d, day), (int)(minutes / 60),
-	    (int)(minutes % 60));
-}
 
 static int
 print_json(struct cli *cli, const struct kg_delivery_list *l)
@@ -100,7 +83,7 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 		snprintf(lead, sizeof(lead), "%+dd%s", d->lead_days, d->late ? " late" : "");
 		snprintf(tries, sizeof(tries), "%d", d->attempts);
 		/* When it went (or gave up), or when it will be tried next. */
-		local_time(when, d->done_at ? d->done_at : d->status == KG_DLV_PENDING ?
+		out_local_time(when, d->done_at ? d->done_at : d->status == KG_DLV_PENDING ?
 		    d->next_attempt_at : d->last_attempt_at, tz);
 		if (d->last_http_status && d->last_error)
 			kg_snprintf(result, sizeof(result), "%ld %s", d->last_http_status,

@@ -56,32 +56,6 @@ const char cmd_rm_usage[] =
     "the report again does not bring it back.  --purge deletes it, its history\n"
     "and what the reports said of it for good.\n";
 
-/* Prints the stored milestone `id`: as JSON, or as "<verb> <id>: <title>". */
-static int
-print_result(struct cli *cli, struct kg_store *st, int64_t id, const char *verb)
-{
-	struct kg_milestone m = {0};
-	char ref[24], when[64];
-	int rc = CLI_FAIL;
-
-	snprintf(ref, sizeof(ref), "%lld", (long long)id);
-	if (kg_store_milestone_get(st, ref, &m, &cli->err) < 0)
-		goto out;
-	if (cli->json) {
-		if (out_json(cli->out, kg_milestone_json(&m)) < 0) {
-			kg_err_set(&cli->err, "out of memory");
-			goto out;
-		}
-	} else {
-		out_relative(when, sizeof(when), &m, cli->today);
-		fprintf(cli->out, "%s %lld: %s (%s)\n", verb, (long long)m.id, m.title, when);
-	}
-	rc = CLI_OK;
-out:
-	kg_milestone_clear(&m);
-	return rc;
-}
-
 /* Window from --from/--due: start <= end; precision day, month or range. */
 static int
 set_window(struct cli *cli, struct kg_milestone *m, kg_day from, kg_day due)
@@ -225,7 +199,7 @@ cmd_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (kg_store_milestone_add(st, &m, &cli->err) < 0)
 		goto out;
-	rc = print_result(cli, st, m.id, "added");
+	rc = cli_print_milestone(cli, st, m.id, "added");
 out:
 	kg_milestone_clear(&m);
 	kg_store_close(st);
@@ -278,7 +252,7 @@ cmd_edit(struct cli *cli, int argc, char **argv)
 	m.manual = true;
 	if (kg_store_milestone_update(st, &m, "edit", &cli->err) < 0)
 		goto out;
-	rc = print_result(cli, st, m.id, "edited");
+	rc = cli_print_milestone(cli, st, m.id, "edited");
 out:
 	kg_milestone_clear(&m);
 	kg_store_close(st);
@@ -339,7 +313,7 @@ set_status(struct cli *cli, int argc, char **argv, enum kg_status status,
 		if (kg_store_milestone_update(st, &m, reason, &cli->err) < 0)
 			goto out;
 	}
-	rc = print_result(cli, st, m.id, verb);
+	rc = cli_print_milestone(cli, st, m.id, verb);
 out:
 	kg_milestone_clear(&m);
 	kg_store_close(st);

@@ -64,30 +64,10 @@ print_origin(FILE *f, const struct kg_import *imp)
 static json_t *
 result_json(const struct kg_import *imp, const struct kg_import_result *r, bool dry_run)
 {
-	json_t *o, *counts, *items, *it;
 	char as_of[KG_DATE_LEN];
-	size_t n[KG_CH_COUNT] = {0}, i;
+	json_t *o;
 
-	items = json_array();
-	for (i = 0; i < r->n && items != NULL; i++) {
-		n[r->items[i].what]++;
-		it = json_pack("{s:s, s:o, s:s?}", "what", kg_change_name(r->items[i].what),
-		    "milestone", kg_milestone_json(&r->items[i].after),
-		    "detail", r->items[i].detail);
-		if (json_array_append_new(items, it) < 0) {
-			json_decref(items);
-			items = NULL;
-		}
-	}
-	if (items == NULL)
-		return NULL;
-	counts = json_object();
-	for (i = 0; i < KG_CH_COUNT && counts != NULL; i++)
-		if (json_object_set_new(counts, kg_change_name(i), json_integer((json_int_t)n[i])) < 0) {
-			json_decref(counts);
-			counts = NULL;
-		}
-	o = json_pack("{s:b, s:o, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I, s:o*, s:o, s:s, s:o*}",
+	o = json_pack("{s:b, s:o, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I}",
 	    "dry_run", dry_run,
 	    "document_id", r->document_id ? json_integer(r->document_id) : json_null(),
 	    "name", imp->doc.name ? imp->doc.name : "",
@@ -97,82 +77,40 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "restood", r->restood,
 	    "measures_new", (json_int_t)r->measures_new,
 	    "measures_matched", (json_int_t)r->measures_matched,
-	    "conflicts_open", (json_int_t)r->conflicts_open,
-	    "counts", counts, "items", items,
-	    "layout", imp->origin.layout,
-	    "as_of_from", explain_as_of_json(&imp->origin));
+	    "conflicts_open", (json_int_t)r->conflicts_open);
+	if (o == NULL || out_changes_json(o, r) < 0 ||
+	    json_object_set_new(o, "layout", json_string(imp->origin.layout)) < 0 ||
+	    json_object_set_new(o, "as_of_from", explain_as_of_json(&imp->origin)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
-}
-
-/* "; 2 conflicts open (see kigen conflicts)" or "". */
-static void
-print_conflicts(FILE *f, const struct kg_import_result *r)
-{
-	if (r->conflicts_open > 0)
-		fprintf(f, "%zu conflict%s open between reports and local edits (see 'kigen "
-		    "conflicts')\n", r->conflicts_open, r->conflicts_open == 1 ? "" : "s");
 }
 
 static int
 print_result(struct cli *cli, const struct kg_import *imp, const struct kg_import_result *r,
     bool dry_run)
 {
-	static const char *const headers[] = {"WHAT", "ID", "DUE", "TITLE", "DETAIL"};
-	static const size_t max_width[] = {0, 0, 0, 40, 0};
-	struct out_table *t = NULL;
-	char as_of[KG_DATE_LEN], id[24], due[KG_DATE_LEN];
-	const char *cells[5];
-	size_t n[KG_CH_COUNT] = {0}, i;
-	int rc = -1;
+	char as_of[KG_DATE_LEN];
+	size_t n[KG_CH_COUNT];
 
-	for (i = 0; i < r->n; i++)
-		n[r->items[i].what]++;
+	out_change_counts(r, n);
 	kg_date_format(imp->doc.as_of, as_of);
 	if (r->already_imported && r->n == n[KG_CH_UNCHANGED]) {
 		fprintf(cli->out, "%s (as of %s) was already imported: nothing changed\n",
 		    imp->doc.name, as_of);
-		print_conflicts(cli->out, r);
+		out_conflicts_open(cli->out, r);
 		return 0;
 	}
-	fprintf(cli->out, "%s%s (as of %s), plan %s%s: %zu measures (%zu new, %zu matched); "
-	    "milestones: %zu new, %zu changed, %zu unchanged, %zu gone, %zu conflict%s",
+	fprintf(cli->out, "%s%s (as of %s), plan %s%s: %zu measures (%zu new, %zu matched); ",
 	    dry_run ? "dry run, nothing written: " : r->already_imported ? "re-imported " :
 	    "imported ", imp->doc.name, as_of, r->plan ? r->plan : "",
 	    r->restood ? ", stands again" : "",
-	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched,
-	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
-	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
-	if (n[KG_CH_REMOVED] > 0)
-		fprintf(cli->out, ", %zu removed", n[KG_CH_REMOVED]);
-	fputc('\n', cli->out);
+	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched);
+	out_changes_line(cli->out, n);
 	print_origin(cli->out, imp);
-	print_conflicts(cli->out, r);
-	if (r->n == n[KG_CH_UNCHANGED])
-		return 0;
-	if ((t = out_table_new(5, headers, max_width)) == NULL)
-		return -1;
-	for (i = 0; i < r->n; i++) {
-		const struct kg_milestone *m = &r->items[i].after;
-
-		if (r->items[i].what == KG_CH_UNCHANGED)
-			continue;
-		if (m->id)
-			snprintf(id, sizeof(id), "%lld", (long long)m->id);
-		else
-			snprintf(id, sizeof(id), "-");
-		cells[0] = kg_change_name(r->items[i].what);
-		cells[1] = id;
-		cells[2] = m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, due);
-		cells[3] = m->title;
-		cells[4] = r->items[i].detail;
-		if (out_table_add(t, cells, NULL) < 0)
-			goto out;
-	}
-	out_table_print(t, cli->out, cli->color);
-	rc = 0;
-out:
-	out_table_free(t);
-	return rc;
+	out_conflicts_open(cli->out, r);
+	return out_changes_table(cli->out, r, cli->color);
 }
 
 int

@@ -19,23 +19,30 @@
     "                   revision, survey, launch, completion, decision, campaign,\n" \
     "                   establishment, kpi_target, other\n" \
     "  --status STATUS  planned, ongoing, done, cancelled\n" \
-    "  --measure ID     measure id\n"
+    "  --measure ID     measure id\n" \
+    "  --gone           only milestones the newest report of their plan no\n" \
+    "                   longer lists\n" \
+    "  --no-gone        none of those\n"
 
 const char cmd_list_usage[] =
     "list [filters]\n\n"
-    "All milestones by deadline, any status.\n\n" FILTERS_USAGE;
+    "All milestones by deadline, any status; gone ones are marked.  The table\n"
+    "fits the terminal ($COLUMNS, else 100 columns): long titles are cut with\n"
+    "'…'.  WHEN is the deadline from today (in 3 days, today, 5 days ago); a\n"
+    "DUE marked '?' rests on a guess (see 'kigen show').\n\n" FILTERS_USAGE;
 
 const char cmd_upcoming_usage[] =
     "upcoming [--days N | --until DATE] [filters]\n\n"
     "Open (planned or ongoing) milestones due from today (see --as-of) to N days\n"
     "ahead (default 30) or to DATE, by deadline.  With --status, that status\n"
-    "instead of open ones.\n\n"
+    "instead of open ones.  Gone milestones are left out unless --gone.\n\n"
     "  --days N         how many days ahead, 0..36500\n"
     "  --until DATE     last deadline to show (YYYY-MM-DD)\n" FILTERS_USAGE;
 
 const char cmd_overdue_usage[] =
     "overdue [filters]\n\n"
-    "Open (planned or ongoing) milestones whose deadline is before today.\n\n"
+    "Open (planned or ongoing) milestones whose deadline is before today.  Gone\n"
+    "milestones are left out unless --gone.\n\n"
     FILTERS_USAGE;
 
 const char cmd_show_usage[] =
@@ -72,7 +79,7 @@ print_listing(struct cli *cli, struct kg_store *st, const struct kg_query *q)
 	if (cli->json)
 		r = out_json(cli->out, kg_listing_json(cli->today, &l));
 	else
-		r = out_milestone_table(cli->out, &l, cli->today, cli->color);
+		r = out_milestone_table(cli->out, &l, cli->today, cli->color, out_columns());
 	if (r < 0) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
@@ -86,20 +93,27 @@ out:
 static int
 run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 {
-	enum { OPT_DAYS = CLI_OPT_FIRST_FREE, OPT_UNTIL };
+	enum { OPT_DAYS = CLI_OPT_FIRST_FREE, OPT_UNTIL, OPT_GONE, OPT_NO_GONE };
+#define GONE_OPTIONS \
+	{"gone", no_argument, NULL, OPT_GONE}, \
+	{"no-gone", no_argument, NULL, OPT_NO_GONE}
 	static const struct option all_opts[] = {
 		CLI_FILTER_OPTIONS,
+		GONE_OPTIONS,
 		{"days", required_argument, NULL, OPT_DAYS},
 		{"until", required_argument, NULL, OPT_UNTIL},
 		{NULL, 0, NULL, 0},
 	};
-	static const struct option filter_opts[] = {CLI_FILTER_OPTIONS, {NULL, 0, NULL, 0}};
+	static const struct option filter_opts[] = {
+		CLI_FILTER_OPTIONS, GONE_OPTIONS, {NULL, 0, NULL, 0},
+	};
+#undef GONE_OPTIONS
 	struct kg_store *st = NULL;
 	struct kg_query q;
 	long days = 30;
 	kg_day until = KG_DAY_NONE;
 	bool days_given = false;
-	int c, rc;
+	int c, rc, gone = which == LIST_ALL ? -1 : 0;
 
 	kg_query_init(&q);
 	opterr = 0;
@@ -114,6 +128,10 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 		case OPT_UNTIL:
 			if ((rc = cli_parse_date(cli, optarg, &until)) != CLI_OK)
 				goto out;
+			break;
+		case OPT_GONE:
+		case OPT_NO_GONE:
+			gone = c == OPT_GONE;
 			break;
 		case '?':
 		case ':':
@@ -132,6 +150,7 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 	}
 	/* upcoming and overdue are about open milestones, unless a status is asked */
 	q.open_only = which != LIST_ALL && q.filter.statuses.n == 0;
+	q.gone = gone;
 	if (which == LIST_UPCOMING) {
 		q.due_from = cli->today;
 		q.due_to = until != KG_DAY_NONE ? until : cli->today + (kg_day)days;
@@ -181,6 +200,20 @@ show_line(FILE *f, const char *label, const char *value)
 		fprintf(f, "%-10s %s\n", label, value);
 }
 
+/* How firmly the report commits, in its own word: "予定 (planned)"; NULL
+ * for none. */
+static const char *
+certainty_label(enum kg_certainty c)
+{
+	static const char *const labels[KG_CERT_COUNT] = {
+		[KG_CERT_PLANNED] = "予定 (planned)",
+		[KG_CERT_EXPECTED] = "見込み (expected)",
+		[KG_CERT_TARGET] = "目途 (target)",
+	};
+
+	return (unsigned)c < KG_CERT_COUNT ? labels[c] : NULL;
+}
+
 static void
 show_milestone(struct cli *cli, const struct kg_milestone *m)
 {
@@ -193,11 +226,8 @@ show_milestone(struct cli *cli, const struct kg_milestone *m)
 	show_line(f, "uid", m->uid);
 	show_line(f, "title", m->title);
 	show_line(f, "kind", kg_kind_name(m->kind));
-	snprintf(buf, sizeof(buf), "%s%s%s%s", kg_status_name(m->status),
-	    m->certainty != KG_CERT_NONE ? " (" : "",
-	    m->certainty != KG_CERT_NONE ? kg_certainty_name(m->certainty) : "",
-	    m->certainty != KG_CERT_NONE ? ")" : "");
-	show_line(f, "status", buf);
+	show_line(f, "status", kg_status_name(m->status));
+	show_line(f, "certainty", certainty_label(m->certainty));
 	snprintf(buf, sizeof(buf), "%s .. %s (%s)", kg_date_format(m->window_start, a),
 	    m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, b),
 	    kg_precision_name(m->precision));
@@ -230,8 +260,19 @@ show_milestone(struct cli *cli, const struct kg_milestone *m)
 		show_line(f, "source", buf);
 	}
 	show_line(f, "sentence", m->sentence);
-	snprintf(buf, sizeof(buf), "%lld%s%s", (long long)m->sequence,
-	    m->manual ? " (edited by hand)" : "", m->gone ? " (gone from the latest report)" : "");
+	if (m->document_id == 0) {
+		show_line(f, "edited", "by hand: added with kigen add");
+	} else if (m->local_mask != 0) {
+		used = (size_t)snprintf(buf, sizeof(buf), "by hand: ");
+		out_local_fields(buf + used, sizeof(buf) - used, m->local_mask);
+		show_line(f, "edited", buf);
+	}
+	if (m->conflict)
+		show_line(f, "conflict", "a report imported after the edit disagrees "
+		    "(kigen conflicts)");
+	if (m->gone)
+		show_line(f, "gone", "the newest report of its plan no longer lists it");
+	snprintf(buf, sizeof(buf), "%lld", (long long)m->sequence);
 	show_line(f, "sequence", buf);
 }
 

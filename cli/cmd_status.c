@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 #include "ctl_client.h"
 
 /* Status is instant; a reload parses one file and swaps it in. */
@@ -18,7 +19,8 @@
 const char cmd_status_usage[] =
     "status\n\n"
     "Whether kigend runs on this database and, if so: version, uptime, listening\n"
-    "addresses, next reminder due, pending and failed deliveries, last import.\n"
+    "addresses, next reminder due, pending and failed deliveries, last import\n"
+    "(times in the configured time zone; --json gives them in UTC).\n"
     "Asks over the control socket ([control] socket, else the database path\n"
     "with .sock appended).  Exit status 1 when the daemon is not running.\n";
 
@@ -61,9 +63,26 @@ print_uptime(FILE *out, json_int_t s)
 		fprintf(out, "%llds", (long long)s);
 }
 
-static void
-print_status(FILE *out, const json_t *st)
+/* A time of the daemon's answer (RFC 3339, UTC) in the configured zone:
+ * "2008-11-24 09:00 Asia/Tokyo"; as given when it is not one. */
+static const char *
+local(char buf[64], const json_t *obj, const char *key, const char *tz)
 {
+	const char *s = field(obj, key);
+	char day[24];
+	int64_t t;
+
+	if (kg_time_parse(s, &t) < 0)
+		return s;
+	out_local_time(day, t, tz);
+	snprintf(buf, 64, "%s %s", day, tz != NULL && *tz ? tz : "(local)");
+	return buf;
+}
+
+static void
+print_status(FILE *out, const json_t *st, const char *tz)
+{
+	char when[64];
 	const json_t *listen = json_object_get(st, "listen"), *v;
 	const json_t *rem = json_object_get(st, "reminders");
 	const json_t *imp = json_object_get(st, "last_import");
@@ -80,7 +99,8 @@ print_status(FILE *out, const json_t *st)
 	    json_is_string(json_object_get(st, "config")) ? field(st, "config") : "(built-in defaults)");
 	if (json_is_object(rem)) {
 		if (json_is_string(json_object_get(rem, "next")))
-			fprintf(out, "  next reminder: %s (%lld planned within a day)\n", field(rem, "next"),
+			fprintf(out, "  next reminder: %s (%lld planned within a day)\n",
+			    local(when, rem, "next", tz),
 			    (long long)json_integer_value(json_object_get(rem, "planned")));
 		else
 			fprintf(out, "  next reminder: none within a day\n");
@@ -91,7 +111,7 @@ print_status(FILE *out, const json_t *st)
 	}
 	if (json_is_object(imp))
 		fprintf(out, "  last import:   %s (as of %s, imported %s)\n", field(imp, "document"),
-		    field(imp, "as_of"), field(imp, "imported_at"));
+		    field(imp, "as_of"), local(when, imp, "imported_at", tz));
 	else
 		fprintf(out, "  last import:   none\n");
 }
@@ -114,7 +134,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		json_dumpf(reply, cli->out, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', cli->out);
 	} else {
-		print_status(cli->out, reply);
+		print_status(cli->out, reply, cli->conf.timezone);
 	}
 	json_decref(reply);
 	return CLI_OK;

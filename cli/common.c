@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
+#include "output.h"
 #include "store.h"
 
 /* How long a write waits for another connection's lock (an import holds it
@@ -172,4 +174,29 @@ cli_one_arg(struct cli *cli, int argc, char **argv, const char *what, const char
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind + 1]);
 	*out = argv[optind];
 	return CLI_OK;
+}
+
+int
+cli_print_milestone(struct cli *cli, struct kg_store *st, int64_t id, const char *verb)
+{
+	struct kg_milestone m = {0};
+	char ref[24], when[64];
+	int rc = CLI_FAIL;
+
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
+	if (kg_store_milestone_get(st, ref, &m, &cli->err) < 0)
+		goto out;
+	if (cli->json) {
+		if (out_json(cli->out, kg_milestone_json(&m)) < 0) {
+			kg_err_set(&cli->err, "out of memory");
+			goto out;
+		}
+	} else {
+		out_relative(when, sizeof(when), &m, cli->today);
+		fprintf(cli->out, "%s %lld: %s (%s)\n", verb, (long long)m.id, m.title, when);
+	}
+	rc = CLI_OK;
+out:
+	kg_milestone_clear(&m);
+	return rc;
 }

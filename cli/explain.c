@@ -147,9 +147,12 @@ explain_print(FILE *f, const struct kg_import *imp, bool forced)
 			for (k = x.ms.first[i]; k < x.ms.first[i + 1]; k++) {
 				const struct kg_milestone *m = &imp->milestones.v[x.ms.order[k]];
 
-				fprintf(f, "   line %d: %s → %s %s, %s, %s: %s\n", m->line, m->expr,
+				fprintf(f, "   line %d: %s → %s %s, %s, %s: %s%s%s%s\n", m->line, m->expr,
 				    window_text(m, win, sizeof(win)), kg_precision_name(m->precision),
-				    kg_status_name(m->status), kg_kind_name(m->kind), m->title);
+				    kg_status_name(m->status), kg_kind_name(m->kind), m->title,
+				    m->uncertain ? " (uncertain: " : "",
+				    m->uncertain && m->uncertain_reason ? m->uncertain_reason : "",
+				    m->uncertain ? ")" : "");
 			}
 			for (k = 0; k < me->notes.n; k++)
 				fprintf(f, "   undated: %s\n", me->notes.v[k]);
@@ -200,12 +203,13 @@ milestone_json(const struct kg_milestone *m)
 {
 	char a[KG_DATE_LEN], b[KG_DATE_LEN];
 
-	return json_pack("{s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:i, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s}",
 	    "line", m->line, "expr", m->expr, "window_start", kg_date_format(m->window_start, a),
 	    "window_end", m->window_end == KG_DAY_NONE ? json_null() :
 	    json_string(kg_date_format(m->window_end, b)),
 	    "precision", kg_precision_name(m->precision), "status", kg_status_name(m->status),
 	    "certainty", kg_certainty_name(m->certainty), "kind", kg_kind_name(m->kind),
+	    "uncertain", m->uncertain, "uncertain_reason", m->uncertain_reason,
 	    "title", m->title, "sentence", m->sentence ? m->sentence : "");
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "utf8.h"
 
 struct out_table {
@@ -21,7 +22,16 @@ struct out_table {
 	size_t *offsets;     /* nrows * ncols: where each cell starts in text */
 	size_t *widths;      /* display width of each cell, measured once */
 	const char **sgr;    /* per row, static strings */
+	size_t fit;          /* total width to print in (0: any) */
+	unsigned flex;       /* bit i: column i gives up width to fit */
+	unsigned keep;       /* of those, the ones that give it up last */
 };
+
+/* A column that gives up width keeps at least this many columns (or its
+ * header's width). */
+#define FLEX_MIN 12
+/* ... unless the terminal is too narrow even then: down to two columns and "…". */
+#define FLEX_LAST 3
 
 struct out_table *
 out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
@@ -91,12 +101,22 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	return 0;
 }
 
+void
+out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep)
+{
+	t->fit = width;
+	t->flex = flex | keep;
+	t->keep = keep;
+}
+
+/* Prints one row, each cell cut to its column's width w[i] (with "…") and
+ * padded; buf holds any cell plus an ellipsis. */
 static void
 print_row(FILE *f, const struct out_table *t, const char *const *cells,
-    const size_t *cell_w, const size_t *w, const char *sgr)
+    const size_t *cell_w, const size_t *w, const char *sgr, char *buf)
 {
 	static const char spaces[] = "                                ";
-	size_t i, pad, n, last = t->ncols;
+	size_t i, pad, n, cw, last = t->ncols;
 
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
@@ -104,10 +124,16 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 	if (sgr != NULL)
 		fprintf(f, "\033[%sm", sgr);
 	for (i = 0; i < last; i++) {
-		fputs(cells[i], f);
+		cw = cell_w[i];
+		if (cw > w[i]) {
+			kg_width_fit(cells[i], w[i], buf, &cw);
+			fputs(buf, f);
+		} else {
+			fputs(cells[i], f);
+		}
 		if (i + 1 == last)
 			break;
-		for (pad = w[i] + 2 - cell_w[i]; pad > 0; pad -= n) {
+		for (pad = w[i] + 2 - cw; pad > 0; pad -= n) {
 			n = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
 			fwrite(spaces, 1, n, f);
 		}
@@ -117,14 +143,53 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 	fputc('\n', f);
 }
 
+/* The flex column (of those in mask) that gives up a column next: the
+ * widest above its floor; ncols when none can. */
+static size_t
+next_to_narrow(const struct out_table *t, const size_t *w, const size_t *header_w,
+    unsigned mask, size_t floor)
+{
+	size_t i, widest = t->ncols, floor_w;
+
+	for (i = 0; i < t->ncols; i++) {
+		floor_w = header_w[i] > floor ? header_w[i] : floor;
+		if ((mask & 1u << i) && w[i] > floor_w &&
+		    (widest == t->ncols || w[i] > w[widest]))
+			widest = i;
+	}
+	return widest;
+}
+
+/* Narrows the flex columns of w, widest first and the kept ones last,
+ * until the row fits in t->fit: down to FLEX_MIN (or the header) while that
+ * is enough, then, on a very narrow terminal, down to FLEX_LAST. */
+static void
+fit_widths(const struct out_table *t, size_t *w, const size_t *header_w)
+{
+	static const size_t none[32];
+	size_t total = 0, i;
+
+	for (i = 0; i < t->ncols; i++)
+		total += w[i] + (i + 1 < t->ncols ? 2 : 0);
+	while (t->fit > 0 && total > t->fit) {
+		if ((i = next_to_narrow(t, w, header_w, t->flex & ~t->keep, FLEX_MIN)) == t->ncols &&
+		    (i = next_to_narrow(t, w, header_w, t->keep, FLEX_MIN)) == t->ncols &&
+		    (i = next_to_narrow(t, w, none, t->flex, FLEX_LAST)) == t->ncols)
+			break;
+		w[i]--;
+		total--;
+	}
+}
+
 void
 out_table_print(const struct out_table *t, FILE *f, bool color)
 {
 	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
 	const char **row = calloc(t->ncols, sizeof(*row));
+	char *buf = malloc(t->text_len + sizeof(KG_ELLIPSIS) + 1);
 	size_t r, i, cw;
 
-	if (w == NULL || row == NULL)
+	if (w == NULL || row == NULL || buf == NULL)
 		goto out;
 	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
@@ -133,15 +198,50 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 		for (i = 0; i < t->ncols; i++)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
-	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL);
+	fit_widths(t, w, header_w);
+	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL, buf);
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++)
 			row[i] = t->text + t->offsets[r * t->ncols + i];
-		print_row(f, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
+		print_row(f, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL,
+		    buf);
 	}
 out:
+	free(buf);
 	free(row);
 	free(w);
+}
+
+void
+out_local_time(char buf[24], int64_t t, const char *tz)
+{
+	char day[KG_DATE_LEN];
+	kg_day d;
+	int64_t minutes;
+
+	if (t == 0 || t == INT64_MAX) {
+		strcpy(buf, "-");
+		return;
+	}
+	d = kg_day_of_time(t, tz);
+	minutes = (t - kg_time_of_local(d, 0, tz)) / 60;
+	snprintf(buf, 24, "%s %02d:%02d", kg_date_format(d, day), (int)(minutes / 60),
+	    (int)(minutes % 60));
+}
+
+size_t
+out_columns(void)
+{
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (c != NULL && *c != '\0') {
+		v = strtol(c, &end, 10);
+		if (*end == '\0' && v >= 20 && v <= 1000)
+			return (size_t)v;
+	}
+	return 100;
 }
 
 void
@@ -156,41 +256,40 @@ out_table_free(struct out_table *t)
 	free(t);
 }
 
-static const char *const month_names[12] = {
-	"January", "February", "March", "April", "May", "June", "July", "August",
-	"September", "October", "November", "December",
-};
+/* "3 days", "4 months", "2 years": days up to 99, then months, then years. */
+static void
+span_text(char *buf, size_t len, long days)
+{
+	long n = days;
+	const char *unit = "day";
+
+	if (days >= 730) {
+		n = days / 365;
+		unit = "year";
+	} else if (days >= 100) {
+		n = days / 30;
+		unit = "month";
+	}
+	snprintf(buf, len, "%ld %s%s", n, unit, n == 1 ? "" : "s");
+}
 
 void
 out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day today)
 {
-	char date[KG_DATE_LEN];
-	int y, mo, d;
+	char span[32];
 	long days;
 
-	if (m->status == KG_STATUS_DONE || m->status == KG_STATUS_CANCELLED) {
-		snprintf(buf, len, "%s", kg_status_name(m->status));
-		return;
-	}
 	if (m->window_end == KG_DAY_NONE) {
-		snprintf(buf, len, "from %s", kg_date_format(m->window_start, date));
+		snprintf(buf, len, "-");
 		return;
 	}
 	days = (long)m->window_end - today;
-	if (days < 0) {
-		snprintf(buf, len, "%ld day%s overdue", -days, days == -1 ? "" : "s");
-	} else if (days == 0) {
-		snprintf(buf, len, "due today");
-	} else if (m->precision == KG_PREC_MONTH) {
-		kg_civil_from_day(m->window_end, &y, &mo, &d);
-		snprintf(buf, len, "due during %s %d", month_names[mo - 1], y);
-	} else if (m->precision == KG_PREC_FISCAL_YEAR) {
-		snprintf(buf, len, "due within FY%d", kg_fiscal_year(m->window_end));
-	} else if (days == 1) {
-		snprintf(buf, len, "tomorrow");
-	} else {
-		snprintf(buf, len, "in %ld days", days);
+	if (days == 0) {
+		snprintf(buf, len, "today");
+		return;
 	}
+	span_text(span, sizeof(span), days < 0 ? -days : days);
+	snprintf(buf, len, days > 0 ? "in %s" : "%s ago", span);
 }
 
 const char *
@@ -233,15 +332,24 @@ join_owners(char *buf, size_t len, const struct kg_strv *owners)
 	buf[used] = '\0';
 }
 
+/* "planned", "planned, gone", "done, conflict": the status and what else
+ * a reader must know at a glance. */
+static void
+status_text(char *buf, size_t len, const struct kg_milestone *m)
+{
+	snprintf(buf, len, "%s%s%s", kg_status_name(m->status), m->gone ? ", gone" : "",
+	    m->conflict ? ", conflict" : "");
+}
+
 int
-out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color)
+out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
+    size_t width)
 {
 	static const char *const headers[] = {
 		"ID", "DUE", "WHEN", "STATUS", "TITLE", "MEASURE", "OWNERS",
 	};
-	static const size_t max_width[] = {0, 0, 0, 0, 40, 30, 0};
 	struct out_table *t;
-	char id[24], due[KG_DATE_LEN + 1], when[64], owners[512];
+	char id[24], due[KG_DATE_LEN + 1], when[64], status[48], owners[512];
 	const char *cells[7];
 	size_t i;
 	int rc = -1;
@@ -250,8 +358,10 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 		fprintf(f, "no milestones\n");
 		return 0;
 	}
-	if ((t = out_table_new(7, headers, max_width)) == NULL)
+	if ((t = out_table_new(7, headers, NULL)) == NULL)
 		return -1;
+	/* title, measure and owners give up width to fit the terminal */
+	out_table_fit(t, width, 1u << 5 | 1u << 6, 1u << 4);
 	for (i = 0; i < l->n; i++) {
 		const struct kg_milestone *m = &l->v[i];
 
@@ -263,11 +373,12 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 		if (m->uncertain) /* the window rests on a guess: say so */
 			strcat(due, "?");
 		out_relative(when, sizeof(when), m, today);
+		status_text(status, sizeof(status), m);
 		join_owners(owners, sizeof(owners), &m->owners);
 		cells[0] = id;
 		cells[1] = due;
 		cells[2] = when;
-		cells[3] = kg_status_name(m->status);
+		cells[3] = status;
 		cells[4] = m->title;
 		cells[5] = m->measure_title;
 		cells[6] = owners;
@@ -281,6 +392,19 @@ out:
 	return rc;
 }
 
+void
+out_local_fields(char *buf, size_t len, unsigned mask)
+{
+	unsigned bit;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (bit = 1; bit & KG_LOCAL_ALL; bit <<= 1)
+		if ((mask & bit) && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+			    kg_local_field_name(bit));
+}
+
 int
 out_json(FILE *f, json_t *j)
 {
@@ -291,5 +415,102 @@ out_json(FILE *f, json_t *j)
 	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
 	json_decref(j);
+	return rc;
+}
+
+/* ---- what an import or unimport changed ---- */
+
+void
+out_change_counts(const struct kg_import_result *r, size_t n[KG_CH_COUNT])
+{
+	size_t i;
+
+	for (i = 0; i < KG_CH_COUNT; i++)
+		n[i] = 0;
+	for (i = 0; i < r->n; i++)
+		n[r->items[i].what]++;
+}
+
+void
+out_changes_line(FILE *f, const size_t n[KG_CH_COUNT])
+{
+	fprintf(f, "milestones: %zu new, %zu changed, %zu unchanged, %zu gone, %zu conflict%s",
+	    n[KG_CH_NEW], n[KG_CH_CHANGED], n[KG_CH_UNCHANGED], n[KG_CH_GONE],
+	    n[KG_CH_CONFLICT], n[KG_CH_CONFLICT] == 1 ? "" : "s");
+	if (n[KG_CH_REMOVED] > 0)
+		fprintf(f, ", %zu removed", n[KG_CH_REMOVED]);
+	fputc('\n', f);
+}
+
+void
+out_conflicts_open(FILE *f, const struct kg_import_result *r)
+{
+	if (r->conflicts_open > 0)
+		fprintf(f, "%zu conflict%s open between reports and local edits (see 'kigen "
+		    "conflicts')\n", r->conflicts_open, r->conflicts_open == 1 ? "" : "s");
+}
+
+int
+out_changes_json(json_t *o, const struct kg_import_result *r)
+{
+	json_t *counts = json_object(), *items = json_array(), *it;
+	size_t n[KG_CH_COUNT], i;
+	int failed = counts == NULL || items == NULL;
+
+	out_change_counts(r, n);
+	for (i = 0; i < KG_CH_COUNT && !failed; i++)
+		failed = json_object_set_new(counts, kg_change_name(i),
+		    json_integer((json_int_t)n[i])) < 0;
+	for (i = 0; i < r->n && !failed; i++) {
+		it = json_pack("{s:s, s:o, s:s?}", "what", kg_change_name(r->items[i].what),
+		    "milestone", kg_milestone_json(&r->items[i].after),
+		    "detail", r->items[i].detail);
+		failed = json_array_append_new(items, it) < 0;
+	}
+	if (failed) {
+		json_decref(counts);
+		json_decref(items);
+		return -1;
+	}
+	return json_object_set_new(o, "counts", counts) < 0 ||
+	    json_object_set_new(o, "items", items) < 0 ? -1 : 0;
+}
+
+int
+out_changes_table(FILE *f, const struct kg_import_result *r, bool color)
+{
+	static const char *const headers[] = {"WHAT", "ID", "DUE", "TITLE", "DETAIL"};
+	struct out_table *t;
+	char id[24], due[KG_DATE_LEN];
+	const char *cells[5];
+	size_t i, shown = 0;
+	int rc = -1;
+
+	if ((t = out_table_new(5, headers, NULL)) == NULL)
+		return -1;
+	out_table_fit(t, out_columns(), 1u << 4, 1u << 3);
+	for (i = 0; i < r->n; i++) {
+		const struct kg_milestone *m = &r->items[i].after;
+
+		if (r->items[i].what == KG_CH_UNCHANGED)
+			continue;
+		if (m->id)
+			snprintf(id, sizeof(id), "%lld", (long long)m->id);
+		else
+			snprintf(id, sizeof(id), "-");
+		cells[0] = kg_change_name(r->items[i].what);
+		cells[1] = id;
+		cells[2] = m->window_end == KG_DAY_NONE ? "open" : kg_date_format(m->window_end, due);
+		cells[3] = m->title;
+		cells[4] = r->items[i].detail;
+		if (out_table_add(t, cells, NULL) < 0)
+			goto out;
+		shown++;
+	}
+	if (shown > 0)
+		out_table_print(t, f, color);
+	rc = 0;
+out:
+	out_table_free(t);
 	return rc;
 }

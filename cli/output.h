@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "store.h"
 
 /*
  * A table printed with columns padded to their widest cell.  Cells are
@@ -23,13 +24,24 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers,
     const size_t *max_width);
 /* -1 on ENOMEM. */
 int out_table_add(struct out_table *t, const char *const *cells, const char *sgr);
+/* Print rows at most width columns wide (0: any): the columns whose bit is
+ * set in flex give up width, widest first, down to 12 columns or their
+ * header, then those in keep (a title); cut cells end in "…", never inside
+ * a character. */
+void out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep);
 void out_table_print(const struct out_table *t, FILE *f, bool color);
+
+/* "2008-11-24 09:00": unix time t in zone tz; "-" for 0 or INT64_MAX. */
+void out_local_time(char buf[24], int64_t t, const char *tz);
+
+/* The width tables fit in: $COLUMNS (20..1000), else 100. */
+size_t out_columns(void);
 void out_table_free(struct out_table *t); /* NULL is fine */
 
 /*
- * "in 6 days", "tomorrow", "due today", "3 days overdue", "due during
- * March 2009" (month windows), "due within FY2008", "from 2008-10-01" (open
- * windows), "done", "cancelled" — the deadline of m seen from today.
+ * The deadline of m seen from today, in one form: "in 6 days", "today",
+ * "3 days ago"; spans of 100 days and more in months ("in 4 months"), of
+ * two years and more in years; "-" for an open window (no deadline).
  */
 void out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day today);
 
@@ -38,9 +50,25 @@ void out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day to
 const char *out_milestone_sgr(const struct kg_milestone *m, kg_day today);
 
 /* Prints the table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE,
- * OWNERS) or "no milestones"; an uncertain deadline is marked "?".  -1 on
- * ENOMEM. */
-int out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color);
+ * OWNERS) or "no milestones", fitted to width columns (out_table_fit): an
+ * uncertain deadline is marked "?", STATUS says "gone" and "conflict".  -1
+ * on ENOMEM. */
+int out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
+    size_t width);
+
+/* "status, window": the fields of a KG_LOCAL_* mask, into buf. */
+void out_local_fields(char *buf, size_t len, unsigned mask);
+
+/* What an import or an unimport changed (struct kg_import_result): the
+ * counts by kind of change; "milestones: N new, N changed, ..." with a
+ * newline; "N conflicts open ..." when any; {"counts", "items"} added to o
+ * (-1 on ENOMEM); the table of the items that are not unchanged (WHAT, ID,
+ * DUE, TITLE, DETAIL), fitted to out_columns (-1 on ENOMEM). */
+void out_change_counts(const struct kg_import_result *r, size_t n[KG_CH_COUNT]);
+void out_changes_line(FILE *f, const size_t n[KG_CH_COUNT]);
+void out_conflicts_open(FILE *f, const struct kg_import_result *r);
+int out_changes_json(json_t *o, const struct kg_import_result *r);
+int out_changes_table(FILE *f, const struct kg_import_result *r, bool color);
 
 /* Prints j indented with a final newline and drops the reference.  j NULL
  * (a failed build) returns -1. */

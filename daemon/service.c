@@ -331,28 +331,19 @@ hook_tick(struct kg_loop *loop, void *arg, int64_t now)
 static void
 add_last_import(struct kg_service *s, json_t *obj)
 {
-	struct kg_document_list docs = { 0 };
-	const struct kg_document *last = NULL;
+	struct kg_document last = { 0 };
 	char as_of[KG_DATE_LEN], imported[KG_TIME_LEN];
 	struct kg_err err;
-	size_t i;
 
 	if (s->loop == NULL || kg_loop_store(s->loop) == NULL ||
-	    kg_store_documents(kg_loop_store(s->loop), &docs, &err) < 0) {
+	    kg_store_last_import(kg_loop_store(s->loop), &last, &err) <= 0) {
 		json_object_set_new(obj, "last_import", json_null());
 		return;
 	}
-	for (i = 0; i < docs.n; i++)
-		if (last == NULL || docs.v[i].imported_at > last->imported_at)
-			last = &docs.v[i];
-	if (last == NULL) {
-		json_object_set_new(obj, "last_import", json_null());
-	} else {
-		json_object_set_new(obj, "last_import", json_pack("{s:s?, s:s, s:s}",
-		    "document", last->name, "as_of", kg_date_format(last->as_of, as_of),
-		    "imported_at", kg_time_format(last->imported_at, imported)));
-	}
-	kg_document_list_clear(&docs);
+	json_object_set_new(obj, "last_import", json_pack("{s:s?, s:s, s:s}",
+	    "document", last.name, "as_of", kg_date_format(last.as_of, as_of),
+	    "imported_at", kg_time_format(last.imported_at, imported)));
+	kg_document_clear(&last);
 }
 
 static void

@@ -146,6 +146,25 @@ kg_mono_ms(void)
 }
 
 int
+kg_time_parse(const char *s, int64_t *out)
+{
+	char date[KG_DATE_LEN];
+	int hh, mm, ss, n = 0;
+	kg_day d;
+
+	if (s == NULL || strlen(s) != KG_TIME_LEN - 1 || s[10] != 'T')
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (kg_date_parse(date, &d, NULL) < 0 ||
+	    sscanf(s + 11, "%2d:%2d:%2dZ%n", &hh, &mm, &ss, &n) != 3 || n != 9 ||
+	    hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	*out = (int64_t)d * 86400 + hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
+int
 kg_weekday(kg_day d)
 {
 	/* 1970-01-01 was a Thursday (3). */

@@ -42,6 +42,10 @@ char *kg_date_format(kg_day d, char buf[KG_DATE_LEN]);
 /* Writes unix seconds t as RFC 3339 in UTC into buf; returns buf. */
 char *kg_time_format(int64_t t, char buf[KG_TIME_LEN]);
 
+/* Strict "YYYY-MM-DDTHH:MM:SSZ" (what kg_time_format writes) into unix
+ * seconds; -1 when s is not that. */
+int kg_time_parse(const char *s, int64_t *out);
+
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines and waits that must not
  * follow the wall clock (or faketime). */
 int64_t kg_mono_ms(void);

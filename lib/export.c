@@ -125,6 +125,8 @@ kg_measure_json(const struct kg_measure *m)
 	put(o, "owners", strv_array(&m->owners), &failed);
 	put(o, "heading", str_or_null(m->heading), &failed);
 	put(o, "notes", strv_array(&m->notes), &failed);
+	put(o, "plan", str_or_null(m->plan), &failed);
+	put(o, "continues", id_or_null(m->continues), &failed);
 	return finish(o, failed);
 }
 

@@ -26,7 +26,7 @@
  *  sentence}} */
 json_t *kg_milestone_json(const struct kg_milestone *m);
 
-/* {id, document_id, title, owners: [], heading, notes: []} */
+/* {id, document_id, title, owners: [], heading, notes: [], plan, continues} */
 json_t *kg_measure_json(const struct kg_measure *m);
 
 /* {id, name, sha256, as_of, imported_at, summary, url, etag, last_modified} */

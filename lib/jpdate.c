@@ -208,26 +208,27 @@ kg_jpctx_of(kg_day as_of)
 
 /* ------------------------------------------------------------- matching */
 
-/* The code point at *u of a UTF-8 literal of this program's (valid by
- * construction: no checks), and moves *u past it.  Literals are matched at
- * every position of every text, so this is on the hot path. */
+/* The code point at *u of a literal (valid UTF-8, written in this source),
+ * *u moved past it.  Decoded inline: the scanner tries literals at every
+ * position of every report, and most fail on their first character. */
 static int32_t
-literal_next(const unsigned char **u)
+literal_cp(const unsigned char **u)
 {
 	const unsigned char *p = *u;
-	int32_t c = p[0];
+	int32_t c;
 
-	if (c < 0x80) {
+	if (p[0] < 0x80) {
+		c = p[0];
 		*u = p + 1;
-	} else if (c < 0xE0) {
-		c = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+	} else if (p[0] < 0xE0) {
+		c = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
 		*u = p + 2;
-	} else if (c < 0xF0) {
-		c = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	} else if (p[0] < 0xF0) {
+		c = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
 		*u = p + 3;
 	} else {
-		c = ((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6)
-		    | (p[3] & 0x3F);
+		c = (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
+		    (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
 		*u = p + 4;
 	}
 	return c;
@@ -241,7 +242,7 @@ match_at(const int32_t *cp, size_t n, size_t i, const char *lit_u8)
 	size_t k = 0;
 
 	while (*u) {
-		if (i + k >= n || cp[i + k] != literal_next(&u))
+		if (i + k >= n || cp[i + k] != literal_cp(&u))
 			return 0;
 		k++;
 	}

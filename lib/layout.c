@@ -155,6 +155,14 @@ kg_doc_release(struct kg_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
+int
+kg_doc_page(const struct kg_doc *d, int lineno)
+{
+	if (d->n == 0 || d->lines[d->n - 1].page == 1 || lineno < 1 || (size_t)lineno > d->n)
+		return 0;
+	return d->lines[lineno - 1].page;
+}
+
 size_t
 kg_doc_next(const struct kg_doc *d, size_t i)
 {

@@ -129,6 +129,10 @@ void kg_doc_release(struct kg_doc *d);
  * repeated title; d->n if none. */
 size_t kg_doc_next(const struct kg_doc *d, size_t i);
 
+/* The page of source line lineno (1-based) when the text has form feeds
+ * (a PDF's pages), else 0 (unknown). */
+int kg_doc_page(const struct kg_doc *d, int lineno);
+
 /* Is line i furniture for a table or heading layout: blank, a page number,
  * the title again, or a running or table header (a line printed on three
  * pages or more that is no sentence, no label and no list of owners)? */

@@ -49,6 +49,19 @@ int kg_precision_parse(const char *n) { return parse_name(precision_names, KG_PR
 const char *kg_kind_name(enum kg_kind k) { return name_of(kind_names, KG_KIND_COUNT, (int)k); }
 int kg_kind_parse(const char *n) { return parse_name(kind_names, KG_KIND_COUNT, n); }
 
+const char *
+kg_local_field_name(unsigned bit)
+{
+	switch (bit) {
+	case KG_LOCAL_TITLE: return "title";
+	case KG_LOCAL_KIND: return "kind";
+	case KG_LOCAL_STATUS: return "status";
+	case KG_LOCAL_WINDOW: return "window";
+	case KG_LOCAL_MEASURE: return "measure";
+	default: return NULL;
+	}
+}
+
 int
 kg_array_grow(void **v, size_t *cap, size_t n, size_t sz)
 {
@@ -163,6 +176,7 @@ kg_measure_clear(struct kg_measure *m)
 	free(m->subheading);
 	free(m->title);
 	free(m->progress);
+	free(m->plan);
 	kg_strv_clear(&m->owners);
 	kg_strv_clear(&m->notes);
 	memset(m, 0, sizeof(*m));

@@ -138,6 +138,9 @@ struct kg_measure {
 	struct kg_strv owners; /* responsible bodies as printed */
 	char *progress;      /* progress text, bullets joined by "\n" */
 	struct kg_strv notes; /* undated commitments (今後も継続的に発行予定…) */
+	/* Set by the store (ignored on import): */
+	char *plan;          /* plan key of the documents that list it; NULL by hand */
+	int64_t continues;   /* the measure of an earlier plan with its title; 0 none */
 };
 
 /* Fields a local edit (kigen edit, done, reopen, rm) sets apart from what
@@ -150,6 +153,10 @@ enum {
 	KG_LOCAL_MEASURE = 1 << 4,
 	KG_LOCAL_ALL = (1 << 5) - 1
 };
+
+/* "title", "kind", "status", "window", "measure" for one KG_LOCAL_* bit
+ * (the names JSON and the CLI use); NULL for anything else. */
+const char *kg_local_field_name(unsigned bit);
 
 struct kg_milestone {
 	int64_t id;

@@ -52,13 +52,19 @@ detect(const struct kg_doc *d)
 	return best;
 }
 
-/* "no measures found: ... (looked for A (progress); B (annual-table) ...)" */
+/* "no measures found: ... (looked for A (progress); B (annual-table) ...)";
+ * a text whose first line is already a measure has lost its title line,
+ * which is what the message then says. */
 static int
-no_layout(struct kg_err *err, const struct kg_layout *forced)
+no_layout(struct kg_err *err, const struct kg_doc *d, const struct kg_layout *forced)
 {
 	char looked[KG_ERR_MAX] = "";
 	size_t i, used = 0;
 
+	if (kg_span_starts(d->lines[d->title].t, "【施策名】"))
+		return kg_err_set(err, "line %d: the first line is a measure (【施策名】…), not the "
+			"title: the title line that names the plan and its period is missing "
+			"(e.g. 「…」の進捗状況（上半期）について)", d->lines[d->title].lineno);
 	if (forced != NULL)
 		return kg_err_set(err, "no measures found in the %s layout (looked for %s)",
 			forced->name, forced->looks_for);
@@ -234,6 +240,7 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 	m->precision = dt->precision;
 	m->measure_id = (int64_t)u->item;
 	m->line = kg_unit_lineno(r->d, u, dt->start);
+	m->page = kg_doc_page(r->d, m->line);
 	m->expr = strndup(t.s + dt->start, dt->end - dt->start);
 	m->sentence = kg_span_dup(t);
 	if ((m->uncertain = dt->doubt != KG_JP_SURE)) {
@@ -353,6 +360,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		m->measure_id = (int64_t)u->item;
 		m->line = kg_unit_lineno(r->d, u, x.v[i].expr_offset);
 		r->out->origin.uncertain += m->uncertain;
+		m->page = kg_doc_page(r->d, m->line);
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
 		if (retitle(u, t, &x.v[i], me, m) < 0)
@@ -437,6 +445,39 @@ sha256_hex(const char *bytes, size_t len)
 	return kg_hex(md, sizeof(md), hex);
 }
 
+/*
+ * The document's title line, for plan identity: the first line of text,
+ * unless it is a cover tag (別添２, 資料１, 参考, 別紙) or a date alone — then
+ * the next one before the first item.
+ */
+static size_t
+title_line(const struct kg_doc *d)
+{
+	static const char *const tags[] = {"別添", "資料", "参考", "別紙"};
+	size_t i, k, j;
+
+	for (i = kg_doc_next(d, 0); i < d->preamble_end && i < d->n; i = kg_doc_next(d, i + 1)) {
+		struct kg_span t = d->lines[i].t;
+		bool tag = false;
+		int y;
+
+		for (k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
+			j = 0;
+			if (kg_eat(t, &j, tags[k])) {
+				kg_skip_space(t, &j);
+				tag = j == t.len || (kg_read_number(t, &j) >= 0 && j == t.len);
+			}
+			if (tag)
+				break;
+		}
+		j = 0;
+		if (!tag && !((y = kg_read_year(t, &j, true)) > 0 && kg_span_cps(t) <= 14 &&
+		    kg_span_find(t, "月") >= 0))
+			return i;
+	}
+	return d->title;
+}
+
 /* The as-of date: given, or inferred with the line it came from.  0, -1,
  * or KG_REPORT_NO_AS_OF. */
 static int
@@ -494,7 +535,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if ((layout = forced != NULL ? forced : detect(&d)) == NULL) {
-		no_layout(err, NULL);
+		no_layout(err, &d, NULL);
 		goto out;
 	}
 	out->origin.layout = layout->name;
@@ -504,12 +545,12 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if (out->measures.n == 0) {
-		no_layout(err, layout);
+		no_layout(err, &d, layout);
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
 	    (out->doc.sha256 = sha256_hex(bytes, len)) == NULL ||
-	    (out->doc.title = kg_span_dup(d.lines[d.title].t)) == NULL)
+	    (out->doc.title = kg_span_dup(d.lines[title_line(&d)].t)) == NULL)
 		goto nomem;
 	if ((rc = as_of_date(&d, out, o != NULL ? o->as_of : KG_DAY_NONE, err)) < 0)
 		goto out;

@@ -134,6 +134,15 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " ORDER BY m.id",
 	[KG_STMT_CONFLICT_COUNT] = "SELECT count(*) FROM milestones"
 	    " WHERE conflict <> 0 AND retired = 0",
+	[KG_STMT_DOC_LAST] = KG_DOC_SELECT " WHERE removed_at IS NULL"
+	    " ORDER BY imported_at DESC, id DESC LIMIT 1",
+	[KG_STMT_DOC_IMPORTED] = "UPDATE documents SET imported_at = ?2 WHERE id = ?1",
+	[KG_STMT_MEASURE_COUNTS] = "SELECT coalesce(measure_id, 0), count(*),"
+	    " sum(status IN ('planned', 'ongoing') AND gone = 0), sum(status = 'done'),"
+	    " sum(gone <> 0) FROM milestones WHERE retired = 0 GROUP BY measure_id",
+	[KG_STMT_OWN_OWNERS] = "SELECT owners, status IN ('planned', 'ongoing') AND gone = 0,"
+	    " status = 'done', gone <> 0 FROM milestones"
+	    " WHERE owners IS NOT NULL AND retired = 0",
 	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
 	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
@@ -165,7 +174,8 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_OWNERS_DELETE] = "DELETE FROM measure_owners WHERE measure_id = ?1",
 	[KG_STMT_NOTES_DELETE] = "DELETE FROM measure_notes WHERE measure_id = ?1",
 	[KG_STMT_MEASURE_BY_ID] = KG_MEASURE_SELECT " WHERE id = ?1",
-	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " ORDER BY id",
+	/* a measure no document lists any more (unimport) is not listed */
+	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " WHERE retired = 0 ORDER BY id",
 	[KG_STMT_MEASURE_INSERT] =
 	    "INSERT INTO measures (document_id, position, heading, subheading, title,"
 	    " title_key, progress, plan, occurrence)"
@@ -1205,6 +1215,7 @@ kg_query_init(struct kg_query *q)
 	memset(q, 0, sizeof(*q));
 	q->due_from = KG_DAY_NONE;
 	q->due_to = KG_DAY_NONE;
+	q->gone = -1;
 	q->order = KG_ORDER_DUE;
 }
 
@@ -1255,6 +1266,9 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		strncat(sql, q->due_from != KG_DAY_NONE
 		    ? " AND +m.status IN ('planned', 'ongoing')"
 		    : " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
+	if (q->gone >= 0)
+		strncat(sql, q->gone ? " AND m.gone <> 0" : " AND m.gone = 0",
+		    cap - strlen(sql) - 1);
 	if (f->kinds.n) {
 		strncat(sql, " AND m.kind IN ", cap - strlen(sql) - 1);
 		append_placeholders(sql, cap, f->kinds.n);
@@ -1513,6 +1527,8 @@ kg_measure_from_row(struct kg_store *st, sqlite3_stmt *row, struct kg_measure *m
 	m->subheading = kg_col_text(row, 4, &failed);
 	m->title = kg_col_text(row, 5, &failed);
 	m->progress = kg_col_text(row, 6, &failed);
+	m->plan = kg_col_text(row, 7, &failed);
+	m->continues = sqlite3_column_int64(row, 8);
 	if (failed)
 		return kg_err_set(err, "out of memory");
 	if ((s = kg_store_stmt(st, KG_STMT_OWNERS_OF, err)) == NULL)
@@ -1857,6 +1873,27 @@ kg_store_doc_fetch(struct kg_store *st, sqlite3_stmt *s, struct kg_document *out
 }
 
 int
+kg_store_last_import(struct kg_store *st, struct kg_document *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOC_LAST, err);
+
+	memset(out, 0, sizeof(*out));
+	return s == NULL ? -1 : kg_store_doc_fetch(st, s, out, err);
+}
+
+int
+kg_store_document_imported(struct kg_store *st, int64_t id, int64_t at, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_DOC_IMPORTED, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	return kg_store_step_done(st, s, err, "recording document");
+}
+
+int
 kg_store_document_get(struct kg_store *st, const char *ref, struct kg_document *out,
     struct kg_err *err)
 {
@@ -2151,4 +2188,167 @@ kg_store_meta_set(struct kg_store *st, const char *key, int64_t value, struct kg
 		sqlite3_bind_int64(s, 2, value);
 	}
 	return run_stmt(st, s, "writing meta", err);
+}
+
+/* ---- counts: kigen measures, kigen owners ---- */
+
+static void
+count_add(struct kg_counts *c, const struct kg_counts *d)
+{
+	c->milestones += d->milestones;
+	c->open += d->open;
+	c->done += d->done;
+	c->gone += d->gone;
+}
+
+int
+kg_store_measure_counts(struct kg_store *st, struct kg_measure_counts *out,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MEASURE_COUNTS, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (kg_array_grow((void **)&out->v, &out->cap, out->n, sizeof(*out->v)) < 0) {
+			sqlite3_reset(s);
+			kg_measure_counts_clear(out);
+			return kg_err_set(err, "out of memory");
+		}
+		out->v[out->n].measure_id = sqlite3_column_int64(s, 0);
+		out->v[out->n].c = (struct kg_counts){ (size_t)sqlite3_column_int64(s, 1),
+		    (size_t)sqlite3_column_int64(s, 2), (size_t)sqlite3_column_int64(s, 3),
+		    (size_t)sqlite3_column_int64(s, 4) };
+		out->n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		kg_measure_counts_clear(out);
+		return kg_store_fail(st, err, "counting milestones");
+	}
+	return 0;
+}
+
+const struct kg_counts *
+kg_measure_counts_of(const struct kg_measure_counts *mc, int64_t measure_id)
+{
+	static const struct kg_counts none;
+	size_t i;
+
+	for (i = 0; i < mc->n; i++)
+		if (mc->v[i].measure_id == measure_id)
+			return &mc->v[i].c;
+	return &none;
+}
+
+void
+kg_measure_counts_clear(struct kg_measure_counts *mc)
+{
+	free(mc->v);
+	memset(mc, 0, sizeof(*mc));
+}
+
+/* The entry of owner in l, added (zeroed) when new; NULL on ENOMEM. */
+static struct kg_owner_count *
+owner_entry(struct kg_owner_list *l, const char *owner, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i].owner) == len && memcmp(l->v[i].owner, owner, len) == 0)
+			return &l->v[i];
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+		return NULL;
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	if ((l->v[l->n].owner = strndup(owner, len)) == NULL)
+		return NULL;
+	return &l->v[l->n++];
+}
+
+static int
+cmp_owner_count(const void *a, const void *b)
+{
+	const struct kg_owner_count *x = a, *y = b;
+
+	if (x->c.milestones != y->c.milestones)
+		return x->c.milestones > y->c.milestones ? -1 : 1;
+	return strcmp(x->owner, y->owner);
+}
+
+/*
+ * Per owner: the measures that name it and their milestones, plus the
+ * milestones that name it themselves (kigen add --owner).  A milestone
+ * whose measure names the owner and that names it again counts once.
+ * O(measures x owners + milestones with own owners): fine for the few
+ * hundred bodies a plan names.
+ */
+int
+kg_store_owners(struct kg_store *st, struct kg_owner_list *out, struct kg_err *err)
+{
+	struct kg_measure_list ml = {0};
+	struct kg_measure_counts mc = {0};
+	struct kg_owner_count *oc;
+	struct kg_counts one;
+	sqlite3_stmt *s;
+	const char *own, *nl;
+	size_t i, j;
+	int rc = -1, step;
+
+	memset(out, 0, sizeof(*out));
+	if (kg_store_measures(st, &ml, err) < 0 || kg_store_measure_counts(st, &mc, err) < 0)
+		goto out;
+	for (i = 0; i < ml.n; i++)
+		for (j = 0; j < ml.v[i].owners.n; j++) {
+			if ((oc = owner_entry(out, ml.v[i].owners.v[j],
+			    strlen(ml.v[i].owners.v[j]))) == NULL)
+				goto nomem;
+			oc->measures++;
+			count_add(&oc->c, kg_measure_counts_of(&mc, ml.v[i].id));
+		}
+	if ((s = kg_store_stmt(st, KG_STMT_OWN_OWNERS, err)) == NULL)
+		goto out;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		one = (struct kg_counts){ 1, (size_t)sqlite3_column_int(s, 1),
+		    (size_t)sqlite3_column_int(s, 2), (size_t)sqlite3_column_int(s, 3) };
+		for (own = (const char *)sqlite3_column_text(s, 0); own && *own; own = nl) {
+			nl = strchrnul(own, '\n');
+			if ((oc = owner_entry(out, own, (size_t)(nl - own))) == NULL) {
+				sqlite3_reset(s);
+				goto nomem;
+			}
+			count_add(&oc->c, &one);
+			if (*nl)
+				nl++;
+		}
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		kg_store_fail(st, err, "counting owners");
+		goto out;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_owner_count);
+	rc = 0;
+	goto out;
+nomem:
+	kg_err_set(err, "out of memory");
+out:
+	if (rc < 0)
+		kg_owner_list_clear(out);
+	kg_measure_list_clear(&ml);
+	kg_measure_counts_clear(&mc);
+	return rc;
+}
+
+void
+kg_owner_list_clear(struct kg_owner_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].owner);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

@@ -115,10 +115,11 @@ struct kg_query {
 	kg_day due_from;   /* window_end >= due_from; KG_DAY_NONE = no bound */
 	kg_day due_to;     /* window_end <= due_to; KG_DAY_NONE = no bound */
 	bool open_only;    /* only planned/ongoing (upcoming, overdue, reminders) */
+	int gone;          /* -1 any, 0 not gone, 1 only gone (see kg_milestone.gone) */
 	enum kg_order order;
 };
 
-/* Sets q to "everything, by due date". */
+/* Sets q to "everything, by due date" (gone ones too). */
 void kg_query_init(struct kg_query *q);
 
 /* Milestones matching q, with measure_title and owners filled in.  Uses the
@@ -133,11 +134,47 @@ int kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg
 
 /* ---- measures and documents ---- */
 
+/* Every measure still listed by a document (or made by hand), by id. */
 int kg_store_measures(struct kg_store *st, struct kg_measure_list *out, struct kg_err *err);
 int kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
     struct kg_err *err);
 /* Inserts a manual measure (title + owners); sets m->id. */
 int kg_store_measure_add(struct kg_store *st, struct kg_measure *m, struct kg_err *err);
+
+/* Listed milestones (not retired) and, of them, open ones (planned or
+ * ongoing, not gone), done ones and gone ones. */
+struct kg_counts {
+	size_t milestones, open, done, gone;
+};
+
+/* Per measure id (0: milestones attached to none). */
+struct kg_measure_counts {
+	struct {
+		int64_t measure_id;
+		struct kg_counts c;
+	} *v;
+	size_t n, cap;
+};
+int kg_store_measure_counts(struct kg_store *st, struct kg_measure_counts *out,
+    struct kg_err *err);
+/* The counts of measure_id (all zero when it has none). */
+const struct kg_counts *kg_measure_counts_of(const struct kg_measure_counts *mc,
+    int64_t measure_id);
+void kg_measure_counts_clear(struct kg_measure_counts *mc);
+
+/* Every responsible body: the measures that name it and their milestones
+ * (with those that name it themselves), most milestones first. */
+struct kg_owner_count {
+	char *owner;
+	size_t measures;
+	struct kg_counts c;
+};
+struct kg_owner_list {
+	struct kg_owner_count *v;
+	size_t n, cap;
+};
+int kg_store_owners(struct kg_store *st, struct kg_owner_list *out, struct kg_err *err);
+void kg_owner_list_clear(struct kg_owner_list *l);
 
 struct kg_document_list {
 	struct kg_document *v;
@@ -145,6 +182,9 @@ struct kg_document_list {
 };
 void kg_document_list_clear(struct kg_document_list *l);
 int kg_store_documents(struct kg_store *st, struct kg_document_list *out, struct kg_err *err);
+/* The document imported (or re-imported) last and not taken back: 1 found,
+ * 0 none, -1 error.  Two imports within one second are told apart by id. */
+int kg_store_last_import(struct kg_store *st, struct kg_document *out, struct kg_err *err);
 /* By id, or by name when ref is not a number. */
 int kg_store_document_get(struct kg_store *st, const char *ref, struct kg_document *out,
     struct kg_err *err);

@@ -144,6 +144,7 @@ struct pmeasure {
 	int occurrence;
 	bool retired;
 	int64_t written_id;     /* its id once written (new ones get one) */
+	const struct edm *decide;   /* what the newest edition listing it says */
 };
 
 struct plan {
@@ -176,6 +177,7 @@ struct plan {
 	int64_t *row_local_at;
 	bool *row_retired;
 	struct kg_u64map row_of;     /* milestone id -> rows index */
+	struct kg_u64map pm_of;      /* measure id (placeholders too) -> pm index */
 	int64_t incoming_doc;        /* the imported version (0: new, no row yet; -1 none) */
 	int64_t resolve_id;          /* kigen resolve --take-report: that milestone */
 };
@@ -238,6 +240,7 @@ plan_free(struct plan *p)
 	kg_u64map_clear(&p->prior);
 	kg_u64map_clear(&p->sentence_bg);
 	kg_u64map_clear(&p->row_of);
+	kg_u64map_clear(&p->pm_of);
 	kg_milestone_list_clear(&p->rows);
 	free(p->key);
 	memset(p, 0, sizeof(*p));
@@ -542,7 +545,7 @@ load_measures(struct plan *p)
 		m->key = kg_col_text(s, KG_MEASURE_NCOLS, &failed);
 		m->occurrence = sqlite3_column_int(s, KG_MEASURE_NCOLS + 1);
 		m->retired = sqlite3_column_int(s, KG_MEASURE_NCOLS + 2) != 0;
-		if (failed)
+		if (failed || kg_u64map_put(&p->pm_of, (uint64_t)m->row.id, (int64_t)p->npm - 1) < 0)
 			goto nomem;
 	}
 	sqlite3_reset(s);
@@ -610,20 +613,23 @@ row_of(struct plan *p, int64_t id, size_t *index)
 	return &p->rows.v[i];
 }
 
+/* The measure row (pm) of measure id (a placeholder too), or NULL. */
+static struct pmeasure *
+pm_of(const struct plan *p, int64_t id)
+{
+	int64_t i;
+
+	return id != 0 && kg_u64map_get(&p->pm_of, (uint64_t)id, &i) ? &p->pm[i] : NULL;
+}
+
 /* The title key of measure id (a placeholder too), "" when unknown. */
 static const char *
 measure_key_of(const struct plan *p, int64_t id)
 {
-	size_t i;
+	const struct pmeasure *pm = pm_of(p, id);
 
-	for (i = 0; i < p->npm; i++)
-		if (p->pm[i].row.id == id || (id > 0 && p->pm[i].written_id == id))
-			return p->pm[i].key;
-	return "";
+	return pm != NULL ? pm->key : "";
 }
-
-/* Measure rows take the fields of the newest edition that lists them;
- * new ones are inserted (written_id), ones no version lists are retired. */
 
 /* The words of o: its event key without occurrence (made when first needed
  * for an observation read from the database). */
@@ -1264,22 +1270,31 @@ out:
 
 /* ---- measures ---- */
 
-static const struct edm *
-measure_decision(const struct plan *p, int64_t id)
+/* a decides over b: a standing edition over none, a newer one over an
+ * older; among versions that do not stand, the newest, then the one that
+ * stood last. */
+static bool
+edm_newer(const struct edm *a, const struct edm *b)
 {
-	const struct edm *best = NULL, *e;
+	if (b == NULL)
+		return true;
+	if (a->ed >= 0 || b->ed >= 0)
+		return a->ed > b->ed;
+	return a->as_of > b->as_of || (a->as_of == b->as_of && a->stood_at > b->stood_at);
+}
+
+/* Each measure's deciding edm (pm.decide), in one pass over them. */
+static void
+measure_decisions(struct plan *p)
+{
+	struct pmeasure *pm;
 	size_t i;
 
-	for (i = 0; i < p->nedms; i++) {
-		e = &p->edms[i];
-		if (e->m.id != id)
-			continue;
-		if (best == NULL || (e->ed >= 0 && (best->ed < 0 || e->ed > best->ed)) ||
-		    (e->ed < 0 && best->ed < 0 && (e->as_of > best->as_of ||
-		    (e->as_of == best->as_of && e->stood_at > best->stood_at))))
-			best = e;
-	}
-	return best;
+	for (i = 0; i < p->npm; i++)
+		p->pm[i].decide = NULL;
+	for (i = 0; i < p->nedms; i++)
+		if ((pm = pm_of(p, p->edms[i].m.id)) != NULL && edm_newer(&p->edms[i], pm->decide))
+			pm->decide = &p->edms[i];
 }
 
 /* True when measure row r must take the fields of e (NULL: retire it). */
@@ -1390,31 +1405,45 @@ out:
 	return rc;
 }
 
+/* The key a measure is found under: its title key and k-th occurrence. */
+static uint64_t
+measure_identity(const char *key, int occurrence)
+{
+	return text_hash(key) * 31 + (uint64_t)occurrence + 1;
+}
+
 /* The measure rows the incoming measures are: (title key, k-th) of the
- * plan, or new rows (placeholder ids) in *placeholder order. */
+ * plan, or new rows (placeholder ids -1, -2, ...). */
 static int
 add_incoming_measures(struct plan *p, const struct incoming *in, int64_t *ids)
 {
 	const struct kg_measure_list *ml = &in->imp->measures;
+	struct kg_u64map by_identity = {0};
 	struct pmeasure *pm;
 	struct edm *e;
-	size_t i, j, nold = p->npm;
-	int64_t next = -1;
+	size_t i;
+	int64_t next = -1, j;
+	int rc = -1;
 
+	for (i = 0; i < p->npm; i++)
+		if (kg_u64map_put(&by_identity, measure_identity(p->pm[i].key, p->pm[i].occurrence),
+		    (int64_t)i) < 0)
+			goto nomem;
 	for (i = 0; i < ml->n; i++) {
 		ids[i] = 0;
-		for (j = 0; j < nold && ids[i] == 0; j++)
-			if (p->pm[j].occurrence == in->mocc[i] && strcmp(p->pm[j].key, in->mkey[i]) == 0)
-				ids[i] = p->pm[j].row.id;
+		if (kg_u64map_get(&by_identity, measure_identity(in->mkey[i], in->mocc[i]), &j) &&
+		    p->pm[j].occurrence == in->mocc[i] && strcmp(p->pm[j].key, in->mkey[i]) == 0)
+			ids[i] = p->pm[j].row.id;
 		if (ids[i] == 0) {
 			if ((pm = grow(&p->pm, &p->npm, &p->cappm, sizeof(*pm))) == NULL ||
-			    (pm->key = strdup(in->mkey[i])) == NULL)
-				return oom(p);
+			    (pm->key = strdup(in->mkey[i])) == NULL ||
+			    kg_u64map_put(&p->pm_of, (uint64_t)next, (int64_t)p->npm - 1) < 0)
+				goto nomem;
 			pm->row.id = ids[i] = next--;
 			pm->occurrence = in->mocc[i];
 		}
 		if ((e = grow(&p->edms, &p->nedms, &p->capedms, sizeof(*e))) == NULL)
-			return oom(p);
+			goto nomem;
 		e->m = ml->v[i];       /* shallow: strings belong to the import */
 		e->m.id = ids[i];
 		e->m.position = (int)i + 1;
@@ -1424,7 +1453,13 @@ add_incoming_measures(struct plan *p, const struct incoming *in, int64_t *ids)
 		e->stood_at = p->stand;
 		e->ed = edition_of_doc(p, 0);
 	}
-	return 0;
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+out:
+	kg_u64map_clear(&by_identity);
+	return rc;
 }
 
 static int
@@ -1594,16 +1629,15 @@ make_items(struct plan *p, const struct states *ss, struct kg_import_result *out
 static int64_t
 measure_real_id(const struct plan *p, int64_t id)
 {
-	size_t i;
+	const struct pmeasure *pm;
 
 	if (id >= 0)
 		return id;
-	for (i = 0; i < p->npm; i++)
-		if (p->pm[i].row.id == id)
-			return p->pm[i].written_id;
-	return 0;
+	return (pm = pm_of(p, id)) != NULL ? pm->written_id : 0;
 }
 
+/* Measure rows take the fields of the newest edition that lists them;
+ * new ones are inserted (written_id), ones no version lists are retired. */
 static int
 write_measures(struct plan *p)
 {
@@ -1612,9 +1646,10 @@ write_measures(struct plan *p)
 	const struct edm *e;
 	size_t i;
 
+	measure_decisions(p);
 	for (i = 0; i < p->npm; i++) {
 		pm = &p->pm[i];
-		e = measure_decision(p, pm->row.id);
+		e = pm->decide;
 		pm->written_id = pm->row.id;
 		if (!measure_differs(pm, e))
 			continue;
@@ -2009,8 +2044,12 @@ run(struct kg_store *st, const struct change *ch, bool optimistic,
 	if (ch->kind == CH_IMPORT) {
 		if (p.incoming_doc == 0 && write_document(&p, &imp->doc, &doc) < 0)
 			goto out;
-		if (p.incoming_doc != 0)
+		if (p.incoming_doc != 0) {
 			doc = p.incoming_doc;
+			/* imported again: its import time is now's */
+			if (kg_store_document_imported(st, doc, now, err) < 0)
+				goto out;
+		}
 		p.incoming_doc = doc;
 		if (kg_store_meta_set(st, "last_stand", p.stand, err) < 0)
 			goto out;

@@ -26,9 +26,10 @@
 #define KG_MS_SELECT "SELECT " KG_MS_COLS KG_MS_FROM
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
 #define KG_MS_NCOLS 27
-#define KG_MEASURE_COLS "id, document_id, position, heading, subheading, title, progress"
+#define KG_MEASURE_COLS \
+	"id, document_id, position, heading, subheading, title, progress, plan, continues"
 #define KG_MEASURE_SELECT "SELECT " KG_MEASURE_COLS " FROM measures"
-#define KG_MEASURE_NCOLS 7
+#define KG_MEASURE_NCOLS 9
 #define KG_DOC_SELECT \
 	"SELECT id, name, sha256, title, as_of, imported_at, summary_json, url, etag," \
 	" last_modified, plan, standing, removed_at, n_new, n_changed, n_gone FROM documents"
@@ -65,6 +66,10 @@ enum kg_stmt {
 	KG_STMT_META_SET,
 	KG_STMT_CONFLICTS,
 	KG_STMT_CONFLICT_COUNT,
+	KG_STMT_MEASURE_COUNTS,
+	KG_STMT_DOC_LAST,
+	KG_STMT_DOC_IMPORTED,
+	KG_STMT_OWN_OWNERS,
 	KG_STMT_MS_UPDATE,
 	KG_STMT_MS_DELETE,
 	KG_STMT_UID_EXISTS,
@@ -216,6 +221,9 @@ int kg_store_observation_assign(struct kg_store *st, int64_t document_id, int po
  * else set. */
 int kg_store_document_stand(struct kg_store *st, int64_t id, bool standing,
     int64_t stood_at, int64_t removed_at, struct kg_err *err);
+/* imported_at of a version imported again. */
+int kg_store_document_imported(struct kg_store *st, int64_t id, int64_t at,
+    struct kg_err *err);
 /* The counts of what importing it did (kigen imports). */
 int kg_store_document_counts(struct kg_store *st, int64_t id,
     const struct kg_import_result *r, struct kg_err *err);

@@ -113,6 +113,9 @@ slack_reminder(const struct kg_reminder *r)
 		    -r->days_left, due);
 	if (r->late)
 		append(text, sizeof(text), &len, "（遅れて送信）");
+	if (m->conflict)
+		append(text, sizeof(text), &len, "\n※ 報告書と手元の変更が食い違っています"
+		    " (kigen conflicts)");
 	if (m->measure_title)
 		append(text, sizeof(text), &len, "\n施策: %s",
 		    slack_escape(m->measure_title, esc, sizeof(esc)));
@@ -135,12 +138,13 @@ kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r, struct 
 		text = slack_reminder(r);
 		goto out;
 	}
-	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:s, s:s?, s:s?}",
+	data = json_pack("{s:o, s:o, s:i, s:i, s:b, s:b, s:s, s:s?, s:s?}",
 	    "milestone", kg_milestone_json(r->milestone),
 	    "measure", r->measure ? kg_measure_json(r->measure) : json_null(),
 	    "lead_days", r->lead_days,
 	    "days_left", r->days_left,
 	    "late", r->late,
+	    "conflict", r->milestone->conflict,
 	    "scheduled_at", kg_time_format(r->scheduled_at, sched),
 	    "feed_url", r->feed_url,
 	    "url", r->url);

@@ -23,7 +23,7 @@ pyjson 'j["layout"] == "progress" and j["layout_forced"] is True and j["as_of"] 
 pyjson 'j["as_of_from"]["line"] == 1 and j["counts"]["items"] == len(j["items"]) == 32'
 pyjson 'j["counts"]["milestones"] == sum(len(i["milestones"]) for i in j["items"])'
 pyjson 'list(j["items"][0]) == ["position", "line", "title", "owners", "heading", "milestones", "undated", "not_milestones"]'
-pyjson 'j["items"][0]["milestones"][0] == {"line": 45, "expr": "平成20年８月", "window_start": "2008-08-01", "window_end": "2008-08-31", "precision": "month", "status": "done", "certainty": "none", "kind": "survey", "title": "各府省庁の情報セキュリティマネジメントの調査を依頼", "sentence": j["items"][0]["milestones"][0]["sentence"]}'
+pyjson 'j["items"][0]["milestones"][0] == {"line": 45, "expr": "平成20年８月", "window_start": "2008-08-01", "window_end": "2008-08-31", "precision": "month", "status": "done", "certainty": "none", "kind": "survey", "uncertain": False, "uncertain_reason": None, "title": "各府省庁の情報セキュリティマネジメントの調査を依頼", "sentence": j["items"][0]["milestones"][0]["sentence"]}'
 pyjson '{"line": 46, "expr": "平成18年度", "why": "names earlier work"} in j["items"][0]["not_milestones"]'
 
 # a KPI table: targets are kpi_target milestones, results are figures

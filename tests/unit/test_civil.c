@@ -72,6 +72,27 @@ test_parse(void **state)
 }
 
 static void
+test_time_parse(void **state)
+{
+	static const char *const bad[] = {
+		"2008-11-24T00:12:09", "2008-11-24 00:12:09Z", "2008-02-30T00:00:00Z",
+		"2008-11-24T24:00:00Z", "2008-11-24T00:1:009Z", "", NULL,
+	};
+	char buf[KG_TIME_LEN];
+	int64_t t;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kg_time_parse("2008-11-24T00:12:09Z", &t), 0);
+	assert_int_equal(t, 1227485529);
+	assert_string_equal(kg_time_format(t, buf), "2008-11-24T00:12:09Z");
+	assert_int_equal(kg_time_parse("1970-01-01T00:00:00Z", &t), 0);
+	assert_int_equal(t, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(kg_time_parse(bad[i], &t), -1);
+}
+
+static void
 test_months_and_fiscal(void **state)
 {
 	kg_day d = kg_day_from_civil(2009, 2, 14);
@@ -104,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_validity),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_months_and_fiscal),
 		cmocka_unit_test(test_zones),
 	};

@@ -132,7 +132,8 @@ test_measure(void **state)
 	kg_strv_push(&m.notes, "今後も継続的に発行予定", (size_t)-1);
 	j = kg_measure_json(&m);
 	assert_dump(j, "{\"id\":3,\"document_id\":1,\"title\":\"GSOC\",\"owners\":[\"内閣官房\"],"
-	    "\"heading\":\"第1章\",\"notes\":[\"今後も継続的に発行予定\"]}");
+	    "\"heading\":\"第1章\",\"notes\":[\"今後も継続的に発行予定\"],\"plan\":null,"
+	    "\"continues\":null}");
 	json_decref(j);
 	kg_measure_clear(&m);
 }

@@ -38,8 +38,13 @@ test_lines(void **state)
 	assert_int_equal(d.lines[2].repeats, 2);             /* 本文 twice */
 	assert_int_equal(d.lines[0].repeats, 2);
 	assert_int_equal(kg_doc_next(&d, 3), 5);             /* skips furniture */
+	assert_int_equal(kg_doc_page(&d, 5), 2);              /* line 5's page */
+	assert_int_equal(kg_doc_page(&d, 99), 0);
 	kg_doc_release(&d);
 	kg_text_release(&text);
+	fx_doc("表題\n本文\n", &text, &d);
+	assert_int_equal(kg_doc_page(&d, 2), 0);              /* no form feed: unknown */
+	fx_release(&text, &d);
 }
 
 static void

@@ -46,6 +46,11 @@ test_rows(void **state)
 		{"措置済み: no undated plan",
 		 HEAD "6 電子契約\n国土交通省は、運用を明確化する。\n措置済み\n国土交通省\n",
 		 "電子契約", "国土交通省", "国土交通省は、運用を明確化する。実施時期：措置済み", NULL, KG_NOTES_NONE},
+		{"a page break inside the row: page number, form feed, header again",
+		 HEAD "8 診療\na 厚生労働省は、指針を\n- 3 -\n\fNo. 事項名 規制改革の内容 実施時期 所管府省\n改訂する。\n"
+		 "a：令和４年\n- 4 -\n\fNo. 事項名 規制改革の内容 実施時期 所管府省\n度措置\n厚生労働省\n",
+		 "診療", "厚生労働省", "厚生労働省は、指針を改訂する。実施時期：令和４年度措置", NULL,
+		 KG_NOTES_IF_UNDATED},
 		{"no timing at all",
 		 HEAD "7 添付書類\nデジタル庁は、省略を推進する。\nデジタル庁\n",
 		 "添付書類", "デジタル庁", "デジタル庁は、省略を推進する。", NULL, KG_NOTES_IF_UNDATED},

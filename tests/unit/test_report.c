@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "report.h"
 #include "test_files.h"
 
@@ -525,6 +526,34 @@ test_as_of(void **state)
 	}
 }
 
+/* The title (plan identity) skips a cover tag and a date alone; a layout
+ * that fits no text is an error naming what each layout looked for. */
+static void
+test_title_and_layouts(void **state)
+{
+	static const char annual[] = "資料１\n\n2024年7月10日\n計画の名前２０２４\n(ア) 総務省\n周知する。\n"
+		"(イ) 総務省\n改定する。\n(ウ) 総務省\n公表する。\n";
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
+	struct kg_import imp;
+	struct kg_err err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kg_report_parse(annual, strlen(annual), &o, &imp, &err), 0);
+	assert_string_equal(imp.doc.title, "計画の名前２０２４");
+	assert_string_equal(imp.origin.layout, "annual-table");
+	kg_import_clear(&imp);
+	o.layout = "kpi-table";
+	assert_int_equal(kg_report_parse(annual, strlen(annual), &o, &imp, &err), -1);
+	assert_non_null(strstr(err.msg, "no measures found in the kpi-table layout (looked for "));
+	kg_import_clear(&imp);
+	o.layout = NULL;
+	assert_int_equal(kg_report_parse("x\ny\n", 4, &o, &imp, &err), -1);
+	for (i = 0; i < kg_nlayouts; i++)
+		assert_non_null(strstr(err.msg, kg_layouts[i]->looks_for));
+	kg_import_clear(&imp);
+}
+
 static void
 test_as_of_given_or_missing(void **state)
 {
@@ -785,6 +814,10 @@ test_bad_input(void **state)
 		{B(" \n\n\t\r\n　\n"), NULL, "empty report"},
 		{B("\xEF\xBB\xBF"), NULL, "empty report"},
 		{B("これは報告ではない。\n・箇条書き\n"), NULL, "no measures found"},
+		/* the title line is missing: say that, not "no 【施策名】 found" */
+		{B("\n【施策名】 演習の実施（内閣官房）\n【進捗状況】\n・平成20年12月に実施。\n"), NULL,
+		    "line 2: the first line is a measure (【施策名】…), not the title: the title "
+		    "line that names the plan and its period is missing"},
 		{B("【施策名】\0 A"), NULL, "NUL byte at byte 15"},
 		{B("\xFF\xFE\x30\x00"), NULL, "UTF-16"},
 		{B("abc\xFF"), "utf-8", "invalid UTF-8 at byte 3"},
@@ -884,6 +917,7 @@ main(void)
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_as_of),
 		cmocka_unit_test(test_as_of_given_or_missing),
+		cmocka_unit_test(test_title_and_layouts),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_load),

@@ -1271,6 +1271,58 @@ test_two_plans(void **state)
 	kg_import_clear(&y2009);
 }
 
+/* kigen status's last import: two within one second are told apart; a
+ * version taken back is not the last; kigen measures / owners counts. */
+static void
+test_last_import_and_counts(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, next;
+	struct kg_import_result r1, r2, r;
+	struct kg_document last;
+	struct kg_owner_list ol = {0};
+	struct kg_measure_counts mc = {0};
+	struct kg_err err;
+	size_t i;
+
+	seed_report(&seed);
+	next_report(&next);
+	assert_int_equal(kg_store_last_import(fx->st, &last, &err), 0);
+	import_ok(fx->st, &seed, false, &r1);
+	import_ok(fx->st, &next, false, &r2);
+	assert_int_equal(sqlite3_exec(kg_store_db(fx->st), "UPDATE documents SET imported_at = 1",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(kg_store_last_import(fx->st, &last, &err), 1);
+	assert_string_equal(last.name, "next-report.txt");
+	kg_document_clear(&last);
+	assert_int_equal(kg_store_unimport(fx->st, r2.document_id, false, &r, &err), 0);
+	kg_import_result_clear(&r);
+	assert_int_equal(kg_store_last_import(fx->st, &last, &err), 1);
+	assert_string_equal(last.name, "secure-japan-2008-h1.txt");
+	kg_document_clear(&last);
+
+	/* the seed: 9 milestones in 5 measures; the exercise measure has 3 */
+	assert_int_equal(kg_store_measure_counts(fx->st, &mc, &err), 0);
+	assert_int_equal(mc.n, 5);
+	for (i = 0; i < mc.n; i++)
+		if (mc.v[i].c.milestones == 3)
+			assert_int_equal(mc.v[i].c.done, 1);
+	kg_measure_counts_clear(&mc);
+	assert_int_equal(kg_store_owners(fx->st, &ol, &err), 0);
+	assert_string_equal(ol.v[0].owner, "内閣官房");       /* most milestones first */
+	assert_int_equal(ol.v[0].measures, 4);
+	assert_int_equal(ol.v[0].c.milestones, 7);
+	for (i = 0; i < ol.n; i++)
+		if (strcmp(ol.v[i].owner, "総務省") == 0)
+			assert_int_equal(ol.v[i].c.milestones, 2);
+	kg_owner_list_clear(&ol);
+
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_clear(&seed);
+	kg_import_clear(&next);
+}
+
 int
 main(void)
 {
@@ -1288,6 +1340,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_import_and_counts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_import", tests, editions_setup,

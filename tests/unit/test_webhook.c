@@ -169,6 +169,7 @@ test_json_body(void **state)
 	assert_int_equal(json_integer_value(json_object_get(data, "lead_days")), 7);
 	assert_int_equal(json_integer_value(json_object_get(data, "days_left")), 7);
 	assert_true(json_is_false(json_object_get(data, "late")));
+	assert_true(json_is_false(json_object_get(data, "conflict")));
 	assert_string_equal(json_string_value(json_object_get(data, "feed_url")),
 	    "http://127.0.0.1:5545/feed.ics");
 	assert_true(json_is_null(json_object_get(data, "url")));
@@ -181,10 +182,11 @@ test_json_body(void **state)
 	json_decref(root);
 	free(body);
 
-	/* Overdue, late, no measure, no feed. */
+	/* Overdue, late, no measure, no feed; a report disagrees with an edit. */
 	r.lead_days = -7;
 	r.days_left = -8;
 	r.late = true;
+	m.conflict = true;
 	r.measure = NULL;
 	r.feed_url = NULL;
 	r.url = "http://127.0.0.1:5545/milestones/7";
@@ -196,9 +198,14 @@ test_json_body(void **state)
 	assert_true(json_is_null(json_object_get(data, "measure")));
 	assert_true(json_is_null(json_object_get(data, "feed_url")));
 	assert_true(json_is_true(json_object_get(data, "late")));
+	assert_true(json_is_true(json_object_get(data, "conflict")));
+	assert_true(json_is_true(json_object_get(json_object_get(data, "milestone"), "conflict")));
 	assert_string_equal(json_string_value(json_object_get(data, "url")),
 	    "http://127.0.0.1:5545/milestones/7");
 	json_decref(root);
+	free(body);
+	body = kg_webhook_body(KG_WEBHOOK_SLACK, &r, &err);
+	assert_non_null(strstr(body, "食い違っています (kigen conflicts)"));
 	free(body);
 	kg_milestone_clear(&m);
 	kg_measure_clear(&me);
