@@ -41,8 +41,8 @@ SAN        ?= 0
 # packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
 # and PACKAGES, next to kigen, installed in $(LIBEXECDIR)/kigen.
 CORE_PKGS   := sqlite3 jansson inih libcrypto libutf8proc zlib libsystemd
-DAEMON_PKGS := $(CORE_PKGS) libical libcurl libmicrohttpd
-HELPERS     := feed:libical webhook:libcurl
+DAEMON_PKGS := $(CORE_PKGS) libical libcurl libmicrohttpd poppler-glib
+HELPERS     := feed:libical webhook:libcurl pdftotext:poppler-glib fetch:libcurl
 
 helper_pkgs  = $(subst +, ,$(patsubst $(1):%,%,$(filter $(1):%,$(HELPERS))))
 HELPER_NAMES := $(foreach h,$(HELPERS),$(firstword $(subst :, ,$(h))))
@@ -162,14 +162,24 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render
+bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render \
+    $(B)/tests/mkpdf
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
+	sh bench/pdf/run.sh $(B)
 	sh bench/feed/run.sh $(B)
 	sh bench/webhooks/run.sh $(B)
 
-test-build: all $(TESTS)
+# Test tool: PDFs laid out from report texts (tests/pdf/mkpdf.c) with
+# pangocairo, which only the tests need; never sanitized (pango and
+# fontconfig are not ours to check).
+$(B)/tests/mkpdf: tests/pdf/mkpdf.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) $(shell pkg-config --cflags pangocairo) -o $@ $< \
+	    $(shell pkg-config --libs pangocairo)
+
+test-build: all $(TESTS) $(B)/tests/mkpdf
 
 # Runs the unit and integration tests of one build ($(B)).
 test: test-build

@@ -19,8 +19,9 @@
 const char cmd_status_usage[] =
     "status\n\n"
     "Whether kigend runs on this database and, if so: version, uptime, listening\n"
-    "addresses, next reminder due, pending and failed deliveries, last import\n"
-    "(times in the configured time zone; --json gives them in UTC).\n"
+    "addresses, next reminder due, pending and failed deliveries, watched\n"
+    "sources (failing ones with their last error), last import (times in the\n"
+    "configured time zone; --json gives them in UTC).\n"
     "Asks over the control socket ([control] socket, else the database path\n"
     "with .sock appended).  Exit status 1 when the daemon is not running.\n";
 
@@ -108,6 +109,19 @@ print_status(FILE *out, const json_t *st, const char *tz)
 		    (long long)json_integer_value(json_object_get(rem, "pending")),
 		    (long long)json_integer_value(json_object_get(rem, "failed")),
 		    (long long)json_integer_value(json_object_get(rem, "in_flight")));
+	}
+	json_array_foreach(json_object_get(st, "sources"), i, v) {
+		fprintf(out, "  source %s: ", field(v, "name"));
+		if (json_integer_value(json_object_get(v, "failures")) > 0)
+			fprintf(out, "failing (%lld in a row: %s)", (long long)json_integer_value(
+			    json_object_get(v, "failures")), field(v, "last_error"));
+		else
+			fprintf(out, "%s", field(v, "state"));
+		if (json_is_string(json_object_get(v, "last_change")))
+			fprintf(out, ", last new edition %s", local(when, v, "last_change", tz));
+		if (json_is_string(json_object_get(v, "next_check")))
+			fprintf(out, ", next look %s", local(when, v, "next_check", tz));
+		fputc('\n', out);
 	}
 	if (json_is_object(imp))
 		fprintf(out, "  last import:   %s (as of %s, imported %s)\n", field(imp, "document"),

@@ -27,7 +27,8 @@
  *   3. a whole kigen command it runs: one row {"command", "kigen-NAME"} in
  *      the table in helper.c, and cli_helper_run as the command's run in
  *      cli/main.c.  A command that only needs a helper's output finds it
- *      with cli_helper_path and runs it itself.
+ *      with cli_helper_path and runs it itself (capture.h: kigen-pdftotext,
+ *      kigen-fetch).
  */
 #ifndef KG_CLI_HELPER_H
 #define KG_CLI_HELPER_H

@@ -214,6 +214,12 @@ kg_loop_stop(struct kg_loop *loop)
 }
 
 void
+kg_loop_wakeup(struct kg_loop *loop)
+{
+	pipe_poke(loop->pipe_wr, 0);
+}
+
+void
 kg_loop_recheck(struct kg_loop *loop)
 {
 	atomic_store(&loop->recheck, true);

@@ -45,8 +45,9 @@
  *     thread, where anything is allowed.  main.c routes SIGINT and SIGTERM
  *     to kg_loop_stop().
  *
- *   - other threads (HTTP) may call kg_loop_recheck() and kg_loop_stop();
- *     both are thread- and async-signal-safe.
+ *   - other threads (HTTP, the watched sources' workers) may call
+ *     kg_loop_wakeup(), kg_loop_recheck() and kg_loop_stop(); those three
+ *     are thread- and async-signal-safe.
  *
  * Every callback runs in the loop thread, one at a time.
  */
@@ -102,6 +103,8 @@ int kg_loop_run(struct kg_loop *loop, struct kg_err *err);
 
 /* Thread- and async-signal-safe. */
 void kg_loop_stop(struct kg_loop *loop);
+/* Makes the loop run its ticks now (a worker thread has a result). */
+void kg_loop_wakeup(struct kg_loop *loop);
 /* Makes the next iteration run the changed() hooks (after a config reload). */
 void kg_loop_recheck(struct kg_loop *loop);
 

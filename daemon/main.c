@@ -21,6 +21,7 @@
 #include "reload.h"
 #include "remind.h"
 #include "server.h"
+#include "source.h"
 #include "service.h"
 #include "store.h"
 
@@ -103,6 +104,7 @@ parse_options(int argc, char **argv, struct options *o)
 struct modules {
 	struct kg_server *server;
 	struct kg_remind *remind;
+	struct kg_sources *sources;
 };
 
 static int
@@ -111,7 +113,8 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 	struct modules *m = arg;
 
 	/* The one that can fail first, so a failure changes nothing. */
-	if (kg_remind_set_conf(m->remind, next, err) < 0)
+	if (kg_remind_set_conf(m->remind, next, err) < 0 ||
+	    kg_sources_set_conf(m->sources, next, err) < 0)
 		return -1;
 	kg_server_set_conf(m->server, next);
 	return 0;
@@ -121,12 +124,22 @@ static void
 status_json(void *arg, json_t *obj)
 {
 	kg_remind_status(((struct modules *)arg)->remind, obj);
+	kg_sources_status(((struct modules *)arg)->sources, obj);
 }
 
 static void
 status_line(void *arg, char *buf, size_t size)
 {
-	kg_remind_summary(((struct modules *)arg)->remind, buf, size);
+	struct modules *m = arg;
+	size_t len;
+
+	kg_remind_summary(m->remind, buf, size);
+	len = strlen(buf);
+	if (m->sources != NULL && len + 2 < size) {
+		kg_sources_summary(m->sources, buf + len + 2, size - len - 2);
+		if (buf[len + 2] != '\0')
+			memcpy(buf + len, ", ", 2);
+	}
 }
 
 static void
@@ -221,6 +234,8 @@ main(int argc, char **argv)
 	/* The service's hook comes last: READY means the feeds are rendered. */
 	if (kg_loop_add_hook(loop, &hook, &err) < 0 ||
 	    kg_remind_new(loop, c, &mods.remind, &err) < 0 ||
+	    kg_sources_new(loop, c, &mods.sources, &err) < 0 ||
+	    kg_server_add_metrics(server, kg_sources_metrics, mods.sources, &err) < 0 ||
 	    kg_service_attach(svc, loop, &ops, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;
@@ -235,7 +250,8 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	kg_remind_free(mods.remind);
-	kg_server_free(server);
+	kg_server_free(server); /* before the sources: /metrics reads them */
+	kg_sources_free(mods.sources);
 	kg_service_free(svc);
 	kg_loop_free(loop);
 	kg_store_close(st);

@@ -81,6 +81,20 @@ metric_header(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+int
+kg_metrics_add(struct kg_metrics *m, kg_metrics_fn *fn, void *arg, struct kg_err *err)
+{
+	size_t n = atomic_load(&m->nmodules);
+
+	if (n == KG_METRICS_MODULES)
+		return kg_err_set(err, "too many modules on /metrics (at most %d)",
+		    KG_METRICS_MODULES);
+	m->modules[n].fn = fn;
+	m->modules[n].arg = arg;
+	atomic_store(&m->nmodules, n + 1);
+	return 0;
+}
+
 static void
 conns_metrics(FILE *f, struct kg_conns *cs)
 {
@@ -176,6 +190,8 @@ kg_metrics_serve(struct kg_request *rq)
 	fprintf(f, "kigend_start_time_seconds %lld\n", (long long)m->started_at);
 	metric_header(f, "kigend_build_info", "gauge", "kigend's version.");
 	fprintf(f, "kigend_build_info{version=\"%s\"} 1\n", KIGEN_VERSION);
+	for (i = 0, k = atomic_load(&m->nmodules); i < k; i++)
+		m->modules[i].fn(f, m->modules[i].arg);
 	if (fclose(f) != 0) {
 		free(buf);
 		return kg_reply_error(rq, 500, "out of memory");

@@ -23,12 +23,21 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
 
 struct kg_request;
 struct kg_conns;
 
 #define KG_METRICS_LABELS 16       /* distinct route labels, "other" included */
 #define KG_METRICS_CODES 10        /* the status codes counted (metrics.c) */
+#define KG_METRICS_MODULES 4       /* other modules' families (kg_metrics_add) */
+
+/* Writes a module's own families (# HELP, # TYPE, samples) to out.  Runs
+ * in a request thread, concurrently with everything else: it reads only
+ * atomics or data under the module's own lock. */
+typedef void kg_metrics_fn(FILE *out, void *arg);
 
 struct kg_metrics {
 	const char *labels[KG_METRICS_LABELS]; /* borrowed (the route table's) */
@@ -38,6 +47,11 @@ struct kg_metrics {
 	atomic_uint_fast64_t request_renders;  /* feeds rendered for one request */
 	int64_t started_at;
 	struct kg_conns *conns;                /* borrowed; NULL: none */
+	struct {
+		kg_metrics_fn *fn;
+		void *arg;
+	} modules[KG_METRICS_MODULES];
+	atomic_size_t nmodules;
 };
 
 /* Zeroes m and takes the labels of the route table (routes.h); the last
@@ -53,6 +67,11 @@ void kg_metrics_count(struct kg_metrics *m, size_t label, unsigned code);
 /* One publication, one feed rendered for a single request. */
 void kg_metrics_publication(struct kg_metrics *m);
 void kg_metrics_request_render(struct kg_metrics *m);
+
+/* Adds a module's families to /metrics (watched sources: source.h), after
+ * the server's.  Call before requests can see them (at start); fn and arg
+ * must outlive the server.  -1 beyond KG_METRICS_MODULES. */
+int kg_metrics_add(struct kg_metrics *m, kg_metrics_fn *fn, void *arg, struct kg_err *err);
 
 /* The two routes' handlers. */
 enum MHD_Result kg_metrics_healthz(struct kg_request *rq);

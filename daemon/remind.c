@@ -138,7 +138,7 @@ enqueue_fire(struct kg_remind *r, const struct kg_fire *f, int64_t now, kg_day t
 
 		bool has;
 
-		if (!kg_filter_match(&ep->filter, &m))
+		if (!kg_webhook_conf_wants(ep, d.type) || !kg_filter_match(&ep->filter, &m))
 			continue;
 		if (kg_outbox_has(r->ob, ep->name, m.id, f->offset_days, f->deadline, &has,
 		    err) < 0) {

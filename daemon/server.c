@@ -650,3 +650,9 @@ kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
 	    v->milestones.n, v->nfeeds, (long long)data_version, v->render_seconds);
 	return 0;
 }
+
+int
+kg_server_add_metrics(struct kg_server *s, kg_metrics_fn *fn, void *arg, struct kg_err *err)
+{
+	return kg_metrics_add(&s->metrics, fn, arg, err);
+}

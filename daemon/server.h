@@ -99,6 +99,10 @@ void kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf);
 int kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, int64_t data_version, struct kg_err *err);
 
+/* Adds a module's families to /metrics (kg_metrics_add). */
+int kg_server_add_metrics(struct kg_server *s, kg_metrics_fn *fn, void *arg,
+    struct kg_err *err);
+
 /* The loop's heartbeat (mono_ms: kg_loop_mono_ms()), from every loop
  * iteration; /healthz fails when it is older than [http] stall_limit. */
 void kg_server_heartbeat(struct kg_server *s, int64_t mono_ms);

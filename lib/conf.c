@@ -57,10 +57,11 @@ enum conf_type {
 	T_KINDS,      /* kg_strv of kind names, comma list, repeatable */
 	T_STATUSES,   /* kg_strv of status names, comma list, repeatable */
 	T_MEASURES,   /* kg_strv of measure ids, comma list, repeatable */
+	T_EVENTS,     /* kg_strv of webhook event types, comma list */
 };
 
 /* Which struct a section's keys write into. */
-enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK };
+enum conf_scope { S_GLOBAL, S_FEED, S_WEBHOOK, S_SOURCE, S_COUNT };
 
 struct conf_key {
 	const char *section;  /* "general"…, or "feed:" / "webhook:" for named ones */
@@ -76,6 +77,7 @@ struct conf_key {
 #define G(f) offsetof(struct kg_conf, f)
 #define F(f) offsetof(struct kg_feed_conf, f)
 #define W(f) offsetof(struct kg_webhook_conf, f)
+#define SRC(f) offsetof(struct kg_source_conf, f)
 
 static const struct conf_key conf_keys[] = {
 	{"general", "db", T_STRING, G(db), 0, 0, 0, NULL, "database file; unset: $XDG_STATE_HOME/kigen/kigen.db"},
@@ -113,6 +115,11 @@ static const struct conf_key conf_keys[] = {
 	{"webhook:", "header", T_HEADER, W(headers), 0, 0, 0, NULL, "extra header 'Name: value'; repeatable"},
 	{"webhook:", "owner", T_OWNERS, W(filter.owners), 0, 0, 0, NULL, "only milestones of these owners"},
 	{"webhook:", "kind", T_KINDS, W(filter.kinds), 0, 0, 0, NULL, "only these kinds"},
+	{"webhook:", "events", T_EVENTS, W(events), 0, 0, 0, KG_EVENT_REMINDER ", " KG_EVENT_OVERDUE, "event types it gets"},
+	{"source:", "url", T_URL, SRC(url), 0, 0, 0, NULL, "the document to watch (required)"},
+	{"source:", "every", T_DURATION, SRC(every_s), 0, 10, 30 * DAY_S, "1d", "how often to look for a new version"},
+	{"source:", "timeout", T_DURATION_MS, SRC(timeout_ms), 0, 1, 600, "60s", "one download"},
+	{"source:", "allow_shrink", T_BOOL, SRC(allow_shrink), 0, 0, 0, "no", "import a version that drops many milestones"},
 	{"control", "socket", T_STRING, G(control_socket), 0, 0, 0, NULL, "control socket; unset: the database path + .sock"},
 	{"control", "user", T_STRING, G(control_user), 0, 0, 0, "kigen", "the service's user: kigen trusts a control socket it runs"},
 };
@@ -361,6 +368,25 @@ status_item(const char *item, void *arg)
 }
 
 static int
+event_item(const char *item, void *arg)
+{
+	static const char *const types[] = {KG_EVENT_REMINDER, KG_EVENT_OVERDUE,
+		KG_EVENT_CHANGED, KG_EVENT_GONE};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(item, types[i]) == 0)
+			return strv_item(item, arg);
+	return -1;
+}
+
+bool
+kg_webhook_conf_wants(const struct kg_webhook_conf *w, const char *type)
+{
+	return kg_strv_contains(&w->events, type);
+}
+
+static int
 measure_item(const char *item, void *arg)
 {
 	int64_t id;
@@ -576,6 +602,16 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 		if (each_item(v, measure_item, slot) < 0)
 			return kg_err_set(err, "invalid measure '%s' (expected measure ids)", v);
 		return 0;
+	case T_EVENTS:
+		if (each_item(v, event_item, &fresh) < 0) {
+			kg_strv_clear(&fresh);
+			return kg_err_set(err, "invalid events '%s' (expected %s, %s, %s or %s, "
+			    "comma-separated)", v, KG_EVENT_REMINDER, KG_EVENT_OVERDUE,
+			    KG_EVENT_CHANGED, KG_EVENT_GONE);
+		}
+		kg_strv_clear((struct kg_strv *)slot);
+		*(struct kg_strv *)slot = fresh;
+		return 0;
 	}
 	return kg_err_set(err, "internal: key '%s' has no type", k->name);
 nomem:
@@ -589,6 +625,8 @@ scope_of(const char *section)
 		return S_FEED;
 	if (strcmp(section, "webhook:") == 0)
 		return S_WEBHOOK;
+	if (strcmp(section, "source:") == 0)
+		return S_SOURCE;
 	return S_GLOBAL;
 }
 
@@ -598,10 +636,16 @@ apply_defaults(enum conf_scope scope, void *base, struct kg_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < NKEYS; i++)
-		if (scope_of(conf_keys[i].section) == scope && conf_keys[i].def != NULL &&
-		    conf_set(&conf_keys[i], base, conf_keys[i].def, err) < 0)
+	for (i = 0; i < NKEYS; i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		if (scope_of(k->section) != scope)
+			continue;
+		if (k->type == T_TRIBOOL && k->def == NULL) /* unset: inherit */
+			*(int *)((char *)base + k->off) = -1;
+		else if (k->def != NULL && conf_set(k, base, k->def, err) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -632,6 +676,14 @@ webhook_conf_clear(struct kg_webhook_conf *w)
 	free(w->secret);
 	kg_filter_clear(&w->filter);
 	kg_strv_clear(&w->headers);
+	kg_strv_clear(&w->events);
+}
+
+static void
+source_conf_clear(struct kg_source_conf *src)
+{
+	free(src->name);
+	free(src->url);
 }
 
 void
@@ -657,6 +709,9 @@ kg_conf_clear(struct kg_conf *c)
 	for (i = 0; i < c->nwebhooks; i++)
 		webhook_conf_clear(&c->webhooks[i]);
 	free(c->webhooks);
+	for (i = 0; i < c->nsources; i++)
+		source_conf_clear(&c->sources[i]);
+	free(c->sources);
 	free(c->control_socket);
 	free(c->control_user);
 	memset(c, 0, sizeof(*c));
@@ -683,7 +738,7 @@ struct conf_parse {
 	struct kg_err *err;
 	struct conf_seen *seen;
 	size_t nseen;
-	int *named_line;       /* first line of each webhook section, for checks */
+	int *named_line[S_COUNT]; /* first line of each named section, by scope */
 };
 
 /* fgets-style reader for inih that counts lines and refuses overlong ones. */
@@ -728,54 +783,46 @@ name_valid(const char *s)
 	return true;
 }
 
-/* Finds or appends [feed:NAME], with its defaults. */
-static struct kg_feed_conf *
-feed_section(struct conf_parse *p, const char *name)
-{
-	struct kg_conf *c = p->c;
-	struct kg_feed_conf *nf, *f;
-	size_t i;
+/* The kinds of named sections: their array and count in struct kg_conf and
+ * the size of an element, whose first member is its char *name. */
+static const struct {
+	size_t arr_off, n_off, size;
+} named_kinds[S_COUNT] = {
+	[S_FEED] = {G(feeds), G(nfeeds), sizeof(struct kg_feed_conf)},
+	[S_WEBHOOK] = {G(webhooks), G(nwebhooks), sizeof(struct kg_webhook_conf)},
+	[S_SOURCE] = {G(sources), G(nsources), sizeof(struct kg_source_conf)},
+};
+_Static_assert(offsetof(struct kg_feed_conf, name) == 0 &&
+    offsetof(struct kg_webhook_conf, name) == 0 &&
+    offsetof(struct kg_source_conf, name) == 0, "named sections start with their name");
 
-	for (i = 0; i < c->nfeeds; i++)
-		if (strcmp(c->feeds[i].name, name) == 0)
-			return &c->feeds[i];
-	if ((nf = realloc(c->feeds, (c->nfeeds + 1) * sizeof(*nf))) == NULL)
-		return NULL;
-	c->feeds = nf;
-	f = &nf[c->nfeeds];
-	memset(f, 0, sizeof(*f));
-	f->show_done = -1;
-	if ((f->name = strdup(name)) == NULL)
-		return NULL;
-	c->nfeeds++;
-	return apply_defaults(S_FEED, f, p->err) < 0 ? NULL : f;
-}
-
-/* Finds or appends [webhook:NAME], with its defaults; remembers its line. */
-static struct kg_webhook_conf *
-webhook_section(struct conf_parse *p, const char *name)
+/* Finds or appends the section [KIND:NAME] of scope, with its defaults;
+ * remembers the line it starts on (for the checks of required keys). */
+static void *
+named_section(struct conf_parse *p, enum conf_scope scope, const char *name)
 {
-	struct kg_conf *c = p->c;
-	struct kg_webhook_conf *nw, *w;
-	size_t i;
+	char *slot = (char *)p->c + named_kinds[scope].arr_off, *arr, *e;
+	size_t *n = (size_t *)((char *)p->c + named_kinds[scope].n_off);
+	size_t size = named_kinds[scope].size, i;
 	int *nl;
 
-	for (i = 0; i < c->nwebhooks; i++)
-		if (strcmp(c->webhooks[i].name, name) == 0)
-			return &c->webhooks[i];
-	if ((nw = realloc(c->webhooks, (c->nwebhooks + 1) * sizeof(*nw))) == NULL)
+	memcpy(&arr, slot, sizeof(arr)); /* the array pointer, whatever its type */
+	for (i = 0; i < *n; i++)
+		if (strcmp(*(char **)(arr + i * size), name) == 0)
+			return arr + i * size;
+	if ((arr = realloc(arr, (*n + 1) * size)) == NULL)
 		return NULL;
-	c->webhooks = nw;
-	if ((nl = realloc(p->named_line, (c->nwebhooks + 1) * sizeof(*nl))) == NULL)
+	memcpy(slot, &arr, sizeof(arr));
+	if ((nl = realloc(p->named_line[scope], (*n + 1) * sizeof(*nl))) == NULL)
 		return NULL;
-	p->named_line = nl;
-	nl[c->nwebhooks] = p->line;
-	w = &nw[c->nwebhooks];
-	memset(w, 0, sizeof(*w));
-	if ((w->name = strdup(name)) == NULL)
+	p->named_line[scope] = nl;
+	nl[*n] = p->line;
+	e = arr + *n * size;
+	memset(e, 0, size);
+	if ((*(char **)e = strdup(name)) == NULL)
 		return NULL;
-	c->nwebhooks++;
-	return apply_defaults(S_WEBHOOK, w, p->err) < 0 ? NULL : w;
+	(*n)++;
+	return apply_defaults(scope, e, p->err) < 0 ? NULL : e;
 }
 
 /* Records (section, key); returns the line of an earlier setting, or 0. */
@@ -855,16 +902,8 @@ conf_handle(void *user, const char *section, const char *name, const char *value
 		    name, section, earlier);
 		goto fail;
 	}
-	switch (scope_of(k->section)) {
-	case S_FEED:
-		base = feed_section(p, colon + 1);
-		break;
-	case S_WEBHOOK:
-		base = webhook_section(p, colon + 1);
-		break;
-	default:
-		base = p->c;
-	}
+	base = scope_of(k->section) == S_GLOBAL ? p->c :
+	    named_section(p, scope_of(k->section), colon + 1);
 	if (base == NULL) {
 		kg_err_set(p->err, "out of memory");
 		goto fail;
@@ -889,8 +928,12 @@ conf_check(struct conf_parse *p)
 		w = &p->c->webhooks[i];
 		if (w->url == NULL || w->secret == NULL)
 			return kg_err_set(p->err, "%s:%d: [webhook:%s] needs both url and secret",
-			    p->path, p->named_line[i], w->name);
+			    p->path, p->named_line[S_WEBHOOK][i], w->name);
 	}
+	for (i = 0; i < p->c->nsources; i++)
+		if (p->c->sources[i].url == NULL)
+			return kg_err_set(p->err, "%s:%d: [source:%s] needs a url", p->path,
+			    p->named_line[S_SOURCE][i], p->c->sources[i].name);
 	return 0;
 }
 
@@ -899,6 +942,7 @@ conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
 {
 	struct conf_parse p = {.c = c, .path = path, .err = err};
 	int rc = -1, r;
+	size_t i;
 
 	if ((p.fp = fopen(path, "r")) == NULL)
 		return kg_err_set(err, "cannot read config '%s': %s", path, strerror(errno));
@@ -928,7 +972,8 @@ conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
 out:
 	fclose(p.fp);
 	free(p.seen);
-	free(p.named_line);
+	for (i = 0; i < S_COUNT; i++)
+		free(p.named_line[i]);
 	return rc;
 }
 

@@ -38,6 +38,25 @@ struct kg_webhook_conf {
 	int max_attempts;
 	int concurrency;
 	struct kg_strv headers;  /* "Name: value" */
+	struct kg_strv events;   /* event types it gets (KG_EVENT_*); default: reminders */
+};
+
+/* The webhook event types, the names `events =` takes. */
+#define KG_EVENT_REMINDER "milestone.reminder"
+#define KG_EVENT_OVERDUE "milestone.overdue"
+#define KG_EVENT_CHANGED "milestone.changed"
+#define KG_EVENT_GONE "milestone.gone"
+
+/* Whether endpoint w gets events of this type. */
+bool kg_webhook_conf_wants(const struct kg_webhook_conf *w, const char *type);
+
+/* [source:NAME] — a published document kigend watches (daemon/source.h). */
+struct kg_source_conf {
+	char *name;
+	char *url;             /* http:// or https:// */
+	int64_t every_s;       /* how often to look for a new version */
+	int64_t timeout_ms;    /* one download */
+	bool allow_shrink;     /* import a version that drops many milestones */
 };
 
 struct kg_conf {
@@ -80,6 +99,9 @@ struct kg_conf {
 
 	struct kg_webhook_conf *webhooks;
 	size_t nwebhooks;
+
+	struct kg_source_conf *sources;
+	size_t nsources;
 
 	/* [control] */
 	char *control_socket;  /* NULL: the caller's default */

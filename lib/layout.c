@@ -111,7 +111,6 @@ int
 kg_doc_init(struct kg_doc *d, const struct kg_text *text)
 {
 	size_t i;
-	int page = 1;
 
 	memset(d, 0, sizeof(*d));
 	d->n = text->nlines;
@@ -122,14 +121,9 @@ kg_doc_init(struct kg_doc *d, const struct kg_text *text)
 		struct kg_dline *l = &d->lines[i];
 
 		l->raw = (struct kg_span){text->lines[i].s, text->lines[i].len};
-		while (l->raw.len > 0 && l->raw.s[0] == '\f') {
-			page++;
-			l->raw.s++;
-			l->raw.len--;
-		}
 		l->t = kg_span_trim(l->raw);
 		l->lineno = text->lines[i].lineno;
-		l->page = page;
+		l->page = text->lines[i].page; /* textio counts the form feeds */
 		if (l->t.len == 0)
 			l->kind = KG_LINE_BLANK;
 		else if (d->title == d->n)
@@ -158,9 +152,7 @@ kg_doc_release(struct kg_doc *d)
 int
 kg_doc_page(const struct kg_doc *d, int lineno)
 {
-	if (d->n == 0 || d->lines[d->n - 1].page == 1 || lineno < 1 || (size_t)lineno > d->n)
-		return 0;
-	return d->lines[lineno - 1].page;
+	return lineno < 1 || (size_t)lineno > d->n ? 0 : d->lines[lineno - 1].page;
 }
 
 size_t

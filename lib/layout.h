@@ -43,7 +43,8 @@ struct kg_dline {
 	struct kg_span raw; /* as decoded, without a leading form feed */
 	struct kg_span t;   /* trimmed */
 	int lineno;         /* 1-based line in the original input */
-	int page;           /* 1-based; pages are separated by form feeds */
+	int page;           /* 1-based, counted by textio from form feeds; 0
+	                       when the text has none */
 	enum kg_line_kind kind;
 	unsigned repeats;   /* lines of the document with the same trimmed text */
 };
@@ -130,7 +131,7 @@ void kg_doc_release(struct kg_doc *d);
 size_t kg_doc_next(const struct kg_doc *d, size_t i);
 
 /* The page of source line lineno (1-based) when the text has form feeds
- * (a PDF's pages), else 0 (unknown). */
+ * (a PDF's pages; textio.h counts them), else 0 (unknown). */
 int kg_doc_page(const struct kg_doc *d, int lineno);
 
 /* Is line i furniture for a table or heading layout: blank, a page number,

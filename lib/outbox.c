@@ -123,8 +123,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* expired / stale say whether the row still holds. */
 	[ST_CLAIM_SELECT] = "SELECT " ROW_COLS ", o.body,"
 	    " o.expires_at IS NOT NULL AND o.expires_at <= ?2,"
-	    " m.id IS NULL OR m.status NOT IN ('planned', 'ongoing') OR m.gone OR m.retired"
-	    "   OR m.window_end IS NOT o.deadline"
+	    " m.id IS NULL OR (o.lead_days < " KG_OUTBOX_LEAD_EVENT_SQL
+	    "   AND (m.status NOT IN ('planned', 'ongoing') OR m.gone OR m.retired"
+	    "   OR m.window_end IS NOT o.deadline))"
 	    " FROM outbox o LEFT JOIN milestones m ON m.id = o.milestone_id"
 	    " WHERE o.status = 'pending' AND o.endpoint = ?1 AND o.next_attempt_at <= ?2"
 	    " ORDER BY o.next_attempt_at, o.id LIMIT ?3",

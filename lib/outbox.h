@@ -19,6 +19,13 @@
  *                         write that changed it, or at claim time)
  *   any but in_flight -> pending (kg_outbox_redeliver)
  *
+ * Change messages (milestone.changed, milestone.gone, from a watched
+ * source: daemon/source.h) share the table and the delivery: their key is
+ * (endpoint, milestone, KG_OUTBOX_LEAD_CHANGED or _GONE, the id of the
+ * edition that raised them), so each edition tells each endpoint once, and
+ * they hold whatever the milestone's status and deadline (only their
+ * expiry ends them).
+ *
  * Functions return 0 (or a count) on success and -1 with err set.  Writes
  * that are not given a transaction by the caller run in their own; the
  * per-result functions (kg_outbox_delivered, _retry, _finish) are meant to
@@ -34,6 +41,15 @@
 #include "err.h"
 #include "schedule.h"
 #include "store.h"
+
+/* lead_days of change messages, beyond any reminder offset (|lead| <= 366);
+ * their `deadline` is the id of the edition (document) that raised them. */
+#define KG_OUTBOX_LEAD_EVENT 100000
+#define KG_OUTBOX_STR_(x) #x
+#define KG_OUTBOX_STR(x) KG_OUTBOX_STR_(x)
+#define KG_OUTBOX_LEAD_EVENT_SQL KG_OUTBOX_STR(KG_OUTBOX_LEAD_EVENT) /* in SQL text */
+#define KG_OUTBOX_LEAD_CHANGED (KG_OUTBOX_LEAD_EVENT + 1)
+#define KG_OUTBOX_LEAD_GONE (KG_OUTBOX_LEAD_EVENT + 2)
 
 enum kg_delivery_status {
 	KG_DLV_PENDING,

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "asof.h"
@@ -549,7 +548,8 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		goto out;
 	}
 	if ((o != NULL && o->name != NULL && (out->doc.name = strdup(o->name)) == NULL) ||
-	    (out->doc.sha256 = sha256_hex(bytes, len)) == NULL ||
+	    (out->doc.sha256 = o != NULL && o->original != NULL ?
+	    sha256_hex(o->original, o->original_len) : sha256_hex(bytes, len)) == NULL ||
 	    (out->doc.title = kg_span_dup(d.lines[title_line(&d)].t)) == NULL)
 		goto nomem;
 	if ((rc = as_of_date(&d, out, o != NULL ? o->as_of : KG_DAY_NONE, err)) < 0)
@@ -573,11 +573,9 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 	struct kg_import *out, struct kg_err *err)
 {
 	struct kg_report_opts opts = {.as_of = KG_DAY_NONE};
-	struct stat st;
 	char *bytes = NULL;
 	const char *base;
 	size_t got = 0;
-	ssize_t r;
 	int fd, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -587,38 +585,10 @@ kg_report_load(const char *path, const struct kg_report_opts *o,
 		opts.name = (base = strrchr(path, '/')) != NULL ? base + 1 : path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return kg_err_set(err, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		kg_err_set(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kg_err_set(err, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((size_t)st.st_size > KG_REPORT_MAX_BYTES) {
-		kg_err_set(err, "%s: %lld bytes, above the limit of %zu MiB for a report",
-			path, (long long)st.st_size, KG_REPORT_MAX_BYTES >> 20);
-		goto out;
-	}
-	if ((bytes = malloc((size_t)st.st_size + 1)) == NULL) {
-		kg_err_set(err, "%s: out of memory", path);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		r = read(fd, bytes + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			kg_err_set(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if ((rc = kg_report_parse(bytes, got, &opts, out, err)) < 0)
+	if (kg_text_read_fd(fd, &bytes, &got, err) == 0)
+		rc = kg_report_parse(bytes, got, &opts, out, err);
+	if (rc < 0)
 		kg_err_prefix(err, "%s", path);
-out:
 	free(bytes);
 	close(fd);
 	return rc;

@@ -35,6 +35,9 @@ struct kg_report_opts {
 	const char *layout;   /* NULL = detect; else a layout name (layout.h):
 	                         progress, annual-table, reform-table, numbered,
 	                         kpi-table */
+	const char *original; /* the bytes the text came from (a PDF's), whose
+	                         SHA-256 the document records; NULL: the text's */
+	size_t original_len;
 };
 
 /*

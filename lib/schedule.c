@@ -175,7 +175,8 @@ kg_plan_build(struct kg_plan *p, const struct kg_schedule *s,
 				goto out;
 		}
 	}
-	qsort(p->v, p->n, sizeof(*p->v), fire_cmp);
+	if (p->n > 1) /* an empty plan has no array: qsort must not see NULL */
+		qsort(p->v, p->n, sizeof(*p->v), fire_cmp);
 	rc = 0;
 out:
 	free(cache);

@@ -39,6 +39,8 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "outbox.h"
+
 #define BUSY_TIMEOUT_MS 5000
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -80,11 +82,13 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " subheading, progress, owners, notes)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	/* reminders of milestones that are no longer due with that deadline;
-	 * the reason is the one kg_outbox_claim gives */
+	 * the reason is the one kg_outbox_claim gives (change messages, whose
+	 * lead is KG_OUTBOX_LEAD_EVENT or more, hold whatever happens) */
 	[KG_STMT_CANCEL_REMINDERS] =
 	    "UPDATE outbox SET status = 'cancelled', done_at = ?1,"
 	    " last_error = 'milestone no longer due'"
-	    " WHERE status = 'pending' AND EXISTS (SELECT 1 FROM milestones m"
+	    " WHERE status = 'pending' AND lead_days < " KG_OUTBOX_LEAD_EVENT_SQL
+	    " AND EXISTS (SELECT 1 FROM milestones m"
 	    " WHERE m.id = outbox.milestone_id AND (m.status NOT IN ('planned', 'ongoing')"
 	    " OR m.gone OR m.retired OR m.window_end IS NOT outbox.deadline))",
 	/* the editions engine (store_import.c) */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 enum enc { ENC_AUTO, ENC_UTF8, ENC_CP932, ENC_EUCJP };
@@ -130,11 +132,37 @@ halfwidth_kana(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * Takes the form feeds out of line l, which starts on page `page`: leading
+ * ones are skipped (each starts a page before the line's first character),
+ * later ones become spaces (the page changes after that character).  Sets
+ * l->page and returns the page the next line starts on.
+ */
+static int
+page_of_line(struct kg_text_line *l, int page)
+{
+	char *s, *ff;
+
+	while (l->len > 0 && l->s[0] == '\f') {
+		l->s++;
+		l->len--;
+		page++;
+	}
+	l->page = page;
+	for (s = (char *)l->s; (ff = memchr(s, '\f', l->len - (size_t)(s - l->s))) != NULL;
+	    s = ff + 1) {
+		*ff = ' ';
+		page++;
+	}
+	return page;
+}
+
 static int
 split_lines(struct kg_text *t, struct kg_err *err)
 {
 	size_t i, start = 0, cap = 64;
-	int lineno = 1;
+	int lineno = 1, page = 1;
+	bool paged = memchr(t->utf8, '\f', t->len) != NULL;
 
 	if ((t->lines = malloc(cap * sizeof(*t->lines))) == NULL)
 		return kg_err_set(err, "out of memory splitting lines");
@@ -157,6 +185,9 @@ split_lines(struct kg_text *t, struct kg_err *err)
 		t->lines[t->nlines].s = t->utf8 + start;
 		t->lines[t->nlines].len = i - start;
 		t->lines[t->nlines].lineno = lineno++;
+		t->lines[t->nlines].page = 0;
+		if (paged)
+			page = page_of_line(&t->lines[t->nlines], page);
 		t->nlines++;
 		if (c == '\r' && i + 1 < t->len && t->utf8[i + 1] == '\n')
 			i++;
@@ -282,4 +313,67 @@ kg_text_release(struct kg_text *t)
 	free(t->utf8);
 	free(t->lines);
 	memset(t, 0, sizeof(*t));
+}
+
+bool
+kg_text_is_pdf(const char *bytes, size_t len)
+{
+	return memmem(bytes, len < 1024 ? len : 1024, "%PDF-", 5) != NULL;
+}
+
+int
+kg_text_read_fd(int fd, char **bytes, size_t *len, struct kg_err *err)
+{
+	size_t cap = 65536, got = 0;
+	struct stat st;
+	char *buf, *nb;
+	ssize_t r;
+
+	*bytes = NULL;
+	*len = 0;
+	if (fstat(fd, &st) < 0)
+		return kg_err_set(err, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
+		return kg_err_set(err, "not a regular file");
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > KG_TEXT_MAX_BYTES)
+		return kg_err_set(err, "%lld bytes, above the limit of %zu MiB",
+			(long long)st.st_size, KG_TEXT_MAX_BYTES >> 20);
+	if (S_ISREG(st.st_mode))
+		cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap)) == NULL)
+		return kg_err_set(err, "out of memory reading %zu bytes", cap);
+	for (;;) {
+		if (got + 1 >= cap) {
+			if (cap > KG_TEXT_MAX_BYTES) {
+				free(buf);
+				return kg_err_set(err, "more than %zu MiB, the limit",
+					KG_TEXT_MAX_BYTES >> 20);
+			}
+			if ((nb = realloc(buf, cap * 2)) == NULL) {
+				free(buf);
+				return kg_err_set(err, "out of memory reading %zu bytes", cap * 2);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + got, cap - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kg_err_set(err, "%s", strerror(errno));
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got > KG_TEXT_MAX_BYTES) {
+		free(buf);
+		return kg_err_set(err, "more than %zu MiB, the limit", KG_TEXT_MAX_BYTES >> 20);
+	}
+	buf[got] = '\0';
+	*bytes = buf;
+	*len = got;
+	return 0;
 }

@@ -12,6 +12,12 @@
  * original file (no legacy encoding uses CR or LF bytes inside a character),
  * so line numbers refer to the original text.
  *
+ * Pages: a form feed ("\f", what PDF-to-text conversions put after each page,
+ * and what pdftext.h writes) starts a new page.  Form feeds are not part of
+ * a line's text (leading ones are skipped, others read as a space); each
+ * line carries the page its first character is on, counted from 1, or 0 for
+ * every line of a text without form feeds (pages unknown).
+ *
  * Nothing is replaced silently: a NUL byte (binary data, UTF-16) or a byte
  * sequence invalid in the encoding is an error naming its byte offset in the
  * original input.
@@ -19,6 +25,7 @@
 #ifndef KG_TEXTIO_H
 #define KG_TEXTIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -28,8 +35,10 @@
 
 struct kg_text_line {
 	const char *s;  /* points into kg_text.utf8; not NUL-terminated */
-	size_t len;     /* bytes, without the line end */
+	size_t len;     /* bytes, without the line end (and without form feeds) */
 	int lineno;     /* 1-based line number in the original input */
+	int page;       /* 1-based page (form feeds count pages); 0 when the text
+	                   has no form feed at all */
 };
 
 struct kg_text {
@@ -53,5 +62,18 @@ int kg_text_decode(const char *bytes, size_t len, const char *encoding,
 	struct kg_text *out, struct kg_err *err);
 
 void kg_text_release(struct kg_text *t);
+
+/*
+ * Reads all of fd (a file, or a pipe such as standard input) into *bytes, a
+ * new NUL-terminated buffer the caller frees, of *len bytes.  Refuses more
+ * than KG_TEXT_MAX_BYTES ("N bytes, above the limit of 16 MiB"; before
+ * reading when fd is a file) and a directory or block device ("not a
+ * regular file").  Messages do not name the source: the caller prefixes it.
+ */
+int kg_text_read_fd(int fd, char **bytes, size_t *len, struct kg_err *err);
+
+/* True when bytes[0..len) is a PDF: "%PDF-" within the first 1024 bytes, as
+ * PDF readers accept it.  Detection is by content, never by file name. */
+bool kg_text_is_pdf(const char *bytes, size_t len);
 
 #endif

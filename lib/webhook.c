@@ -156,6 +156,91 @@ out:
 	return text;
 }
 
+void
+kg_webhook_changes(const struct kg_milestone *a, const struct kg_milestone *b, char *out,
+    size_t size)
+{
+	size_t len = 0;
+	const struct { bool differs; const char *name; } fields[] = {
+		{(a->title == NULL) != (b->title == NULL) ||
+		    (a->title != NULL && strcmp(a->title, b->title) != 0), "title"},
+		{a->kind != b->kind, "kind"},
+		{a->status != b->status, "status"},
+		{a->certainty != b->certainty, "certainty"},
+		{a->window_start != b->window_start || a->window_end != b->window_end ||
+		    a->precision != b->precision, "window"},
+		{a->gone != b->gone, "gone"},
+	};
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].differs)
+			append(out, size, &len, "%s%s", len ? "," : "", fields[i].name);
+}
+
+/* 「…」: 期限 2008-12-01 → 2009-01-15、planned → done (source, edition) */
+static char *
+slack_change(const struct kg_change_event *e)
+{
+	const struct kg_milestone *m = e->milestone, *p = e->previous;
+	const char *title = m->title ? m->title : m->measure_title ? m->measure_title : "?";
+	char text[4096], a[KG_DATE_LEN], b[KG_DATE_LEN], as_of[KG_DATE_LEN];
+	size_t len = 0;
+
+	kg_date_format(e->document->as_of, as_of);
+	if (strcmp(e->type, KG_EVENT_GONE) == 0) {
+		append(text, sizeof(text), &len, "「%s」は最新の報告（%s、%s現在）に載っていません",
+		    title, e->document->name ? e->document->name : "?", as_of);
+	} else {
+		append(text, sizeof(text), &len, "「%s」が変わりました", title);
+		if (p->window_end != m->window_end)
+			append(text, sizeof(text), &len, "：期限 %s → %s",
+			    p->window_end == KG_DAY_NONE ? "なし" : kg_date_format(p->window_end, a),
+			    m->window_end == KG_DAY_NONE ? "なし" : kg_date_format(m->window_end, b));
+		if (p->status != m->status)
+			append(text, sizeof(text), &len, "：%s → %s", kg_status_name(p->status),
+			    kg_status_name(m->status));
+		append(text, sizeof(text), &len, "（%s、%s現在）",
+		    e->document->name ? e->document->name : "?", as_of);
+	}
+	append(text, sizeof(text), &len, "\nsource: %s", e->source);
+	if (e->feed_url)
+		append(text, sizeof(text), &len, "\n%s", e->feed_url);
+	return slack_body(text);
+}
+
+char *
+kg_webhook_change_body(enum kg_webhook_format fmt, const struct kg_change_event *e,
+    struct kg_err *err)
+{
+	char changes[128], *item, *save = NULL;
+	json_t *data, *list;
+	char *text = NULL;
+
+	if (fmt == KG_WEBHOOK_SLACK) {
+		text = slack_change(e);
+		goto out;
+	}
+	kg_webhook_changes(e->previous, e->milestone, changes, sizeof(changes));
+	if ((list = json_array()) == NULL)
+		goto out;
+	for (item = strtok_r(changes, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		json_array_append_new(list, json_string(item));
+	data = json_pack("{s:o, s:o, s:o, s:s, s:o, s:s?}",
+	    "milestone", kg_milestone_json(e->milestone),
+	    "previous", kg_milestone_json(e->previous),
+	    "changes", list,
+	    "source", e->source,
+	    "document", kg_document_json(e->document),
+	    "feed_url", e->feed_url);
+	text = data ? envelope(e->type, e->timestamp, data) : NULL;
+out:
+	if (text == NULL)
+		kg_err_set(err, "out of memory building a webhook body");
+	return text;
+}
+
 char *
 kg_webhook_test_body(enum kg_webhook_format fmt, const char *name, int64_t now,
     struct kg_err *err)

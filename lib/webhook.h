@@ -53,6 +53,35 @@ struct kg_reminder {
 char *kg_webhook_body(enum kg_webhook_format fmt, const struct kg_reminder *r,
     struct kg_err *err);
 
+/* What one milestone.changed or milestone.gone message is about: a watched
+ * source brought a new edition (daemon/source.h).  Everything is borrowed. */
+struct kg_change_event {
+	const char *type;                     /* KG_EVENT_CHANGED or KG_EVENT_GONE */
+	const struct kg_milestone *milestone; /* as it stands now (owners and
+	                                         measure_title filled) */
+	const struct kg_milestone *previous;  /* as it stood before the edition */
+	const char *source;                   /* [source:NAME] */
+	const struct kg_document *document;   /* the edition that says so */
+	int64_t timestamp;                    /* when the event was raised */
+	const char *feed_url;                 /* NULL: JSON null */
+};
+
+/* The names of the fields that differ between a and b (title, kind,
+ * status, certainty, window, gone), comma-separated into out.  Empty when
+ * none does. */
+void kg_webhook_changes(const struct kg_milestone *a, const struct kg_milestone *b,
+    char *out, size_t size);
+
+/*
+ * The body of a change event: for KG_WEBHOOK_JSON the envelope
+ * {"type": "milestone.changed"|"milestone.gone", "timestamp",
+ *  "data": {milestone, previous (export shape), changes: ["window", ...],
+ *  source, document (export shape), feed_url}};
+ * for KG_WEBHOOK_SLACK a chat line.  New string, or NULL with err set.
+ */
+char *kg_webhook_change_body(enum kg_webhook_format fmt, const struct kg_change_event *e,
+    struct kg_err *err);
+
 /* The body of a "webhook.test" event for endpoint `name` raised at `now`. */
 char *kg_webhook_test_body(enum kg_webhook_format fmt, const char *name, int64_t now,
     struct kg_err *err);

@@ -18,20 +18,23 @@
 # never into RUN_PKGS.
 set -eu
 
-# Building: compiler, pkg-config, the libraries' -dev packages, scdoc for the
-# man pages.  Running: tzdata (zones), python3 (scripts/run.sh).
+# Building: compiler, pkg-config, the libraries' -dev packages (poppler-glib
+# reads PDFs), scdoc for the man pages.  Running: tzdata (zones), python3
+# (scripts/run.sh).
 RUN_PKGS="build-essential pkg-config libsqlite3-dev libical-dev libjansson-dev
 libinih-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libutf8proc-dev
-zlib1g-dev libsystemd-dev scdoc tzdata python3"
+zlib1g-dev libsystemd-dev libpoppler-glib-dev scdoc tzdata python3"
 
 # Tests only: cmocka, a fake clock, the sqlite3 and curl command-line tools,
 # Python's iCalendar parser as an independent feed reader, systemd's tools
 # for the service tests (systemd-analyze, -sysusers, -tmpfiles), a headless
-# browser for the pages and a Japanese font so its screenshots show the text.
+# browser for the pages and a Japanese font so its screenshots show the
+# text; cairo and pango (with that font) to lay out the test PDFs
+# (tests/pdf/mkpdf.c), qpdf to encrypt one.
 CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd chromium
-fonts-ipafont-gothic"
+fonts-ipafont-gothic libcairo2-dev libpango1.0-dev qpdf"
 
-BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk"
+BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk poppler-utils"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 usage() {

@@ -40,3 +40,11 @@ pyjson() {
 	"$py" -c "import json,sys; j=json.load(open(sys.argv[1])); assert $1, j" "$tmp/out" ||
 		fail "json: $1"
 }
+
+# import_refused ARG MESSAGE: `kigen import ARG` on $db fails (exit 1) with
+# MESSAGE as the one line it writes on stderr.
+import_refused() {
+	expect_rc 1 "$KIGEN" --db "$db" import "$1"
+	has "$tmp/err" "$2"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$1: more than one line: $(cat "$tmp/err")"
+}

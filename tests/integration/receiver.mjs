@@ -3,6 +3,8 @@
 // package `standardwebhooks`, installed into tests/node by scripts/deps.sh)
 // and appends one JSON line per request to the log:
 //   {n, id, ok, error, type, uid, lead_days, days_left, late, url, status, at}
+// and for change events (milestone.changed / .gone) changes, source,
+// status_now (the milestone's status) and gone.
 // Options:
 //   --port-file F   listen on 127.0.0.1, a free port, written to F
 //   --log F         the request log (JSON lines)
@@ -57,6 +59,10 @@ const server = createServer((req, res) => {
         entry.days_left = msg.data.days_left;
         entry.late = msg.data.late;
         entry.url = msg.data.url;
+        entry.changes = msg.data.changes;
+        entry.source = msg.data.source;
+        entry.status_now = msg.data.milestone.status;
+        entry.gone = msg.data.milestone.gone;
       }
       verified++;
     } catch (e) {

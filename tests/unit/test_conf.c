@@ -169,9 +169,17 @@ test_every_type(void **state)
 	    "header = X-Team: security\n"
 	    "header = X-Other: 1\n"
 	    "kind = meeting\n"
+	    "events = milestone.changed, milestone.gone\n"
 	    "[webhook:min]\n"
 	    "url = https://h.example/x\n"
 	    "secret = " SECRET32 "\n"
+	    "[source:sj]\n"
+	    "url = https://www.example.go.jp/sj2008-h1.pdf\n"
+	    "every = 12h\n"
+	    "timeout = 2m\n"
+	    "allow_shrink = yes\n"
+	    "[source:min]\n"
+	    "url = http://127.0.0.1:8000/r.txt\n"
 	    "[control]\n"
 	    "socket = /tmp/k.sock\n");
 
@@ -219,6 +227,22 @@ test_every_type(void **state)
 	assert_int_equal(c.webhooks[1].timeout_ms, 15000);
 	assert_int_equal(c.webhooks[1].max_attempts, 8);
 	assert_int_equal(c.webhooks[1].concurrency, 8);
+	/* events: the list given, else reminders only */
+	assert_true(kg_webhook_conf_wants(&c.webhooks[0], KG_EVENT_CHANGED));
+	assert_true(kg_webhook_conf_wants(&c.webhooks[0], KG_EVENT_GONE));
+	assert_false(kg_webhook_conf_wants(&c.webhooks[0], KG_EVENT_REMINDER));
+	assert_true(kg_webhook_conf_wants(&c.webhooks[1], KG_EVENT_REMINDER));
+	assert_true(kg_webhook_conf_wants(&c.webhooks[1], KG_EVENT_OVERDUE));
+	assert_false(kg_webhook_conf_wants(&c.webhooks[1], KG_EVENT_CHANGED));
+	assert_int_equal(c.nsources, 2);
+	assert_string_equal(c.sources[0].name, "sj");
+	assert_string_equal(c.sources[0].url, "https://www.example.go.jp/sj2008-h1.pdf");
+	assert_int_equal(c.sources[0].every_s, 12 * 3600);
+	assert_int_equal(c.sources[0].timeout_ms, 120000);
+	assert_true(c.sources[0].allow_shrink);
+	assert_int_equal(c.sources[1].every_s, 86400);
+	assert_int_equal(c.sources[1].timeout_ms, 60000);
+	assert_false(c.sources[1].allow_shrink);
 	assert_string_equal(c.control_socket, "/tmp/k.sock");
 	kg_conf_clear(&c);
 }
@@ -261,6 +285,12 @@ test_errors(void **state)
 		{"[webhook:a]\ntimeout = 1h\n", 2, "invalid timeout '1h'"},
 		{"[webhook:a]\nheader = no colon\n", 2, "invalid header 'no colon'"},
 		{"\n\n[webhook:a]\nurl = http://x/\n", 4, "[webhook:a] needs both url and secret"},
+		{"[webhook:a]\nevents = milestone.moved\n", 2, "invalid events 'milestone.moved'"},
+		{"[webhook:a]\nevents =\n", 2, "invalid events ''"},
+		{"[source:a]\nurl = file:///etc/passwd\n", 2, "invalid url 'file:///etc/passwd'"},
+		{"[source:a]\nurl = http://x/\nevery = 9s\n", 3, "invalid every '9s'"},
+		{"[source:a]\nallow_shrink = perhaps\n", 2, "invalid allow_shrink 'perhaps'"},
+		{"\n[source:a]\nevery = 1h\n", 3, "[source:a] needs a url"},
 		{"[general]\nthis is not ini\n", 2, "syntax error"},
 	};
 	struct kg_conf c;

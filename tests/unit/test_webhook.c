@@ -272,6 +272,74 @@ test_slack_body(void **state)
 }
 
 static void
+test_change_bodies(void **state)
+{
+	struct kg_milestone now, before;
+	struct kg_measure me;
+	struct kg_document doc = {0};
+	struct kg_change_event e;
+	struct kg_err err;
+	json_t *root, *data;
+	char *body, changes[128];
+
+	(void)state;
+	fill(&now, &me);
+	kg_milestone_copy(&before, &now);
+	now.window_start = now.window_end = kg_day_from_civil(2009, 1, 15);
+	doc.id = 2;
+	doc.name = "sj2008-h1.pdf";
+	doc.as_of = kg_day_from_civil(2008, 9, 30);
+	e = (struct kg_change_event){KG_EVENT_CHANGED, &now, &before, "sj", &doc, 1227484800,
+		"http://127.0.0.1:5545/feed.ics"};
+
+	kg_webhook_changes(&before, &now, changes, sizeof(changes));
+	assert_string_equal(changes, "window");
+	body = kg_webhook_change_body(KG_WEBHOOK_JSON, &e, &err);
+	root = json_loads(body, 0, NULL);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root, "type")), "milestone.changed");
+	data = json_object_get(root, "data");
+	assert_string_equal(json_string_value(json_object_get(data, "source")), "sj");
+	assert_int_equal(json_array_size(json_object_get(data, "changes")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(data, "changes"), 0)),
+	    "window");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "milestone"),
+	    "window_end")), "2009-01-15");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "previous"),
+	    "window_end")), "2008-12-01");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "document"),
+	    "name")), "sj2008-h1.pdf");
+	json_decref(root);
+	free(body);
+	body = kg_webhook_change_body(KG_WEBHOOK_SLACK, &e, &err);
+	root = json_loads(body, 0, NULL);
+	assert_non_null(strstr(json_string_value(json_object_get(root, "text")),
+	    "「演習を実施」が変わりました：期限 2008-12-01 → 2009-01-15（sj2008-h1.pdf、2008-09-30現在）"));
+	json_decref(root);
+	free(body);
+
+	/* gone: the status moved too */
+	now.gone = true;
+	now.status = KG_STATUS_DONE;
+	kg_webhook_changes(&before, &now, changes, sizeof(changes));
+	assert_string_equal(changes, "status,window,gone");
+	e.type = KG_EVENT_GONE;
+	body = kg_webhook_change_body(KG_WEBHOOK_JSON, &e, &err);
+	root = json_loads(body, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(root, "type")), "milestone.gone");
+	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(root, "data"),
+	    "milestone"), "gone")));
+	json_decref(root);
+	free(body);
+	body = kg_webhook_change_body(KG_WEBHOOK_SLACK, &e, &err);
+	assert_non_null(strstr(body, "は最新の報告"));
+	free(body);
+	kg_milestone_clear(&now);
+	kg_milestone_clear(&before);
+	kg_measure_clear(&me);
+}
+
+static void
 test_test_body(void **state)
 {
 	struct kg_err err;
@@ -301,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_retry_delay),
 		cmocka_unit_test(test_json_body),
 		cmocka_unit_test(test_slack_body),
+		cmocka_unit_test(test_change_bodies),
 		cmocka_unit_test(test_test_body),
 	};
 	return cmocka_run_group_tests_name("webhook", tests, NULL, NULL);
