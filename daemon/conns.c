@@ -214,6 +214,7 @@ kg_conns_new(size_t max, int64_t head_timeout_ms, bool with_sweeper, struct kg_c
 			return kg_err_set(err, "cannot start the connection sweeper: %s", strerror(rc));
 		}
 		cs->has_thread = true;
+		pthread_setname_np(cs->thread, "kg-conns");
 	}
 	*out = cs;
 	return 0;

@@ -112,8 +112,8 @@ apply_conf(void *arg, const struct kg_conf *next, struct kg_err *err)
 {
 	struct modules *m = arg;
 
-	/* The one that can fail first, so a failure changes nothing. */
-	if (kg_remind_set_conf(m->remind, next, err) < 0 ||
+	/* The ones that can fail first, so a failure changes nothing. */
+	if (kg_server_check_conf(next, err) < 0 || kg_remind_set_conf(m->remind, next, err) < 0 ||
 	    kg_sources_set_conf(m->sources, next, err) < 0)
 		return -1;
 	kg_server_set_conf(m->server, next);

@@ -1,7 +1,7 @@
 /*
  * reload — keeps the HTTP view in step with the database: the loop hook
- * whose changed() reads every milestone and measure from the store and
- * publishes them (kg_server_publish renders the feeds there, once per change),
+ * whose changed() asks the publisher for a new view (kg_server_changed:
+ * the loop goes on at once; the publisher thread reads and renders),
  * and whose tick, run by every loop iteration, is the heartbeat /healthz
  * checks (kg_server_heartbeat).
  */

@@ -22,6 +22,7 @@
 #include "hosts.h"
 #include "log.h"
 #include "loop.h"
+#include "publish.h"
 #include "redact.h"
 #include "utf8.h"
 
@@ -41,6 +42,8 @@ struct kg_server {
 	struct kg_conns *conns;
 	struct kg_metrics metrics;
 	atomic_int_fast64_t beat_ms; /* the loop's last heartbeat (monotonic) */
+	struct kg_publisher *publisher;
+	bool published_once;        /* loop thread only */
 	struct kg_readers *readers; /* history and deliveries for detail requests */
 };
 
@@ -519,6 +522,27 @@ server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *
 	return 0;
 }
 
+/* The publisher's hand-over (publish.h), on its thread. */
+static void
+swap_view(void *arg, struct kg_view *v)
+{
+	struct kg_server *s = arg;
+	struct kg_view *old;
+
+	kg_metrics_publication(&s->metrics);
+	pthread_mutex_lock(&s->lock);
+	old = s->current;
+	s->current = v;
+	pthread_mutex_unlock(&s->lock);
+	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s)",
+	    v->milestones.n, v->nfeeds, (long long)v->data_version, v->render_seconds);
+	kg_view_unref(old);
+	/* The old view's many small strings leave holes glibc keeps: give
+	 * them back, or the resident size ratchets up publication by
+	 * publication (bench/README.md, "memory"). */
+	malloc_trim(0);
+}
+
 /* Says once per configuration what token scope means for it (server.h). */
 static void
 log_token_scope(const struct kg_conf *c)
@@ -558,6 +582,10 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 		return -1;
 	}
 	kg_metrics_set_conns(&s->metrics, s->conns);
+	if (kg_publisher_new(conf->db, swap_view, s, &s->publisher, err) < 0) {
+		kg_server_free(s);
+		return -1;
+	}
 	for (i = 0; i < conf->listen.n; i++) {
 		if (server_listen(s, conf->listen.v[i], max, err) < 0) {
 			kg_server_free(s);
@@ -580,6 +608,7 @@ kg_server_free(struct kg_server *s)
 
 	if (s == NULL)
 		return;
+	kg_publisher_free(s->publisher);
 	for (i = 0; i < s->ndaemons; i++)
 		MHD_stop_daemon(s->daemons[i]);
 	kg_conns_free(s->conns);
@@ -620,6 +649,12 @@ kg_server_loop_silence_ms(struct kg_server *s, int64_t mono_ms)
 	return mono_ms - atomic_load(&s->beat_ms);
 }
 
+int
+kg_server_check_conf(const struct kg_conf *conf, struct kg_err *err)
+{
+	return kg_view_check_conf(conf, err);
+}
+
 void
 kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf)
 {
@@ -628,27 +663,18 @@ kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf)
 }
 
 int
-kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, struct kg_err *err)
+kg_server_changed(struct kg_server *s, int64_t data_version, struct kg_err *err)
 {
-	struct kg_view *v, *old;
+	struct kg_view *skeleton;
 
-	/* s->current is only replaced here, in the loop thread: no lock. */
-	if (kg_view_new(s->conf, milestones, measures, data_version, s->current, &v, err) < 0)
+	if (kg_view_prepare(s->conf, &skeleton, err) < 0)
 		return -1;
-	kg_metrics_publication(&s->metrics);
-	pthread_mutex_lock(&s->lock);
-	old = s->current;
-	s->current = v;
-	pthread_mutex_unlock(&s->lock);
-	kg_view_unref(old);
-	/* The old view's many small strings leave holes glibc keeps: give
-	 * them back, or the resident size ratchets up publication by
-	 * publication (bench/README.md, "memory"). */
-	malloc_trim(0);
-	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s)",
-	    v->milestones.n, v->nfeeds, (long long)data_version, v->render_seconds);
-	return 0;
+	kg_publisher_request(s->publisher, skeleton, data_version);
+	log_debug("publication asked for (data version %lld)", (long long)data_version);
+	if (s->published_once)
+		return 0;
+	s->published_once = true;
+	return kg_publisher_wait(s->publisher, err);
 }
 
 int

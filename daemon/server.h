@@ -2,12 +2,12 @@
  * server — kigend's HTTP server (GNU libmicrohttpd): listening, limits,
  * threads, the life of a request, and dispatch through the routing table
  * (routes.h).  What is served is in feeds.c, api.c and metrics.c; the data
- * they read is the current view (view.h), which kg_server_publish swaps.
+ * they read is the current view (view.h), which the publisher (publish.h)
+ * builds on its own thread and swaps in when kg_server_changed asks.
  *
  * Threads: libmicrohttpd runs a pool of [http] threads per listen
  * address, in epoll mode.  Everything they read is in the refcounted,
- * immutable view that kg_server_publish() swaps under a mutex; they never
- * touch SQLite.
+ * immutable view that the publisher swaps under a mutex.
  *
  * Connections: at most [http] max_connections (RLIMIT_NOFILE is raised to
  * fit them, or the limit lowered with a warning), each request head due
@@ -69,9 +69,10 @@ struct kg_request {
 
 /*
  * Binds every conf->listen address ("127.0.0.1:5545", "[::1]:5545";
- * port 0 picks a free port) and starts serving: 503 until the first
- * kg_server_publish.  conf is borrowed until kg_server_set_conf or
- * kg_server_free.  -1 with "cannot listen on '<addr>': <why>" on failure.
+ * port 0 picks a free port), starts the publisher on conf->db and starts
+ * serving: 503 until the first publication.  conf is borrowed until
+ * kg_server_set_conf or kg_server_free.  -1 with "cannot listen on
+ * '<addr>': <why>" on failure.
  */
 int kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_err *err);
 
@@ -86,18 +87,25 @@ void kg_server_quiesce(struct kg_server *s);
  * hold (readers.h); borrowed, thread-safe. */
 struct kg_readers *kg_server_readers(const struct kg_server *s);
 
-/* Uses conf (borrowed) from the next kg_server_publish on: feed names,
- * tokens, filters, refresh, alarms.  Listen addresses are not re-bound. */
+/* Whether conf can be put into force: views under it render (see
+ * kg_view_check_conf).  A reload asks before it commits to anything.  -1
+ * with err when not. */
+int kg_server_check_conf(const struct kg_conf *conf, struct kg_err *err);
+
+/* Uses conf (borrowed) from the next kg_server_changed on: feed names,
+ * tokens, filters, refresh, alarms, hosts.  Listen addresses and connection
+ * limits are not changed. */
 void kg_server_set_conf(struct kg_server *s, const struct kg_conf *conf);
 
 /*
- * Builds a new view from the data and the current conf (kg_view_new:
- * every configured feed rendered) and makes it the one requests see.
- * Takes the contents of milestones and measures (they are left empty).
- * Called from the loop thread.  On failure the previous view stays.
+ * The data may have changed (the loop's changed() hook): asks the
+ * publisher for a new view under the current conf, and returns at once —
+ * but for the first call, which waits for that publication and returns
+ * its outcome (start-up may fail; READY means the feeds are rendered).
+ * Loop thread.  Later failures are logged by the publisher; the previous
+ * view stays.
  */
-int kg_server_publish(struct kg_server *s, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, struct kg_err *err);
+int kg_server_changed(struct kg_server *s, int64_t data_version, struct kg_err *err);
 
 /* Adds a module's families to /metrics (kg_metrics_add). */
 int kg_server_add_metrics(struct kg_server *s, kg_metrics_fn *fn, void *arg,

@@ -29,6 +29,7 @@ kg_view_unref(struct kg_view *v)
 	kg_strv_clear(&v->allowed_hosts);
 	free(v->timezone);
 	free(v->lead_days);
+	free(v->base_url);
 	kg_milestone_list_clear(&v->milestones);
 	kg_measure_list_clear(&v->measures);
 	free(v);
@@ -82,14 +83,13 @@ kg_view_measure(const struct kg_view *v, int64_t id)
 	return NULL;
 }
 
-/* Adds the feed of fc (NULL: /feed.ics) and renders it.  Its parameters
- * point into the view, not into the configuration, which a reload frees. */
+/* Adds the feed of fc (NULL: /feed.ics), not rendered yet.  Its
+ * parameters point into the view, never into the configuration, which a
+ * reload frees while the publisher may still be rendering. */
 static int
 view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_conf *fc,
-    const struct kg_view *prev, struct kg_err *err)
+    struct kg_err *err)
 {
-	const struct kg_feed_entry *pe = prev != NULL ? kg_view_feed(prev, fc ? fc->name : NULL) :
-	    NULL;
 	struct kg_feed_entry *e = &v->feeds[v->nfeeds++];
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
 
@@ -107,39 +107,27 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 	e->params.name = e->calname;
 	e->params.timezone = v->timezone;
 	e->params.lead_days = v->lead_days;
+	e->params.base_url = v->base_url;
 	e->params.filter = &e->filter;
 	e->params.view = KG_FEED_EVENTS;
-	if (kg_rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
-	    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token, true,
-	    err) < 0)
-		return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	return 0;
 }
 
 int
-kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_view **out, struct kg_err *err)
+kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *err)
 {
 	struct kg_view *v;
-	struct timespec t0, t1;
 	size_t i;
 
 	*out = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return kg_err_set(err, "out of memory");
 	atomic_init(&v->refs, 1);
-	v->milestones = *milestones;
-	v->measures = *measures;
-	memset(milestones, 0, sizeof(*milestones));
-	memset(measures, 0, sizeof(*measures));
-	v->data_version = data_version;
-	v->published_at = (int64_t)time(NULL);
 	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
-	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL) {
+	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL ||
+	    (c->base_url != NULL && (v->base_url = strdup(c->base_url)) == NULL)) {
 		kg_err_set(err, "out of memory");
 		goto fail;
 	}
@@ -149,24 +137,65 @@ kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
 	if (v->has_token)
 		kg_sha256(c->feed_token, strlen(c->feed_token), v->token_digest);
 	v->stall_limit_ms = c->stall_limit_s * 1000;
-	if (kg_hosts_from_conf(c, &v->allowed_hosts, err) < 0)
-		goto fail;
-	for (i = 0; i < v->milestones.n; i++)
-		if ((unsigned)v->milestones.v[i].status < KG_STATUS_COUNT)
-			v->by_status[v->milestones.v[i].status]++;
-
-	if (view_add_feed(v, c, NULL, prev, err) < 0)
+	if (kg_hosts_from_conf(c, &v->allowed_hosts, err) < 0 ||
+	    view_add_feed(v, c, NULL, err) < 0)
 		goto fail;
 	for (i = 0; i < c->nfeeds; i++)
-		if (view_add_feed(v, c, &c->feeds[i], prev, err) < 0)
+		if (view_add_feed(v, c, &c->feeds[i], err) < 0)
 			goto fail;
 	for (i = 0; i < v->nfeeds; i++)
 		v->any_token |= v->feeds[i].has_token;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	*out = v;
 	return 0;
 fail:
 	kg_view_unref(v);
 	return -1;
+}
+
+int
+kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
+    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
+    struct kg_err *err)
+{
+	const struct kg_feed_entry *pe;
+	struct kg_feed_entry *e;
+	struct timespec t0, t1;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	v->milestones = *milestones;
+	v->measures = *measures;
+	memset(milestones, 0, sizeof(*milestones));
+	memset(measures, 0, sizeof(*measures));
+	v->data_version = data_version;
+	v->published_at = (int64_t)time(NULL);
+	for (i = 0; i < v->milestones.n; i++)
+		if ((unsigned)v->milestones.v[i].status < KG_STATUS_COUNT)
+			v->by_status[v->milestones.v[i].status]++;
+	for (i = 0; i < v->nfeeds; i++) {
+		e = &v->feeds[i];
+		pe = prev != NULL ? kg_view_feed(prev, e->name) : NULL;
+		if (kg_rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
+		    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token,
+		    true, err) < 0)
+			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}
+
+int
+kg_view_check_conf(const struct kg_conf *c, struct kg_err *err)
+{
+	struct kg_milestone_list ms = {0};
+	struct kg_measure_list measures = {0};
+	struct kg_view *v;
+	int rc;
+
+	if (kg_view_prepare(c, &v, err) < 0)
+		return -1;
+	rc = kg_view_fill(v, &ms, &measures, 0, NULL, err);
+	kg_view_unref(v);
+	return rc;
 }

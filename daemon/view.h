@@ -1,10 +1,15 @@
 /*
  * view — what HTTP requests read: the milestones, the measures and every
- * configured feed already rendered, built by the loop thread after each data
- * change and immutable once published (but for a feed's todo view, rendered
- * on its first request under its lock).  Requests hold a reference, so the
- * loop can publish the next view while old requests finish; nothing here
- * touches SQLite.
+ * configured feed already rendered, immutable once published (but for a
+ * feed's todo view, rendered on its first request under its lock).
+ * Requests hold a reference, so the next view can be published while old
+ * requests finish; nothing here touches SQLite.
+ *
+ * A view is built in two steps on two threads: kg_view_prepare copies what
+ * it needs of the configuration (in the loop thread, which owns it; a
+ * reload frees the old one at once), kg_view_fill takes the data and
+ * renders (in the publisher thread, publish.h).  Nothing in a view points
+ * into a configuration.
  */
 #ifndef KG_VIEW_H
 #define KG_VIEW_H
@@ -45,6 +50,7 @@ struct kg_view {
 	int64_t published_at;
 	char *timezone;
 	int *lead_days;
+	char *base_url;
 	bool has_token;            /* [http] feed_token: protects the API too */
 	unsigned char token_digest[KG_SHA256_LEN];
 	bool any_token;            /* some feed is private: the API and ad-hoc
@@ -57,15 +63,24 @@ struct kg_view {
 	double render_seconds;     /* how long rendering every feed took */
 };
 
+/* A new view (one reference) without data: what it needs of c, copied.
+ * Cheap (no rendering).  -1 with err on ENOMEM. */
+int kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *err);
+
 /*
- * A new view (one reference) of the data under configuration c: takes the
- * contents of milestones and measures (they are left empty) and renders
- * every configured feed.  prev (may be NULL) is the view it replaces, for
- * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM).
+ * Fills a prepared view: takes the contents of milestones and measures
+ * (they are left empty) and renders every configured feed.  prev (may be
+ * NULL) is the view it replaces, for Last-Modified.  -1 with err on
+ * failure (an unknown time zone, ENOMEM); v is then only fit to unref.
  */
-int kg_view_new(const struct kg_conf *c, struct kg_milestone_list *milestones,
+int kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_view **out, struct kg_err *err);
+    struct kg_err *err);
+
+/* Would a view under c render?  Prepares and fills one without data: what
+ * a reload tries before it commits to c (a zone libical does not know, for
+ * one).  -1 with err when not. */
+int kg_view_check_conf(const struct kg_conf *c, struct kg_err *err);
 
 /* Takes a reference (thread-safe); returns v. */
 struct kg_view *kg_view_ref(struct kg_view *v);

@@ -282,11 +282,22 @@ kg_unit_complete(const struct kg_doc *d)
 int
 kg_unit_lineno(const struct kg_doc *d, const struct kg_unit *u, size_t off)
 {
-	size_t i = u->nseg;
+	const struct kg_seg *s = d->segs + u->seg;
+	size_t lo = 0, hi = u->nseg;
 
-	while (i > 1 && d->segs[u->seg + i - 1].off > off)
-		i--;
-	return i > 0 ? d->segs[u->seg + i - 1].lineno : 0;
+	/* the last segment starting at or before off: a binary search, as a
+	 * unit may span many lines and hold many dates */
+	if (u->nseg == 0)
+		return 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s[lo].lineno;
 }
 
 /* ---- items and owners ---- */
@@ -443,6 +454,8 @@ kg_owners_add(struct kg_strv *owners, struct kg_span list, bool at_space)
 	return each_owner(list, at_space, push_owner, owners);
 }
 
+#define GLUED_MAX 256
+
 struct kg_span
 kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc)
 {
@@ -451,8 +464,10 @@ kg_owners_glued(struct kg_span t, struct kg_strv *owners, int *rc)
 
 	*rc = 0;
 	t = kg_span_trim(t);
-	/* the leftmost blank after which only names follow: O(n^2) on a line */
-	for (i = 0; i < t.len; i += n) {
+	/* the leftmost blank after which only names follow, among the last
+	 * GLUED_MAX bytes: owner lists are short, and a long line stays linear */
+	i = t.len > GLUED_MAX ? kg_utf8_cut(t.s, t.len - GLUED_MAX) : 0;
+	for (; i < t.len; i += n) {
 		struct kg_span tail = {t.s + i, t.len - i};
 
 		if (kg_is_space(kg_cp_at(t.s, t.len, i, &n))) {

@@ -23,6 +23,8 @@
 
 #include "layout.h"
 
+/* A figure before its bracketed date is short (73.1%, 2,100件). */
+#define FIGURE_MAX_CP 24
 /* A heading line before an item is short. */
 #define HEADING_MAX_CP 30
 
@@ -110,8 +112,9 @@ figure_at(struct kg_span t, size_t from, size_t *end)
 		i = o + (size_t)close + strlen("）");
 		if (kg_span_find(in, "年") < 0)
 			continue;
-		/* the figure: back from the bracket to a blank, a colon or the start */
-		for (k = o; k > from; k -= n) {
+		/* the figure: back from the bracket to a blank, a colon or the start
+		 * (at most FIGURE_MAX_CP characters: a long line stays linear) */
+		for (k = o; k > from && o - k < FIGURE_MAX_CP * 4; k -= n) {
 			int32_t c = kg_cp_before(t.s, k, &n);
 
 			if (kg_is_space(c) || c == 0xFF1A || c == ':')

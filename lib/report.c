@@ -76,15 +76,12 @@ no_layout(struct kg_err *err, const struct kg_doc *d, const struct kg_layout *fo
 
 /* ---- dates that are no milestones ---- */
 
-static bool
-covered(const size_t (*cov)[2], size_t ncov, size_t off)
+static int
+by_start(const void *a, const void *b)
 {
-	size_t i;
+	const size_t *x = a, *y = b;
 
-	for (i = 0; i < ncov; i++)
-		if (off >= cov[i][0] && off < cov[i][1])
-			return true;
-	return false;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
 /* A duration or ordinal after a number (3年間, 5年目, 6か月), not a date. */
@@ -127,12 +124,15 @@ date_unit_at(struct kg_span t, size_t i)
  */
 static int
 skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
-    const size_t (*cov)[2], size_t ncov)
+    size_t (*cov)[2], size_t ncov)
 {
 	static const char *const eras[] = {"令和", "平成", "昭和"};
-	size_t i, k, n, e;
+	size_t i, k, n, e, j = 0, reach = 0;
 	int32_t c, prev = 0;
 
+	/* the ranges by start, walked once: reach is the furthest end of those
+	 * that start at or before i, so the cost stays linear */
+	qsort(cov, ncov, sizeof(*cov), by_start);
 	for (i = 0; i < t.len; prev = c, i += n) {
 		c = kg_cp_at(t.s, t.len, i, &n);
 		k = i;
@@ -144,8 +144,9 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 		if (kg_read_number(t, &k) < 0)
 			continue;
 		kg_skip_space(t, &k);
-		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1) ||
-		    covered(cov, ncov, i))
+		for (; j < ncov && cov[j][0] <= i; j++)
+			reach = cov[j][1] > reach ? cov[j][1] : reach;
+		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1) || i < reach)
 			continue;
 		while (k < t.len && (is_arabic(kg_cp_at(t.s, t.len, k, &n)) ||
 		    kg_is_space(kg_cp_at(t.s, t.len, k, &n)) || date_unit_at(t, k)))
@@ -275,7 +276,7 @@ dated_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		    KG_EXTRACT_WHY_FIGURE) < 0)
 			goto nomem;
 	}
-	if (skip_unread(r, u, t, (const size_t (*)[2])sc.cov, sc.nd) < 0)
+	if (skip_unread(r, u, t, sc.cov, sc.nd) < 0)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -287,11 +288,16 @@ out:
 }
 
 /* The act a labelled date dates, the text after it up to 、 or 。
- * (令和３年度検討開始、… → 検討開始); empty when none. */
+ * (令和３年度検討開始、… → 検討開始); empty when none.  Only the next
+ * ACT_MAX bytes are read (an act is a few words; a long cell stays linear);
+ * a title cuts what is longer anyway. */
+#define ACT_MAX 192
+
 static struct kg_span
 act_after(struct kg_span t, size_t end)
 {
-	struct kg_span a = kg_span_trim((struct kg_span){t.s + end, t.len - end});
+	size_t len = t.len - end > ACT_MAX ? kg_utf8_cut(t.s + end, ACT_MAX) : t.len - end;
+	struct kg_span a = kg_span_trim((struct kg_span){t.s + end, len});
 	size_t i = 0;
 	long k;
 
@@ -377,7 +383,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	    (u->notes == KG_NOTES_IF_UNDATED && x.n == 0)); i++)
 		if (kg_strv_push(&me->notes, x.notes.v[i], (size_t)-1) < 0)
 			goto nomem;
-	if (skip_unread(r, u, t, (const size_t (*)[2])cov, ncov) < 0)
+	if (skip_unread(r, u, t, cov, ncov) < 0)
 		goto nomem;
 	rc = 0;
 	goto out;
