@@ -158,6 +158,7 @@ static const struct row own_rows[] = {
 	{"・各府省は、押印を不要とする見直しを行う。実施時期：平成20年度検討開始、平成21年度結論・措置", "平成21年度", "2009-04-01", "2010-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_DECISION},
 	{"・各府省は、押印を不要とする見直しを行う。実施時期：平成20年度措置", "平成20年度", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_ONGOING, KG_KIND_REVISION},
 	{"・総務省は、マニュアルを作成し、地方公共団体に周知する。実施時期：平成20年度下期措置", "平成20年度下期", "2008-10-01", "2009-03-31", KG_PREC_HALF_YEAR, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
+	{"・実践的サイバー防御演習（CYDER）を平成20年度に全国で実施する。", "平成20年度", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
 	{"・デジタル庁は、結果を公表する。実施時期：平成21年度以降継続的に措置", "平成21年度以降", "2009-04-01", "", KG_PREC_OPEN_START, KG_STATUS_PLANNED, KG_KIND_PUBLICATION},
 	/* family4 round: a bracket dating the noun before it, a labelled date,
 	 * Xが決定, 稼働前, 終え, 適用, ことを検討 */
