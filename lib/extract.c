@@ -381,9 +381,6 @@ kind_of_topic(const struct bullet *bl, size_t pos, size_t lim)
 
 	while (b > lim) {
 		a = clause_start(bl, b, lim);
-		/* 防御演習（CYDER）を: an aside closing before を belongs to the noun */
-		while (a > lim && cp_at(bl, a - 1) == '(')
-			a = clause_start(bl, a - 1, lim);
 		e = b;
 		while (e > a && (cp_at(bl, e - 1) == JP_COMMA || is_space(cp_at(bl, e - 1))))
 			e--;
