@@ -54,7 +54,22 @@ number_arg(struct kg_args *a, const char *key, const char *value, long min, long
 		    value, min, max);
 }
 
-/* The filter list key names, or NULL when key is no filter. */
+static const char *const filter_keys[] = {"owner", "kind", "status", "measure"};
+
+/* The index of a filter key in filter_keys, or -1. */
+static int
+filter_index(const char *key)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(key, filter_keys[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The filter list key names (its value checked), or NULL when key is no
+ * filter. */
 static struct kg_strv *
 filter_of(struct kg_args *a, const char *key, const char *value)
 {
@@ -119,10 +134,8 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 	static const char *const views[] = {"event", "todo"};
 	static const char *const spans[] = {"deadline", "window"};
 	static const char *const groups[] = {"measure", "owner"};
-	static const char *const filter_keys[] = {"owner", "kind", "status", "measure"};
 	struct kg_strv *sv;
 	unsigned bit;
-	size_t i;
 	int w;
 	long l;
 
@@ -139,10 +152,11 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 		a->token = value;
 		return true;
 	}
+	/* An empty value is what an empty field of a GET form sends: none. */
+	if (value[0] == '\0' && (filter_index(key) >= 0 || bit_of(key) != 0))
+		return true;
 	if ((sv = filter_of(a, key, value)) != NULL) {
-		for (i = 0; strcmp(filter_keys[i], key) != 0; i++)
-			;
-		mark(a, KG_ARG_FILTER, filter_keys[i]);
+		mark(a, KG_ARG_FILTER, filter_keys[filter_index(key)]);
 		if (a->bad[0] == '\0' && kg_strv_push(sv, value, (size_t)-1) < 0)
 			snprintf(a->bad, sizeof(a->bad), "out of memory");
 		return true;
@@ -185,11 +199,79 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 		if (strlen(value) > KG_ARGS_Q_MAX)
 			snprintf(a->bad, sizeof(a->bad), "q is too long (at most %d bytes)",
 			    KG_ARGS_Q_MAX);
-		else if (value[0] != '\0' && a->q == NULL && (a->q = strdup(value)) == NULL)
+		else if (a->q == NULL && (a->q = strdup(value)) == NULL)
 			snprintf(a->bad, sizeof(a->bad), "out of memory");
 		break;
 	}
 	return true;
+}
+
+static int
+by_string(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "name=v1\x1fv2\n": sv's values sorted, each once. */
+static int
+canonical_list(FILE *f, const char *name, const struct kg_strv *sv)
+{
+	char **v;
+	size_t i;
+	int rc = 0;
+
+	if (sv->n == 0)
+		return 0;
+	if ((v = malloc(sv->n * sizeof(*v))) == NULL)
+		return -1;
+	memcpy(v, sv->v, sv->n * sizeof(*v));
+	qsort(v, sv->n, sizeof(*v), by_string);
+	fprintf(f, "%s=", name);
+	for (i = 0; i < sv->n; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			fprintf(f, "%s%s", i > 0 ? "\x1f" : "", v[i]);
+	if (fputc('\n', f) < 0)
+		rc = -1;
+	free(v);
+	return rc;
+}
+
+char *
+kg_args_canonical(const struct kg_args *a, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f;
+
+	*len = 0;
+	if ((f = open_memstream(&buf, len)) == NULL)
+		return NULL;
+	canonical_list(f, "owner", &a->filter.owners);
+	canonical_list(f, "kind", &a->filter.kinds);
+	canonical_list(f, "status", &a->filter.statuses);
+	canonical_list(f, "measure", &a->filter.measures);
+	if (a->given & KG_ARG_VIEW)
+		fprintf(f, "view=%d\n", (int)a->view);
+	if (a->given & KG_ARG_SPAN)
+		fprintf(f, "span=%d\n", (int)a->span);
+	if (a->given & KG_ARG_DAYS)
+		fprintf(f, "days=%ld\n", a->days);
+	if (a->given & KG_ARG_AS_OF)
+		fprintf(f, "as_of=%d\n", (int)a->as_of);
+	if (a->given & KG_ARG_Q)
+		fprintf(f, "q=%s\n", a->q != NULL ? a->q : "");
+	if (a->given & KG_ARG_FROM)
+		fprintf(f, "from=%d\n", (int)a->from);
+	if (a->given & KG_ARG_TO)
+		fprintf(f, "to=%d\n", (int)a->to);
+	if (a->given & KG_ARG_GROUP)
+		fprintf(f, "group=%d\n", (int)a->group);
+	if (a->given & KG_ARG_PAGE)
+		fprintf(f, "page=%ld\n", a->page);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 bool

@@ -9,18 +9,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "web.h"
+
 void
 kg_view_unref(struct kg_view *v)
 {
 	size_t i;
-	int k;
 
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
+	kg_cache_free(v->cache);
+	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
-		for (k = 0; k < 2; k++)
-			kg_rendered_release(&v->feeds[i].views[k]);
-		pthread_mutex_destroy(&v->feeds[i].todo_lock);
+		kg_rendered_release(&v->feeds[i].events);
 		free(v->feeds[i].name);
 		free(v->feeds[i].calname);
 		kg_filter_clear(&v->feeds[i].filter);
@@ -93,7 +94,6 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 	struct kg_feed_entry *e = &v->feeds[v->nfeeds++];
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
 
-	pthread_mutex_init(&e->todo_lock, NULL);
 	if ((e->calname = kg_feed_calname(c, fc)) == NULL)
 		return kg_err_set(err, "out of memory");
 	if (fc != NULL) {
@@ -126,7 +126,8 @@ kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *er
 	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
-	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL ||
+	v->cache = kg_cache_new();
+	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL || v->cache == NULL ||
 	    (c->base_url != NULL && (v->base_url = strdup(c->base_url)) == NULL)) {
 		kg_err_set(err, "out of memory");
 		goto fail;
@@ -145,6 +146,8 @@ kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *er
 			goto fail;
 	for (i = 0; i < v->nfeeds; i++)
 		v->any_token |= v->feeds[i].has_token;
+	if (kg_web_prepare(v, c, &v->web, err) < 0)
+		goto fail;
 	*out = v;
 	return 0;
 fail:
@@ -154,8 +157,8 @@ fail:
 
 int
 kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_err *err)
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, const struct kg_view *prev, struct kg_err *err)
 {
 	const struct kg_feed_entry *pe;
 	struct kg_feed_entry *e;
@@ -175,11 +178,12 @@ kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
 	for (i = 0; i < v->nfeeds; i++) {
 		e = &v->feeds[i];
 		pe = prev != NULL ? kg_view_feed(prev, e->name) : NULL;
-		if (kg_rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
-		    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token,
-		    true, err) < 0)
+		if (kg_rendered_make(&e->events, v->milestones.v, v->milestones.n, &e->params,
+		    pe != NULL ? &pe->events : NULL, 0, e->has_token, true, err) < 0)
 			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	}
+	if (kg_web_fill(v->web, v, slips, err) < 0)
+		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
@@ -195,7 +199,7 @@ kg_view_check_conf(const struct kg_conf *c, struct kg_err *err)
 
 	if (kg_view_prepare(c, &v, err) < 0)
 		return -1;
-	rc = kg_view_fill(v, &ms, &measures, 0, NULL, err);
+	rc = kg_view_fill(v, &ms, &measures, NULL, 0, NULL, err);
 	kg_view_unref(v);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * view — what HTTP requests read: the milestones, the measures and every
- * configured feed already rendered, immutable once published (but for a
- * feed's todo view, rendered on its first request under its lock).
+ * configured feed already rendered, immutable once published (but for its
+ * cache of renditions made on request, cache.h).
  * Requests hold a reference, so the next view can be published while old
  * requests finish; nothing here touches SQLite.
  *
@@ -25,7 +25,11 @@
 #include "feed.h"
 #include "hash.h"
 #include "model.h"
+#include "cache.h"
 #include "rendition.h"
+#include "store.h"
+
+struct kg_web;
 
 /* A feed: /feed.ics (name NULL) or a [feed:NAME] section at /feeds/NAME.ics. */
 struct kg_feed_entry {
@@ -35,11 +39,10 @@ struct kg_feed_entry {
 	unsigned char token_digest[KG_SHA256_LEN];
 	struct kg_filter filter;
 	struct kg_feed_params params; /* strings point into the view */
-	struct kg_rendered views[2];  /* by enum kg_feed_view */
-	/* Few clients want VTODOs: that view is rendered on its first request
-	 * (under todo_lock), which halves the work of a publication. */
-	pthread_mutex_t todo_lock;
-	bool todo_ready;
+	/* The events view, rendered by the publication.  Its todo view and
+	 * any other span or filter are renditions made on request (cache.h):
+	 * few clients want them. */
+	struct kg_rendered events;
 };
 
 struct kg_view {
@@ -60,7 +63,9 @@ struct kg_view {
 	struct kg_feed_entry *feeds; /* [0] is /feed.ics */
 	size_t nfeeds;
 	size_t by_status[KG_STATUS_COUNT];
-	double render_seconds;     /* how long rendering every feed took */
+	struct kg_web *web;        /* the pages' data and renditions (web.h) */
+	double render_seconds;     /* how long rendering every feed and page took */
+	struct kg_cache *cache;    /* renditions made on request of this data */
 };
 
 /* A new view (one reference) without data: what it needs of c, copied.
@@ -69,13 +74,15 @@ int kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err
 
 /*
  * Fills a prepared view: takes the contents of milestones and measures
- * (they are left empty) and renders every configured feed.  prev (may be
- * NULL) is the view it replaces, for Last-Modified.  -1 with err on
- * failure (an unknown time zone, ENOMEM); v is then only fit to unref.
+ * (they are left empty), renders every configured feed and the pages'
+ * timeline; slips (kg_store_slipped, read; NULL: none) give the timeline
+ * its moved windows.  prev (may be NULL) is the view it replaces, for
+ * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM);
+ * v is then only fit to unref.
  */
 int kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_err *err);
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, const struct kg_view *prev, struct kg_err *err);
 
 /* Would a view under c render?  Prepares and fills one without data: what
  * a reload tries before it commits to c (a zone libical does not know, for

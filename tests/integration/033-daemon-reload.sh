@@ -17,16 +17,12 @@ renders() {
 [ "$(renders)" -eq 1 ] || fail "rendered more than once without a change"
 
 # until_changed NAME [curl args]: fetches /feed.ics with a validator until
-# the answer is no longer 304 (5 s at most).
+# the answer is no longer 304.
+changed() { fetch "$@" && [ "$code" != 304 ]; }
 until_changed() {
 	name=$1
 	shift
-	i=0
-	while fetch "$name" /feed.ics "$@" && [ "$code" = 304 ]; do
-		i=$((i + 1))
-		[ "$i" -lt 50 ] || fail "$name: change not seen within 5 s"
-		sleep 0.1
-	done
+	wait_until "$name: the change in the feed" changed "$name" /feed.ics "$@"
 }
 
 expect_rc 0 "$KIGEN" --db "$db" --json list --status planned

@@ -21,12 +21,19 @@ stop_receiver() {
 	wait "$rpid" 2>/dev/null || :
 }
 
+# outbox_is PYEXPR: PYEXPR holds over d, the deliveries of the outbox.
+outbox_is() {
+	k deliveries --json --limit 0 >"$tmp/d.json" &&
+	    "$py" -c 'import json,sys; d=json.load(open(sys.argv[1]))["deliveries"]; sys.exit(0 if eval(sys.argv[2]) else 1)' \
+	    "$tmp/d.json" "$1"
+}
+
 # 1. 500 (Retry-After: 7) then 204: the same id again, 7 s later.
 fresh
 receiver --secret "$secret" --fail-first 1 --retry-after 7
 config "concurrency = 1"
 daemon
-wait_received 4 True 25
+wait_received 4 True
 "$py" - "$tmp/received" <<'PY' || fail "retry"
 import json, sys
 ex = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
@@ -43,7 +50,7 @@ k deliveries --json >"$tmp/d.json"
 kf redeliver 1 >"$tmp/out"
 grep -q "queued again" "$tmp/out" || fail "redeliver output"
 id1=$("$py" -c 'import json,sys; print([x for x in json.load(open(sys.argv[1]))["deliveries"] if x["id"]==1][0]["webhook_id"])' "$tmp/d.json")
-wait_received 3 "e['id'] == '$id1'" 10
+wait_received 3 "e['id'] == '$id1'"
 stop_daemon
 stop_receiver
 
@@ -52,7 +59,7 @@ fresh
 receiver --secret "$secret" --hang-first 1
 config "timeout = 2s" "concurrency = 2"
 daemon
-wait_received 4 True 20
+wait_received 4 True
 [ "$(received "e['status'] == 204")" -eq 2 ] || fail "no success after the timeout"
 grep -qi "timed out\|timeout" "$tmp/kigend.log" || fail "no timeout logged"
 stop_daemon
@@ -65,8 +72,8 @@ receiver --secret "$secret"
 hook_secret="whsec_$(head -c 32 /dev/urandom | base64)"
 config "max_attempts = 1"
 daemon
-wait_received 2 "not e['ok']" 10
-sleep 1
+wait_received 2 "not e['ok']"
+wait_until "both deliveries to fail" outbox_is "[x['status'] for x in d] == ['failed', 'failed']"
 stop_daemon
 grep -q "No matching signature found" "$tmp/received" || fail "verification error"
 k deliveries --failed --json >"$tmp/d.json"
@@ -83,8 +90,11 @@ fresh
 receiver --secret "$secret" --status 410
 config "concurrency = 1"
 daemon
-wait_received 1 True 10
-sleep 2
+wait_received 1 True
+# The 410 is recorded and the endpoint marked; the loop went round once
+# more (status) with nothing in flight: the second delivery was not tried.
+wait_until "the 410 to be recorded" outbox_is "sorted(x['status'] for x in d) == ['failed', 'pending']"
+wait_until "kigend to go round" status_ok "r['reminders']['in_flight'] == 0"
 stop_daemon
 [ "$(received)" -eq 1 ] || fail "kept sending after 410"
 k deliveries --json >"$tmp/d.json"

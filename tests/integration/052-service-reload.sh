@@ -5,12 +5,8 @@
 # and at the end STOPPING; SIGTERM stops kigend cleanly.
 . "$TOP/tests/integration/lib-service.sh"
 
-feed_has() { # feed_has TEXT: the served feed contains TEXT (waits 10 s)
-	n=0
-	until curl -fsS "http://127.0.0.1:$port/feed.ics" 2>/dev/null | grep -qF -- "$1"; do
-		n=$((n + 1)); [ $n -lt 200 ] || fail "feed never showed '$1'"; sleep 0.05
-	done
-}
+feed_shows() { curl -fsS "http://127.0.0.1:$port/feed.ics" 2>/dev/null | grep -qF -- "$1"; }
+feed_has() { wait_until "the feed to show '$1'" feed_shows "$1"; } # feed_has TEXT
 
 write_conf '[feed]
 name = first-name'
@@ -24,11 +20,12 @@ feed_has 'SUMMARY:GSOC operation start'
 write_conf '[feed]
 name = second-name'
 kill -HUP "$kigend_pid"
-wait_notify 'RELOADING=1' || fail "no RELOADING=1"
+wait_notify 'RELOADING=1'
 wait_log 'configuration reloaded'
 feed_has 'X-WR-CALNAME:second-name'
 # systemd's reload ends at the next READY=1.
-[ "$(grep -c '^READY=1' "$tmp/notify.log")" -ge 2 ] || fail "no READY=1 after the reload"
+readies() { [ "$(grep -c '^READY=1' "$tmp/notify.log")" -ge 2 ]; }
+wait_until "READY=1 after the reload" readies
 
 # SIGHUP with a bad file (line 7 of write_conf's output): rejected.
 write_conf '[feed]
@@ -63,7 +60,7 @@ wait_log '[control] socket changed; takes effect at the next start'
 [ -S "$sock" ] || fail "control socket moved during a reload"
 
 stop_kigend
-wait_notify 'STOPPING=1' || fail "no STOPPING=1"
+wait_notify 'STOPPING=1'
 [ "$(grep -c '^STOPPING=1' "$tmp/notify.log")" -eq 1 ] || fail "STOPPING=1 sent more than once"
 has "$tmp/kigend.log" 'SIGTERM: stopping'
 [ ! -e "$sock" ] || fail "control socket left behind after a clean stop"

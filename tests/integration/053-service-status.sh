@@ -50,10 +50,8 @@ kill -KILL "$kigend_pid"
 wait "$kigend_pid" 2>/dev/null || true
 export WATCHDOG_USEC=2000000
 start_kigend
-n=0
-until [ "$(grep -c '^WATCHDOG=1' "$tmp/notify.log")" -ge 2 ]; do
-	n=$((n + 1)); [ $n -lt 100 ] || fail "no WATCHDOG=1 pings"; sleep 0.05
-done
+pings() { [ "$(grep -c '^WATCHDOG=1' "$tmp/notify.log")" -ge 2 ]; }
+wait_until "two WATCHDOG=1 pings" pings
 unset WATCHDOG_USEC
 
 # Killed without a chance to clean up: the socket stays, yet status knows.

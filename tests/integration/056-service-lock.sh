@@ -30,7 +30,7 @@ before=$(snapshot)
 mkdir "$tmp/sub"
 ln -s "$db" "$tmp/link.db"
 for path in "$db" "$tmp/link.db" "$tmp/sub/../kigen.db"; do
-	other=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	other=$(free_port)
 	printf '[general]\ndb = %s\n[http]\nlisten = 127.0.0.1:%s\n[control]\nsocket = %s\n' \
 	    "$path" "$other" "$tmp/other.sock" >"$tmp/other.conf"
 	expect_rc 1 timeout 20 "$KIGEND" --config "$tmp/other.conf"

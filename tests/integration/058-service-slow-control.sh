@@ -41,11 +41,8 @@ while [ $n -lt 5 ]; do
 	n=$((n + 1))
 done
 expect_rc 0 "$KIGEN" add "Exercise during the drip" --due 2008-12-01
-i=0
-until curl -fsS "http://127.0.0.1:$port/feed.ics" | grep -q 'SUMMARY:Exercise during the drip'; do
-	i=$((i + 1)); [ $i -lt 200 ] || fail "a change was not published while a control client dripped"
-	sleep 0.1
-done
+published() { curl -fsS "http://127.0.0.1:$port/feed.ics" | grep -q 'SUMMARY:Exercise during the drip'; }
+wait_until "the change to be published while a control client dripped" published
 wait "$drip"
 [ "$(cat "$tmp/dripped")" -ge 1 ] || fail "the dripping client was never dropped"
 grep -q 'control socket: no request line within 1000 ms, dropped' "$tmp/kigend.log" ||

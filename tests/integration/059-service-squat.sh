@@ -31,10 +31,7 @@ while True:
     c.close()
 ' "$sock" "$tmp/squatting" &
 pids="$pids $!"
-n=0
-until [ -f "$tmp/squatting" ]; do
-	n=$((n + 1)); [ $n -lt 200 ] || fail "the impostor did not start"; sleep 0.05
-done
+wait_until "the impostor to start" test -f "$tmp/squatting"
 
 expect_rc 1 "$KIGEN" status
 has "$tmp/err" "kigen: control socket '$sock' belongs to uid $(id -u nobody), not to you, root or the service user 'kigen': not trusting it"

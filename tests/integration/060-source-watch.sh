@@ -17,19 +17,13 @@ mkpdf="$BUILD/tests/mkpdf"
 [ -x "$mkpdf" ] || fail "$mkpdf missing (make test-build)"
 [ -d "$TOP/tests/node/node_modules/standardwebhooks" ] || fail "standardwebhooks missing (make deps)"
 
-# wait_for WHAT CMD...: polls CMD until it succeeds, 60 s at most.
+# wait_for WHAT CMD...: polls CMD (its output dropped) until it succeeds.
+quietly() { "$@" >/dev/null 2>&1; }
 wait_for() {
 	what=$1
 	shift
-	i=0
-	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
-			tail -n 30 "$tmp/kigend.log"
-			fail "timed out waiting for $what"
-		fi
-		sleep 0.1
-	done
+	poll_until "$patience" quietly "$@" ||
+		{ tail -n 30 "$tmp/kigend.log"; fail "waited $patience s for $what"; }
 }
 
 sample="$TOP/data/secure-japan-2008-h1.txt"

@@ -2,7 +2,7 @@
 # only NNN-name.sh).  Gives a temporary directory removed on exit, a
 # database path in it, and small assertions that fail the test loudly.
 set -eu
-: "${KIGEN:?}"
+: "${KIGEN:?}" "${TOP:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/kigen.db"
@@ -48,3 +48,5 @@ import_refused() {
 	has "$tmp/err" "$2"
 	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$1: more than one line: $(cat "$tmp/err")"
 }
+
+. "$TOP/tests/integration/lib-wait.sh"

@@ -10,29 +10,37 @@ node=$(command -v node) || fail "node missing"
 kigend_pid=
 trap 'stop_kigend; rm -rf "$tmp"' EXIT
 
-# A port nobody listens on now (the kernel's pick; the small race is fine
-# for tests).
-free_port() {
-	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# start_kigend [args...]: on a free port with $db, logs in $tmp/kigend.log;
+# waits until /healthz answers (fails at once if kigend exits, but for a
+# port another program took meanwhile: then on another).  Sets $port and
+# $base.
+start_kigend() {
+	for _try in 1 2 3 4 5; do
+		port=$(free_port)
+		base="http://127.0.0.1:$port"
+		logged=$(cat "$tmp/kigend.log" 2>/dev/null | wc -l)
+		"$KIGEND" --db "$db" --listen "127.0.0.1:$port" --log-level debug "$@" \
+			>>"$tmp/kigend.log" 2>&1 &
+		kigend_pid=$!
+		wait_until "kigend to answer on $base" kigend_up
+		[ -n "$kigend_pid" ] && return
+	done
+	fail "no free port for kigend in 5 tries"
 }
 
-# start_kigend [args...]: on a free port with $db, logs in $tmp/kigend.log;
-# waits (10 s at most) until /healthz answers.  Sets $port and $base.
-start_kigend() {
-	port=$(free_port)
-	base="http://127.0.0.1:$port"
-	"$KIGEND" --db "$db" --listen "127.0.0.1:$port" --log-level debug "$@" \
-		>>"$tmp/kigend.log" 2>&1 &
-	kigend_pid=$!
-	i=0
-	until curl -sf -o /dev/null "$base/healthz"; do
-		i=$((i + 1))
-		if [ "$i" -gt 100 ] || ! kill -0 "$kigend_pid" 2>/dev/null; then
-			cat "$tmp/kigend.log"
-			fail "kigend did not come up on $base"
+# kigend_up: /healthz answers; kigend_pid is emptied when kigend found its
+# port taken (retry), and the test fails when it exited for another reason.
+kigend_up() {
+	if gone "$kigend_pid"; then
+		if tail -n +$((logged + 1)) "$tmp/kigend.log" |
+		    grep -q "cannot listen on .*address in use"; then
+			kigend_pid=
+			return 0
 		fi
-		sleep 0.1
-	done
+		cat "$tmp/kigend.log"
+		fail "kigend exited before answering on $base"
+	fi
+	http_ok "$base/healthz"
 }
 
 # Stops kigend by PID (SIGTERM) and checks it exited cleanly.

@@ -30,14 +30,10 @@ fakelib=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketimeMT\.so\.1$' | head
 secret="whsec_$(head -c 32 /dev/urandom | base64)"
 
 fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/integration/lib-wait.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
 # kf: kigen on the tests' fake clock (what it writes carries fake times).
 kf() { LD_PRELOAD="$fakelib" FAKETIME="-$offset" "$KIGEN" --db "$db" "$@"; }
-
-# A free loopback port (bound and released; good enough for a test).
-free_port() {
-	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # at 'YYYY-MM-DD hh:mm:ss': the faketime offset that makes now that (JST).
 at() {
@@ -51,19 +47,17 @@ receiver() {
 	    --port-file "$tmp/port" --log "$tmp/received" "$@" >"$tmp/receiver.out" 2>&1 &
 	rpid=$!
 	pids="$pids $rpid"
-	i=0
-	while [ ! -s "$tmp/port" ]; do
-		i=$((i + 1)); [ $i -lt 100 ] || fail "receiver did not start"; sleep 0.1
-	done
+	wait_until "the receiver to start" file_ready "$tmp/port"
 	rport=$(cat "$tmp/port")
 }
 
 # config [webhook keys...]: writes kigen.conf with one [webhook:ops] to the
-# receiver; extra lines go into that section.
+# receiver; extra lines go into that section.  kigend serves on $hport.
 config() {
+	hport=$(free_port)
 	{
 		printf '[general]\ntimezone = Asia/Tokyo\nlog_level = info\n'
-		printf '[http]\nlisten = 127.0.0.1:%s\nbase_url = http://127.0.0.1:5545\n' "$(free_port)"
+		printf '[http]\nlisten = 127.0.0.1:%s\nbase_url = http://127.0.0.1:5545\n' "$hport"
 		printf '[reminders]\nlead = 30d, 7d, 1d, 0d\nat = 09:00\ncatch_up = 1d\n'
 		printf 'overdue = 7d, 14d\n'
 		printf '[webhook:ops]\nurl = http://127.0.0.1:%s/hooks/kigen\nsecret = %s\n' \
@@ -102,18 +96,59 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(n)' "$tmp/received" "${1:-True}"
 }
 
-# wait_received N FILTER SECONDS: until N matching lines arrived.
+# wait_received N FILTER: until N matching lines arrived.
+has_received() { [ "$(received "$2")" -ge "$1" ]; }
 wait_received() {
-	i=0
-	while [ "$(received "$2")" -lt "$1" ]; do
-		i=$((i + 1))
-		if [ $i -gt $(($3 * 10)) ]; then
-			echo "--- received"; cat "$tmp/received" 2>/dev/null || :
-			echo "--- kigend"; tail -n 30 "$tmp/kigend.log"
-			fail "waited $3 s for $1 x $2"
+	if ! poll_until "$patience" has_received "$1" "$2"; then
+		echo "--- received"; cat "$tmp/received" 2>/dev/null || :
+		echo "--- kigend"; tail -n 30 "$tmp/kigend.log"
+		fail "waited $patience s for $1 x $2"
+	fi
+}
+
+# wait_all_received N FILTER: until N matching lines arrived, for as long
+# as they keep coming: fails only after $patience s without a new one.
+wait_all_received() {
+	_war_seen=-1
+	while :; do
+		_war_now=$(received "$2")
+		[ "$_war_now" -lt "$1" ] || return 0
+		if [ "$_war_now" -ne "$_war_seen" ]; then
+			_war_seen=$_war_now
+			_war_deadline=$(($(date +%s) + patience))
+		elif [ "$(date +%s)" -ge "$_war_deadline" ]; then
+			fail "only $_war_now of $1 x $2 after $patience s without progress"
 		fi
-		sleep 0.1
+		sleep 0.2
 	done
 }
+
+# status_ok PYEXPR: `kigen status` answers and PYEXPR holds over its JSON r.
+# The control socket is served by kigend's loop thread between iterations,
+# so an answer also means the iteration under way (changed data, due
+# reminders, finished deliveries) is over.
+status_ok() {
+	k --json status >"$tmp/status.json" 2>/dev/null &&
+	    "$py" -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+	    "$tmp/status.json" "$1"
+}
+
+# settled 'YYYY-MM-DD hh:mm:ss': kigend has handled every reminder due up to
+# that fake time — its next planned one is later — and delivered them: none
+# is pending or in flight.
+settled() {
+	after=$(date -u -d "@$(date -d "$1" +%s)" +%Y-%m-%dT%H:%M:%SZ)
+	wait_until "kigend to settle after $1" status_ok \
+	    "(r['reminders']['next'] or '9') > '$after' and r['reminders']['pending'] == 0 and r['reminders']['in_flight'] == 0"
+}
+
+# served PYEXPR: kigend serves data in which PYEXPR holds over m, the list of
+# /api/v1/milestones: its loop has read a change the test made.
+api_ok() {
+	curl -fsS "http://127.0.0.1:$hport/api/v1/milestones" 2>/dev/null >"$tmp/api.json" &&
+	    "$py" -c 'import json,sys; m=json.load(open(sys.argv[1]))["milestones"]; sys.exit(0 if eval(sys.argv[2]) else 1)' \
+	    "$tmp/api.json" "$1"
+}
+served() { wait_until "kigend to serve data where $1" api_ok "$1"; }
 
 . "$TOP/tests/integration/lib-bulk.sh"

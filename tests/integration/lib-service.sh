@@ -11,7 +11,7 @@ pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 export KIGEN_CONFIG="$conf"
 
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 # write_conf [EXTRA LINES]: the test's configuration, mode 0600.
 write_conf() {
@@ -31,47 +31,36 @@ with open(sys.argv[2], "a", buffering=1) as log:
         log.write(s.recv(4096).decode().replace("\n", " ") + "\n")
 ' "$notify" "$tmp/notify.log" &
 	pids="$pids $!"
-	n=0
-	while [ ! -S "$notify" ]; do
-		n=$((n + 1)); [ $n -lt 100 ] || fail "notify receiver did not start"; sleep 0.05
-	done
+	wait_until "the notify receiver" test -S "$notify"
 }
 
 # start_kigend [ARGS]: kigend in the background (PID in $kigend_pid, log in
-# $tmp/kigend.log), waits for READY=1 (at most 10 s).
+# $tmp/kigend.log), waits for READY=1.
 start_kigend() {
 	: >"$tmp/notify.log"
 	NOTIFY_SOCKET=$notify "$KIGEND" --config "$conf" "$@" >>"$tmp/kigend.log" 2>&1 &
 	kigend_pid=$!
 	pids="$pids $kigend_pid"
-	wait_notify 'READY=1' || { cat "$tmp/kigend.log"; fail "kigend sent no READY=1"; }
+	wait_notify 'READY=1'
 }
 
-# wait_notify TEXT: waits (10 s at most) for a notify message containing TEXT.
+# wait_notify TEXT: waits for a notify message containing TEXT.
 wait_notify() {
-	n=0
-	until grep -qF -- "$1" "$tmp/notify.log"; do
-		n=$((n + 1)); [ $n -lt 200 ] || return 1; sleep 0.05
-	done
+	poll_until "$patience" file_has "$tmp/notify.log" "$1" ||
+		{ cat "$tmp/kigend.log"; fail "no notify message '$1'"; }
 }
 
-# wait_log TEXT: waits (10 s at most) for TEXT in kigend's log.
+# wait_log TEXT: waits for TEXT in kigend's log.
 wait_log() {
-	n=0
-	until grep -qF -- "$1" "$tmp/kigend.log"; do
-		n=$((n + 1)); [ $n -lt 200 ] || { cat "$tmp/kigend.log"; fail "no '$1' in kigend's log"; }
-		sleep 0.05
-	done
+	poll_until "$patience" file_has "$tmp/kigend.log" "$1" ||
+		{ cat "$tmp/kigend.log"; fail "no '$1' in kigend's log"; }
 }
 
-# stop_kigend: SIGTERM, then the process must be gone within 10 s, exit 0.
+# stop_kigend: SIGTERM; the process must exit, with status 0.
 stop_kigend() {
 	kill -TERM "$kigend_pid"
-	n=0
-	while kill -0 "$kigend_pid" 2>/dev/null; do
-		n=$((n + 1)); [ $n -lt 200 ] || { cat "$tmp/kigend.log"; fail "kigend still running 10 s after SIGTERM"; }
-		sleep 0.05
-	done
+	poll_until "$patience" gone "$kigend_pid" ||
+		{ cat "$tmp/kigend.log"; fail "kigend still running $patience s after SIGTERM"; }
 	set +e; wait "$kigend_pid"; rc=$?; set -e
 	[ "$rc" -eq 0 ] || { cat "$tmp/kigend.log"; fail "kigend exited $rc after SIGTERM"; }
 }

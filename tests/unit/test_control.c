@@ -25,6 +25,10 @@
 #include "ctl_client.h"
 #include "loop.h"
 
+/* Answers come from a thread of this process; the bound only ends a hung
+ * test, generously so on a loaded machine. */
+#define TIMEOUT_MS 60000
+
 struct fixture {
 	char dir[64];
 	char path[128];
@@ -182,7 +186,7 @@ test_status(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 
-	assert_int_equal(cli_ctl_request(f->path, "status", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
 	assert_string_equal(json_string_value(json_object_get(reply, "version")), KIGEN_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(reply, "pid")), getpid());
@@ -199,12 +203,12 @@ test_reload(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "reload", TIMEOUT_MS, NULL, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->reloads, 1);
 
 	f->reload_error = "kigen.conf:7: unknown key 'colour' in [feed]";
-	assert_int_equal(cli_ctl_request(f->path, "reload", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_null(reply);
 	assert_string_equal(err.msg, "kigen.conf:7: unknown key 'colour' in [feed]");
 	assert_int_equal(f->reloads, 2);
@@ -217,7 +221,7 @@ test_unknown_command(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "shutdown", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->path, "shutdown", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "unknown control command"));
 	assert_int_equal(f->reloads, 0);
 }
@@ -238,7 +242,7 @@ test_silent_client(void **state)
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(read(fd, &c, 1), 0); /* closed by the server */
 	close(fd);
-	assert_int_equal(cli_ctl_request(f->path, "status", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->path, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
 	json_decref(reply);
 }
 
@@ -270,14 +274,14 @@ test_not_running_and_stale(void **state)
 	assert_int_equal(kg_loop_new(NULL, &loop, &err), 0);
 	assert_non_null(mkdtemp(dir));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/k.sock", dir);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running (no control socket at '"));
 
 	/* A socket file nobody listens on: what a killed daemon leaves. */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(sa.sun_path, "status", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "kigend is not running"));
 	assert_int_equal(kg_control_open(sa.sun_path, &ops, loop, &ctl, &err), 0);
 	kg_control_close(ctl);

@@ -20,7 +20,7 @@ struct counts {
 	int fail_changed;     /* changed() fails this many times */
 	int fail_call;        /* ... or on this call only (1-based) */
 	int stop_after_changes;
-	int stop_after_ticks;
+	int idle_after_ticks; /* then tick returns -1: no deadline of its own */
 	struct kg_store *writer; /* second connection: commits between ticks */
 	int writes_left;
 	int64_t first_tick_ms, last_tick_ms;
@@ -46,6 +46,7 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 {
 	struct counts *c = arg;
 
+	(void)loop;
 	assert_true(now > 1000000000); /* wall-clock seconds */
 	c->ticks++;
 	c->last_tick_ms = kg_loop_mono_ms();
@@ -62,8 +63,8 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 		free(m.uid);
 		c->writes_left--;
 	}
-	if (c->stop_after_ticks && c->ticks >= c->stop_after_ticks)
-		kg_loop_stop(loop);
+	if (c->idle_after_ticks && c->ticks >= c->idle_after_ticks)
+		return -1;
 	return 50;
 }
 
@@ -214,16 +215,27 @@ test_watch_and_signal(void **state)
 	close(fds[1]);
 }
 
+struct stopper {
+	struct kg_loop *loop;
+	struct counts *c;
+};
+
+/* Stops the loop once it has ticked three times and gone idle (a condition,
+ * not a delay: a loaded machine only makes it later). */
 static void *
-stop_later(void *arg)
+stop_when_idle(void *arg)
 {
-	usleep(200 * 1000);
-	kg_loop_stop(arg);
+	struct stopper *s = arg;
+
+	while (*(volatile int *)&s->c->ticks < 3)
+		usleep(1000);
+	kg_loop_stop(s->loop);
 	return NULL;
 }
 
 /* Ticks follow their own timeouts (50 ms here), and another thread can stop
- * the loop while it sleeps. */
+ * the loop while it sleeps with no deadline at all.  alarm() ends the test
+ * if the stop never wakes the loop. */
 static void
 test_ticks_and_stop_from_thread(void **state)
 {
@@ -231,20 +243,27 @@ test_ticks_and_stop_from_thread(void **state)
 	struct kg_err err;
 	struct counts c;
 	struct kg_loop_hook hook = {"ticker", NULL, NULL, on_tick};
+	struct stopper s;
 	pthread_t th;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
+	c.idle_after_ticks = 3;
 	hook.arg = &c;
 	assert_int_equal(kg_loop_new(NULL, &loop, &err), 0);
 	assert_int_equal(kg_loop_add_hook(loop, &hook, &err), 0);
-	assert_int_equal(pthread_create(&th, NULL, stop_later, loop), 0);
+	s.loop = loop;
+	s.c = &c;
+	assert_int_equal(pthread_create(&th, NULL, stop_when_idle, &s), 0);
+	alarm(120);
 	assert_int_equal(kg_loop_run(loop, &err), 0);
+	alarm(0);
 	pthread_join(th, NULL);
-	/* Bounded by the time the loop actually ran (a loaded machine delays
-	 * the stopping thread): never faster than one tick per 50 ms. */
-	assert_true(c.ticks >= 2);
-	assert_true(c.last_tick_ms - c.first_tick_ms >= (int64_t)(c.ticks - 1) * 45);
+	/* Three ticks, no fourth after the stop; the ticks never came sooner
+	 * than their 50 ms timeouts (a lower bound: a loaded machine only
+	 * spreads them out). */
+	assert_int_equal(c.ticks, 3);
+	assert_true(c.last_tick_ms - c.first_tick_ms >= 2 * 45);
 	kg_loop_free(loop);
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ setup(void **state)
 {
 	struct receiver *r = calloc(1, sizeof(*r));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { 1, 0 };
+	struct timeval tv = { 30, 0 };
 
 	strcpy(r->dir, "/tmp/kigen-notify-XXXXXX");
 	if (mkdtemp(r->dir) == NULL)
@@ -106,15 +107,23 @@ test_watchdog_interval(void **state)
 	assert_int_equal(kg_notify_watchdog_interval_us(), 30000000);
 }
 
+/* Without $NOTIFY_SOCKET nothing is sent anywhere: the receiver, still
+ * bound, gets nothing, and every call returns. */
 static void
 test_without_systemd(void **state)
 {
-	(void)state;
+	struct receiver *r = *state;
+	char buf[64];
+
 	unsetenv("NOTIFY_SOCKET");
 	kg_notify_ready("x");
 	kg_notify_status("y");
+	kg_notify_reloading();
 	kg_notify_watchdog();
 	kg_notify_stopping();
+	assert_int_equal(recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	assert_int_equal(kg_notify_watchdog_interval_us(), 0);
 }
 
 int
@@ -123,7 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_interval, setup, teardown),
-		cmocka_unit_test(test_without_systemd),
+		cmocka_unit_test_setup_teardown(test_without_systemd, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

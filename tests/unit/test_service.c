@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -22,6 +23,10 @@
 #include "log.h"
 #include "loop.h"
 #include "service.h"
+
+/* Answers come from a thread of this process; the bound only ends a hung
+ * test, generously so on a loaded machine. */
+#define TIMEOUT_MS 60000
 
 #define SECRET "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX" /* bytes 0..23 */
 
@@ -214,13 +219,20 @@ run_loop(void *arg)
 	return NULL;
 }
 
+/* Waits until *counter (set by the loop thread) reaches value, for at most
+ * TIMEOUT_MS; returns what it holds then. */
 static int
 wait_for(const int *counter, int value)
 {
-	int i;
+	struct timespec t0, t;
 
-	for (i = 0; i < 300 && *(volatile const int *)counter < value; i++)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (*(volatile const int *)counter >= value)
+			break;
 		usleep(10000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 < TIMEOUT_MS);
 	return *(volatile const int *)counter;
 }
 
@@ -231,7 +243,7 @@ test_attached(void **state)
 	struct kg_service_opts opts = { .config_path = f->conf, .log_level = -1 };
 	struct kg_service_ops ops = { .apply = apply, .drain = drain, .busy = busy, .arg = f };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { 2, 0 };
+	struct timeval tv = { TIMEOUT_MS / 1000, 0 };
 	struct running r = { 0 };
 	struct kg_service *s;
 	struct kg_err err;
@@ -261,7 +273,7 @@ test_attached(void **state)
 	buf[n] = '\0';
 	assert_string_equal(buf, "READY=1\nSTATUS=serving on 127.0.0.1:5545; data version 0");
 
-	assert_int_equal(cli_ctl_request(f->sock, "status", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->sock, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(reply, "db")), "/tmp/k.db");
 	assert_string_equal(json_string_value(json_object_get(reply, "config")), f->conf);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(reply, "listen"), 0)),
@@ -271,12 +283,12 @@ test_attached(void **state)
 
 	/* kigen reload: a good file, then a bad one that changes nothing. */
 	write_file(f->conf, "[feed]\nname = second\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->applied, 1);
 	assert_string_equal(f->applied_name, "second");
 	write_file(f->conf, "[feed]\nname = third\nbogus = 1\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "reload rejected, the configuration in force stays: "));
 	assert_non_null(strstr(err.msg, "kigen.conf:3: "));
 	assert_int_equal(f->applied, 1);
@@ -288,7 +300,7 @@ test_attached(void **state)
 	assert_string_equal(f->applied_name, "fourth");
 	f->refuse = 1;
 	write_file(f->conf, "[feed]\nname = fifth\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", 2000, NULL, &reply, &err), -1);
+	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot use time zone"));
 	assert_int_equal(f->applied, 2);
 
@@ -296,9 +308,8 @@ test_attached(void **state)
 	 * control socket) until the work is done, then stops; STOPPING said. */
 	f->busy = 1;
 	kill(getpid(), SIGTERM);
-	usleep(200000);
-	assert_int_equal(f->drains, 1);
-	assert_int_equal(cli_ctl_request(f->sock, "status", 2000, NULL, &reply, &err), 0);
+	assert_int_equal(wait_for(&f->drains, 1), 1);
+	assert_int_equal(cli_ctl_request(f->sock, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
 	json_decref(reply);
 	f->busy = 0;
 	pthread_join(thread, NULL);
