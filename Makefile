@@ -189,6 +189,9 @@ bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/rende
 	sh bench/import/run.sh $(B)
 	sh bench/pdf/run.sh $(B)
 	sh bench/feed/run.sh $(B)
+	sh bench/serve/floods.sh $(B)
+	sh bench/serve/stall.sh $(B)
+	sh bench/serve/renders.sh $(B)
 	sh bench/webhooks/run.sh $(B)
 	sh bench/web/run.sh $(B)
 

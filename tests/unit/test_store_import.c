@@ -1107,6 +1107,69 @@ test_shrink_guard(void **state)
 	kg_import_result_clear(&r);
 }
 
+/* A correction (same plan, same as-of) that moves a deadline: the
+ * milestone changes, keeping its id and UID, rather than going while a new
+ * one comes; the first version again moves it back. */
+static void
+test_correction_moves(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import a, b;
+	struct kg_import_result r;
+	struct kg_milestone m1, m2;
+	struct kg_milestone *ev = NULL;
+	size_t i;
+
+	seed_report(&a);
+	seed_report(&b);
+	free(b.doc.name);
+	free(b.doc.sha256);
+	b.doc.name = strdup("secure-japan-2008-h1-corrected.txt");
+	b.doc.sha256 = strdup("c0cc");
+	for (i = 0; i < b.milestones.n; i++)
+		if (strcmp(b.milestones.v[i].title, "改訂案を政策会議に諮る") == 0)
+			ev = &b.milestones.v[i];
+	assert_non_null(ev);
+	free(ev->expr);
+	free(ev->sentence);
+	ev->expr = strdup("平成21年１月");
+	ev->sentence = strdup("平成21年１月の政策会議において改訂案を諮る予定。");
+	ev->window_start = day("2009-01-01");
+	ev->window_end = day("2009-01-31");
+
+	import_ok(fx->st, &a, false, &r);
+	kg_import_result_clear(&r);
+	find(fx->st, "改訂案を政策会議に諮る", &m1);
+	import_ok(fx->st, &b, false, &r);
+	assert_int_equal(count_items(&r, KG_CH_CHANGED), 1);
+	assert_int_equal(count_items(&r, KG_CH_NEW), 0);
+	assert_int_equal(count_items(&r, KG_CH_GONE), 0);
+	assert_int_equal(item(&r, "改訂案を政策会議に諮る")->what, KG_CH_CHANGED);
+	kg_import_result_clear(&r);
+	assert_int_equal(count_milestones(fx->st), 9);
+	assert_int_equal(count_gone(fx->st), 0);
+	find(fx->st, "改訂案を政策会議に諮る", &m2);
+	assert_int_equal(m2.id, m1.id);
+	assert_string_equal(m2.uid, m1.uid);
+	assert_int_equal(m2.window_end, day("2009-01-31"));
+	assert_true(m2.sequence > m1.sequence);
+	kg_milestone_clear(&m2);
+
+	import_ok(fx->st, &a, false, &r);
+	assert_true(r.restood);
+	assert_int_equal(count_items(&r, KG_CH_CHANGED), 1);
+	assert_int_equal(count_items(&r, KG_CH_NEW) + count_items(&r, KG_CH_GONE), 0);
+	kg_import_result_clear(&r);
+	find(fx->st, "改訂案を政策会議に諮る", &m2);
+	assert_int_equal(m2.id, m1.id);
+	assert_int_equal(m2.window_end, day("2008-12-31"));
+	assert_int_equal(count_milestones(fx->st), 9);
+	kg_milestone_clear(&m1);
+	kg_milestone_clear(&m2);
+	kg_import_clear(&a);
+	kg_import_clear(&b);
+}
+
 /* kigen unimport: the state as if the version had never been imported;
  * ids are not reused and SEQUENCE keeps growing; importing it again
  * brings everything back under the same ids. */
@@ -1392,6 +1455,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_real_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edition_orders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_correction_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_plans, setup, teardown),
