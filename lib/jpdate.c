@@ -1869,11 +1869,9 @@ kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			break;
 		default: break;
 		}
-		/* no date starts with a kana particle or a punctuation mark: most
-		 * positions of a report are one, and need no try of the grammar
-		 * (〇, a kanji digit in the same block, is tried) */
-		if ((c >= 0x3041 && c <= 0x3096) ||
-		    (c >= 0x3000 && c <= 0x303F && c != 0x3007)) {
+		/* no date starts with a kana or a punctuation mark: most
+		 * positions of a report are one, and need no try of the grammar */
+		if (jp_is_hiragana(c) || jp_is_cjk_punctuation(c)) {
 			i++;
 			continue;
 		}
