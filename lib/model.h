@@ -234,6 +234,7 @@ struct kg_import_origin {
 	struct kg_skipped_date *skipped;
 	size_t nskipped, capskipped;
 	size_t uncertain;       /* how many milestones are flagged uncertain */
+	size_t controls;        /* control characters removed from the text */
 };
 
 /* Appends a skipped date (expr copied from expr[0..len)).  -1 on ENOMEM. */
