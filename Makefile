@@ -201,7 +201,7 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render \
+bench: all $(B)/bench/upcoming/plan $(B)/bench/import/bench $(B)/bench/feed/render \
     $(B)/bench/web/render $(B)/tests/mkpdf
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)

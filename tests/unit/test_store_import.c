@@ -483,6 +483,47 @@ test_next_report(void **state)
 	kg_import_clear(&next);
 }
 
+/* A newer edition that names other owners for a measure: every reader
+ * sees them (listings read the owners joined in the measure's row, v4). */
+static void
+test_owners_follow(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, later;
+	struct kg_import_result r1, r2;
+	struct kg_milestone m;
+	struct kg_measure ms;
+	struct kg_err err;
+	char ref[24];
+
+	seed_report(&seed);
+	import_ok(fx->st, &seed, false, &r1);
+	doc(&later, "later.txt", "1a7e", SEED_TITLE, "2009-03-31");
+	measure(&later, GUIDE, "経済産業省", "総務省");
+	event(&later, "手引き作成", KG_KIND_PUBLICATION, KG_STATUS_PLANNED, "2009-03-31",
+	    "2009-03-31", KG_PREC_DAY, "平成21年３月末", "手引きを作成する予定。");
+	import_ok(fx->st, &later, false, &r2);
+
+	find(fx->st, "手引き作成", &m);
+	assert_int_equal(m.owners.n, 2);
+	assert_string_equal(m.owners.v[0], "経済産業省");
+	assert_string_equal(m.owners.v[1], "総務省");
+	snprintf(ref, sizeof(ref), "%lld", (long long)m.id);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.owners.n, 2);
+	assert_string_equal(m.owners.v[0], "経済産業省");
+	assert_int_equal(kg_store_measure_get(fx->st, m.measure_id, &ms, &err), 0);
+	assert_int_equal(ms.owners.n, 2);
+	assert_string_equal(ms.owners.v[0], "経済産業省");
+	kg_measure_clear(&ms);
+	kg_milestone_clear(&m);
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_clear(&seed);
+	kg_import_clear(&later);
+}
+
 static void
 test_manual_conflict(void **state)
 {
@@ -1487,6 +1528,7 @@ main(void)
 		cmocka_unit_test(test_event_score),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owners_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
