@@ -97,7 +97,8 @@ cli_set_string(char **slot, const char *s)
 }
 
 int
-cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f)
+cli_filter_option(struct cli *cli, int opt, const char *arg, char **argv,
+    struct kg_filter *f)
 {
 	struct kg_strv *sv;
 	enum kg_kind kind;
@@ -124,7 +125,7 @@ cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f
 		sv = &f->measures;
 		break;
 	default:
-		return -1;
+		return cli_bad_option(cli, opt, argv);
 	}
 	if (kg_strv_push(sv, arg, (size_t)-1) < 0) {
 		kg_err_set(&cli->err, "out of memory");
