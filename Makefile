@@ -88,7 +88,9 @@ TEST_SRC   := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
-DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o)
+# The pages' assets (daemon/assets/*) are compiled in: see assets.c below.
+ASSETS     := $(sort $(wildcard daemon/assets/*))
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o) $(B)/daemon/assets.o
 TESTS      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 KIGEN   := $(B)/kigen
@@ -118,6 +120,24 @@ man: $(MANS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# One byte array per asset (xxd -i) and the table daemon/assets.h declares.
+$(B)/daemon/assets.c: $(ASSETS) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* Generated from daemon/assets/ by the Makefile: do not edit. */'; \
+	  echo '#include "assets.h"'; i=0; \
+	  for f in $(ASSETS); do \
+	    echo "static const unsigned char a$$i[] = {"; xxd -i <"$$f"; echo "};"; \
+	    i=$$((i + 1)); \
+	  done; \
+	  echo 'const struct kg_asset kg_assets[] = {'; i=0; \
+	  for f in $(ASSETS); do \
+	    echo "{\"$$(basename "$$f")\", a$$i, sizeof(a$$i)},"; i=$$((i + 1)); \
+	  done; \
+	  echo '{0, 0, 0}};'; } >$@.tmp && mv $@.tmp $@
+
+$(B)/daemon/assets.o: $(B)/daemon/assets.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libkigen.a: $(LIB_OBJ)
@@ -163,13 +183,14 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
 bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render \
-    $(B)/tests/mkpdf
+    $(B)/bench/web/render $(B)/tests/mkpdf
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
 	sh bench/pdf/run.sh $(B)
 	sh bench/feed/run.sh $(B)
 	sh bench/webhooks/run.sh $(B)
+	sh bench/web/run.sh $(B)
 
 # Test tool: PDFs laid out from report texts (tests/pdf/mkpdf.c) with
 # pangocairo, which only the tests need; never sanitized (pango and

@@ -54,7 +54,22 @@ number_arg(struct kg_args *a, const char *key, const char *value, long min, long
 		    value, min, max);
 }
 
-/* The filter list key names, or NULL when key is no filter. */
+static const char *const filter_keys[] = {"owner", "kind", "status", "measure"};
+
+/* The index of a filter key in filter_keys, or -1. */
+static int
+filter_index(const char *key)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(key, filter_keys[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The filter list key names (its value checked), or NULL when key is no
+ * filter. */
 static struct kg_strv *
 filter_of(struct kg_args *a, const char *key, const char *value)
 {
@@ -119,10 +134,8 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 	static const char *const views[] = {"event", "todo"};
 	static const char *const spans[] = {"deadline", "window"};
 	static const char *const groups[] = {"measure", "owner"};
-	static const char *const filter_keys[] = {"owner", "kind", "status", "measure"};
 	struct kg_strv *sv;
 	unsigned bit;
-	size_t i;
 	int w;
 	long l;
 
@@ -139,10 +152,11 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 		a->token = value;
 		return true;
 	}
+	/* An empty value is what an empty field of a GET form sends: none. */
+	if (value[0] == '\0' && (filter_index(key) >= 0 || bit_of(key) != 0))
+		return true;
 	if ((sv = filter_of(a, key, value)) != NULL) {
-		for (i = 0; strcmp(filter_keys[i], key) != 0; i++)
-			;
-		mark(a, KG_ARG_FILTER, filter_keys[i]);
+		mark(a, KG_ARG_FILTER, filter_keys[filter_index(key)]);
 		if (a->bad[0] == '\0' && kg_strv_push(sv, value, (size_t)-1) < 0)
 			snprintf(a->bad, sizeof(a->bad), "out of memory");
 		return true;
@@ -185,7 +199,7 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 		if (strlen(value) > KG_ARGS_Q_MAX)
 			snprintf(a->bad, sizeof(a->bad), "q is too long (at most %d bytes)",
 			    KG_ARGS_Q_MAX);
-		else if (value[0] != '\0' && a->q == NULL && (a->q = strdup(value)) == NULL)
+		else if (a->q == NULL && (a->q = strdup(value)) == NULL)
 			snprintf(a->bad, sizeof(a->bad), "out of memory");
 		break;
 	}

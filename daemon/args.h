@@ -15,8 +15,9 @@
  *   page=N                          a page of a long listing, 1..100000
  *   token=T                         the access token, when not in the path
  *
- * Each handler says which of them it takes (kg_args_only); the others are
- * a 400 naming the first one given.  A zeroed struct is "nothing given";
+ * An empty value (owner=, from=: what the empty fields of a GET form send)
+ * counts as not given.  Each handler says which of them it takes
+ * (kg_args_only); the others are a 400 naming the first one given.  A zeroed struct is "nothing given";
  * a field holds a value only when its bit is in `given`.  Pure: no I/O, no
  * libmicrohttpd, so tests drive it with plain strings.
  */
@@ -59,7 +60,7 @@ struct kg_args {
 	const char *token;          /* borrowed from the request; NULL: none */
 	long days;
 	kg_day as_of, from, to;
-	char *q;                    /* owned; NULL when q= was empty */
+	char *q;                    /* owned */
 	enum kg_group group;
 	long page;
 	int count;

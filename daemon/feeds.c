@@ -84,18 +84,33 @@ not_modified(const struct kg_request *rq, const char *etag, int64_t last_modifie
 	return since >= 0 && last_modified <= since;
 }
 
-static bool
-wants_gzip(const struct kg_request *rq)
+bool
+kg_feeds_wants_gzip(const struct kg_request *rq)
 {
 	const char *ae = kg_request_header(rq, MHD_HTTP_HEADER_ACCEPT_ENCODING);
 
 	return ae != NULL && kg_feeds_accepts_gzip(ae);
 }
 
-static enum MHD_Result
-serve_rendered(struct kg_request *rq, const struct kg_rendered *r)
+enum MHD_Result
+kg_feeds_reply_made(struct kg_request *rq, int rc, struct kg_rendered *r,
+    const struct kg_err *err, const char *what)
 {
-	const struct kg_rendition *rd = wants_gzip(rq) && r->gzip.full != NULL ?
+	enum MHD_Result ret;
+
+	if (rc < 0) {
+		log_err("%s: %s", what, err->msg);
+		ret = kg_reply_error(rq, 500, "cannot render the response");
+	} else
+		ret = kg_feeds_reply(rq, r);
+	kg_rendered_release(r);
+	return ret;
+}
+
+enum MHD_Result
+kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r)
+{
+	const struct kg_rendition *rd = kg_feeds_wants_gzip(rq) && r->gzip.full != NULL ?
 	    &r->gzip : &r->plain;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -175,18 +190,17 @@ kg_feeds_serve(struct kg_request *rq)
 	struct kg_feed_params p;
 	struct kg_rendered r;
 	struct kg_err err;
-	enum MHD_Result ret;
-
 	enum kg_feed_span span = a->given & KG_ARG_SPAN ? a->span : e->params.span;
 	bool adhoc = (a->given & KG_ARG_FILTER) ||
 	    (a->view == KG_FEED_EVENTS && span != e->params.span);
+	int rc;
 
 	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_VIEW | KG_ARG_SPAN))
 		return kg_reply_error(rq, 400, rq->args.bad);
 	if (!adhoc && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
 		return kg_reply_error(rq, 500, "cannot render the feed");
 	if (!adhoc)
-		return serve_rendered(rq, &e->views[a->view]);
+		return kg_feeds_reply(rq, &e->views[a->view]);
 
 	/* Filtered (or another span) on request: rendered for this request only. */
 	p = e->params;
@@ -195,12 +209,7 @@ kg_feeds_serve(struct kg_request *rq)
 	p.extra_filter = &a->filter;
 	memset(&r, 0, sizeof(r));
 	kg_metrics_request_render(rq->metrics);
-	if (kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, wants_gzip(rq), &err) < 0) {
-		log_err("feed: %s", err.msg);
-		ret = kg_reply_error(rq, 500, "cannot render the feed");
-	} else
-		ret = serve_rendered(rq, &r);
-	kg_rendered_release(&r);
-	return ret;
+	rc = kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
+	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, kg_feeds_wants_gzip(rq), &err);
+	return kg_feeds_reply_made(rq, rc, &r, &err, "the feed");
 }

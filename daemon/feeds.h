@@ -33,6 +33,24 @@ bool kg_feeds_access(struct kg_request *rq);
 /* The handler of both feed routes. */
 enum MHD_Result kg_feeds_serve(struct kg_request *rq);
 
+struct kg_rendered;
+
+/* Answers rq with the rendition r (rendition.h), a feed's or a page's: the
+ * gzip one when the request accepts gzip and r has one, else the plain
+ * one (inflated on the fly when only gzip is kept); 304 when the client's
+ * validators match. */
+enum MHD_Result kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r);
+
+struct kg_err;
+
+/* Answers rq with r, a rendition made for this request when rc is 0, else
+ * with a 500 (logged as "what: err"); releases r either way. */
+enum MHD_Result kg_feeds_reply_made(struct kg_request *rq, int rc, struct kg_rendered *r,
+    const struct kg_err *err, const char *what);
+
+/* Does rq accept gzip (Accept-Encoding)? */
+bool kg_feeds_wants_gzip(const struct kg_request *rq);
+
 /* Does an Accept-Encoding value allow gzip?  "gzip", "gzip;q=0.5" yes,
  * "gzip;q=0", "identity" no. */
 bool kg_feeds_accepts_gzip(const char *accept_encoding);

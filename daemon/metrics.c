@@ -159,11 +159,11 @@ kg_metrics_serve(struct kg_request *rq)
 	fprintf(f, "kigend_feed_renders_total %llu\n",
 	    (unsigned long long)atomic_load(&m->renders));
 	metric_header(f, "kigend_feed_request_renders_total", "counter",
-	    "Feeds rendered for a single request (query filters).");
+	    "Feeds and pages rendered for a single request (query filters, pages).");
 	fprintf(f, "kigend_feed_request_renders_total %llu\n",
 	    (unsigned long long)atomic_load(&m->request_renders));
 	metric_header(f, "kigend_feed_render_seconds", "gauge",
-	    "Time the last publication took to render every feed.");
+	    "Time the last publication took to render every feed and the timeline.");
 	fprintf(f, "kigend_feed_render_seconds %.6f\n", v->render_seconds);
 	metric_header(f, "kigend_feed_bytes", "gauge", "Size of each published feed.");
 	for (i = 0; i < v->nfeeds; i++) {

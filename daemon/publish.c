@@ -34,11 +34,11 @@ struct kg_publisher {
 	struct kg_view *last;       /* the last view published: prev of the next */
 };
 
-/* Everything a view needs, in one read transaction: milestones and
- * measures of one state of the database. */
+/* Everything a view needs, in one read transaction: milestones, measures
+ * and the windows reports moved, of one state of the database. */
 static int
 load(struct kg_store *st, struct kg_milestone_list *ms, struct kg_measure_list *measures,
-    struct kg_err *err)
+    struct kg_change_list *slips, struct kg_err *err)
 {
 	sqlite3 *db = kg_store_db(st);
 	struct kg_query q;
@@ -47,8 +47,8 @@ load(struct kg_store *st, struct kg_milestone_list *ms, struct kg_measure_list *
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return kg_err_set(err, "cannot read the database: %s", sqlite3_errmsg(db));
 	kg_query_init(&q);
-	rc = kg_store_milestones(st, &q, ms, err) < 0 || kg_store_measures(st, measures, err) < 0 ?
-	    -1 : 0;
+	rc = kg_store_milestones(st, &q, ms, err) < 0 || kg_store_measures(st, measures, err) < 0 ||
+	    kg_store_slipped(st, 0, slips, err) < 0 ? -1 : 0;
 	sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
@@ -59,11 +59,12 @@ publish_one(struct kg_publisher *p, struct kg_view *v, int64_t version, struct k
 {
 	struct kg_milestone_list ms = {0};
 	struct kg_measure_list measures = {0};
+	struct kg_change_list slips = {0};
 	struct kg_view *old;
 	int rc = -1;
 
-	if (load(p->st, &ms, &measures, err) < 0 ||
-	    kg_view_fill(v, &ms, &measures, version, p->last, err) < 0) {
+	if (load(p->st, &ms, &measures, &slips, err) < 0 ||
+	    kg_view_fill(v, &ms, &measures, &slips, version, p->last, err) < 0) {
 		kg_view_unref(v);
 		goto out;
 	}
@@ -75,6 +76,7 @@ publish_one(struct kg_publisher *p, struct kg_view *v, int64_t version, struct k
 out:
 	kg_milestone_list_clear(&ms);
 	kg_measure_list_clear(&measures);
+	kg_change_list_clear(&slips);
 	return rc;
 }
 

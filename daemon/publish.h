@@ -4,11 +4,11 @@
  * publication.  The loop only asks (kg_publisher_request, microseconds);
  * this thread reads every milestone and measure through its own read-only
  * connection, in one read transaction (WAL: it neither waits for writers
- * nor blocks them), renders the feeds, and hands the view over to be
- * swapped in.  Requests coalesce: while one publication runs, a newer
- * request replaces the one waiting, so a burst of imports costs at most
- * one publication more.  Until a new view is swapped in, requests are
- * served from the old one.
+ * nor blocks them), renders the feeds and the timeline, and hands the
+ * view over to be swapped in.  Requests coalesce: while one publication
+ * runs, a newer request replaces the one waiting, so a burst of imports
+ * costs at most one publication more.  Until a new view is swapped in,
+ * requests are served from the old one.
  */
 #ifndef KG_PUBLISH_H
 #define KG_PUBLISH_H

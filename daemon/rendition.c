@@ -223,39 +223,41 @@ never_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return MHD_CONTENT_READER_END_WITH_ERROR;
 }
 
+/* The headers a 200 and a 304 share. */
 static int
-add_feed_headers(struct MHD_Response *r, const char *etag, int64_t last_modified,
-    int64_t refresh_s, bool private_feed, bool gzipped)
+add_common_headers(struct MHD_Response *resp, const struct kg_rendered *r, const char *etag,
+    bool gzipped)
 {
-	char cc[64], lm[40];
+	char lm[40];
+	size_t i;
 
-	snprintf(cc, sizeof(cc), "%s, max-age=%lld", private_feed ? "private" : "public",
-	    (long long)refresh_s);
-	if (MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
-	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc) != MHD_YES ||
-	    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding") != MHD_YES)
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag) != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->cache_control) != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding") != MHD_YES)
 		return -1;
-	if (last_modified > 0) {
-		http_date(last_modified, lm);
-		if (MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm) != MHD_YES)
+	if (r->last_modified > 0) {
+		http_date(r->last_modified, lm);
+		if (MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm) != MHD_YES)
 			return -1;
 	}
-	if (gzipped && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+	for (i = 0; r->headers != NULL && r->headers[i] != NULL; i += 2)
+		if (MHD_add_response_header(resp, r->headers[i], r->headers[i + 1]) != MHD_YES)
+			return -1;
+	if (gzipped && MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
 	    "gzip") != MHD_YES)
 		return -1;
 	return 0;
 }
 
-/* The headers of a 200 response with a feed's bytes. */
+/* The headers of a 200 response with the bytes. */
 static int
 add_full_headers(struct MHD_Response *full, const struct kg_rendered *r, const char *etag,
     bool gzipped)
 {
-	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/calendar; charset=utf-8") != MHD_YES || kg_response_common(full) < 0)
+	if (MHD_add_response_header(full, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES ||
+	    kg_response_common(full) < 0)
 		return -1;
-	return add_feed_headers(full, etag, r->last_modified, r->refresh_s, r->private_feed,
-	    gzipped);
+	return add_common_headers(full, r, etag, gzipped);
 }
 
 /* Makes rd, a rendition of r whose ETag is etag: a full response sending
@@ -284,8 +286,7 @@ rendition_make(struct kg_rendition *rd, const struct kg_rendered *r, struct kg_b
 	rd->not_modified = MHD_create_response_from_callback(size, 4096, never_read, NULL, NULL);
 	if (rd->not_modified == NULL || kg_response_common(rd->not_modified) < 0)
 		return -1;
-	return add_feed_headers(rd->not_modified, rd->etag, r->last_modified, r->refresh_s,
-	    r->private_feed, false);
+	return add_common_headers(rd->not_modified, r, rd->etag, false);
 }
 
 static void
@@ -307,36 +308,33 @@ kg_rendered_release(struct kg_rendered *r)
 }
 
 int
-kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
-    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
-    bool private_feed, bool want_gzip, struct kg_err *err)
+kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
+    struct kg_err *err)
 {
 	static const cookie_io_functions_t sink_io = { .write = sink_write };
 	unsigned char md[32];
 	char etag[48], gzetag[48];
 	struct sink s;
 	struct kg_blob *plain;
-	size_t i;
+	const struct kg_rendered *prev = how->prev;
 	int64_t now = (int64_t)time(NULL);
 	FILE *f = NULL;
 	int rc = -1;
 
-	r->last_modified = 0;
-	r->refresh_s = p->refresh_s;
-	r->private_feed = private_feed;
-	for (i = 0; i < n; i++)
-		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > r->last_modified)
-			r->last_modified = v[i].updated_at;
+	r->last_modified = how->last_modified;
+	r->content_type = how->content_type;
+	r->headers = how->headers;
+	snprintf(r->cache_control, sizeof(r->cache_control), "%s", how->cache_control);
 	if (sink_open(&s, want_gzip, want_gzip ? PLAIN_KEEP_MAX : SIZE_MAX) < 0 ||
 	    (f = fopencookie(&s, "w", sink_io)) == NULL) {
 		kg_err_set(err, "out of memory");
 		goto out;
 	}
-	rc = kg_feed_write(v, n, p, f, err);
+	rc = how->write(how->arg, f, err);
 	if (fclose(f) != 0 && rc == 0)
-		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+		rc = kg_err_set(err, "cannot render (out of memory)");
 	if (rc == 0 && sink_finish(&s, md) < 0)
-		rc = kg_err_set(err, "cannot render the feed (out of memory)");
+		rc = kg_err_set(err, "cannot render (out of memory)");
 	if (rc < 0)
 		goto out;
 	rc = -1;
@@ -344,8 +342,8 @@ kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
 	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
 	    r->last_modified <= prev->last_modified)
 		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
-	if (r->last_modified < lm_floor)
-		r->last_modified = lm_floor;
+	if (r->last_modified < how->lm_floor)
+		r->last_modified = how->lm_floor;
 	plain = s.plain;
 	s.plain = NULL;
 	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
@@ -363,6 +361,41 @@ kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
 out:
 	sink_close(&s);
 	return rc;
+}
+
+/* What a feed's rendition writes: the feed. */
+struct feed_body {
+	const struct kg_milestone *v;
+	size_t n;
+	const struct kg_feed_params *p;
+};
+
+static int
+feed_write(void *arg, FILE *f, struct kg_err *err)
+{
+	const struct feed_body *b = arg;
+
+	return kg_feed_write(b->v, b->n, b->p, f, err);
+}
+
+int
+kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
+    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
+    bool private_feed, bool want_gzip, struct kg_err *err)
+{
+	struct feed_body body = { v, n, p };
+	struct kg_render how = { .content_type = "text/calendar; charset=utf-8",
+	    .prev = prev, .lm_floor = lm_floor, .write = feed_write, .arg = &body };
+	char cc[64];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > how.last_modified)
+			how.last_modified = v[i].updated_at;
+	snprintf(cc, sizeof(cc), "%s, max-age=%lld", private_feed ? "private" : "public",
+	    (long long)p->refresh_s);
+	how.cache_control = cc;
+	return kg_rendered_render(r, &how, want_gzip, err);
 }
 
 /* A response inflating a big feed's gzip for a client without gzip. */

@@ -1,13 +1,15 @@
 /*
- * rendition — a feed rendered for serving: its bytes, plain and gzipped,
- * with their ETags, wrapped once in libmicrohttpd responses (200 and 304,
- * headers included) that every request re-queues.
+ * rendition — a response rendered once for many requests: its bytes,
+ * plain and gzipped, with their ETags, wrapped once in libmicrohttpd
+ * responses (200 and 304, headers included) that every request re-queues.
+ * Feeds are renditions (kg_rendered_make), and so are kigend's pages
+ * (kg_rendered_render with the page's writer).
  *
- * A feed is rendered with kg_feed_write into a sink that computes the
- * SHA-256 ETag and the gzip in one pass, so its full text is never held at
- * once.  Plain text is kept only up to 1 MiB; a bigger feed is kept gzipped
- * (about 1/14 of the size) and inflated on the fly for clients without
- * gzip (kg_rendition_inflating), with the same bytes, ETag and length.
+ * A body is written into a sink that computes the SHA-256 ETag and the
+ * gzip in one pass, so its full text is never held at once.  Plain text
+ * is kept only up to 1 MiB; a bigger body is kept gzipped (a feed: about
+ * 1/14 of the size) and inflated on the fly for clients without gzip
+ * (kg_rendition_inflating), with the same bytes, ETag and length.
  * libmicrohttpd refcounts responses and the bytes are refcounted with
  * them, so a connection still sending an old body keeps it alive.
  */
@@ -17,6 +19,7 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "feed.h"
@@ -33,23 +36,48 @@ struct kg_rendition {
 	char etag[48];             /* quoted, strong */
 };
 
-/* A feed's renditions and the validators and caching they share. */
+/* A body's renditions and the validators and headers they share. */
 struct kg_rendered {
 	struct kg_rendition plain, gzip;
-	int64_t last_modified;
-	int64_t refresh_s;
-	bool private_feed;         /* Cache-Control: private (token feeds) */
+	int64_t last_modified;     /* 0: no Last-Modified */
+	const char *content_type;  /* static */
+	const char *const *headers; /* more headers: name, value, ..., NULL; static; or NULL */
+	char cache_control[64];
+};
+
+/* How to render a body, and what to say about it. */
+struct kg_render {
+	const char *content_type;  /* static, e.g. "text/html; charset=utf-8" */
+	const char *const *headers; /* static name, value pairs, NULL-terminated; or NULL */
+	const char *cache_control; /* "public, max-age=3600", "no-cache" */
+	int64_t last_modified;     /* the newest change it shows; 0: none */
+	/* Last-Modified is at least lm_floor, and moves to now when the bytes
+	 * differ from prev's (the same body's previous rendition, may be NULL)
+	 * without last_modified having moved (a milestone was purged, the
+	 * configuration changed), or If-Modified-Since clients would keep the
+	 * old body. */
+	const struct kg_rendered *prev;
+	int64_t lm_floor;
+	/* Writes the body to f; -1 with err on failure. */
+	int (*write)(void *arg, FILE *f, struct kg_err *err);
+	void *arg;
 };
 
 /*
- * Renders v[0..n) with p into r (plain, and gzip when want_gzip).
- * Last-Modified is the newest updated_at of the milestones in the feed —
- * except when the bytes changed without any of them changing (one was
- * purged, the configuration changed): then it moves to now, or
- * If-Modified-Since clients would keep the old feed.  prev (may be NULL)
- * is the same feed of the previous view.  Last-Modified is at least
- * lm_floor: the other views of a feed take the events view's, so they
- * move on together.  -1 with err on failure; release r either way.
+ * Renders how into r: the plain rendition, and the gzip one when
+ * want_gzip.  -1 with err on failure; release r either way.
+ */
+int kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
+    struct kg_err *err);
+
+/*
+ * A feed: renders v[0..n) with p into r (plain, and gzip when want_gzip),
+ * as text/calendar, Cache-Control public (private when private_feed) with
+ * p's refresh as max-age.  Last-Modified is the newest updated_at of the
+ * milestones in the feed, settled with prev (the same feed of the previous
+ * view, may be NULL) and lm_floor as struct kg_render says: the other
+ * views of a feed take the events view's as floor, so they move on
+ * together.  -1 with err on failure; release r either way.
  */
 int kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,

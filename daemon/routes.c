@@ -10,6 +10,7 @@
 #include "feeds.h"
 #include "metrics.h"
 #include "server.h"
+#include "web.h"
 
 const struct kg_route kg_routes[] = {
 	{"GET", "/feed.ics", kg_feeds_serve, kg_feeds_access, "feed"},
@@ -20,6 +21,10 @@ const struct kg_route kg_routes[] = {
 	{"GET", "/api/v1/measures", kg_api_measures, kg_server_token_access, "api"},
 	{"GET", "/api/v1/measures/*", kg_api_measure, kg_server_token_access, "api"},
 	{"GET", "/api/v1/*", kg_api_unknown, kg_server_token_access, "api"},
+	{"GET", "/", kg_web_timeline, kg_server_token_access, "page"},
+	{"GET", "/milestones/*", kg_web_milestone, kg_server_token_access, "page"},
+	{"GET", "/measures/*", kg_web_measure, kg_server_token_access, "page"},
+	{"GET", "/assets/*", kg_web_asset, kg_web_public, "asset"},
 	{"GET", "/healthz", kg_metrics_healthz, NULL, "healthz"},
 	{"GET", "/metrics", kg_metrics_serve, NULL, "metrics"},
 };

@@ -7,6 +7,8 @@
  *   GET /feed.ics, /feeds/NAME.ics        feeds.h  (the feed's token)
  *   GET /api/v1/milestones[/ID]|upcoming|measures[/ID]
  *                                         api.h  ([http] feed_token)
+ *   GET /, /milestones/ID[.ics], /measures/ID   web.h  (as the API)
+ *   GET /assets/NAME                      web.h  (public, token prefix or not)
  *   GET /healthz, /metrics                metrics.h  (public)
  *
  * Patterns are an exact path, or a prefix ending in '*' that matches any

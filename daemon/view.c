@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "web.h"
+
 void
 kg_view_unref(struct kg_view *v)
 {
@@ -17,6 +19,7 @@ kg_view_unref(struct kg_view *v)
 
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
+	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
 		for (k = 0; k < 2; k++)
 			kg_rendered_release(&v->feeds[i].views[k]);
@@ -145,6 +148,8 @@ kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *er
 			goto fail;
 	for (i = 0; i < v->nfeeds; i++)
 		v->any_token |= v->feeds[i].has_token;
+	if (kg_web_prepare(v, c, &v->web, err) < 0)
+		goto fail;
 	*out = v;
 	return 0;
 fail:
@@ -154,8 +159,8 @@ fail:
 
 int
 kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_err *err)
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, const struct kg_view *prev, struct kg_err *err)
 {
 	const struct kg_feed_entry *pe;
 	struct kg_feed_entry *e;
@@ -180,6 +185,8 @@ kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
 		    true, err) < 0)
 			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	}
+	if (kg_web_fill(v->web, v, slips, err) < 0)
+		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
@@ -195,7 +202,7 @@ kg_view_check_conf(const struct kg_conf *c, struct kg_err *err)
 
 	if (kg_view_prepare(c, &v, err) < 0)
 		return -1;
-	rc = kg_view_fill(v, &ms, &measures, 0, NULL, err);
+	rc = kg_view_fill(v, &ms, &measures, NULL, 0, NULL, err);
 	kg_view_unref(v);
 	return rc;
 }

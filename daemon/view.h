@@ -26,6 +26,9 @@
 #include "hash.h"
 #include "model.h"
 #include "rendition.h"
+#include "store.h"
+
+struct kg_web;
 
 /* A feed: /feed.ics (name NULL) or a [feed:NAME] section at /feeds/NAME.ics. */
 struct kg_feed_entry {
@@ -60,7 +63,8 @@ struct kg_view {
 	struct kg_feed_entry *feeds; /* [0] is /feed.ics */
 	size_t nfeeds;
 	size_t by_status[KG_STATUS_COUNT];
-	double render_seconds;     /* how long rendering every feed took */
+	struct kg_web *web;        /* the pages' data and renditions (web.h) */
+	double render_seconds;     /* how long rendering every feed and page took */
 };
 
 /* A new view (one reference) without data: what it needs of c, copied.
@@ -69,13 +73,15 @@ int kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err
 
 /*
  * Fills a prepared view: takes the contents of milestones and measures
- * (they are left empty) and renders every configured feed.  prev (may be
- * NULL) is the view it replaces, for Last-Modified.  -1 with err on
- * failure (an unknown time zone, ENOMEM); v is then only fit to unref.
+ * (they are left empty), renders every configured feed and the pages'
+ * timeline; slips (kg_store_slipped, read; NULL: none) give the timeline
+ * its moved windows.  prev (may be NULL) is the view it replaces, for
+ * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM);
+ * v is then only fit to unref.
  */
 int kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
-    struct kg_measure_list *measures, int64_t data_version, const struct kg_view *prev,
-    struct kg_err *err);
+    struct kg_measure_list *measures, const struct kg_change_list *slips,
+    int64_t data_version, const struct kg_view *prev, struct kg_err *err);
 
 /* Would a view under c render?  Prepares and fills one without data: what
  * a reload tries before it commits to c (a zone libical does not know, for

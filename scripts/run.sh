@@ -1,6 +1,7 @@
 #!/bin/sh
 # make run: imports the bundled report into ./run/kigen.db, prints what is
 # due as of the report's own date, then runs kigend in the foreground serving
+# the timeline at http://127.0.0.1:5545/ and the feed at
 # http://127.0.0.1:5545/feed.ics until Ctrl-C.
 #   scripts/run.sh BUILD_DIR
 # The database is kept between runs: importing the same report again changes
@@ -28,6 +29,8 @@ echo "upcoming as of $as_of, the report's date (next 200 days):"
 k --as-of "$as_of" upcoming --days 200
 
 echo
-echo "kigend: serving http://127.0.0.1:5545/feed.ics — subscribe a calendar to that"
-echo "URL (also /api/v1/upcoming, /metrics); Ctrl-C stops it."
+echo "kigend: serving, Ctrl-C stops it."
+echo "  the timeline:  http://127.0.0.1:5545/?as_of=$as_of  (a browser; as of the report's date)"
+echo "  the feed:      http://127.0.0.1:5545/feed.ics  (subscribe a calendar to that URL)"
+echo "  also /api/v1/upcoming?as_of=$as_of, /metrics"
 exec "$top/$B/kigend" --db "$db" --listen 127.0.0.1:5545

@@ -124,9 +124,24 @@ test_kigend_table(void **state)
 	(void)state;
 	assert_true(kg_nroutes < 31);
 	n = kg_route_labels(kg_routes, kg_nroutes, names);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 8);
 	assert_string_equal(names[0], "feed");
-	assert_string_equal(names[5], KG_ROUTE_OTHER);
+	assert_string_equal(names[3], "page");
+	assert_string_equal(names[4], "asset");
+	assert_string_equal(names[7], KG_ROUTE_OTHER);
+	/* The timeline is "/" exactly, under a token prefix too; pages and
+	 * assets take the rest of their paths. */
+	r = kg_route_find(kg_routes, kg_nroutes, "/", true, &rest);
+	assert_non_null(r);
+	assert_string_equal(r->label, "page");
+	assert_null(rest);
+	r = kg_route_find(kg_routes, kg_nroutes, "/milestones/23.ics", false, &rest);
+	assert_string_equal(r->label, "page");
+	assert_string_equal(rest, "23.ics");
+	r = kg_route_find(kg_routes, kg_nroutes, "/assets/style.css", true, &rest);
+	assert_string_equal(r->label, "asset");
+	assert_string_equal(rest, "style.css");
+	assert_null(kg_route_find(kg_routes, kg_nroutes, "/milestones", false, &rest));
 	r = kg_route_find(kg_routes, kg_nroutes, "/feeds/a.ics", true, &rest);
 	assert_non_null(r);
 	assert_string_equal(r->label, "named_feed");
