@@ -1,37 +1,19 @@
 /*
- * api — see api.h.  Listings are shallow copies of the view's milestones
- * (the strings stay the view's), so an answer costs one array, not a copy
- * of the data.
+ * api — see api.h.  Listings are renditions made on request (cache.h),
+ * written milestone by milestone (kg_listing_write): a listing of the
+ * whole view is made once per view and day, and never held as one jansson
+ * tree.
  */
 #include "api.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "export.h"
 #include "log.h"
 #include "server.h"
-
-/* Milestones of the view passing f, as a shallow list: the structs are
- * copied, their strings still belong to the view.  Free with free(list->v). */
-static int
-select_shallow(const struct kg_view *v, const struct kg_filter *f,
-    struct kg_milestone_list *out)
-{
-	size_t i;
-
-	memset(out, 0, sizeof(*out));
-	if (v->milestones.n == 0)
-		return 0;
-	if ((out->v = malloc(v->milestones.n * sizeof(*out->v))) == NULL)
-		return -1;
-	out->cap = v->milestones.n;
-	for (i = 0; i < v->milestones.n; i++)
-		if (kg_filter_match(f, &v->milestones.v[i]))
-			out->v[out->n++] = v->milestones.v[i];
-	return 0;
-}
 
 /* The date taken as today: as_of= or today in the configured zone. */
 static kg_day
@@ -40,40 +22,94 @@ today_of(const struct kg_request *rq)
 	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_today(rq->view->timezone);
 }
 
+/* A listing made on request (cache.h): which milestones of the view. */
+struct listing {
+	struct kg_view *view;
+	struct kg_filter filter;
+	bool upcoming, any_status;
+	kg_day today, last;
+	bool private_reply;
+};
+
+/* As `kigen list` (the filters) and, upcoming, as `kigen upcoming`: open
+ * ones (unless a status was asked for) due from today to the last day. */
+static bool
+listed(const struct kg_milestone *m, void *arg)
+{
+	const struct listing *l = arg;
+
+	if (!kg_filter_match(&l->filter, m))
+		return false;
+	return !l->upcoming || ((l->any_status || m->status == KG_STATUS_PLANNED ||
+	    m->status == KG_STATUS_ONGOING) && m->window_end != KG_DAY_NONE &&
+	    m->window_end >= l->today && m->window_end <= l->last);
+}
+
+static int
+write_listing(void *arg, FILE *out, struct kg_err *err)
+{
+	struct listing *l = arg;
+
+	if (kg_listing_write(out, l->today, l->view->milestones.v, l->view->milestones.n, listed,
+	    l) < 0)
+		return kg_err_set(err, "cannot write the listing (out of memory)");
+	return 0;
+}
+
+static int
+make_listing(void *arg, struct kg_rendered *r, struct kg_err *err)
+{
+	struct listing *l = arg;
+	struct kg_render how = {
+		.content_type = "application/json; charset=utf-8",
+		.cache_control = l->private_reply ? "private, no-store" : "no-cache",
+		.write = write_listing,
+		.arg = l,
+	};
+
+	return kg_rendered_render(r, &how, true, err);
+}
+
+static void
+free_listing(void *arg)
+{
+	struct listing *l = arg;
+
+	kg_view_unref(l->view);
+	kg_filter_clear(&l->filter);
+	free(l);
+}
+
 /* milestones and upcoming: the listing of the view's milestones passing
- * the filters; with upcoming, only those due from today to today + days. */
+ * the filters; with upcoming, only those due from today to today + days.
+ * Made once per view, day and canonical parameters. */
 static enum MHD_Result
 listing(struct kg_request *rq, bool upcoming)
 {
-	const struct kg_view *v = rq->view;
 	const struct kg_args *a = &rq->args;
-	struct kg_milestone_list sel;
-	kg_day today = today_of(rq);
-	json_t *j;
-	size_t i;
+	struct kg_cache_spec spec = { .make = make_listing, .free_arg = free_listing };
+	struct listing *l;
+	char context[64];
 
 	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_AS_OF | (upcoming ? KG_ARG_DAYS : 0)))
 		return kg_reply_error(rq, 400, rq->args.bad);
-	if (select_shallow(v, &a->filter, &sel) < 0)
+	if ((l = calloc(1, sizeof(*l))) == NULL || kg_filter_copy(&l->filter, &a->filter) < 0) {
+		free(l);
 		return kg_reply_error(rq, 500, "out of memory");
-	if (upcoming) {
-		kg_day last = today + (a->given & KG_ARG_DAYS ? a->days : KG_API_UPCOMING_DAYS);
-		size_t k = 0;
-
-		for (i = 0; i < sel.n; i++) {
-			const struct kg_milestone *m = &sel.v[i];
-
-			/* As `kigen upcoming`: open ones, unless a status was asked for. */
-			if ((a->filter.statuses.n > 0 || m->status == KG_STATUS_PLANNED ||
-			    m->status == KG_STATUS_ONGOING) && m->window_end != KG_DAY_NONE &&
-			    m->window_end >= today && m->window_end <= last)
-				sel.v[k++] = *m;
-		}
-		sel.n = k;
 	}
-	j = kg_listing_json(today, &sel);
-	free(sel.v);
-	return kg_reply_json(rq, 200, j);
+	l->view = kg_view_ref(rq->view);
+	l->upcoming = upcoming;
+	l->any_status = a->filter.statuses.n > 0;
+	l->today = today_of(rq);
+	l->last = l->today + (a->given & KG_ARG_DAYS ? a->days : KG_API_UPCOMING_DAYS);
+	l->private_reply = rq->private_reply;
+	spec.arg = l;
+	snprintf(context, sizeof(context), "%d %d %d", (int)upcoming, (int)l->today, (int)l->last);
+	if (kg_cache_key(&spec, "listing", context, a) < 0) {
+		free_listing(l);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	return kg_reply_cached(rq, &spec);
 }
 
 enum MHD_Result

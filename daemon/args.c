@@ -206,6 +206,74 @@ kg_args_add(struct kg_args *a, const char *key, const char *value)
 	return true;
 }
 
+static int
+by_string(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "name=v1\x1fv2\n": sv's values sorted, each once. */
+static int
+canonical_list(FILE *f, const char *name, const struct kg_strv *sv)
+{
+	char **v;
+	size_t i;
+	int rc = 0;
+
+	if (sv->n == 0)
+		return 0;
+	if ((v = malloc(sv->n * sizeof(*v))) == NULL)
+		return -1;
+	memcpy(v, sv->v, sv->n * sizeof(*v));
+	qsort(v, sv->n, sizeof(*v), by_string);
+	fprintf(f, "%s=", name);
+	for (i = 0; i < sv->n; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			fprintf(f, "%s%s", i > 0 ? "\x1f" : "", v[i]);
+	if (fputc('\n', f) < 0)
+		rc = -1;
+	free(v);
+	return rc;
+}
+
+char *
+kg_args_canonical(const struct kg_args *a, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f;
+
+	*len = 0;
+	if ((f = open_memstream(&buf, len)) == NULL)
+		return NULL;
+	canonical_list(f, "owner", &a->filter.owners);
+	canonical_list(f, "kind", &a->filter.kinds);
+	canonical_list(f, "status", &a->filter.statuses);
+	canonical_list(f, "measure", &a->filter.measures);
+	if (a->given & KG_ARG_VIEW)
+		fprintf(f, "view=%d\n", (int)a->view);
+	if (a->given & KG_ARG_SPAN)
+		fprintf(f, "span=%d\n", (int)a->span);
+	if (a->given & KG_ARG_DAYS)
+		fprintf(f, "days=%ld\n", a->days);
+	if (a->given & KG_ARG_AS_OF)
+		fprintf(f, "as_of=%d\n", (int)a->as_of);
+	if (a->given & KG_ARG_Q)
+		fprintf(f, "q=%s\n", a->q != NULL ? a->q : "");
+	if (a->given & KG_ARG_FROM)
+		fprintf(f, "from=%d\n", (int)a->from);
+	if (a->given & KG_ARG_TO)
+		fprintf(f, "to=%d\n", (int)a->to);
+	if (a->given & KG_ARG_GROUP)
+		fprintf(f, "group=%d\n", (int)a->group);
+	if (a->given & KG_ARG_PAGE)
+		fprintf(f, "page=%ld\n", a->page);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 bool
 kg_args_only(struct kg_args *a, unsigned allowed)
 {

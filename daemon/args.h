@@ -76,6 +76,14 @@ struct kg_args {
  */
 bool kg_args_add(struct kg_args *a, const char *key, const char *value);
 
+/*
+ * The parameters a gave, the token aside, as one canonical text: two
+ * requests that mean the same (values in another order, a value twice)
+ * give the same text; the key of renditions made on request (cache.h).
+ * New string of *len bytes (free it); NULL on ENOMEM.
+ */
+char *kg_args_canonical(const struct kg_args *a, size_t *len);
+
 /* Whether a gave only parameters among the bits of allowed; if not, a->bad
  * names the first other one ("unknown parameter 'days'"). */
 bool kg_args_only(struct kg_args *a, unsigned allowed);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cache.h"
 #include "log.h"
 #include "server.h"
 
@@ -126,28 +127,34 @@ kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r)
 	return ret;
 }
 
-/* Renders the todo view of e on its first use.  -1 on failure (logged). */
-static int
-todo_view(struct kg_request *rq, struct kg_feed_entry *e)
-{
-	struct kg_feed_params p = e->params;
-	struct kg_err err;
-	int rc = 0;
+/* A rendition of a feed made on request (cache.h): its view (kept alive),
+ * the feed, the parameters of the request. */
+struct feed_arg {
+	struct kg_view *view;
+	const struct kg_feed_entry *e;
+	struct kg_feed_params p;   /* strings point into the view, or filter */
+	struct kg_filter filter;   /* the request's own */
+};
 
-	pthread_mutex_lock(&e->todo_lock);
-	if (!e->todo_ready) {
-		p.view = KG_FEED_TODOS;
-		if (kg_rendered_make(&e->views[KG_FEED_TODOS], rq->view->milestones.v,
-		    rq->view->milestones.n, &p, NULL, e->views[KG_FEED_EVENTS].last_modified,
-		    e->has_token, true, &err) < 0) {
-			kg_rendered_release(&e->views[KG_FEED_TODOS]);
-			log_err("feed: %s", err.msg);
-			rc = -1;
-		} else
-			e->todo_ready = true;
-	}
-	pthread_mutex_unlock(&e->todo_lock);
-	return rc;
+static int
+make_feed(void *arg, struct kg_rendered *r, struct kg_err *err)
+{
+	struct feed_arg *fa = arg;
+
+	if (kg_rendered_make(r, fa->view->milestones.v, fa->view->milestones.n, &fa->p, NULL,
+	    fa->e->events.last_modified, fa->e->has_token, true, err) < 0)
+		return kg_err_prefix(err, "feed '%s'", fa->e->name ? fa->e->name : "default");
+	return 0;
+}
+
+static void
+free_feed(void *arg)
+{
+	struct feed_arg *fa = arg;
+
+	kg_view_unref(fa->view);
+	kg_filter_clear(&fa->filter);
+	free(fa);
 }
 
 /* The feed rq names: /feed.ics (no rest), or /feeds/NAME.ics; NULL when
@@ -187,29 +194,33 @@ kg_feeds_serve(struct kg_request *rq)
 {
 	struct kg_feed_entry *e = feed_of(rq);
 	const struct kg_args *a = &rq->args;
-	struct kg_feed_params p;
-	struct kg_rendered r;
-	struct kg_err err;
 	enum kg_feed_span span = a->given & KG_ARG_SPAN ? a->span : e->params.span;
-	bool adhoc = (a->given & KG_ARG_FILTER) ||
-	    (a->view == KG_FEED_EVENTS && span != e->params.span);
-	int rc;
+	struct kg_cache_spec spec = { .make = make_feed, .free_arg = free_feed };
+	struct feed_arg *fa;
+	char context[64];
 
 	if (!kg_args_only(&rq->args, KG_ARG_FILTER | KG_ARG_VIEW | KG_ARG_SPAN))
 		return kg_reply_error(rq, 400, rq->args.bad);
-	if (!adhoc && a->view == KG_FEED_TODOS && todo_view(rq, e) < 0)
-		return kg_reply_error(rq, 500, "cannot render the feed");
-	if (!adhoc)
-		return kg_feeds_reply(rq, &e->views[a->view]);
+	if (!(a->given & KG_ARG_FILTER) && a->view == KG_FEED_EVENTS && span == e->params.span)
+		return kg_feeds_reply(rq, &e->events);
 
-	/* Filtered (or another span) on request: rendered for this request only. */
-	p = e->params;
-	p.view = a->view;
-	p.span = span;
-	p.extra_filter = &a->filter;
-	memset(&r, 0, sizeof(r));
-	kg_metrics_request_render(rq->metrics);
-	rc = kg_rendered_make(&r, rq->view->milestones.v, rq->view->milestones.n, &p, NULL,
-	    e->views[KG_FEED_EVENTS].last_modified, e->has_token, kg_feeds_wants_gzip(rq), &err);
-	return kg_feeds_reply_made(rq, rc, &r, &err, "the feed");
+	/* Another view, span or filter: made on request, once per view. */
+	if ((fa = calloc(1, sizeof(*fa))) == NULL || kg_filter_copy(&fa->filter, &a->filter) < 0) {
+		free(fa);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	fa->view = kg_view_ref(rq->view);
+	fa->e = e;
+	fa->p = e->params;
+	fa->p.view = a->view;
+	fa->p.span = span;
+	fa->p.extra_filter = &fa->filter;
+	spec.arg = fa;
+	snprintf(context, sizeof(context), "%zu %d %d", (size_t)(e - rq->view->feeds),
+	    (int)a->view, (int)span);
+	if (kg_cache_key(&spec, "feed", context, a) < 0) {
+		free_feed(fa);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	return kg_reply_cached(rq, &spec);
 }

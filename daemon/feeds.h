@@ -13,8 +13,9 @@
  * (rendition.h): the gzip one when Accept-Encoding allows gzip, else the
  * plain one; 304 when If-None-Match names its ETag (weak comparison) or,
  * without If-None-Match, If-Modified-Since is not before Last-Modified.
- * Its todo view is rendered on first request; a feed with query filters
- * (or a span other than its own) is rendered for that request only.
+ * Its todo view, another span and query filters are renditions made on
+ * request, once per view and canonical set of parameters (cache.h), whose
+ * Last-Modified is at least the feed's.
  */
 #ifndef KG_FEEDS_H
 #define KG_FEEDS_H

@@ -10,6 +10,7 @@
 
 #include "conns.h"
 #include "loop.h"
+#include "pool.h"
 #include "server.h"
 
 static const unsigned counted_codes[KG_METRICS_CODES] = {
@@ -115,6 +116,24 @@ conns_metrics(FILE *f, struct kg_conns *cs)
 	    (unsigned long long)st.refused);
 }
 
+static void
+renders_metrics(FILE *f, struct kg_server *s)
+{
+	struct kg_pool *pool;
+	size_t max, waiting, running;
+
+	kg_server_renders(s, &pool, &max);
+	kg_pool_load(pool, &waiting, &running);
+	metric_header(f, "kigend_renders", "gauge",
+	    "Renditions made on request now: running on a render thread, or waiting.");
+	fprintf(f, "kigend_renders{state=\"running\"} %zu\nkigend_renders{state=\"waiting\"} %zu\n",
+	    running, waiting);
+	metric_header(f, "kigend_rendition_bytes", "gauge",
+	    "Bytes held by rendered feeds, listings and pages (bounded by [http] render_memory "
+	    "for those made on request).");
+	fprintf(f, "kigend_rendition_bytes %zu\n", kg_rendition_bytes());
+}
+
 /* The label of feed i of v: its name, or "private-N" behind a token. */
 static const char *
 feed_label(const struct kg_view *v, size_t i, char *buf, size_t size)
@@ -158,8 +177,10 @@ kg_metrics_serve(struct kg_request *rq)
 	    "Publications of new data: every configured feed rendered once.");
 	fprintf(f, "kigend_feed_renders_total %llu\n",
 	    (unsigned long long)atomic_load(&m->renders));
+	renders_metrics(f, rq->server);
 	metric_header(f, "kigend_feed_request_renders_total", "counter",
-	    "Feeds and pages rendered for a single request (query filters, pages).");
+	    "Renditions made on request (feeds with filters or their todo view, API "
+	    "listings, pages), each once per data version and parameters.");
 	fprintf(f, "kigend_feed_request_renders_total %llu\n",
 	    (unsigned long long)atomic_load(&m->request_renders));
 	metric_header(f, "kigend_feed_render_seconds", "gauge",
@@ -171,8 +192,8 @@ kg_metrics_serve(struct kg_request *rq)
 
 		fprintf(f, "kigend_feed_bytes{feed=\"%s\",encoding=\"identity\"} %zu\n"
 		    "kigend_feed_bytes{feed=\"%s\",encoding=\"gzip\"} %zu\n",
-		    name, v->feeds[i].views[KG_FEED_EVENTS].plain.size,
-		    name, v->feeds[i].views[KG_FEED_EVENTS].gzip.size);
+		    name, v->feeds[i].events.plain.size,
+		    name, v->feeds[i].events.gzip.size);
 	}
 	metric_header(f, "kigend_milestones", "gauge", "Milestones in the database, by status.");
 	for (i = 0; i < KG_STATUS_COUNT; i++)

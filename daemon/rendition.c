@@ -25,8 +25,18 @@
 struct kg_blob {
 	atomic_int refs;
 	size_t len;
+	size_t sealed;             /* bytes counted in live_bytes */
 	char bytes[];
 };
+
+/* What every rendition's bytes take (kg_rendition_bytes). */
+static atomic_size_t live_bytes;
+
+size_t
+kg_rendition_bytes(void)
+{
+	return atomic_load(&live_bytes);
+}
 
 static void
 http_date(int64_t t, char buf[40])
@@ -76,6 +86,7 @@ blob_reserve(struct kg_blob **b, size_t *cap, size_t extra)
 	if (*b == NULL) {
 		atomic_init(&nb->refs, 1);
 		nb->len = 0;
+		nb->sealed = 0;
 	}
 	*b = nb;
 	*cap = want;
@@ -92,8 +103,21 @@ blob_ref(struct kg_blob *b)
 static void
 blob_unref(struct kg_blob *b)
 {
-	if (b != NULL && atomic_fetch_sub(&b->refs, 1) == 1)
-		free(b);
+	if (b == NULL || atomic_fetch_sub(&b->refs, 1) != 1)
+		return;
+	atomic_fetch_sub(&live_bytes, b->sealed);
+	free(b);
+}
+
+/* b is complete: from now on its bytes count as held; returns them. */
+static size_t
+blob_seal(struct kg_blob *b)
+{
+	if (b == NULL || b->sealed != 0)
+		return 0;
+	b->sealed = sizeof(*b) + b->len;
+	atomic_fetch_add(&live_bytes, b->sealed);
+	return b->sealed;
 }
 
 /* libmicrohttpd's free callback gets the bytes, not the blob. */
@@ -188,6 +212,11 @@ sink_finish(struct sink *s, unsigned char md[32])
 
 	if (EVP_DigestFinal_ex(s->md, md, &n) != 1)
 		return -1;
+	/* Held for long: no spare room. */
+	if (s->plain != NULL && (small = realloc(s->plain, sizeof(*small) + s->plain->len)) != NULL) {
+		s->plain = small;
+		s->plain_cap = small->len;
+	}
 	if (!s->gzip)
 		return 0;
 	s->zs.avail_in = 0;
@@ -305,6 +334,7 @@ kg_rendered_release(struct kg_rendered *r)
 {
 	rendition_release(&r->plain);
 	rendition_release(&r->gzip);
+	memset(r, 0, sizeof(*r));
 }
 
 int
@@ -346,6 +376,7 @@ kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want
 		r->last_modified = how->lm_floor;
 	plain = s.plain;
 	s.plain = NULL;
+	r->bytes = blob_seal(plain) + blob_seal(s.gz);
 	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
 		kg_err_set(err, "out of memory");
 		goto out;

@@ -11,7 +11,8 @@
  * 1/14 of the size) and inflated on the fly for clients without gzip
  * (kg_rendition_inflating), with the same bytes, ETag and length.
  * libmicrohttpd refcounts responses and the bytes are refcounted with
- * them, so a connection still sending an old body keeps it alive.
+ * them, so a connection still sending an old body keeps it alive.  Every
+ * rendition's bytes count in kg_rendition_bytes().
  */
 #ifndef KG_RENDITION_H
 #define KG_RENDITION_H
@@ -43,6 +44,7 @@ struct kg_rendered {
 	const char *content_type;  /* static */
 	const char *const *headers; /* more headers: name, value, ..., NULL; static; or NULL */
 	char cache_control[64];
+	size_t bytes;              /* memory its bytes take */
 };
 
 /* How to render a body, and what to say about it. */
@@ -86,6 +88,10 @@ int kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t
 /* Drops r's responses and bytes (requests in flight keep theirs); r is
  * zeroed.  A zeroed r is fine. */
 void kg_rendered_release(struct kg_rendered *r);
+
+/* Bytes held by every rendition alive now — published, cached, or still
+ * being sent — (any thread): what [http] render_memory bounds (cache.h). */
+size_t kg_rendition_bytes(void);
 
 /* A new 200 response that inflates rd->gz (rd->full is NULL) for a client
  * without gzip, headers included; the caller queues and destroys it.  NULL

@@ -18,10 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "conns.h"
 #include "hosts.h"
 #include "log.h"
 #include "loop.h"
+#include "pool.h"
 #include "publish.h"
 #include "redact.h"
 #include "utf8.h"
@@ -44,6 +46,8 @@ struct kg_server {
 	atomic_int_fast64_t beat_ms; /* the loop's last heartbeat (monotonic) */
 	struct kg_publisher *publisher;
 	bool published_once;        /* loop thread only */
+	struct kg_pool *pool;       /* render threads (cache.h) */
+	size_t render_memory;
 	struct kg_readers *readers; /* history and deliveries for detail requests */
 };
 
@@ -58,6 +62,8 @@ struct conn {
 	size_t target_len;          /* before libmicrohttpd cut the query off */
 	bool pct_nul;               /* "%00" in the target */
 	bool head_seen;             /* the access handler ran for this request */
+	struct kg_cached *waited;   /* the rendition a suspended request waits for */
+	size_t waited_label;
 	char logged[192];           /* the target redacted, at debug level */
 };
 
@@ -151,6 +157,23 @@ kg_reply_json(struct kg_request *rq, unsigned code, json_t *j)
 	ret = kg_reply_text(rq, code, "application/json; charset=utf-8", s, strlen(s), NULL, NULL);
 	free(s);
 	return ret;
+}
+
+void
+kg_server_renders(struct kg_server *s, struct kg_pool **pool, size_t *max_bytes)
+{
+	*pool = s->pool;
+	*max_bytes = s->render_memory;
+}
+
+void
+kg_request_wait(struct kg_request *rq, struct kg_cached *e)
+{
+	struct conn *c = rq->state;
+
+	c->waited = e;
+	c->waited_label = rq->label;
+	MHD_suspend_connection(rq->conn);
 }
 
 const char *
@@ -306,7 +329,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	rq.server = s;
 	rq.metrics = &s->metrics;
 	rq.method = method;
+	rq.state = c;
 	rq.label = s->metrics.nlabels - 1; /* "other" until routed */
+	if (c->waited != NULL) {
+		/* Resumed: the rendition it waited for is made (or failed). */
+		struct kg_cached *e = c->waited;
+
+		c->waited = NULL;
+		rq.label = c->waited_label;
+		ret = kg_cache_reply_waited(&rq, e);
+		goto logged;
+	}
 	rq.view = view_get(s);
 
 	/* libmicrohttpd lets a request with a body be answered only now or
@@ -333,6 +366,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		ret = dispatch(&rq, url);
 	kg_args_clear(&rq.args);
 	kg_view_unref(rq.view);
+	if (c->waited != NULL)
+		return ret; /* suspended: logged when answered */
+logged:
 	if (kg_log_enabled(KG_LOG_DEBUG)) {
 		char m[32];
 
@@ -405,6 +441,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)code;
 	if (c == NULL)
 		return;
+	kg_cached_unref(c->waited);
+	c->waited = NULL;
 	c->target = NULL;
 	c->head_seen = false;
 	kg_conns_wait(s->conns, &c->link, kg_loop_mono_ms());
@@ -486,7 +524,7 @@ server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		/* ITC: lets kg_server_quiesce stop a thread pool from accepting. */
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-		    MHD_USE_ERROR_LOG | MHD_USE_ITC;
+		    MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 		struct MHD_Daemon *d;
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
@@ -582,7 +620,9 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 		return -1;
 	}
 	kg_metrics_set_conns(&s->metrics, s->conns);
-	if (kg_publisher_new(conf->db, swap_view, s, &s->publisher, err) < 0) {
+	s->render_memory = (size_t)conf->render_memory;
+	if (kg_pool_new((size_t)conf->render_threads, (size_t)conf->render_queue, &s->pool,
+	    err) < 0 || kg_publisher_new(conf->db, swap_view, s, &s->publisher, err) < 0) {
 		kg_server_free(s);
 		return -1;
 	}
@@ -609,8 +649,13 @@ kg_server_free(struct kg_server *s)
 	if (s == NULL)
 		return;
 	kg_publisher_free(s->publisher);
+	/* No connection may stay suspended when libmicrohttpd stops: renders
+	 * end (waiting ones cancelled) and resume theirs first. */
+	if (s->pool != NULL)
+		kg_pool_stop(s->pool);
 	for (i = 0; i < s->ndaemons; i++)
 		MHD_stop_daemon(s->daemons[i]);
+	kg_pool_free(s->pool);
 	kg_conns_free(s->conns);
 	kg_view_unref(s->current);
 	kg_readers_free(s->readers);

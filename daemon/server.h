@@ -63,6 +63,7 @@ struct kg_request {
 	const char *token;             /* /t/TOKEN/ or ?token=, NULL: none */
 	bool private_reply;            /* a token was required: Cache-Control:
 	                                  private, no-store on text replies */
+	void *state;                   /* the server's, for kg_request_wait */
 	struct kg_args args;           /* query arguments (routes with access) */
 	size_t label;                  /* the metrics label counted */
 };
@@ -146,6 +147,20 @@ enum MHD_Result kg_reply_error(struct kg_request *rq, unsigned code, const char 
 
 /* code (200…) with j as compact JSON; takes j (NULL: a 500). */
 enum MHD_Result kg_reply_json(struct kg_request *rq, unsigned code, json_t *j);
+
+/* ---- renditions made on request (cache.h) ---- */
+
+struct kg_pool;
+struct kg_cached;
+
+/* The render threads and the bytes renditions may hold ([http]
+ * render_memory). */
+void kg_server_renders(struct kg_server *s, struct kg_pool **pool, size_t *max_bytes);
+
+/* Suspends rq's connection until the rendition e (a reference taken over)
+ * is made; libmicrohttpd then calls the access handler again, which
+ * answers from e (kg_cache_reply_waited).  Returns nothing to queue. */
+void kg_request_wait(struct kg_request *rq, struct kg_cached *e);
 
 /* A request header, or NULL. */
 const char *kg_request_header(const struct kg_request *rq, const char *name);

@@ -137,13 +137,19 @@ keep_start_only(const struct kg_conf *cur, struct kg_conf *next, struct kg_err *
 	}
 	if (cur->max_connections != next->max_connections || cur->threads != next->threads ||
 	    cur->head_timeout_s != next->head_timeout_s ||
-	    cur->idle_timeout_s != next->idle_timeout_s) {
-		log_warn("reload: [http] max_connections, head_timeout, idle_timeout or threads "
-		    "changed; take effect at the next start");
+	    cur->idle_timeout_s != next->idle_timeout_s ||
+	    cur->render_threads != next->render_threads ||
+	    cur->render_queue != next->render_queue ||
+	    cur->render_memory != next->render_memory) {
+		log_warn("reload: [http] connection or render limits changed; take effect at "
+		    "the next start");
 		next->max_connections = cur->max_connections;
 		next->threads = cur->threads;
 		next->head_timeout_s = cur->head_timeout_s;
 		next->idle_timeout_s = cur->idle_timeout_s;
+		next->render_threads = cur->render_threads;
+		next->render_queue = cur->render_queue;
+		next->render_memory = cur->render_memory;
 	}
 	if (!kg_str_equal(cur->control_socket, next->control_socket)) {
 		log_warn("reload: [control] socket changed; takes effect at the next start");

@@ -15,15 +15,13 @@ void
 kg_view_unref(struct kg_view *v)
 {
 	size_t i;
-	int k;
 
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
+	kg_cache_free(v->cache);
 	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
-		for (k = 0; k < 2; k++)
-			kg_rendered_release(&v->feeds[i].views[k]);
-		pthread_mutex_destroy(&v->feeds[i].todo_lock);
+		kg_rendered_release(&v->feeds[i].events);
 		free(v->feeds[i].name);
 		free(v->feeds[i].calname);
 		kg_filter_clear(&v->feeds[i].filter);
@@ -96,7 +94,6 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 	struct kg_feed_entry *e = &v->feeds[v->nfeeds++];
 	const char *token = fc != NULL && fc->token != NULL ? fc->token : c->feed_token;
 
-	pthread_mutex_init(&e->todo_lock, NULL);
 	if ((e->calname = kg_feed_calname(c, fc)) == NULL)
 		return kg_err_set(err, "out of memory");
 	if (fc != NULL) {
@@ -129,7 +126,8 @@ kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *er
 	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
-	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL ||
+	v->cache = kg_cache_new();
+	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL || v->cache == NULL ||
 	    (c->base_url != NULL && (v->base_url = strdup(c->base_url)) == NULL)) {
 		kg_err_set(err, "out of memory");
 		goto fail;
@@ -180,9 +178,8 @@ kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
 	for (i = 0; i < v->nfeeds; i++) {
 		e = &v->feeds[i];
 		pe = prev != NULL ? kg_view_feed(prev, e->name) : NULL;
-		if (kg_rendered_make(&e->views[KG_FEED_EVENTS], v->milestones.v, v->milestones.n,
-		    &e->params, pe != NULL ? &pe->views[KG_FEED_EVENTS] : NULL, 0, e->has_token,
-		    true, err) < 0)
+		if (kg_rendered_make(&e->events, v->milestones.v, v->milestones.n, &e->params,
+		    pe != NULL ? &pe->events : NULL, 0, e->has_token, true, err) < 0)
 			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	}
 	if (kg_web_fill(v->web, v, slips, err) < 0)

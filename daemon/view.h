@@ -1,7 +1,7 @@
 /*
  * view — what HTTP requests read: the milestones, the measures and every
- * configured feed already rendered, immutable once published (but for a
- * feed's todo view, rendered on its first request under its lock).
+ * configured feed already rendered, immutable once published (but for its
+ * cache of renditions made on request, cache.h).
  * Requests hold a reference, so the next view can be published while old
  * requests finish; nothing here touches SQLite.
  *
@@ -25,6 +25,7 @@
 #include "feed.h"
 #include "hash.h"
 #include "model.h"
+#include "cache.h"
 #include "rendition.h"
 #include "store.h"
 
@@ -38,11 +39,10 @@ struct kg_feed_entry {
 	unsigned char token_digest[KG_SHA256_LEN];
 	struct kg_filter filter;
 	struct kg_feed_params params; /* strings point into the view */
-	struct kg_rendered views[2];  /* by enum kg_feed_view */
-	/* Few clients want VTODOs: that view is rendered on its first request
-	 * (under todo_lock), which halves the work of a publication. */
-	pthread_mutex_t todo_lock;
-	bool todo_ready;
+	/* The events view, rendered by the publication.  Its todo view and
+	 * any other span or filter are renditions made on request (cache.h):
+	 * few clients want them. */
+	struct kg_rendered events;
 };
 
 struct kg_view {
@@ -65,6 +65,7 @@ struct kg_view {
 	size_t by_status[KG_STATUS_COUNT];
 	struct kg_web *web;        /* the pages' data and renditions (web.h) */
 	double render_seconds;     /* how long rendering every feed and page took */
+	struct kg_cache *cache;    /* renditions made on request of this data */
 };
 
 /* A new view (one reference) without data: what it needs of c, copied.

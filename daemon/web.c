@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "assets.h"
+#include "cache.h"
 #include "feeds.h"
 #include "log.h"
 #include "page.h"
@@ -119,6 +120,75 @@ reply_page(struct kg_request *rq, const struct job *j)
 	kg_metrics_request_render(rq->metrics);
 	rc = render_page(rq->view->web, j, &r, kg_feeds_wants_gzip(rq), &err);
 	return kg_feeds_reply_made(rq, rc, &r, &err, "page");
+}
+
+/* A page made on request (cache.h): its view (kept alive), the job, and
+ * what the job points to that is the request's. */
+struct page_arg {
+	struct kg_view *view;
+	struct job j;
+	struct kg_site site;
+	struct kg_page_query q;
+	struct kg_filter filter;
+	char *needle, *q_shown;
+};
+
+static char *const *folded(struct kg_web *w);
+
+static int
+make_page(void *arg, struct kg_rendered *r, struct kg_err *err)
+{
+	struct page_arg *pa = arg;
+	struct kg_web *w = pa->view->web;
+
+	/* Folding 10^5 sentences for a first search is the render's work. */
+	if (pa->needle != NULL && (pa->site.folded = folded(w)) == NULL)
+		return kg_err_set(err, "out of memory");
+	return render_page(w, &pa->j, r, true, err);
+}
+
+static void
+free_page(void *arg)
+{
+	struct page_arg *pa = arg;
+
+	kg_view_unref(pa->view);
+	kg_filter_clear(&pa->filter);
+	free(pa->needle);
+	free(pa->q_shown);
+	free(pa);
+}
+
+/* Answers with the page of pa (taken), made once per view, day and
+ * parameters on a render thread. */
+static enum MHD_Result
+reply_cached_page(struct kg_request *rq, struct page_arg *pa)
+{
+	struct kg_cache_spec spec = { .make = make_page, .arg = pa, .free_arg = free_page };
+	char context[64];
+
+	pa->j.site = &pa->site;
+	pa->j.q = &pa->q;
+	snprintf(context, sizeof(context), "%d %lld %d", (int)pa->j.kind,
+	    pa->j.me != NULL ? (long long)pa->j.me->id : 0LL, (int)pa->j.today);
+	if (kg_cache_key(&spec, "page", context, &rq->args) < 0) {
+		free_page(pa);
+		return kg_reply_error(rq, 500, "out of memory");
+	}
+	return kg_reply_cached(rq, &spec);
+}
+
+static struct page_arg *
+page_arg_new(struct kg_request *rq, enum job_kind kind)
+{
+	struct page_arg *pa = calloc(1, sizeof(*pa));
+
+	if (pa == NULL)
+		return NULL;
+	pa->view = kg_view_ref(rq->view);
+	pa->site = pa->view->web->site;
+	pa->j.kind = kind;
+	return pa;
 }
 
 static int
@@ -357,12 +427,10 @@ kg_web_timeline(struct kg_request *rq)
 {
 	struct kg_web *w = rq->view->web;
 	struct kg_args *a = &rq->args;
-	struct kg_page_query q = {0};
-	struct kg_site site = w->site;
-	struct job j = {.kind = JOB_TIMELINE, .site = &site, .q = &q};
+	struct page_arg *pa;
+	struct kg_page_query *q;
 	struct kg_err err;
 	enum MHD_Result ret;
-	char *needle = NULL;
 	kg_day today = today_of(rq);
 
 	if (!kg_args_only(a, KG_ARG_FILTER | KG_ARG_Q | KG_ARG_FROM | KG_ARG_TO | KG_ARG_AS_OF |
@@ -380,32 +448,39 @@ kg_web_timeline(struct kg_request *rq)
 		pthread_mutex_unlock(&w->home_lock);
 		return ret;
 	}
-	q.filter = &a->filter;
-	q.from = a->given & KG_ARG_FROM ? a->from : KG_DAY_NONE;
-	q.to = a->given & KG_ARG_TO ? a->to : KG_DAY_NONE;
-	if (q.from != KG_DAY_NONE && q.to != KG_DAY_NONE && q.to < q.from) {
-		kg_day t = q.to;
-
-		q.to = q.from;
-		q.from = t;
+	if ((pa = page_arg_new(rq, JOB_TIMELINE)) == NULL ||
+	    kg_filter_copy(&pa->filter, &a->filter) < 0) {
+		if (pa != NULL)
+			free_page(pa);
+		return kg_reply_error(rq, 500, "out of memory");
 	}
-	q.today = j.today = today;
-	q.as_of_given = a->given & KG_ARG_AS_OF;
-	q.group = a->group == KG_GROUP_OWNER ? KG_PAGE_BY_OWNER : KG_PAGE_BY_MEASURE;
-	q.page = a->given & KG_ARG_PAGE ? a->page : 1;
+	q = &pa->q;
+	q->filter = &pa->filter;
+	q->from = a->given & KG_ARG_FROM ? a->from : KG_DAY_NONE;
+	q->to = a->given & KG_ARG_TO ? a->to : KG_DAY_NONE;
+	if (q->from != KG_DAY_NONE && q->to != KG_DAY_NONE && q->to < q->from) {
+		kg_day t = q->to;
+
+		q->to = q->from;
+		q->from = t;
+	}
+	q->today = pa->j.today = today;
+	q->as_of_given = a->given & KG_ARG_AS_OF;
+	q->group = a->group == KG_GROUP_OWNER ? KG_PAGE_BY_OWNER : KG_PAGE_BY_MEASURE;
+	q->page = a->given & KG_ARG_PAGE ? a->page : 1;
 	if (a->q != NULL) {
-		if ((needle = kg_page_fold(a->q)) == NULL)
+		if ((pa->needle = kg_page_fold(a->q)) == NULL) {
+			free_page(pa);
 			return kg_reply_error(rq, 400, "q is not valid UTF-8");
-		if ((site.folded = folded(w)) == NULL) {
-			free(needle);
+		}
+		if ((pa->q_shown = strdup(a->q)) == NULL) {
+			free_page(pa);
 			return kg_reply_error(rq, 500, "out of memory");
 		}
-		q.q = needle;
-		q.q_shown = a->q;
+		q->q = pa->needle;
+		q->q_shown = pa->q_shown;
 	}
-	ret = reply_page(rq, &j);
-	free(needle);
-	return ret;
+	return reply_cached_page(rq, pa);
 }
 
 /* "ID" or "ID.ics" of rq->rest: the milestone and whether .ics was asked. */
@@ -479,18 +554,22 @@ kg_web_milestone(struct kg_request *rq)
 enum MHD_Result
 kg_web_measure(struct kg_request *rq)
 {
-	struct job j = {.kind = JOB_MEASURE, .site = &rq->view->web->site};
+	const struct kg_measure *me;
+	struct page_arg *pa;
 	char *end;
 	long long id = strtoll(rq->rest, &end, 10);
 
 	if (end == rq->rest || *end != '\0' || id <= 0 ||
-	    (j.me = kg_view_measure(rq->view, id)) == NULL)
+	    (me = kg_view_measure(rq->view, id)) == NULL)
 		return kg_reply_error(rq, 404, "no such measure");
 	if (!kg_args_only(&rq->args, KG_ARG_AS_OF | KG_ARG_PAGE))
 		return kg_reply_error(rq, 400, rq->args.bad);
-	j.today = today_of(rq);
-	j.page = rq->args.given & KG_ARG_PAGE ? rq->args.page : 1;
-	return reply_page(rq, &j);
+	if ((pa = page_arg_new(rq, JOB_MEASURE)) == NULL)
+		return kg_reply_error(rq, 500, "out of memory");
+	pa->j.me = me;
+	pa->j.today = today_of(rq);
+	pa->j.page = rq->args.given & KG_ARG_PAGE ? rq->args.page : 1;
+	return reply_cached_page(rq, pa);
 }
 
 enum MHD_Result

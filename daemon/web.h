@@ -18,8 +18,11 @@
  * Every page is a rendition (rendition.h): ETag, gzip, 304; no-cache, so
  * browsers revalidate.  The timeline without parameters is rendered with
  * each publication (the view's) and again the first time it is asked for
- * on a later day (its "today" moved); other pages are rendered per
- * request.  Headers: Content-Security-Policy (no inline script or style,
+ * on a later day (its "today" moved); the timeline with parameters and
+ * measure pages are renditions made on request (cache.h: on a render
+ * thread, once per view, day and parameters, within the render limits);
+ * a milestone's page (its history and deliveries are read from the
+ * database) and its .ics are rendered per request.  Headers: Content-Security-Policy (no inline script or style,
  * nothing from elsewhere), Referrer-Policy, X-Frame-Options (and, as
  * every answer, X-Content-Type-Options).
  */

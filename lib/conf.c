@@ -42,6 +42,7 @@ enum conf_type {
 	T_INT,        /* int within [min, max] */
 	T_DURATION,   /* int64_t seconds within [min, max] */
 	T_DURATION_MS,/* int64_t milliseconds; written as a duration */
+	T_SIZE,       /* int64_t bytes within [min, max]; 512K, 64M, 1G */
 	T_DAYS,       /* int * + size_t count: comma list of whole-day durations */
 	T_TIME,       /* int minute of the day, "HH:MM" */
 	T_LOG_LEVEL,  /* int KG_LOG_* */
@@ -92,6 +93,9 @@ static const struct conf_key conf_keys[] = {
 	{"http", "idle_timeout", T_DURATION, G(idle_timeout_s), 0, 1, 3600, "30s", "a connection without traffic for this long closes"},
 	{"http", "threads", T_INT, G(threads), 0, 1, 64, "2", "request threads per listen address"},
 	{"http", "stall_limit", T_DURATION, G(stall_limit_s), 0, 1, 3600, "10s", "/healthz fails when the main loop is stuck this long"},
+	{"http", "render_threads", T_INT, G(render_threads), 0, 1, 64, "2", "feeds, listings and pages made on request, at once"},
+	{"http", "render_queue", T_INT, G(render_queue), 0, 0, 10000, "16", "renditions waiting for a thread; beyond: 503"},
+	{"http", "render_memory", T_SIZE, G(render_memory), 0, 1024 * 1024, (int64_t)1 << 40, "256M", "bytes of renditions held; beyond: 503"},
 	{"feed", "name", T_STRING, G(feed_name), 0, 0, 0, "Secure Japan 2008 milestones", "calendar name"},
 	{"feed", "refresh", T_DURATION, G(refresh_s), 0, 60, 7 * DAY_S, "1h", "suggested refresh interval"},
 	{"feed", "show_done", T_BOOL, G(show_done), 0, 0, 0, "yes", "include done milestones"},
@@ -194,6 +198,28 @@ parse_bool(const char *v, bool *out)
 		}
 	}
 	return -1;
+}
+
+/* "512K", "64M", "1G" or plain bytes -> bytes; -1 on error. */
+static int64_t
+size_parse(const char *v)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	long long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || n > INT32_MAX)
+		return -1;
+	if (*end == '\0')
+		return n;
+	if (end[1] != '\0' || (u = strchr(units, toupper((unsigned char)*end))) == NULL)
+		return -1;
+	return (int64_t)n << (10 * (u - units + 1));
 }
 
 static int
@@ -528,6 +554,14 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 			    "between %llds and %llds)", k->name, v, (long long)k->min, (long long)k->max);
 		if (k->type == T_DURATION_MS)
 			n *= 1000;
+		*(int64_t *)slot = n;
+		return 0;
+	case T_SIZE:
+		n = size_parse(v);
+		if (n < k->min || n > k->max)
+			return kg_err_set(err, "invalid %s '%s' (expected a size like 64M or 1G, "
+			    "%lldM to %lldM)", k->name, v, (long long)(k->min >> 20),
+			    (long long)(k->max >> 20));
 		*(int64_t *)slot = n;
 		return 0;
 	case T_DAYS:

@@ -79,6 +79,9 @@ struct kg_conf {
 	int64_t idle_timeout_s; /* a connection silent this long closes */
 	int threads;           /* request threads per listen address */
 	int64_t stall_limit_s; /* /healthz fails when the loop is stuck this long */
+	int render_threads;    /* renditions made on request, at once */
+	int render_queue;      /* ... and waiting; beyond: 503 */
+	int64_t render_memory; /* bytes of renditions held; beyond: 503 */
 
 	/* [feed] */
 	char *feed_name;

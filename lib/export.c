@@ -255,6 +255,38 @@ kg_listing_json(kg_day as_of, const struct kg_milestone_list *l)
 	return finish(o, failed);
 }
 
+/* Dumps j (taken) compactly to f.  -1 on ENOMEM or a failed write. */
+static int
+dump_to(FILE *f, json_t *j)
+{
+	int rc = j != NULL && json_dumpf(j, f, JSON_COMPACT | JSON_ENCODE_ANY) == 0 ? 0 : -1;
+
+	json_decref(j);
+	return rc;
+}
+
+int
+kg_listing_write(FILE *f, kg_day as_of, const struct kg_milestone *v, size_t n,
+    bool (*keep)(const struct kg_milestone *m, void *arg), void *arg)
+{
+	bool first = true;
+	size_t i;
+
+	/* jansson writes every value; only the punctuation of the one object
+	 * and its array is written here. */
+	if (fputs("{\"as_of\":", f) < 0 || dump_to(f, date_or_null(as_of)) < 0 ||
+	    fputs(",\"milestones\":[", f) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (keep != NULL && !keep(&v[i], arg))
+			continue;
+		if ((!first && fputc(',', f) < 0) || dump_to(f, kg_milestone_json(&v[i])) < 0)
+			return -1;
+		first = false;
+	}
+	return fputs("]}", f) < 0 ? -1 : 0;
+}
+
 json_t *
 kg_export_json(const struct kg_document *docs, size_t ndocs,
     const struct kg_measure_list *measures, const struct kg_milestone_list *milestones)

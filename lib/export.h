@@ -35,6 +35,16 @@ json_t *kg_document_json(const struct kg_document *d);
 /* {"as_of": "YYYY-MM-DD", "milestones": [...]} */
 json_t *kg_listing_json(kg_day as_of, const struct kg_milestone_list *l);
 
+/*
+ * The same listing, of the milestones of v[0..n) that keep(m, arg) wants
+ * (keep NULL: all), written to f as compact JSON — byte for byte what
+ * json_dumps(kg_listing_json(...), JSON_COMPACT) gives — one milestone at
+ * a time, so a listing of 10^5 milestones never exists as one tree (about
+ * 2 kB of jansson objects each).  -1 on ENOMEM or a failed write.
+ */
+int kg_listing_write(FILE *f, kg_day as_of, const struct kg_milestone *v, size_t n,
+    bool (*keep)(const struct kg_milestone *m, void *arg), void *arg);
+
 /* One record of a milestone's history (kigen history, kigen slipped):
  * {milestone_id, at, document_id, reason, created, old: {window_start,
  *  window_end, status} or null when created, new: {...}, slip_days}.

@@ -201,6 +201,56 @@ test_listing_and_export(void **state)
 	json_decref(j);
 }
 
+static bool
+odd_ids(const struct kg_milestone *m, void *arg)
+{
+	(void)arg;
+	return m->id % 2 == 1;
+}
+
+/* The streamed listing is byte for byte the tree's compact dump. */
+static void
+test_listing_write(void **state)
+{
+	static const kg_day as_of[] = {0, KG_DAY_NONE};
+	struct kg_milestone_list ml = {0}, odd = {0};
+	char *want, *got;
+	size_t i, len, k;
+	FILE *f;
+	json_t *j;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct kg_milestone *m = kg_milestone_list_add(&ml);
+
+		fill_milestone(m);
+		m->id = (int64_t)i + 1;
+	}
+	for (i = 0; i < 3; i += 2)
+		kg_milestone_copy(kg_milestone_list_add(&odd), &ml.v[i]);
+	for (k = 0; k < 2; k++) {
+		kg_day day = as_of[k] == 0 ? kg_day_from_civil(2008, 11, 1) : as_of[k];
+
+		for (i = 0; i < 3; i++) {
+			const struct kg_milestone_list *l = i == 0 ? &ml : i == 1 ? &odd : NULL;
+			struct kg_milestone_list none = {0};
+
+			j = kg_listing_json(day, l != NULL ? l : &none);
+			want = json_dumps(j, JSON_COMPACT);
+			json_decref(j);
+			assert_non_null(f = open_memstream(&got, &len));
+			assert_int_equal(kg_listing_write(f, day, ml.v, i == 2 ? 0 : ml.n,
+			    i == 1 ? odd_ids : NULL, NULL), 0);
+			fclose(f);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+	}
+	kg_milestone_list_clear(&ml);
+	kg_milestone_list_clear(&odd);
+}
+
 /* A delivery: every key, nulls for what has not happened (no attempt yet,
  * not done, no expiry). */
 static void
@@ -256,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_measure),
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_listing_and_export),
+		cmocka_unit_test(test_listing_write),
 		cmocka_unit_test(test_delivery),
 	};
 
