@@ -41,8 +41,8 @@ SAN        ?= 0
 # packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
 # and PACKAGES, next to kigen, installed in $(LIBEXECDIR)/kigen.
 CORE_PKGS   := sqlite3 jansson inih libcrypto libutf8proc zlib libsystemd
-DAEMON_PKGS := $(CORE_PKGS) libical libcurl libmicrohttpd poppler-glib
-HELPERS     := feed:libical webhook:libcurl pdftotext:poppler-glib fetch:libcurl
+DAEMON_PKGS := $(CORE_PKGS) libical libxxhash libcurl libmicrohttpd poppler-glib
+HELPERS     := feed:libical+libxxhash webhook:libcurl pdftotext:poppler-glib fetch:libcurl
 
 helper_pkgs  = $(subst +, ,$(patsubst $(1):%,%,$(filter $(1):%,$(HELPERS))))
 HELPER_NAMES := $(foreach h,$(HELPERS),$(firstword $(subst :, ,$(h))))

@@ -61,8 +61,10 @@ const char cmd_history_usage[] =
 
 const char cmd_slipped_usage[] =
     "slipped [--since DOC]\n\n"
-    "Deadlines that reports moved, and by how many days, oldest first.\n\n"
-    "  --since DOC      only changes made by reports imported after DOC\n"
+    "Deadlines that reports moved, and by how many days: from one edition of a\n"
+    "plan to the next (whatever order they were imported in), oldest first;\n"
+    "DATE is the as-of date of the edition that moved it.\n\n"
+    "  --since DOC      only moves made by editions after DOC's as-of date\n"
     "                   (a document id or name)\n";
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
@@ -379,7 +381,9 @@ print_changes(struct cli *cli, const struct kg_change_list *l, const char *const
 		const struct kg_change *ch = &l->v[i];
 		bool moved = !ch->created && ch->old_end != ch->new_end;
 
-		kg_date_format(kg_day_of_time(ch->at, cli->conf.timezone), date);
+		/* slips are dated by the edition that says so, changes by when */
+		kg_date_format(titles != NULL && ch->as_of != KG_DAY_NONE ? ch->as_of :
+		    kg_day_of_time(ch->at, cli->conf.timezone), date);
 		if (moved)
 			snprintf(due, sizeof(due), "%s -> %s", due_text(ch->old_end, a),
 			    due_text(ch->new_end, b));

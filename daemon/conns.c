@@ -1,7 +1,8 @@
 /*
- * conns — see conns.h.  The waiting list is a doubly linked list, oldest
- * first; counters are under the one mutex, which also orders every
- * shutdown against libmicrohttpd's removal of the connection.
+ * conns — see conns.h.  The open connections are a doubly linked list
+ * under one mutex, which also orders every shutdown against
+ * libmicrohttpd's removal of the connection; whether and since when a
+ * connection waits for a head is an atomic of its own.
  */
 #include "conns.h"
 
@@ -13,58 +14,26 @@
 
 #include "loop.h"
 
+#define NOT_WAITING (-1)
+#define SWEEP_MAX_MS 1000
+
 struct kg_conns {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;      /* the sweeper: a first waiter, or stop */
+	pthread_cond_t wake;      /* the sweeper: stop */
 	pthread_t thread;
 	bool has_thread, stop;
 	size_t max;
 	int64_t head_timeout_ms;
-	struct kg_conn *head, *tail; /* waiting, oldest first */
+	struct kg_conn *head;     /* open connections */
 	size_t live;              /* open and not closing */
 	struct kg_conns_stats st;
 };
-
-static void
-unlink_waiting(struct kg_conns *cs, struct kg_conn *c)
-{
-	if (!c->waiting)
-		return;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		cs->head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	else
-		cs->tail = c->prev;
-	c->prev = c->next = NULL;
-	c->waiting = false;
-}
-
-static void
-link_waiting(struct kg_conns *cs, struct kg_conn *c, int64_t now_ms)
-{
-	bool was_empty = cs->head == NULL;
-
-	c->waiting_since_ms = now_ms;
-	c->waiting = true;
-	c->next = NULL;
-	c->prev = cs->tail;
-	if (cs->tail != NULL)
-		cs->tail->next = c;
-	else
-		cs->head = c;
-	cs->tail = c;
-	if (was_empty)
-		pthread_cond_signal(&cs->wake);
-}
 
 /* Shuts c down (under the lock); libmicrohttpd removes it later. */
 static void
 shut(struct kg_conns *cs, struct kg_conn *c)
 {
-	unlink_waiting(cs, c);
+	atomic_store_explicit(&c->waiting_since_ms, NOT_WAITING, memory_order_relaxed);
 	if (c->closing)
 		return;
 	c->closing = true;
@@ -72,28 +41,52 @@ shut(struct kg_conns *cs, struct kg_conn *c)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
+/* The connection other than skip that has waited longest for its head,
+ * or NULL.  Under the lock. */
+static struct kg_conn *
+longest_waiting(struct kg_conns *cs, const struct kg_conn *skip)
+{
+	struct kg_conn *c, *oldest = NULL;
+	int64_t since, oldest_since = 0;
+
+	for (c = cs->head; c != NULL; c = c->next) {
+		since = atomic_load_explicit(&c->waiting_since_ms, memory_order_relaxed);
+		if (c == skip || c->closing || since == NOT_WAITING)
+			continue;
+		if (oldest == NULL || since < oldest_since) {
+			oldest = c;
+			oldest_since = since;
+		}
+	}
+	return oldest;
+}
+
 bool
 kg_conns_add(struct kg_conns *cs, struct kg_conn *c, int fd, int64_t now_ms)
 {
+	struct kg_conn *victim;
 	bool ok = true;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
+	atomic_init(&c->waiting_since_ms, now_ms);
 	pthread_mutex_lock(&cs->lock);
+	c->next = cs->head;
+	if (cs->head != NULL)
+		cs->head->prev = c;
+	cs->head = c;
 	cs->st.open++;
 	cs->live++;
 	if (cs->live > cs->max) {
-		if (cs->head != NULL) {
+		if ((victim = longest_waiting(cs, c)) != NULL) {
 			cs->st.evicted++;
-			shut(cs, cs->head);
+			shut(cs, victim);
 		} else {
 			cs->st.refused++;
 			shut(cs, c);
 			ok = false;
 		}
 	}
-	if (ok)
-		link_waiting(cs, c, now_ms);
 	pthread_mutex_unlock(&cs->lock);
 	return ok;
 }
@@ -102,7 +95,12 @@ void
 kg_conns_remove(struct kg_conns *cs, struct kg_conn *c)
 {
 	pthread_mutex_lock(&cs->lock);
-	unlink_waiting(cs, c);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		cs->head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
 	if (!c->closing)
 		cs->live--;
 	c->closing = true;
@@ -113,32 +111,37 @@ kg_conns_remove(struct kg_conns *cs, struct kg_conn *c)
 void
 kg_conns_head_done(struct kg_conns *cs, struct kg_conn *c)
 {
-	pthread_mutex_lock(&cs->lock);
-	unlink_waiting(cs, c);
-	pthread_mutex_unlock(&cs->lock);
+	(void)cs;
+	atomic_store_explicit(&c->waiting_since_ms, NOT_WAITING, memory_order_relaxed);
 }
 
 void
 kg_conns_wait(struct kg_conns *cs, struct kg_conn *c, int64_t now_ms)
 {
-	pthread_mutex_lock(&cs->lock);
-	unlink_waiting(cs, c);
-	if (!c->closing)
-		link_waiting(cs, c, now_ms);
-	pthread_mutex_unlock(&cs->lock);
+	(void)cs;
+	/* A connection already shut may be marked: the sweeper skips it. */
+	atomic_store_explicit(&c->waiting_since_ms, now_ms, memory_order_relaxed);
 }
 
 /* Under the lock. */
 static int64_t
 sweep_locked(struct kg_conns *cs, int64_t now_ms)
 {
-	while (cs->head != NULL && now_ms - cs->head->waiting_since_ms >= cs->head_timeout_ms) {
-		cs->st.overdue++;
-		shut(cs, cs->head);
+	struct kg_conn *c;
+	int64_t since, left, next = -1;
+
+	for (c = cs->head; c != NULL; c = c->next) {
+		since = atomic_load_explicit(&c->waiting_since_ms, memory_order_relaxed);
+		if (c->closing || since == NOT_WAITING)
+			continue;
+		left = since + cs->head_timeout_ms - now_ms;
+		if (left <= 0) {
+			cs->st.overdue++;
+			shut(cs, c);
+		} else if (next < 0 || left < next)
+			next = left;
 	}
-	if (cs->head == NULL)
-		return -1;
-	return cs->head->waiting_since_ms + cs->head_timeout_ms - now_ms;
+	return next;
 }
 
 int64_t
@@ -160,23 +163,24 @@ kg_conns_stats(struct kg_conns *cs, struct kg_conns_stats *out)
 	pthread_mutex_unlock(&cs->lock);
 }
 
-/* Sleeps until the oldest head is due (or a first one starts waiting),
- * closes what is overdue, again. */
+/* Scans every period (a quarter of head_timeout, at most a second) and at
+ * the earliest deadline it knows of. */
 static void *
 sweeper(void *arg)
 {
 	struct kg_conns *cs = arg;
+	int64_t period = cs->head_timeout_ms / 4, next;
 	struct timespec until;
-	int64_t next;
 
+	if (period > SWEEP_MAX_MS)
+		period = SWEEP_MAX_MS;
+	if (period < 1)
+		period = 1;
 	pthread_mutex_lock(&cs->lock);
 	while (!cs->stop) {
 		next = sweep_locked(cs, kg_loop_mono_ms());
-		if (next < 0) {
-			pthread_cond_wait(&cs->wake, &cs->lock);
-			continue;
-		}
-		next += 1; /* kg_loop_mono_ms rounds down */
+		if (next < 0 || next > period)
+			next = period;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += next / 1000;
 		until.tv_nsec += (next % 1000) * 1000000;

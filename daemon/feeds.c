@@ -111,15 +111,15 @@ kg_feeds_reply_made(struct kg_request *rq, int rc, struct kg_rendered *r,
 enum MHD_Result
 kg_feeds_reply(struct kg_request *rq, const struct kg_rendered *r)
 {
-	const struct kg_rendition *rd = kg_feeds_wants_gzip(rq) && r->gzip.full != NULL ?
+	const struct kg_rendition *rd = kg_feeds_wants_gzip(rq) && r->gzip.full[0] != NULL ?
 	    &r->gzip : &r->plain;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
 	if (not_modified(rq, rd->etag, r->last_modified))
-		return kg_reply(rq, 304, rd->not_modified);
-	if (rd->full != NULL)
-		return kg_reply(rq, 200, rd->full);
+		return kg_reply(rq, 304, kg_rendition_not_modified(rd));
+	if ((resp = kg_rendition_full(rd)) != NULL)
+		return kg_reply(rq, 200, resp);
 	if ((resp = kg_rendition_inflating(r, rd)) == NULL)
 		return kg_reply_error(rq, 500, "out of memory");
 	ret = kg_reply(rq, 200, resp);

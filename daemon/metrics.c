@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "conns.h"
+#include "feedparts.h"
 #include "loop.h"
 #include "pool.h"
 #include "server.h"
@@ -186,6 +187,19 @@ kg_metrics_serve(struct kg_request *rq)
 	metric_header(f, "kigend_feed_render_seconds", "gauge",
 	    "Time the last publication took to render every feed and the timeline.");
 	fprintf(f, "kigend_feed_render_seconds %.6f\n", v->render_seconds);
+	metric_header(f, "kigend_feed_render_feeds_seconds", "gauge",
+	    "Of the last publication, the time rendering the feeds took (the rest: pages).");
+	fprintf(f, "kigend_feed_render_feeds_seconds %.6f\n", v->feeds_seconds);
+	metric_header(f, "kigend_feed_parts", "gauge",
+	    "Parts of each published feed the last publication rendered anew or reused.");
+	for (i = 0; i < v->nfeeds; i++) {
+		const char *name = feed_label(v, i, label, sizeof(label));
+		size_t made, reused;
+
+		kg_feedparts_counts(v->feeds[i].parts, &made, &reused);
+		fprintf(f, "kigend_feed_parts{feed=\"%s\",state=\"made\"} %zu\n"
+		    "kigend_feed_parts{feed=\"%s\",state=\"reused\"} %zu\n", name, made, name, reused);
+	}
 	metric_header(f, "kigend_feed_bytes", "gauge", "Size of each published feed.");
 	for (i = 0; i < v->nfeeds; i++) {
 		const char *name = feed_label(v, i, label, sizeof(label));

@@ -143,6 +143,12 @@ kg_pool_submit(struct kg_pool *p, kg_job_fn *fn, void *arg)
 	return ok;
 }
 
+size_t
+kg_pool_threads(const struct kg_pool *p)
+{
+	return p->nthreads;
+}
+
 void
 kg_pool_load(struct kg_pool *p, size_t *waiting, size_t *running)
 {

@@ -38,6 +38,9 @@ void kg_pool_free(struct kg_pool *p);
  * then not called). */
 bool kg_pool_submit(struct kg_pool *p, kg_job_fn *fn, void *arg);
 
+/* The number of threads. */
+size_t kg_pool_threads(const struct kg_pool *p);
+
 /* Jobs waiting and running now (for /metrics). */
 void kg_pool_load(struct kg_pool *p, size_t *waiting, size_t *running);
 

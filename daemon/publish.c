@@ -22,6 +22,7 @@ struct kg_publisher {
 	bool has_thread;
 
 	struct kg_store *st;        /* this thread's own, read-only */
+	struct kg_pool *pool;       /* render threads helping with parts */
 	kg_publish_fn *publish;
 	void *arg;
 
@@ -64,7 +65,7 @@ publish_one(struct kg_publisher *p, struct kg_view *v, int64_t version, struct k
 	int rc = -1;
 
 	if (load(p->st, &ms, &measures, &slips, err) < 0 ||
-	    kg_view_fill(v, &ms, &measures, &slips, version, p->last, err) < 0) {
+	    kg_view_fill(v, &ms, &measures, &slips, version, p->last, p->pool, err) < 0) {
 		kg_view_unref(v);
 		goto out;
 	}
@@ -116,7 +117,7 @@ publisher_main(void *arg)
 }
 
 int
-kg_publisher_new(const char *db, kg_publish_fn *publish, void *arg,
+kg_publisher_new(const char *db, struct kg_pool *pool, kg_publish_fn *publish, void *arg,
     struct kg_publisher **out, struct kg_err *err)
 {
 	struct kg_publisher *p;
@@ -129,6 +130,7 @@ kg_publisher_new(const char *db, kg_publish_fn *publish, void *arg,
 	pthread_cond_init(&p->cond, NULL);
 	p->publish = publish;
 	p->arg = arg;
+	p->pool = pool;
 	if (kg_store_open(db, KG_STORE_READONLY, &p->st, err) < 0) {
 		kg_publisher_free(p);
 		return -1;

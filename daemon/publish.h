@@ -24,9 +24,12 @@ struct kg_publisher;
  * publisher thread. */
 typedef void kg_publish_fn(void *arg, struct kg_view *v);
 
+struct kg_pool;
+
 /* Opens db read-only and starts the thread.  publish(arg, view) receives
- * each new view.  -1 with err when the database cannot be opened. */
-int kg_publisher_new(const char *db, kg_publish_fn *publish, void *arg,
+ * each new view.  The render threads of pool (borrowed; may be NULL) help
+ * render feeds' parts.  -1 with err when the database cannot be opened. */
+int kg_publisher_new(const char *db, struct kg_pool *pool, kg_publish_fn *publish, void *arg,
     struct kg_publisher **out, struct kg_err *err);
 
 /* Stops the thread (a publication under way finishes first) and closes

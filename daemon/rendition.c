@@ -289,42 +289,99 @@ add_full_headers(struct MHD_Response *full, const struct kg_rendered *r, const c
 	return add_common_headers(full, r, etag, gzipped);
 }
 
-/* Makes rd, a rendition of r whose ETag is etag: a full response sending
- * body (a reference taken over: released by libmicrohttpd, or here on
- * failure), or with body NULL none (the plain text of a big feed, inflated
- * per request from gz, of which rd takes a reference); and a 304. */
+/* How many copies of each response (kg_rendition_set_copies), and which
+ * one a thread takes. */
+static unsigned copies = 1;
+static atomic_uint next_slot;
+static _Thread_local unsigned my_slot_plus1;
+
+void
+kg_rendition_set_copies(unsigned n)
+{
+	copies = n < 1 ? 1 : n > KG_RENDITION_COPIES_MAX ? KG_RENDITION_COPIES_MAX : n;
+}
+
+static unsigned
+my_slot(void)
+{
+	if (my_slot_plus1 == 0)
+		my_slot_plus1 = atomic_fetch_add(&next_slot, 1) % KG_RENDITION_COPIES_MAX + 1;
+	return (my_slot_plus1 - 1) % copies;
+}
+
+struct MHD_Response *
+kg_rendition_full(const struct kg_rendition *rd)
+{
+	return rd->full[my_slot()];
+}
+
+struct MHD_Response *
+kg_rendition_not_modified(const struct kg_rendition *rd)
+{
+	return rd->not_modified[my_slot()];
+}
+
+/* The 200 of copy i, sending body's bytes (a reference taken).  NULL on
+ * ENOMEM.  From memory, not from a sealed memfd with sendfile(2): on this
+ * loopback the memfd cost 21-22 µs of CPU per request of the sample feed,
+ * memory 17 µs (libmicrohttpd then writes header and body in one
+ * sendmsg); bench/README.md, "feed". */
+static struct MHD_Response *
+full_copy(struct kg_blob *body)
+{
+	struct MHD_Response *resp;
+
+	blob_ref(body);
+	if ((resp = MHD_create_response_from_buffer_with_free_callback(body->len, body->bytes,
+	    blob_unref_bytes)) == NULL)
+		blob_unref(body);
+	return resp;
+}
+
+/* Makes rd, a rendition of r whose ETag is etag: full responses sending
+ * body (a reference taken over), or with body NULL none (the plain text of
+ * a big feed, inflated per request from gz, of which rd takes a
+ * reference); and 304s. */
 static int
 rendition_make(struct kg_rendition *rd, const struct kg_rendered *r, struct kg_blob *body,
     struct kg_blob *gz, size_t size, const char *etag, bool gzipped)
 {
+	int rc = -1;
+	unsigned i;
+
 	snprintf(rd->etag, sizeof(rd->etag), "%s", etag);
 	rd->size = size;
-	if (body != NULL) {
-		rd->full = MHD_create_response_from_buffer_with_free_callback(body->len,
-		    body->bytes, blob_unref_bytes);
-		if (rd->full == NULL) {
-			blob_unref(body);
-			return -1;
-		}
-		if (add_full_headers(rd->full, r, rd->etag, gzipped) < 0)
-			return -1;
-	} else
+	if (body == NULL)
 		rd->gz = blob_ref(gz);
-	/* Its size is the 200's: libmicrohttpd sends a Content-Length with
-	 * every 304, and RFC 9110 (8.6) allows only the 200's there. */
-	rd->not_modified = MHD_create_response_from_callback(size, 4096, never_read, NULL, NULL);
-	if (rd->not_modified == NULL || kg_response_common(rd->not_modified) < 0)
-		return -1;
-	return add_common_headers(rd->not_modified, r, rd->etag, false);
+	for (i = 0; i < copies; i++) {
+		if (body != NULL && ((rd->full[i] = full_copy(body)) == NULL ||
+		    add_full_headers(rd->full[i], r, rd->etag, gzipped) < 0))
+			goto out;
+		/* Its size is the 200's: libmicrohttpd sends a Content-Length
+		 * with every 304, and RFC 9110 (8.6) allows only the 200's. */
+		rd->not_modified[i] = MHD_create_response_from_callback(size, 4096, never_read, NULL,
+		    NULL);
+		if (rd->not_modified[i] == NULL || kg_response_common(rd->not_modified[i]) < 0 ||
+		    add_common_headers(rd->not_modified[i], r, rd->etag, false) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	blob_unref(body);
+	return rc;
 }
 
 static void
 rendition_release(struct kg_rendition *rd)
 {
-	if (rd->full != NULL)
-		MHD_destroy_response(rd->full);
-	if (rd->not_modified != NULL)
-		MHD_destroy_response(rd->not_modified);
+	unsigned i;
+
+	for (i = 0; i < KG_RENDITION_COPIES_MAX; i++) {
+		if (rd->full[i] != NULL)
+			MHD_destroy_response(rd->full[i]);
+		if (rd->not_modified[i] != NULL)
+			MHD_destroy_response(rd->not_modified[i]);
+	}
 	blob_unref(rd->gz);
 	memset(rd, 0, sizeof(*rd));
 }
@@ -337,24 +394,59 @@ kg_rendered_release(struct kg_rendered *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int
-kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
-    struct kg_err *err)
+/*
+ * Wraps the bytes of a body into r: plain (NULL for a big body: inflated
+ * from gz per request), gz (NULL without gzip), total bytes of text, md
+ * the digest naming the text (its ETag).  Takes plain's and gz's
+ * references.  Settles Last-Modified as struct kg_render says.
+ */
+static int
+rendered_wrap(struct kg_rendered *r, const struct kg_render *how, struct kg_blob *plain,
+    struct kg_blob *gz, size_t total, const unsigned char md[32], struct kg_err *err)
 {
-	static const cookie_io_functions_t sink_io = { .write = sink_write };
-	unsigned char md[32];
-	char etag[48], gzetag[48];
-	struct sink s;
-	struct kg_blob *plain;
 	const struct kg_rendered *prev = how->prev;
 	int64_t now = (int64_t)time(NULL);
-	FILE *f = NULL;
+	char etag[48], gzetag[48];
 	int rc = -1;
 
 	r->last_modified = how->last_modified;
 	r->content_type = how->content_type;
 	r->headers = how->headers;
 	snprintf(r->cache_control, sizeof(r->cache_control), "%s", how->cache_control);
+	etag_hex(md, "", etag);
+	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
+	    r->last_modified <= prev->last_modified)
+		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
+	if (r->last_modified < how->lm_floor)
+		r->last_modified = how->lm_floor;
+	r->bytes = blob_seal(plain) + blob_seal(gz);
+	if (rendition_make(&r->plain, r, plain, gz, total, etag, false) < 0)
+		goto out;
+	plain = NULL;
+	if (gz != NULL) {
+		etag_of(gz->bytes, gz->len, "-gz", gzetag);
+		if (rendition_make(&r->gzip, r, blob_ref(gz), NULL, gz->len, gzetag, true) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	blob_unref(gz);
+	if (rc < 0)
+		kg_err_set(err, "out of memory");
+	return rc;
+}
+
+int
+kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
+    struct kg_err *err)
+{
+	static const cookie_io_functions_t sink_io = { .write = sink_write };
+	unsigned char md[32];
+	struct kg_blob *plain, *gz;
+	struct sink s;
+	FILE *f = NULL;
+	int rc = -1;
+
 	if (sink_open(&s, want_gzip, want_gzip ? PLAIN_KEEP_MAX : SIZE_MAX) < 0 ||
 	    (f = fopencookie(&s, "w", sink_io)) == NULL) {
 		kg_err_set(err, "out of memory");
@@ -367,31 +459,52 @@ kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want
 		rc = kg_err_set(err, "cannot render (out of memory)");
 	if (rc < 0)
 		goto out;
-	rc = -1;
-	etag_hex(md, "", etag);
-	if (prev != NULL && prev->plain.etag[0] != '\0' && strcmp(prev->plain.etag, etag) != 0 &&
-	    r->last_modified <= prev->last_modified)
-		r->last_modified = now > prev->last_modified ? now : prev->last_modified + 1;
-	if (r->last_modified < how->lm_floor)
-		r->last_modified = how->lm_floor;
 	plain = s.plain;
+	gz = want_gzip ? s.gz : NULL;
 	s.plain = NULL;
-	r->bytes = blob_seal(plain) + blob_seal(s.gz);
-	if (rendition_make(&r->plain, r, plain, s.gz, s.total, etag, false) < 0) {
-		kg_err_set(err, "out of memory");
-		goto out;
-	}
-	if (want_gzip) {
-		etag_of(s.gz->bytes, s.gz->len, "-gz", gzetag);
-		if (rendition_make(&r->gzip, r, blob_ref(s.gz), NULL, s.gz->len, gzetag, true) < 0) {
-			kg_err_set(err, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
+	s.gz = NULL;
+	rc = rendered_wrap(r, how, plain, gz, s.total, md, err);
 out:
 	sink_close(&s);
 	return rc;
+}
+
+int
+kg_rendered_gzip(struct kg_rendered *r, const struct kg_render *how, const void *gz,
+    size_t gz_len, size_t text_len, const unsigned char md[32], struct kg_err *err)
+{
+	struct kg_blob *gzb = NULL, *plain = NULL;
+	size_t cap = 0, pcap = 0;
+	z_stream zs;
+	int zr;
+
+	if (blob_reserve(&gzb, &cap, gz_len) < 0)
+		return kg_err_set(err, "out of memory");
+	memcpy(gzb->bytes, gz, gz_len);
+	gzb->len = gz_len;
+	if (text_len <= PLAIN_KEEP_MAX) {
+		/* A small body is also kept as text, as kg_rendered_render keeps it. */
+		memset(&zs, 0, sizeof(zs));
+		if (blob_reserve(&plain, &pcap, text_len + 1) < 0 ||
+		    inflateInit2(&zs, 15 + 16) != Z_OK) {
+			blob_unref(plain);
+			blob_unref(gzb);
+			return kg_err_set(err, "out of memory");
+		}
+		zs.next_in = (Bytef *)gzb->bytes;
+		zs.avail_in = (uInt)gz_len;
+		zs.next_out = (Bytef *)plain->bytes;
+		zs.avail_out = (uInt)pcap;
+		zr = inflate(&zs, Z_FINISH);
+		plain->len = pcap - zs.avail_out;
+		inflateEnd(&zs);
+		if (zr != Z_STREAM_END || plain->len != text_len) {
+			blob_unref(plain);
+			blob_unref(gzb);
+			return kg_err_set(err, "internal: the gzip of a feed does not inflate to its text");
+		}
+	}
+	return rendered_wrap(r, how, plain, gzb, text_len, md, err);
 }
 
 /* What a feed's rendition writes: the feed. */
@@ -409,23 +522,37 @@ feed_write(void *arg, FILE *f, struct kg_err *err)
 	return kg_feed_write(b->v, b->n, b->p, f, err);
 }
 
+void
+kg_render_feed(struct kg_render *how, char cc[64], const struct kg_milestone *v, size_t n,
+    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
+    bool private_feed)
+{
+	size_t i;
+
+	memset(how, 0, sizeof(*how));
+	how->content_type = "text/calendar; charset=utf-8";
+	how->prev = prev;
+	how->lm_floor = lm_floor;
+	for (i = 0; i < n; i++)
+		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > how->last_modified)
+			how->last_modified = v[i].updated_at;
+	snprintf(cc, 64, "%s, max-age=%lld", private_feed ? "private" : "public",
+	    (long long)p->refresh_s);
+	how->cache_control = cc;
+}
+
 int
 kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
     bool private_feed, bool want_gzip, struct kg_err *err)
 {
 	struct feed_body body = { v, n, p };
-	struct kg_render how = { .content_type = "text/calendar; charset=utf-8",
-	    .prev = prev, .lm_floor = lm_floor, .write = feed_write, .arg = &body };
+	struct kg_render how;
 	char cc[64];
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (kg_feed_includes(p, &v[i]) && v[i].updated_at > how.last_modified)
-			how.last_modified = v[i].updated_at;
-	snprintf(cc, sizeof(cc), "%s, max-age=%lld", private_feed ? "private" : "public",
-	    (long long)p->refresh_s);
-	how.cache_control = cc;
+	kg_render_feed(&how, cc, v, n, p, prev, lm_floor, private_feed);
+	how.write = feed_write;
+	how.arg = &body;
 	return kg_rendered_render(r, &how, want_gzip, err);
 }
 

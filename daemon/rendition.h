@@ -28,10 +28,17 @@
 
 struct kg_blob;
 
-/* One representation of a feed.  full is NULL for the plain text of a big
- * feed: each request then inflates gz, the gzip rendition's bytes. */
+#define KG_RENDITION_COPIES_MAX 16
+
+/* One representation.  full[0] is NULL for the plain text of a big feed:
+ * each request then inflates gz, the gzip representation's bytes.  Each
+ * response exists once per request thread (kg_rendition_set_copies):
+ * libmicrohttpd counts a response's references under a mutex of its own,
+ * and two threads queueing one response queued for each other in futex
+ * calls at every request. */
 struct kg_rendition {
-	struct MHD_Response *full, *not_modified;
+	struct MHD_Response *full[KG_RENDITION_COPIES_MAX];
+	struct MHD_Response *not_modified[KG_RENDITION_COPIES_MAX];
 	struct kg_blob *gz;
 	size_t size;               /* bytes a 200 sends */
 	char etag[48];             /* quoted, strong */
@@ -73,6 +80,16 @@ int kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool 
     struct kg_err *err);
 
 /*
+ * A body whose bytes were made elsewhere (a feed assembled from parts,
+ * feedparts.h): gz, a gzip stream of text_len bytes of text (copied), md
+ * the SHA-256 that names the text (its ETag; the gzip's is its own
+ * SHA-256).  The text is kept too (inflated here) when at most 1 MiB.
+ * how->write is not used.  -1 with err on failure; release r either way.
+ */
+int kg_rendered_gzip(struct kg_rendered *r, const struct kg_render *how, const void *gz,
+    size_t gz_len, size_t text_len, const unsigned char md[32], struct kg_err *err);
+
+/*
  * A feed: renders v[0..n) with p into r (plain, and gzip when want_gzip),
  * as text/calendar, Cache-Control public (private when private_feed) with
  * p's refresh as max-age.  Last-Modified is the newest updated_at of the
@@ -81,6 +98,13 @@ int kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool 
  * views of a feed take the events view's as floor, so they move on
  * together.  -1 with err on failure; release r either way.
  */
+/* How a feed is rendered (kg_rendered_make's headers, Last-Modified and
+ * their rules), for a feed rendered another way (feedparts.h); cc holds
+ * the Cache-Control text.  how->write is left NULL. */
+void kg_render_feed(struct kg_render *how, char cc[64], const struct kg_milestone *v, size_t n,
+    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
+    bool private_feed);
+
 int kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
     bool private_feed, bool want_gzip, struct kg_err *err);
@@ -89,11 +113,21 @@ int kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t
  * zeroed.  A zeroed r is fine. */
 void kg_rendered_release(struct kg_rendered *r);
 
+/* How many request threads there are (1..KG_RENDITION_COPIES_MAX; more
+ * share copies): each rendition's responses exist that many times.  Set
+ * once, before the first rendition. */
+void kg_rendition_set_copies(unsigned n);
+
+/* The calling request thread's copy of rd's 200 (NULL: none, inflate)
+ * and of its 304. */
+struct MHD_Response *kg_rendition_full(const struct kg_rendition *rd);
+struct MHD_Response *kg_rendition_not_modified(const struct kg_rendition *rd);
+
 /* Bytes held by every rendition alive now — published, cached, or still
  * being sent — (any thread): what [http] render_memory bounds (cache.h). */
 size_t kg_rendition_bytes(void);
 
-/* A new 200 response that inflates rd->gz (rd->full is NULL) for a client
+/* A new 200 response that inflates rd->gz (rd->full[0] is NULL) for a client
  * without gzip, headers included; the caller queues and destroys it.  NULL
  * on ENOMEM. */
 struct MHD_Response *kg_rendition_inflating(const struct kg_rendered *r,

@@ -38,7 +38,10 @@ struct kg_server {
 	size_t ndaemons;
 	const struct kg_conf *conf; /* loop thread only */
 
-	pthread_mutex_t lock;       /* guards current */
+	/* Guards current: every request reads it, publications swap it.  A
+	 * read lock (an atomic, never a sleep while nobody swaps): with a mutex
+	 * the request threads queued for each other in futex calls. */
+	pthread_rwlock_t lock;
 	struct kg_view *current;
 
 	struct kg_conns *conns;
@@ -189,9 +192,9 @@ view_get(struct kg_server *s)
 {
 	struct kg_view *v;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_rdlock(&s->lock);
 	v = s->current != NULL ? kg_view_ref(s->current) : NULL;
-	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->lock);
 	return v;
 }
 
@@ -303,6 +306,26 @@ head_problem(struct kg_request *rq, const struct conn *c, const char *version,
 	return 0;
 }
 
+/* The second access-handler call: the head is complete and no body comes.
+ * Takes a reference to the current view into rq. */
+static enum MHD_Result
+answer(struct kg_request *rq, const struct conn *c, const char *url, const char *version)
+{
+	const char *why;
+	unsigned code;
+
+	rq->view = view_get(rq->server);
+	if ((code = head_problem(rq, c, version, &why)) != 0)
+		return kg_reply_error(rq, code, why);
+	if (strlen(url) > SERVER_MAX_URL)
+		return kg_reply_error(rq, 414, "uri too long");
+	if (url[0] != '/')
+		return kg_reply_error(rq, 400, "bad request target");
+	if (rq->view == NULL)
+		return kg_reply_error(rq, 503, "starting: no data loaded yet");
+	return dispatch(rq, url);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
@@ -311,8 +334,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct conn *c = *req_cls;
 	struct kg_request rq;
 	enum MHD_Result ret;
-	const char *why;
-	unsigned code;
 	bool first;
 
 	(void)upload_data;
@@ -340,30 +361,20 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		ret = kg_cache_reply_waited(&rq, e);
 		goto logged;
 	}
-	rq.view = view_get(s);
 
 	/* libmicrohttpd lets a request with a body be answered only now or
 	 * after the whole body: answer now, and the connection closes instead
-	 * of reading a body nobody wants.  So are bad heads.  Others wait for
-	 * the second call, which keeps the connection alive. */
+	 * of reading a body nobody wants.  Others wait for the second call,
+	 * which keeps the connection alive. */
 	if (!kg_route_any_allows(kg_routes, kg_nroutes, method))
 		ret = kg_reply_text(&rq, 405, "text/plain; charset=utf-8", "method not allowed\n", 19,
 		    MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	else if (first && has_body(conn))
 		ret = kg_reply_error(&rq, 400, "a GET request has no body");
-	else if (first && (code = head_problem(&rq, c, version, &why)) != 0)
-		ret = kg_reply_error(&rq, code, why);
-	else if (first) {
-		kg_view_unref(rq.view);
+	else if (first)
 		return MHD_YES;
-	} else if (strlen(url) > SERVER_MAX_URL)
-		ret = kg_reply_error(&rq, 414, "uri too long");
-	else if (url[0] != '/')
-		ret = kg_reply_error(&rq, 400, "bad request target");
-	else if (rq.view == NULL)
-		ret = kg_reply_error(&rq, 503, "starting: no data loaded yet");
 	else
-		ret = dispatch(&rq, url);
+		ret = answer(&rq, c, url, version);
 	kg_args_clear(&rq.args);
 	kg_view_unref(rq.view);
 	if (c->waited != NULL)
@@ -568,12 +579,13 @@ swap_view(void *arg, struct kg_view *v)
 	struct kg_view *old;
 
 	kg_metrics_publication(&s->metrics);
-	pthread_mutex_lock(&s->lock);
+	pthread_rwlock_wrlock(&s->lock);
 	old = s->current;
 	s->current = v;
-	pthread_mutex_unlock(&s->lock);
-	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s)",
-	    v->milestones.n, v->nfeeds, (long long)v->data_version, v->render_seconds);
+	pthread_rwlock_unlock(&s->lock);
+	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s, feeds %.3f s)",
+	    v->milestones.n, v->nfeeds, (long long)v->data_version, v->render_seconds,
+	    v->feeds_seconds);
 	kg_view_unref(old);
 	/* The old view's many small strings leave holes glibc keeps: give
 	 * them back, or the resident size ratchets up publication by
@@ -609,7 +621,7 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 		    KG_METRICS_LABELS - 1);
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return kg_err_set(err, "out of memory");
-	pthread_mutex_init(&s->lock, NULL);
+	pthread_rwlock_init(&s->lock, NULL);
 	s->conf = conf;
 	nlabels = kg_route_labels(kg_routes, kg_nroutes, labels);
 	kg_metrics_init(&s->metrics, labels, nlabels);
@@ -622,7 +634,7 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 	kg_metrics_set_conns(&s->metrics, s->conns);
 	s->render_memory = (size_t)conf->render_memory;
 	if (kg_pool_new((size_t)conf->render_threads, (size_t)conf->render_queue, &s->pool,
-	    err) < 0 || kg_publisher_new(conf->db, swap_view, s, &s->publisher, err) < 0) {
+	    err) < 0 || kg_publisher_new(conf->db, s->pool, swap_view, s, &s->publisher, err) < 0) {
 		kg_server_free(s);
 		return -1;
 	}
@@ -636,6 +648,7 @@ kg_server_start(const struct kg_conf *conf, struct kg_server **out, struct kg_er
 		kg_server_free(s);
 		return kg_err_set(err, "no address to listen on");
 	}
+	kg_rendition_set_copies((unsigned)(s->ndaemons * (size_t)conf->threads));
 	log_token_scope(conf);
 	*out = s;
 	return 0;
@@ -659,7 +672,7 @@ kg_server_free(struct kg_server *s)
 	kg_conns_free(s->conns);
 	kg_view_unref(s->current);
 	kg_readers_free(s->readers);
-	pthread_mutex_destroy(&s->lock);
+	pthread_rwlock_destroy(&s->lock);
 	free(s);
 }
 

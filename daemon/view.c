@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "feedparts.h"
 #include "web.h"
 
 void
@@ -22,6 +23,7 @@ kg_view_unref(struct kg_view *v)
 	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
 		kg_rendered_release(&v->feeds[i].events);
+		kg_feedparts_free(v->feeds[i].parts);
 		free(v->feeds[i].name);
 		free(v->feeds[i].calname);
 		kg_filter_clear(&v->feeds[i].filter);
@@ -158,11 +160,14 @@ fail:
 int
 kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, const struct kg_change_list *slips,
-    int64_t data_version, const struct kg_view *prev, struct kg_err *err)
+    int64_t data_version, const struct kg_view *prev, struct kg_pool *pool,
+    struct kg_err *err)
 {
 	const struct kg_feed_entry *pe;
 	struct kg_feed_entry *e;
+	struct kg_render how;
 	struct timespec t0, t1;
+	char cc[64];
 	size_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -178,10 +183,14 @@ kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
 	for (i = 0; i < v->nfeeds; i++) {
 		e = &v->feeds[i];
 		pe = prev != NULL ? kg_view_feed(prev, e->name) : NULL;
-		if (kg_rendered_make(&e->events, v->milestones.v, v->milestones.n, &e->params,
-		    pe != NULL ? &pe->events : NULL, 0, e->has_token, true, err) < 0)
+		kg_render_feed(&how, cc, v->milestones.v, v->milestones.n, &e->params,
+		    pe != NULL ? &pe->events : NULL, 0, e->has_token);
+		if (kg_feedparts_render(&e->events, &how, v->milestones.v, v->milestones.n,
+		    &e->params, pe != NULL ? pe->parts : NULL, pool, &e->parts, err) < 0)
 			return kg_err_prefix(err, "feed '%s'", e->name ? e->name : "default");
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	v->feeds_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (kg_web_fill(v->web, v, slips, err) < 0)
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -199,7 +208,7 @@ kg_view_check_conf(const struct kg_conf *c, struct kg_err *err)
 
 	if (kg_view_prepare(c, &v, err) < 0)
 		return -1;
-	rc = kg_view_fill(v, &ms, &measures, NULL, 0, NULL, err);
+	rc = kg_view_fill(v, &ms, &measures, NULL, 0, NULL, NULL, err);
 	kg_view_unref(v);
 	return rc;
 }

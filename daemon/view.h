@@ -29,6 +29,8 @@
 #include "rendition.h"
 #include "store.h"
 
+struct kg_feedparts;
+struct kg_pool;
 struct kg_web;
 
 /* A feed: /feed.ics (name NULL) or a [feed:NAME] section at /feeds/NAME.ics. */
@@ -39,10 +41,11 @@ struct kg_feed_entry {
 	unsigned char token_digest[KG_SHA256_LEN];
 	struct kg_filter filter;
 	struct kg_feed_params params; /* strings point into the view */
-	/* The events view, rendered by the publication.  Its todo view and
-	 * any other span or filter are renditions made on request (cache.h):
-	 * few clients want them. */
+	/* The events view, rendered by the publication in parts the next one
+	 * reuses (feedparts.h).  Its todo view and any other span or filter
+	 * are renditions made on request (cache.h): few clients want them. */
 	struct kg_rendered events;
+	struct kg_feedparts *parts;
 };
 
 struct kg_view {
@@ -65,6 +68,7 @@ struct kg_view {
 	size_t by_status[KG_STATUS_COUNT];
 	struct kg_web *web;        /* the pages' data and renditions (web.h) */
 	double render_seconds;     /* how long rendering every feed and page took */
+	double feeds_seconds;      /* ... of which the feeds */
 	struct kg_cache *cache;    /* renditions made on request of this data */
 };
 
@@ -77,12 +81,15 @@ int kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err
  * (they are left empty), renders every configured feed and the pages'
  * timeline; slips (kg_store_slipped, read; NULL: none) give the timeline
  * its moved windows.  prev (may be NULL) is the view it replaces, for
- * Last-Modified.  -1 with err on failure (an unknown time zone, ENOMEM);
- * v is then only fit to unref.
+ * Last-Modified and for the parts of its feeds that did not change
+ * (feedparts.h); the render threads of pool (may be NULL) help render
+ * the others.  -1 with err on failure (an unknown time zone, ENOMEM); v
+ * is then only fit to unref.
  */
 int kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, const struct kg_change_list *slips,
-    int64_t data_version, const struct kg_view *prev, struct kg_err *err);
+    int64_t data_version, const struct kg_view *prev, struct kg_pool *pool,
+    struct kg_err *err);
 
 /* Would a view under c render?  Prepares and fills one without data: what
  * a reload tries before it commits to c (a zone libical does not know, for

@@ -71,6 +71,7 @@ struct job {
 	const struct kg_change_list *history;
 	const struct kg_delivery_list *deliveries;
 	kg_day today;
+	bool as_of_given;          /* links keep ?as_of= */
 	long page;
 };
 
@@ -86,9 +87,9 @@ job_write(void *arg, FILE *f, struct kg_err *err)
 		return kg_page_timeline(&h, j->site, j->q, err);
 	case JOB_MILESTONE:
 		return kg_page_milestone(&h, j->site, j->m, j->me, j->history, j->deliveries,
-		    j->today, err);
+		    j->today, j->as_of_given, err);
 	case JOB_MEASURE:
-		return kg_page_measure(&h, j->site, j->me, j->today, j->page, err);
+		return kg_page_measure(&h, j->site, j->me, j->today, j->as_of_given, j->page, err);
 	}
 	return kg_err_set(err, "no such page");
 }
@@ -544,6 +545,7 @@ kg_web_milestone(struct kg_request *rq)
 		j.history = &history;
 		j.deliveries = &deliveries;
 		j.today = today_of(rq);
+		j.as_of_given = rq->args.given & KG_ARG_AS_OF;
 		ret = reply_page(rq, &j);
 	}
 	kg_change_list_clear(&history);
@@ -568,6 +570,7 @@ kg_web_measure(struct kg_request *rq)
 		return kg_reply_error(rq, 500, "out of memory");
 	pa->j.me = me;
 	pa->j.today = today_of(rq);
+	pa->j.as_of_given = rq->args.given & KG_ARG_AS_OF;
 	pa->j.page = rq->args.given & KG_ARG_PAGE ? rq->args.page : 1;
 	return reply_cached_page(rq, pa);
 }

@@ -185,6 +185,7 @@ kg_change_json(const struct kg_change *c)
 	put(o, "milestone_id", json_integer(c->milestone_id), &failed);
 	put(o, "at", time_or_null(c->at), &failed);
 	put(o, "document_id", id_or_null(c->document_id), &failed);
+	put(o, "as_of", date_or_null(c->document_id ? c->as_of : KG_DAY_NONE), &failed);
 	put(o, "reason", str_or_null(c->reason), &failed);
 	put(o, "created", json_boolean(c->created), &failed);
 	put(o, "old", c->created ? json_null() : change_side(c->old_start, c->old_end,

@@ -46,7 +46,7 @@ int kg_listing_write(FILE *f, kg_day as_of, const struct kg_milestone *v, size_t
     bool (*keep)(const struct kg_milestone *m, void *arg), void *arg);
 
 /* One record of a milestone's history (kigen history, kigen slipped):
- * {milestone_id, at, document_id, reason, created, old: {window_start,
+ * {milestone_id, at, document_id, as_of, reason, created, old: {window_start,
  *  window_end, status} or null when created, new: {...}, slip_days}.
  * slip_days is new window_end - old window_end, or null. */
 json_t *kg_change_json(const struct kg_change *c);

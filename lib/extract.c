@@ -1448,6 +1448,16 @@ push_item(struct kg_extract *x, struct kg_extract_item **it)
 	return 0;
 }
 
+/* A run-on sentence is read in pieces (KG_EXTRACT_SENTENCE_CP): cut after
+ * a comma outside brackets once the piece is that long, or anywhere once it
+ * is twice as long. */
+static bool
+run_on_cut(int32_t c, size_t depth, size_t len)
+{
+	return len >= 2 * KG_EXTRACT_SENTENCE_CP ||
+	    (len >= KG_EXTRACT_SENTENCE_CP && depth == 0 && (c == JP_COMMA || c == ','));
+}
+
 static bool
 is_event(const struct kg_jpdate *d)
 {
@@ -1539,18 +1549,26 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 	struct kg_jptext t;
 	struct kg_jpdate *dates = NULL;
 	struct bullet bl;
-	size_t nd = 0, i, di = 0, depth = 0;
+	size_t nd = 0, i, di = 0, depth = 0, dmax;
 	struct span sent = {0, 0};
 	int rc = -1;
 
 	if (kg_jptext_init(&t, text, len, err) < 0)
 		return -1;
-	dates = calloc(t.n / 2 + 1, sizeof(*dates));
+	/* one more than the limit: enough to know the text is over it */
+	dmax = t.n / 2 + 1 < KG_EXTRACT_MAX_DATES + 1 ? t.n / 2 + 1 : KG_EXTRACT_MAX_DATES + 1;
+	dates = calloc(dmax, sizeof(*dates));
 	if (dates == NULL) {
 		kg_err_set(err, "out of memory extracting milestones");
 		goto out;
 	}
-	kg_jpdate_scan_text(&t, ctx, dates, t.n / 2 + 1, &nd);
+	kg_jpdate_scan_text(&t, ctx, dates, dmax, &nd);
+	if (nd > KG_EXTRACT_MAX_DATES) {
+		out->refused_at = dates[0].start + 1;
+		kg_err_set(err, "more than %d dates in one text (a clause repeated?): not a plan "
+		    "document kigen can read", KG_EXTRACT_MAX_DATES);
+		goto out;
+	}
 	bl.text = text;
 	bl.t = &t;
 	bl.ctx = ctx;
@@ -1567,7 +1585,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 				depth++;
 			else if (closes(c) && depth)
 				depth--;
-			if (!(c == JP_FULL_STOP && depth == 0))
+			if (!(c == JP_FULL_STOP && depth == 0) && !run_on_cut(c, depth, i - sent.a))
 				continue;
 		}
 		/* a sentence ends at i (inclusive of 。) */

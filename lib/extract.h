@@ -38,10 +38,22 @@ struct kg_extract_skip {
 	const char *why;        /* static: "inside 「」: part of a name", ... */
 };
 
+/*
+ * Bounds that keep extraction linear in the text: a run-on sentence is read
+ * in pieces of at most KG_EXTRACT_SENTENCE_CP code points (cut at a comma
+ * after that many, or hard at twice as many), so that every scan of "the
+ * sentence" around a date is bounded; a text with more than
+ * KG_EXTRACT_MAX_DATES date expressions is refused (a repeated clause, not
+ * a plan: real bullets hold a few dates each).
+ */
+#define KG_EXTRACT_SENTENCE_CP 512
+#define KG_EXTRACT_MAX_DATES 1000
+
 struct kg_extract {
 	struct kg_extract_item *v;
 	size_t n, cap;
 	struct kg_strv notes;   /* undated commitments, full sentences */
+	size_t refused_at;      /* see kg_extract_text */
 	struct kg_extract_skip *skipped;
 	size_t nskipped, capskipped;
 };
@@ -50,8 +62,10 @@ struct kg_extract {
  * text: one bullet (or a bullet-less progress paragraph) of one measure,
  * original characters, PDF line breaks already removed by the caller.
  * Appends to out (so a caller can collect a whole measure); out must be
- * zeroed before first use.  -1 only on ENOMEM or internal error (out keeps
- * what was appended before).
+ * zeroed before first use.  -1 on ENOMEM or internal error (out keeps what
+ * was appended before), and when text holds more than KG_EXTRACT_MAX_DATES
+ * dates: "more than 1000 dates in one text ..." in err, and out->refused_at
+ * is the byte offset of the first date + 1 (0 otherwise).
  */
 int kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
     struct kg_extract *out, struct kg_err *err);

@@ -13,6 +13,8 @@
 #include "conf.h"
 
 #include <libical/ical.h>
+#include <stdatomic.h>
+#include <xxhash.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,6 @@
 
 #include "utf8.h"
 
-#define FEED_TEXT_MAX 8192 /* one DESCRIPTION; source sentences are shorter */
 
 static const char *const month_names[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
@@ -558,26 +559,19 @@ append_component(FILE *f, icalcomponent *c)
 	return rc;
 }
 
-/*
- * libical serialises the calendar's own properties and its VTIMEZONE; each
- * event is then built, serialised by libical, written to f and freed before
- * the next, and END:VCALENDAR closes the calendar — what libical would write
- * for the whole tree, without the whole tree (about 10 kB per milestone with
- * its alarms) or the whole text in memory.
- */
+static const char feed_end[] = "END:VCALENDAR\r\n";
+
 int
-kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
-    FILE *f, struct kg_err *err)
+kg_feed_write_head(const struct kg_feed_params *p, FILE *f, struct kg_err *err)
 {
-	static const char end[] = "END:VCALENDAR\r\n";
 	icalcomponent *cal = NULL, *vtz;
 	icalproperty *prop;
-	char *text = NULL, *head = NULL;
-	size_t i, head_len;
+	char *head = NULL;
+	size_t head_len;
 	int rc = -1;
 
 	if ((vtz = new_vtimezone(p->timezone, err)) == NULL)
-		goto out;
+		return -1;
 	cal = icalcomponent_new_vcalendar();
 	icalcomponent_add_property(cal, icalproperty_new_prodid(
 	    "-//kigen//kigen " KIGEN_VERSION "//EN"));
@@ -595,37 +589,184 @@ kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_param
 		    icaldurationtype_as_ical_string(duration_of(p->refresh_s)));
 	}
 	icalcomponent_add_component(cal, vtz);
+	/* libical writes the whole (empty) calendar: all but its END line. */
 	head = icalcomponent_as_ical_string_r(cal);
-	if (head == NULL || (head_len = strlen(head)) < sizeof(end) - 1 ||
-	    strcmp(head + head_len - (sizeof(end) - 1), end) != 0)
-		goto fail;
-	head_len -= sizeof(end) - 1;
+	if (head != NULL && (head_len = strlen(head)) >= sizeof(feed_end) - 1 &&
+	    strcmp(head + head_len - (sizeof(feed_end) - 1), feed_end) == 0 &&
+	    fwrite(head, 1, head_len - (sizeof(feed_end) - 1), f) == head_len - (sizeof(feed_end) - 1))
+		rc = 0;
+	else
+		kg_err_set(err, "cannot serialise the calendar (out of memory or a failed write)");
+	free(head);
+	icalcomponent_free(cal);
+	return rc;
+}
 
-	if ((text = malloc(FEED_TEXT_MAX)) == NULL)
-		goto fail;
-	if (fwrite(head, 1, head_len, f) != head_len)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		const struct kg_milestone *m = &v[i];
+int
+kg_feed_write_event(const struct kg_milestone *m, const struct kg_feed_params *p,
+    char text[KG_FEED_TEXT_MAX], FILE *f)
+{
+	return append_component(f, p->view == KG_FEED_TODOS ? new_todo(m, p, text, KG_FEED_TEXT_MAX)
+	    : new_event(m, p, text, KG_FEED_TEXT_MAX));
+}
 
-		if (!kg_feed_includes(p, m))
-			continue;
-		if (append_component(f, p->view == KG_FEED_TODOS ? new_todo(m, p, text, FEED_TEXT_MAX)
-		    : new_event(m, p, text, FEED_TEXT_MAX)) < 0)
+int
+kg_feed_write_tail(FILE *f)
+{
+	return fputs(feed_end, f) < 0 ? -1 : 0;
+}
+
+/*
+ * libical serialises the calendar's own properties and its VTIMEZONE; each
+ * event is then built, serialised by libical, written to f and freed before
+ * the next, and END:VCALENDAR closes the calendar — what libical would write
+ * for the whole tree, without the whole tree (about 10 kB per milestone with
+ * its alarms) or the whole text in memory.
+ */
+int
+kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
+    FILE *f, struct kg_err *err)
+{
+	char *text;
+	size_t i;
+	int rc = -1;
+
+	if (kg_feed_write_head(p, f, err) < 0)
+		return -1;
+	if ((text = malloc(KG_FEED_TEXT_MAX)) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (kg_feed_includes(p, &v[i]) && kg_feed_write_event(&v[i], p, text, f) < 0)
 			goto fail;
-	}
-	if (fputs(end, f) < 0)
+	if (kg_feed_write_tail(f) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
 	kg_err_set(err, "cannot serialise the calendar (out of memory or a failed write)");
 out:
-	free(head);
-	if (cal != NULL)
-		icalcomponent_free(cal);
 	free(text);
 	return rc;
+}
+
+/* ---- what an event depends on ---- */
+
+/* Every field of struct kg_milestone goes into an event's key (those no
+ * event shows too: one more render is harmless, a stale event is not).  A
+ * field added to the struct changes its size: then add it below. */
+_Static_assert(sizeof(struct kg_milestone) == 176,
+    "kg_feed_event_key hashes every field of struct kg_milestone: add the new one");
+
+/* The bytes a key is the hash of: every input, written one after the
+ * other (strings with their length first: "ab"+"c" and "a"+"bc" differ).
+ * One hash over one buffer: a streaming update per field cost ten times
+ * as much (2 µs an event). */
+struct key_buf {
+	unsigned char small[2048], *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+key_put(struct key_buf *b, const void *data, size_t n)
+{
+	unsigned char *np;
+	size_t cap;
+
+	if (b->len + n > b->cap) {
+		for (cap = b->cap * 2; cap < b->len + n; cap *= 2)
+			;
+		if ((np = malloc(cap)) == NULL) {
+			b->failed = true;
+			return;
+		}
+		memcpy(np, b->p, b->len);
+		if (b->p != b->small)
+			free(b->p);
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+static void
+key_str(struct key_buf *b, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : (size_t)-1;
+
+	key_put(b, &n, sizeof(n));
+	if (s != NULL)
+		key_put(b, s, n);
+}
+
+#define KEY_VAL(b, v) do { __typeof__(v) v_ = (v); key_put((b), &v_, sizeof(v_)); } while (0)
+
+void
+kg_feed_event_key(const struct kg_milestone *m, const struct kg_feed_params *p,
+    unsigned char key[KG_FEED_KEY_LEN])
+{
+	struct key_buf b;
+	XXH128_hash_t h;
+	size_t i;
+
+	b.p = b.small;
+	b.len = 0;
+	b.cap = sizeof(b.small);
+	b.failed = false;
+	/* What the parameters change in an event (not the calendar's head). */
+	KEY_VAL(&b, (int)p->view);
+	KEY_VAL(&b, (int)p->span);
+	key_str(&b, p->base_url);
+	key_str(&b, p->timezone);
+	KEY_VAL(&b, p->at_minute);
+	KEY_VAL(&b, p->nlead);
+	if (p->nlead > 0)
+		key_put(&b, p->lead_days, p->nlead * sizeof(*p->lead_days));
+	/* The milestone, field by field. */
+	KEY_VAL(&b, m->id);
+	key_str(&b, m->uid);
+	KEY_VAL(&b, m->measure_id);
+	key_str(&b, m->title);
+	KEY_VAL(&b, (int)m->kind);
+	KEY_VAL(&b, (int)m->status);
+	KEY_VAL(&b, (int)m->certainty);
+	KEY_VAL(&b, m->window_start);
+	KEY_VAL(&b, m->window_end);
+	KEY_VAL(&b, (int)m->precision);
+	key_str(&b, m->expr);
+	key_str(&b, m->sentence);
+	KEY_VAL(&b, m->document_id);
+	KEY_VAL(&b, m->line);
+	KEY_VAL(&b, m->page);
+	KEY_VAL(&b, m->manual);
+	KEY_VAL(&b, m->local_mask);
+	KEY_VAL(&b, m->conflict);
+	KEY_VAL(&b, m->gone);
+	KEY_VAL(&b, m->uncertain);
+	key_str(&b, m->uncertain_reason);
+	KEY_VAL(&b, m->sequence);
+	KEY_VAL(&b, m->created_at);
+	KEY_VAL(&b, m->updated_at);
+	KEY_VAL(&b, m->completed_at);
+	key_str(&b, m->measure_title);
+	KEY_VAL(&b, m->owners.n);
+	for (i = 0; i < m->owners.n; i++)
+		key_str(&b, m->owners.v[i]);
+	if (b.failed) {
+		/* ENOMEM: a key no earlier call gave, so that whatever holds this
+		 * event is rendered anew rather than taken for unchanged. */
+		static atomic_uint_fast64_t unique;
+		uint64_t u = atomic_fetch_add(&unique, 1);
+
+		memset(key, 0xff, KG_FEED_KEY_LEN);
+		memcpy(key, &u, sizeof(u));
+	} else {
+		h = XXH3_128bits(b.p, b.len);
+		XXH128_canonicalFromHash((XXH128_canonical_t *)(void *)key, h);
+	}
+	if (b.p != b.small)
+		free(b.p);
 }
 
 int

@@ -96,6 +96,29 @@ int kg_feed_render(const struct kg_milestone *v, size_t n, const struct kg_feed_
 int kg_feed_write(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
     FILE *f, struct kg_err *err);
 
+/* The same calendar in pieces, for a caller that renders parts of it on
+ * its own (kigend's feedparts.h): the head (the calendar's properties and
+ * VTIMEZONE, all but END:VCALENDAR; -1 with err on an unknown zone or
+ * ENOMEM), one event or todo of p->view (the caller decides which
+ * milestones kg_feed_includes; text is scratch space; -1 on ENOMEM or a
+ * failed write), the tail (END:VCALENDAR).  kg_feed_write is exactly
+ * head, the included events in order, tail. */
+#define KG_FEED_TEXT_MAX 8192 /* one DESCRIPTION; source sentences are shorter */
+int kg_feed_write_head(const struct kg_feed_params *p, FILE *f, struct kg_err *err);
+int kg_feed_write_event(const struct kg_milestone *m, const struct kg_feed_params *p,
+    char text[KG_FEED_TEXT_MAX], FILE *f);
+int kg_feed_write_tail(FILE *f);
+
+/*
+ * A 128-bit key of everything m's event (or todo) depends on under p: every
+ * field of m and the parameters that show in an event (view, span, base
+ * URL, zone, alarms).  Equal keys, equal event text; a different event has
+ * a different key (XXH3-128: 10^5 events collide with odds below 2^-90).
+ */
+#define KG_FEED_KEY_LEN 16
+void kg_feed_event_key(const struct kg_milestone *m, const struct kg_feed_params *p,
+    unsigned char key[KG_FEED_KEY_LEN]);
+
 /*
  * Writes a short English phrase for a milestone's window into buf (always
  * NUL-terminated, truncated to size): "due on 2008-12-01", "due during

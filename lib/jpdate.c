@@ -148,51 +148,13 @@ kg_jpctx_of(kg_day as_of)
 
 /* ------------------------------------------------------------- matching */
 
-/* The code point at *u of a literal (valid UTF-8, written in this source),
- * *u moved past it.  Decoded inline: the scanner tries literals at every
- * position of every report, and most fail on their first character. */
-static int32_t
-literal_cp(const unsigned char **u)
-{
-	const unsigned char *p = *u;
-	int32_t c;
-
-	if (p[0] < 0x80) {
-		c = p[0];
-		*u = p + 1;
-	} else if (p[0] < 0xE0) {
-		c = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-		*u = p + 2;
-	} else if (p[0] < 0xF0) {
-		c = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-		*u = p + 3;
-	} else {
-		c = (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
-		    (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-		*u = p + 4;
-	}
-	return c;
-}
-
-/* Length in code points of the UTF-8 literal lit_u8 if it occurs at cp[i], else 0. */
+/* The scanner's literals go through kg_jptext_match (jpdate.h, inline). */
 static size_t
 match_at(const int32_t *cp, size_t n, size_t i, const char *lit_u8)
 {
-	const unsigned char *u = (const unsigned char *)lit_u8;
-	size_t k = 0;
+	const struct kg_jptext t = { (int32_t *)cp, NULL, NULL, n, 0 };
 
-	while (*u) {
-		if (i + k >= n || cp[i + k] != literal_cp(&u))
-			return 0;
-		k++;
-	}
-	return k;
-}
-
-size_t
-kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit_u8)
-{
-	return match_at(t->cp, t->n, i, lit_u8);
+	return kg_jptext_match(&t, i, lit_u8);
 }
 
 struct scan {
@@ -1341,6 +1303,14 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			break;
 		default: break;
 		}
+		/* no date starts with a kana particle or a punctuation mark: most
+		 * positions of a report are one, and need no try of the grammar
+		 * (〇, a kanji digit in the same block, is tried) */
+		if ((c >= 0x3041 && c <= 0x3096) ||
+		    (c >= 0x3000 && c <= 0x303F && c != 0x3007)) {
+			i++;
+			continue;
+		}
 		memset(&d, 0, sizeof(d));
 		s.ctx_used = false;
 		s.in_quote = quote > 0;
@@ -1379,6 +1349,8 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			}
 			out[got++] = d;
 		}
+		if (got == max)
+			break;  /* the caller has all it asked for */
 		i = d.cp_end;
 	}
 	*n = got;

@@ -91,12 +91,53 @@ struct kg_jptext {
 int kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *err);
 void kg_jptext_release(struct kg_jptext *t);
 
-/* Length in code points of the UTF-8 literal lit if t has it at code point
- * i (compared after NFKC: pass the normalised form), else 0. */
-size_t kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit);
+/* The code point at *u of a literal (valid UTF-8 written in a source
+ * file), *u moved past it. */
+static inline int32_t
+kg_literal_cp(const unsigned char **u)
+{
+	const unsigned char *p = *u;
+	int32_t c;
+
+	if (p[0] < 0x80) {
+		c = p[0];
+		*u = p + 1;
+	} else if (p[0] < 0xE0) {
+		c = (int32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+		*u = p + 2;
+	} else if (p[0] < 0xF0) {
+		c = (int32_t)(p[0] & 0x0F) << 12 | (int32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		*u = p + 3;
+	} else {
+		c = (int32_t)(p[0] & 0x07) << 18 | (int32_t)(p[1] & 0x3F) << 12 |
+		    (int32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+		*u = p + 4;
+	}
+	return c;
+}
+
+/*
+ * Length in code points of the UTF-8 literal lit if t has it at code point
+ * i (compared after NFKC: pass the normalised form), else 0.  Inline: the
+ * scanner and the extractor try their literals at every position of every
+ * report, and nearly all fail on the first character.
+ */
+static inline size_t
+kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit)
+{
+	const unsigned char *u = (const unsigned char *)lit;
+	size_t k = 0;
+
+	while (*u) {
+		if (i + k >= t->n || t->cp[i + k] != kg_literal_cp(&u))
+			return 0;
+		k++;
+	}
+	return k;
+}
 
 /* Finds every date expression of t in order; fills out[0..max) and sets *n
- * (expressions beyond max are dropped: *n == max then).  Never fails. */
+ * (the scan stops at the max-th: *n == max then).  Never fails. */
 void kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
     struct kg_jpdate *out, size_t max, size_t *n);
 

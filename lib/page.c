@@ -34,6 +34,18 @@ kg_page_close(struct kg_html *h)
 	KG_HTML_LIT(h, "</main><footer>kigen " KIGEN_VERSION "</footer></body></html>\n");
 }
 
+const char *
+kg_page_as_of(char buf[KG_PAGE_AS_OF_LEN], kg_day today, bool given, char sep)
+{
+	char d[KG_DATE_LEN];
+
+	if (!given)
+		buf[0] = '\0';
+	else
+		snprintf(buf, KG_PAGE_AS_OF_LEN, "%cas_of=%s", sep, kg_date_format(today, d));
+	return buf;
+}
+
 int
 kg_page_done(struct kg_html *h, struct kg_err *err)
 {
@@ -285,14 +297,18 @@ deliveries_table(struct kg_html *h, const struct kg_delivery_list *l)
 int
 kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct kg_milestone *m,
     const struct kg_measure *me, const struct kg_change_list *history,
-    const struct kg_delivery_list *deliveries, kg_day today, struct kg_err *err)
+    const struct kg_delivery_list *deliveries, kg_day today, bool as_of_given,
+    struct kg_err *err)
 {
-	char phrase[160], d[KG_DATE_LEN];
+	char phrase[160], d[KG_DATE_LEN], q[KG_PAGE_AS_OF_LEN], amp[KG_PAGE_AS_OF_LEN];
 
+	kg_page_as_of(q, today, as_of_given, '?');
+	kg_page_as_of(amp, today, as_of_given, '&');
 	kg_page_open(h, s, "../", kg_page_title(m));
-	KG_HTML(h, "<nav class=\"crumbs\"><a href=\"../\">timeline</a>%s", me != NULL ? " › " : "");
+	KG_HTML(h, "<nav class=\"crumbs\"><a href=\"../%s\">timeline</a>%s", q,
+	    me != NULL ? " › " : "");
 	if (me != NULL)
-		KG_HTML(h, "<a href=\"../measures/%lld\">%s</a>", (long long)me->id, me->title);
+		KG_HTML(h, "<a href=\"../measures/%lld%s\">%s</a>", (long long)me->id, q, me->title);
 	KG_HTML(h, "</nav><article class=\"milestone\" data-id=\"%lld\"><h1>%s</h1><p>",
 	    (long long)m->id, kg_page_title(m));
 	status_badge(h, m, today);
@@ -306,7 +322,7 @@ kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct kg_mi
 	owners_text(h, &m->owners);
 	KG_HTML_LIT(h, "</dd><dt>measure</dt><dd>");
 	if (me != NULL)
-		KG_HTML(h, "<a href=\"../measures/%lld\">%s</a>", (long long)me->id, me->title);
+		KG_HTML(h, "<a href=\"../measures/%lld%s\">%s</a>", (long long)me->id, q, me->title);
 	else
 		KG_HTML_LIT(h, "—");
 	KG_HTML_LIT(h, "</dd>");
@@ -332,8 +348,8 @@ kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct kg_mi
 	KG_HTML(h, "<p class=\"links\"><a href=\"%lld.ics\">this milestone as iCalendar</a> · "
 	    "<a href=\"../api/v1/milestones/%lld\">JSON</a>", (long long)m->id, (long long)m->id);
 	if (me != NULL)
-		KG_HTML(h, " · <a href=\"../?measure=%lld\">its measure on the timeline</a>",
-		    (long long)me->id);
+		KG_HTML(h, " · <a href=\"../?measure=%lld%s\">its measure on the timeline</a>",
+		    (long long)me->id, amp);
 	KG_HTML_LIT(h, "</p></article>");
 	kg_page_close(h);
 	return kg_page_done(h, err);
@@ -343,10 +359,10 @@ kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct kg_mi
 
 int
 kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_measure *me,
-    kg_day today, long page, struct kg_err *err)
+    kg_day today, bool as_of_given, long page, struct kg_err *err)
 {
 	const char *p, *nl;
-	char phrase[160];
+	char phrase[160], q[KG_PAGE_AS_OF_LEN], amp[KG_PAGE_AS_OF_LEN];
 	size_t i, n = 0, shown = 0, skip;
 
 	for (i = 0; i < s->nmilestones; i++)
@@ -355,10 +371,12 @@ kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_meas
 		page = 1;
 	skip = (size_t)(page - 1) * KG_PAGE_LIST;
 
+	kg_page_as_of(q, today, as_of_given, '?');
+	kg_page_as_of(amp, today, as_of_given, '&');
 	kg_page_open(h, s, "../", me->title);
-	KG_HTML(h, "<nav class=\"crumbs\"><a href=\"../\">timeline</a></nav>"
+	KG_HTML(h, "<nav class=\"crumbs\"><a href=\"../%s\">timeline</a></nav>"
 	    "<article class=\"measure\" data-id=\"%lld\"><h1>%s</h1><dl class=\"facts\">"
-	    "<dt>owners</dt><dd>", (long long)me->id, me->title);
+	    "<dt>owners</dt><dd>", q, (long long)me->id, me->title);
 	owners_text(h, &me->owners);
 	KG_HTML_LIT(h, "</dd>");
 	if (me->heading != NULL)
@@ -392,11 +410,12 @@ kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_meas
 			continue;
 		shown++;
 		KG_HTML(h, "<tr class=\"s-%s%s%s\"><td>%s</td><td>%s</td><td>%s%s</td>"
-		    "<td><a href=\"../milestones/%lld\">%s</a></td></tr>", kg_status_name(m->status),
+		    "<td><a href=\"../milestones/%lld%s\">%s</a></td></tr>", kg_status_name(m->status),
 		    kg_page_overdue(m, today) ? " overdue" : "", m->gone ? " gone" : "",
 		    m->window_end != KG_DAY_NONE ? kg_date_format(m->window_end, due) : "—",
 		    kg_feed_window_phrase(m, phrase, sizeof(phrase)), kg_status_name(m->status),
-		    kg_page_overdue(m, today) ? ", overdue" : "", (long long)m->id, kg_page_title(m));
+		    kg_page_overdue(m, today) ? ", overdue" : "", (long long)m->id, q,
+		    kg_page_title(m));
 	}
 	if (n > 0)
 		KG_HTML_LIT(h, "</tbody></table>");
@@ -405,14 +424,16 @@ kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_meas
 		    (size_t)(page - 1) * KG_PAGE_LIST + 1, (size_t)(page - 1) * KG_PAGE_LIST + shown,
 		    n);
 		if (page > 1)
-			KG_HTML(h, " · <a rel=\"prev\" href=\"?page=%ld\">‹ previous</a>", page - 1);
+			KG_HTML(h, " · <a rel=\"prev\" href=\"?page=%ld%s\">‹ previous</a>", page - 1,
+			    amp);
 		if ((size_t)page * KG_PAGE_LIST < n)
-			KG_HTML(h, " · <a rel=\"next\" href=\"?page=%ld\">next ›</a>", page + 1);
+			KG_HTML(h, " · <a rel=\"next\" href=\"?page=%ld%s\">next ›</a>", page + 1,
+			    amp);
 		KG_HTML_LIT(h, "</nav>");
 	}
-	KG_HTML(h, "<p class=\"links\"><a href=\"../?measure=%lld\">on the timeline</a> · "
+	KG_HTML(h, "<p class=\"links\"><a href=\"../?measure=%lld%s\">on the timeline</a> · "
 	    "<a href=\"../feed.ics?measure=%lld\">as a calendar</a> · "
-	    "<a href=\"../api/v1/measures/%lld\">JSON</a></p></article>", (long long)me->id,
+	    "<a href=\"../api/v1/measures/%lld\">JSON</a></p></article>", (long long)me->id, amp,
 	    (long long)me->id, (long long)me->id);
 	kg_page_close(h);
 	return kg_page_done(h, err);

@@ -97,14 +97,17 @@ int kg_page_timeline(struct kg_html *h, const struct kg_site *s, const struct kg
     struct kg_err *err);
 
 /* One milestone's page; me may be NULL (none), history oldest first,
- * deliveries newest first. */
+ * deliveries newest first.  today is the date taken as today; when
+ * as_of_given, links to other pages keep it (?as_of=). */
 int kg_page_milestone(struct kg_html *h, const struct kg_site *s, const struct kg_milestone *m,
     const struct kg_measure *me, const struct kg_change_list *history,
-    const struct kg_delivery_list *deliveries, kg_day today, struct kg_err *err);
+    const struct kg_delivery_list *deliveries, kg_day today, bool as_of_given,
+    struct kg_err *err);
 
-/* One measure's page, its milestones' page number (1-based). */
+/* One measure's page, its milestones' page number (1-based); today and
+ * as_of_given as for kg_page_milestone. */
 int kg_page_measure(struct kg_html *h, const struct kg_site *s, const struct kg_measure *me,
-    kg_day today, long page, struct kg_err *err);
+    kg_day today, bool as_of_given, long page, struct kg_err *err);
 
 /* The index of s's measures and milestones into out (zeroed or cleared);
  * s->index is not read.  -1 on ENOMEM. */

@@ -27,6 +27,12 @@ const struct kg_slip *kg_page_slip(const struct kg_site *s, int64_t id);
  * expression. */
 const char *kg_page_title(const struct kg_milestone *m);
 
+/* A link's tail that keeps the page's date: "?as_of=YYYY-MM-DD" (sep '?')
+ * or "&as_of=…" (sep '&') when the date was given, else "".  Written
+ * through %s, so the & is escaped as an attribute wants.  Returns buf. */
+#define KG_PAGE_AS_OF_LEN 24
+const char *kg_page_as_of(char buf[KG_PAGE_AS_OF_LEN], kg_day today, bool given, char sep);
+
 /* -1 with "cannot write the page" when h failed, else 0. */
 int kg_page_done(struct kg_html *h, struct kg_err *err);
 

@@ -568,14 +568,15 @@ draw_bar(struct kg_html *h, const struct layout *L, const struct bar *b, double 
 {
 	const struct kg_milestone *m = &L->s->milestones[b->index];
 	const struct kg_slip *slip = kg_page_slip(L->s, m->id);
-	char s[KG_DATE_LEN], e[KG_DATE_LEN], phrase[160];
+	char s[KG_DATE_LEN], e[KG_DATE_LEN], phrase[160], keep[KG_PAGE_AS_OF_LEN];
 	double o1, o2, mid = y + BAR_PX / 2.0;
 	const char *shape = bar_shape(m);
 
 	kg_feed_window_phrase(m, phrase, sizeof(phrase));
-	KG_HTML(h, "<a href=\"%smilestones/%lld\" class=\"ms s-%s %s%s%s%s\" data-id=\"%lld\" "
+	KG_HTML(h, "<a href=\"%smilestones/%lld%s\" class=\"ms s-%s %s%s%s%s\" data-id=\"%lld\" "
 	    "data-start=\"%s\" data-end=\"%s\"><title>%s — %s (%s%s)</title>",
-	    root, (long long)m->id, kg_status_name(m->status), shape,
+	    root, (long long)m->id, kg_page_as_of(keep, L->q->today, L->q->as_of_given, '?'),
+	    kg_status_name(m->status), shape,
 	    kg_page_overdue(m, L->q->today) ? " overdue" : "", m->gone ? " gone" : "",
 	    m->uncertain ? " uncertain" : "", (long long)m->id,
 	    kg_date_format(m->window_start, s), kg_date_format(m->window_end, e),
@@ -656,7 +657,7 @@ draw_row(struct kg_html *labels, struct kg_html *bars, const struct layout *L,
 	size_t *order = malloc((r->n + 1) * sizeof(*order)), n = 0, i;
 	int *lane = malloc((r->n + 1) * sizeof(*lane)), lanes = 1, height = -1;
 	bool dense;
-	char fitted[4 * LABEL_COLUMNS + 8];
+	char fitted[4 * LABEL_COLUMNS + 8], keep[KG_PAGE_AS_OF_LEN];
 	size_t w;
 
 	if (b == NULL || x1 == NULL || x2 == NULL || order == NULL || lane == NULL)
@@ -696,7 +697,8 @@ draw_row(struct kg_html *labels, struct kg_html *bars, const struct layout *L,
 	KG_HTML(labels, "<g class=\"label\"><rect class=\"row-bg%s\" x=\"0\" y=\"%.1f\" "
 	    "width=\"%d\" height=\"%d\"/>", nr % 2 ? " odd" : "", y, LABEL_PX, height);
 	if (r->measure != NULL)
-		KG_HTML(labels, "<a href=\"%smeasures/%lld\">", root, (long long)r->measure->id);
+		KG_HTML(labels, "<a href=\"%smeasures/%lld%s\">", root, (long long)r->measure->id,
+		    kg_page_as_of(keep, L->q->today, L->q->as_of_given, '?'));
 	else if (r->owner != NULL) {
 		KG_HTML_LIT(labels, "<a href=\"?owner=");
 		kg_html_url_part(labels, r->owner);

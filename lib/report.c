@@ -345,8 +345,11 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	size_t i, ncov = 0;
 	int rc = -1;
 
-	if (kg_extract_text(t.s, t.len, r->ctx, &x, r->err) < 0)
+	if (kg_extract_text(t.s, t.len, r->ctx, &x, r->err) < 0) {
+		if (x.refused_at > 0)
+			kg_err_prefix(r->err, "line %d", kg_unit_lineno(r->d, u, x.refused_at - 1));
 		goto out;
+	}
 	if ((cov = calloc(x.n + x.nskipped + 1, sizeof(*cov))) == NULL)
 		goto nomem;
 	for (i = 0; i < x.n; i++) {

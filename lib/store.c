@@ -147,7 +147,7 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_OWN_OWNERS] = "SELECT owners, status IN ('planned', 'ongoing') AND gone = 0,"
 	    " status = 'done', gone <> 0 FROM milestones"
 	    " WHERE owners IS NOT NULL AND retired = 0",
-	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + 1"
+	[KG_STMT_MS_NEXT_ID] = "UPDATE meta SET value = value + ?1"
 	    " WHERE key = 'last_milestone_id' RETURNING value",
 	[KG_STMT_MS_UPDATE] =
 	    "UPDATE milestones SET measure_id = ?2, title = ?3, kind = ?4, status = ?5,"
@@ -163,10 +163,37 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    "INSERT INTO milestone_history (milestone_id, at, document_id, reason,"
 	    " created, old_start, old_end, new_start, new_end, old_status, new_status)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[KG_STMT_HIST_BY_MS] = KG_HIST_SELECT " WHERE milestone_id = ?1 ORDER BY id",
-	[KG_STMT_SLIPPED] = KG_HIST_SELECT
-	    " WHERE created = 0 AND document_id > ?1"
-	    " AND old_end IS NOT new_end ORDER BY at, id",
+	[KG_STMT_HIST_BY_MS] = KG_HIST_SELECT " WHERE h.milestone_id = ?1 ORDER BY h.id",
+	/*
+	 * What slipped between editions, whatever the order they were imported
+	 * in: consecutive standing editions (by as-of date) of one milestone that
+	 * give it different window ends.  Slips recorded by imports before
+	 * editions were kept (a database from before v3) are added from the
+	 * history, where no edition pair says the same.  Editions after ?1's
+	 * as-of date only (0: all).
+	 */
+	[KG_STMT_SLIPPED] =
+	    "WITH o AS (SELECT ob.milestone_id AS ms, d.id AS doc, d.name AS name,"
+	    "   d.as_of AS as_of, d.imported_at AS at, ob.window_start AS ws,"
+	    "   ob.window_end AS we, ob.status AS st,"
+	    "   lag(ob.window_start) OVER w AS pws, lag(ob.window_end) OVER w AS pwe,"
+	    "   lag(ob.status) OVER w AS pst, lag(d.id) OVER w AS pdoc"
+	    "  FROM observations ob JOIN documents d ON d.id = ob.document_id"
+	    "  WHERE d.standing AND ob.milestone_id IS NOT NULL"
+	    "  WINDOW w AS (PARTITION BY ob.milestone_id ORDER BY d.as_of, d.id)),"
+	    " s AS (SELECT * FROM o WHERE pdoc IS NOT NULL AND pwe IS NOT we),"
+	    " since AS (SELECT coalesce((SELECT as_of FROM documents WHERE id = ?1), -2147483648)"
+	    "   AS day)"
+	    " SELECT ms, at, doc, 'import ' || name, 0, pws, pwe, ws, we, pst, st, as_of"
+	    "  FROM s WHERE as_of > (SELECT day FROM since)"
+	    " UNION ALL "
+	    KG_HIST_SELECT " WHERE h.created = 0 AND h.old_end IS NOT h.new_end"
+	    "  AND h.reason LIKE 'import %' AND d.removed_at IS NULL"
+	    "  AND d.as_of > (SELECT day FROM since)"
+	    "  AND NOT EXISTS (SELECT 1 FROM observations x WHERE x.milestone_id = h.milestone_id"
+	    "   AND x.document_id = h.document_id AND EXISTS (SELECT 1 FROM o"
+	    "   WHERE o.ms = x.milestone_id AND o.doc = x.document_id AND o.pdoc IS NOT NULL))"
+	    " ORDER BY 12, 1",
 	[KG_STMT_OWNERS_OF] =
 	    "SELECT owner FROM measure_owners WHERE measure_id = ?1 ORDER BY position",
 	[KG_STMT_NOTES_OF] =
@@ -940,6 +967,22 @@ random_uid(char **out, struct kg_err *err)
 	return 0;
 }
 
+int
+kg_store_reserve_ids(struct kg_store *st, size_t n, int64_t *first, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_NEXT_ID, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)n);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return kg_store_fail(st, err, "allocating milestone ids");
+	}
+	*first = sqlite3_column_int64(s, 0) - (int64_t)n + 1;
+	return kg_store_step_done(st, s, err, "allocating milestone ids");
+}
+
 /* Insert without a transaction of its own; reason goes to the history. */
 int
 kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
@@ -957,15 +1000,7 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan
 		return -1;
 	if (own_owners(st, m, &own, err) < 0)
 		return -1;
-	if ((s = kg_store_stmt(st, KG_STMT_MS_NEXT_ID, err)) == NULL)
-		goto out;
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		kg_store_fail(st, err, "allocating milestone id");
-		sqlite3_reset(s);
-		goto out;
-	}
-	id = sqlite3_column_int64(s, 0);
-	if (kg_store_step_done(st, s, err, "allocating milestone id") < 0)
+	if ((id = m->id) <= 0 && kg_store_reserve_ids(st, 1, &id, err) < 0)
 		goto out;
 	if ((s = kg_store_stmt(st, KG_STMT_MS_INSERT, err)) == NULL)
 		goto out;
@@ -1009,6 +1044,7 @@ kg_store_milestone_add(struct kg_store *st, struct kg_milestone *m, struct kg_er
 
 	if (kg_store_unit_begin(st, &outer, err) < 0)
 		return -1;
+	m->id = 0;    /* always a new id */
 	rc = kg_store_ms_insert(st, m, NULL, 0, m->document_id ? "import" : "add", err);
 	rc = kg_store_unit_end(st, outer, rc, err);
 	if (rc < 0) {
@@ -1964,6 +2000,7 @@ add_change_row(sqlite3_stmt *s, void *list)
 	c->new_end = kg_col_day(s, 8);
 	c->old_status = status_col(s, 9);
 	c->new_status = status_col(s, 10);
+	c->as_of = kg_col_day(s, 11);
 	l->n++;
 	return 0;
 }

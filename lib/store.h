@@ -195,6 +195,7 @@ struct kg_change {
 	int64_t milestone_id;
 	int64_t at;               /* unix seconds */
 	int64_t document_id;      /* the import that made it; 0 for CLI edits */
+	kg_day as_of;             /* that document's as-of date; KG_DAY_NONE for none */
 	char *reason;
 	kg_day old_start, old_end, new_start, new_end;
 	enum kg_status old_status, new_status;
@@ -210,8 +211,10 @@ void kg_change_list_clear(struct kg_change_list *l);
 int kg_store_history(struct kg_store *st, int64_t milestone_id,
     struct kg_change_list *out, struct kg_err *err);
 
-/* Window-end changes recorded by imports of documents after since_doc
- * (0 = all), oldest first. */
+/* Window ends that moved from one edition of a plan to the next (by as-of
+ * date, whatever the order of imports), for editions after since_doc's
+ * as-of date (0 = all), oldest edition first; document_id and as_of are the
+ * later edition's, at its import time. */
 int kg_store_slipped(struct kg_store *st, int64_t since_doc,
     struct kg_change_list *out, struct kg_err *err);
 

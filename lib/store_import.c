@@ -94,6 +94,7 @@ struct obs {
 	long chain;
 	long bg;                /* index into plan.bg; -1 until needed */
 	bool owned;             /* m's strings are ours */
+	const unsigned char *digest; /* the incoming version's: its event digest */
 };
 
 /* What one version said about one measure. */
@@ -1323,6 +1324,7 @@ struct incoming {
 	int *mocc;              /* per imported measure: k-th with that key */
 	uint64_t *words, *ekey; /* per milestone */
 	int *occurrence;
+	unsigned char (*digest)[16];   /* per milestone: kg_store_event_digest */
 };
 
 static void
@@ -1337,6 +1339,7 @@ incoming_free(struct incoming *in, size_t nmeasures)
 	free(in->words);
 	free(in->ekey);
 	free(in->occurrence);
+	free(in->digest);
 	free(in->plan);
 	memset(in, 0, sizeof(*in));
 }
@@ -1357,7 +1360,7 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 	const struct kg_measure_list *ml = &imp->measures;
 	const struct kg_milestone_list *nl = &imp->milestones;
 	struct kg_u64map seen = {0};
-	size_t i, j;
+	size_t i;
 	int64_t k;
 	long mi;
 	int rc = -1;
@@ -1370,8 +1373,9 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 	in->words = calloc(nl->n + 1, sizeof(*in->words));
 	in->ekey = calloc(nl->n + 1, sizeof(*in->ekey));
 	in->occurrence = calloc(nl->n + 1, sizeof(*in->occurrence));
+	in->digest = calloc(nl->n + 1, sizeof(*in->digest));
 	if (in->mkey == NULL || in->mocc == NULL || in->words == NULL || in->ekey == NULL ||
-	    in->occurrence == NULL)
+	    in->occurrence == NULL || in->digest == NULL)
 		goto nomem;
 	for (i = 0; i < ml->n; i++) {
 		if (ml->v[i].title == NULL || (in->mkey[i] = kg_store_title_key(ml->v[i].title)) ==
@@ -1379,22 +1383,32 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 			kg_err_set(err, "measure %zu has no valid title", i + 1);
 			goto out;
 		}
-		for (j = 0; j < i; j++)
-			in->mocc[i] += strcmp(in->mkey[j], in->mkey[i]) == 0;
+		/* the k-th measure of this document with that title */
+		k = 0;
+		kg_u64map_get(&seen, text_hash(in->mkey[i]), &k);
+		in->mocc[i] = (int)k;
+		if (kg_u64map_put(&seen, text_hash(in->mkey[i]), k + 1) < 0)
+			goto nomem;
 	}
+	kg_u64map_clear(&seen);
 	for (i = 0; i < nl->n; i++) {
 		const struct kg_milestone *m = &nl->v[i];
 		const char *mkey = (mi = measure_index(imp, m)) < 0 ? "" : in->mkey[mi];
 
-		in->words[i] = kg_store_event_key(in->plan, mkey, kg_kind_name(m->kind), m->expr,
-		    m->sentence, 0);
+		/* one hash per event; a k-th identical one (k > 0) needs two */
+		if (kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
+		    m->sentence, 0, in->digest[i]) < 0)
+			goto nomem;
+		in->words[i] = kg_store_event_key_of(in->digest[i]);
 		k = 0;
 		kg_u64map_get(&seen, in->words[i], &k);
 		in->occurrence[i] = (int)k;
 		if (kg_u64map_put(&seen, in->words[i], k + 1) < 0)
 			goto nomem;
-		in->ekey[i] = k == 0 ? in->words[i] : kg_store_event_key(in->plan, mkey,
-		    kg_kind_name(m->kind), m->expr, m->sentence, (int)k);
+		if (k > 0 && kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
+		    m->sentence, (int)k, in->digest[i]) < 0)
+			goto nomem;
+		in->ekey[i] = kg_store_event_key_of(in->digest[i]);
 	}
 	rc = 0;
 	goto out;
@@ -1482,6 +1496,7 @@ add_incoming_obs(struct plan *p, const struct incoming *in, const int64_t *mids)
 		o->occurrence = in->occurrence[i];
 		o->words = in->words[i];
 		o->ekey = in->ekey[i];
+		o->digest = in->digest[i];
 		kg_u64map_get(&p->prior, o->ekey, &o->ms);
 		o->ed = (size_t)ed;
 		o->chain = -1;
@@ -1735,8 +1750,15 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 {
 	struct state *s;
 	const struct obs *first;
-	size_t i;
+	size_t i, nnew = 0;
+	int64_t next = 0;
 	int salt, taken;
+
+	/* the new ones' ids in one go */
+	for (i = 0; i < ss->n; i++)
+		nnew += ss->v[i].row == NULL;
+	if (nnew > 0 && kg_store_reserve_ids(p->st, nnew, &next, p->err) < 0)
+		return -1;
 
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->v[i];
@@ -1752,7 +1774,9 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 		first = &p->obs[p->ch[s->chain].first];
 		for (salt = first->occurrence;; salt++) {
 			free(s->uid);
-			s->uid = kg_store_event_uid(p->key, measure_key_of(p, first->m.measure_id),
+			s->uid = first->digest != NULL && salt == first->occurrence ?
+			    kg_store_event_uid_of(first->digest) :
+			    kg_store_event_uid(p->key, measure_key_of(p, first->m.measure_id),
 			    kg_kind_name(first->m.kind), first->m.expr, first->m.sentence, salt);
 			if (s->uid == NULL)
 				return oom(p);
@@ -1762,6 +1786,7 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 				break;
 		}
 		s->m.uid = s->uid;
+		s->m.id = next++;
 		if (kg_store_ms_insert(p->st, &s->m, p->key, doc, reason, p->err) < 0)
 			return -1;
 		p->ch[s->chain].id = s->m.id;
@@ -2135,12 +2160,17 @@ change_plan(struct kg_store *st, const struct change *ch, struct kg_import_resul
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* A big plan touches many pages of several indexes at once: a page cache
+	 * of 64 MiB for the change (the default 2 MiB makes it read them again
+	 * and again), back to the default afterwards. */
+	sqlite3_exec(kg_store_db(st), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if ((rc = run(st, ch, true, out, err)) == RETRY) {
 		kg_import_result_clear(out);
 		rc = run(st, ch, false, out, err);
 	}
 	if (rc == 0)
 		rc = count_conflicts(st, &out->conflicts_open, err);
+	sqlite3_exec(kg_store_db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 	if (rc != 0)
 		kg_import_result_clear(out);
 	return rc == 0 ? 0 : -1;

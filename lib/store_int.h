@@ -34,8 +34,9 @@
 	"SELECT id, name, sha256, title, as_of, imported_at, summary_json, url, etag," \
 	" last_modified, plan, standing, removed_at, n_new, n_changed, n_gone FROM documents"
 #define KG_HIST_SELECT \
-	"SELECT milestone_id, at, document_id, reason, created, old_start, old_end," \
-	" new_start, new_end, old_status, new_status FROM milestone_history"
+	"SELECT h.milestone_id, h.at, h.document_id, h.reason, h.created, h.old_start," \
+	" h.old_end, h.new_start, h.new_end, h.old_status, h.new_status, d.as_of" \
+	" FROM milestone_history h LEFT JOIN documents d ON d.id = h.document_id"
 
 enum kg_stmt {
 	KG_STMT_DATA_VERSION,
@@ -159,9 +160,13 @@ unsigned kg_ms_local_diff(const struct kg_milestone *a, const struct kg_mileston
 /* An integer of the meta table (0 when absent). */
 int kg_store_meta_int(struct kg_store *st, const char *key, int64_t *out, struct kg_err *err);
 
+/* n new milestone ids, never used before: first .. first + n - 1. */
+int kg_store_reserve_ids(struct kg_store *st, size_t n, int64_t *first, struct kg_err *err);
+
 /* Insert / overwrite a milestone, with a history record carrying
  * document_id (0 = none) and reason.  No transaction of their own.
- * ms_insert records plan (NULL: made by hand).  ms_write with mark_manual
+ * ms_insert takes m->id when positive (reserved by kg_store_reserve_ids),
+ * else a new one; it records plan (NULL: made by hand).  ms_write with mark_manual
  * (CLI edits) sets m->manual, adds the changed fields to m->local_mask and
  * settles an open conflict. */
 int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
@@ -255,12 +260,18 @@ char *kg_store_plan_key(const char *title);
 
 /*
  * The content hash of an imported event: sha256 over plan, measure title
- * key, kind name, expression and sentence (NULL as ""), and "#k" for the
- * k-th identical event (k > 0).  kg_store_event_key is its first 8 bytes
- * (observations.ekey: finds the milestone an identical event had before);
- * kg_store_event_uid its first 16 in hex + "@kigen" (malloc'd, NULL on
- * ENOMEM), the UID of a milestone first seen in that event.
+ * key, kind name, expression and sentence (NULL as "", each followed by a
+ * unit separator), and "#k" for the k-th identical event (k > 0); its first
+ * 16 bytes are the digest (-1 on ENOMEM).  The event key is the digest's
+ * first 8 bytes (observations.ekey: finds the milestone an identical event
+ * had before); the UID its 16 in hex + "@kigen" (malloc'd, NULL on ENOMEM),
+ * the UID of a milestone first seen in that event.  kg_store_event_key and
+ * kg_store_event_uid hash and derive in one call.
  */
+int kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence, unsigned char out[16]);
+uint64_t kg_store_event_key_of(const unsigned char digest[16]);
+char *kg_store_event_uid_of(const unsigned char digest[16]);
 uint64_t kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
     const char *expr, const char *sentence, int occurrence);
 char *kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,

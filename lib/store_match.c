@@ -9,7 +9,6 @@
 #include "store_int.h"
 #include "hash.h"
 
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,63 +248,74 @@ kg_store_event_score(const struct kg_milestone *old, const struct kg_milestone *
 
 /* ---- event hashes and UIDs ---- */
 
-/* sha256(plan, measure, kind, expr, sentence[, "#k"]) into md[32]; 0 or -1. */
-static int
-event_hash(const char *plan, const char *measure_key, const char *kind, const char *expr,
-    const char *sentence, int occurrence, unsigned char md[EVP_MAX_MD_SIZE])
+int
+kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence, unsigned char out[16])
 {
 	const char *parts[5] = { plan, measure_key, kind, expr, sentence };
-	unsigned int mdlen = 0;
-	char saltbuf[16];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t i;
-	int ok;
+	unsigned char md[KG_SHA256_LEN];
+	char small[4096], *buf = small, *p;
+	size_t i, len = 16;
 
-	if (ctx == NULL)
+	for (i = 0; i < 5; i++)
+		len += (parts[i] ? strlen(parts[i]) : 0) + 1;
+	if (len > sizeof(small) && (buf = malloc(len)) == NULL)
 		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (i = 0; i < 5 && ok; i++) {
+	for (p = buf, i = 0; i < 5; i++) {
 		/* A unit separator keeps ("ab", "c") apart from ("a", "bc"). */
-		ok = EVP_DigestUpdate(ctx, parts[i] ? parts[i] : "", parts[i] ? strlen(parts[i]) : 0)
-		    && EVP_DigestUpdate(ctx, "\x1f", 1);
+		p = stpcpy(p, parts[i] ? parts[i] : "");
+		*p++ = '\x1f';
 	}
-	if (ok && occurrence > 0) {
-		snprintf(saltbuf, sizeof(saltbuf), "#%d", occurrence);
-		ok = EVP_DigestUpdate(ctx, saltbuf, strlen(saltbuf));
-	}
-	if (ok)
-		ok = EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	return ok && mdlen >= 16 ? 0 : -1;
+	if (occurrence > 0)
+		p += sprintf(p, "#%d", occurrence);
+	kg_sha256(buf, (size_t)(p - buf), md);
+	if (buf != small)
+		free(buf);
+	memcpy(out, md, 16);
+	return 0;
+}
+
+uint64_t
+kg_store_event_key_of(const unsigned char digest[16])
+{
+	uint64_t key = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		key = key << 8 | digest[i];
+	return key;
+}
+
+char *
+kg_store_event_uid_of(const unsigned char digest[16])
+{
+	char hex[33], *uid;
+
+	if (asprintf(&uid, "%s@kigen", kg_hex(digest, 16, hex)) < 0)
+		return NULL;
+	return uid;
 }
 
 uint64_t
 kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
     const char *expr, const char *sentence, int occurrence)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	uint64_t key = 0;
-	int i;
+	unsigned char d[16];
 
-	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
+	if (kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d) < 0)
 		return 0;
-	for (i = 0; i < 8; i++)
-		key = key << 8 | md[i];
-	return key;
+	return kg_store_event_key_of(d);
 }
 
 char *
 kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
     const char *expr, const char *sentence, int occurrence)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	char hex[33], *uid;
+	unsigned char d[16];
 
-	if (event_hash(plan, measure_key, kind, expr, sentence, occurrence, md) < 0)
+	if (kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d) < 0)
 		return NULL;
-	if (asprintf(&uid, "%s@kigen", kg_hex(md, 16, hex)) < 0)
-		return NULL;
-	return uid;
+	return kg_store_event_uid_of(d);
 }
 
 /* ---- a map of 64-bit keys ---- */

@@ -187,9 +187,9 @@ render_once(const struct data *d, const struct call *c, FILE *f, struct kg_err *
 		return kg_page_timeline(&h, c->site, &c->q, err);
 	case MILESTONE:
 		return kg_page_milestone(&h, c->site, &d->ms.v[d->ms.n / 2], &d->me.v[0], &none, &no,
-		    d->today, err);
+		    d->today, true, err);
 	case MEASURE:
-		return kg_page_measure(&h, c->site, &d->me.v[0], d->today, 1, err);
+		return kg_page_measure(&h, c->site, &d->me.v[0], d->today, true, 1, err);
 	case FEED:
 		kg_feed_params_init(&p);
 		p.lead_days = lead;

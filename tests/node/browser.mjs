@@ -1,5 +1,5 @@
 // kigend's pages in a real browser: Debian's headless Chromium driven by
-// playwright-core (tests/integration/060-web-browser.sh runs it against a
+// playwright-core (tests/integration/061-web-browser.sh runs it against a
 // kigend serving the sample report).
 //
 //   node browser.mjs --base URL --expect FILE --out DIR

@@ -628,6 +628,59 @@ test_append(void **state)
 	assert_int_equal(x.n, 0);
 }
 
+/* Code points of a UTF-8 string. */
+static size_t
+cps(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Linear cost: a run-on sentence is read in pieces, so each milestone's
+ * sentence (and every scan around a date) stays bounded; a text with more
+ * than KG_EXTRACT_MAX_DATES dates is refused, saying where it starts. */
+static void
+test_bounds(void **state)
+{
+	static const char clause[] = "平成20年12月１日に演習を実施し、";
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2008-09-30"));
+	struct kg_extract x = {0};
+	struct kg_err err;
+	char *text;
+	size_t n, i, len;
+
+	(void)state;
+	for (n = 100; n <= KG_EXTRACT_MAX_DATES + 1; n += KG_EXTRACT_MAX_DATES + 1 - 100) {
+		len = strlen("・") + n * strlen(clause) + strlen("公表する予定。");
+		assert_non_null(text = malloc(len + 1));
+		strcpy(text, "・");
+		for (i = 0; i < n; i++)
+			strcat(text, clause);
+		strcat(text, "公表する予定。");
+		if (n <= KG_EXTRACT_MAX_DATES) {
+			assert_int_equal(kg_extract_text(text, len, &ctx, &x, &err), 0);
+			assert_int_equal(x.n, n);
+			assert_int_equal(x.refused_at, 0);
+			for (i = 0; i < x.n; i++) {
+				assert_true(cps(x.v[i].m.sentence) <= 2 * KG_EXTRACT_SENTENCE_CP);
+				assert_int_equal(x.v[i].m.kind, KG_KIND_EXERCISE);
+			}
+			/* pieces end after a comma: the first is as long as the limit allows */
+			assert_true(cps(x.v[0].m.sentence) >= KG_EXTRACT_SENTENCE_CP);
+		} else {
+			assert_int_equal(kg_extract_text(text, len, &ctx, &x, &err), -1);
+			assert_string_equal(err.msg, "more than 1000 dates in one text (a clause "
+			    "repeated?): not a plan document kigen can read");
+			assert_int_equal(x.refused_at, strlen("・") + 1);
+		}
+		kg_extract_clear(&x);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -642,6 +695,7 @@ main(void)
 		cmocka_unit_test(test_tally_sentences),
 		cmocka_unit_test(test_certainty_and_background),
 		cmocka_unit_test(test_append),
+		cmocka_unit_test(test_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

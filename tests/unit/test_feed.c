@@ -759,6 +759,105 @@ test_sample_report(void **state)
 	unlink(side);
 }
 
+/* An event's key moves with every field of the milestone and with every
+ * parameter an event shows; it stays for equal inputs. */
+static void
+mut_id(struct kg_milestone *m) { m->id++; }
+static void
+mut_uid(struct kg_milestone *m) { free(m->uid); m->uid = strdup("other@kigen"); }
+static void
+mut_title(struct kg_milestone *m) { free(m->title); m->title = strdup("別の題"); }
+static void
+mut_kind(struct kg_milestone *m) { m->kind = KG_KIND_REPORT; }
+static void
+mut_status(struct kg_milestone *m) { m->status = KG_STATUS_DONE; }
+static void
+mut_certainty(struct kg_milestone *m) { m->certainty = KG_CERT_EXPECTED; }
+static void
+mut_start(struct kg_milestone *m) { m->window_start--; }
+static void
+mut_end(struct kg_milestone *m) { m->window_end++; }
+static void
+mut_precision(struct kg_milestone *m) { m->precision = KG_PREC_MONTH; }
+static void
+mut_expr(struct kg_milestone *m) { free(m->expr); m->expr = strdup("平成21年"); }
+static void
+mut_sentence(struct kg_milestone *m) { free(m->sentence); m->sentence = NULL; }
+static void
+mut_page(struct kg_milestone *m) { m->page = 9; }
+static void
+mut_gone(struct kg_milestone *m) { m->gone = true; }
+static void
+mut_uncertain(struct kg_milestone *m) { m->uncertain = true; }
+static void
+mut_sequence(struct kg_milestone *m) { m->sequence++; }
+static void
+mut_updated(struct kg_milestone *m) { m->updated_at++; }
+static void
+mut_completed(struct kg_milestone *m) { m->completed_at = 5; }
+static void
+mut_measure_title(struct kg_milestone *m) { free(m->measure_title); m->measure_title = strdup("x"); }
+static void
+mut_owner(struct kg_milestone *m) { kg_strv_push(&m->owners, "外務省", (size_t)-1); }
+static void
+mut_owner_split(struct kg_milestone *m)
+{
+	/* "内閣官房","総務省" -> "内閣官房総","務省": the same bytes in other strings */
+	kg_strv_clear(&m->owners);
+	kg_strv_push(&m->owners, "内閣官房総", (size_t)-1);
+	kg_strv_push(&m->owners, "務省", (size_t)-1);
+}
+
+static void
+test_event_key(void **state)
+{
+	static void (*const mutate[])(struct kg_milestone *) = {
+		mut_id, mut_uid, mut_title, mut_kind, mut_status, mut_certainty, mut_start, mut_end,
+		mut_precision, mut_expr, mut_sentence, mut_page, mut_gone, mut_uncertain,
+		mut_sequence, mut_updated, mut_completed, mut_measure_title, mut_owner,
+		mut_owner_split,
+	};
+	static const int lead[] = {7, 1}, other_lead[] = {7, 2};
+	const struct kg_milestone_list *l = *state;
+	unsigned char base[KG_FEED_KEY_LEN], k[KG_FEED_KEY_LEN];
+	struct kg_feed_params p, q;
+	struct kg_milestone m;
+	size_t i;
+
+	kg_feed_params_init(&p);
+	p.lead_days = lead;
+	p.nlead = 2;
+	kg_feed_event_key(&l->v[0], &p, base);
+	kg_milestone_copy(&m, &l->v[0]);
+	kg_feed_event_key(&m, &p, k);
+	assert_memory_equal(k, base, sizeof(k));       /* a copy: the same key */
+	kg_milestone_clear(&m);
+	for (i = 0; i < sizeof(mutate) / sizeof(mutate[0]); i++) {
+		kg_milestone_copy(&m, &l->v[0]);
+		mutate[i](&m);
+		kg_feed_event_key(&m, &p, k);
+		if (memcmp(k, base, sizeof(k)) == 0)
+			fail_msg("mutation %zu leaves the key unchanged", i);
+		kg_milestone_clear(&m);
+	}
+	q = p;
+	q.view = KG_FEED_TODOS;
+	kg_feed_event_key(&l->v[0], &q, k);
+	assert_memory_not_equal(k, base, sizeof(k));
+	q = p;
+	q.lead_days = other_lead;
+	kg_feed_event_key(&l->v[0], &q, k);
+	assert_memory_not_equal(k, base, sizeof(k));
+	q = p;
+	q.base_url = "http://cal.example.org";
+	kg_feed_event_key(&l->v[0], &q, k);
+	assert_memory_not_equal(k, base, sizeof(k));
+	q = p;
+	q.name = "another calendar";             /* the head's, not an event's */
+	kg_feed_event_key(&l->v[0], &q, k);
+	assert_memory_equal(k, base, sizeof(k));
+}
+
 int
 main(void)
 {
@@ -774,6 +873,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_todos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_url, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_round_trip, setup, teardown),
 		cmocka_unit_test(test_window_phrase),

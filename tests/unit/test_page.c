@@ -239,9 +239,10 @@ test_rows_and_bars(void **state)
 	bar = strstr(p, "data-id=\"24\"");
 	assert_non_null(strstr(bar, "class=\"ghost\""));
 	assert_non_null(strstr(bar, "marker-end=\"url(#arrow)\""));
-	/* Links are relative: they work under /t/TOKEN/ too. */
-	assert_non_null(strstr(p, "href=\"milestones/23\""));
-	assert_non_null(strstr(p, "href=\"measures/1\""));
+	/* Links are relative: they work under /t/TOKEN/ too; and they keep
+	 * the as-of date. */
+	assert_non_null(strstr(p, "href=\"milestones/23?as_of=2008-11-24\""));
+	assert_non_null(strstr(p, "href=\"measures/1?as_of=2008-11-24\""));
 	assert_non_null(strstr(p, "href=\"assets/style.css\""));
 	assert_null(strstr(p, "href=\"/"));
 	assert_null(strstr(p, "http"));
@@ -390,7 +391,7 @@ draw_milestone(struct kg_html *h, const void *arg, struct kg_err *err)
 {
 	const struct milestone_call *c = arg;
 
-	return kg_page_milestone(h, c->s, c->m, c->me, c->h, c->d, D(2008, 11, 24), err);
+	return kg_page_milestone(h, c->s, c->m, c->me, c->h, c->d, D(2008, 11, 24), true, err);
 }
 
 static char *
@@ -446,7 +447,9 @@ test_milestone_page(void **state)
 	assert_true(strstr(p, "2008-12-08 09:00") < strstr(p, "2008-12-15 09:00"));
 	assert_non_null(strstr(p, "HTTP 502 <span class=\"error\">&lt;html&gt;bad gateway&lt;/html&gt;"));
 	assert_non_null(strstr(p, "href=\"23.ics\""));
-	assert_non_null(strstr(p, "href=\"../measures/1\""));
+	/* Links keep the date the page was asked for. */
+	assert_non_null(strstr(p, "href=\"../measures/1?as_of=2008-11-24\""));
+	assert_non_null(strstr(p, "href=\"../?measure=1&amp;as_of=2008-11-24\""));
 	assert_non_null(strstr(p, "href=\"../assets/style.css\""));
 	free(p);
 
@@ -465,7 +468,7 @@ draw_measure(struct kg_html *h, const void *arg, struct kg_err *err)
 {
 	const struct fixture *fx = arg;
 
-	return kg_page_measure(h, &fx->site, &fx->me.v[0], D(2008, 11, 24), 1, err);
+	return kg_page_measure(h, &fx->site, &fx->me.v[0], D(2008, 11, 24), false, 1, err);
 }
 
 static void

@@ -463,6 +463,12 @@ test_next_report(void **state)
 	assert_int_equal(h.n, 0);
 	kg_change_list_clear(&h);
 
+	/* Dated by the edition that moved them. */
+	assert_int_equal(kg_store_slipped(fx->st, 0, &h, &err), 0);
+	for (size_t i = 0; i < h.n; i++)
+		assert_int_equal(h.v[i].as_of, day("2009-03-31"));
+	kg_change_list_clear(&h);
+
 	/* Importing the later report again changes nothing either. */
 	kg_import_result_clear(&r2);
 	import_ok(fx->st, &next, false, &r2);
@@ -1271,6 +1277,55 @@ test_two_plans(void **state)
 	kg_import_clear(&y2009);
 }
 
+static int
+cmp_slip(const void *a, const void *b)
+{
+	const struct kg_change *x = a, *y = b;
+
+	if (x->as_of != y->as_of)
+		return x->as_of < y->as_of ? -1 : 1;
+	if (x->old_end != y->old_end)
+		return x->old_end < y->old_end ? -1 : 1;
+	return (x->new_end > y->new_end) - (x->new_end < y->new_end);
+}
+
+/* What slipped does not depend on the order of imports (milestone ids do:
+ * compared by edition and windows). */
+static void
+test_slipped_any_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_change_list h = {0}, r = {0};
+	struct kg_store *st;
+	struct kg_err err;
+	char path[256];
+	size_t i;
+
+	step(fx->st, "h1");
+	step(fx->st, "next");
+	step(fx->st, "final");
+	assert_int_equal(kg_store_slipped(fx->st, 0, &h, &err), 0);
+	snprintf(path, sizeof(path), "%s/reversed.db", fx->dir);
+	assert_int_equal(kg_store_open(path, KG_STORE_CREATE, &st, &err), 0);
+	step(st, "final");
+	step(st, "next");
+	step(st, "h1");
+	assert_int_equal(kg_store_slipped(st, 0, &r, &err), 0);
+	assert_true(h.n > 4);
+	assert_int_equal(h.n, r.n);
+	qsort(h.v, h.n, sizeof(*h.v), cmp_slip);
+	qsort(r.v, r.n, sizeof(*r.v), cmp_slip);
+	for (i = 0; i < h.n; i++) {
+		assert_int_equal(h.v[i].as_of, r.v[i].as_of);
+		assert_int_equal(h.v[i].old_end, r.v[i].old_end);
+		assert_int_equal(h.v[i].new_end, r.v[i].new_end);
+		assert_false(h.v[i].created);
+	}
+	kg_change_list_clear(&h);
+	kg_change_list_clear(&r);
+	kg_store_close(st);
+}
+
 /* kigen status's last import: two within one second are told apart; a
  * version taken back is not the last; kigen measures / owners counts. */
 static void
@@ -1341,6 +1396,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_import_and_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slipped_any_order, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_import", tests, editions_setup,
