@@ -4,6 +4,8 @@
 #   make deps       install missing Debian packages and the test npm packages
 #   make run        deps + build + import the bundled report + start kigend
 #   make check      deps + every test, normal build and ASan/UBSan build
+#   make coverage   deps + every test in a coverage build (build-cov/), then
+#                   line coverage of lib/, daemon/ and cli/ (gcovr)
 #   make install    PREFIX=/usr/local DESTDIR= sysconfdir=/etc
 #
 # Two wings over one core: every lib/ object goes into libkigen.a, linked by
@@ -36,6 +38,7 @@ B          ?= build
 CC         ?= cc
 WERROR     ?= 0
 SAN        ?= 0
+COV        ?= 0
 
 # pkg-config names.  Helpers: one word each, NAME:PACKAGES (+ between
 # packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
@@ -58,6 +61,11 @@ OPT := -O2 -g
 ifeq ($(SAN),1)
 OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
        -fno-sanitize-recover=all
+endif
+# Coverage: unoptimised so lines map to code; atomic counters because
+# kigend counts from several threads at once.
+ifeq ($(COV),1)
+OPT := -O0 -g --coverage -fprofile-update=atomic
 endif
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -99,12 +107,13 @@ HELPER_BINS := $(HELPER_NAMES:%=$(B)/kigen-%)
 MAN_SRC := $(wildcard docs/man/*.scd)
 MANS    := $(MAN_SRC:docs/man/%.scd=$(B)/man/%)
 
-.PHONY: all man deps run check test test-build clean install uninstall fuzz fuzz-run bench
+.PHONY: all man deps run check test test-build coverage clean install uninstall fuzz \
+    fuzz-run bench
 .DEFAULT_GOAL := all
 
 # A goal that builds here needs the run set of scripts/deps.sh, a test goal
 # the check set too.  One line naming what is missing beats a linker error.
-BUILD_GOALS := $(filter-out deps run check clean uninstall,$(or $(MAKECMDGOALS),all))
+BUILD_GOALS := $(filter-out deps run check coverage clean uninstall,$(or $(MAKECMDGOALS),all))
 ifneq ($(BUILD_GOALS),)
 DEPS_MISSING := $(strip $(shell sh scripts/deps.sh --missing \
     $(if $(filter test test-build,$(BUILD_GOALS)),check,run)))
@@ -165,10 +174,20 @@ $(B)/kigen-%: $(B)/cli/libexec/kigen-%.o $(B)/libkigencli.a $(B)/libkigen.a
 $(KIGEND): $(B)/daemon/main.o $(B)/libkigend.a $(B)/libkigen.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DAEMON_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a
+# A unit test of a wing's module (tests/unit/test_M.c for daemon/M.c or
+# cli/M.c) sees and links that wing and lib/; any other test lib/ alone —
+# never both wings, as no program does.
+DAEMON_TESTS := $(filter $(DAEMON_SRC:daemon/%.c=$(B)/tests/test_%),$(TESTS))
+CLI_TESTS    := $(filter $(CLI_SRC:cli/%.c=$(B)/tests/test_%),$(TESTS))
+$(DAEMON_TESTS): $(B)/libkigend.a
+$(DAEMON_TESTS): TEST_WING := -Idaemon
+$(CLI_TESTS): $(B)/libkigencli.a
+$(CLI_TESTS): TEST_WING := -Icli
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Idaemon -Icli $(ALL_LDFLAGS) -o $@ $< \
-	    $(B)/libkigend.a $(B)/libkigencli.a $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_WING) $(ALL_LDFLAGS) -o $@ $< \
+	    $(filter-out $(B)/libkigen.a,$(filter %.a,$^)) $(B)/libkigen.a $(LIBS) $(CMOCKA_LIBS)
 
 $(B)/man/%: docs/man/%.scd
 	@mkdir -p $(@D)
@@ -182,13 +201,16 @@ $(B)/bench/%: bench/%.c $(B)/libkigen.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libkigen.a $(LIBS)
 
-bench: all $(B)/bench/upcoming/gen $(B)/bench/import/bench $(B)/bench/feed/render \
+bench: all $(B)/bench/upcoming/plan $(B)/bench/import/bench $(B)/bench/feed/render \
     $(B)/bench/web/render $(B)/tests/mkpdf
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
 	sh bench/pdf/run.sh $(B)
 	sh bench/feed/run.sh $(B)
+	sh bench/serve/floods.sh $(B)
+	sh bench/serve/stall.sh $(B)
+	sh bench/serve/renders.sh $(B)
 	sh bench/webhooks/run.sh $(B)
 	sh bench/web/run.sh $(B)
 
@@ -211,6 +233,19 @@ check:
 	@sh scripts/deps.sh check
 	$(MAKE) B=build WERROR=1 test
 	$(MAKE) B=build-san WERROR=1 SAN=1 test
+
+# Coverage (never part of check): every test against a build with gcov
+# counters in build-cov/ — the unit tests and the programs the integration
+# tests run alike — then one line per directory and the report's path
+# (scripts/coverage.sh).  Counters start from zero on every run; a failing
+# test fails the goal, after the report.
+COV_B := build-cov
+
+coverage:
+	@sh scripts/deps.sh check
+	$(MAKE) B=$(COV_B) COV=1 test-build
+	@find $(COV_B) -name '*.gcda' -delete
+	@sh tests/run.sh $(COV_B); st=$$?; sh scripts/coverage.sh $(COV_B) && exit $$st
 
 run:
 	@sh scripts/deps.sh run
@@ -247,7 +282,7 @@ fuzz-run: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-san build-fuzz run
+	rm -rf build build-san build-cov build-fuzz run
 
 # The unit and tmpfiles snippet name /usr/local/sbin and /etc: rewritten here
 # for this PREFIX and sysconfdir.  An existing configuration is never

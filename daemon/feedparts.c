@@ -49,7 +49,7 @@ static struct part *
 part_new(const unsigned char key[KG_FEED_KEY_LEN], const char *text, size_t len)
 {
 	z_stream zs;
-	struct part *pt;
+	struct part *pt, *small;
 	size_t bound;
 	int zr;
 
@@ -77,6 +77,10 @@ part_new(const unsigned char key[KG_FEED_KEY_LEN], const char *text, size_t len)
 		free(pt);
 		return NULL;
 	}
+	/* Kept for long: the bound was the text's size, the stream a
+	 * fourteenth of it. */
+	if ((small = realloc(pt, sizeof(*pt) + pt->gz_len)) != NULL)
+		pt = small;
 	return pt;
 }
 

@@ -30,8 +30,10 @@
  * the common case, a new newest edition, matches just itself).  Chains take
  * the milestone id their observations had (the smallest, first chain
  * first), or the id an identical event (same event key) had in any version
- * of the plan, so a correction or a re-import keeps ids and UIDs; only a
- * chain with neither gets a new id.
+ * of the plan, or (adopt_superseded) the id of an orphan whose last word is
+ * a replaced version of the chain's first edition, paired as editions are:
+ * so a correction or a re-import keeps ids and UIDs, and a correction that
+ * moves a date changes the milestone; only a chain with none gets a new id.
  *
  * Cost.  Everything is read in one read transaction, computed in memory,
  * and written in one short write transaction that only upgrades the read
@@ -368,6 +370,17 @@ edition_of_doc(const struct plan *p, int64_t doc)
 		if (p->eds[i].doc == doc)
 			return (long)i;
 	return -1;
+}
+
+/* The first edition not older than as_of. */
+static size_t
+lower_edition(const struct plan *p, kg_day as_of)
+{
+	size_t i;
+
+	for (i = 0; i < p->neds && p->eds[i].as_of < as_of; i++)
+		;
+	return i;
 }
 
 /* The report fields of an observations row (KG_OBS_SELECT). */
@@ -735,8 +748,8 @@ bigrams_of(struct plan *p, struct obs *o)
 
 struct candidate {
 	double score;
-	size_t item;    /* obs index */
-	long chain;
+	size_t item;    /* index into pair_bucket's items */
+	long target;    /* index into its targets */
 };
 
 static int
@@ -748,13 +761,13 @@ cmp_candidate(const void *a, const void *b)
 		return x->score > y->score ? -1 : 1;
 	if (x->item != y->item)
 		return x->item < y->item ? -1 : 1;
-	return (x->chain > y->chain) - (x->chain < y->chain);
+	return (x->target > y->target) - (x->target < y->target);
 }
 
-/* Chains by the day they are anchored on (then by order): for NEAREST. */
+/* Targets by the day they are anchored on (then by order): for NEAREST. */
 struct anchored {
 	kg_day day;
-	long chain;
+	long target;
 };
 
 static int
@@ -764,7 +777,7 @@ cmp_anchored(const void *a, const void *b)
 
 	if (x->day != y->day)
 		return x->day < y->day ? -1 : 1;
-	return (x->chain > y->chain) - (x->chain < y->chain);
+	return (x->target > y->target) - (x->target < y->target);
 }
 
 static kg_day
@@ -777,9 +790,8 @@ anchor_of(const struct kg_milestone *m)
 
 static int
 add_candidate(struct plan *p, struct candidate **c, size_t *n, size_t *cap, size_t item,
-    long chain)
+    struct obs *now, long target, struct obs *old)
 {
-	struct obs *old = &p->obs[p->ch[chain].last], *now = &p->obs[item];
 	double score;
 
 	/* both made first: making one may move the other */
@@ -790,76 +802,84 @@ add_candidate(struct plan *p, struct candidate **c, size_t *n, size_t *cap, size
 		return 0;
 	if (kg_array_grow((void **)c, cap, *n, sizeof(**c)) < 0)
 		return oom(p);
-	(*c)[(*n)++] = (struct candidate){ score, item, chain };
+	(*c)[(*n)++] = (struct candidate){ score, item, target };
 	return 0;
 }
 
 /*
- * Pairs the events items[0..ni) (one bucket of edition e, in position
- * order) with the chains cands[0..nc) that have no event of e yet: first
- * the same words (k-th with k-th), then by score, best first.
+ * Pairs the events items[0..ni) (observations of one bucket of one
+ * edition, in position order) with the earlier words targets[0..nt) (each
+ * a chain's newest observation, or a superseded version's): first the same
+ * words (k-th with k-th), then by score, best first; all pairs of a small
+ * bucket, else each event with the NEAREST targets by date.  pair[i]: the
+ * target index of items[i], -1 for none.
  */
 static int
-match_bucket(struct plan *p, size_t *items, size_t ni, long *cands, size_t nc)
+pair_bucket(struct plan *p, const size_t *items, size_t ni, struct obs *const *targets,
+    size_t nt, long *pair)
 {
 	struct candidate *c = NULL;
 	struct anchored *by_day = NULL;
-	struct kg_u64map words = {0};   /* words -> first index into cands */
-	size_t n = 0, cap = 0, i, j, lo, hi, k;
-	long *taken = NULL;             /* per cands index: matched */
+	struct kg_u64map words = {0};   /* words -> first target index */
+	size_t n = 0, cap = 0, i, j, k, lo, hi, nli = 0, nlt = 0;
+	size_t *li = NULL, *lt = NULL;  /* items and targets left for scoring */
+	bool *taken = NULL;
 	int64_t at;
 	int rc = -1;
 
-	if ((taken = calloc(nc + 1, sizeof(*taken))) == NULL)
-		return oom(p);
-	/* The same words: the chain whose newest event says exactly this. */
-	for (j = nc; j-- > 0;)
-		if (kg_u64map_put(&words, words_of(p, &p->obs[p->ch[cands[j]].last]),
-		    (int64_t)j) < 0)
+	for (i = 0; i < ni; i++)
+		pair[i] = -1;
+	taken = calloc(nt + 1, sizeof(*taken));
+	li = malloc((ni + 1) * sizeof(*li));
+	lt = malloc((nt + 1) * sizeof(*lt));
+	if (taken == NULL || li == NULL || lt == NULL)
+		goto nomem;
+	/* The same words: the target that says exactly this. */
+	for (j = nt; j-- > 0;)
+		if (kg_u64map_put(&words, words_of(p, targets[j]), (int64_t)j) < 0)
 			goto nomem;
 	for (i = 0; i < ni; i++) {
 		struct obs *o = &p->obs[items[i]];
 
 		if (!kg_u64map_get(&words, words_of(p, o), &at))
 			continue;
-		for (j = (size_t)at; j < nc; j++)
-			if (!taken[j] && p->obs[p->ch[cands[j]].last].words == o->words)
+		for (j = (size_t)at; j < nt; j++)
+			if (!taken[j] && targets[j]->words == o->words)
 				break;
-		if (j == nc)
+		if (j == nt)
 			continue;
-		taken[j] = 1;
-		chain_extend(p, cands[j], items[i]);
+		taken[j] = true;
+		pair[i] = (long)j;
 	}
-	/* The rest by score: all pairs of a small bucket, else the nearest. */
-	for (i = k = 0; i < ni; i++)
-		if (p->obs[items[i]].chain < 0)
-			items[k++] = items[i];
-	ni = k;
-	for (j = k = 0; j < nc; j++)
+	/* The rest by score. */
+	for (i = 0; i < ni; i++)
+		if (pair[i] < 0)
+			li[nli++] = i;
+	for (j = 0; j < nt; j++)
 		if (!taken[j])
-			cands[k++] = cands[j];
-	nc = k;
-	if (ni == 0 || nc == 0) {
+			lt[nlt++] = j;
+	if (nli == 0 || nlt == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (ni * nc <= PAIR_LIMIT) {
-		for (i = 0; i < ni; i++)
-			for (j = 0; j < nc; j++)
-				if (add_candidate(p, &c, &n, &cap, items[i], cands[j]) < 0)
+	if (nli * nlt <= PAIR_LIMIT) {
+		for (i = 0; i < nli; i++)
+			for (j = 0; j < nlt; j++)
+				if (add_candidate(p, &c, &n, &cap, li[i], &p->obs[items[li[i]]],
+				    (long)lt[j], targets[lt[j]]) < 0)
 					goto out;
 	} else {
-		if ((by_day = malloc(nc * sizeof(*by_day))) == NULL)
+		if ((by_day = malloc(nlt * sizeof(*by_day))) == NULL)
 			goto nomem;
-		for (j = 0; j < nc; j++)
-			by_day[j] = (struct anchored){ anchor_of(&p->obs[p->ch[cands[j]].last].m),
-			    cands[j] };
-		qsort(by_day, nc, sizeof(*by_day), cmp_anchored);
-		for (i = 0; i < ni; i++) {
-			kg_day d = anchor_of(&p->obs[items[i]].m);
+		for (j = 0; j < nlt; j++)
+			by_day[j] = (struct anchored){ anchor_of(&targets[lt[j]]->m), (long)lt[j] };
+		qsort(by_day, nlt, sizeof(*by_day), cmp_anchored);
+		for (i = 0; i < nli; i++) {
+			struct obs *o = &p->obs[items[li[i]]];
+			kg_day d = anchor_of(&o->m);
 
-			/* lo: first chain not before d; widen towards the closer side */
-			for (lo = 0, hi = nc; lo < hi;) {
+			/* lo: first target not before d; widen towards the closer side */
+			for (lo = 0, hi = nlt; lo < hi;) {
 				size_t mid = (lo + hi) / 2;
 
 				if (by_day[mid].day < d)
@@ -868,12 +888,12 @@ match_bucket(struct plan *p, size_t *items, size_t ni, long *cands, size_t nc)
 					hi = mid;
 			}
 			hi = lo;
-			for (k = 0; k < NEAREST && (lo > 0 || hi < nc); k++) {
-				bool left = lo > 0 && (hi == nc ||
+			for (k = 0; k < NEAREST && (lo > 0 || hi < nlt); k++) {
+				bool left = lo > 0 && (hi == nlt ||
 				    (int64_t)d - by_day[lo - 1].day <= (int64_t)by_day[hi].day - d);
+				long t = left ? by_day[--lo].target : by_day[hi++].target;
 
-				if (add_candidate(p, &c, &n, &cap, items[i],
-				    left ? by_day[--lo].chain : by_day[hi++].chain) < 0)
+				if (add_candidate(p, &c, &n, &cap, li[i], o, t, targets[t]) < 0)
 					goto out;
 			}
 		}
@@ -881,8 +901,10 @@ match_bucket(struct plan *p, size_t *items, size_t ni, long *cands, size_t nc)
 	if (n > 1)
 		qsort(c, n, sizeof(*c), cmp_candidate);
 	for (i = 0; i < n; i++)
-		if (p->obs[c[i].item].chain < 0 && p->ch[c[i].chain].ed != p->obs[c[i].item].ed)
-			chain_extend(p, c[i].chain, c[i].item);
+		if (pair[c[i].item] < 0 && !taken[c[i].target]) {
+			pair[c[i].item] = c[i].target;
+			taken[c[i].target] = true;
+		}
 	rc = 0;
 	goto out;
 nomem:
@@ -891,6 +913,8 @@ out:
 	free(c);
 	free(by_day);
 	free(taken);
+	free(li);
+	free(lt);
 	kg_u64map_clear(&words);
 	return rc;
 }
@@ -914,15 +938,18 @@ static int
 match_edition(struct plan *p, size_t e)
 {
 	struct edition *ed = &p->eds[e];
-	size_t *items = NULL, i, j, g, nbefore = p->nch;
-	long *cands = NULL, bi;
-	size_t nc, capc = 0;
+	size_t *items = NULL, i, j, g, k, nbefore = p->nch;
+	long *cands = NULL, *pair = NULL, bi;
+	struct obs **targets = NULL;
+	size_t nc, capc = 0, capt = 0;
 	int rc = -1;
 
 	if (ed->n == 0)
 		return 0;
-	if ((items = malloc(ed->n * sizeof(*items))) == NULL)
-		return oom(p);
+	items = malloc(ed->n * sizeof(*items));
+	pair = malloc(ed->n * sizeof(*pair));
+	if (items == NULL || pair == NULL)
+		goto nomem;
 	for (i = 0; i < ed->n; i++)
 		items[i] = ed->first + i;
 	qsort_r(items, ed->n, sizeof(*items), cmp_by_bucket, p);
@@ -935,16 +962,23 @@ match_edition(struct plan *p, size_t e)
 		if ((bi = bucket_of(p, &p->obs[items[g]], false)) >= 0) {
 			struct bucket *b = &p->bk[bi];
 
-			for (size_t k = 0; k < b->n; k++) {
+			for (k = 0; k < b->n; k++) {
 				if ((size_t)b->chains[k] >= nbefore)
 					continue;
-				if (kg_array_grow((void **)&cands, &capc, nc, sizeof(*cands)) < 0)
+				if (kg_array_grow((void **)&cands, &capc, nc, sizeof(*cands)) < 0 ||
+				    kg_array_grow((void **)&targets, &capt, nc, sizeof(*targets)) < 0)
 					goto nomem;
+				targets[nc] = &p->obs[p->ch[b->chains[k]].last];
 				cands[nc++] = b->chains[k];
 			}
 		}
-		if (nc > 0 && match_bucket(p, items + g, j - g, cands, nc) < 0)
+		if (nc == 0)
+			continue;
+		if (pair_bucket(p, items + g, j - g, targets, nc, pair) < 0)
 			goto out;
+		for (k = 0; k < j - g; k++)
+			if (pair[k] >= 0)
+				chain_extend(p, cands[pair[k]], items[g + k]);
 	}
 	for (i = 0; i < ed->n; i++)
 		if (p->obs[ed->first + i].chain < 0 && chain_new(p, ed->first + i) < 0)
@@ -955,7 +989,9 @@ nomem:
 	oom(p);
 out:
 	free(items);
+	free(pair);
 	free(cands);
+	free(targets);
 	return rc;
 }
 
@@ -1221,6 +1257,119 @@ last_words(struct plan *p, struct kg_u64map *best)
 			return oom(p);
 	}
 	return 0;
+}
+
+/* One side of adopt_superseded's matching: a new chain's first event, or
+ * an orphan's last word. */
+struct adoptee {
+	size_t ed;
+	int64_t measure;
+	int kind;
+	bool target;
+	size_t i;       /* the chain, or the index in old */
+};
+
+static int
+cmp_adoptee(const void *a, const void *b)
+{
+	const struct adoptee *x = a, *y = b;
+
+	if (x->ed != y->ed)
+		return x->ed < y->ed ? -1 : 1;
+	if (x->measure != y->measure)
+		return x->measure < y->measure ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->target != y->target)
+		return x->target ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * A correction (a new version of an edition) may say differently what the
+ * version it supersedes said of an event: a moved date, a reworded
+ * sentence.  A chain new in an edition takes the id of a milestone that no
+ * chain has and whose last word is a superseded version of that same
+ * edition, paired as editions are with each other (pair_bucket): that
+ * milestone changes, rather than going while a new one comes.
+ */
+static int
+adopt_superseded(struct plan *p)
+{
+	struct kg_u64map best = {0}, taken = {0};
+	struct adoptee *v = NULL, *a;
+	struct obs **targets = NULL;
+	size_t n = 0, cap = 0, i, g, j, k, ni, *items = NULL;
+	long *pair = NULL;
+	int64_t at;
+	int rc = -1;
+
+	for (i = 0; i < p->nch && p->ch[i].id != 0; i++)
+		;
+	if (i == p->nch || p->nold == 0)
+		return 0;
+	if (last_words(p, &best) < 0)
+		goto out;
+	for (i = 0; i < p->nch; i++) {
+		if (p->ch[i].id != 0) {
+			if (kg_u64map_put(&taken, (uint64_t)p->ch[i].id, 1) < 0)
+				goto nomem;
+			continue;
+		}
+		if ((a = grow(&v, &n, &cap, sizeof(*a))) == NULL)
+			goto nomem;
+		*a = (struct adoptee){ p->obs[p->ch[i].first].ed,
+		    p->obs[p->ch[i].first].m.measure_id, p->obs[p->ch[i].first].m.kind, false, i };
+	}
+	for (i = 0; i < p->nold; i++) {
+		const struct obs *o = &p->old[i];
+		const struct pdoc *d;
+
+		if (o->ms == 0 || !kg_u64map_get(&best, (uint64_t)o->ms, &at) || (size_t)at != i ||
+		    kg_u64map_get(&taken, (uint64_t)o->ms, NULL) || row_of(p, o->ms, NULL) == NULL ||
+		    (d = find_doc(p, o->doc)) == NULL)
+			continue;
+		if ((k = lower_edition(p, d->as_of)) == p->neds || p->eds[k].as_of != d->as_of)
+			continue;
+		if ((a = grow(&v, &n, &cap, sizeof(*a))) == NULL)
+			goto nomem;
+		*a = (struct adoptee){ k, o->m.measure_id, o->m.kind, true, i };
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_adoptee);
+	items = malloc((n + 1) * sizeof(*items));
+	targets = malloc((n + 1) * sizeof(*targets));
+	pair = malloc((n + 1) * sizeof(*pair));
+	if (items == NULL || targets == NULL || pair == NULL)
+		goto nomem;
+	for (g = 0; g < n; g = j) {
+		for (j = g + 1; j < n && v[j].ed == v[g].ed && v[j].measure == v[g].measure &&
+		    v[j].kind == v[g].kind; j++)
+			;
+		for (ni = 0; g + ni < j && !v[g + ni].target; ni++)
+			items[ni] = p->ch[v[g + ni].i].first;
+		for (k = g + ni; k < j; k++)
+			targets[k - g - ni] = &p->old[v[k].i];
+		if (ni == 0 || ni == j - g)
+			continue;
+		if (pair_bucket(p, items, ni, targets, j - g - ni, pair) < 0)
+			goto out;
+		for (k = 0; k < ni; k++)
+			if (pair[k] >= 0)
+				p->ch[v[g + k].i].id = targets[pair[k]]->ms;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	oom(p);
+out:
+	free(v);
+	free(items);
+	free(targets);
+	free(pair);
+	kg_u64map_clear(&best);
+	kg_u64map_clear(&taken);
+	return rc;
 }
 
 static int
@@ -1945,16 +2094,6 @@ plan_of(struct plan *p, const struct change *ch)
 	return rc;
 }
 
-static size_t
-lower_edition(const struct plan *p, kg_day as_of)
-{
-	size_t i;
-
-	for (i = 0; i < p->neds && p->eds[i].as_of < as_of; i++)
-		;
-	return i;
-}
-
 static int
 run(struct kg_store *st, const struct change *ch, bool optimistic,
     struct kg_import_result *out, struct kg_err *err)
@@ -2049,7 +2188,7 @@ run(struct kg_store *st, const struct change *ch, bool optimistic,
 		from = p.neds;
 	if (ch->kind == CH_RESOLVE)
 		p.resolve_id = ch->milestone;
-	if (replay(&p, from) < 0 || assign_ids(&p) < 0 ||
+	if (replay(&p, from) < 0 || assign_ids(&p) < 0 || adopt_superseded(&p) < 0 ||
 	    compute_states(&p, p.incoming_doc, &ss) < 0)
 		goto out;
 	if (ch->kind == CH_IMPORT && !already && !ch->opts->allow_shrink &&

@@ -21,11 +21,11 @@
 	" m.window_start, m.window_end, m.precision, m.expr, m.sentence, m.document_id," \
 	" m.line, m.manual, m.gone, m.sequence, m.owners, m.created_at, m.updated_at," \
 	" m.completed_at, ms.title, m.uncertain, m.uncertain_reason, m.page," \
-	" m.local_mask, m.conflict"
+	" m.local_mask, m.conflict, ms.owners"
 #define KG_MS_FROM " FROM milestones m LEFT JOIN measures ms ON ms.id = m.measure_id"
 #define KG_MS_SELECT "SELECT " KG_MS_COLS KG_MS_FROM
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
-#define KG_MS_NCOLS 27
+#define KG_MS_NCOLS 28
 #define KG_MEASURE_COLS \
 	"id, document_id, position, heading, subheading, title, progress, plan, continues"
 #define KG_MEASURE_SELECT "SELECT " KG_MEASURE_COLS " FROM measures"
@@ -92,6 +92,7 @@ enum kg_stmt {
 	KG_STMT_DOC_BY_SHA,
 	KG_STMT_DOCS_ALL,
 	KG_STMT_DOC_INSERT,
+	KG_STMT_MEASURE_OWNERS,
 	KG_STMT_COUNT
 };
 
@@ -135,7 +136,6 @@ void kg_bind_day(sqlite3_stmt *s, int i, kg_day d);         /* NONE -> NULL */
 void kg_bind_id(sqlite3_stmt *s, int i, int64_t id);        /* 0 -> NULL */
 char *kg_col_text(sqlite3_stmt *s, int i, bool *failed);
 kg_day kg_col_day(sqlite3_stmt *s, int i);
-
 
 /* Row of KG_MS_SELECT / KG_DOC_SELECT into a zeroed struct; -1 on ENOMEM
  * (owners are not filled: see kg_store_milestones). */

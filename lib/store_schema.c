@@ -15,6 +15,9 @@
  *       edits apart (local_mask), open conflicts, retired rows; the fields
  *       uncertain / uncertain_reason / page of a milestone and url / etag /
  *       last_modified of a document; the outbox status 'cancelled'
+ *   v4  measures.owners: a measure's owners newline-joined beside its rows
+ *       in measure_owners, so a listing reads them with the measure's title
+ *       (one join) instead of one query per measure
  */
 #include "store.h"
 #include "store_int.h"
@@ -236,6 +239,15 @@ static const struct migration {
 	"ALTER TABLE outbox_v3 RENAME TO outbox;"
 	OUTBOX_INDEXES,
 	migrate_v3_data },
+	/* v3 -> v4: a measure's owners in its row (kg_store_milestones reads
+	 * them with the measure's title); measure_owners stays the index the
+	 * --owner filter probes. */
+	{
+	"ALTER TABLE measures ADD COLUMN owners TEXT;"  /* newline-joined, by position */
+	"UPDATE measures SET owners = (SELECT group_concat(owner, char(10)) FROM"
+	"  (SELECT owner FROM measure_owners o WHERE o.measure_id = measures.id"
+	"   ORDER BY o.position));",
+	NULL },
 };
 
 #define KG_SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -30,9 +30,9 @@ zlib1g-dev libsystemd-dev libpoppler-glib-dev libxxhash-dev scdoc xxd tzdata pyt
 # for the service tests (systemd-analyze, -sysusers, -tmpfiles), a headless
 # browser for the pages and a Japanese font so its screenshots show the
 # text; cairo and pango (with that font) to lay out the test PDFs
-# (tests/pdf/mkpdf.c), qpdf to encrypt one.
+# (tests/pdf/mkpdf.c), qpdf to encrypt one; gcovr for make coverage.
 CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd chromium
-fonts-ipafont-gothic libcairo2-dev libpango1.0-dev qpdf"
+fonts-ipafont-gothic libcairo2-dev libpango1.0-dev qpdf gcovr"
 
 BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk poppler-utils"
 FUZZ_PKGS="clang libclang-rt-14-dev"

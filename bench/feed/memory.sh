@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/feed/memory.sh: kigend's memory and publication time as the data
-# grows.  For each size, bench/upcoming/gen data (VEVENTs with four alarms);
+# grows.  For each size, milestones imported from a generated report
+# (bench/upcoming/data.sh; VEVENTs with four alarms);
 # kigend starts (first publication), then one milestone is edited (second
 # publication, the old view still alive while the new one renders).  Prints
 # VmHWM (peak) and VmRSS (steady) after each, and kigend_feed_render_seconds.
@@ -19,7 +20,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-cp "$B/kigen" "$B/kigend" "$B/bench/upcoming/gen" "$work/"
+cp "$B/kigen" "$B/kigend" "$work/"
 export KIGEN_CONFIG=/dev/null
 
 status() { # FIELD: kB
@@ -45,7 +46,7 @@ echo "| milestones | 1st publish s | peak MB | steady MB | 2nd publish s | peak 
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in $sizes; do
 	db="$work/r$n.db"
-	"$work/gen" "$n" "$db" /dev/null >/dev/null
+	sh "$top/bench/upcoming/data.sh" "$work/kigen" "$n" "$db"
 	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	base="http://127.0.0.1:$port"
 	"$work/kigend" --db "$db" --listen "127.0.0.1:$port" --log-level warning &

@@ -35,7 +35,7 @@ for tool in wrk "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }
 done
 # private copies: a rebuild during the run must not swap the binaries
-cp "$B/kigen" "$B/kigend" "$B/bench/feed/render" "$B/bench/upcoming/gen" "$work/"
+cp "$B/kigen" "$B/kigend" "$B/bench/feed/render" "$work/"
 export KIGEN_CONFIG=/dev/null
 mkdir -p "$out" "$work/www" "$work/logs"
 chmod a+rx "$work" "$work/www" # nginx workers may run as another user (when root)
@@ -90,6 +90,8 @@ PY
 	echo "bench: $name: $(cat "$work/$name") (req/s, p50 ms, p99 ms)"
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- the sample report's feed: kigend vs nginx ----
 db="$work/sample.db"
 "$work/kigen" --db "$db" import "$top/data/secure-japan-2008-h1.txt" >/dev/null
@@ -141,6 +143,7 @@ for round in 1 2; do
 	wrk_run "k304.$round" "$kurl" -H "If-None-Match: $ketag"
 	wrk_run "n304.$round" "$nurl" -H "If-None-Match: $netag"
 done
+load_wrk=$(cut -d' ' -f1-3 /proc/loadavg)
 rss=$(sed -n 's/^VmRSS:\s*//p' "/proc/$kigend_pid/status")
 hwm=$(sed -n 's/^VmHWM:\s*//p' "/proc/$kigend_pid/status")
 stop_kigend
@@ -161,27 +164,51 @@ PY
 }
 
 # ---- render time as the data grows ----
+# Data made the way users make it: a generated progress report of N dated
+# milestones (tests/integration/genreport.py), imported with kigen.  The
+# peer, same run: kg_feed_render, the whole feed on one thread (what a
+# publication did before feeds were rendered in parts).
+metric() { # NAME: its value on kigend's /metrics
+	curl -s "http://127.0.0.1:$kport/metrics" | sed -n "s/^$1 //p"
+}
 {
-	echo "| milestones | feed bytes | load ms | kg_feed_render median ms | kigend publish s |"
-	echo "|---:|---:|---:|---:|---:|"
+	echo "| milestones | feed bytes | kg_feed_render (peer) ms | cold: feeds s | / peer | one change: feeds s | parts made / reused | load average |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$work/render.md"
 for n in $sizes; do
-	"$work/gen" "$n" "$work/r$n.db" /dev/null >/dev/null
+	"$py" "$top/tests/integration/genreport.py" "$n" >"$work/r$n.txt"
+	"$work/kigen" --db "$work/r$n.db" import "$work/r$n.txt" >/dev/null
 	line=$("$work/render" "$work/r$n.db" 3)
 	echo "bench: render $line"
 	start_kigend "$work/r$n.db"
-	pub=$(curl -s "http://127.0.0.1:$kport/metrics" | sed -n 's/^kigend_feed_render_seconds //p')
+	cold=$(metric kigend_feed_render_feeds_seconds)
+	version=$(metric kigend_data_version)
+	"$work/kigen" --db "$work/r$n.db" edit 1 --title "bench: one change" >/dev/null
+	i=0
+	while [ "$(metric kigend_data_version)" = "$version" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 1200 ] || { echo "bench: no publication after the change"; exit 1; }
+		sleep 0.1
+	done
+	warm=$(metric kigend_feed_render_feeds_seconds)
+	made=$(metric 'kigend_feed_parts{feed="default",state="made"}')
+	reused=$(metric 'kigend_feed_parts{feed="default",state="reused"}')
 	stop_kigend
 	echo "$line" | "$py" -c '
 import re, sys
 n, b, load, med = re.match(r"(\d+) milestones, (\d+) bytes, load ([\d.]+) ms, render median ([\d.]+)",
     sys.stdin.read()).groups()
-print("| %s | %s | %s | %s | %.3f |" % (n, b, load, med, float(sys.argv[1])))' "$pub" >>"$work/render.md"
-	rm -f "$work/r$n.db"*
+cold, warm = float(sys.argv[1]), float(sys.argv[2])
+print("| %s | %s | %s | %.3f | %.2f× | %.3f | %s / %s | %s |" % (n, b, med, cold,
+    cold * 1000 / float(med), warm, sys.argv[3], sys.argv[4], sys.argv[5]))' \
+	    "$cold" "$warm" "$made" "$reused" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/render.md"
+	rm -f "$work/r$n.db"* "$work/r$n.txt"
 done
 
 {
 	echo "## feed — $(date -u +%Y-%m-%d), $(nproc) CPUs, $(uname -m)"
+	echo
+	echo "Load average at the start: $load_start; after the wrk runs: $load_wrk."
 	echo
 	echo "The sample report's /feed.ics ($milestones events, $bytes bytes, identity),"
 	echo "kigend (libmicrohttpd $(pkg-config --modversion libmicrohttpd), $workers threads) against"
@@ -195,8 +222,9 @@ done
 	echo
 	echo "kigend RSS after the runs: $rss (peak $hwm)."
 	echo
-	echo "Render time (milestones from bench/upcoming/gen, VEVENTs with four alarms;"
-	echo "publish = kigend's publication of /feed.ics: events, plain and gzip, ETags):"
+	echo "Render time (a generated report imported with kigen, VEVENTs with four alarms;"
+	echo "feeds s = kigend_feed_render_feeds_seconds: /feed.ics rendered in parts, gzip and"
+	echo "ETags, cold at start and after one milestone changed):"
 	echo
 	cat "$work/render.md"
 } >"$report"

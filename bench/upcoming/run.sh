@@ -1,11 +1,12 @@
 #!/bin/sh
 # bench/upcoming: time `kigen upcoming --days 30` (whole process, output to
 # /dev/null, median of hyperfine runs) on 10k, 100k and 1M milestones spread
-# over ten years, against remind (`remind -q -r -t30`) and Taskwarrior (a
-# due-window `task list`; 10k and 100k only) on the same deadlines, in the
-# same run.  Then the same-output-size series (about 274 rows at every size)
-# and the query plan.  Results: bench/out/upcoming.md (copy into
-# bench/README.md).
+# over ten years, imported by `kigen import` from generated progress reports
+# (bench/upcoming/data.sh; 1M is ten 100k reports), against remind (`remind
+# -q -r -t30`) and Taskwarrior (a due-window `task list`; 10k and 100k only)
+# on the same deadlines, in the same run.  Then the same-output-size series and the query plan,
+# with the load average before and after each size.  Results:
+# bench/out/upcoming.md (copy into bench/README.md).
 #   bench/upcoming/run.sh BUILD_DIR [SIZES...]
 set -eu
 B=${1:?usage: bench/upcoming/run.sh BUILD_DIR [SIZES...]}
@@ -17,9 +18,8 @@ out="$top/bench/out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # private copies: a rebuild during the run must not swap the binaries
-cp "$B/kigen" "$B/bench/upcoming/gen" "$work/"
+cp "$B/kigen" "$B/bench/upcoming/plan" "$work/"
 kigen="$work/kigen"
-gen="$work/gen"
 py=/usr/bin/python3
 as_of=2010-01-01          # mid-span: the 30-day window is full at every size
 until=2010-01-31          # as_of + 30 days (kigen's window is inclusive)
@@ -39,8 +39,8 @@ print("%.1f" % (r[sys.argv[2]]["median"] * 1000))' "$1" "$2"
 }
 
 {
-	echo "| milestones | rows | kigen ms | remind ms | task ms | remind / kigen | task / kigen |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| milestones | rows | kigen ms | remind ms | task ms | remind / kigen | task / kigen | load before / after |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$work/main.md"
 {
 	echo "| milestones | --days | rows | kigen ms |"
@@ -52,13 +52,13 @@ for n in $sizes; do
 	with_task=false
 	[ "$n" -le 100000 ] && with_task=true
 	if $with_task; then
-		"$gen" "$n" "$db" "$work/$n.rem" "$work/$n.json"
+		sh "$top/bench/upcoming/data.sh" "$kigen" "$n" "$db" "$work/$n.rem" "$work/$n.json"
 		mkdir -p "$work/task$n"
 		printf 'data.location=%s\nconfirmation=off\nverbose=nothing\nhooks=off\n' \
 		    "$work/task$n" >"$work/task$n.rc"
 		TASKRC="$work/task$n.rc" task import "$work/$n.json" >/dev/null 2>&1
 	else
-		"$gen" "$n" "$db" "$work/$n.rem"
+		sh "$top/bench/upcoming/data.sh" "$kigen" "$n" "$db" "$work/$n.rem"
 	fi
 	rows=$("$kigen" --db "$db" --as-of $as_of --json upcoming --days 30 |
 	    "$py" -c 'import json,sys; print(len(json.load(sys.stdin)["milestones"]))')
@@ -72,6 +72,7 @@ for n in $sizes; do
 		echo "bench: task $trows rows"
 		set -- "$@" -n task "task due.after:2009-12-31 due.before:2010-02-01 status:pending list"
 	fi
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	TASKRC="$work/task$n.rc" hyperfine -N --style basic --warmup 3 --runs "$runs" \
 	    --export-json "$work/$n.json.out" "$@"
 	k=$(median_ms "$work/$n.json.out" kigen)
@@ -83,10 +84,10 @@ for n in $sizes; do
 		t="–"
 		tr="–"
 	fi
-	rr=$("$py" -c "print('%.0f×' % ($r / $k))")
-	echo "| $n | $rows | $k | $r | $t | $rr | $tr |" >>"$work/main.md"
+	rr=$("$py" -c "print('%.1f×' % ($r / $k))")
+	echo "| $n | $rows | $k | $r | $t | $rr | $tr | $load0 / $(cut -d' ' -f1 /proc/loadavg) |" >>"$work/main.md"
 
-	# same output size at every N: a window holding ~274 rows
+	# same output size at every N: a window holding ~270 rows
 	days=$((1000000 / n - 1))
 	frows=$("$kigen" --db "$db" --as-of $as_of --json upcoming --days $days |
 	    "$py" -c 'import json,sys; print(len(json.load(sys.stdin)["milestones"]))')
@@ -106,14 +107,14 @@ done
 	echo
 	cat "$work/main.md"
 	echo
-	echo "Same output size (about 274 rows) as the data grows:"
+	echo "Same output size (about 270 rows) as the data grows:"
 	echo
 	cat "$work/flat.md"
 	echo
-	echo "Query plan (\`gen plan\`, the query \`kigen upcoming\` runs):"
+	echo "Query plan (\`bench/upcoming/plan\`, the query \`kigen upcoming\` runs):"
 	echo
 	echo '```'
-	"$gen" plan "$last_db" $as_of 30
+	"$work/plan" "$last_db" $as_of 30
 	echo '```'
 } >"$report"
 cat "$report"

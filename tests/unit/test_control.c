@@ -1,6 +1,6 @@
 /* Unit tests for the control socket: lib/ctl (path rule, answer line) and
- * cli/ctl_client (client) against daemon/control (server) served by a loop
- * (daemon/loop) running in a thread, as in kigend. */
+ * daemon/control (server) served by a loop (daemon/loop) running in a
+ * thread, as in kigend, asked by a plain protocol client (ctl_peer.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 #include "civil.h"
 #include "control.h"
 #include "ctl.h"
-#include "ctl_client.h"
+#include "ctl_peer.h"
 #include "loop.h"
 
 /* Answers come from a thread of this process; the bound only ends a hung
@@ -186,7 +186,7 @@ test_status(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 
-	assert_int_equal(cli_ctl_request(f->path, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->path, "status", TIMEOUT_MS, &reply, &err), 0);
 	assert_true(json_is_true(json_object_get(reply, "ok")));
 	assert_string_equal(json_string_value(json_object_get(reply, "version")), KIGEN_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(reply, "pid")), getpid());
@@ -203,12 +203,12 @@ test_reload(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "reload", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->path, "reload", TIMEOUT_MS, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->reloads, 1);
 
 	f->reload_error = "kigen.conf:7: unknown key 'colour' in [feed]";
-	assert_int_equal(cli_ctl_request(f->path, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
+	assert_int_equal(ctl_peer_ask(f->path, "reload", TIMEOUT_MS, &reply, &err), -1);
 	assert_null(reply);
 	assert_string_equal(err.msg, "kigen.conf:7: unknown key 'colour' in [feed]");
 	assert_int_equal(f->reloads, 2);
@@ -221,7 +221,7 @@ test_unknown_command(void **state)
 	struct kg_err err;
 	json_t *reply;
 
-	assert_int_equal(cli_ctl_request(f->path, "shutdown", TIMEOUT_MS, NULL, &reply, &err), -1);
+	assert_int_equal(ctl_peer_ask(f->path, "shutdown", TIMEOUT_MS, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "unknown control command"));
 	assert_int_equal(f->reloads, 0);
 }
@@ -242,7 +242,7 @@ test_silent_client(void **state)
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(read(fd, &c, 1), 0); /* closed by the server */
 	close(fd);
-	assert_int_equal(cli_ctl_request(f->path, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->path, "status", TIMEOUT_MS, &reply, &err), 0);
 	json_decref(reply);
 }
 
@@ -259,7 +259,7 @@ test_in_use(void **state)
 }
 
 static void
-test_not_running_and_stale(void **state)
+test_stale_socket(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct kg_control_ops ops = { 0 };
@@ -274,15 +274,13 @@ test_not_running_and_stale(void **state)
 	assert_int_equal(kg_loop_new(NULL, &loop, &err), 0);
 	assert_non_null(mkdtemp(dir));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/k.sock", dir);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", TIMEOUT_MS, NULL, &reply, &err), -1);
-	assert_non_null(strstr(err.msg, "kigend is not running (no control socket at '"));
 
-	/* A socket file nobody listens on: what a killed daemon leaves. */
+	/* A socket file nobody listens on: what a killed daemon leaves, taken
+	 * over (what a client says of it: test_ctl_client). */
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	assert_int_equal(cli_ctl_request(sa.sun_path, "status", TIMEOUT_MS, NULL, &reply, &err), -1);
-	assert_non_null(strstr(err.msg, "kigend is not running"));
+	assert_int_equal(ctl_peer_ask(sa.sun_path, "status", TIMEOUT_MS, &reply, &err), -1);
 	assert_int_equal(kg_control_open(sa.sun_path, &ops, loop, &ctl, &err), 0);
 	kg_control_close(ctl);
 	assert_int_equal(access(sa.sun_path, F_OK), -1); /* removed on close */
@@ -324,7 +322,7 @@ test_slow_client(void **state)
 		/* "statu", never the line end */
 		r = send(fd, &"statu"[i % 5], 1, MSG_NOSIGNAL);
 		if (i < 3) {
-			assert_int_equal(cli_ctl_request(f->path, "status", 5000, NULL, &reply, &err), 0);
+			assert_int_equal(ctl_peer_ask(f->path, "status", 5000, &reply, &err), 0);
 			json_decref(reply);
 		}
 		usleep(50 * 1000);
@@ -334,7 +332,7 @@ test_slow_client(void **state)
 	assert_true(i < 200);
 	assert_true(kg_mono_ms() - start >= KG_CONTROL_DEADLINE_MS);
 	close(fd);
-	assert_int_equal(cli_ctl_request(f->path, "status", 5000, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->path, "status", 5000, &reply, &err), 0);
 	json_decref(reply);
 }
 
@@ -350,7 +348,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_silent_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_use, setup, teardown),
-		cmocka_unit_test(test_not_running_and_stale),
+		cmocka_unit_test(test_stale_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

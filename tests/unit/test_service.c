@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "ctl_client.h"
+#include "ctl_peer.h"
 #include "log.h"
 #include "loop.h"
 #include "service.h"
@@ -273,7 +273,7 @@ test_attached(void **state)
 	buf[n] = '\0';
 	assert_string_equal(buf, "READY=1\nSTATUS=serving on 127.0.0.1:5545; data version 0");
 
-	assert_int_equal(cli_ctl_request(f->sock, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->sock, "status", TIMEOUT_MS, &reply, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(reply, "db")), "/tmp/k.db");
 	assert_string_equal(json_string_value(json_object_get(reply, "config")), f->conf);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(reply, "listen"), 0)),
@@ -283,12 +283,12 @@ test_attached(void **state)
 
 	/* kigen reload: a good file, then a bad one that changes nothing. */
 	write_file(f->conf, "[feed]\nname = second\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->sock, "reload", TIMEOUT_MS, &reply, &err), 0);
 	json_decref(reply);
 	assert_int_equal(f->applied, 1);
 	assert_string_equal(f->applied_name, "second");
 	write_file(f->conf, "[feed]\nname = third\nbogus = 1\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
+	assert_int_equal(ctl_peer_ask(f->sock, "reload", TIMEOUT_MS, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "reload rejected, the configuration in force stays: "));
 	assert_non_null(strstr(err.msg, "kigen.conf:3: "));
 	assert_int_equal(f->applied, 1);
@@ -300,7 +300,7 @@ test_attached(void **state)
 	assert_string_equal(f->applied_name, "fourth");
 	f->refuse = 1;
 	write_file(f->conf, "[feed]\nname = fifth\n", 0600);
-	assert_int_equal(cli_ctl_request(f->sock, "reload", TIMEOUT_MS, NULL, &reply, &err), -1);
+	assert_int_equal(ctl_peer_ask(f->sock, "reload", TIMEOUT_MS, &reply, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot use time zone"));
 	assert_int_equal(f->applied, 2);
 
@@ -309,7 +309,7 @@ test_attached(void **state)
 	f->busy = 1;
 	kill(getpid(), SIGTERM);
 	assert_int_equal(wait_for(&f->drains, 1), 1);
-	assert_int_equal(cli_ctl_request(f->sock, "status", TIMEOUT_MS, NULL, &reply, &err), 0);
+	assert_int_equal(ctl_peer_ask(f->sock, "status", TIMEOUT_MS, &reply, &err), 0);
 	json_decref(reply);
 	f->busy = 0;
 	pthread_join(thread, NULL);

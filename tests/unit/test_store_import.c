@@ -482,6 +482,47 @@ test_next_report(void **state)
 	kg_import_clear(&next);
 }
 
+/* A newer edition that names other owners for a measure: every reader
+ * sees them (listings read the owners joined in the measure's row, v4). */
+static void
+test_owners_follow(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import seed, later;
+	struct kg_import_result r1, r2;
+	struct kg_milestone m;
+	struct kg_measure ms;
+	struct kg_err err;
+	char ref[24];
+
+	seed_report(&seed);
+	import_ok(fx->st, &seed, false, &r1);
+	doc(&later, "later.txt", "1a7e", SEED_TITLE, "2009-03-31");
+	measure(&later, GUIDE, "経済産業省", "総務省");
+	event(&later, "手引き作成", KG_KIND_PUBLICATION, KG_STATUS_PLANNED, "2009-03-31",
+	    "2009-03-31", KG_PREC_DAY, "平成21年３月末", "手引きを作成する予定。");
+	import_ok(fx->st, &later, false, &r2);
+
+	find(fx->st, "手引き作成", &m);
+	assert_int_equal(m.owners.n, 2);
+	assert_string_equal(m.owners.v[0], "経済産業省");
+	assert_string_equal(m.owners.v[1], "総務省");
+	snprintf(ref, sizeof(ref), "%lld", (long long)m.id);
+	kg_milestone_clear(&m);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &m, &err), 0);
+	assert_int_equal(m.owners.n, 2);
+	assert_string_equal(m.owners.v[0], "経済産業省");
+	assert_int_equal(kg_store_measure_get(fx->st, m.measure_id, &ms, &err), 0);
+	assert_int_equal(ms.owners.n, 2);
+	assert_string_equal(ms.owners.v[0], "経済産業省");
+	kg_measure_clear(&ms);
+	kg_milestone_clear(&m);
+	kg_import_result_clear(&r1);
+	kg_import_result_clear(&r2);
+	kg_import_clear(&seed);
+	kg_import_clear(&later);
+}
+
 static void
 test_manual_conflict(void **state)
 {
@@ -1107,6 +1148,69 @@ test_shrink_guard(void **state)
 	kg_import_result_clear(&r);
 }
 
+/* A correction (same plan, same as-of) that moves a deadline: the
+ * milestone changes, keeping its id and UID, rather than going while a new
+ * one comes; the first version again moves it back. */
+static void
+test_correction_moves(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import a, b;
+	struct kg_import_result r;
+	struct kg_milestone m1, m2;
+	struct kg_milestone *ev = NULL;
+	size_t i;
+
+	seed_report(&a);
+	seed_report(&b);
+	free(b.doc.name);
+	free(b.doc.sha256);
+	b.doc.name = strdup("secure-japan-2008-h1-corrected.txt");
+	b.doc.sha256 = strdup("c0cc");
+	for (i = 0; i < b.milestones.n; i++)
+		if (strcmp(b.milestones.v[i].title, "改訂案を政策会議に諮る") == 0)
+			ev = &b.milestones.v[i];
+	assert_non_null(ev);
+	free(ev->expr);
+	free(ev->sentence);
+	ev->expr = strdup("平成21年１月");
+	ev->sentence = strdup("平成21年１月の政策会議において改訂案を諮る予定。");
+	ev->window_start = day("2009-01-01");
+	ev->window_end = day("2009-01-31");
+
+	import_ok(fx->st, &a, false, &r);
+	kg_import_result_clear(&r);
+	find(fx->st, "改訂案を政策会議に諮る", &m1);
+	import_ok(fx->st, &b, false, &r);
+	assert_int_equal(count_items(&r, KG_CH_CHANGED), 1);
+	assert_int_equal(count_items(&r, KG_CH_NEW), 0);
+	assert_int_equal(count_items(&r, KG_CH_GONE), 0);
+	assert_int_equal(item(&r, "改訂案を政策会議に諮る")->what, KG_CH_CHANGED);
+	kg_import_result_clear(&r);
+	assert_int_equal(count_milestones(fx->st), 9);
+	assert_int_equal(count_gone(fx->st), 0);
+	find(fx->st, "改訂案を政策会議に諮る", &m2);
+	assert_int_equal(m2.id, m1.id);
+	assert_string_equal(m2.uid, m1.uid);
+	assert_int_equal(m2.window_end, day("2009-01-31"));
+	assert_true(m2.sequence > m1.sequence);
+	kg_milestone_clear(&m2);
+
+	import_ok(fx->st, &a, false, &r);
+	assert_true(r.restood);
+	assert_int_equal(count_items(&r, KG_CH_CHANGED), 1);
+	assert_int_equal(count_items(&r, KG_CH_NEW) + count_items(&r, KG_CH_GONE), 0);
+	kg_import_result_clear(&r);
+	find(fx->st, "改訂案を政策会議に諮る", &m2);
+	assert_int_equal(m2.id, m1.id);
+	assert_int_equal(m2.window_end, day("2008-12-31"));
+	assert_int_equal(count_milestones(fx->st), 9);
+	kg_milestone_clear(&m1);
+	kg_milestone_clear(&m2);
+	kg_import_clear(&a);
+	kg_import_clear(&b);
+}
+
 /* kigen unimport: the state as if the version had never been imported;
  * ids are not reused and SEQUENCE keeps growing; importing it again
  * brings everything back under the same ids. */
@@ -1385,6 +1489,7 @@ main(void)
 		cmocka_unit_test(test_event_score),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owners_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
@@ -1392,6 +1497,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_real_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edition_orders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_correction_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_plans, setup, teardown),

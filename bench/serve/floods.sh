@@ -1,0 +1,111 @@
+#!/bin/sh
+# bench/serve/floods.sh: how long /healthz takes while kigend is flooded
+# (issue 14, row 1) — with no flood (the peer, same run), with 10,000 idle
+# connections held (max_connections 11000), with 10,000 idle connections
+# against the default limit (shed oldest first), and with 1,100 clients
+# dripping one header line every 13 s (default head_timeout 10 s).
+# Probes: PROBES curl requests of /healthz, 0.1 s apart, each its own
+# connection; median, p99 and max of curl's time_total.
+#   bench/serve/floods.sh BUILD_DIR
+set -eu
+B=${1:?usage: bench/serve/floods.sh BUILD_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+case $B in /*) ;; *) B=$top/$B ;; esac
+py=/usr/bin/python3
+probes=${PROBES:-50}
+work=$(mktemp -d)
+pid=
+cleanup() {
+	[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cp "$B/kigen" "$B/kigend" "$work/"
+export KIGEN_CONFIG=/dev/null
+"$work/kigen" --db "$work/k.db" import "$top/data/secure-japan-2008-h1.txt" >/dev/null
+
+start() { # CONF
+	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$work/kigend" --db "$work/k.db" --config "$1" --listen "127.0.0.1:$port" --log-level warning &
+	pid=$!
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done
+}
+stop() {
+	kill "$pid"
+	wait "$pid" || true
+	pid=
+}
+
+# scenario NAME MODE ARGS...: the flood of MODE (none, idle N, drip N EVERY)
+# held while the probes run; one table row.
+scenario() {
+	name=$1
+	shift
+	"$py" - "$port" "$probes" "$name" "$@" <<'PY'
+import resource, socket, statistics, subprocess, sys, threading, time
+
+port, probes, name, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+socks = []
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+if mode == "idle":
+    for i in range(int(sys.argv[5])):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))
+        socks.append(s)
+    time.sleep(2)
+elif mode == "drip":
+    every = float(sys.argv[6])
+    for i in range(int(sys.argv[5])):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"GET /feed.ics HTTP/1.1\r\nHost: localhost\r\n")
+        socks.append(s)
+    def drip():
+        n = 0
+        while True:
+            time.sleep(every)
+            for s in socks:
+                try:
+                    s.send(b"X-Drip: %d\r\n" % n)
+                except OSError:
+                    pass
+            n += 1
+    threading.Thread(target=drip, daemon=True).start()
+    time.sleep(2)
+times, failed = [], 0
+for i in range(probes):
+    r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-m", "30", "-w", "%{http_code} %{time_total}",
+                        "http://127.0.0.1:%d/healthz" % port], capture_output=True, text=True)
+    code, t = r.stdout.split()
+    if code != "200":
+        failed += 1
+    times.append(float(t) * 1000)
+    time.sleep(0.1)
+times.sort()
+p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+print("| %s | %d | %.1f | %.1f | %.1f | %d |" % (name, probes, statistics.median(times), p99,
+                                                times[-1], failed))
+PY
+}
+
+printf '[http]\nmax_connections = 11000\n' >"$work/hold.conf"
+: >"$work/default.conf"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| flood | probes | median ms | p99 ms | max ms | failed |"
+echo "|---|---:|---:|---:|---:|---:|"
+start "$work/default.conf"
+scenario "none (peer)" none
+stop
+start "$work/hold.conf"
+scenario "10,000 idle connections, held" idle 10000
+stop
+start "$work/default.conf"
+scenario "10,000 idle connections, limit 4,096" idle 10000
+stop
+start "$work/default.conf"
+scenario "1,100 drippers, a line every 13 s" drip 1100 13
+stop
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
