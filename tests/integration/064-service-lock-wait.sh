@@ -16,16 +16,23 @@ config "concurrency = 2"
 daemon
 wait_received 4 True 30
 
+# Holds the lock for longer than SQLite's 5 s busy timeout and until the
+# file "release" appears (at most $patience s): released once kigend and a
+# CLI write have both met it, however slow the machine.
 cat >"$tmp/hold-lock.py" <<'PY'
-import sqlite3, sys, time
+import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 c.execute("UPDATE meta SET value = value WHERE key = 'none'")
 open(sys.argv[2], "w").close()
-time.sleep(float(sys.argv[3]))
+start = time.monotonic()
+end = start + float(sys.argv[4])
+while (not os.path.exists(sys.argv[3]) or time.monotonic() < start + 6) and \
+        time.monotonic() < end:
+    time.sleep(0.05)
 c.execute("COMMIT")
 PY
-"$py" "$tmp/hold-lock.py" "$db" "$tmp/held" 8 &
+"$py" "$tmp/hold-lock.py" "$db" "$tmp/held" "$tmp/release" "$patience" &
 holder=$!
 pids="$pids $holder"
 wait_until "the lock holder" test -f "$tmp/held"
@@ -37,8 +44,13 @@ while [ $i -lt 3 ]; do
 	i=$((i + 1))
 done
 # A CLI write waits, names the holder, and succeeds once it is free.
-k done 1 >"$tmp/add.out" 2>"$tmp/add.err" ||
-	{ cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
+k done 1 >"$tmp/add.out" 2>"$tmp/add.err" &
+writer=$!
+pids="$pids $writer"
+wait_until "kigen done to wait for the lock" grep -q "kigen: waiting for the database" "$tmp/add.err"
+wait_until "kigend to meet the held lock" grep -q 'wait to be recorded\|database is locked by' "$tmp/kigend.log"
+: >"$tmp/release"
+wait "$writer" || { cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
 grep -q "kigen: waiting for the database, locked by python3 .*hold-lock.py (pid $holder)" "$tmp/add.err" ||
 	{ cat "$tmp/add.err"; fail "no message naming the holder"; }
 wait "$holder"
