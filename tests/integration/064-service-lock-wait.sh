@@ -5,7 +5,7 @@
 # "cannot record 2 delivery results"); results are queued and written once
 # the lock is free, `kigen status` answers meanwhile, and every reminder
 # arrives exactly once.  A CLI write waits instead of failing with
-# "database is locked", and says who holds the lock.
+# "database is locked", and says who holds the lock, in one line.
 . "$TOP/tests/integration/lib-reminders.sh"
 
 n=40
@@ -20,19 +20,25 @@ wait_received 4 True 30
 # file "release" appears (at most $patience s): released once kigend and a
 # CLI write have both met it, however slow the machine.
 cat >"$tmp/hold-lock.py" <<'PY'
-import os, sqlite3, sys, time
+import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 c.execute("UPDATE meta SET value = value WHERE key = 'none'")
 open(sys.argv[2], "w").close()
+def released():
+    try:
+        open(sys.argv[3]).close()
+        return True
+    except OSError:
+        return False
 start = time.monotonic()
-end = start + float(sys.argv[4])
-while (not os.path.exists(sys.argv[3]) or time.monotonic() < start + 6) and \
-        time.monotonic() < end:
+while (not released() or time.monotonic() < start + 6) and \
+        time.monotonic() < start + float(sys.argv[4]):
     time.sleep(0.05)
 c.execute("COMMIT")
 PY
-"$py" "$tmp/hold-lock.py" "$db" "$tmp/held" "$tmp/release" "$patience" &
+# Given as a -c argument: the holder's command line has line breaks.
+"$py" -c "$(cat "$tmp/hold-lock.py")" "$db" "$tmp/held" "$tmp/release" "$patience" &
 holder=$!
 pids="$pids $holder"
 wait_until "the lock holder" test -f "$tmp/held"
@@ -43,7 +49,8 @@ while [ $i -lt 3 ]; do
 	k status >"$tmp/status" 2>&1 || { cat "$tmp/status"; fail "kigen status failed while the lock was held"; }
 	i=$((i + 1))
 done
-# A CLI write waits, names the holder, and succeeds once it is free.
+# A CLI write waits, names the holder on one line (its line break shown
+# as ^J), and succeeds once it is free.
 k done 1 >"$tmp/add.out" 2>"$tmp/add.err" &
 writer=$!
 pids="$pids $writer"
@@ -51,8 +58,8 @@ wait_until "kigen done to wait for the lock" grep -q "kigen: waiting for the dat
 wait_until "kigend to meet the held lock" grep -q 'wait to be recorded\|database is locked by' "$tmp/kigend.log"
 : >"$tmp/release"
 wait "$writer" || { cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
-grep -q "kigen: waiting for the database, locked by python3 .*hold-lock.py (pid $holder)" "$tmp/add.err" ||
-	{ cat "$tmp/add.err"; fail "no message naming the holder"; }
+[ "$(cat "$tmp/add.err")" = "kigen: waiting for the database, locked by python3 import sqlite3, sys, time^Jc = sq (pid $holder)" ] ||
+	{ cat "$tmp/add.err"; fail "not one line naming the holder"; }
 wait "$holder"
 
 wait_received $n "e['status'] == 204" 120
