@@ -63,7 +63,7 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 	static const char *const headers[] = {"ID", "STATUS", "ENDPOINT", "LEAD", "DEADLINE",
 	    "TRIES", "WHEN", "RESULT", "MILESTONE"};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 40, 0};
-	const char *tz = cli->conf.timezone;
+	const struct kg_zone *zone = cli->conf.zone;
 	char id[24], lead[16], deadline[KG_DATE_LEN], tries[16], when[24], result[320];
 	const char *cells[9];
 	struct out_table *t;
@@ -84,7 +84,7 @@ print_table(struct cli *cli, const struct kg_delivery_list *l)
 		snprintf(tries, sizeof(tries), "%d", d->attempts);
 		/* When it went (or gave up), or when it will be tried next. */
 		out_local_time(when, d->done_at ? d->done_at : d->status == KG_DLV_PENDING ?
-		    d->next_attempt_at : d->last_attempt_at, tz);
+		    d->next_attempt_at : d->last_attempt_at, zone);
 		if (d->last_http_status && d->last_error)
 			kg_snprintf(result, sizeof(result), "%ld %s", d->last_http_status,
 			    d->last_error);

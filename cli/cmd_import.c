@@ -186,6 +186,9 @@ print_origin(FILE *f, const struct kg_import *imp)
 	else
 		fprintf(f, "layout %s; as of %s (%s)\n", imp->origin.layout, as_of,
 		    imp->origin.as_of_how);
+	if (imp->origin.controls > 0)
+		fprintf(f, "%zu control character%s removed from the text (terminal escapes and "
+		    "the like)\n", imp->origin.controls, imp->origin.controls == 1 ? "" : "s");
 }
 
 static json_t *
@@ -207,7 +210,9 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "conflicts_open", (json_int_t)r->conflicts_open);
 	if (o == NULL || out_changes_json(o, r) < 0 ||
 	    json_object_set_new(o, "layout", json_string(imp->origin.layout)) < 0 ||
-	    json_object_set_new(o, "as_of_from", explain_as_of_json(&imp->origin)) < 0) {
+	    json_object_set_new(o, "as_of_from", explain_as_of_json(&imp->origin)) < 0 ||
+	    json_object_set_new(o, "controls_removed",
+	    json_integer((json_int_t)imp->origin.controls)) < 0) {
 		json_decref(o);
 		return NULL;
 	}

@@ -93,7 +93,7 @@ print_imports(struct cli *cli, const struct kg_document_list *l, bool all)
 		if (d->removed_at != 0 && !all)
 			continue;
 		snprintf(id, sizeof(id), "%lld", (long long)d->id);
-		out_local_time(when, d->imported_at, cli->conf.timezone);
+		out_local_time(when, d->imported_at, cli->conf.zone);
 		snprintf(n[0], sizeof(n[0]), "%d", d->n_new);
 		snprintf(n[1], sizeof(n[1]), "%d", d->n_changed);
 		snprintf(n[2], sizeof(n[2]), "%d", d->n_gone);

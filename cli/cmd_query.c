@@ -387,7 +387,7 @@ print_changes(struct cli *cli, const struct kg_change_list *l, const char *const
 
 		/* slips are dated by the edition that says so, changes by when */
 		kg_date_format(titles != NULL && ch->as_of != KG_DAY_NONE ? ch->as_of :
-		    kg_day_of_time(ch->at, cli->conf.timezone), date);
+		    kg_zone_day_of_time(cli->conf.zone, ch->at), date);
 		if (moved)
 			snprintf(due, sizeof(due), "%s -> %s", due_text(ch->old_end, a),
 			    due_text(ch->new_end, b));

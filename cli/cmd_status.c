@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "output.h"
 #include "ctl_client.h"
+#include "output.h"
 
 /* Status is instant; a reload parses one file and swaps it in. */
 #define STATUS_TIMEOUT_MS 5000
@@ -67,7 +68,7 @@ print_uptime(FILE *out, json_int_t s)
 /* A time of the daemon's answer (RFC 3339, UTC) in the configured zone:
  * "2008-11-24 09:00 Asia/Tokyo"; as given when it is not one. */
 static const char *
-local(char buf[64], const json_t *obj, const char *key, const char *tz)
+local(char buf[64], const json_t *obj, const char *key, const struct kg_zone *zone)
 {
 	const char *s = field(obj, key);
 	char day[24];
@@ -75,13 +76,13 @@ local(char buf[64], const json_t *obj, const char *key, const char *tz)
 
 	if (kg_time_parse(s, &t) < 0)
 		return s;
-	out_local_time(day, t, tz);
-	snprintf(buf, 64, "%s %s", day, tz != NULL && *tz ? tz : "(local)");
+	out_local_time(day, t, zone);
+	snprintf(buf, 64, "%s %s", day, kg_zone_name(zone));
 	return buf;
 }
 
 static void
-print_status(FILE *out, const json_t *st, const char *tz)
+print_status(FILE *out, const json_t *st, const struct kg_zone *tz)
 {
 	char when[64];
 	const json_t *listen = json_object_get(st, "listen"), *v;
@@ -145,10 +146,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_object_del(reply, "ok");
 	if (cli->json) {
 		json_object_set_new(reply, "running", json_true());
-		json_dumpf(reply, cli->out, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', cli->out);
+		out_json_flags(cli->out, json_incref(reply), JSON_INDENT(2) | JSON_SORT_KEYS);
 	} else {
-		print_status(cli->out, reply, cli->conf.timezone);
+		print_status(cli->out, reply, cli->conf.zone);
 	}
 	json_decref(reply);
 	return CLI_OK;

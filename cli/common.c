@@ -23,7 +23,9 @@ static void
 tell_waiting(void *arg, const char *holder)
 {
 	(void)arg;
-	fprintf(stderr, "kigen: waiting for the database, locked by %s\n", holder);
+	fputs("kigen: waiting for the database, locked by ", stderr);
+	out_escape(stderr, holder, strlen(holder)); /* a command line, as its owner wrote it */
+	fputc('\n', stderr);
 }
 
 /* The per-user default database's directory is created as XDG asks; any

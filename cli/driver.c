@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "output.h"
 #include "utf8.h"
 
 static const char global_usage[] =
@@ -67,6 +68,16 @@ print_synopsis(FILE *f, const struct cli_command *c)
 	fprintf(f, "usage: kigen %.*s\n", len, c->usage);
 }
 
+/* "kigen: MESSAGE" on stderr, the message escaped: it may quote what a user
+ * typed or a receiver answered. */
+static void
+print_error(const char *msg)
+{
+	fputs("kigen: ", stderr);
+	out_escape(stderr, msg, strlen(msg));
+	fputc('\n', stderr);
+}
+
 /* `kigen help [COMMAND]` */
 static int
 run_help(const struct cli_command *commands, size_t ncommands, const char *topic)
@@ -78,7 +89,9 @@ run_help(const struct cli_command *commands, size_t ncommands, const char *topic
 		return CLI_OK;
 	}
 	if ((c = command_find(commands, ncommands, topic)) == NULL) {
-		fprintf(stderr, "kigen: unknown command '%s' (see 'kigen --help')\n", topic);
+		fprintf(stderr, "kigen: unknown command '");
+		out_escape(stderr, topic, strlen(topic));
+		fprintf(stderr, "' (see 'kigen --help')\n");
 		return CLI_USAGE;
 	}
 	print_command_help(stdout, c);
@@ -196,7 +209,6 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 	cli.color = isatty(fileno(stdout)) && (no_color == NULL || no_color[0] == '\0');
 	if (kg_conf_load(g.config, &cli.conf, &cli.err) < 0)
 		goto report;
-	kg_tz_set_default(cli.conf.timezone);
 	if (g.as_of != NULL) {
 		if (kg_date_parse(g.as_of, &cli.today, &cli.err) < 0) {
 			rc = CLI_USAGE;
@@ -204,7 +216,7 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 		}
 		cli.as_of_given = true;
 	} else {
-		cli.today = kg_today(cli.conf.timezone);
+		cli.today = kg_zone_today(cli.conf.zone);
 	}
 	if (g.db != NULL) {
 		cli.db_path = g.db;
@@ -216,14 +228,20 @@ cli_main(const struct cli_command *commands, size_t ncommands, int argc, char **
 	}
 	cli.db_is_default = db_default != NULL;
 
+	/* Everything a command prints goes through the terminal escaping. */
+	if ((cli.out = out_terminal(stdout)) == NULL)
+		cli.out = stdout;
 	rc = cmd->run(&cli, n, argv + 1);
+	if (cli.out != stdout)
+		fclose(cli.out);
+	cli.out = stdout;
 	if (fflush(stdout) != 0 && rc == CLI_OK) {
 		kg_err_set(&cli.err, "cannot write output: %m");
 		rc = CLI_FAIL;
 	}
 report:
 	if (rc != CLI_OK) {
-		fprintf(stderr, "kigen: %s\n", cli.err.msg[0] ? cli.err.msg : "failed");
+		print_error(cli.err.msg[0] ? cli.err.msg : "failed");
 		if (rc == CLI_USAGE && cmd != NULL)
 			print_synopsis(stderr, cmd);
 	}

@@ -13,6 +13,112 @@
 #include "export.h"
 #include "utf8.h"
 
+/* ---- escaping ---- */
+
+/* Writes s[0..len) with every control character but those in keep made
+ * visible: the one escaping of kigen's terminal output. */
+static void
+escape(FILE *f, const char *s, size_t len, const char *keep)
+{
+	size_t i = 0, run = 0, n;
+
+	while (i < len) {
+		if ((n = kg_is_control(s + i, len - i, keep)) == 0) {
+			i++;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, f);
+		if (n == 2)
+			fprintf(f, "<U+%04X>", (unsigned char)s[i + 1]);
+		else
+			fprintf(f, "^%c", s[i] == 0x7f ? '?' : s[i] + 0x40);
+		i += n;
+		run = i;
+	}
+	fwrite(s + run, 1, len - run, f);
+}
+
+void
+out_escape(FILE *f, const char *s, size_t len)
+{
+	escape(f, s, len, "\t\n\r");
+}
+
+/* The one terminal stream (out_raw must know it). */
+struct terminal {
+	FILE *raw;
+	bool pass;           /* out_raw is writing */
+	bool held;           /* a 0xC2 ended the last chunk: C1 or not, the next says */
+};
+
+static FILE *terminal_stream;
+static struct terminal terminal;
+
+static ssize_t
+terminal_write(void *cookie, const char *buf, size_t size)
+{
+	struct terminal *t = cookie;
+	ssize_t taken = (ssize_t)size;
+	char pair[2];
+
+	if (size == 0)
+		return 0;
+	if (t->pass)
+		return (ssize_t)fwrite(buf, 1, size, t->raw);
+	if (t->held) {
+		pair[0] = (char)0xc2;
+		pair[1] = buf[0];
+		out_escape(t->raw, pair, 2);
+		t->held = false;
+		buf++;
+		size--;
+		if (size == 0)
+			return taken;
+	}
+	/* A C1 character is two bytes: one cut by the buffer waits for the next. */
+	t->held = (unsigned char)buf[size - 1] == 0xc2;
+	out_escape(t->raw, buf, size - t->held);
+	return taken;
+}
+
+static int
+terminal_close(void *cookie)
+{
+	struct terminal *t = cookie;
+
+	if (t->held)
+		fputc(0xc2, t->raw);
+	t->held = false;
+	terminal_stream = NULL;
+	return fflush(t->raw) == 0 ? 0 : EOF;
+}
+
+FILE *
+out_terminal(FILE *raw)
+{
+	cookie_io_functions_t io = { .write = terminal_write, .close = terminal_close };
+
+	if (terminal_stream != NULL)
+		return NULL;
+	terminal = (struct terminal){ .raw = raw };
+	terminal_stream = fopencookie(&terminal, "w", io);
+	return terminal_stream;
+}
+
+void
+out_raw(FILE *f, const char *s)
+{
+	if (f != terminal_stream || f == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fflush(f);
+	terminal.pass = true;
+	fputs(s, f);
+	fflush(f);
+	terminal.pass = false;
+}
+
 struct out_table {
 	size_t ncols, nrows, cap;
 	const char *const *headers;
@@ -90,9 +196,22 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	}
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
+		char *shown = NULL;
+		size_t shown_len;
+		FILE *m;
 
+		/* Measure a cell as it will look: escaped. */
+		for (w = 0; s[w] != '\0' && kg_is_control(s + w, 2, "") == 0; w++)
+			;
+		if (s[w] != '\0' && (m = open_memstream(&shown, &shown_len)) != NULL) {
+			escape(m, s, strlen(s), ""); /* a cell is one line: tabs too */
+			if (fclose(m) == 0)
+				s = shown;
+		}
 		limit = t->max_width ? t->max_width[i] : 0;
-		if ((at = text_append(t, s, limit, &w)) == (size_t)-1)
+		at = text_append(t, s, limit, &w);
+		free(shown);
+		if (at == (size_t)-1)
 			return -1;
 		t->offsets[t->nrows * t->ncols + i] = at;
 		t->widths[t->nrows * t->ncols + i] = w;
@@ -121,8 +240,12 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
 		last--;
-	if (sgr != NULL)
-		fprintf(f, "\033[%sm", sgr);
+	if (sgr != NULL) {
+		char on[16];
+
+		snprintf(on, sizeof(on), "\033[%sm", sgr);
+		out_raw(f, on);
+	}
 	for (i = 0; i < last; i++) {
 		cw = cell_w[i];
 		if (cw > w[i]) {
@@ -139,7 +262,7 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 		}
 	}
 	if (sgr != NULL)
-		fputs("\033[0m", f);
+		out_raw(f, "\033[0m");
 	fputc('\n', f);
 }
 
@@ -213,7 +336,7 @@ out:
 }
 
 void
-out_local_time(char buf[24], int64_t t, const char *tz)
+out_local_time(char buf[24], int64_t t, const struct kg_zone *zone)
 {
 	char day[KG_DATE_LEN];
 	kg_day d;
@@ -223,8 +346,8 @@ out_local_time(char buf[24], int64_t t, const char *tz)
 		strcpy(buf, "-");
 		return;
 	}
-	d = kg_day_of_time(t, tz);
-	minutes = (t - kg_time_of_local(d, 0, tz)) / 60;
+	d = kg_zone_day_of_time(zone, t);
+	minutes = (t - kg_zone_time_of_local(zone, d, 0)) / 60;
 	snprintf(buf, 24, "%s %02d:%02d", kg_date_format(d, day), (int)(minutes / 60),
 	    (int)(minutes % 60));
 }
@@ -442,16 +565,40 @@ out_local_fields(char *buf, size_t len, unsigned mask)
 }
 
 int
-out_json(FILE *f, json_t *j)
+out_json_flags(FILE *f, json_t *j, size_t flags)
 {
-	int rc;
+	char *text, *p;
+	size_t run;
 
 	if (j == NULL)
 		return -1;
-	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
+	text = json_dumps(j, flags);
 	json_decref(j);
-	return rc;
+	if (text == NULL)
+		return -1;
+	/* jansson escapes C0 and DEL but writes C1 as is (valid JSON, yet a
+	 * terminal may act on it): \u0085 keeps the data and the terminal
+	 * safe, where out_escape's <U+0085> would change the string. */
+	for (p = text; *p != '\0'; p += run) {
+		if ((unsigned char)p[0] == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+		    (unsigned char)p[1] <= 0x9f) {
+			fprintf(f, "\\u%04x", (unsigned char)p[1]);
+			run = 2;
+			continue;
+		}
+		for (run = 1; p[run] != '\0' && (unsigned char)p[run] != 0xc2; run++)
+			;
+		fwrite(p, 1, run, f);
+	}
+	fputc('\n', f);
+	free(text);
+	return 0;
+}
+
+int
+out_json(FILE *f, json_t *j)
+{
+	return out_json_flags(f, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 }
 
 /* ---- what an import or unimport changed ---- */

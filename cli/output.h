@@ -2,6 +2,15 @@
  * output — how kigen prints: aligned tables (display-width aware, so
  * Japanese titles line up), relative deadline phrases, colour only when
  * asked, and JSON through jansson.
+ *
+ * And nothing a terminal would act on: text from reports, from webhook
+ * receivers' answers, from the command line, may hold control characters
+ * (an OSC title change, a screen clear, an OSC 52 clipboard write).  One
+ * escaping function, out_escape, makes every control character but tab
+ * and line breaks visible (^[ for ESC, ^? for DEL, <U+009B> for C1); every
+ * command writes through out_terminal's stream, which applies it to all
+ * bytes, and the driver's error line goes through it too.  Only kigen's
+ * own colour sequences pass, through out_raw.
  */
 #ifndef KG_OUTPUT_H
 #define KG_OUTPUT_H
@@ -11,6 +20,7 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "zone.h"
 #include "store.h"
 
 /*
@@ -19,6 +29,18 @@
  * "…"; the last column is never padded.  A row may carry an SGR colour
  * ("31" red ...), used only when out_table_print is told so.
  */
+/* Writes s[0..len) to f with every control character but tab, LF and CR
+ * made visible. */
+void out_escape(FILE *f, const char *s, size_t len);
+
+/* A stream that writes to raw through out_escape (raw stays open when it
+ * is closed).  NULL when it cannot be made: then write to raw. */
+FILE *out_terminal(FILE *raw);
+
+/* Writes s as it is: kigen's own escape sequences (colours) on f, whether
+ * or not f is an out_terminal stream. */
+void out_raw(FILE *f, const char *s);
+
 struct out_table;
 struct out_table *out_table_new(size_t ncols, const char *const *headers,
     const size_t *max_width);
@@ -31,8 +53,8 @@ int out_table_add(struct out_table *t, const char *const *cells, const char *sgr
 void out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep);
 void out_table_print(const struct out_table *t, FILE *f, bool color);
 
-/* "2008-11-24 09:00": unix time t in zone tz; "-" for 0 or INT64_MAX. */
-void out_local_time(char buf[24], int64_t t, const char *tz);
+/* "2008-11-24 09:00": unix time t in zone; "-" for 0 or INT64_MAX. */
+void out_local_time(char buf[24], int64_t t, const struct kg_zone *zone);
 
 /* The width tables fit in: $COLUMNS (20..1000), else 100. */
 size_t out_columns(void);
@@ -71,7 +93,10 @@ int out_changes_json(json_t *o, const struct kg_import_result *r);
 int out_changes_table(FILE *f, const struct kg_import_result *r, bool color);
 
 /* Prints j indented with a final newline and drops the reference.  j NULL
- * (a failed build) returns -1. */
+ * (a failed build) returns -1.  C1 characters are written \u0080..\u009f
+ * (jansson leaves them raw). */
 int out_json(FILE *f, json_t *j);
+/* The same with jansson's dump flags of the caller's choice. */
+int out_json_flags(FILE *f, json_t *j, size_t flags);
 
 #endif

@@ -19,7 +19,7 @@
 static kg_day
 today_of(const struct kg_request *rq)
 {
-	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_today(rq->view->timezone);
+	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_zone_today(rq->view->zone);
 }
 
 /* A listing made on request (cache.h): which milestones of the view. */

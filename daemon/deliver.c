@@ -42,13 +42,22 @@ struct transfer {
 	char webhook_id[KG_WEBHOOK_ID_MAX];
 };
 
-/* A finished attempt waiting to be written. */
+/* An endpoint index that no longer means anything (the endpoint changed or
+ * left the configuration since). */
+#define NO_EP ((size_t)-1)
+/* Why the open rows of an endpoint removed from the configuration end. */
+#define REMOVED "endpoint removed from the configuration"
+
+/* A finished (or stopped) attempt waiting to be written. */
 struct result {
-	size_t ep;
+	size_t ep;                /* or NO_EP */
+	char name[80];            /* the endpoint's, for when ep is NO_EP */
+	int max_attempts;
 	int64_t id;
 	int attempts;
 	int64_t expires_at;
 	bool fatal;               /* could not even be sent (unusable endpoint) */
+	bool stopped;             /* stopped before it ended: requeue, uncounted */
 	struct kg_webhook_result r;
 	char webhook_id[KG_WEBHOOK_ID_MAX];
 };
@@ -65,6 +74,7 @@ struct kg_deliver {
 	struct result *done;
 	size_t ndone, capdone;
 	int64_t write_retry_at_ms;
+	struct kg_strv cancel;    /* endpoints whose open rows are to be cancelled */
 	bool poked;
 	bool draining;            /* stopping: start nothing new */
 	unsigned int seed;        /* jitter */
@@ -72,6 +82,20 @@ struct kg_deliver {
 
 static void
 collect(struct kg_deliver *d);
+static int orphans(struct kg_deliver *d, const struct kg_conf *conf, struct kg_strv *out,
+    struct kg_err *err);
+
+/* A result of an attempt at endpoint ep of row id. */
+static void
+result_init(const struct kg_deliver *d, struct result *r, size_t ep, int64_t id, int attempts)
+{
+	memset(r, 0, sizeof(*r));
+	r->ep = ep;
+	kg_snprintf(r->name, sizeof(r->name), "%s", d->eps[ep].conf->name);
+	r->max_attempts = d->eps[ep].conf->max_attempts;
+	r->id = id;
+	r->attempts = attempts;
+}
 
 static int
 push_result(struct kg_deliver *d, const struct result *r)
@@ -173,6 +197,11 @@ kg_deliver_new(struct kg_loop *loop, struct kg_outbox *ob, const struct kg_conf 
 	curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
 	/* Keep one idle connection per slot: loopback receivers reuse them. */
 	curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, maxconnects > 0 ? maxconnects : 1L);
+	/* Rows of endpoints no longer configured would wait forever. */
+	if (orphans(d, conf, &d->cancel, err) < 0) {
+		kg_deliver_free(d);
+		return -1;
+	}
 	*out = d;
 	return 0;
 }
@@ -208,10 +237,7 @@ collect(struct kg_deliver *d)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		t = priv;
-		memset(&r, 0, sizeof(r));
-		r.ep = t->ep;
-		r.id = t->id;
-		r.attempts = t->attempts;
+		result_init(d, &r, t->ep, t->id, t->attempts);
 		r.expires_at = t->expires_at;
 		memcpy(r.webhook_id, t->webhook_id, sizeof(r.webhook_id));
 		kg_webhook_attempt_result(&t->a, msg->data.result, (int64_t)time(NULL), &r.r);
@@ -224,11 +250,13 @@ collect(struct kg_deliver *d)
 static int
 record(struct kg_deliver *d, const struct result *r, int64_t now, struct kg_err *err)
 {
-	struct endpoint *ep = &d->eps[r->ep];
-	const char *name = ep->conf->name;
+	struct endpoint *ep = r->ep != NO_EP ? &d->eps[r->ep] : NULL;
+	const char *name = r->name;
 	char why[320];
 	int64_t next;
 
+	if (r->stopped)
+		return kg_outbox_requeue(d->ob, r->id, now, err);
 	if (r->fatal) {
 		log_err("webhook %s: delivery %lld failed: %s", name, (long long)r->id, r->r.error);
 		return kg_outbox_finish(d->ob, r->id, KG_DLV_FAILED, now, 0, r->r.error, err);
@@ -241,15 +269,17 @@ record(struct kg_deliver *d, const struct result *r, int64_t now, struct kg_err 
 	case KG_WEBHOOK_GONE:
 		log_warn("webhook %s: endpoint answered 410 Gone: no more deliveries to it",
 		    name);
-		ep->gone = true;
-		if (kg_outbox_endpoint_gone(d->ob, name, ep->conf->url, now, err) < 0)
-			return -1;
+		if (ep != NULL) {
+			ep->gone = true;
+			if (kg_outbox_endpoint_gone(d->ob, name, ep->conf->url, now, err) < 0)
+				return -1;
+		}
 		return kg_outbox_finish(d->ob, r->id, KG_DLV_FAILED, now, r->r.http_status,
 		    "endpoint gone (http 410)", err);
 	case KG_WEBHOOK_RETRY:
 		break;
 	}
-	if (r->attempts >= ep->conf->max_attempts) {
+	if (r->attempts >= r->max_attempts) {
 		log_warn("webhook %s: delivery %lld failed after %d attempts: %s", name,
 		    (long long)r->id, r->attempts, r->r.error);
 		return kg_outbox_finish(d->ob, r->id, KG_DLV_FAILED, now, r->r.http_status,
@@ -269,16 +299,19 @@ record(struct kg_deliver *d, const struct result *r, int64_t now, struct kg_err 
 	return kg_outbox_retry(d->ob, r->id, next, r->r.http_status, r->r.error, err);
 }
 
-/* Writes the parked results in one transaction; on failure they stay
- * parked and the write is tried again a second later. */
+/* Writes the parked results, then the cancellations of removed endpoints'
+ * rows, in one transaction; on failure (another writer holds the lock,
+ * say) they stay parked and the write is tried again a second later: the
+ * loop never waits for the lock. */
 static void
 flush(struct kg_deliver *d, int64_t now)
 {
 	struct kg_store *st = kg_loop_store(d->loop);
 	struct kg_err err;
 	size_t i;
+	int n;
 
-	if (d->ndone == 0 || kg_loop_mono_ms() < d->write_retry_at_ms)
+	if ((d->ndone == 0 && d->cancel.n == 0) || kg_loop_mono_ms() < d->write_retry_at_ms)
 		return;
 	if (kg_store_begin(st, &err) < 0)
 		goto fail;
@@ -287,12 +320,22 @@ flush(struct kg_deliver *d, int64_t now)
 			kg_store_rollback(st);
 			goto fail;
 		}
+	for (i = 0; i < d->cancel.n; i++) {
+		if ((n = kg_outbox_cancel_endpoint(d->ob, d->cancel.v[i], now, REMOVED, &err)) < 0) {
+			kg_store_rollback(st);
+			goto fail;
+		}
+		if (n > 0)
+			log_notice("webhook %s: %s: %d deliveries cancelled", d->cancel.v[i], REMOVED, n);
+	}
 	if (kg_store_commit(st, &err) < 0)
 		goto fail;
 	d->ndone = 0;
+	kg_strv_clear(&d->cancel);
 	return;
 fail:
-	log_err("webhook: cannot record %zu delivery results: %s", d->ndone, err.msg);
+	log_notice("webhook: %zu delivery results wait to be recorded, retrying in %d ms: %s",
+	    d->ndone + d->cancel.n, WRITE_RETRY_MS, err.msg);
 	d->write_retry_at_ms = kg_loop_mono_ms() + WRITE_RETRY_MS;
 }
 
@@ -306,10 +349,7 @@ start(struct kg_deliver *d, size_t ep, struct kg_delivery *row, int64_t now)
 	char *body = row->body;
 
 	row->body = NULL;
-	memset(&r, 0, sizeof(r));
-	r.ep = ep;
-	r.id = row->id;
-	r.attempts = row->attempts;
+	result_init(d, &r, ep, row->id, row->attempts);
 	r.fatal = true;
 	if (t == NULL) {
 		free(body);
@@ -411,7 +451,7 @@ kg_deliver_tick(struct kg_deliver *d, int64_t now)
 	soonest = start_due(d, now);
 	if (soonest != INT64_MAX)
 		wait = soonest <= now ? 0 : (soonest - now) * 1000;
-	if (d->ndone) {
+	if (d->ndone || d->cancel.n) {
 		int64_t w = d->write_retry_at_ms - kg_loop_mono_ms();
 
 		w = w < 0 ? 0 : w;
@@ -447,7 +487,7 @@ kg_deliver_drain(struct kg_deliver *d)
 bool
 kg_deliver_busy(const struct kg_deliver *d)
 {
-	return d->in_flight > 0 || d->ndone > 0;
+	return d->in_flight > 0 || d->ndone > 0 || d->cancel.n > 0;
 }
 
 void
@@ -466,8 +506,8 @@ kg_deliver_free(struct kg_deliver *d)
 		st = kg_loop_store(d->loop);
 		txn = d->transfers && kg_store_begin(st, &err) == 0;
 		while (d->transfers) {
-			if (txn && kg_outbox_retry(d->ob, d->transfers->id, now, 0,
-			    "interrupted by shutdown", &err) < 0) {
+			/* Stopped, not failed: back to pending, the attempt uncounted. */
+			if (txn && kg_outbox_requeue(d->ob, d->transfers->id, now, &err) < 0) {
 				log_err("webhook: %s", err.msg);
 				kg_store_rollback(st);
 				txn = false;
@@ -480,5 +520,128 @@ kg_deliver_free(struct kg_deliver *d)
 	}
 	free(d->done);
 	free(d->eps);
+	kg_strv_clear(&d->cancel);
 	free(d);
+}
+
+/* Whether a and b send the same requests (what a transfer in flight was
+ * built from): then a reload lets it finish. */
+static bool
+same_requests(const struct kg_webhook_conf *a, const struct kg_webhook_conf *b)
+{
+	size_t i;
+
+	if (strcmp(a->url, b->url) != 0 || strcmp(a->secret, b->secret) != 0 ||
+	    a->format != b->format || a->timeout_ms != b->timeout_ms ||
+	    a->headers.n != b->headers.n)
+		return false;
+	for (i = 0; i < a->headers.n; i++)
+		if (strcmp(a->headers.v[i], b->headers.v[i]) != 0)
+			return false;
+	return true;
+}
+
+static const struct kg_webhook_conf *
+webhook_named(const struct kg_conf *conf, const char *name, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nwebhooks; i++)
+		if (strcmp(conf->webhooks[i].name, name) == 0) {
+			*at = i;
+			return &conf->webhooks[i];
+		}
+	return NULL;
+}
+
+/* Appends to out the endpoints with open rows in the outbox that conf does
+ * not have: their rows would wait forever. */
+static int
+orphans(struct kg_deliver *d, const struct kg_conf *conf, struct kg_strv *out,
+    struct kg_err *err)
+{
+	struct kg_strv open = {0};
+	size_t i, at;
+	int rc = 0;
+
+	if (kg_outbox_open_endpoints(d->ob, &open, err) < 0)
+		return -1;
+	for (i = 0; i < open.n && rc == 0; i++)
+		if (webhook_named(conf, open.v[i], &at) == NULL &&
+		    !kg_strv_contains(out, open.v[i]))
+			rc = kg_strv_push(out, open.v[i], (size_t)-1) < 0 ?
+			    kg_err_set(err, "out of memory") : 0;
+	kg_strv_clear(&open);
+	return rc;
+}
+
+int
+kg_deliver_set_conf(struct kg_deliver *d, const struct kg_conf *conf, struct kg_err *err)
+{
+	struct endpoint *eps = calloc(conf->nwebhooks + 1, sizeof(*eps));
+	size_t *map = calloc(d->neps + 1, sizeof(*map));
+	struct kg_strv cancel = {0};
+	struct transfer *t, *next;
+	const struct kg_webhook_conf *w;
+	long maxconnects = 0;
+	size_t i, j, stops = 0;
+	struct result r;
+
+	if (eps == NULL || map == NULL || kg_strv_copy(&cancel, &d->cancel) < 0)
+		goto nomem;
+	for (j = 0; j < conf->nwebhooks; j++) {
+		eps[j].conf = &conf->webhooks[j];
+		maxconnects += conf->webhooks[j].concurrency;
+	}
+	for (i = 0; i < d->neps; i++) {
+		map[i] = NO_EP;
+		w = webhook_named(conf, d->eps[i].conf->name, &j);
+		if (w != NULL && same_requests(d->eps[i].conf, w)) {
+			map[i] = j;
+			eps[j].in_flight = d->eps[i].in_flight;
+			eps[j].gone = d->eps[i].gone;
+		} else if (w == NULL && kg_strv_push(&cancel, d->eps[i].conf->name, (size_t)-1) < 0) {
+			goto nomem;
+		}
+	}
+	for (t = d->transfers; t != NULL; t = t->next)
+		stops += map[t->ep] == NO_EP;
+	while (d->capdone < d->ndone + stops)
+		if (kg_array_grow((void **)&d->done, &d->capdone, d->capdone, sizeof(*d->done)) < 0)
+			goto nomem;
+	if (orphans(d, conf, &cancel, err) < 0)
+		goto fail;
+	/* Nothing can fail from here on. */
+	for (t = d->transfers; t != NULL; t = next) {
+		next = t->next;
+		if (map[t->ep] != NO_EP) {
+			t->ep = map[t->ep];
+			continue;
+		}
+		/* Its endpoint changed or left: stop it; the row goes back to the
+		 * queue without the attempt counting (or is cancelled below). */
+		result_init(d, &r, t->ep, t->id, t->attempts);
+		r.stopped = true;
+		d->done[d->ndone++] = r;
+		transfer_free(d, t);
+	}
+	for (i = 0; i < d->ndone; i++)
+		if (d->done[i].ep != NO_EP)
+			d->done[i].ep = map[d->done[i].ep];
+	free(d->eps);
+	d->eps = eps;
+	d->neps = conf->nwebhooks;
+	kg_strv_clear(&d->cancel);
+	d->cancel = cancel;
+	d->poked = true; /* re-read the 410 marks of changed endpoints */
+	curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, maxconnects > 0 ? maxconnects : 1L);
+	free(map);
+	return 0;
+nomem:
+	kg_err_set(err, "out of memory");
+fail:
+	free(eps);
+	free(map);
+	kg_strv_clear(&cancel);
+	return -1;
 }

@@ -33,8 +33,19 @@ struct kg_deliver;
 int kg_deliver_new(struct kg_loop *loop, struct kg_outbox *ob, const struct kg_conf *conf,
     struct kg_deliver **out, struct kg_err *err);
 
-/* Stops the transfers in flight (their rows go back to pending, due now)
- * and frees d.  NULL is fine. */
+/*
+ * Puts a reloaded configuration into force (borrowed from now on).
+ * Transfers to endpoints whose requests are unchanged (url, secret,
+ * format, timeout, headers) go on; those to a changed endpoint are stopped
+ * and queued again without the attempt counting; the open rows of an
+ * endpoint no longer configured are cancelled ("endpoint removed from the
+ * configuration"), as are those of endpoints the outbox holds but no
+ * configuration has.  -1 only on ENOMEM, with nothing changed.
+ */
+int kg_deliver_set_conf(struct kg_deliver *d, const struct kg_conf *conf, struct kg_err *err);
+
+/* Stops the transfers in flight (their rows go back to pending, due now,
+ * the attempt uncounted) and frees d.  NULL is fine. */
 void kg_deliver_free(struct kg_deliver *d);
 
 /* The outbox has new rows, or rows changed outside (redeliver): look again

@@ -56,6 +56,7 @@ struct kg_loop {
 	int64_t data_version;
 	int64_t next_check_ms;
 	bool first_change_done;
+	bool retry_changed;      /* a changed() hook failed: run them again */
 };
 
 /* The write end of the one loop's pipe, for the signal handler. */
@@ -251,10 +252,11 @@ loop_check_data(struct kg_loop *loop, int64_t now_ms, struct kg_err *err)
 		int64_t v = kg_store_data_version(loop->st);
 
 		loop->next_check_ms = now_ms + LOOP_CHECK_MS;
-		if (v != loop->data_version) {
+		if (v != loop->data_version || loop->retry_changed) {
 			loop->data_version = v;
 			changed = true;
 		}
+		loop->retry_changed = false;
 	}
 	if (!changed)
 		return 0;
@@ -270,7 +272,10 @@ loop_check_data(struct kg_loop *loop, int64_t now_ms, struct kg_err *err)
 			kg_err_set(err, "%s: %s", h->name, herr.msg);
 			return -1;
 		}
-		log_err("%s: %s", h->name, herr.msg);
+		/* Survived, and tried again at the next check: the data it
+		 * missed (a read that found the lock taken, say) is not lost. */
+		log_err("%s: %s (trying again in %d ms)", h->name, herr.msg, LOOP_CHECK_MS);
+		loop->retry_changed = true;
 	}
 	loop->first_change_done = true;
 	return 0;

@@ -20,9 +20,10 @@
  *
  *   - changed(loop, arg, err): "the data may have changed".  Read what you
  *     need through kg_loop_store(loop) (borrowed; use it only from the loop
- *     thread).  Return 0, or -1 with err filled: the loop logs it and goes
- *     on, except on the first run, where kg_loop_run() fails (start-up may
- *     die, a running daemon survives).
+ *     thread).  Return 0, or -1 with err filled: the loop logs it, goes on
+ *     and runs the changed() hooks again at the next check (a second
+ *     later), except on the first run, where kg_loop_run() fails (start-up
+ *     may die, a running daemon survives).
  *
  *   - tick(loop, arg, now): now = wall-clock unix seconds (time(); follows
  *     faketime).  Return a timeout in ms, or -1.  Ticks also run after every

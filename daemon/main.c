@@ -198,8 +198,6 @@ main(int argc, char **argv)
 		goto out;
 	}
 	kg_log_set_level(conf->log_level);
-	/* Before the HTTP threads: zone conversions then need no TZ switch. */
-	kg_tz_set_default(conf->timezone);
 	if (kg_service_new(&so, db_default, conf, &svc, &err) < 0) {
 		log_err("%s", err.msg);
 		goto out;

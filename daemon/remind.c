@@ -178,7 +178,7 @@ enqueue_due(struct kg_remind *r, int64_t now, struct kg_err *err)
 {
 	const struct kg_fire *f;
 	enum kg_fire_state state;
-	kg_day today = kg_day_of_time(now, r->sched.tz);
+	kg_day today = kg_zone_day_of_time(r->sched.zone, now);
 	size_t n, i;
 	int added = 0, rc = 0;
 
@@ -239,20 +239,24 @@ on_tick(struct kg_loop *loop, void *arg, int64_t now)
 	return dwait >= 0 && dwait < wait ? dwait : wait;
 }
 
-/* Points r at conf: schedule rules, feed URL.  -1 on ENOMEM (r unchanged). */
-static int
-use_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
+/* The feed URL payloads carry under conf; NULL on ENOMEM. */
+static char *
+feed_url_of(const struct kg_conf *conf)
 {
-	char link[KG_URL_MAX], *url;
+	char link[KG_URL_MAX];
 
-	if ((url = strdup(kg_conf_link(conf->base_url, "/feed.ics", link, sizeof(link)))) == NULL)
-		return kg_err_set(err, "out of memory");
+	return strdup(kg_conf_link(conf->base_url, "/feed.ics", link, sizeof(link)));
+}
+
+/* Points r at conf: schedule rules, feed URL (url, stolen). */
+static void
+adopt(struct kg_remind *r, const struct kg_conf *conf, char *url)
+{
 	free(r->feed_url);
 	r->feed_url = url;
 	r->conf = conf;
 	kg_schedule_from_conf(&r->sched, conf);
 	r->replan = true;
-	return 0;
 }
 
 int
@@ -262,6 +266,7 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 	struct kg_loop_hook hook;
 	struct kg_remind *r;
 	int64_t now = (int64_t)time(NULL);
+	char *url;
 	int n;
 
 	*out = NULL;
@@ -270,7 +275,12 @@ kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_remind
 		return kg_err_set(err, "out of memory");
 	r->loop = loop;
 	r->st = kg_loop_store(loop);
-	if (use_conf(r, conf, err) < 0 || kg_outbox_open(r->st, &r->ob, err) < 0)
+	if ((url = feed_url_of(conf)) == NULL) {
+		kg_err_set(err, "out of memory");
+		goto fail;
+	}
+	adopt(r, conf, url);
+	if (kg_outbox_open(r->st, &r->ob, err) < 0)
 		goto fail;
 	if ((n = kg_outbox_recover(r->ob, now, err)) < 0)
 		goto fail;
@@ -295,18 +305,15 @@ fail:
 int
 kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err)
 {
-	struct kg_deliver *d;
+	char *url = feed_url_of(conf);
 
-	/* The endpoints may have changed under the transfers: stop them (their
-	 * rows go back to pending) and start over with the new endpoints. */
-	if (kg_deliver_new(r->loop, r->ob, conf, &d, err) < 0)
-		return -1;
-	if (use_conf(r, conf, err) < 0) {
-		kg_deliver_free(d);
+	if (url == NULL)
+		return kg_err_set(err, "out of memory");
+	if (kg_deliver_set_conf(r->deliver, conf, err) < 0) {
+		free(url);
 		return -1;
 	}
-	kg_deliver_free(r->deliver);
-	r->deliver = d;
+	adopt(r, conf, url);
 	return 0;
 }
 
@@ -343,8 +350,8 @@ kg_remind_summary(struct kg_remind *r, char *buf, size_t size)
 		    (long long)pending);
 		return;
 	}
-	d = kg_day_of_time(at, r->sched.tz);
-	minute = (int)((at - kg_time_of_local(d, 0, r->sched.tz)) / 60);
+	d = kg_zone_day_of_time(r->sched.zone, at);
+	minute = (int)((at - kg_zone_time_of_local(r->sched.zone, d, 0)) / 60);
 	snprintf(buf, size, "%zu reminders planned, next %s %02d:%02d, %lld deliveries pending",
 	    r->plan.n - r->plan.next, kg_date_format(d, day), minute / 60, minute % 60,
 	    (long long)pending);

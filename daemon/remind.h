@@ -40,9 +40,10 @@ int kg_remind_new(struct kg_loop *loop, const struct kg_conf *conf, struct kg_re
 
 /*
  * Puts a reloaded configuration into force (borrowed from now on): new
- * rules re-plan at the next tick; deliveries in flight are stopped and
- * queued again (they are resent to the new endpoints' settings; receivers
- * dedupe on webhook-id).  -1 only on ENOMEM, with nothing changed.
+ * rules re-plan at the next tick; deliveries in flight to unchanged
+ * endpoints go on, those to changed ones are queued again, those of
+ * removed endpoints cancelled (kg_deliver_set_conf).  -1 only on ENOMEM,
+ * with nothing changed.
  */
 int kg_remind_set_conf(struct kg_remind *r, const struct kg_conf *conf, struct kg_err *err);
 

@@ -514,15 +514,15 @@ fit_fd_limit(size_t max)
 	return fit;
 }
 
-static int
-server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *err)
+int
+kg_server_resolve(const char *addr, struct addrinfo **res, struct kg_err *err)
 {
-	const struct kg_conf *c = s->conf;
-	struct addrinfo hints, *res = NULL, *ai;
+	struct addrinfo hints;
 	char host[256], port[8];
 	unsigned portnum;
 	int rc;
 
+	*res = NULL;
 	if (kg_listen_split(addr, host, sizeof(host), &portnum) < 0)
 		return kg_err_set(err, "invalid listen address '%s'", addr);
 	snprintf(port, sizeof(port), "%u", portnum);
@@ -530,8 +530,21 @@ server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
+		*res = NULL;
 		return kg_err_set(err, "cannot listen on '%s': %s", addr, gai_strerror(rc));
+	}
+	return 0;
+}
+
+static int
+server_listen(struct kg_server *s, const char *addr, size_t max, struct kg_err *err)
+{
+	const struct kg_conf *c = s->conf;
+	struct addrinfo *res = NULL, *ai;
+
+	if (kg_server_resolve(addr, &res, err) < 0)
+		return -1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		/* ITC: lets kg_server_quiesce stop a thread pool from accepting. */
 		unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |

@@ -68,6 +68,13 @@ struct kg_request {
 	size_t label;                  /* the metrics label counted */
 };
 
+struct addrinfo;
+
+/* Resolves a listen address as kg_server_start does (the one resolver, so
+ * `kigend --check-config` accepts exactly what a start can bind to): *res
+ * for freeaddrinfo, or -1 with "cannot listen on '<addr>': <why>". */
+int kg_server_resolve(const char *addr, struct addrinfo **res, struct kg_err *err);
+
 /*
  * Binds every conf->listen address ("127.0.0.1:5545", "[::1]:5545";
  * port 0 picks a free port), starts the publisher on conf->db and starts

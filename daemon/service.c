@@ -20,8 +20,12 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "server.h"
 #include "store.h"
 #include "utf8.h"
+#include "webhook_http.h"
+
+#include <netdb.h>
 
 struct kg_service {
 	struct kg_service_opts opts;
@@ -36,6 +40,8 @@ struct kg_service {
 	bool status_stale;   /* data or configuration changed since the last STATUS */
 	uint64_t watchdog_ms; /* ping interval, 0: no watchdog */
 	int64_t next_ping_ms;
+	int hangups;          /* SIGHUPs not yet acted on */
+	int64_t next_reload_ms; /* a SIGHUP reload waits until then */
 };
 
 int
@@ -75,11 +81,52 @@ copy_strv(struct kg_strv *dst, const struct kg_strv *src, struct kg_err *err)
 	return kg_strv_copy(dst, src) < 0 ? kg_err_set(err, "out of memory") : 0;
 }
 
+/* Prefixes err with "FILE:LINE" of the key when the file set it (not for a
+ * default or a command-line override).  Returns -1. */
+static int
+at_key(const struct kg_conf *c, const char *section, const char *key, struct kg_err *err)
+{
+	int line = c->path != NULL ? kg_conf_line(c, section, key) : 0;
+
+	return line > 0 ? kg_err_prefix(err, "%s:%d", c->path, line) : -1;
+}
+
+/*
+ * What a start would find out about c beyond its syntax, checked with the
+ * very functions a start uses — so `--check-config`, a start and a reload,
+ * which all come through here, accept exactly the same files: webhook URLs
+ * by libcurl's parser, listen addresses by the server's resolver, the
+ * control socket's path by the socket rule.
+ */
+static int
+check_runtime(const struct kg_conf *c, struct kg_err *err)
+{
+	char section[80], sock[128];
+	struct addrinfo *res;
+	size_t i;
+
+	for (i = 0; i < c->nwebhooks; i++) {
+		kg_snprintf(section, sizeof(section), "webhook:%s", c->webhooks[i].name);
+		if (kg_webhook_url_check(c->webhooks[i].url, err) < 0)
+			return at_key(c, section, "url", err);
+	}
+	for (i = 0; i < c->listen.n; i++) {
+		if (kg_server_resolve(c->listen.v[i], &res, err) < 0)
+			return at_key(c, "http", "listen", err);
+		freeaddrinfo(res);
+	}
+	if ((c->control_socket != NULL || c->db != NULL) &&
+	    kg_ctl_socket_path(c->control_socket, c->db, sock, sizeof(sock), err) < 0)
+		return at_key(c, "control", "socket", err);
+	return 0;
+}
+
 int
 kg_service_conf_load(const struct kg_service_opts *opts, const char *default_db,
     struct kg_conf *c, struct kg_err *err)
 {
 	char why[KG_ERR_MAX];
+	size_t i;
 
 	if (kg_conf_load(opts->config_path, c, err) < 0)
 		return -1;
@@ -91,6 +138,12 @@ kg_service_conf_load(const struct kg_service_opts *opts, const char *default_db,
 	}
 	if (opts->log_level >= 0)
 		c->log_level = opts->log_level;
+	if (check_runtime(c, err) < 0) {
+		kg_conf_clear(c);
+		return -1;
+	}
+	for (i = 0; i < c->warnings.n; i++)
+		log_warn("%s", c->warnings.v[i]);
 	if (kg_service_secrets_exposed(c, why, sizeof(why)))
 		log_warn("%s", why);
 	return 0;
@@ -190,6 +243,7 @@ kg_service_reload(struct kg_service *s, struct kg_err *err)
 	const char *path;
 
 	kg_notify_reloading();
+	s->next_reload_ms = kg_loop_mono_ms() + KG_SERVICE_RELOAD_GAP_MS;
 	if (next == NULL) {
 		kg_err_set(err, "out of memory");
 		goto fail;
@@ -220,15 +274,37 @@ fail:
 	return -1;
 }
 
+/* SIGHUP only asks: the reload happens in the next tick, at most one per
+ * KG_SERVICE_RELOAD_GAP_MS, so a storm of signals is one or two reloads. */
 static void
 on_hangup(struct kg_loop *loop, int signo, void *arg)
 {
-	struct kg_err err;
+	struct kg_service *s = arg;
 
 	(void)loop;
 	(void)signo;
-	log_notice("SIGHUP: reloading the configuration");
-	kg_service_reload(arg, &err);
+	s->hangups++;
+}
+
+/* Runs the reload SIGHUPs asked for once its time has come; returns how
+ * long until then, or -1. */
+static int64_t
+hangup_tick(struct kg_service *s)
+{
+	int64_t left = s->next_reload_ms - kg_loop_mono_ms();
+	struct kg_err err;
+
+	if (s->hangups == 0)
+		return -1;
+	if (left > 0)
+		return left;
+	if (s->hangups > 1)
+		log_notice("SIGHUP (%d, taken as one): reloading the configuration", s->hangups);
+	else
+		log_notice("SIGHUP: reloading the configuration");
+	s->hangups = 0;
+	kg_service_reload(s, &err);
+	return -1;
 }
 
 /* Should a module hang during shutdown, SIGALRM ends the process: the
@@ -311,14 +387,15 @@ static int64_t
 hook_tick(struct kg_loop *loop, void *arg, int64_t now)
 {
 	struct kg_service *s = arg;
-	int64_t mono, wait = -1;
+	int64_t mono, wait, reload;
 
 	(void)loop;
 	(void)now;
+	wait = reload = hangup_tick(s);
 	if (s->drain_until_ms != 0) {
 		if (drain_done(s))
 			return -1;
-		wait = DRAIN_CHECK_MS;
+		wait = reload >= 0 && reload < DRAIN_CHECK_MS ? reload : DRAIN_CHECK_MS;
 	}
 	if (s->status_stale || !s->ready)
 		send_status(s, false);

@@ -7,7 +7,9 @@
  *   - SIGHUP and `kigen reload`: an atomic reload — the new file is parsed
  *     completely and handed to every module before anything changes; a
  *     file with an error is rejected with FILE:LINE and the old
- *     configuration stays in force;
+ *     configuration stays in force.  SIGHUPs are coalesced (one reload
+ *     per KG_SERVICE_RELOAD_GAP_MS at most, however many arrive);
+ *     `kigen reload` reloads at once, since it waits for the answer;
  *   - SIGTERM and SIGINT: a graceful stop, bounded in time: deliveries in
  *     flight may finish (KG_SERVICE_DRAIN_MS), then the loop stops;
  *   - the control socket (daemon/control.h) and sd_notify (daemon/notify.h):
@@ -35,6 +37,8 @@ struct kg_loop;
 #define KG_SERVICE_DRAIN_MS 5000
 /* Seconds between a stop signal and a forced exit, should a module hang. */
 #define KG_SERVICE_STOP_MAX_S 20
+/* SIGHUPs are coalesced: at most one reload by signal per this long. */
+#define KG_SERVICE_RELOAD_GAP_MS 1000
 
 /* What the command line says; applied over every (re)loaded file. */
 struct kg_service_opts {

@@ -30,7 +30,7 @@ kg_view_unref(struct kg_view *v)
 	}
 	free(v->feeds);
 	kg_strv_clear(&v->allowed_hosts);
-	free(v->timezone);
+	kg_zone_free(v->zone);
 	free(v->lead_days);
 	free(v->base_url);
 	kg_milestone_list_clear(&v->milestones);
@@ -107,7 +107,7 @@ view_add_feed(struct kg_view *v, const struct kg_conf *c, const struct kg_feed_c
 		kg_sha256(token, strlen(token), e->token_digest);
 	kg_feed_params_from_conf(&e->params, c, fc);
 	e->params.name = e->calname;
-	e->params.timezone = v->timezone;
+	e->params.zone = v->zone;
 	e->params.lead_days = v->lead_days;
 	e->params.base_url = v->base_url;
 	e->params.filter = &e->filter;
@@ -125,11 +125,11 @@ kg_view_prepare(const struct kg_conf *c, struct kg_view **out, struct kg_err *er
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return kg_err_set(err, "out of memory");
 	atomic_init(&v->refs, 1);
-	v->timezone = strdup(c->timezone ? c->timezone : "Asia/Tokyo");
+	v->zone = kg_zone_ref(c->zone);
 	v->lead_days = calloc(c->nlead + 1, sizeof(int));
 	v->feeds = calloc(c->nfeeds + 1, sizeof(*v->feeds));
 	v->cache = kg_cache_new();
-	if (v->timezone == NULL || v->lead_days == NULL || v->feeds == NULL || v->cache == NULL ||
+	if (v->lead_days == NULL || v->feeds == NULL || v->cache == NULL ||
 	    (c->base_url != NULL && (v->base_url = strdup(c->base_url)) == NULL)) {
 		kg_err_set(err, "out of memory");
 		goto fail;

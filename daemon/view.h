@@ -54,7 +54,7 @@ struct kg_view {
 	struct kg_measure_list measures;
 	int64_t data_version;
 	int64_t published_at;
-	char *timezone;
+	struct kg_zone *zone;   /* a reference of its own: outlives reloads */
 	int *lead_days;
 	char *base_url;
 	bool has_token;            /* [http] feed_token: protects the API too */

@@ -45,7 +45,7 @@ struct kg_web {
 	char *name;
 	int *lead_days, *overdue_days;
 	bool private_pages;          /* a token is needed: Cache-Control private */
-	const char *timezone;        /* the view's */
+	const struct kg_zone *zone;  /* the view's */
 	struct asset *assets;
 	size_t nassets;
 	/* Two locks, so that folding 10^5 sentences for a first search does
@@ -327,7 +327,7 @@ kg_web_prepare(const struct kg_view *v, const struct kg_conf *c, struct kg_web *
 	pthread_mutex_init(&w->home_lock, NULL);
 	pthread_mutex_init(&w->fold_lock, NULL);
 	w->home_day = KG_DAY_NONE;
-	w->timezone = v->timezone;
+	w->zone = v->zone;
 	w->private_pages = v->any_token;
 	if ((w->name = strdup(c->feed_name != NULL ? c->feed_name : "kigen")) == NULL ||
 	    int_copy(&w->lead_days, c->lead_days, c->nlead) < 0 ||
@@ -362,7 +362,7 @@ kg_web_fill(struct kg_web *w, const struct kg_view *v, const struct kg_change_li
 	w->site.nslips = w->nslips;
 	if (kg_page_index(&w->site, &w->index) < 0)
 		return kg_err_set(err, "out of memory");
-	if (render_assets(w, err) < 0 || render_home(w, kg_today(w->timezone), err) < 0)
+	if (render_assets(w, err) < 0 || render_home(w, kg_zone_today(w->zone), err) < 0)
 		return -1;
 	return 0;
 }
@@ -405,7 +405,7 @@ kg_web_public(struct kg_request *rq)
 static kg_day
 today_of(const struct kg_request *rq)
 {
-	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_today(rq->view->timezone);
+	return rq->args.given & KG_ARG_AS_OF ? rq->args.as_of : kg_zone_today(rq->view->zone);
 }
 
 /* The search's folded text of every milestone, built once per view. */

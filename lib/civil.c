@@ -1,13 +1,11 @@
 /*
  * civil — see civil.h.  The day-number conversions are Howard Hinnant's
  * well-known days_from_civil / civil_from_days algorithms, written out
- * for int32 day numbers.  Zone conversions go through the C library's tz code:
- * TZ is switched under a mutex, because localtime_r/mktime read it globally.
+ * for int32 day numbers.  Zone conversions are lib/zone's.
  */
 #include "civil.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,93 +195,4 @@ kg_fiscal_year(kg_day d)
 
 	kg_civil_from_day(d, &y, &m, &dd);
 	return m >= 4 ? y : y - 1;
-}
-
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Run with TZ set to tz (if given); caller holds tz_lock.  Returns the old
- * value (malloc'd, or NULL when TZ was unset) for tz_restore. */
-static char *
-tz_switch(const char *tz, bool *switched)
-{
-	const char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
-
-	*switched = tz != NULL && tz[0] != '\0' && (old == NULL || strcmp(old, tz) != 0);
-	if (*switched) {
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	return saved;
-}
-
-static void
-tz_restore(char *saved, bool switched)
-{
-	if (switched) {
-		if (saved)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-	}
-	free(saved);
-}
-
-void
-kg_tz_set_default(const char *tz)
-{
-	if (tz == NULL || tz[0] == '\0')
-		return;
-	pthread_mutex_lock(&tz_lock);
-	setenv("TZ", tz, 1);
-	tzset();
-	pthread_mutex_unlock(&tz_lock);
-}
-
-kg_day
-kg_day_of_time(int64_t t, const char *tz)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	bool switched;
-	char *saved;
-
-	pthread_mutex_lock(&tz_lock);
-	saved = tz_switch(tz, &switched);
-	localtime_r(&tt, &tm);
-	tz_restore(saved, switched);
-	pthread_mutex_unlock(&tz_lock);
-	return kg_day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-kg_day
-kg_today(const char *tz)
-{
-	return kg_day_of_time((int64_t)time(NULL), tz);
-}
-
-int64_t
-kg_time_of_local(kg_day d, int minute_of_day, const char *tz)
-{
-	struct tm tm;
-	int y, m, dd;
-	bool switched;
-	char *saved;
-	time_t t;
-
-	kg_civil_from_day(d, &y, &m, &dd);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = minute_of_day / 60;
-	tm.tm_min = minute_of_day % 60;
-	tm.tm_isdst = -1;
-	pthread_mutex_lock(&tz_lock);
-	saved = tz_switch(tz, &switched);
-	t = mktime(&tm);
-	tz_restore(saved, switched);
-	pthread_mutex_unlock(&tz_lock);
-	return (int64_t)t;
 }

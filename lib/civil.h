@@ -60,18 +60,7 @@ kg_day kg_month_last(kg_day d);
 /* Japanese fiscal year (April..March) that contains d: FY2008 = 2008-04-01..2009-03-31. */
 int kg_fiscal_year(kg_day d);
 
-/* Makes tz (an IANA zone name) the process's zone by setting TZ, so that the
- * calls below naming the same zone need no switch of the global TZ.  Call at
- * start-up, before other threads run; NULL or "" leaves TZ alone. */
-void kg_tz_set_default(const char *tz);
-
-/* Today's date in the IANA zone tz (NULL or "" = the process's TZ). */
-kg_day kg_today(const char *tz);
-
-/* The kg_day of the unix time t in zone tz. */
-kg_day kg_day_of_time(int64_t t, const char *tz);
-
-/* Unix time of local time y-m-d hh:mm:00 in zone tz (DST gaps resolved by mktime). */
-int64_t kg_time_of_local(kg_day d, int minute_of_day, const char *tz);
+/* Zone conversions (the date of an instant, the instant of a local time)
+ * are lib/zone's, on a loaded zone: never through the process's TZ. */
 
 #endif

@@ -69,7 +69,8 @@ struct conf_key {
 	const char *name;
 	enum conf_type type;
 	size_t off;           /* into struct kg_conf / kg_feed_conf / kg_webhook_conf */
-	size_t count_off;     /* T_DAYS only: the size_t count beside the array */
+	size_t count_off;     /* T_DAYS: the size_t count beside the array;
+	                       * T_TIMEZONE: the struct kg_zone * beside the name */
 	int64_t min, max;     /* T_INT, T_DURATION*, T_DAYS (in days) */
 	const char *def;      /* default as written in a file; NULL: none */
 	const char *help;
@@ -82,7 +83,7 @@ struct conf_key {
 
 static const struct conf_key conf_keys[] = {
 	{"general", "db", T_STRING, G(db), 0, 0, 0, NULL, "database file; unset: $XDG_STATE_HOME/kigen/kigen.db"},
-	{"general", "timezone", T_TIMEZONE, G(timezone), 0, 0, 0, "Asia/Tokyo", "zone in which deadlines are dates"},
+	{"general", "timezone", T_TIMEZONE, G(timezone), G(zone), 0, 0, "Asia/Tokyo", "zone in which deadlines are dates"},
 	{"general", "log_level", T_LOG_LEVEL, G(log_level), 0, 0, 0, "info", "error, warning, notice, info or debug"},
 	{"http", "listen", T_LISTEN, G(listen), 0, 0, 0, "127.0.0.1:5545", "addresses kigend listens on"},
 	{"http", "feed_token", T_STRING, G(feed_token), 0, 0, 0, NULL, "token required in feed URLs; empty: none"},
@@ -129,6 +130,13 @@ static const struct conf_key conf_keys[] = {
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+/* A key set by the file: for "duplicate key" errors and kg_conf_line. */
+struct kg_conf_seen {
+	char section[CONF_NAME_MAX + 16];
+	const struct conf_key *key;
+	int line;
+};
 
 static bool
 is_repeatable(enum conf_type t)
@@ -452,18 +460,6 @@ header_valid(const char *s)
 	return strpbrk(s, "\r\n") == NULL;
 }
 
-static bool
-timezone_valid(const char *tz)
-{
-	const char *dir = getenv("TZDIR");
-	char path[512];
-
-	if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL)
-		return false;
-	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
-	return access(path, R_OK) == 0;
-}
-
 /* Replaces *slot with a copy of v (NULL for an empty value).  -1 on ENOMEM. */
 static int
 set_string(char **slot, const char *v)
@@ -500,6 +496,7 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 	char *slot = (char *)base + k->off;
 	struct kg_strv fresh = {0};
 	struct days_acc days = {0};
+	struct kg_zone *zone;
 	int64_t n;
 	bool b;
 	int h, m;
@@ -511,10 +508,16 @@ conf_set(const struct conf_key *k, void *base, const char *v, struct kg_err *err
 			goto nomem;
 		return 0;
 	case T_TIMEZONE:
-		if (!timezone_valid(v))
-			return kg_err_set(err, "unknown time zone '%s'", v);
-		if (set_string((char **)slot, v) < 0)
+		/* Loaded here, once: every program and every reload validates a
+		 * zone by loading it, and uses what it loaded. */
+		if (kg_zone_load(v, &zone, err) < 0)
+			return -1;
+		if (set_string((char **)slot, kg_zone_name(zone)) < 0) {
+			kg_zone_free(zone);
 			goto nomem;
+		}
+		kg_zone_free(*(struct kg_zone **)((char *)base + k->count_off));
+		*(struct kg_zone **)((char *)base + k->count_off) = zone;
 		return 0;
 	case T_URL:
 		if (!url_valid(v))
@@ -730,6 +733,7 @@ kg_conf_clear(struct kg_conf *c)
 	free(c->path);
 	free(c->db);
 	free(c->timezone);
+	kg_zone_free(c->zone);
 	kg_strv_clear(&c->listen);
 	free(c->feed_token);
 	free(c->base_url);
@@ -748,17 +752,13 @@ kg_conf_clear(struct kg_conf *c)
 	free(c->sources);
 	free(c->control_socket);
 	free(c->control_user);
+	kg_strv_clear(&c->warnings);
+	free(c->seen);
 	memset(c, 0, sizeof(*c));
 }
 
 /* ---- parsing a file ---- */
 
-/* A key already set, for "duplicate key" errors. */
-struct conf_seen {
-	char section[CONF_NAME_MAX + 16];
-	const struct conf_key *key;
-	int line;
-};
 
 struct conf_parse {
 	struct kg_conf *c;
@@ -770,7 +770,7 @@ struct conf_parse {
 	int max_line;          /* inih's buffer size, as it tells the reader */
 	bool failed;           /* first error is in err */
 	struct kg_err *err;
-	struct conf_seen *seen;
+	struct kg_conf_seen *seen;
 	size_t nseen;
 	int *named_line[S_COUNT]; /* first line of each named section, by scope */
 };
@@ -863,7 +863,7 @@ named_section(struct conf_parse *p, enum conf_scope scope, const char *name)
 static int
 seen_before(struct conf_parse *p, const char *section, const struct conf_key *k)
 {
-	struct conf_seen *ns;
+	struct kg_conf_seen *ns;
 	size_t i;
 
 	for (i = 0; i < p->nseen; i++)
@@ -951,12 +951,54 @@ fail:
 	return 0;
 }
 
-/* Checks what single keys cannot: required keys of named sections. */
+static int
+seen_line(const struct kg_conf_seen *seen, size_t n, const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(seen[i].key->name, name) == 0 && strcmp(seen[i].section, section) == 0)
+			return seen[i].line;
+	return 0;
+}
+
+/* Drops repeated days from a sorted list (1d, 1d, 1d would be three
+ * identical VALARMs and three webhook keys of one reminder) and says so in
+ * c->warnings.  -1 on ENOMEM. */
+static int
+merge_days(struct conf_parse *p, const char *name, int *v, size_t *n)
+{
+	char msg[256];
+	size_t i, out = 0, dropped = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (out > 0 && v[out - 1] == v[i]) {
+			dropped++;
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	if (dropped == 0)
+		return 0;
+	*n = out;
+	snprintf(msg, sizeof(msg), "%s:%d: [reminders] %s lists a day more than once; each "
+	    "is kept once (%zu repeat%s dropped)", p->path,
+	    seen_line(p->seen, p->nseen, "reminders", name), name, dropped,
+	    dropped == 1 ? "" : "s");
+	return kg_strv_push(&p->c->warnings, msg, (size_t)-1);
+}
+
+/* Checks what single keys cannot: required keys of named sections; merges
+ * repeated days. */
 static int
 conf_check(struct conf_parse *p)
 {
 	struct kg_webhook_conf *w;
 	size_t i;
+
+	if (merge_days(p, "lead", p->c->lead_days, &p->c->nlead) < 0 ||
+	    merge_days(p, "overdue", p->c->overdue_days, &p->c->noverdue) < 0)
+		return kg_err_set(p->err, "out of memory");
 
 	for (i = 0; i < p->c->nwebhooks; i++) {
 		w = &p->c->webhooks[i];
@@ -1002,6 +1044,9 @@ conf_parse_file(const char *path, struct kg_conf *c, struct kg_err *err)
 	}
 	if (conf_check(&p) < 0)
 		goto out;
+	c->seen = p.seen;
+	c->nseen = p.nseen;
+	p.seen = NULL;
 	rc = 0;
 out:
 	fclose(p.fp);
@@ -1009,6 +1054,12 @@ out:
 	for (i = 0; i < S_COUNT; i++)
 		free(p.named_line[i]);
 	return rc;
+}
+
+int
+kg_conf_line(const struct kg_conf *c, const char *section, const char *name)
+{
+	return seen_line(c->seen, c->nseen, section, name);
 }
 
 int

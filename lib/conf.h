@@ -16,8 +16,11 @@
 #include "err.h"
 #include "feed.h"
 #include "model.h"
+#include "zone.h"
 
 enum kg_webhook_format { KG_WEBHOOK_JSON, KG_WEBHOOK_SLACK };
+
+struct kg_conf_seen;
 
 /* [feed:NAME] — a named feed at /feeds/NAME.ics. */
 struct kg_feed_conf {
@@ -64,7 +67,8 @@ struct kg_conf {
 
 	/* [general] */
 	char *db;              /* NULL: the caller's default (XDG state dir) */
-	char *timezone;        /* "Asia/Tokyo" */
+	char *timezone;        /* "Asia/Tokyo": the zone's name as tzdata spells it */
+	struct kg_zone *zone;  /* that zone, loaded (lib/zone.h); owned */
 	int log_level;         /* KG_LOG_* */
 
 	/* [http] */
@@ -109,6 +113,12 @@ struct kg_conf {
 	/* [control] */
 	char *control_socket;  /* NULL: the caller's default */
 	char *control_user;    /* "kigen": the user the service runs as; NULL none */
+
+	/* "FILE:LINE: ..." for values taken with a change (duplicate leads
+	 * merged): the program decides whether to show them. */
+	struct kg_strv warnings;
+	struct kg_conf_seen *seen; /* where each key was set (kg_conf_line) */
+	size_t nseen;
 };
 
 /* Fills c with the built-in defaults.  -1 only on ENOMEM. */
@@ -121,6 +131,10 @@ int kg_conf_defaults(struct kg_conf *c, struct kg_err *err);
  */
 int kg_conf_load(const char *path, struct kg_conf *c, struct kg_err *err);
 void kg_conf_clear(struct kg_conf *c);
+
+/* The line of c->path where key `name` of `section` ("general",
+ * "webhook:ops") was set; 0 when the file did not set it. */
+int kg_conf_line(const struct kg_conf *c, const char *section, const char *name);
 
 /* A user's default database: $XDG_STATE_HOME/kigen/kigen.db, else
  * ~/.local/state/kigen/kigen.db.  New string (free it); NULL on ENOMEM. */

@@ -33,7 +33,6 @@ kg_feed_params_init(struct kg_feed_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->name = "kigen milestones";
-	p->timezone = "Asia/Tokyo";
 	p->refresh_s = 3600;
 	p->show_done = true;
 	p->view = KG_FEED_EVENTS;
@@ -47,8 +46,7 @@ kg_feed_params_from_conf(struct kg_feed_params *p, const struct kg_conf *c,
 	kg_feed_params_init(p);
 	if (c->feed_name != NULL)
 		p->name = c->feed_name;
-	if (c->timezone != NULL)
-		p->timezone = c->timezone;
+	p->zone = c->zone;
 	p->refresh_s = c->refresh_s;
 	p->span = c->feed_span;
 	p->base_url = c->base_url;
@@ -177,6 +175,18 @@ text_add(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* s copied into buf (cut at a character) without control characters: an
+ * .ics never carries them raw (RFC 5545 TEXT allows none but tab, and
+ * libical writes a line break as \n; a calendar app may pass the rest to a
+ * terminal).  Returns buf. */
+static const char *
+clean(const char *s, char *buf, size_t size)
+{
+	kg_snprintf(buf, size, "%s", s);
+	kg_strip_controls(buf, "\t\n");
+	return buf;
+}
+
 static const char *
 milestone_title(const struct kg_milestone *m)
 {
@@ -200,6 +210,7 @@ summary_text(const struct kg_milestone *m, char *buf, size_t size)
 		text_add(buf, size, " (%s)", m->owners.v[0]);
 	else if (m->owners.n > 1)
 		text_add(buf, size, " (%s +%zu)", m->owners.v[0], m->owners.n - 1);
+	kg_strip_controls(buf, "\t\n"); /* libical writes a line break as \n */
 }
 
 static void
@@ -234,6 +245,7 @@ description_text(const struct kg_milestone *m, char *buf, size_t size)
 			text_add(buf, size, " (page %d)", m->page);
 		text_add(buf, size, ": %s", m->sentence);
 	}
+	kg_strip_controls(buf, "\t\n"); /* libical writes a line break as \n */
 }
 
 /* ---- libical helpers ---- */
@@ -285,7 +297,7 @@ add_alarms(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 	if (m->window_end == KG_DAY_NONE ||
 	    (m->status != KG_STATUS_PLANNED && m->status != KG_STATUS_ONGOING))
 		return;
-	kg_snprintf(title, sizeof(title), "%s", milestone_title(m));
+	clean(milestone_title(m), title, sizeof(title));
 	for (i = 0; i < p->nlead; i++) {
 		struct icaltriggertype trig;
 		icalcomponent *alarm;
@@ -320,7 +332,7 @@ static void
 add_common(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_params *p,
     char *text, size_t text_size)
 {
-	char uid[64], url[KG_URL_MAX];
+	char uid[64], owner[256], url[KG_URL_MAX];
 	int64_t stamp = m->updated_at ? m->updated_at : m->created_at;
 	size_t i;
 
@@ -340,7 +352,8 @@ add_common(icalcomponent *c, const struct kg_milestone *m, const struct kg_feed_
 	description_text(m, text, text_size);
 	icalcomponent_add_property(c, icalproperty_new_description(text));
 	for (i = 0; i < m->owners.n; i++)
-		icalcomponent_add_property(c, icalproperty_new_categories(m->owners.v[i]));
+		icalcomponent_add_property(c, icalproperty_new_categories(
+		    clean(m->owners.v[i], owner, sizeof(owner))));
 	icalcomponent_add_property(c, icalproperty_new_categories(kg_kind_name(m->kind)));
 	if (kg_milestone_url(p->base_url, m->id, url, sizeof(url))[0] != '\0')
 		icalcomponent_add_property(c, icalproperty_new_url(url));
@@ -374,13 +387,13 @@ new_event(const struct kg_milestone *m, const struct kg_feed_params *p, char *te
 /* When m was done: the time of a local `kigen done`, else the end of the
  * window the report gives (done during August: 08-31 00:00 local). */
 static int64_t
-completed_time(const struct kg_milestone *m, const char *tz)
+completed_time(const struct kg_milestone *m, const struct kg_zone *zone)
 {
 	kg_day d = m->window_end != KG_DAY_NONE ? m->window_end : m->window_start;
 
 	if (m->completed_at != 0 || d == KG_DAY_NONE)
 		return m->completed_at ? m->completed_at : m->updated_at;
-	return kg_time_of_local(d, 0, tz);
+	return kg_zone_time_of_local(zone, d, 0);
 }
 
 static icalcomponent *
@@ -409,120 +422,114 @@ new_todo(const struct kg_milestone *m, const struct kg_feed_params *p, char *tex
 	icalcomponent_add_property(todo, icalproperty_new_percentcomplete(done ? 100 : 0));
 	if (done)
 		icalcomponent_add_property(todo, icalproperty_new_completed(ical_utc(
-		    completed_time(m, p->timezone))));
+		    completed_time(m, p->zone))));
 	add_alarms(todo, m, p);
 	return todo;
 }
 
 /* ---- VTIMEZONE ---- */
 
-/* When an observance stops applying: the UNTIL of its RRULE, else its last
- * RDATE or DTSTART.  Ongoing rules (RRULE without UNTIL) return "far future". */
-static struct icaltimetype
-observance_last(icalcomponent *obs, bool *ongoing)
+/* An observance (STANDARD or DAYLIGHT) taking the zone from offset `from`
+ * to `to`; its first onset is dtstart (local time before the change). */
+static icalcomponent *
+new_observance(icalcomponent_kind kind, int32_t from, int32_t to, const char *abbr,
+    struct icaltimetype dtstart)
 {
-	struct icaltimetype last = icaltime_null_time(), t;
-	icalproperty *prop;
+	icalcomponent *obs = icalcomponent_new(kind);
 
-	*ongoing = false;
-	prop = icalcomponent_get_first_property(obs, ICAL_DTSTART_PROPERTY);
-	if (prop != NULL)
-		last = icalproperty_get_dtstart(prop);
-	for (prop = icalcomponent_get_first_property(obs, ICAL_RDATE_PROPERTY); prop != NULL;
-	    prop = icalcomponent_get_next_property(obs, ICAL_RDATE_PROPERTY)) {
-		t = icalproperty_get_rdate(prop).time;
-		if (!icaltime_is_null_time(t) && icaltime_compare(t, last) > 0)
-			last = t;
-	}
-	prop = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY);
-	if (prop != NULL) {
-		t = icalproperty_get_rrule(prop).until;
-		if (icaltime_is_null_time(t))
-			*ongoing = true;
-		else if (icaltime_compare(t, last) > 0)
-			last = t;
-	}
-	return last;
+	icalcomponent_add_property(obs, icalproperty_new_dtstart(dtstart));
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetfrom(from));
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetto(to));
+	if (abbr[0] != '\0')
+		icalcomponent_add_property(obs, icalproperty_new_tzname(abbr));
+	return obs;
 }
 
-/* A fixed-offset zone as a single STANDARD observance from 1970 on. */
-static void
-make_fixed(icalcomponent *obs)
+/* A BYDAY value: weekday wday (0 Sunday) that is the nth (0: every) — the
+ * encoding icalrecurrencetype_day_position and _day_of_week decode
+ * (libical 3.0 has no encoder). */
+static short
+encode_day(int wday, int nth)
 {
-	icalproperty *prop;
-	struct icaltimetype epoch = icaltime_null_time();
-	int offset = 0;
+	int dow = ICAL_SUNDAY_WEEKDAY + wday;
 
-	while ((prop = icalcomponent_get_first_property(obs, ICAL_RRULE_PROPERTY)) != NULL) {
-		icalcomponent_remove_property(obs, prop);
-		icalproperty_free(prop);
+	return (short)(nth >= 0 ? nth * 8 + dow : -(-nth * 8 + dow));
+}
+
+/* A yearly rule of lib/zone as an RRULE, and its first onset from 1970 on
+ * as DTSTART (local time at offset `from`). */
+static icalcomponent *
+new_rule_observance(icalcomponent_kind kind, const struct kg_zone_yearly *y, int32_t from,
+    int32_t to, const char *abbr)
+{
+	struct icalrecurrencetype r;
+	struct icaltimetype start = icaltime_null_time();
+	icalrecur_iterator *it;
+	icalcomponent *obs;
+	int i, n = 0;
+
+	icalrecurrencetype_clear(&r);
+	r.freq = ICAL_YEARLY_RECURRENCE;
+	r.by_month[0] = (short)y->month;
+	r.by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
+	if (y->yearday)
+		r.by_month[0] = ICAL_RECURRENCE_ARRAY_MAX;
+	r.by_day[0] = encode_day(y->wday, y->nth);
+	r.by_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+	if (y->nth == 0) {
+		for (i = y->day_lo; i <= y->day_hi; i++)
+			(y->yearday ? r.by_year_day : r.by_month_day)[n++] = (short)i;
+		(y->yearday ? r.by_year_day : r.by_month_day)[n] = ICAL_RECURRENCE_ARRAY_MAX;
 	}
-	while ((prop = icalcomponent_get_first_property(obs, ICAL_RDATE_PROPERTY)) != NULL) {
-		icalcomponent_remove_property(obs, prop);
-		icalproperty_free(prop);
+	/* The first onset: the rule's first date in 1970, at its local time. */
+	start.year = 1970;
+	start.month = y->yearday ? 1 : y->month;
+	start.day = 1;
+	start.is_date = 0;
+	it = icalrecur_iterator_new(r, start);
+	if (it != NULL) {
+		start = icalrecur_iterator_next(it);
+		icalrecur_iterator_free(it);
 	}
-	prop = icalcomponent_get_first_property(obs, ICAL_TZOFFSETTO_PROPERTY);
-	if (prop != NULL)
-		offset = icalproperty_get_tzoffsetto(prop);
-	prop = icalcomponent_get_first_property(obs, ICAL_TZOFFSETFROM_PROPERTY);
-	if (prop != NULL)
-		icalproperty_set_tzoffsetfrom(prop, offset);
-	epoch.year = 1970;
-	epoch.month = 1;
-	epoch.day = 1;
-	prop = icalcomponent_get_first_property(obs, ICAL_DTSTART_PROPERTY);
-	if (prop != NULL)
-		icalproperty_set_dtstart(prop, epoch);
+	start.hour = (int)(y->secs / 3600);
+	start.minute = (int)(y->secs % 3600 / 60);
+	start.second = (int)(y->secs % 60);
+	obs = new_observance(kind, from, to, abbr, start);
+	icalcomponent_add_property(obs, icalproperty_new_rrule(r));
+	return obs;
 }
 
 /*
- * The zone's VTIMEZONE with TZID = its IANA name (libical ignores an empty
- * TZID prefix, so the TZID is rewritten here) and only the rules in force:
- * the observances whose RRULE has no end, or, for a zone without daylight
- * saving today (Asia/Tokyo), its last observance turned into a fixed offset.
- * The LMT and war-time history would only confuse clients.
+ * The zone's VTIMEZONE, built from lib/zone's rule in force: a fixed offset
+ * (Asia/Tokyo, UTC, Etc/GMT-9) is one STANDARD observance from 1970 on;
+ * daylight saving is a STANDARD and a DAYLIGHT observance with yearly
+ * RRULEs.  TZID is the zone's name.  Built rather than taken from libical's
+ * zone database, which knows neither UTC, GMT, the Etc zones nor the old links
+ * (Japan, US/Pacific) and would carry Tokyo's LMT history: every zone
+ * lib/zone loads renders, so the configuration check and the feeds accept
+ * the same zones.
  */
 static icalcomponent *
-new_vtimezone(const char *location, struct kg_err *err)
+new_vtimezone(const struct kg_zone *zone)
 {
-	icaltimezone *zone = icaltimezone_get_builtin_timezone(location);
-	icalcomponent *src, *vtz, *obs, *next, *latest = NULL;
-	struct icaltimetype latest_at = icaltime_null_time(), at;
-	icalproperty *prop;
-	bool ongoing, any_ongoing = false;
+	icalcomponent *vtz = icalcomponent_new_vtimezone();
+	struct icaltimetype epoch = icaltime_null_time();
+	struct kg_zone_rule r;
 
-	if (zone == NULL || (src = icaltimezone_get_component(zone)) == NULL) {
-		kg_err_set(err, "unknown time zone '%s'", location);
-		return NULL;
+	kg_zone_rule(zone, &r);
+	icalcomponent_add_property(vtz, icalproperty_new_tzid(kg_zone_name(zone)));
+	if (!r.has_dst) {
+		epoch.year = 1970;
+		epoch.month = 1;
+		epoch.day = 1;
+		icalcomponent_add_component(vtz, new_observance(ICAL_XSTANDARD_COMPONENT,
+		    r.std_off, r.std_off, r.std_abbr, epoch));
+		return vtz;
 	}
-	vtz = icalcomponent_new_clone(src);
-	prop = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
-	if (prop != NULL)
-		icalproperty_set_tzid(prop, location);
-	while ((prop = icalcomponent_get_first_property(vtz, ICAL_X_PROPERTY)) != NULL) {
-		icalcomponent_remove_property(vtz, prop); /* X-LIC-LOCATION */
-		icalproperty_free(prop);
-	}
-	for (obs = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); obs != NULL;
-	    obs = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
-		at = observance_last(obs, &ongoing);
-		any_ongoing |= ongoing;
-		if (latest == NULL || icaltime_compare(at, latest_at) > 0) {
-			latest = obs;
-			latest_at = at;
-		}
-	}
-	for (obs = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); obs != NULL;
-	    obs = next) {
-		next = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT);
-		observance_last(obs, &ongoing);
-		if (any_ongoing ? ongoing : obs == latest)
-			continue;
-		icalcomponent_remove_component(vtz, obs);
-		icalcomponent_free(obs);
-	}
-	if (!any_ongoing && latest != NULL)
-		make_fixed(latest);
+	icalcomponent_add_component(vtz, new_rule_observance(ICAL_XDAYLIGHT_COMPONENT,
+	    &r.dst_start, r.std_off, r.dst_off, r.dst_abbr));
+	icalcomponent_add_component(vtz, new_rule_observance(ICAL_XSTANDARD_COMPONENT,
+	    &r.std_start, r.dst_off, r.std_off, r.std_abbr));
 	return vtz;
 }
 
@@ -566,21 +573,20 @@ kg_feed_write_head(const struct kg_feed_params *p, FILE *f, struct kg_err *err)
 {
 	icalcomponent *cal = NULL, *vtz;
 	icalproperty *prop;
-	char *head = NULL;
+	char *head = NULL, name[256];
 	size_t head_len;
 	int rc = -1;
 
-	if ((vtz = new_vtimezone(p->timezone, err)) == NULL)
-		return -1;
+	vtz = new_vtimezone(p->zone);
 	cal = icalcomponent_new_vcalendar();
 	icalcomponent_add_property(cal, icalproperty_new_prodid(
 	    "-//kigen//kigen " KIGEN_VERSION "//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
-	icalcomponent_add_property(cal, icalproperty_new_name(p->name));
-	add_x(cal, "X-WR-CALNAME", p->name);
-	add_x(cal, "X-WR-TIMEZONE", p->timezone);
+	icalcomponent_add_property(cal, icalproperty_new_name(clean(p->name, name, sizeof(name))));
+	add_x(cal, "X-WR-CALNAME", clean(p->name, name, sizeof(name)));
+	add_x(cal, "X-WR-TIMEZONE", kg_zone_name(p->zone));
 	if (p->refresh_s > 0) {
 		prop = icalproperty_new_refreshinterval(duration_of(p->refresh_s));
 		icalproperty_add_parameter(prop, icalparameter_new_value(ICAL_VALUE_DURATION));
@@ -718,7 +724,7 @@ kg_feed_event_key(const struct kg_milestone *m, const struct kg_feed_params *p,
 	KEY_VAL(&b, (int)p->view);
 	KEY_VAL(&b, (int)p->span);
 	key_str(&b, p->base_url);
-	key_str(&b, p->timezone);
+	key_str(&b, kg_zone_name(p->zone));
 	KEY_VAL(&b, p->at_minute);
 	KEY_VAL(&b, p->nlead);
 	if (p->nlead > 0)

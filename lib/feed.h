@@ -42,7 +42,7 @@ enum kg_feed_span {
 
 struct kg_feed_params {
 	const char *name;       /* X-WR-CALNAME / NAME */
-	const char *timezone;   /* IANA zone for VTIMEZONE / X-WR-TIMEZONE */
+	const struct kg_zone *zone; /* for VTIMEZONE / X-WR-TIMEZONE; NULL: UTC */
 	int64_t refresh_s;      /* REFRESH-INTERVAL and X-PUBLISHED-TTL; <= 0: omitted */
 	bool show_done;         /* false: done milestones are left out */
 	enum kg_feed_view view;

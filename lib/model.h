@@ -233,6 +233,7 @@ struct kg_import_origin {
 	char *as_of_text;       /* that line as printed; NULL when given */
 	struct kg_skipped_date *skipped;
 	size_t nskipped, capskipped;
+	size_t controls;        /* control characters removed from the text */
 };
 
 /* Appends a skipped date (expr copied from expr[0..len)).  -1 on ENOMEM. */

@@ -103,6 +103,9 @@ enum stmt {
 	ST_UNGONE,
 	ST_GONE,
 	ST_IS_GONE,
+	ST_REQUEUE,
+	ST_CANCEL_ENDPOINT,
+	ST_OPEN_ENDPOINTS,
 	ST_COUNT
 };
 
@@ -159,6 +162,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ON CONFLICT (name) DO UPDATE SET gone_url = excluded.gone_url,"
 	    " gone_at = excluded.gone_at",
 	[ST_IS_GONE] = "SELECT 1 FROM webhook_endpoints WHERE name = ?1 AND gone_url = ?2",
+	[ST_REQUEUE] = "UPDATE outbox SET status = 'pending', next_attempt_at = ?2,"
+	    " attempts = max(attempts - 1, 0) WHERE id = ?1 AND status = 'in_flight'",
+	[ST_CANCEL_ENDPOINT] = "UPDATE outbox SET status = 'cancelled', done_at = ?2,"
+	    " last_error = ?3 WHERE endpoint = ?1 AND status IN ('pending', 'in_flight')",
+	[ST_OPEN_ENDPOINTS] = "SELECT DISTINCT endpoint FROM outbox"
+	    " WHERE status IN ('pending', 'in_flight') ORDER BY endpoint",
 };
 
 struct kg_outbox {
@@ -521,6 +530,45 @@ kg_outbox_retry(struct kg_outbox *ob, int64_t id, int64_t next_at, long http_sta
 	sqlite3_bind_int64(s, 2, next_at);
 	bind_result(s, 3, http_status, error);
 	return run(ob, s, "recording a retry", err);
+}
+
+int
+kg_outbox_requeue(struct kg_outbox *ob, int64_t id, int64_t now, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_REQUEUE);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return run(ob, s, "returning a delivery to the queue", err);
+}
+
+int
+kg_outbox_cancel_endpoint(struct kg_outbox *ob, const char *endpoint, int64_t now,
+    const char *why, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_CANCEL_ENDPOINT);
+
+	sqlite3_bind_text(s, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, why, -1, SQLITE_STATIC);
+	if (run(ob, s, "cancelling deliveries", err) < 0)
+		return -1;
+	return sqlite3_changes(ob->db);
+}
+
+int
+kg_outbox_open_endpoints(struct kg_outbox *ob, struct kg_strv *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = stmt(ob, ST_OPEN_ENDPOINTS);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (kg_strv_push(out, (const char *)sqlite3_column_text(s, 0), (size_t)-1) < 0) {
+			sqlite3_reset(s);
+			return kg_err_set(err, "out of memory");
+		}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(ob, err, "listing endpoints");
 }
 
 int

@@ -16,7 +16,9 @@
  *   pending -> cancelled (the milestone is no longer due with that deadline:
  *                         done, cancelled, gone from its plan's newest
  *                         edition, moved or removed; marked by the store
- *                         write that changed it, or at claim time)
+ *                         write that changed it, or at claim time; or its
+ *                         endpoint left the configuration)
+ *   in_flight -> pending (requeued: the attempt was stopped, not counted)
  *   any but in_flight -> pending (kg_outbox_redeliver)
  *
  * Change messages (milestone.changed, milestone.gone, from a watched
@@ -149,6 +151,21 @@ int kg_outbox_delivered(struct kg_outbox *ob, int64_t id, int64_t now, long http
     struct kg_err *err);
 int kg_outbox_retry(struct kg_outbox *ob, int64_t id, int64_t next_at, long http_status,
     const char *error, struct kg_err *err);
+/* An attempt stopped before it ended (a reload changed its endpoint, a
+ * shutdown): row id goes back to pending, due at now, and the attempt is
+ * not counted. */
+int kg_outbox_requeue(struct kg_outbox *ob, int64_t id, int64_t now, struct kg_err *err);
+
+/* Every pending or in-flight row of endpoint becomes cancelled, with why as
+ * its last error (an endpoint removed from the configuration).  Returns how
+ * many. */
+int kg_outbox_cancel_endpoint(struct kg_outbox *ob, const char *endpoint, int64_t now,
+    const char *why, struct kg_err *err);
+
+/* Appends the names of the endpoints that have pending or in-flight rows
+ * to out (sorted). */
+int kg_outbox_open_endpoints(struct kg_outbox *ob, struct kg_strv *out, struct kg_err *err);
+
 /* status: KG_DLV_FAILED or KG_DLV_ABANDONED. */
 int kg_outbox_finish(struct kg_outbox *ob, int64_t id, enum kg_delivery_status status,
     int64_t now, long http_status, const char *error, struct kg_err *err);

@@ -522,6 +522,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 		return -1;
 	if (kg_text_decode(bytes, len, o != NULL ? o->encoding : NULL, &text, err) < 0)
 		goto out;
+	out->origin.controls = text.controls;
 	if (kg_doc_init(&d, &text) < 0)
 		goto nomem;
 	d.out = out;

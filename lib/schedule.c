@@ -1,7 +1,7 @@
 /*
- * schedule — see schedule.h.  Fire times go through kg_time_of_local, which
- * switches TZ under a lock; a plan over 10^5 milestones would pay that 4x
- * per milestone, so the build keeps a small direct-mapped cache of local
+ * schedule — see schedule.h.  Fire times go through kg_zone_time_of_local
+ * (a few binary searches each); a plan over 10^5 milestones would pay that
+ * 4x per milestone, so the build keeps a small direct-mapped cache of local
  * fire times by day (deadlines cluster on month and fiscal-year ends).
  */
 #include "schedule.h"
@@ -19,13 +19,13 @@ kg_schedule_from_conf(struct kg_schedule *s, const struct kg_conf *c)
 	s->noverdue = c->noverdue;
 	s->at_minute = c->at_minute;
 	s->catch_up_s = c->catch_up_s;
-	s->tz = c->timezone;
+	s->zone = c->zone;
 }
 
 int64_t
 kg_schedule_fire_time(const struct kg_schedule *s, kg_day deadline, int offset_days)
 {
-	return kg_time_of_local(deadline - offset_days, s->at_minute, s->tz);
+	return kg_zone_time_of_local(s->zone, deadline - offset_days, s->at_minute);
 }
 
 bool
@@ -64,7 +64,7 @@ kg_schedule_expires_at(const struct kg_schedule *s, kg_day deadline, int offset_
 {
 	if (offset_days < 0)
 		return INT64_MAX;
-	return kg_time_of_local(deadline + 1, 0, s->tz);
+	return kg_zone_time_of_local(s->zone, deadline + 1, 0);
 }
 
 #define DAY_CACHE 4096
@@ -143,8 +143,8 @@ kg_plan_deadline_range(const struct kg_schedule *s, int64_t now, int64_t until,
 	for (i = 0; i < s->noverdue; i++)
 		max_overdue = s->overdue_days[i] > max_overdue ? s->overdue_days[i] : max_overdue;
 	/* A day of slack on both sides covers any zone's offset. */
-	*from = kg_day_of_time(now - kg_schedule_window(s), s->tz) - max_overdue - 1;
-	*to = kg_day_of_time(until, s->tz) + max_lead + 1;
+	*from = kg_zone_day_of_time(s->zone, now - kg_schedule_window(s)) - max_overdue - 1;
+	*to = kg_zone_day_of_time(s->zone, until) + max_lead + 1;
 }
 
 int

@@ -37,7 +37,7 @@ struct kg_schedule {
 	size_t noverdue;
 	int at_minute;            /* local minute of the day, 0..1439 */
 	int64_t catch_up_s;       /* >= 0 */
-	const char *tz;           /* IANA zone; NULL or "" = the process's TZ */
+	const struct kg_zone *zone; /* the zone of dates and fire times; NULL: UTC */
 };
 
 /* Borrows the [reminders] rules and [general] timezone of c. */

@@ -4,6 +4,7 @@
  * split into lines that keep their original numbers.
  */
 #include "textio.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -302,6 +303,8 @@ kg_text_decode(const char *bytes, size_t len, const char *encoding,
 		if (rc == 1)
 			return kg_err_set(err, "invalid %s at byte %zu", enc_label[enc], bad);
 	}
+	out->controls = kg_strip_controls(out->utf8, "\t\n\r\f");
+	out->len = strlen(out->utf8);
 	return split_lines(out, err);
 }
 

@@ -20,7 +20,11 @@
  *
  * Nothing is replaced silently: a NUL byte (binary data, UTF-16) or a byte
  * sequence invalid in the encoding is an error naming its byte offset in the
- * original input.
+ * original input.  Control characters other than tab and line breaks (LF,
+ * CR, and the form feed that ends a PDF page) are removed, and counted:
+ * C0, DEL and C1 — a report's terminal escapes (a title change, a screen
+ * clear, an OSC 52 clipboard write) must reach neither the database nor a
+ * terminal or calendar later.
  */
 #ifndef KG_TEXTIO_H
 #define KG_TEXTIO_H
@@ -47,6 +51,7 @@ struct kg_text {
 	struct kg_text_line *lines; /* every line, blank ones included */
 	size_t nlines;
 	const char *encoding;       /* static: "utf-8", "cp932" or "euc-jp-ms" */
+	size_t controls;            /* control characters removed (see below) */
 };
 
 /*

@@ -106,6 +106,39 @@ char_width(const char *s, size_t left, size_t *n)
 }
 
 size_t
+kg_is_control(const char *s, size_t len, const char *keep)
+{
+	unsigned char c = len > 0 ? (unsigned char)s[0] : 0;
+
+	if (len == 0)
+		return 0;
+	if (c < 0x20)
+		return c != 0 && strchr(keep, c) != NULL ? 0 : 1;
+	if (c == 0x7f)
+		return 1;
+	if (c == 0xc2 && len > 1 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+size_t
+kg_strip_controls(char *s, const char *keep)
+{
+	size_t in = 0, out = 0, len = strlen(s), n, removed = 0;
+
+	while (in < len) {
+		if ((n = kg_is_control(s + in, len - in, keep)) > 0) {
+			in += n;
+			removed++;
+			continue;
+		}
+		s[out++] = s[in++];
+	}
+	s[out] = '\0';
+	return removed;
+}
+
+size_t
 kg_width(const char *s)
 {
 	size_t len = strlen(s), i = 0, w = 0, n;

@@ -7,6 +7,10 @@
  *
  * Pure functions over NUL-terminated or counted UTF-8; widths come from
  * utf8proc (East Asian wide and fullwidth characters take two columns).
+ *
+ * Also what a terminal would act on: control characters (kg_is_control,
+ * kg_strip_controls), which imported reports and receivers' answers may
+ * carry (an OSC 52 clipboard write, a title change, a screen clear).
  */
 #ifndef KG_UTF8_H
 #define KG_UTF8_H
@@ -15,6 +19,17 @@
 #include <stddef.h>
 
 #define KG_ELLIPSIS "\xe2\x80\xa6" /* U+2026 "…": 3 bytes, 1 column */
+
+/*
+ * The length (1 or 2) of the control character at s[0..len), 0 when there
+ * is none: C0 (U+0000..U+001F) except the characters in keep (for example
+ * "\t\n\r"), DEL (U+007F) and C1 (U+0080..U+009F, two bytes in UTF-8).
+ */
+size_t kg_is_control(const char *s, size_t len, const char *keep);
+
+/* Removes every control character but those in keep from the NUL-terminated
+ * s, in place; returns how many were removed. */
+size_t kg_strip_controls(char *s, const char *keep);
 
 /*
  * The length of s[0..len) without an incomplete character at its end: the

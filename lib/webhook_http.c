@@ -67,6 +67,32 @@ nomem:
 }
 
 int
+kg_webhook_url_check(const char *url, struct kg_err *err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	CURLUcode rc;
+	int ret = -1;
+
+	if (u == NULL)
+		return kg_err_set(err, "out of memory");
+	/* No default scheme, no guessing: what curl would refuse, we refuse. */
+	if ((rc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK)
+		kg_err_set(err, "invalid url '%s' (%s)", url, curl_url_strerror(rc));
+	else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		kg_err_set(err, "invalid url '%s' (only http:// and https:// are delivered to)", url);
+	else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0')
+		kg_err_set(err, "invalid url '%s' (no host)", url);
+	else
+		ret = 0;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+int
 kg_webhook_attempt_init(struct kg_webhook_attempt *a, const struct kg_webhook_conf *ep,
     const char *id, int64_t now, char *body, struct kg_err *err)
 {
@@ -77,6 +103,10 @@ kg_webhook_attempt_init(struct kg_webhook_attempt *a, const struct kg_webhook_co
 
 	memset(a, 0, sizeof(*a));
 	a->body = body;
+	if (kg_webhook_url_check(ep->url, err) < 0) {
+		kg_err_prefix(err, "webhook '%s'", ep->name);
+		goto fail;
+	}
 	if (build_headers(a, ep, id, now, err) < 0)
 		goto fail;
 	e = a->easy = curl_easy_init();
@@ -85,7 +115,7 @@ kg_webhook_attempt_init(struct kg_webhook_attempt *a, const struct kg_webhook_co
 		goto fail;
 	}
 	if (curl_easy_setopt(e, CURLOPT_URL, ep->url) != CURLE_OK) {
-		kg_err_set(err, "webhook '%s': unusable url '%s'", ep->name, ep->url);
+		kg_err_set(err, "webhook '%s': invalid url '%s'", ep->name, ep->url);
 		goto fail;
 	}
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -37,6 +37,13 @@ struct kg_webhook_attempt {
 };
 
 /*
+ * Whether url is one a delivery can use, by libcurl's own URL parser (the
+ * one every attempt goes through): an absolute http:// or https:// URL
+ * with a host.  -1 with "invalid url '...' (why)" otherwise.
+ */
+int kg_webhook_url_check(const char *url, struct kg_err *err);
+
+/*
  * Prepares an attempt of message `id` with `body` (stolen: freed by
  * release, even on failure) to endpoint ep, signed with timestamp `now`.
  * On failure -1, err set, and the attempt released.  The easy handle's

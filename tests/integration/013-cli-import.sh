@@ -13,7 +13,7 @@ expect_rc 0 k export
 pyjson 'j["documents"] == [] and j["measures"] == []'
 
 expect_rc 0 k --json import "$report" --dry-run
-pyjson 'list(j) == ["dry_run", "document_id", "name", "plan", "as_of", "already_imported", "restood", "measures_new", "measures_matched", "conflicts_open", "counts", "items", "layout", "as_of_from"]'
+pyjson 'list(j) == ["dry_run", "document_id", "name", "plan", "as_of", "already_imported", "restood", "measures_new", "measures_matched", "conflicts_open", "counts", "items", "layout", "as_of_from", "controls_removed"]'
 pyjson 'j["plan"] == "セキュア・ジャパン2008" and list(j["counts"]) == ["new", "changed", "unchanged", "gone", "conflict", "removed"]'
 pyjson 'j["dry_run"] is True and j["as_of"] == "2008-09-30" and j["measures_new"] > 0'
 pyjson 'j["layout"] == "progress" and j["as_of_from"]["line"] == 1 and "上半期" in j["as_of_from"]["text"]'

@@ -14,16 +14,7 @@ start_kigend
 
 # A delivery in flight, as kigend would have it mid-transfer (this kigend
 # has no webhook, so it leaves the row alone itself).
-"$py" - "$db" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-mid = c.execute("SELECT id FROM milestones").fetchone()[0]
-c.execute("INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type,"
-          " webhook_id, body, fire_at, status, attempts, next_attempt_at, created_at)"
-          " VALUES ('ops', ?, 7, 14327, 'milestone.reminder', 'msg_test', '{}', 0,"
-          " 'in_flight', 1, 0, 0)", (mid,))
-c.commit()
-PY
+outbox_row in_flight msg_test
 snapshot() { cat "$db" "$db-wal" 2>/dev/null | sha256sum; }
 before=$(snapshot)
 

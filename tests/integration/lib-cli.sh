@@ -41,6 +41,24 @@ pyjson() {
 		fail "json: $1"
 }
 
+# outbox_row STATUS WEBHOOK_ID [LAST_ERROR]: a delivery row of the first
+# milestone, as kigend would have written it (for tests of what others do
+# with such rows).
+outbox_row() {
+	"$py" - "$db" "$@" <<'PY'
+import sqlite3, sys
+db, status, wid = sys.argv[1:4]
+err = sys.argv[4] if len(sys.argv) > 4 else None
+c = sqlite3.connect(db)
+mid = c.execute("SELECT min(id) FROM milestones").fetchone()[0]
+c.execute("INSERT INTO outbox (endpoint, milestone_id, lead_days, deadline, type, webhook_id,"
+          " body, fire_at, status, attempts, next_attempt_at, created_at, last_error)"
+          " VALUES ('ops', ?, 7, 14327, 'milestone.reminder', ?, '{}', 0, ?, 1, 0, 0, ?)",
+          (mid, wid, status, err))
+c.commit()
+PY
+}
+
 # import_refused ARG MESSAGE: `kigen import ARG` on $db fails (exit 1) with
 # MESSAGE as the one line it writes on stderr.
 import_refused() {

@@ -123,6 +123,17 @@ wait_all_received() {
 	done
 }
 
+# wait_delivered N: until kigend has recorded N delivered rows in the outbox
+# (the receiver logs a request a moment before kigend writes its result).
+wait_delivered() {
+	i=0
+	until [ "$("$py" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+	    "SELECT count(*) FROM outbox WHERE status = '"'delivered'"'").fetchone()[0])' "$db")" -ge "$1" ]; do
+		i=$((i + 1)); [ $i -lt 300 ] || fail "fewer than $1 deliveries recorded"
+		sleep 0.1
+	done
+}
+
 # status_ok PYEXPR: `kigen status` answers and PYEXPR holds over its JSON r.
 # The control socket is served by kigend's loop thread between iterations,
 # so an answer also means the iteration under way (changed data, due

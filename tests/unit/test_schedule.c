@@ -9,9 +9,38 @@
 #include <string.h>
 
 #include "schedule.h"
+#include "zone.h"
 
 static const int leads[] = {30, 7, 1, 0};
 static const int overdue[] = {7, 14};
+
+/* Zones by name, loaded once and freed by the group's teardown. */
+static struct kg_zone *zones[8];
+static size_t nzones;
+
+static const struct kg_zone *
+zone(const char *name)
+{
+	struct kg_err err;
+	size_t i;
+
+	for (i = 0; i < nzones; i++)
+		if (strcmp(kg_zone_name(zones[i]), name) == 0)
+			return zones[i];
+	assert_true(nzones < 8);
+	if (kg_zone_load(name, &zones[nzones], &err) < 0)
+		fail_msg("%s", err.msg);
+	return zones[nzones++];
+}
+
+static int
+free_zones(void **state)
+{
+	(void)state;
+	while (nzones > 0)
+		kg_zone_free(zones[--nzones]);
+	return 0;
+}
 
 static void
 tokyo(struct kg_schedule *s, int64_t catch_up_s)
@@ -23,7 +52,7 @@ tokyo(struct kg_schedule *s, int64_t catch_up_s)
 	s->noverdue = 2;
 	s->at_minute = 9 * 60;
 	s->catch_up_s = catch_up_s;
-	s->tz = "Asia/Tokyo";
+	s->zone = zone("Asia/Tokyo");
 }
 
 static kg_day
@@ -60,7 +89,7 @@ test_fire_times(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tokyo(&s, 86400);
-		s.tz = cases[i].tz;
+		s.zone = zone(cases[i].tz);
 		s.at_minute = cases[i].minute;
 		assert_int_equal(kg_schedule_fire_time(&s, day(cases[i].y, cases[i].m, cases[i].d),
 		    cases[i].offset), cases[i].at);
@@ -252,5 +281,5 @@ main(void)
 		cmocka_unit_test(test_deadline_range),
 		cmocka_unit_test(test_plan_large),
 	};
-	return cmocka_run_group_tests_name("schedule", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("schedule", tests, NULL, free_zones);
 }

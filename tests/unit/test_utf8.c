@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -157,6 +158,39 @@ test_width_fit(void **state)
 	}
 }
 
+static void
+test_controls(void **state)
+{
+	static const struct {
+		const char *in, *keep, *out;
+		size_t removed;
+	} rows[] = {
+		{"plain 平成", "", "plain 平成", 0},
+		{"a\tb\nc\rd\fe", "\t\n\r\f", "a\tb\nc\rd\fe", 0},   /* import keeps these */
+		{"a\tb\nc\rd\fe", "\n", "ab\ncde", 3},                     /* a feed line */
+		{"t\x1b]52;c;aGk=\x07x", "", "t]52;c;aGk=x", 2},            /* OSC 52 */
+		{"\x1b[2J\x1b]0;title\x07", "\t", "[2J]0;title", 3},
+		{"del\x7f", "", "del", 1},
+		{"c1\xc2\x9b" "31m \xc2\x85", "", "c131m ", 2},               /* CSI, NEL */
+		{"\xc2\xa9 \xc2\xa0", "", "\xc2\xa9 \xc2\xa0", 0},         /* ©, NBSP: not C1 */
+		{"\x01\x02\x1f", "", "", 3},
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", rows[i].in);
+		assert_int_equal(kg_strip_controls(buf, rows[i].keep), rows[i].removed);
+		assert_string_equal(buf, rows[i].out);
+	}
+	assert_int_equal(kg_is_control("\xc2", 1, ""), 0);   /* half a C1: not yet one */
+	assert_int_equal(kg_is_control("\xc2\x9b", 2, ""), 2);
+	assert_int_equal(kg_is_control("\x1b", 1, ""), 1);
+	assert_int_equal(kg_is_control("\t", 1, "\t"), 0);
+	assert_int_equal(kg_is_control("", 0, ""), 0);
+}
+
 int
 main(void)
 {
@@ -166,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_width_every_code_point),
 		cmocka_unit_test(test_width_fit),
+		cmocka_unit_test(test_controls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
