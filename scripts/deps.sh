@@ -34,7 +34,7 @@ libutf8proc-dev zlib1g-dev libsystemd-dev libpoppler-glib-dev libxxhash-dev scdo
 CHECK_PKGS="libcmocka-dev faketime sqlite3 curl python3-icalendar systemd chromium
 fonts-ipafont-gothic libcairo2-dev libpango1.0-dev qpdf gcovr"
 
-BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk poppler-utils"
+BENCH_PKGS="remind taskwarrior hyperfine nginx-light wrk nghttp2-client poppler-utils"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 usage() {

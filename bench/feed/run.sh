@@ -1,16 +1,19 @@
 #!/bin/sh
-# bench/feed: wrk against kigend's /feed.ics and, in the same run, against
-# nginx serving the identical bytes as a static file — both on loopback,
-# same wrk connections, nginx with as many workers as kigend has HTTP
-# threads (2) — for full responses and for 304s (If-None-Match with each
-# server's own ETag).  Requests/s, p50/p99 latency, kigend's RSS.  Then how
-# long rendering takes from 100 to 100,000 milestones: kg_feed_render alone
-# (bench/feed/render) and kigend's whole publication (events view, gzip,
-# ETags; its kigend_feed_render_seconds metric).  Results:
-# bench/out/feed.md (copy into bench/README.md).
+# bench/feed: kigend's /feed.ics against nginx serving the identical bytes
+# as a static file, in the same run — both on loopback, nginx with as many
+# workers as kigend has HTTP threads (2), sendfile on — for full responses
+# (wrk) and for 304s (If-None-Match with each server's own ETag; h2load,
+# because wrk's HTTP parser reads a body after a 304 whose Content-Length
+# is its 200's, which RFC 9110 allows and kigend sends).  Requests/s,
+# latency, and each server's own CPU time per request (its utime + stime
+# over the run, from /proc: less swayed by other load than requests/s).
+# Then how long rendering takes from 100 to 100,000 milestones:
+# kg_feed_render alone (bench/feed/render) and kigend's publication in
+# parts, cold and after one change.  Results: bench/out/feed.md (copy
+# into bench/README.md).
 #   bench/feed/run.sh BUILD_DIR
-# Environment: DURATION (wrk seconds, 10), CONNECTIONS (64), THREADS (wrk
-# threads, 2), SIZES (render series).
+# Environment: DURATION (seconds per run, 10), CONNECTIONS (64), THREADS
+# (client threads, 2), SIZES (render series).
 set -eu
 B=${1:?usage: bench/feed/run.sh BUILD_DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,7 +34,7 @@ threads=${THREADS:-2}
 sizes=${SIZES:-100 1000 10000 100000}
 workers=2 # = KG_SERVER_THREADS in daemon/server.h
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
-for tool in wrk "$nginx" curl "$py"; do
+for tool in wrk h2load "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }
 done
 # private copies: a rebuild during the run must not swap the binaries
@@ -68,26 +71,51 @@ stop_kigend() {
 	kigend_pid=
 }
 
-# wrk_run NAME URL [wrk args]: one line "rps p50_ms p99_ms" in $work/NAME.
-wrk_run() {
-	name=$1 url=$2
-	shift 2
-	wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$@" "$url" >"$work/$name.wrk"
-	"$py" - "$work/$name.wrk" >"$work/$name" <<'PY'
+# cpu_ticks PID...: utime + stime of the processes, in clock ticks.
+cpu_ticks() {
+	t=0
+	for p in "$@"; do
+		t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | cut -d' ' -f12,13 | tr ' ' '+')))
+	done
+	echo "$t"
+}
+
+# load_run NAME TOOL URL PIDS [args]: one line "rps lat1_ms lat2_ms cpu_us"
+# in $work/NAME: wrk's p50 and p99, h2load's mean and max (it has no
+# percentiles), and the server's CPU microseconds per request.
+load_run() {
+	name=$1 tool=$2 url=$3 pids=$4
+	shift 4
+	c0=$(cpu_ticks $pids)
+	case $tool in
+	wrk) wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$@" "$url" >"$work/$name.out" ;;
+	h2load) h2load --h1 -t"$threads" -c"$conns" -D "$duration" "$@" "$url" >"$work/$name.out" ;;
+	esac
+	c1=$(cpu_ticks $pids)
+	"$py" - "$work/$name.out" "$tool" "$((c1 - c0))" "$(getconf CLK_TCK)" >"$work/$name" <<'PY'
 import re, sys
-text = open(sys.argv[1]).read()
+text, tool, ticks, hz = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
-print("%.0f %.3f %.3f" % (rps, p50, p99))
+if tool == "wrk":
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    a = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    b = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+else:
+    rps = float(re.search(r"finished in \S+, ([\d.]+) req/s", text).group(1))
+    total = int(re.search(r"(\d+) succeeded", text).group(1))
+    m = re.search(r"time for request:\s+\S+\s+(\S+)\s+(\S+)", text)
+    a, b = ms(m.group(2)), ms(m.group(1))
+if total == 0:
+    sys.exit("bench: %s answered nothing" % sys.argv[1])
+print("%.0f %.3f %.3f %.1f" % (rps, a, b, ticks * 1e6 / hz / total))
 PY
-	if grep -q "Socket errors" "$work/$name.wrk"; then
-		echo "bench: $name: $(grep 'Socket errors' "$work/$name.wrk")"
+	if grep -q "Socket errors\|[1-9][0-9]* failed\|[1-9][0-9]* errored" "$work/$name.out"; then
+		echo "bench: $name: $(grep "Socket errors\|failed,\|errored" "$work/$name.out")"
 	fi
-	echo "bench: $name: $(cat "$work/$name") (req/s, p50 ms, p99 ms)"
+	echo "bench: $name: $(cat "$work/$name") (req/s, latency ms, latency ms, server CPU us/request)"
 }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -136,12 +164,13 @@ netag=$(tr -d '\r' <"$work/n.h" | sed -n 's/^ETag: //Ip')
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $ketag" "$kurl")" = 304 ]
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $netag" "$nurl")" = 304 ]
 
+nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 # Interleaved, twice each, best of two: the machine is shared.
 for round in 1 2; do
-	wrk_run "k200.$round" "$kurl"
-	wrk_run "n200.$round" "$nurl"
-	wrk_run "k304.$round" "$kurl" -H "If-None-Match: $ketag"
-	wrk_run "n304.$round" "$nurl" -H "If-None-Match: $netag"
+	load_run "k200.$round" wrk "$kurl" "$kigend_pid"
+	load_run "n200.$round" wrk "$nurl" "$nginx_pids"
+	load_run "k304.$round" h2load "$kurl" "$kigend_pid" -H "If-None-Match: $ketag"
+	load_run "n304.$round" h2load "$nurl" "$nginx_pids" -H "If-None-Match: $netag"
 done
 load_wrk=$(cut -d' ' -f1-3 /proc/loadavg)
 rss=$(sed -n 's/^VmRSS:\s*//p' "/proc/$kigend_pid/status")
@@ -158,8 +187,8 @@ row() { # LABEL K N
 	"$py" - "$1" "$2" "$3" <<'PY'
 import sys
 label, k, n = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-print("| %s | %s | %s | %.2f× | %s / %s | %s / %s |" % (
-    label, k[0], n[0], float(k[0]) / float(n[0]), k[1], k[2], n[1], n[2]))
+print("| %s | %s | %s | %.2f× | %s / %s | %s / %s | %s / %s |" % (
+    label, k[0], n[0], float(k[0]) / float(n[0]), k[1], k[2], n[1], n[2], k[3], n[3]))
 PY
 }
 
@@ -213,10 +242,12 @@ done
 	echo "The sample report's /feed.ics ($milestones events, $bytes bytes, identity),"
 	echo "kigend (libmicrohttpd $(pkg-config --modversion libmicrohttpd), $workers threads) against"
 	echo "$("$nginx" -v 2>&1 | sed 's/.*: //') ($workers workers, sendfile, the same bytes as a static file),"
-	echo "\`wrk -t$threads -c$conns -d${duration}s --latency\`, best of two interleaved rounds."
+	echo "200s: \`wrk -t$threads -c$conns -d${duration}s --latency\` (latency p50 / p99);"
+	echo "304s: \`h2load --h1 -t$threads -c$conns -D $duration\` (latency mean / max); best of two"
+	echo "interleaved rounds.  CPU: the server's own utime + stime per request."
 	echo
-	echo "| responses | kigend req/s | nginx req/s | kigend / nginx | kigend p50 / p99 ms | nginx p50 / p99 ms |"
-	echo "|---|---:|---:|---:|---:|---:|"
+	echo "| responses | kigend req/s | nginx req/s | kigend / nginx | kigend latency ms | nginx latency ms | CPU µs/req kigend / nginx |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
 	row "200 (full)" "$(best k200)" "$(best n200)"
 	row "304 (If-None-Match)" "$(best k304)" "$(best n304)"
 	echo

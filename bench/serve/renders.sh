@@ -82,8 +82,8 @@ peak = mb("VmHWM")
 for t in threads:
     t.join(0)
 time.sleep(1)
-print("| 20, %s filter | %.1f | %.1f | %.1f | %d | %d |" % (
-    "one" if mode == "shared" else "20 different", before, peak, mb("VmRSS"),
+print("| 20, %s | %.1f | %.1f | %.1f | %d | %d |" % (
+    "one filter" if mode == "shared" else "20 different filters", before, peak, mb("VmRSS"),
     codes.count(b"200"), codes.count(b"503")))
 PY
 	stop

@@ -4,7 +4,7 @@
 # oldest first, when it does not), and request heads have an absolute
 # deadline: clients that drip a header line more often than any
 # inactivity timeout are closed after [http] head_timeout all the same.
-# Latency goals are measured in bench/ (bench/feed/floods.sh); here the
+# Latency goals are measured in bench/ (bench/serve/floods.sh); here the
 # daemon only has to answer, within generous bounds.
 . "$TOP/tests/integration/lib-daemon.sh"
 
