@@ -24,7 +24,8 @@ tell_waiting(void *arg, const char *holder)
 {
 	(void)arg;
 	fputs("kigen: waiting for the database, locked by ", stderr);
-	out_escape(stderr, holder, strlen(holder)); /* a command line, as its owner wrote it */
+	/* a command line, as its owner wrote it: one line, nothing a terminal acts on */
+	out_escape_line(stderr, holder, strlen(holder));
 	fputc('\n', stderr);
 }
 

@@ -68,13 +68,13 @@ print_synopsis(FILE *f, const struct cli_command *c)
 	fprintf(f, "usage: kigen %.*s\n", len, c->usage);
 }
 
-/* "kigen: MESSAGE" on stderr, the message escaped: it may quote what a user
- * typed or a receiver answered. */
+/* "kigen: MESSAGE" on stderr, one line, the message escaped: it may quote
+ * what a user typed or a receiver answered. */
 static void
 print_error(const char *msg)
 {
 	fputs("kigen: ", stderr);
-	out_escape(stderr, msg, strlen(msg));
+	out_escape_line(stderr, msg, strlen(msg));
 	fputc('\n', stderr);
 }
 
@@ -90,7 +90,7 @@ run_help(const struct cli_command *commands, size_t ncommands, const char *topic
 	}
 	if ((c = command_find(commands, ncommands, topic)) == NULL) {
 		fprintf(stderr, "kigen: unknown command '");
-		out_escape(stderr, topic, strlen(topic));
+		out_escape_line(stderr, topic, strlen(topic));
 		fprintf(stderr, "' (see 'kigen --help')\n");
 		return CLI_USAGE;
 	}

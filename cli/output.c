@@ -15,33 +15,16 @@
 
 /* ---- escaping ---- */
 
-/* Writes s[0..len) with every control character but those in keep made
- * visible: the one escaping of kigen's terminal output. */
-static void
-escape(FILE *f, const char *s, size_t len, const char *keep)
-{
-	size_t i = 0, run = 0, n;
-
-	while (i < len) {
-		if ((n = kg_is_control(s + i, len - i, keep)) == 0) {
-			i++;
-			continue;
-		}
-		fwrite(s + run, 1, i - run, f);
-		if (n == 2)
-			fprintf(f, "<U+%04X>", (unsigned char)s[i + 1]);
-		else
-			fprintf(f, "^%c", s[i] == 0x7f ? '?' : s[i] + 0x40);
-		i += n;
-		run = i;
-	}
-	fwrite(s + run, 1, len - run, f);
-}
-
 void
 out_escape(FILE *f, const char *s, size_t len)
 {
-	escape(f, s, len, "\t\n\r");
+	kg_escape_controls(f, s, len, "\t\n\r");
+}
+
+void
+out_escape_line(FILE *f, const char *s, size_t len)
+{
+	kg_escape_controls(f, s, len, "\t");
 }
 
 /* The one terminal stream (out_raw must know it). */
@@ -204,7 +187,7 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 		for (w = 0; s[w] != '\0' && kg_is_control(s + w, 2, "") == 0; w++)
 			;
 		if (s[w] != '\0' && (m = open_memstream(&shown, &shown_len)) != NULL) {
-			escape(m, s, strlen(s), ""); /* a cell is one line: tabs too */
+			kg_escape_controls(m, s, strlen(s), ""); /* a cell is one line: tabs too */
 			if (fclose(m) == 0)
 				s = shown;
 		}

@@ -7,9 +7,10 @@
  * receivers' answers, from the command line, may hold control characters
  * (an OSC title change, a screen clear, an OSC 52 clipboard write).  One
  * escaping function, out_escape, makes every control character but tab
- * and line breaks visible (^[ for ESC, ^? for DEL, <U+009B> for C1); every
- * command writes through out_terminal's stream, which applies it to all
- * bytes, and the driver's error line goes through it too.  Only kigen's
+ * and line breaks visible (^[ for ESC, ^? for DEL, <U+009B> for C1; lib/utf8's
+ * kg_escape_controls); every command writes through out_terminal's
+ * stream, which applies it to all bytes, and the driver's error line (one
+ * line always: out_escape_line) goes through it too.  Only kigen's
  * own colour sequences pass, through out_raw.
  */
 #ifndef KG_OUTPUT_H
@@ -32,6 +33,9 @@
 /* Writes s[0..len) to f with every control character but tab, LF and CR
  * made visible. */
 void out_escape(FILE *f, const char *s, size_t len);
+/* The same for a value that must stay on one line (an error message, a
+ * lock holder's command line): line breaks are made visible too (^J). */
+void out_escape_line(FILE *f, const char *s, size_t len);
 
 /* A stream that writes to raw through out_escape (raw stays open when it
  * is closed).  NULL when it cannot be made: then write to raw. */

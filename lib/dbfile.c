@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 #define WAL_WRITE_LOCK_OFFSET 120
 
 struct kg_dblock {
@@ -264,7 +266,10 @@ command_of(long pid, char *buf, size_t size)
 			for (i = 0; with_value[i] != NULL; i++)
 				skip |= strcmp(p, with_value[i]) == 0;
 	}
-	snprintf(buf, size, "%.64s%s%.32s", prog, word != NULL ? " " : "", word != NULL ? word : "");
+	/* at most 64 and 32 bytes of them, cut between characters */
+	kg_snprintf(buf, size, "%.*s%s%.*s", (int)kg_utf8_cut(prog, strnlen(prog, 64)), prog,
+	    word != NULL ? " " : "", word != NULL ? (int)kg_utf8_cut(word, strnlen(word, 32)) : 0,
+	    word != NULL ? word : "");
 }
 
 void

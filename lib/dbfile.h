@@ -55,8 +55,8 @@ void kg_dblock_release(struct kg_dblock *l);
 
 /*
  * Describes who holds the write lock of the database at path now, for a
- * message: "kigend (pid 812)", "kigen import (pid 9131)", "pid 77 (sqlite3)",
- * or "another connection" when it cannot be told (the lock was released in
+ * message: "kigend (pid 812)", "kigen import (pid 9131)", "sqlite3 (pid 77)",
+ * "pid 77", or "another connection" when it cannot be told (the lock was released in
  * between, or the holder is in another pid namespace).  Writes a C string
  * into buf.  Never fails.
  */

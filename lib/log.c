@@ -59,7 +59,9 @@ kg_log(enum kg_log_level level, const char *fmt, ...)
 	kg_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (log_journal)
-		fprintf(stderr, "<%d>%s\n", (int)level, line);
+		fprintf(stderr, "<%d>", (int)level);
 	else
-		fprintf(stderr, "%s: %s: %s\n", log_ident, level_names[level], line);
+		fprintf(stderr, "%s: %s: ", log_ident, level_names[level]);
+	kg_escape_controls(stderr, line, strlen(line), "\t");
+	fputc('\n', stderr);
 }

@@ -1,7 +1,11 @@
 /*
  * log — the one logging API of both programs.
  *
- * Messages go to stderr, one line each.  Under systemd (JOURNAL_STREAM set)
+ * Messages go to stderr, one line each: control characters in a message
+ * (a line break or an escape sequence quoted from a receiver's answer, a
+ * path, a holder's command line) are written visibly (lib/utf8's
+ * kg_escape_controls), so a message never spans lines nor forges another
+ * one, and a terminal showing the log acts on nothing.  Under systemd (JOURNAL_STREAM set)
  * each line starts with the sd-daemon "<N>" priority prefix so journald keeps
  * the level; otherwise lines read "kigend: warning: ...".  The level check
  * happens before formatting.  Never pass secrets or feed tokens to these.

@@ -138,6 +138,27 @@ kg_strip_controls(char *s, const char *keep)
 	return removed;
 }
 
+void
+kg_escape_controls(FILE *f, const char *s, size_t len, const char *keep)
+{
+	size_t i = 0, run = 0, n;
+
+	while (i < len) {
+		if ((n = kg_is_control(s + i, len - i, keep)) == 0) {
+			i++;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, f);
+		if (n == 2)
+			fprintf(f, "<U+%04X>", (unsigned char)s[i + 1]);
+		else
+			fprintf(f, "^%c", s[i] == 0x7f ? '?' : s[i] + 0x40);
+		i += n;
+		run = i;
+	}
+	fwrite(s + run, 1, len - run, f);
+}
+
 size_t
 kg_width(const char *s)
 {

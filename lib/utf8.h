@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define KG_ELLIPSIS "\xe2\x80\xa6" /* U+2026 "…": 3 bytes, 1 column */
 
@@ -30,6 +31,12 @@ size_t kg_is_control(const char *s, size_t len, const char *keep);
 /* Removes every control character but those in keep from the NUL-terminated
  * s, in place; returns how many were removed. */
 size_t kg_strip_controls(char *s, const char *keep);
+
+/* Writes s[0..len) to f with every control character but those in keep
+ * made visible: ^[ for ESC, ^? for DEL, <U+009B> for C1.  With keep
+ * without line breaks, what is written stays on one line (a log line, an
+ * error message). */
+void kg_escape_controls(FILE *f, const char *s, size_t len, const char *keep);
 
 /*
  * The length of s[0..len) without an incomplete character at its end: the

@@ -3,9 +3,10 @@
 # anything — by the same path, through a symlink and through "..", each
 # with a control socket and address of its own, so only the daemon lock
 # (flock on <canonical db>.lock) can tell.  The refused one exits 1 with one
-# line and leaves the first one's in-flight delivery alone (it used to reset
-# it to pending, and the reminder went out twice).  The CLI never takes
-# the lock: it writes while kigend runs.
+# line (even when the path has a line break) and leaves the first one's
+# in-flight delivery alone (it used to reset it to pending, and the
+# reminder went out twice).  The CLI never takes the lock: it writes while
+# kigend runs.
 . "$TOP/tests/integration/lib-service.sh"
 write_conf
 expect_rc 0 "$KIGEN" add "GSOC operation start" --due 2009-03-31
@@ -46,5 +47,17 @@ stop_kigend
 [ -f "$db.lock" ] || fail "lock file removed"
 start_kigend
 expect_rc 0 "$KIGEN" status
+stop_kigend
+
+# A database whose real path holds a line break and an escape sequence:
+# the refusal is still one line, those characters shown as ^J and ^[.
+odd="$tmp/new
+line$(printf '\033')[2J"
+mkdir "$odd"
+start_kigend --db "$odd/kigen.db"
+expect_rc 1 timeout 20 "$KIGEND" --config "$conf" --db "$odd/kigen.db" --listen "127.0.0.1:$(free_port)"
+shown="$tmp/new^Jline^[[2J"
+[ "$(cat "$tmp/err")" = "kigend: error: database '$shown/kigen.db' is in use by another kigend (pid $kigend_pid; lock '$shown/kigen.db.lock')" ] ||
+	{ cat "$tmp/err"; fail "the refusal is not one line naming the holder"; }
 stop_kigend
 echo ok

@@ -5,7 +5,7 @@
 # "cannot record 2 delivery results"); results are queued and written once
 # the lock is free, `kigen status` answers meanwhile, and every reminder
 # arrives exactly once.  A CLI write waits instead of failing with
-# "database is locked", and says who holds the lock.
+# "database is locked", and says who holds the lock, in one line.
 . "$TOP/tests/integration/lib-reminders.sh"
 
 n=40
@@ -25,7 +25,8 @@ open(sys.argv[2], "w").close()
 time.sleep(float(sys.argv[3]))
 c.execute("COMMIT")
 PY
-"$py" "$tmp/hold-lock.py" "$db" "$tmp/held" 8 &
+# Given as a -c argument: the holder's command line has line breaks.
+"$py" -c "$(cat "$tmp/hold-lock.py")" "$db" "$tmp/held" 8 &
 holder=$!
 pids="$pids $holder"
 wait_until "the lock holder" test -f "$tmp/held"
@@ -36,11 +37,12 @@ while [ $i -lt 3 ]; do
 	k status >"$tmp/status" 2>&1 || { cat "$tmp/status"; fail "kigen status failed while the lock was held"; }
 	i=$((i + 1))
 done
-# A CLI write waits, names the holder, and succeeds once it is free.
+# A CLI write waits, names the holder on one line (its line break shown
+# as ^J), and succeeds once it is free.
 k done 1 >"$tmp/add.out" 2>"$tmp/add.err" ||
 	{ cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
-grep -q "kigen: waiting for the database, locked by python3 .*hold-lock.py (pid $holder)" "$tmp/add.err" ||
-	{ cat "$tmp/add.err"; fail "no message naming the holder"; }
+[ "$(cat "$tmp/add.err")" = "kigen: waiting for the database, locked by python3 import sqlite3, sys, time^Jc = sq (pid $holder)" ] ||
+	{ cat "$tmp/add.err"; fail "not one line naming the holder"; }
 wait "$holder"
 
 wait_received $n "e['status'] == 204" 120

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -191,6 +192,34 @@ test_controls(void **state)
 	assert_int_equal(kg_is_control("", 0, ""), 0);
 }
 
+static void
+test_escape(void **state)
+{
+	static const struct {
+		const char *in, *keep, *out;
+	} rows[] = {
+		{"plain 平成", "", "plain 平成"},
+		{"t\x1b]52;c;aGk=\x07x", "", "t^[]52;c;aGk=^Gx"},     /* OSC 52 */
+		{"a\tb\nc\rd", "\t\n\r", "a\tb\nc\rd"},          /* a terminal's text */
+		{"a\tb\nc\rd", "\t", "a\tb^Jc^Md"},                 /* one line */
+		{"del\x7f \xc2\x9b" "31m \xc2\xa9", "", "del^? <U+009B>31m \xc2\xa9"},
+		{"\x01\x1f", "", "^A^_"},
+	};
+	char *buf;
+	size_t i, len;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		kg_escape_controls(f, rows[i].in, strlen(rows[i].in), rows[i].keep);
+		assert_int_equal(fclose(f), 0);
+		assert_string_equal(buf, rows[i].out);
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -201,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_width_every_code_point),
 		cmocka_unit_test(test_width_fit),
 		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
