@@ -261,7 +261,7 @@ FUZZ_B       := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -std=gnu11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-                -Ilib -D_GNU_SOURCE -DKIGEN_VERSION='"$(VERSION)"' \
+                -MMD -MP -Ilib -D_GNU_SOURCE -DKIGEN_VERSION='"$(VERSION)"' \
                 -DKIGEN_SYSCONFDIR='"$(sysconfdir)"' $(PKG_CFLAGS)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -327,4 +327,4 @@ uninstall:
 	    rmdir $(DESTDIR)$(sysconfdir)/kigen 2>/dev/null || true; \
 	fi
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(FUZZ_B) -name '*.d' 2>/dev/null)

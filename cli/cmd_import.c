@@ -210,6 +210,7 @@ result_json(const struct kg_import *imp, const struct kg_import_result *r, bool 
 	    "conflicts_open", (json_int_t)r->conflicts_open);
 	if (o == NULL || out_changes_json(o, r) < 0 ||
 	    json_object_set_new(o, "layout", json_string(imp->origin.layout)) < 0 ||
+	    json_object_set_new(o, "uncertain", json_integer((json_int_t)imp->origin.uncertain)) < 0 ||
 	    json_object_set_new(o, "as_of_from", explain_as_of_json(&imp->origin)) < 0 ||
 	    json_object_set_new(o, "controls_removed",
 	    json_integer((json_int_t)imp->origin.controls)) < 0) {
@@ -241,6 +242,10 @@ print_result(struct cli *cli, const struct kg_import *imp, const struct kg_impor
 	    r->measures_new + r->measures_matched, r->measures_new, r->measures_matched);
 	out_changes_line(cli->out, n);
 	print_origin(cli->out, imp);
+	if (imp->origin.uncertain > 0) /* never a silent guess: say how many */
+		fprintf(cli->out, "%zu milestone%s uncertain: the text does not settle the date "
+		    "(marked ? in 'kigen list', the reason in 'kigen show')\n", imp->origin.uncertain,
+		    imp->origin.uncertain == 1 ? "" : "s");
 	out_conflicts_open(cli->out, r);
 	return out_changes_table(cli->out, r, cli->color);
 }

@@ -172,6 +172,13 @@ closes(int32_t c)
 	    || c == JP_RIGHT_LENTICULAR;
 }
 
+/* Whether c ends a clause (or the text). */
+static bool
+ends_clause(int32_t c)
+{
+	return c == 0 || c == JP_FULL_STOP || c == JP_COMMA || c == ')';
+}
+
 /* ---------------------------------------------------------- keywords */
 
 /* Tracks 「」『』 nesting across c; true while inside quotes. */
@@ -249,15 +256,23 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 	return lim;
 }
 
-/* Start of the clause that ends at i (after the previous 、 。 or ( ). */
+/* Start of the clause that ends at i: after the previous 、 。 or a ( still
+ * open at i; a bracket closed before i is part of the clause (演習（CYDER）を
+ * …に実施). */
 static size_t
 clause_start(const struct bullet *bl, size_t i, size_t lim)
 {
+	int depth = 0;
+
 	while (i > lim) {
 		int32_t c = cp_at(bl, i - 1);
 
-		if (c == JP_COMMA || c == JP_FULL_STOP || c == ',' || c == '(')
+		if (c == JP_FULL_STOP || (depth == 0 && (c == JP_COMMA || c == ',' || c == '(')))
 			break;
+		if (c == ')')
+			depth++;
+		else if (c == '(')
+			depth--;
 		i--;
 	}
 	return i;
@@ -366,9 +381,6 @@ kind_of_topic(const struct bullet *bl, size_t pos, size_t lim)
 
 	while (b > lim) {
 		a = clause_start(bl, b, lim);
-		/* 防御演習（CYDER）を: an aside closing before を belongs to the noun */
-		while (a > lim && cp_at(bl, a - 1) == '(')
-			a = clause_start(bl, a - 1, lim);
 		e = b;
 		while (e > a && (cp_at(bl, e - 1) == JP_COMMA || is_space(cp_at(bl, e - 1))))
 			e--;
@@ -397,8 +409,8 @@ static size_t
 skip_particles(const struct bullet *bl, size_t i, size_t lim)
 {
 	static const char *const particles[] = {"を目途に", "を目処に", "をめどに",
-		"目途に", "目処に", "には", "にも", "は", "に", "の", "を", "も",
-		"で", "、", NULL};
+		"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
+		"を", "も", "で", "、", NULL};
 	size_t k, w;
 	bool again = true;
 
@@ -672,7 +684,8 @@ status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certain
 		*cert = KG_CERT_TARGET;
 		return true;
 	}
-	if (match(bl, i, "済")) {
+	/* 措置済み; a noun of ending that closes its clause (※…取組終了) */
+	if (match(bl, i, "済") || (match(bl, i, "終了") && ends_clause(cp_at(bl, i + 2)))) {
 		*st = KG_STATUS_DONE;
 		return true;
 	}
@@ -813,19 +826,39 @@ trim_sentence(const struct bullet *bl, struct span s)
 	return s;
 }
 
+/* The end of sentence s before its 。, closing brackets and blanks. */
+static size_t
+sentence_end(const struct bullet *bl, struct span s)
+{
+	size_t b = s.b;
+
+	if (b > s.a && cp_at(bl, b - 1) == JP_FULL_STOP)
+		b--;
+	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
+		b--;
+	return b;
+}
+
+/* Whether sentence s ends in a past or a state (…した。 …している。 …である。). */
+static bool
+reports_state(const struct bullet *bl, struct span s)
+{
+	size_t b = sentence_end(bl, s);
+	int32_t c = b > s.a ? cp_at(bl, b - 1) : 0;
+
+	return c == JP_TA || c == JP_DA || (b >= s.a + 2 && (match(bl, b - 2, "いる")
+	    || match(bl, b - 2, "ある")));
+}
+
 /* A sentence with no event that still commits to future work. */
 static bool
 is_commitment(const struct bullet *bl, struct span s)
 {
 	static const char *const endings[] = {"予定", "予定である", "見込み",
 		"見込みである", "方針", "方針である", NULL};
-	size_t b = s.b, w, k;
+	size_t b = sentence_end(bl, s), w, k;
 	int32_t c;
 
-	if (b > s.a && cp_at(bl, b - 1) == JP_FULL_STOP)
-		b--;
-	while (b > s.a && (closes(cp_at(bl, b - 1)) || is_space(cp_at(bl, b - 1))))
-		b--;
 	if (b == s.a)
 		return false;
 	for (w = 0; endings[w]; w++) {
@@ -1461,22 +1494,49 @@ run_on_cut(int32_t c, size_t depth, size_t len)
 static bool
 is_event(const struct kg_jpdate *d)
 {
-	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_BACKGROUND
-	    | KG_JP_TALLY));
+	return !(d->flags & (KG_JP_QUOTED | KG_JP_ASOF | KG_JP_CONTEXT | KG_JP_TALLY
+	    | KG_JP_NOT_A_TIME));
 }
 
-/* Why a date is no event, for --explain: the first flag that says so. */
+/*
+ * A date with no year written takes the report's fiscal year (docs/dates.md);
+ * when its own predicate's tense contradicts that year — reported done but
+ * after the as-of date, or still planned but over before it (４月上旬に開催
+ * する予定 in a report as of 3/31) — the year is likely another: the reason
+ * for flagging it, else NULL.
+ */
+static const char *
+tense_doubt(const struct kg_jpdate *d, enum kg_status st, kg_day as_of)
+{
+	if (!(d->flags & KG_JP_REPORT_YEAR) || as_of == KG_DAY_NONE)
+		return NULL;
+	if (st == KG_STATUS_DONE && d->base_start > as_of)
+		return "no year written: the report's fiscal year puts it after the "
+		    "as-of date, though the text reports it done";
+	if (st == KG_STATUS_PLANNED && d->base_end != KG_DAY_NONE && d->base_end < as_of)
+		return "no year written: the report's fiscal year puts it before the "
+		    "as-of date, though the text plans it";
+	return NULL;
+}
+
+/* Why a date is no event, for --explain: why when given, else the first
+ * flag that says so. */
 static int
-skip_date(struct kg_extract *x, const struct kg_jpdate *d)
+skip_date(struct kg_extract *x, const struct kg_jpdate *d, const char *why)
 {
 	static const struct {
 		unsigned flag;
 		const char *why;
 	} whys[] = {
 		{KG_JP_QUOTED, "inside 「」: part of a name"},
-		{KG_JP_ASOF, "a status date (…現在)"},
+		{KG_JP_FIGURE, KG_EXTRACT_WHY_FIGURE},
+		{KG_JP_ASOF, "a status date (…現在, …時点)"},
 		{KG_JP_TALLY, "bounds a count (a tally)"},
 		{KG_JP_BACKGROUND, "names earlier work"},
+		{KG_JP_NAME, "names a plan, budget or edition (2024年度年次計画)"},
+		{KG_JP_BASELINE, "a baseline compared with (2013年度比)"},
+		{KG_JP_HORIZON, "a horizon, not a deadline (2030年に向けて)"},
+		{KG_JP_RECURRING, "a time of every year (毎年６月)"},
 		{KG_JP_CONTEXT, "only sets the scene for a narrower date"},
 	};
 	struct kg_extract_skip *k;
@@ -1487,8 +1547,8 @@ skip_date(struct kg_extract *x, const struct kg_jpdate *d)
 	k = &x->skipped[x->nskipped++];
 	k->offset = d->start;
 	k->len = d->end - d->start;
-	k->why = "not an event";
-	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+	k->why = why ? why : "not an event";
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]) && !why; i++)
 		if (d->flags & whys[i].flag) {
 			k->why = whys[i].why;
 			break;
@@ -1505,8 +1565,10 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	enum kg_status st = KG_STATUS_PLANNED;
 	enum kg_certainty cert = KG_CERT_NONE;
 	bool have_status = false;
+	const char *doubt;
 
 	have_status = status_of(bl, sent, d, &st, &cert);
+	doubt = have_status ? tense_doubt(d, st, bl->ctx->as_of) : NULL;
 	if (!have_status)
 		st = status_by_window(d->window_start, d->window_end, bl->ctx->as_of);
 	else if ((st == KG_STATUS_DONE || st == KG_STATUS_ONGOING) &&
@@ -1535,11 +1597,65 @@ add_milestone(struct kg_extract *x, const struct bullet *bl, struct span sent,
 	m->expr = cut(bl, d->cp_start, d->cp_end);
 	m->sentence = cut(bl, sent.a, sent.b);
 	m->title = make_title(bl, sent, d, next_date, &it->bare_title);
+	if (d->doubt != KG_JP_SURE)
+		doubt = kg_jpdate_doubt_reason(d->doubt);
+	m->uncertain = doubt != NULL;
+	m->uncertain_reason = doubt ? strdup(doubt) : NULL;
 	it->expr_offset = d->start;
 	x->n++;
-	if (m->expr == NULL || m->sentence == NULL || m->title == NULL)
+	if (m->expr == NULL || m->sentence == NULL || m->title == NULL
+	    || (doubt && m->uncertain_reason == NULL))
 		return -1;
 	return 0;
+}
+
+/* A table's row of column years flattened into the text (2024年度 2025年度
+ * 2026年度): two or more whole years, ranges of them and nothing but
+ * separators between.  They name columns; none is an event. */
+static bool
+year_row(const struct bullet *bl, struct span s, size_t first, size_t last)
+{
+	size_t i = s.a, j;
+
+	if (last - first < 2)
+		return false;
+	for (j = first; j <= last; j++) {
+		size_t to = j < last ? bl->dates[j].cp_start : s.b;
+		enum kg_precision p = j < last ? bl->dates[j].base_precision : KG_PREC_YEAR;
+
+		if (p != KG_PREC_YEAR && p != KG_PREC_FISCAL_YEAR && p != KG_PREC_RANGE)
+			return false;
+		for (; i < to; i++) {
+			int32_t c = cp_at(bl, i);
+
+			if (!is_space(c) && c != ',' && c != '~' && c != '-' && c != '/'
+			    && c != '|' && c != JP_COMMA && c != JP_FULL_STOP
+			    && c != JP_MIDDLE_DOT && c != JP_WAVE_DASH)
+				return false;
+		}
+		if (j < last)
+			i = bl->dates[j].cp_end;
+	}
+	return true;
+}
+
+/* A sentence with no date that plans work for no set time: 速やかに, 早期に,
+ * 順次, 継続的に, 随時 (結論を得次第速やかに措置), unless it reports what was
+ * done or is being done (…速やかに情報提供を行う手順を整備した。). */
+static bool
+undated_plan(const struct bullet *bl, struct span s)
+{
+	static const char *const adverbs[] = {"速やかに", "早期に", "早急に", "順次",
+		"継続的に", "随時", NULL};
+	size_t i, w;
+
+	if (reports_state(bl, s))
+		return false;
+	for (i = s.a; i < s.b; i++)
+		for (w = 0; adverbs[w]; w++)
+			if (match(bl, i, adverbs[w]))
+				return true;
+	return false;
 }
 
 int
@@ -1562,7 +1678,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		kg_err_set(err, "out of memory extracting milestones");
 		goto out;
 	}
-	kg_jpdate_scan_text(&t, ctx, dates, dmax, &nd);
+	kg_jpdate_scan_item(&t, ctx, &out->last, dates, dmax, &nd);
 	if (nd > KG_EXTRACT_MAX_DATES) {
 		out->refused_at = dates[0].start + 1;
 		kg_err_set(err, "more than %d dates in one text (a clause repeated?): not a plan "
@@ -1579,6 +1695,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		int32_t c = i < t.n ? t.cp[i] : 0;
 		struct span s;
 		size_t first, j, kept = 0;
+		bool row;
 
 		if (i < t.n) {
 			if (opens(c))
@@ -1599,11 +1716,13 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		first = di;
 		while (di < nd && dates[di].cp_start < s.b)
 			di++;
+		row = year_row(&bl, s, first, di);
 		for (j = first; j < di; j++) {
 			size_t next = s.b, k;
 
-			if (!is_event(&dates[j])) {
-				if (skip_date(out, &dates[j]) < 0) {
+			if (row || !is_event(&dates[j])) {
+				if (skip_date(out, &dates[j], row ? "names a column of a table "
+				    "(a row of years)" : NULL) < 0) {
 					kg_err_set(err, "out of memory extracting milestones");
 					goto out;
 				}
@@ -1624,7 +1743,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 		 *開催される見込み) reports figures: not an undated commitment */
 		for (j = first; j < di && !(dates[j].flags & KG_JP_TALLY); j++)
 			;
-		if (!kept && j == di && is_commitment(&bl, s)) {
+		if (!kept && j == di && (is_commitment(&bl, s) || undated_plan(&bl, s))) {
 			size_t from = t.src_start[s.a], to = t.src_end[s.b - 1];
 
 			if (kg_strv_push(&out->notes, text + from, to - from) < 0) {

@@ -4,12 +4,16 @@
  * Splits the bullet into sentences (at 。 outside brackets), finds the date
  * expressions with jpdate, drops the ones that are not events (titles in
  * 「」, 現在 status dates, years that only give context to a later month,
- * references to an earlier round) and gives every remaining one a status
- * (explicit predicate first, else the window against the as-of date), a
- * certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
- * around the date), a short title and its source sentence.  Sentences with no
- * event that still commit to future work (…予定。, 引き続き…取り組む。) become
- * measure notes.  The rules are documented in docs/dates.md.
+ * references to an earlier round, names, baselines, horizons, recurring
+ * times, a table's row of column years) and gives every remaining one a
+ * status (explicit predicate first, else the window against the as-of date),
+ * a certainty (予定 / 見込み / 目途), a kind (from the predicate and nouns
+ * around the date), a short title, its source sentence and, when the text
+ * leaves its year open, an uncertainty.  The dates that are no events are
+ * listed with why (a figure's date, 2,100件（2023年９月末）, is a result as of
+ * that date).  Sentences with no event that still commit to future work
+ * (…予定。, 引き続き…取り組む。, 速やかに措置) become measure notes.  The
+ * rules are documented in docs/dates.md.
  */
 #ifndef KG_EXTRACT_H
 #define KG_EXTRACT_H
@@ -24,13 +28,17 @@
 struct kg_extract_item {
 	struct kg_milestone m;  /* set: title, kind, status, certainty, window_start,
 	                           window_end, precision, expr (as written, line breaks
-	                           already gone), sentence (the whole source sentence).
+	                           already gone), sentence (the whole source sentence),
+	                           uncertain and uncertain_reason.
 	                           Unset (0/NULL): id, uid, measure_id, document_id, line. */
 	size_t expr_offset;     /* byte offset of expr within the input text */
 	bool bare_title;        /* the text names no object for the act: the title
 	                           is only its verb (or empty); a caller may use
 	                           kg_extract_fallback_title instead */
 };
+
+/* Why the date of a figure (2,100件（2023年９月末）) is no milestone. */
+#define KG_EXTRACT_WHY_FIGURE "a figure as of that date (a result, not a deadline)"
 
 /* A date expression that is no milestone, and why (for --explain). */
 struct kg_extract_skip {
@@ -56,14 +64,18 @@ struct kg_extract {
 	size_t refused_at;      /* see kg_extract_text */
 	struct kg_extract_skip *skipped;
 	size_t nskipped, capskipped;
+	struct kg_jplast last;  /* the last date of the text so far: 同年, 同月 …
+	                           of the next call (the item's next bullet) refer
+	                           to it */
 };
 
 /*
  * text: one bullet (or a bullet-less progress paragraph) of one measure,
  * original characters, PDF line breaks already removed by the caller.
- * Appends to out (so a caller can collect a whole measure); out must be
- * zeroed before first use.  -1 on ENOMEM or internal error (out keeps what
- * was appended before), and when text holds more than KG_EXTRACT_MAX_DATES
+ * Appends to out (so a caller can collect a whole measure; anaphora such as
+ * 同年 refer to the last date of out's earlier texts); out must be zeroed
+ * before first use.  -1 on ENOMEM or internal error (out keeps what was
+ * appended before), and when text holds more than KG_EXTRACT_MAX_DATES
  * dates: "more than 1000 dates in one text ..." in err, and out->refused_at
  * is the byte offset of the first date + 1 (0 otherwise).
  */

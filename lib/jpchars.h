@@ -34,6 +34,7 @@ enum {
 	JP_I = 0x3044,  /* い */
 	JP_U = 0x3046,  /* う */
 	JP_KU = 0x304F, /* く */
+	JP_KA = 0x304B, /* か (3か所) */
 	JP_GA = 0x304C, /* が */
 	JP_GU = 0x3050, /* ぐ */
 	JP_SHI = 0x3057, /* し */
@@ -71,12 +72,21 @@ enum {
 	JP_THOUSAND = 0x5343, /* 千 */
 	JP_GAN = 0x5143,    /* 元: the first year of an era */
 	JP_DAI = 0x7B2C,    /* 第: ordinal prefix */
+	JP_ME = 0x76EE,     /* 目: ordinal suffix (２回目) */
 };
 
 static inline bool
 jp_is_hiragana(int32_t c)
 {
 	return c >= 0x3041 && c <= 0x309F;
+}
+
+/* CJK symbols and punctuation (、 。 「 」 【 】 〜 …); 〇 is in the block but
+ * is a digit */
+static inline bool
+jp_is_cjk_punctuation(int32_t c)
+{
+	return c >= 0x3000 && c <= 0x303F && c != JP_ZERO;
 }
 
 /* CJK unified ideographs and extension A */

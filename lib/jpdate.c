@@ -22,6 +22,7 @@
 #include "jpdate.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -85,6 +86,64 @@ nfkc_char(int32_t c, int32_t *buf, size_t cap)
 	return (size_t)k;
 }
 
+static bool
+is_blank(int32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool
+is_latin(int32_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/*
+ * Drops the blanks a PDF extraction leaves inside Japanese text (2024 年度,
+ * 令和 6 年 10 月, 2 0 2 4 年 度, a line break inside an expression): a run
+ * of blanks between two characters goes, unless one of them is a Latin
+ * letter (Check PC, ISO 15408) or both are digits of numbers of their own
+ * (1 2024年度, 1,000 2,000); two digits that each stand alone (2 0 2 4) are
+ * one letter-spaced number.  Leading and trailing blanks stay.  In place,
+ * one pass.
+ */
+static void
+drop_pdf_blanks(struct kg_jptext *t)
+{
+	size_t r = 0, w = 0, e;
+	int32_t before_last = 0; /* the source character before the last kept one */
+
+	while (r < t->n) {
+		int32_t a, b;
+
+		if (!is_blank(t->cp[r])) {
+			before_last = r > 0 ? t->cp[r - 1] : 0;
+			t->cp[w] = t->cp[r];
+			t->src_start[w] = t->src_start[r];
+			t->src_end[w] = t->src_end[r];
+			r++;
+			w++;
+			continue;
+		}
+		for (e = r; e < t->n && is_blank(t->cp[e]); e++)
+			;
+		a = w > 0 ? t->cp[w - 1] : 0;
+		b = e < t->n ? t->cp[e] : 0;
+		if (a == 0 || b == 0 || is_latin(a) || is_latin(b)
+		    || (jp_is_digit(a) && jp_is_digit(b) && (jp_is_digit(before_last)
+		    || (e + 1 < t->n && jp_is_digit(t->cp[e + 1]))))) {
+			for (; r < e; r++, w++) { /* kept */
+				t->cp[w] = t->cp[r];
+				t->src_start[w] = t->src_start[r];
+				t->src_end[w] = t->src_end[r];
+			}
+			continue;
+		}
+		r = e;
+	}
+	t->n = w;
+}
+
 int
 kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *err)
 {
@@ -118,6 +177,7 @@ kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *er
 		}
 		i += (size_t)step;
 	}
+	drop_pdf_blanks(t);
 	return 0;
 nomem:
 	kg_jptext_release(t);
@@ -171,9 +231,7 @@ struct scan {
 	bool ctx_bare;    /* and is only a year (平成21年度, 来年度) */
 	bool ctx_used;    /* a yearless date used ctx (set by the point rules) */
 	bool in_quote;    /* the expression is inside 「」『』: a name's year */
-	/* year for 同年 / 同年度: the last year named anywhere in the text */
-	bool have_same;
-	int same_fy, same_cal;
+	struct kg_jplast last; /* for 同年 / 同年度 / 翌年度, 同月 / 翌月, 同日 / 翌日 */
 };
 
 /* The code point at i, 0 past the end. */
@@ -354,6 +412,7 @@ struct point {
 	kg_day ws, we;
 	enum kg_precision prec;
 	unsigned flags;
+	enum kg_jp_doubt doubt;
 	bool has_era;           /* written with an era: 平成17～21年度, 平成20年度～21年度 */
 	int era_base;
 	bool western;           /* written as a 4-digit year */
@@ -435,7 +494,7 @@ set_season(struct point *p, int y, int season)
 /* ---------------------------------------------------------- vocabulary */
 
 /* Eras: the Western year of their 元年.  The one-letter forms count only
- * directly before a number (平19年, H21年度) and not inside a word. */
+ * directly before a number (平19年, H21年度, R6.4.1) and not inside a word. */
 struct era {
 	const char *name;
 	int base;
@@ -450,8 +509,8 @@ static const struct era eras[] = {
 	{NULL, 0, false},
 };
 
-/* Parts of a year written after it (平成20年度末, 平成21年春, 来年度上半期):
- * what they mean, and after which unit they may come. */
+/* Parts of a year written after it (平成20年度末, 平成21年春, 来年度上半期,
+ * 2025年央): what they mean, and after which unit they may come. */
 enum part {
 	PART_END,     /* 末: the last day of the (fiscal) year */
 	PART_START,   /* 当初, 初め: its first month (April of a fiscal year) */
@@ -461,6 +520,8 @@ enum part {
 	PART_SUMMER,
 	PART_AUTUMN,
 	PART_WINTER,
+	PART_MIDYEAR, /* 年央: June–July */
+	PART_NEW_YEAR, /* 年明け: January */
 };
 
 enum { AFTER_FY = 1, AFTER_YEAR = 2 };
@@ -485,10 +546,12 @@ static const struct part_word year_parts[] = {
 	{"下期", PART_HALF2, AFTER_FY | AFTER_YEAR},
 	{"後半期", PART_HALF2, AFTER_FY | AFTER_YEAR},
 	{"後半", PART_HALF2, AFTER_FY | AFTER_YEAR},
-	{"春", PART_SPRING, AFTER_YEAR},
-	{"夏", PART_SUMMER, AFTER_YEAR},
-	{"秋", PART_AUTUMN, AFTER_YEAR},
-	{"冬", PART_WINTER, AFTER_YEAR},
+	{"春", PART_SPRING, AFTER_FY | AFTER_YEAR},
+	{"夏", PART_SUMMER, AFTER_FY | AFTER_YEAR},
+	{"秋", PART_AUTUMN, AFTER_FY | AFTER_YEAR},
+	{"冬", PART_WINTER, AFTER_FY | AFTER_YEAR},
+	{"央", PART_MIDYEAR, AFTER_YEAR},
+	{"明け", PART_NEW_YEAR, AFTER_YEAR},
 	{NULL, PART_END, 0},
 };
 
@@ -507,6 +570,20 @@ static const struct word month_parts[] = {
 	{NULL, 0},
 };
 
+/* A day's weekday in brackets, 0 = Monday as kg_weekday: 12月１日（月）,
+ * （月曜日）, （月・祝）. */
+static const struct word weekdays[] = {
+	{"月", 0}, {"火", 1}, {"水", 2}, {"木", 3}, {"金", 4}, {"土", 5}, {"日", 6},
+	{NULL, 0},
+};
+static const char *const weekday_tails[] = {"曜日", "曜", NULL};
+static const char *const holiday_marks[] = {"・祝", "・休", NULL};
+
+/* A clock time after a day (10:00, 16時, 16時30分, 午後２時), and the marks
+ * of its end (10:00～12:00). */
+static const char *const clock_prefixes[] = {"午前", "午後", NULL};
+static const char *const clock_range_marks[] = {"~", "〜", "-", "から", NULL};
+
 /* 中 or 内 that ends an expression (年度中, ３月中, 年度内), unless they
  * begin a word of their own. */
 static const char *const within_words[] = {"中", "内", NULL};
@@ -514,35 +591,58 @@ static const char *const not_within[] = {"中間", "中心", "中小", "中止",
 	"中長", "中核", "中期", "中旬", "内閣", "内容", "内部", "内外", "内訳", "内示",
 	NULL};
 
-/* Years relative to the report or to an earlier date of the text. */
+/* Times relative to the report or to the last date of the text. */
+enum rel_unit { REL_FY, REL_YEAR, REL_MONTH, REL_DAY };
+enum rel_anchor {
+	REL_REPORT, /* the report's fiscal year, the as-of date's year or month */
+	REL_LAST,   /* after the last date of the text; the as-of date's when none */
+	REL_SAME,   /* the last date of the text; with none the text leaves it
+	               open: the as-of date's, with a doubt */
+};
+
 struct rel_word {
 	const char *word;
-	int delta;      /* years from the report's (fiscal) year */
-	bool fiscal;
-	bool same;      /* 同年度 / 同年: the last year named in the text */
+	enum rel_unit unit;
+	int delta;
+	enum rel_anchor anchor;
 };
 
 static const struct rel_word rel_words[] = {
-	{"再来年度", 2, true, false}, {"今年度", 0, true, false},
-	{"本年度", 0, true, false}, {"当年度", 0, true, false},
-	{"来年度", 1, true, false}, {"翌年度", 1, true, false},
-	{"次年度", 1, true, false}, {"前年度", -1, true, false},
-	{"昨年度", -1, true, false}, {"同年度", 0, true, true},
-	{"今年", 0, false, false}, {"本年", 0, false, false},
-	{"来年", 1, false, false}, {"翌年", 1, false, false},
-	{"昨年", -1, false, false}, {"前年", -1, false, false},
-	{"同年", 0, false, true},
-	{NULL, 0, false, false},
+	{"今年度", REL_FY, 0, REL_REPORT}, {"本年度", REL_FY, 0, REL_REPORT},
+	{"当年度", REL_FY, 0, REL_REPORT}, {"来年度", REL_FY, 1, REL_REPORT},
+	{"次年度", REL_FY, 1, REL_REPORT}, {"再来年度", REL_FY, 2, REL_REPORT},
+	{"前年度", REL_FY, -1, REL_REPORT}, {"昨年度", REL_FY, -1, REL_REPORT},
+	{"翌年度", REL_FY, 1, REL_LAST}, {"同年度", REL_FY, 0, REL_SAME},
+	{"今年", REL_YEAR, 0, REL_REPORT}, {"本年", REL_YEAR, 0, REL_REPORT},
+	{"来年", REL_YEAR, 1, REL_REPORT}, {"昨年", REL_YEAR, -1, REL_REPORT},
+	{"前年", REL_YEAR, -1, REL_REPORT}, {"翌年", REL_YEAR, 1, REL_LAST},
+	{"同年", REL_YEAR, 0, REL_SAME},
+	{"今月", REL_MONTH, 0, REL_REPORT}, {"来月", REL_MONTH, 1, REL_REPORT},
+	{"先月", REL_MONTH, -1, REL_REPORT}, {"翌月", REL_MONTH, 1, REL_LAST},
+	{"同月", REL_MONTH, 0, REL_SAME},
+	{"翌日", REL_DAY, 1, REL_LAST}, {"同日", REL_DAY, 0, REL_SAME},
+	{NULL, REL_FY, 0, REL_REPORT},
 };
+
+/* Words that begin like a relative time and are none: 同年代 (of the same
+ * generation), 同年齢, 同年輩. */
+static const char *const not_relative[] = {"同年代", "同年齢", "同年輩", NULL};
 
 /* What may follow a bare 年度 for it to be the context's fiscal year
  * (年度内, 年度末, 年度当初, 年度第３四半期 …). */
 static const char *const bare_fy_next[] = {"内", "中", "末", "当初", "初め",
 	"初頭", "上半期", "下半期", "上期", "下期", "前半", "後半", "第", NULL};
 
+/* What may follow a bare 年 for it to be the context's calendar year: 年内,
+ * 年末, 年央, 年明け (not 年末年始, the New Year holidays of every year, nor
+ * 内閣). */
+static const char *const bare_year_next[] = {"内", "末", "央", "明け", NULL};
+static const char *const not_bare_year[] = {"内閣", "末年始", NULL};
+
 /* A bare half of the context's fiscal year. */
 static const struct word bare_halves[] = {
-	{"上半期", PART_HALF1}, {"下半期", PART_HALF2}, {NULL, 0},
+	{"上半期", PART_HALF1}, {"下半期", PART_HALF2}, {"上期", PART_HALF1},
+	{"下期", PART_HALF2}, {NULL, 0},
 };
 
 /* Seasons alone (秋頃, 今秋, 来春): a prefix names the year relative to the
@@ -556,6 +656,16 @@ static const struct word seasons[] = {
 static const char *const season_next[] = {"頃", "ごろ", "ころ", "に", "まで", "を",
 	"以降", "から", "中", "の", NULL};
 
+/* A year in figures with a month (2024.4.1, 2024/4, 2024-04-01): the
+ * separators, and what may not follow a year and month alone, which would
+ * make it a decimal number (2024.5万件, 2020.5%). */
+static const char *const numeric_seps[] = {".", "/", "-", NULL};
+static const char *const decimal_units[] = {"万", "億", "兆", "千", "百", "十", "円",
+	"件", "人", "%", "倍", "歳", "ト", NULL};
+
+/* Words a month is never written after: an age (１歳６月) */
+static const char *const not_before_month[] = {"歳", NULL};
+
 /* What may follow a point. */
 static const char *const approx_words[] = {"頃", "ごろ", "ころ", NULL};
 static const char *const range_marks[] = {"~", "〜", "から", NULL};
@@ -563,6 +673,87 @@ static const char *const from_words[] = {"から", "より", "以降", "以後",
 static const char *const until_words[] = {"までに", "まで", "迄に", "迄", NULL};
 static const char *const target_words[] = {"を目途", "を目処", "をめど", "目途",
 	"目処", "めど", NULL};
+static const char *const asof_words[] = {"現在", "時点", NULL};
+static const char *const background_words[] = {"に引き続き", "に続き", NULL};
+
+/* Years that are no time of an event: the name of a plan, budget or
+ * edition right after a whole year (2024年度年次計画, 令和６年度予算,
+ * 2023年版); a year compared with (2013年度比, 平成25年度と比べて); a year
+ * a group of work heads for (2030年に向けて). */
+static const char *const name_nouns[] = {"年次計画", "計画", "予算", "決算", "版",
+	"白書", "税制改正", "概算要求", "実績", NULL};
+static const char *const baseline_words[] = {"と比べ", "と比較", "に比べ", "に比較",
+	"比", "対比", "水準", "を基準", NULL};
+static const char *const same_period[] = {"同月", "同期", NULL}; /* 前年同月比 */
+static const char *const horizon_words[] = {"に向け", "を見据え", NULL};
+
+/* Words before a date that make it a time of every year (毎年６月頃). */
+static const char *const recurring_words[] = {"毎年度", "毎年", "例年", "各年度",
+	"隔年", NULL};
+
+/* A count right after a date (９月末までに37件, 平成19年度は1,089件): the
+ * particles that may come between (a bound: までに、 / で; a topic: は), the
+ * words before the number (計37件, 延べ1,250件, 更に20件程度) and the
+ * counters after it. */
+static const char *const tally_after_until[] = {"、", "で", NULL};
+static const char *const tally_after_topic[] = {"には", "は", NULL};
+static const char *const tally_count_words[] = {"更に", "さらに", "合計", "計", "延べ",
+	"約", NULL};
+static const char *const tally_counters[] = {"件", "回", "名", "人", "社", "か所",
+	"箇所", "校", "団体", "府省庁", "府省", NULL};
+
+/* What follows a date that only sets the scene for later ones. */
+static const char *const scene_words[] = {"には", "は", "、", ",", "の", NULL};
+
+/* An earlier round: 前回（平成18年度）, 前回平成18年度 */
+static const char *const earlier_round_words[] = {"前回", "前回(", NULL};
+
+/* Every table of words above, for kg_jpdate_word. */
+struct vocabulary {
+	const void *table;      /* ended by an entry whose text is NULL */
+	size_t stride;
+	size_t text;            /* offset of the text in an entry */
+};
+
+#define WORDS(t) {t, sizeof(t[0]), 0}
+#define ENTRIES(t, type, field) {t, sizeof(t[0]), offsetof(type, field)}
+
+static const struct vocabulary vocabularies[] = {
+	ENTRIES(eras, struct era, name), ENTRIES(year_parts, struct part_word, text),
+	ENTRIES(month_parts, struct word, text), ENTRIES(weekdays, struct word, text),
+	ENTRIES(rel_words, struct rel_word, word), ENTRIES(bare_halves, struct word, text),
+	ENTRIES(season_prefixes, struct word, text), ENTRIES(seasons, struct word, text),
+	WORDS(not_relative), WORDS(weekday_tails), WORDS(holiday_marks), WORDS(clock_prefixes),
+	WORDS(clock_range_marks), WORDS(within_words), WORDS(not_within),
+	WORDS(bare_fy_next), WORDS(bare_year_next), WORDS(not_bare_year),
+	WORDS(season_next), WORDS(numeric_seps), WORDS(decimal_units),
+	WORDS(not_before_month), WORDS(approx_words), WORDS(range_marks),
+	WORDS(from_words), WORDS(until_words), WORDS(target_words), WORDS(asof_words),
+	WORDS(background_words), WORDS(name_nouns), WORDS(baseline_words),
+	WORDS(same_period), WORDS(horizon_words), WORDS(recurring_words),
+	WORDS(tally_after_until), WORDS(tally_after_topic), WORDS(tally_count_words),
+	WORDS(tally_counters), WORDS(scene_words), WORDS(earlier_round_words),
+};
+
+const char *
+kg_jpdate_word(size_t i)
+{
+	size_t v;
+
+	for (v = 0; v < sizeof(vocabularies) / sizeof(vocabularies[0]); v++) {
+		const char *entry = vocabularies[v].table;
+		const char *text;
+
+		for (;; entry += vocabularies[v].stride) {
+			memcpy(&text, entry + vocabularies[v].text, sizeof(text));
+			if (text == NULL)
+				break;
+			if (i-- == 0)
+				return text;
+		}
+	}
+	return NULL;
+}
 
 /* ------------------------------------------------------- year contexts */
 
@@ -580,22 +771,24 @@ as_of_year(const struct scan *s)
 
 /* The year of a month written without one, at the scanner's context. */
 static int
-infer_year(struct scan *s, int m)
+infer_year(struct scan *s, int m, struct point *p)
 {
 	s->ctx_used = true;
 	if (s->have_ctx)
 		return s->ctx_is_fy ? fy_month_year(s->ctx_year, m) : s->ctx_year;
+	p->flags |= KG_JP_REPORT_YEAR;
 	return fy_month_year(s->ctx->fiscal_year, m);
 }
 
 /* The fiscal year of a half, quarter or 年度… written without one. */
 static int
-context_fy(struct scan *s)
+context_fy(struct scan *s, struct point *p)
 {
 	if (s->have_ctx) {
 		s->ctx_used = true;
 		return s->ctx_year;
 	}
+	p->flags |= KG_JP_REPORT_YEAR;
 	return s->ctx->fiscal_year;
 }
 
@@ -639,13 +832,11 @@ apply_part(struct point *p, enum part part, int y, bool fiscal)
 {
 	switch (part) {
 	case PART_END:
-		if (fiscal) {
+		if (fiscal)
 			set_span(p, y + 1, 3, 31, y + 1, 3, 31, KG_PREC_FISCAL_YEAR_END);
-			p->d = 31;
-		} else {
+		else
 			set_span(p, y, 12, 31, y, 12, 31, KG_PREC_YEAR_END);
-			p->d = 31;
-		}
+		p->d = 31;
 		break;
 	case PART_START:
 		set_month(p, y, fiscal ? 4 : 1);
@@ -659,6 +850,12 @@ apply_part(struct point *p, enum part part, int y, bool fiscal)
 	case PART_AUTUMN:
 	case PART_WINTER:
 		set_season(p, y, (int)(part - PART_SPRING));
+		break;
+	case PART_MIDYEAR:
+		set_span(p, y, 6, 1, y, 7, 31, KG_PREC_SEASON);
+		break;
+	case PART_NEW_YEAR:
+		set_month(p, y, 1);
 		break;
 	}
 }
@@ -687,9 +884,9 @@ year_part(const struct scan *s, size_t i, int y, unsigned after, struct point *p
 }
 
 /*
- * What follows 年度 of fiscal year fy at i: 末, 当初, a half or a quarter
- * (also after の: 同年度の上半期); else the whole fiscal year, which may
- * only give context (p->bare).  Returns the length read.
+ * What follows 年度 of fiscal year fy at i: 末, 当初, a half, a quarter or a
+ * season (also after の: 同年度の上半期); else the whole fiscal year, which
+ * may only give context (p->bare).  Returns the length read.
  */
 static size_t
 fy_part(const struct scan *s, size_t i, int fy, struct point *p)
@@ -715,31 +912,77 @@ fy_part(const struct scan *s, size_t i, int fy, struct point *p)
 	return 0;
 }
 
+/* A clock time at i (10:00, 16時, 16時30分, 午後２時): its length, else 0. */
+static size_t
+read_clock(const struct scan *s, size_t i)
+{
+	size_t k = lit_any(s, i, clock_prefixes, NULL), j, m;
+	int h, mi;
+
+	if (!(j = read_num(s, i + k, false, &h)) || j > 2 || h > 24)
+		return 0;
+	k += j;
+	if (cp_at(s, i + k) == ':') {
+		if ((m = read_num(s, i + k + 1, false, &mi)) != 2 || mi > 59)
+			return 0;
+		return k + 1 + m;
+	}
+	if (!(j = lit(s, i + k, "時")))
+		return 0;
+	k += j;
+	if ((m = read_num(s, i + k, false, &mi)) && m <= 2 && mi <= 59 && lit(s, i + k + m, "分"))
+		k += m + 1;
+	return k;
+}
+
 /*
- * Month, then day / 末 / 旬 / 中, in year y (already decided by the caller).
- * i is at the number.  P_INVALID for an impossible month or day.
+ * What a PDF prints after a day at i: its weekday in brackets (（月）,
+ * （月曜日）, （水・祝）) and a clock time or span (10:00～12:00, 16時～).
+ * Returns their length; a weekday that is not the day's sets a doubt.
+ */
+static size_t
+day_marks(const struct scan *s, size_t i, struct point *p)
+{
+	const struct word *w;
+	size_t k = 0, j, c;
+
+	if (cp_at(s, i) == '(' && (j = word_at(s, i + 1, weekdays, &w))) {
+		j += 1;
+		j += lit_any(s, i + j, weekday_tails, NULL);
+		j += lit_any(s, i + j, holiday_marks, NULL);
+		if (cp_at(s, i + j) == ')') {
+			k = j + 1;
+			if (kg_weekday(p->ws) != w->meaning)
+				p->doubt = KG_JP_DOUBT_WEEKDAY;
+		}
+	}
+	if ((c = read_clock(s, i + k))) {
+		k += c;
+		if ((j = lit_any(s, i + k, clock_range_marks, NULL))
+		    && (c = read_clock(s, i + k + j)))
+			k += j + c;
+	}
+	return k;
+}
+
+/*
+ * What follows month m of year y at i: a day (and its weekday and time),
+ * 末, 上旬 … or 中.  P_INVALID for an impossible day.
  */
 static enum parse_result
-month_part(const struct scan *s, size_t i, int y, struct point *p)
+month_rest(const struct scan *s, size_t i, int y, int m, struct point *p)
 {
 	const struct word *w;
 	size_t k, j;
-	int m, d;
+	int d;
 
-	k = read_num(s, i, false, &m);
-	if (!k || !lit(s, i + k, "月"))
-		return P_NONE;
-	k += 1;
-	p->b = i + k;
-	if (m < 1 || m > 12 || !year_ok(y))
-		return P_INVALID;
 	set_month(p, y, m);
-	i += k;
 	if ((j = read_num(s, i, false, &d)) && lit(s, i + j, "日")) {
 		p->b = i + j + 1;
 		if (!kg_date_valid(y, m, d))
 			return P_INVALID;
 		set_day(p, y, m, d);
+		p->b += day_marks(s, p->b, p);
 		return P_OK;
 	}
 	if ((k = word_at(s, i, month_parts, &w))) {
@@ -764,6 +1007,26 @@ month_part(const struct scan *s, size_t i, int y, struct point *p)
 	return P_OK;
 }
 
+/*
+ * Month, then day / 末 / 旬 / 中, in year y (already decided by the caller).
+ * i is at the number.  P_INVALID for an impossible month or day.
+ */
+static enum parse_result
+month_part(const struct scan *s, size_t i, int y, struct point *p)
+{
+	size_t k;
+	int m;
+
+	k = read_num(s, i, false, &m);
+	if (!k || !lit(s, i + k, "月"))
+		return P_NONE;
+	k += 1;
+	p->b = i + k;
+	if (m < 1 || m > 12 || !year_ok(y))
+		return P_INVALID;
+	return month_rest(s, i + k, y, m, p);
+}
+
 /* Calendar-year parts after 〜年: month…, 末, 内/中, seasons, halves, quarters. */
 static enum parse_result
 cal_part(const struct scan *s, size_t i, int y, struct point *p)
@@ -785,22 +1048,76 @@ cal_part(const struct scan *s, size_t i, int y, struct point *p)
 	return P_OK;
 }
 
+/* An era name at i (the longest): its length and entry, else 0. */
+static size_t
+era_at(const struct scan *s, size_t i, const struct era **era)
+{
+	const struct era *e;
+	size_t k, len = 0;
+
+	for (e = eras; e->name; e++)
+		if ((k = lit(s, i, e->name)) > len) {
+			len = k;
+			*era = e;
+		}
+	return len;
+}
+
+/*
+ * The same year in the other calendar, in brackets at i: （2024）, （令和６）
+ * before the unit, or with it after the unit (（2019年）, （令和元年度）:
+ * pass the unit written, 年 or 年度).  Returns its length, 0 when there is
+ * none; a bracket naming another year sets a doubt (the first is kept).
+ */
+static size_t
+year_alias(const struct scan *s, size_t i, int y, const char *unit, struct point *p)
+{
+	const struct era *era = NULL;
+	size_t k = 1, j, m;
+	int n, y2;
+
+	if (cp_at(s, i) != '(')
+		return 0;
+	if ((j = era_at(s, i + k, &era))) {
+		if (!(m = read_num(s, i + k + j, !era->abbrev, &n)) || n < 1 || n > 99)
+			return 0;
+		y2 = era->base + n - 1;
+		k += j + m;
+	} else if ((j = read_num(s, i + k, false, &n)) == 4 && year_ok(n)) {
+		y2 = n;
+		k += j;
+	} else {
+		return 0;
+	}
+	if (unit && (j = lit(s, i + k, "年度") ? 2 : lit(s, i + k, "年")) == 0)
+		return 0;
+	k += unit ? j : 0;
+	if (cp_at(s, i + k) != ')')
+		return 0;
+	if (y2 != y)
+		p->doubt = KG_JP_DOUBT_ERA_MISMATCH;
+	return k + 1;
+}
+
 /* ---------------------------------------------------------- the points */
 
 /*
  * After the number of year y (at i + k): the unit and what follows it —
  * 年度 and its parts, 年 and a month or part, or a range of years whose first
- * number has no unit (平成17～21年度, 2008～2010年度).
+ * number has no unit (平成17～21年度, 2008～2010年度).  The other calendar's
+ * year may stand in brackets before or after the unit.
  */
 static enum parse_result
 year_unit(struct scan *s, size_t i, size_t k, int y, const struct point *prev,
     struct point *p)
 {
-	size_t j;
+	size_t j, alias;
 
 	p->year = y;
 	if (!year_ok(y))
 		return P_NONE;
+	if ((alias = year_alias(s, i + k, y, NULL, p)) && lit(s, i + k + alias, "年"))
+		k += alias;
 	if (!prev && (cp_at(s, i + k) == '~' || cp_at(s, i + k) == JP_WAVE_DASH)) {
 		size_t m1 = k + 1, u;
 		int n2, y2;
@@ -826,6 +1143,7 @@ year_unit(struct scan *s, size_t i, size_t k, int y, const struct point *prev,
 
 		p->is_fy = true;
 		k += j;
+		k += year_alias(s, i + k, y, "年度", p);
 		k += fy_part(s, i + k, y, p);
 		j = within(s, i + k);
 		if (typo || (j && p->prec == KG_PREC_FISCAL_YEAR))
@@ -834,8 +1152,10 @@ year_unit(struct scan *s, size_t i, size_t k, int y, const struct point *prev,
 		p->b = i + k;
 		return P_OK;
 	}
-	if ((j = lit(s, i + k, "年")) && !lit(s, i + k, "年間"))
+	if ((j = lit(s, i + k, "年")) && !lit(s, i + k, "年間")) {
+		j += year_alias(s, i + k + j, y, "年", p);
 		return cal_part(s, i + k + j, y, p);
+	}
 	return P_NONE;
 }
 
@@ -843,16 +1163,11 @@ year_unit(struct scan *s, size_t i, size_t k, int y, const struct point *prev,
 static enum parse_result
 point_era(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
-	const struct era *e, *era = NULL;
-	size_t k, len = 0, j;
+	const struct era *era = NULL;
+	size_t len, j;
 	int n;
 
-	for (e = eras; e->name; e++)
-		if ((k = lit(s, i, e->name)) > len) {
-			len = k;
-			era = e;
-		}
-	if (era == NULL)
+	if (!(len = era_at(s, i, &era)))
 		return P_NONE;
 	if (era->abbrev && (jp_is_ideograph(cp_before(s, i))
 	    || jp_is_ascii_alnum(cp_before(s, i))))
@@ -881,6 +1196,88 @@ point_western(struct scan *s, size_t i, const struct point *prev, struct point *
 	return year_unit(s, i, k, n, prev, p);
 }
 
+/* A fiscal year written FY2024 (FY 2024, FY2024上期). */
+static enum parse_result
+point_fy_prefix(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	size_t k = lit(s, i, "FY"), j;
+	int n;
+
+	(void)prev;
+	if (!k || is_latin(cp_before(s, i)))
+		return P_NONE;
+	if (cp_at(s, i + k) == ' ')
+		k++;
+	if ((j = read_num(s, i + k, false, &n)) != 4 || !year_ok(n)
+	    || jp_is_digit(cp_at(s, i + k + j)))
+		return P_NONE;
+	p->western = true;
+	p->names_year = true;
+	p->is_fy = true;
+	p->year = n;
+	k += j;
+	k += fy_part(s, i + k, n, p);
+	k += within(s, i + k);
+	p->b = i + k;
+	return P_OK;
+}
+
+/* A date in figures: 2024.4.1, 2024/4/1, 2024-04-01, 2024.4, R6.4.1,
+ * H31.3.31 (not a section number 2.4(1), nor a decimal 2024.5万件). */
+static enum parse_result
+point_numeric(struct scan *s, size_t i, const struct point *prev, struct point *p)
+{
+	const struct era *era = NULL;
+	size_t k, j;
+	int y, m, d = 0, n;
+	int32_t c = cp_before(s, i), sep;
+
+	(void)prev;
+	if (jp_is_ascii_alnum(c) || c == '.' || c == '/' || c == '-')
+		return P_NONE;
+	if ((k = era_at(s, i, &era)) && era->abbrev && is_latin(s->cp[i])) {
+		if ((j = read_num(s, i + k, false, &n)) == 0 || j > 2 || n < 1)
+			return P_NONE;
+		y = era->base + n - 1;
+		p->has_era = true;
+		p->era_base = era->base;
+		k += j;
+	} else if ((k = read_num(s, i, false, &y)) == 4 && year_ok(y)) {
+		p->western = true;
+	} else {
+		return P_NONE;
+	}
+	if (!lit_any(s, i + k, numeric_seps, NULL))
+		return P_NONE;
+	sep = s->cp[i + k++];
+	if (!jp_is_digit(cp_at(s, i + k)) || (j = read_num(s, i + k, false, &m)) == 0 || j > 2
+	    || m < 1 || m > 12)
+		return P_NONE;
+	k += j;
+	if (cp_at(s, i + k) == sep && jp_is_digit(cp_at(s, i + k + 1))
+	    && (j = read_num(s, i + k + 1, false, &d)) && j <= 2) {
+		if (!kg_date_valid(y, m, d))
+			return P_NONE;
+		k += 1 + j;
+	} else if (sep == '-' || lit_any(s, i + k, decimal_units, NULL)) {
+		return P_NONE;
+	}
+	c = cp_at(s, i + k);
+	if (jp_is_digit(c) || ((c == '.' || c == '/' || c == '-')
+	    && jp_is_digit(cp_at(s, i + k + 1))))
+		return P_NONE;
+	p->names_year = true;
+	p->year = y;
+	if (d) {
+		set_day(p, y, m, d);
+		k += day_marks(s, i + k, p);
+	} else {
+		set_month(p, y, m);
+	}
+	p->b = i + k;
+	return P_OK;
+}
+
 /* The second half of a range of years with the era or century of the
  * first: 平成20年度～21年度, 2008年～2010年. */
 static enum parse_result
@@ -898,15 +1295,62 @@ point_range_year(struct scan *s, size_t i, const struct point *prev, struct poin
 	return year_unit(s, i, k, prev->has_era ? prev->era_base + n - 1 : n, prev, p);
 }
 
-/* Relative years: 今年度, 来年度, 同年度, 今年, 翌年 … */
+/*
+ * The time a relative word at i names: the fiscal or calendar year, month
+ * or day, from the report (今年度, 来年) or from the last date of the text
+ * (翌年度, 同年, 同月) — the as-of date's when the text has none, with a
+ * doubt for 同….  Sets *y, *m, *d (0 when not of that unit).
+ */
+static void
+relative_time(struct scan *s, const struct rel_word *r, struct point *p, int *y, int *m,
+    int *d)
+{
+	int ay, am, ad;
+	bool have;
+
+	if (s->ctx->as_of != KG_DAY_NONE)
+		kg_civil_from_day(s->ctx->as_of, &ay, &am, &ad);
+	else
+		ay = s->ctx->fiscal_year, am = 4, ad = 1;
+	have = r->anchor != REL_REPORT && (r->unit == REL_FY || r->unit == REL_YEAR
+	    ? s->last.have_year : r->unit == REL_MONTH ? s->last.have_month
+	    : s->last.have_month && s->last.d);
+	if (r->anchor == REL_SAME && !have)
+		p->doubt = KG_JP_DOUBT_NO_ANTECEDENT;
+	*m = *d = 0;
+	switch (r->unit) {
+	case REL_FY:
+		*y = (have ? s->last.fy : s->ctx->fiscal_year) + r->delta;
+		break;
+	case REL_YEAR:
+		*y = (have ? s->last.year : ay) + r->delta;
+		break;
+	case REL_MONTH:
+	case REL_DAY:
+		if (have)
+			ay = s->last.y, am = s->last.m, ad = s->last.d;
+		if (r->unit == REL_DAY) {
+			kg_civil_from_day(ymd(ay, am, ad) + r->delta, y, m, d);
+			break;
+		}
+		am += r->delta;
+		*y = ay + (am > 12) - (am < 1);
+		*m = am > 12 ? am - 12 : am < 1 ? am + 12 : am;
+		break;
+	}
+}
+
+/* Relative times: 今年度, 来年度, 同年度, 今年, 翌年, 同月, 翌月, 同日 … */
 static enum parse_result
 point_relative(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
 	const struct rel_word *r, *best = NULL;
 	size_t k, len = 0;
-	int y;
+	int y, m, d;
 
 	(void)prev;
+	if (lit_any(s, i, not_relative, NULL))
+		return P_NONE;
 	for (r = rel_words; r->word; r++)
 		if ((k = lit(s, i, r->word)) > len) {
 			len = k;
@@ -915,17 +1359,26 @@ point_relative(struct scan *s, size_t i, const struct point *prev, struct point 
 	if (best == NULL)
 		return P_NONE;
 	p->flags |= KG_JP_RELATIVE;
-	if (best->same && s->have_same)
-		y = best->fiscal ? s->same_fy : s->same_cal;
-	else if (best->fiscal)
-		y = s->ctx->fiscal_year + best->delta;
-	else
-		y = as_of_year(s) + best->delta;
-	p->names_year = true;
-	p->is_fy = best->fiscal;
+	relative_time(s, best, p, &y, &m, &d);
+	p->names_year = best->unit == REL_FY || best->unit == REL_YEAR;
+	p->is_fy = best->unit == REL_FY;
 	p->year = y;
-	if (!best->fiscal)
+	switch (best->unit) {
+	case REL_YEAR:
 		return cal_part(s, i + len, y, p);
+	case REL_MONTH:
+		if (!year_ok(y))
+			return P_NONE;
+		return month_rest(s, i + len, y, m, p);
+	case REL_DAY:
+		if (!year_ok(y))
+			return P_NONE;
+		set_day(p, y, m, d);
+		p->b = i + len + day_marks(s, i + len, p);
+		return P_OK;
+	case REL_FY:
+		break;
+	}
 	k = len + fy_part(s, i + len, y, p);
 	k += within(s, i + k);
 	p->b = i + k;
@@ -944,7 +1397,7 @@ point_bare_fy(struct scan *s, size_t i, const struct point *prev, struct point *
 	if (!(k = lit(s, i, "年度")) || !lit_any(s, i + k, bare_fy_next, NULL)
 	    || jp_is_ideograph(cp_before(s, i)) || cp_before(s, i) == JP_ITERATION)
 		return P_NONE;
-	y = context_fy(s);
+	y = context_fy(s, p);
 	p->flags |= KG_JP_RELATIVE;
 	p->is_fy = true;
 	p->year = y;
@@ -955,21 +1408,26 @@ point_bare_fy(struct scan *s, size_t i, const struct point *prev, struct point *
 	return P_OK;
 }
 
-/* A bare 年内, 年末: the context's (or report's) calendar year; 年末年始
- * is the New Year holidays, a season of every year, not a date. */
+/* A bare 年内, 年末, 年央: the context's (or the as-of date's) calendar
+ * year; 年明け: the January after the context's (or report's) fiscal year
+ * began. */
 static enum parse_result
 point_bare_year(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
 	size_t k;
 	int32_t c = cp_before(s, i);
+	int y;
 
 	(void)prev;
-	if (!(k = lit(s, i, "年")) || !(lit(s, i + k, "内") || lit(s, i + k, "末"))
-	    || lit(s, i + k, "内閣") || lit(s, i + k, "末年始")
-	    || jp_is_ideograph(c) || jp_is_digit(c))
+	if (!(k = lit(s, i, "年")) || !lit_any(s, i + k, bare_year_next, NULL)
+	    || lit_any(s, i + k, not_bare_year, NULL) || jp_is_ideograph(c) || jp_is_digit(c))
 		return P_NONE;
 	p->flags |= KG_JP_RELATIVE;
-	return cal_part(s, i + k, s->have_ctx && !s->ctx_is_fy ? s->ctx_year : as_of_year(s), p);
+	if (lit(s, i + k, "明け"))
+		y = context_fy(s, p) + 1;
+	else
+		y = s->have_ctx && !s->ctx_is_fy ? s->ctx_year : as_of_year(s);
+	return cal_part(s, i + k, y, p);
 }
 
 /* 第N四半期 of the context's fiscal year. */
@@ -982,13 +1440,13 @@ point_quarter(struct scan *s, size_t i, const struct point *prev, struct point *
 	(void)prev;
 	if (!(k = read_quarter(s, i, &q)))
 		return P_NONE;
-	set_quarter(p, context_fy(s), q);
+	set_quarter(p, context_fy(s, p), q);
 	p->flags |= KG_JP_YEARLESS;
 	p->b = i + k + within(s, i + k);
 	return P_OK;
 }
 
-/* 上半期 / 下半期 of the context's fiscal year. */
+/* 上半期 / 下半期 / 上期 / 下期 of the context's fiscal year. */
 static enum parse_result
 point_half(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
@@ -998,7 +1456,7 @@ point_half(struct scan *s, size_t i, const struct point *prev, struct point *p)
 	(void)prev;
 	if (!(k = word_at(s, i, bare_halves, &w)))
 		return P_NONE;
-	set_half(p, context_fy(s), w->meaning == PART_HALF2);
+	set_half(p, context_fy(s, p), w->meaning == PART_HALF2);
 	p->flags |= KG_JP_YEARLESS;
 	p->b = i + k + within(s, i + k);
 	return P_OK;
@@ -1021,7 +1479,7 @@ point_season(struct scan *s, size_t i, const struct point *prev, struct point *p
 	if (pk)
 		y = as_of_year(s) + pre->meaning;
 	else
-		y = infer_year(s, 3 + 3 * season->meaning);
+		y = infer_year(s, 3 + 3 * season->meaning, p);
 	set_season(p, y, season->meaning);
 	p->flags |= pk ? KG_JP_RELATIVE : KG_JP_YEARLESS;
 	p->b = i + pk + k;
@@ -1032,18 +1490,22 @@ point_season(struct scan *s, size_t i, const struct point *prev, struct point *p
 static enum parse_result
 point_month(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
-	size_t k;
+	size_t k, w;
 	int n, y;
 
 	if (!(k = read_num(s, i, false, &n)))
 		return P_NONE;
 	if (numeral_before(s, i))
 		return P_NONE;
+	for (w = 0; not_before_month[w]; w++)
+		if (i > 0 && lit(s, i - 1, not_before_month[w]))
+			return P_NONE;
 	if (prev && prev->d && lit(s, i + k, "日")) {
 		p->b = i + k + 1;
 		if (!kg_date_valid(prev->y, prev->m, n))
 			return P_INVALID;
 		set_day(p, prev->y, prev->m, n);
+		p->b += day_marks(s, p->b, p);
 		return P_OK;
 	}
 	if (!lit(s, i + k, "月"))
@@ -1055,7 +1517,7 @@ point_month(struct scan *s, size_t i, const struct point *prev, struct point *p)
 	if (prev && prev->m) {
 		y = prev->y + (n < prev->m ? 1 : 0);
 	} else {
-		y = infer_year(s, n);
+		y = infer_year(s, n, p);
 		p->flags |= KG_JP_YEARLESS;
 	}
 	return month_part(s, i, y, p);
@@ -1066,8 +1528,9 @@ typedef enum parse_result (*point_rule)(struct scan *s, size_t i,
     const struct point *prev, struct point *p);
 
 static const point_rule point_rules[] = {
-	point_era, point_western, point_range_year, point_relative, point_bare_fy,
-	point_bare_year, point_quarter, point_half, point_season, point_month,
+	point_era, point_western, point_fy_prefix, point_numeric, point_range_year,
+	point_relative, point_bare_fy, point_bare_year, point_quarter, point_half,
+	point_season, point_month,
 };
 
 /*
@@ -1092,34 +1555,102 @@ parse_point(struct scan *s, size_t i, const struct point *prev, struct point *p)
 
 /* ---------------------------------------------------------------- scan */
 
+/* Whether the word w ends right before i. */
+static bool
+lit_before(const struct scan *s, size_t i, const char *w)
+{
+	size_t n = 0;
+	const char *c;
+
+	for (c = w; *c; c++)
+		n += ((unsigned char)*c & 0xC0) != 0x80;
+	return n <= i && lit(s, i - n, w) == n;
+}
+
+/* The first word of a list that ends right before i. */
+static bool
+lit_any_before(const struct scan *s, size_t i, const char *const *list)
+{
+	size_t w;
+
+	for (w = 0; list[w]; w++)
+		if (lit_before(s, i, list[w]))
+			return true;
+	return false;
+}
+
 /* A count right after a date (９月末までに37件, 平成19年度は1,089件): the date
- * bounds a tally of repeated work, not an event. */
+ * bounds a tally of repeated work, not an event.  A bound (までに) or a topic
+ * (は) counts; a plain time adverbial (今年度中に11府省庁について監査を実施)
+ * dates an event. */
 static bool
 tally_at(const struct scan *s, size_t i, bool until)
 {
-	/* a bound (までに) or a topic (は) counts; a plain time adverbial
-	 * (今年度中に11府省庁について監査を実施) dates an event */
-	static const char *const after_until[] = {"、", "で", NULL};
-	static const char *const topic[] = {"には", "は", NULL};
-	const char *const *particles = until ? after_until : topic;
-	/* 計37件, 延べ1,250件, 更に20件程度 */
-	static const char *const count_words[] = {"更に", "さらに", "合計", "計", "延べ",
-		"約", NULL};
-	static const char *const counters[] = {"件", "回", "名", "人", "社", "か所",
-		"箇所", "校", "団体", "府省庁", "府省", NULL};
 	size_t k, digits = 0;
 
-	if ((k = lit_any(s, i, particles, NULL)))
+	if ((k = lit_any(s, i, until ? tally_after_until : tally_after_topic, NULL)))
 		i += k;
 	else if (!until)
 		return false;
-	while ((k = lit_any(s, i, count_words, NULL)))
+	while ((k = lit_any(s, i, tally_count_words, NULL)))
 		i += k;
 	while (jp_is_digit(cp_at(s, i)) || (digits && cp_at(s, i) == ',')) {
 		i++;
 		digits++;
 	}
-	return digits && lit_any(s, i, counters, NULL);
+	return digits && lit_any(s, i, tally_counters, NULL);
+}
+
+/* A figure (digits, then a unit of at most six characters: 2,100件, 45%,
+ * 5,000億円, 3か所) ends right before i.  An ordinal counts nothing (第３回,
+ * ２回目). */
+static bool
+figure_before(const struct scan *s, size_t i)
+{
+	size_t unit = 0;
+
+	while (unit < 6 && i > unit) {
+		int32_t c = s->cp[i - unit - 1];
+
+		if (jp_is_digit(c)) {
+			for (i -= unit; i > 0 && (jp_is_digit(s->cp[i - 1]) || s->cp[i - 1] == ','
+			    || s->cp[i - 1] == '.'); i--)
+				;
+			return cp_before(s, i) != JP_DAI;
+		}
+		if (c == ' ' || c == '(' || c == ')' || c == JP_COMMA || c == JP_FULL_STOP
+		    || c == ',' || c == JP_ME || (jp_is_hiragana(c) && c != JP_KA))
+			return false;
+		unit++;
+	}
+	return false;
+}
+
+/* A figure starts at i (34.0%, 2,100件) and ends its bracket. */
+static bool
+figure_in_bracket(const struct scan *s, size_t i)
+{
+	size_t k = 0;
+
+	if (!jp_is_digit(cp_at(s, i)))
+		return false;
+	while (k < 16 && i + k < s->n && s->cp[i + k] != ')' && s->cp[i + k] != '('
+	    && s->cp[i + k] != JP_FULL_STOP)
+		k++;
+	return cp_at(s, i + k) == ')';
+}
+
+/* Whether the date in brackets at [i, e) is the date a figure was measured:
+ * 2,100件（2023年９月末）, 45%（2023年度末時点）, （平成13年度 34.0%）. */
+static bool
+dates_figure(const struct scan *s, size_t i, size_t e)
+{
+	size_t k = e + lit(s, e, "の");
+
+	if (cp_before(s, i) != '(')
+		return false;
+	k += lit_any(s, k, asof_words, NULL);
+	return (cp_at(s, k) == ')' && figure_before(s, i - 1)) || figure_in_bracket(s, e);
 }
 
 /* What follows a date that may only scope later ones: a topic or a pause
@@ -1129,24 +1660,44 @@ tally_at(const struct scan *s, size_t i, bool until)
 static bool
 sets_scene(const struct scan *s, size_t e)
 {
-	static const char *const topic[] = {"には", "は", "、", ",", "の", NULL};
+	return lit_any(s, e, scene_words, NULL) != 0;
+}
 
-	return lit_any(s, e, topic, NULL) != 0;
+/* Makes the span from point a to point last the antecedent of later
+ * anaphora: its (fiscal) year, and its month and day when it names one. */
+static void
+set_antecedent(struct scan *s, const struct point *a, const struct point *last)
+{
+	int yy, mm, dd;
+
+	kg_civil_from_day(a->ws, &yy, &mm, &dd);
+	s->last.have_year = true;
+	s->last.fy = a->is_fy ? a->year : kg_fiscal_year(a->ws);
+	s->last.year = a->is_fy ? a->year : yy;
+	if (last->m && last->prec <= KG_PREC_MONTH_END) { /* a day, dekad or month */
+		s->last.have_month = true;
+		s->last.y = last->y;
+		s->last.m = last->m;
+		s->last.d = last->prec == KG_PREC_DAY ? last->d : 0;
+	}
 }
 
 /*
- * What follows point a (ending at e) in an expression: 頃, then a range to a
- * second point, an open end (から, 以降) or a bound (まで).  Fills out's
- * window and flags; returns the end of the expression.  *whole_years tells
- * whether the expression is only whole periods (平成19年度, 平成17～21年度,
- * 本年度下半期), which may name a thing.
+ * What follows point a in an expression: 頃, then a range to a second point
+ * (left in *b), an open end (から, 以降) or a bound (まで).  Fills out's
+ * window, flags and doubt; returns the end of the expression and the point
+ * that ends it.  *whole_years tells whether the expression is only whole
+ * periods (平成19年度, 平成17～21年度, 本年度下半期), which may name a thing.
  */
 static size_t
-expr_tail(struct scan *s, struct point *a, struct kg_jpdate *out, bool *whole_years)
+expr_tail(struct scan *s, struct point *a, struct point *b, struct kg_jpdate *out,
+    const struct point **last, bool *whole_years)
 {
-	struct point b;
-	size_t k, e = a->b;
+	struct kg_jplast saved;
+	size_t k = 0, e = a->b;
+	bool range;
 
+	*last = a;
 	*whole_years = a->bare || (a->flags & KG_JP_RANGE) || a->prec == KG_PREC_HALF_YEAR
 	    || a->prec == KG_PREC_QUARTER;
 	if ((k = lit_any(s, e, approx_words, NULL))) {
@@ -1157,18 +1708,26 @@ expr_tail(struct scan *s, struct point *a, struct kg_jpdate *out, bool *whole_ye
 	out->window_end = a->we;
 	out->precision = a->prec;
 	out->flags = a->flags;
-	if (!(a->flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, NULL))
-	    && parse_point(s, e + k, a, &b) == P_OK && b.we >= a->ws) {
-		e = b.b;
+	out->doubt = a->doubt;
+	saved = s->last; /* 平成22年６月から同年12月まで: 同年 is the first point's */
+	set_antecedent(s, a, a);
+	range = !(a->flags & KG_JP_RANGE) && (k = lit_any(s, e, range_marks, NULL))
+	    && parse_point(s, e + k, a, b) == P_OK && b->we >= a->ws;
+	s->last = saved;
+	if (range) {
+		e = b->b;
 		if ((k = lit_any(s, e, approx_words, NULL)))
 			e += k;
-		out->window_end = b.we;
+		out->window_end = b->we;
 		out->precision = KG_PREC_RANGE;
-		out->flags |= KG_JP_RANGE | (b.flags & KG_JP_YEARLESS);
+		out->flags |= KG_JP_RANGE | (b->flags & (KG_JP_YEARLESS | KG_JP_REPORT_YEAR));
+		if (!out->doubt)
+			out->doubt = b->doubt;
 		if ((k = lit_any(s, e, until_words, NULL)))
 			e += k;
-		*whole_years = a->bare && b.bare;
+		*whole_years = a->bare && b->bare;
 		a->bare = false;
+		*last = b;
 	} else if ((k = lit_any(s, e, from_words, NULL))) {
 		e += k;
 		out->window_end = KG_DAY_NONE;
@@ -1192,22 +1751,19 @@ expr_tail(struct scan *s, struct point *a, struct kg_jpdate *out, bool *whole_ye
 	return e;
 }
 
-/* Flags from the words around the expression [i, e): 現在 (a status date),
- * 目途 (a target), an earlier round (前回, に引き続き, a past period naming
- * a thing) and a count (a tally). */
+/* Flags from the words around the expression [i, e): 現在/時点 (a status
+ * date), 目途 (a target), an earlier round (前回, に引き続き, a past period
+ * naming a thing), a count (a tally), a name, a baseline, a horizon, a
+ * figure's date and a time of every year. */
 static void
 expr_marks(const struct scan *s, size_t i, size_t e, bool whole_years,
     struct kg_jpdate *out)
 {
-	size_t k = e;
-
-	if (lit(s, k, "の"))
-		k++;
-	if (lit(s, k, "現在"))
+	if (lit_any(s, e + lit(s, e, "の"), asof_words, NULL))
 		out->flags |= KG_JP_ASOF;
 	if (lit_any(s, e, target_words, NULL))
 		out->flags |= KG_JP_TARGET;
-	if (lit(s, e, "に引き続き") || lit(s, e, "に続き"))
+	if (lit_any(s, e, background_words, NULL))
 		out->flags |= KG_JP_BACKGROUND;
 	/* 平成19年度の指針見直し, 昭和元年から平成元年までの記録, 本年度下半期の
 	 * 取組: periods over by the as-of date naming what was done in them */
@@ -1216,24 +1772,35 @@ expr_marks(const struct scan *s, size_t i, size_t e, bool whole_years,
 		out->flags |= KG_JP_BACKGROUND;
 	if (tally_at(s, e, (out->flags & KG_JP_UNTIL) != 0))
 		out->flags |= KG_JP_TALLY;
-	/* 前回（平成18年度）, 前回平成18年度 */
-	if ((i >= 3 && lit(s, i - 3, "前回") && cp_at(s, i - 1) == '(')
-	    || (i >= 2 && lit(s, i - 2, "前回")))
+	if (lit_any_before(s, i, earlier_round_words))
 		out->flags |= KG_JP_BACKGROUND;
+	if (whole_years && lit_any(s, e, name_nouns, NULL))
+		out->flags |= KG_JP_NAME;
+	if (lit_any(s, e, baseline_words, NULL)
+	    || (lit_any(s, e, same_period, NULL) && lit_any(s, e + 2, baseline_words, NULL)))
+		out->flags |= KG_JP_BASELINE;
+	if (whole_years && lit_any(s, e, horizon_words, NULL))
+		out->flags |= KG_JP_HORIZON;
+	if (dates_figure(s, i, e))
+		out->flags |= KG_JP_FIGURE;
+	if (lit_any_before(s, i, recurring_words))
+		out->flags |= KG_JP_RECURRING;
 }
 
-/* Remembers what the expression with point a says about the year, for the
- * later dates of the text: the context of yearless dates, and 同年度 / 同年.
- * A date naming earlier work, or a year inside a quoted title
- * (「…（2015年度版）」), lends no year to the sentence's later dates. */
+/* Remembers what the expression from point a to point last says about the
+ * year and month, for the later dates of the text: the context of yearless
+ * dates, and the antecedent of 同年, 同月, 翌年度 ….  A date naming or
+ * measuring something, or a year inside a quoted title (「…（2015年度
+ *版）」), lends nothing.  Returns whether it names a year of its own. */
 static bool
-expr_remember(struct scan *s, const struct point *a, const struct kg_jpdate *out)
+expr_remember(struct scan *s, const struct point *a, const struct point *last,
+    const struct kg_jpdate *out)
 {
-	int yy, mm, dd;
-
-	if (!a->names_year || (out->flags & KG_JP_BACKGROUND) || s->in_quote)
+	if ((out->flags & KG_JP_NOT_A_TIME) || s->in_quote)
 		return false;
-	kg_civil_from_day(a->ws, &yy, &mm, &dd);
+	set_antecedent(s, a, last);
+	if (!a->names_year)
+		return false;
 	/* 平成元年度から実施している研修について、年度内に: "since" a year
 	 * before the report's says how long, it does not set the year of the
 	 * sentence's later dates (同年度 still refers to it) */
@@ -1243,9 +1810,6 @@ expr_remember(struct scan *s, const struct point *a, const struct kg_jpdate *out
 		    && a->prec != KG_PREC_YEAR_END);
 		s->ctx_year = a->is_fy ? a->year : s->ctx_is_fy ? kg_fiscal_year(a->ws) : a->year;
 	}
-	s->have_same = true;
-	s->same_fy = a->is_fy ? a->year : kg_fiscal_year(a->ws);
-	s->same_cal = a->is_fy ? a->year : yy;
 	return true;
 }
 
@@ -1254,7 +1818,8 @@ expr_remember(struct scan *s, const struct point *a, const struct kg_jpdate *out
 static enum parse_result
 parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *bare)
 {
-	struct point a;
+	struct point a, b;
+	const struct point *last;
 	enum parse_result r;
 	bool whole_years;
 	size_t e;
@@ -1264,18 +1829,18 @@ parse_expr(struct scan *s, size_t i, struct kg_jpdate *out, bool *named, bool *b
 		out->cp_end = a.b;
 		return r;
 	}
-	e = expr_tail(s, &a, out, &whole_years);
+	e = expr_tail(s, &a, &b, out, &last, &whole_years);
 	out->cp_start = i;
 	out->cp_end = e;
 	expr_marks(s, i, e, whole_years, out);
-	*named = expr_remember(s, &a, out);
+	*named = expr_remember(s, &a, last, out);
 	*bare = a.bare;
 	return P_OK;
 }
 
 void
-kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
-    struct kg_jpdate *out, size_t max, size_t *n)
+kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
+    struct kg_jplast *last, struct kg_jpdate *out, size_t max, size_t *n)
 {
 	struct scan s;
 	size_t i = 0, got = 0;
@@ -1286,6 +1851,7 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 	s.n = t->n;
 	s.ctx = ctx;
 	s.ctx_src = SIZE_MAX;
+	s.last = *last;
 	while (i < t->n) {
 		int32_t c = t->cp[i];
 		struct kg_jpdate d;
@@ -1303,11 +1869,9 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			break;
 		default: break;
 		}
-		/* no date starts with a kana particle or a punctuation mark: most
-		 * positions of a report are one, and need no try of the grammar
-		 * (〇, a kanji digit in the same block, is tried) */
-		if ((c >= 0x3041 && c <= 0x3096) ||
-		    (c >= 0x3000 && c <= 0x303F && c != 0x3007)) {
+		/* no date starts with a kana or a punctuation mark: most
+		 * positions of a report are one, and need no try of the grammar */
+		if (jp_is_hiragana(c) || jp_is_cjk_punctuation(c)) {
 			i++;
 			continue;
 		}
@@ -1354,6 +1918,16 @@ kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 		i = d.cp_end;
 	}
 	*n = got;
+	*last = s.last;
+}
+
+void
+kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
+    struct kg_jpdate *out, size_t max, size_t *n)
+{
+	struct kg_jplast none = {0};
+
+	kg_jpdate_scan_item(t, ctx, &none, out, max, n);
 }
 
 int
@@ -1368,4 +1942,18 @@ kg_jpdate_scan(const char *text, size_t len, const struct kg_jpctx *ctx,
 	kg_jpdate_scan_text(&t, ctx, out, max, n);
 	kg_jptext_release(&t);
 	return 0;
+}
+
+const char *
+kg_jpdate_doubt_reason(enum kg_jp_doubt d)
+{
+	static const char *const reasons[KG_JP_DOUBT_COUNT] = {
+		[KG_JP_DOUBT_NO_ANTECEDENT] = "refers to an earlier date (同年, 同月 …) "
+		    "that the text does not give; the as-of date's was taken",
+		[KG_JP_DOUBT_ERA_MISMATCH] = "the era year and the Western year "
+		    "disagree; the first one written was taken",
+		[KG_JP_DOUBT_WEEKDAY] = "the weekday printed is not this date's",
+	};
+
+	return (unsigned)d < KG_JP_DOUBT_COUNT ? reasons[d] : NULL;
 }

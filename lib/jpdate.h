@@ -1,28 +1,34 @@
 /*
  * jpdate — Japanese date expressions in report text.
  *
- * Finds every date expression in a piece of text (one bullet of a progress
- * report) and turns each into a window [start, end] with a precision, following
- * the window conventions documented in docs/dates.md: era years (明治…令和, 元年,
- * 平19年, H21年), Western years, fiscal years and their words (今年度, 来年度,
- * 同年度, 年度内, 年度末, 年度当初 …), months, days, 上旬/中旬/下旬, 上半期/下半期,
- * 第N四半期, seasons, 末/中/内/頃, まで(に), から/以降/より and ranges.
+ * Finds every date expression in a piece of text (one bullet or item of a
+ * plan document) and turns each into a window [start, end] with a
+ * precision, following the window conventions documented in docs/dates.md:
+ * era years (明治…令和, 元年, 平19年, H21年, R6.4.1), Western years (2024年,
+ * FY2024, 2024.4.1), an era and a Western year together (令和６（2024）年度),
+ * fiscal years and their words (今年度, 来年度, 同年度, 年度内, 年度末, 年度当初
+ * …), months, days with their weekday and clock time (12月１日（月）10:00～),
+ * 上旬/中旬/下旬, 上半期/下半期, 第N四半期, seasons, 年央, 年明け, 末/中/内/頃,
+ * anaphora (同年, 同月, 翌年度 …), まで(に), から/以降/より and ranges.
  *
  * The text is matched after per-character Unicode NFKC (utf8proc), so
- * full-width digits, ～ and ㍻ need no special cases, while every span refers
- * to the bytes of the ORIGINAL text.  Kanji numerals (〇一二…十百千, 元) are read
- * too.  Impossible dates (２月30日) produce no expression.
+ * full-width digits, ～ and ㍻ need no special cases, and without the blanks a
+ * PDF extraction puts inside Japanese text (2024 年度, 1 0 月); every span
+ * still refers to the bytes of the ORIGINAL text.  Kanji numerals (〇一二…十百
+ * 千, 元) are read too.  Impossible dates (２月30日) produce no expression.
  *
  * A month or day with no year takes it from the nearest earlier year in the
  * same sentence (平成21年度には…10月 → October 2009) or else from the report's
  * fiscal year (April–December in its first calendar year, January–March in
- * the next).
+ * the next).  A year the text leaves open is never guessed silently: the
+ * expression carries a doubt (kg_jpdate_doubt_reason).
  *
  * Everything here is pure: no clock, no I/O.  Cost is linear in the text.
  */
 #ifndef KG_JPDATE_H
 #define KG_JPDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +62,34 @@ enum {
 	                                前回（平成18年度）, 昨年度に引き続き,
 	                                平成19年度の (a past year naming a thing) */
 	KG_JP_TALLY    = 1u << 12, /* bounds a count: ９月末までに37件 */
+	KG_JP_NAME     = 1u << 13, /* a year naming a plan, budget or edition:
+	                              2024年度年次計画, 令和６年度予算, 2023年版 */
+	KG_JP_BASELINE = 1u << 14, /* a year compared with: 2013年度比,
+	                              平成25年度と比べて, 前年同月比 */
+	KG_JP_HORIZON  = 1u << 15, /* a year a group of work heads for, not a
+	                              deadline: 2030年に向けて */
+	KG_JP_FIGURE   = 1u << 16, /* the date a figure was measured: 2,100件
+	                              （2023年９月末）, （平成13年度 34.0%） */
+	KG_JP_RECURRING = 1u << 17, /* every year, not one date: 毎年６月頃 */
+	KG_JP_REPORT_YEAR = 1u << 18, /* no year in the text: the report's
+	                                 fiscal year decided it */
+};
+
+/* Dates that name, compare, count from or measure something, or recur:
+ * no time of an event (a milestone), and they lend later dates no year. */
+#define KG_JP_NOT_A_TIME (KG_JP_BACKGROUND | KG_JP_NAME | KG_JP_BASELINE \
+	| KG_JP_HORIZON | KG_JP_FIGURE | KG_JP_RECURRING)
+
+/* Why a window may be wrong: the text leaves its year or month open, or
+ * contradicts itself.  The window is still the conventional reading. */
+enum kg_jp_doubt {
+	KG_JP_SURE = 0,
+	KG_JP_DOUBT_NO_ANTECEDENT, /* 同年, 同月 … with no earlier date in the
+	                              text: taken from the as-of date */
+	KG_JP_DOUBT_ERA_MISMATCH,  /* 令和６（2023）年度: the era and Western
+	                              years disagree (the first one is kept) */
+	KG_JP_DOUBT_WEEKDAY,       /* 12月１日（月） on a date that is no Monday */
+	KG_JP_DOUBT_COUNT
 };
 
 struct kg_jpdate {
@@ -69,12 +103,22 @@ struct kg_jpdate {
 	kg_day base_start, base_end;
 	enum kg_precision base_precision;
 	unsigned flags;           /* KG_JP_* */
+	enum kg_jp_doubt doubt;
 };
+
+/* One lowercase phrase saying why a window with doubt d may be wrong
+ * ("同年 has no earlier year in the text: taken from the as-of date"); NULL
+ * for KG_JP_SURE.  Static. */
+const char *kg_jpdate_doubt_reason(enum kg_jp_doubt d);
 
 /*
  * Text after per-character NFKC, as code points, each mapped back to the
  * bytes of the source character it came from.  Invalid UTF-8 bytes become
- * U+FFFD (one per byte).
+ * U+FFFD (one per byte).  Blanks (space, tab, line breaks, the ideographic
+ * space) between two characters are dropped, as a PDF extraction's artefacts
+ * — unless one side is a Latin letter (words keep their spaces) or both are
+ * digits of two numbers (1 2024年度); digits standing one by one are a
+ * letter-spaced number and join (2 0 2 4 年).
  */
 struct kg_jptext {
 	int32_t *cp;
@@ -136,14 +180,33 @@ kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit)
 	return k;
 }
 
+/* The last date a text named, which 同年, 同月, 翌年度 … refer to.  Zeroed:
+ * none yet. */
+struct kg_jplast {
+	bool have_year, have_month;
+	int fy, year;   /* its fiscal and calendar year */
+	int y, m, d;    /* its calendar month (and day; 0 when it names none) */
+};
+
 /* Finds every date expression of t in order; fills out[0..max) and sets *n
  * (the scan stops at the max-th: *n == max then).  Never fails. */
 void kg_jpdate_scan_text(const struct kg_jptext *t, const struct kg_jpctx *ctx,
     struct kg_jpdate *out, size_t max, size_t *n);
 
+/* The same for one more piece of an item (the next bullet of a measure):
+ * *last is the item's last date before t, for t's anaphora, and becomes its
+ * last date after t. */
+void kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
+    struct kg_jplast *last, struct kg_jpdate *out, size_t max, size_t *n);
+
 /* The same on raw UTF-8 text.  -1 only on ENOMEM or an over-long text. */
 int kg_jpdate_scan(const char *text, size_t len, const struct kg_jpctx *ctx,
     struct kg_jpdate *out, size_t max, size_t *n, struct kg_err *err);
+
+/* The i-th word of the grammar's vocabulary (eras, parts of a year or
+ * month, relative words, the words around a date that flag it …), NULL past
+ * the last: tests/unit/test_jpdate.c holds a row for each.  Static. */
+const char *kg_jpdate_word(size_t i);
 
 /* A context for a report as of as_of (fiscal year derived). */
 struct kg_jpctx kg_jpctx_of(kg_day as_of);

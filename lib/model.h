@@ -233,6 +233,7 @@ struct kg_import_origin {
 	char *as_of_text;       /* that line as printed; NULL when given */
 	struct kg_skipped_date *skipped;
 	size_t nskipped, capskipped;
+	size_t uncertain;       /* how many milestones are flagged uncertain */
 	size_t controls;        /* control characters removed from the text */
 };
 

@@ -22,8 +22,7 @@
 #include "textio.h"
 #include "utf8.h"
 
-/* Why dates of a figure and unread date-like strings are no milestones. */
-#define WHY_FIGURE "a figure as of that date (a result, not a deadline)"
+/* Why unread date-like strings are no milestones. */
 #define WHY_UNREAD "not read as a date"
 
 struct run {
@@ -31,6 +30,7 @@ struct run {
 	struct kg_import *out;
 	const struct kg_jpctx *ctx;
 	struct kg_err *err;
+	struct kg_jplast *last; /* per measure: its last date, for 同年, 同月 … */
 };
 
 /* ---- layout choice ---- */
@@ -243,6 +243,11 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 	m->page = kg_doc_page(r->d, m->line);
 	m->expr = strndup(t.s + dt->start, dt->end - dt->start);
 	m->sentence = kg_span_dup(t);
+	if ((m->uncertain = dt->doubt != KG_JP_SURE)) {
+		r->out->origin.uncertain++;
+		if ((m->uncertain_reason = strdup(kg_jpdate_doubt_reason(dt->doubt))) == NULL)
+			return -1;
+	}
 	return m->title == NULL || m->expr == NULL || m->sentence == NULL ? -1 : 0;
 }
 
@@ -267,7 +272,8 @@ dated_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		if (u->role == KG_UNIT_TARGET ?
 		    target_date(r, u, t, dt, i + 1 < sc.nd ? dt[1].start : t.len, i == 0) < 0 :
 		    kg_import_skip(&r->out->origin, (int64_t)u->item, t.s + dt->start,
-		    dt->end - dt->start, kg_unit_lineno(r->d, u, dt->start), WHY_FIGURE) < 0)
+		    dt->end - dt->start, kg_unit_lineno(r->d, u, dt->start),
+		    KG_EXTRACT_WHY_FIGURE) < 0)
 			goto nomem;
 	}
 	if (skip_unread(r, u, t, sc.cov, sc.nd) < 0)
@@ -345,11 +351,13 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	size_t i, ncov = 0;
 	int rc = -1;
 
+	x.last = r->last[u->item]; /* 同年 … refer to the measure's earlier units */
 	if (kg_extract_text(t.s, t.len, r->ctx, &x, r->err) < 0) {
 		if (x.refused_at > 0)
 			kg_err_prefix(r->err, "line %d", kg_unit_lineno(r->d, u, x.refused_at - 1));
 		goto out;
 	}
+	r->last[u->item] = x.last;
 	if ((cov = calloc(x.n + x.nskipped + 1, sizeof(*cov))) == NULL)
 		goto nomem;
 	for (i = 0; i < x.n; i++) {
@@ -359,6 +367,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		m->measure_id = (int64_t)u->item;
 		m->line = kg_unit_lineno(r->d, u, x.v[i].expr_offset);
+		r->out->origin.uncertain += m->uncertain;
 		m->page = kg_doc_page(r->d, m->line);
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
@@ -399,7 +408,8 @@ extract_units(struct run *r)
 	size_t i, nm = r->out->measures.n;
 	int rc = -1;
 
-	if ((progress = calloc(nm ? nm : 1, sizeof(*progress))) == NULL)
+	if ((progress = calloc(nm ? nm : 1, sizeof(*progress))) == NULL ||
+	    (r->last = calloc(nm ? nm : 1, sizeof(*r->last))) == NULL)
 		goto nomem;
 	for (i = 0; i < d->nunits; i++) {
 		const struct kg_unit *u = &d->units[i];
@@ -424,6 +434,8 @@ out:
 	for (i = 0; progress != NULL && i < nm; i++)
 		kg_buf_free(&progress[i]);
 	free(progress);
+	free(r->last);
+	r->last = NULL;
 	return rc;
 }
 
@@ -510,7 +522,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 	struct kg_doc d = {0};
 	const struct kg_layout *layout = NULL, *forced = NULL;
 	struct kg_jpctx ctx;
-	struct run r = {&d, out, &ctx, err};
+	struct run r = {&d, out, &ctx, err, NULL};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

@@ -2,7 +2,8 @@
  * libFuzzer target for the date scanner (lib/jpdate) and the milestone
  * extractor (lib/extract) on one bullet of arbitrary bytes.  The first byte
  * picks the report's as-of date among a few; the rest is the text.  Checks
- * that spans stay inside the text and windows are ordered.
+ * that spans (of milestones and of skipped dates) stay inside the text,
+ * windows are ordered and an uncertain milestone says why.
  *
  * Also compiled into tests/unit/test_fuzz_replay.c to replay
  * tests/fuzz/regressions/ in `make check`.
@@ -40,15 +41,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < n; i++)
 			if (found[i].start >= found[i].end || found[i].end > len ||
 			    (found[i].window_end != KG_DAY_NONE &&
-			     found[i].window_end < found[i].window_start))
+			     found[i].window_end < found[i].window_start) ||
+			    (unsigned)found[i].doubt >= KG_JP_DOUBT_COUNT)
 				abort();
 	}
-	if (kg_extract_text(text, len, &ctx, &x, &err) == 0)
+	if (kg_extract_text(text, len, &ctx, &x, &err) == 0) {
 		for (i = 0; i < x.n; i++)
 			if (x.v[i].expr_offset >= len || x.v[i].m.expr == NULL ||
 			    (x.v[i].m.window_end != KG_DAY_NONE &&
-			     x.v[i].m.window_end < x.v[i].m.window_start))
+			     x.v[i].m.window_end < x.v[i].m.window_start) ||
+			    x.v[i].m.uncertain != (x.v[i].m.uncertain_reason != NULL))
 				abort();
+		for (i = 0; i < x.nskipped; i++)
+			if (x.skipped[i].offset + x.skipped[i].len > len || x.skipped[i].why == NULL)
+				abort();
+	}
 	kg_extract_clear(&x);
 	return 0;
 }

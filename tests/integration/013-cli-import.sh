@@ -1,8 +1,9 @@
 #!/bin/sh
 # kigen import: the bundled report, --dry-run writes nothing, the same file
 # twice changes nothing, --json shape, --as-of overrides the report's date,
-# the summary says where the inferred as-of date came from, errors name the
-# file, a document with no as-of date asks for --as-of (exit 2).
+# the summary says where the inferred as-of date came from and how many
+# milestones are uncertain, errors name the file, a document with no as-of
+# date asks for --as-of (exit 2).
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
 report="$TOP/data/secure-japan-2008-h1.txt"
@@ -13,10 +14,11 @@ expect_rc 0 k export
 pyjson 'j["documents"] == [] and j["measures"] == []'
 
 expect_rc 0 k --json import "$report" --dry-run
-pyjson 'list(j) == ["dry_run", "document_id", "name", "plan", "as_of", "already_imported", "restood", "measures_new", "measures_matched", "conflicts_open", "counts", "items", "layout", "as_of_from", "controls_removed"]'
+pyjson 'list(j) == ["dry_run", "document_id", "name", "plan", "as_of", "already_imported", "restood", "measures_new", "measures_matched", "conflicts_open", "counts", "items", "layout", "uncertain", "as_of_from", "controls_removed"]'
 pyjson 'j["plan"] == "セキュア・ジャパン2008" and list(j["counts"]) == ["new", "changed", "unchanged", "gone", "conflict", "removed"]'
 pyjson 'j["dry_run"] is True and j["as_of"] == "2008-09-30" and j["measures_new"] > 0'
 pyjson 'j["layout"] == "progress" and j["as_of_from"]["line"] == 1 and "上半期" in j["as_of_from"]["text"]'
+pyjson 'j["uncertain"] == 0'
 
 expect_rc 0 k import "$report"
 has "$tmp/out" "imported secure-japan-2008-h1.txt (as of 2008-09-30)"
@@ -44,6 +46,20 @@ expect_rc 2 "$KIGEN" --db "$tmp/c.db" import "$tmp/noasof.txt"
 has "$tmp/err" "give it with --as-of"
 [ ! -e "$tmp/c.db" ] || fail "a document without an as-of date created the database"
 expect_rc 0 "$KIGEN" --db "$tmp/c.db" import "$tmp/noasof.txt" --as-of 2010-03-31
+
+# 同年 with no earlier date in its item: kept, flagged, counted, never silent
+printf ' 施策の進捗状況（平成20年９月末現在）\n\n【施策名】 A施策（内閣官房）\n・同年12月に報告書を公表する予定。\n・平成21年１月に説明会を開催する予定。\n' >"$tmp/same.txt"
+expect_rc 0 "$KIGEN" --db "$tmp/d.db" import "$tmp/same.txt"
+has "$tmp/out" "1 milestone uncertain: the text does not settle the date"
+expect_rc 0 "$KIGEN" --db "$tmp/d.db" import "$tmp/same.txt" --dry-run --json
+pyjson 'j["uncertain"] == 1'
+expect_rc 0 "$KIGEN" --db "$tmp/d.db" --json list
+pyjson '[(m["expr"], m["uncertain"]) for m in j["milestones"]] == [("同年12月", True), ("平成21年１月", False)]'
+expect_rc 0 "$KIGEN" --db "$tmp/d.db" --as-of 2008-09-30 list
+has "$tmp/out" "2008-12-31?"
+hasnt "$tmp/out" "2009-01-31?"
+expect_rc 0 "$KIGEN" --db "$tmp/d.db" show 1
+has "$tmp/out" "refers to an earlier date (同年, 同月 …) that the text does not give"
 
 # errors: the file is named, exit 1; usage errors exit 2
 expect_rc 1 k import "$tmp/none.txt"

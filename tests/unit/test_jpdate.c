@@ -4,9 +4,10 @@
  * Each row gives a text, the report's as-of date, the expression the
  * scanner must find in it (as written) and the window and precision worked
  * out by hand from the conventions in docs/dates.md.  A row whose expr is
- * NULL says the text holds no date at all.  Two as-of dates are used:
+ * NULL says the text holds no date at all.  The as-of dates are mostly
  * 2008-09-30 (the seed report, FY2008 first half) and 2009-03-31 (the end of
- * FY2008).  2008 and 2012 are leap years, 2009 is not.
+ * FY2008); the rows for the family as PDFs print it use 2023-09-30 (R5) and
+ * 2025-09-30 (R7).  2008 and 2012 are leap years, 2009 is not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 
 #define H1 "2008-09-30"
 #define FY "2009-03-31"
+#define R5 "2023-09-30" /* a Reiwa report, FY2023 first half */
+#define R7 "2025-09-30" /* FY2025: 2025-12-01 is a Monday */
 #define OPEN ""
 
 struct row {
@@ -309,6 +312,140 @@ static const struct row rows[] = {
 	{"来年度の研修計画は、本年度上半期の実績を踏まえて、５月末迄に決定", "2009-09-30", "５月末迄に", "2009-10-01", "2010-05-31", KG_PREC_RANGE},
 	{"平成20年度下半期の実績を踏まえて、12月末迄に決定", "2009-09-30", "12月末迄に", "2009-10-01", "2009-12-31", KG_PREC_RANGE},
 	{"第２四半期の成果を踏まえ、11月に公表", "2009-09-30", "11月", "2009-11-01", "2009-11-30", KG_PREC_MONTH},
+
+	/* blanks from PDF extraction, ASCII or full-width, and line breaks:
+	 * never a lost year (2024 年度 was FY2023, 2021 年7月 was 2023) */
+	{"2024 年度中に実施する予定", R5, "2024 年度中", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021 年7月下旬に公表した", R5, "2021 年7月下旬", "2021-07-21", "2021-07-31", KG_PREC_DEKAD},
+	{"令和 6 年 10 月に", R5, "令和 6 年 10 月", "2024-10-01", "2024-10-31", KG_PREC_MONTH},
+	{"10 月 1 日に開催", R5, "10 月 1 日", "2023-10-01", "2023-10-01", KG_PREC_DAY},
+	{"2 0 2 4 年 度 ま で に", R5, "2 0 2 4 年 度 ま で に", "2023-10-01", "2025-03-31", KG_PREC_RANGE},
+	{"令和５年　３月に", R5, "令和５年　３月", "2023-03-01", "2023-03-31", KG_PREC_MONTH},
+	{"令 和 2 年 7 月 2 日", R5, "令 和 2 年 7 月 2 日", "2020-07-02", "2020-07-02", KG_PREC_DAY},
+	{"令和元年6月 21 日", R5, "令和元年6月 21 日", "2019-06-21", "2019-06-21", KG_PREC_DAY},
+	{"第 3 四半期に", R5, "第 3 四半期", "2023-10-01", "2023-12-31", KG_PREC_QUARTER},
+	{"令和５年\n３月に", R5, "令和５年\n３月", "2023-03-01", "2023-03-31", KG_PREC_MONTH},
+	{"2023\r\n年10月に", R5, "2023\r\n年10月", "2023-10-01", "2023-10-31", KG_PREC_MONTH},
+	{"平成２０年度 ～ ２１年度", H1, "平成２０年度 ～ ２１年度", "2008-04-01", "2010-03-31", KG_PREC_RANGE},
+	/* two numbers stay two: a running number before a year */
+	{"1 2024年度に", R5, "2024年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"ISO 15408の認証", R5, NULL, NULL, NULL, 0},
+
+	/* weekdays and clock times after a day are part of it */
+	{"12月１日（月）に演習を実施", R7, "12月１日（月）", "2025-12-01", "2025-12-01", KG_PREC_DAY},
+	{"10月1日（水）～31日（金）", R7, "10月1日（水）～31日（金）", "2025-10-01", "2025-10-31", KG_PREC_RANGE},
+	{"12月１日（月曜日）", R7, "12月１日（月曜日）", "2025-12-01", "2025-12-01", KG_PREC_DAY},
+	{"令和６年５月６日（月・祝）", R5, "令和６年５月６日（月・祝）", "2024-05-06", "2024-05-06", KG_PREC_DAY},
+	{"令和5年3月29日(水)16時00分~18時00分", R5, "令和5年3月29日(水)16時00分~18時00分", "2023-03-29", "2023-03-29", KG_PREC_DAY},
+	{"令和2年9月4日(金)10:00~12:24", R5, "令和2年9月4日(金)10:00~12:24", "2020-09-04", "2020-09-04", KG_PREC_DAY},
+	{"11月８日午後２時から", R5, "11月８日午後２時から", "2023-11-08", OPEN, KG_PREC_OPEN_START},
+
+	/* a year alone and year-level words */
+	{"2022年に策定", R5, "2022年", "2022-01-01", "2022-12-31", KG_PREC_YEAR},
+	{"令和４年に策定", R5, "令和４年", "2022-01-01", "2022-12-31", KG_PREC_YEAR},
+	{"年内に", R5, "年内", "2023-01-01", "2023-12-31", KG_PREC_YEAR},
+	{"年央に取りまとめ", R5, "年央", "2023-06-01", "2023-07-31", KG_PREC_SEASON},
+	{"2025年央", R5, "2025年央", "2025-06-01", "2025-07-31", KG_PREC_SEASON},
+	{"年明けに着手", R5, "年明け", "2024-01-01", "2024-01-31", KG_PREC_MONTH},
+	{"令和６年度は、年明けに", R5, "年明け", "2025-01-01", "2025-01-31", KG_PREC_MONTH},
+	{"2025年明け", R5, "2025年明け", "2025-01-01", "2025-01-31", KG_PREC_MONTH},
+	{"年度前半に", R5, "年度前半", "2023-04-01", "2023-09-30", KG_PREC_HALF_YEAR},
+	{"年度後半に", R5, "年度後半", "2023-10-01", "2024-03-31", KG_PREC_HALF_YEAR},
+	{"上期に", R5, "上期", "2023-04-01", "2023-09-30", KG_PREC_HALF_YEAR},
+	{"下期中に", R5, "下期中", "2023-10-01", "2024-03-31", KG_PREC_HALF_YEAR},
+	{"夏頃に", R5, "夏頃", "2023-06-01", "2023-08-31", KG_PREC_SEASON},
+	{"令和６年度夏頃", R5, "令和６年度夏頃", "2024-06-01", "2024-08-31", KG_PREC_SEASON},
+
+	/* anaphora: the last date of the text, else the as-of date */
+	{"令和５年４月に開始し、同年 12 月に完了", R5, "同年 12 月", "2023-12-01", "2023-12-31", KG_PREC_MONTH},
+	{"令和４年４月に開始し、同年12月に完了", R5, "同年12月", "2022-12-01", "2022-12-31", KG_PREC_MONTH},
+	{"2022年10月に着手し、同月末に完了", R5, "同月末", "2022-10-31", "2022-10-31", KG_PREC_MONTH_END},
+	{"2022年10月５日に公表し、同月中に", R5, "同月中", "2022-10-01", "2022-10-31", KG_PREC_MONTH},
+	{"2022年10月５日に公表し、同月20日に", R5, "同月20日", "2022-10-20", "2022-10-20", KG_PREC_DAY},
+	{"2022年10月に公表し、翌月に", R5, "翌月", "2022-11-01", "2022-11-30", KG_PREC_MONTH},
+	{"2022年12月に公表し、翌月末に", R5, "翌月末", "2023-01-31", "2023-01-31", KG_PREC_MONTH_END},
+	{"2022年10月５日に公表し、同日", R5, "同日", "2022-10-05", "2022-10-05", KG_PREC_DAY},
+	{"2022年12月31日に公表し、翌日", R5, "翌日", "2023-01-01", "2023-01-01", KG_PREC_DAY},
+	{"令和３年度に着手し、翌年度に完了", R5, "翌年度", "2022-04-01", "2023-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021年に着手し、翌年３月に", R5, "翌年３月", "2022-03-01", "2022-03-31", KG_PREC_MONTH},
+	{"令和３年度に検討し、同年度末に", R5, "同年度末", "2022-03-31", "2022-03-31", KG_PREC_FISCAL_YEAR_END},
+	{"翌年度に", R5, "翌年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"同年12月に", R5, "同年12月", "2023-12-01", "2023-12-31", KG_PREC_MONTH},
+	{"令和４年６月から同年12月まで", R5, "令和４年６月から同年12月まで", "2022-06-01", "2022-12-31", KG_PREC_RANGE},
+	{"10月に開始し、同年12月に", R5, "同年12月", "2023-12-01", "2023-12-31", KG_PREC_MONTH},
+	{"同月末に", R5, "同月末", "2023-09-30", "2023-09-30", KG_PREC_MONTH_END},
+	{"来月中に", R5, "来月中", "2023-10-01", "2023-10-31", KG_PREC_MONTH},
+	{"今月末", R5, "今月末", "2023-09-30", "2023-09-30", KG_PREC_MONTH_END},
+	{"先月", R5, "先月", "2023-08-01", "2023-08-31", KG_PREC_MONTH},
+	/* the document's own fiscal year, whatever the text named before */
+	{"2021年度に着手し、来年度に完了", R5, "来年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021年度に着手し、次年度に完了", R5, "次年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021年度に着手し、今年度中に完了", R5, "今年度中", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021年度に着手し、前年度に完了", R5, "前年度", "2022-04-01", "2023-03-31", KG_PREC_FISCAL_YEAR},
+	{"2021年度に着手し、昨年度に完了", R5, "昨年度", "2022-04-01", "2023-03-31", KG_PREC_FISCAL_YEAR},
+
+	/* eras with the Western year in brackets, either way round */
+	{"令和６（2024）年度に", R5, "令和６（2024）年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"2024（令和６）年度に", R5, "2024（令和６）年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和元年（2019年）12月19日", R5, "令和元年（2019年）12月19日", "2019-12-19", "2019-12-19", KG_PREC_DAY},
+	{"平成29(2017)年3月", R5, "平成29(2017)年3月", "2017-03-01", "2017-03-31", KG_PREC_MONTH},
+	{"平成 28(2016)年 4 月", R5, "平成 28(2016)年 4 月", "2016-04-01", "2016-04-30", KG_PREC_MONTH},
+	{"2024年度（令和６年度）に", R5, "2024年度（令和６年度）", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"平成 29(2017)年度から平成 52(2040)年度まで", R5, "平成 29(2017)年度から平成 52(2040)年度まで", "2017-04-01", "2041-03-31", KG_PREC_RANGE},
+	{"令和６（2023）年度", R5, "令和６（2023）年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"R6年度", R5, "R6年度", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"FY2024に", R5, "FY2024", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"ＦＹ２０２４に", R5, "ＦＹ２０２４", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"FY 2024", R5, "FY 2024", "2024-04-01", "2025-03-31", KG_PREC_FISCAL_YEAR},
+	{"FY2024上期", R5, "FY2024上期", "2024-04-01", "2024-09-30", KG_PREC_HALF_YEAR},
+	{"FY20245", R5, NULL, NULL, NULL, 0},
+
+	/* dates in figures, not section numbers or decimals */
+	{"2024.4.1から施行", R5, "2024.4.1から", "2024-04-01", OPEN, KG_PREC_OPEN_START},
+	{"2024/4/1", R5, "2024/4/1", "2024-04-01", "2024-04-01", KG_PREC_DAY},
+	{"2024-04-01", R5, "2024-04-01", "2024-04-01", "2024-04-01", KG_PREC_DAY},
+	{"2024.4に", R5, "2024.4", "2024-04-01", "2024-04-30", KG_PREC_MONTH},
+	{"R6.4.1", R5, "R6.4.1", "2024-04-01", "2024-04-01", KG_PREC_DAY},
+	{"H31.3.31", R5, "H31.3.31", "2019-03-31", "2019-03-31", KG_PREC_DAY},
+	{"2.4(1)に記載", R5, NULL, NULL, NULL, 0},
+	{"2024.5万件", R5, NULL, NULL, NULL, 0},
+	{"3.2.1", R5, NULL, NULL, NULL, 0},
+	{"2024.2.30", R5, NULL, NULL, NULL, 0},
+	{"2024-2025", R5, NULL, NULL, NULL, 0},
+	{"v2024.4.1", R5, NULL, NULL, NULL, 0},
+	{"2024.4.1.2", R5, NULL, NULL, NULL, 0},
+
+	/* more words of the tables */
+	{"平成21年３月初頭に", H1, "平成21年３月初頭", "2009-03-01", "2009-03-10", KG_PREC_DEKAD},
+	{"平成21年はじめに", H1, "平成21年はじめ", "2009-01-01", "2009-01-31", KG_PREC_MONTH},
+	{"平成21年度前半期", H1, "平成21年度前半期", "2009-04-01", "2009-09-30", KG_PREC_HALF_YEAR},
+	{"平成21年度後半期", H1, "平成21年度後半期", "2009-10-01", "2010-03-31", KG_PREC_HALF_YEAR},
+	{"当年度中に", H1, "当年度中", "2008-04-01", "2009-03-31", KG_PREC_FISCAL_YEAR},
+	{"平成21年６月ころ", H1, "平成21年６月ころ", "2009-06-01", "2009-06-30", KG_PREC_MONTH},
+	{"11月８日午前10時から", R5, "11月８日午前10時から", "2023-11-08", OPEN, KG_PREC_OPEN_START},
+	/* 中 and 内 that begin a word of their own end no expression */
+	{"令和５年度中間評価", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中心課題", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中小企業支援", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中止", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中央省庁", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中長期計画", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中核拠点", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度中期目標", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年内閣府令", R5, "令和５年", "2023-01-01", "2023-12-31", KG_PREC_YEAR},
+	{"令和５年度内容の見直し", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度内部監査", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度内外の動向", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度内訳", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"令和５年度内示", R5, "令和５年度", "2023-04-01", "2024-03-31", KG_PREC_FISCAL_YEAR},
+	{"2024.5億円、2024.5兆円、2020.5百万円、2024.5円、2024.5人、2024.5倍、2000.5トン", R5, NULL, NULL, NULL, 0},
+
+	/* ages, recurring times, open windows */
+	{"１歳６か月児健康診査", R5, NULL, NULL, NULL, 0},
+	{"１歳６月児", R5, NULL, NULL, NULL, 0},
+	{"同年代の若者、同年齢の児童、同年輩の職員", R5, NULL, NULL, NULL, 0},
+	{"毎年度末に公表", R5, NULL, NULL, NULL, 0},
+	{"2024年度以降も実施", R5, "2024年度以降", "2024-04-01", OPEN, KG_PREC_OPEN_START},
 };
 
 static kg_day
@@ -438,6 +575,57 @@ static const struct flag_row flag_rows[] = {
 	{"本年度下半期に公表", "本年度下半期", 0, KG_JP_BACKGROUND},
 	{"平成20年12月の会合で決定", "平成20年12月", 0, KG_JP_BACKGROUND},
 	{"同年度の上半期中に", "同年度の上半期中", 0, KG_JP_CONTEXT | KG_JP_BACKGROUND},
+	/* years that are no time of an event */
+	{"2024年度年次計画に基づき", "2024年度", KG_JP_NAME, 0},
+	{"（2024年度年次計画）", "2024年度", KG_JP_NAME, 0},
+	{"令和６年度予算で措置", "令和６年度", KG_JP_NAME, 0},
+	{"2023年版の白書", "2023年", KG_JP_NAME, 0},
+	{"平成25年度決算より改善", "平成25年度", KG_JP_NAME, 0},
+	{"令和３年度検討開始", "令和３年度", 0, KG_JP_NAME},
+	{"2013年度比46%削減", "2013年度", KG_JP_BASELINE, 0},
+	{"平成25年度と比べて", "平成25年度", KG_JP_BASELINE, 0},
+	{"2010年度に比べ", "2010年度", KG_JP_BASELINE, 0},
+	{"前年同月比で２割増", "前年", KG_JP_BASELINE, 0},
+	{"2030年に向けて", "2030年", KG_JP_HORIZON, 0},
+	{"2030年を見据えた", "2030年", KG_JP_HORIZON, 0},
+	{"令和６年度末に向けて取りまとめる", "令和６年度末", 0, KG_JP_HORIZON},
+	{"相談件数は2,100件（2023年９月末）となった", "2023年９月末", KG_JP_FIGURE | KG_JP_PAREN, 0},
+	{"達成率は45%（2023年度）", "2023年度", KG_JP_FIGURE, 0},
+	{"123件（2023年９月末時点）", "2023年９月末", KG_JP_FIGURE | KG_JP_ASOF, 0},
+	{"目標80%（平成13年度 34.0%）", "平成13年度", KG_JP_FIGURE, 0},
+	{"２回目（平成27年２月）の訓練", "平成27年２月", 0, KG_JP_FIGURE},
+	{"第３回（2023年10月）の会合", "2023年10月", 0, KG_JP_FIGURE},
+	{"研究開発（平成17～21年度）を実施", "平成17～21年度", 0, KG_JP_FIGURE},
+	{"2023年９月末時点で123件", "2023年９月末", KG_JP_ASOF, 0},
+	{"毎年６月頃に公表", "６月頃", KG_JP_RECURRING, 0},
+	{"例年10月に開催", "10月", KG_JP_RECURRING, 0},
+	{"今年も10月に開催", "10月", 0, KG_JP_RECURRING},
+	{"令和６年度税制改正において", "令和６年度", KG_JP_NAME, 0},
+	{"令和７年度概算要求に盛り込む", "令和７年度", KG_JP_NAME, 0},
+	{"2013年度と比較して", "2013年度", KG_JP_BASELINE, 0},
+	{"2013年度に比較して", "2013年度", KG_JP_BASELINE, 0},
+	{"2013年度対比で", "2013年度", KG_JP_BASELINE, 0},
+	{"2019年水準まで回復", "2019年", KG_JP_BASELINE, 0},
+	{"2013年度を基準として", "2013年度", KG_JP_BASELINE, 0},
+	{"前年同期比で", "前年", KG_JP_BASELINE, 0},
+	{"隔年10月に実施", "10月", KG_JP_RECURRING, 0},
+	{"毎年度第３四半期に公表", "第３四半期", KG_JP_RECURRING, 0},
+	{"各年度第４四半期に", "第４四半期", KG_JP_RECURRING, 0},
+	{"平成21年５月をめどに", "平成21年５月", KG_JP_TARGET, 0},
+	{"平成21年５月めど", "平成21年５月", KG_JP_TARGET, 0},
+	{"昨年度に続き実施", "昨年度", KG_JP_BACKGROUND, 0},
+	{"前回(平成18年度)の調査", "平成18年度", KG_JP_BACKGROUND | KG_JP_PAREN, 0},
+	{"下半期にはさらに10件", "下半期", KG_JP_TALLY, 0},
+	{"９月末までに合計12校", "９月末までに", KG_JP_TALLY, 0},
+	{"９月末までに30人", "９月末までに", KG_JP_TALLY, 0},
+	{"９月末までに5か所", "９月末までに", KG_JP_TALLY, 0},
+	{"９月末までに5箇所", "９月末までに", KG_JP_TALLY, 0},
+	{"９月末までに8団体", "９月末までに", KG_JP_TALLY, 0},
+	/* a year the report's fiscal year decided */
+	{"10月に開催", "10月", KG_JP_YEARLESS | KG_JP_REPORT_YEAR, 0},
+	{"年度内に完了", "年度内", KG_JP_REPORT_YEAR, 0},
+	{"平成21年度には10月に開催", "10月", KG_JP_YEARLESS, KG_JP_REPORT_YEAR},
+	{"平成21年１月から３月まで", "平成21年１月から３月まで", 0, KG_JP_REPORT_YEAR},
 };
 
 static void
@@ -468,6 +656,101 @@ test_flags(void **state)
 		}
 		assert_true(found);
 	}
+}
+
+/* A window the text leaves open or contradicts carries a doubt. */
+struct doubt_row {
+	const char *text;
+	const char *as_of;
+	const char *expr;
+	enum kg_jp_doubt doubt;
+};
+
+static const struct doubt_row doubt_rows[] = {
+	{"同年12月に公表", R5, "同年12月", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"同年度末に公表", R5, "同年度末", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"同月末に公表", R5, "同月末", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"同日に公表", R5, "同日", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"2022年に公表し、同日に", R5, "同日", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"令和４年４月に開始し、同年12月に", R5, "同年12月", KG_JP_SURE},
+	{"令和４年４月に開始し、同月末に", R5, "同月末", KG_JP_SURE},
+	{"翌年度に", R5, "翌年度", KG_JP_SURE},
+	{"令和４年６月から同年12月まで", R5, "令和４年６月から同年12月まで", KG_JP_SURE},
+	{"10月に開始し、同年12月に", R5, "同年12月", KG_JP_SURE},
+	{"前回（平成18年度）の調査。同年度末に", R5, "同年度末", KG_JP_DOUBT_NO_ANTECEDENT},
+	{"翌月に", R5, "翌月", KG_JP_SURE},
+	{"令和６（2023）年度", R5, "令和６（2023）年度", KG_JP_DOUBT_ERA_MISMATCH},
+	{"2024（令和５）年度", R5, "2024（令和５）年度", KG_JP_DOUBT_ERA_MISMATCH},
+	{"令和元年（2018年）12月", R5, "令和元年（2018年）12月", KG_JP_DOUBT_ERA_MISMATCH},
+	{"令和６（2024）年度", R5, "令和６（2024）年度", KG_JP_SURE},
+	{"12月１日（月）に演習", R5, "12月１日（月）", KG_JP_DOUBT_WEEKDAY},
+	{"12月１日（金）に演習", R5, "12月１日（金）", KG_JP_SURE},
+	{"10月1日（日）～31日（金）", R5, "10月1日（日）～31日（金）", KG_JP_DOUBT_WEEKDAY},
+	{"10月1日（日）～31日（火）", R5, "10月1日（日）～31日（火）", KG_JP_SURE},
+	{"2024.4.1（火）", R5, "2024.4.1（火）", KG_JP_DOUBT_WEEKDAY},
+	{"令和５年10月５日（木）", R5, "令和５年10月５日（木）", KG_JP_SURE},
+	{"令和５年10月７日（土）", R5, "令和５年10月７日（土）", KG_JP_SURE},
+	{"令和５年５月３日（水・休）", R5, "令和５年５月３日（水・休）", KG_JP_SURE},
+};
+
+static void
+test_doubts(void **state)
+{
+	size_t r, i;
+
+	(void)state;
+	for (r = 0; r < sizeof(doubt_rows) / sizeof(doubt_rows[0]); r++) {
+		const struct doubt_row *w = &doubt_rows[r];
+		struct kg_jpctx ctx = kg_jpctx_of(day_of(w->as_of));
+		struct kg_jpdate out[8];
+		size_t n = 0;
+		bool found = false;
+
+		assert_int_equal(kg_jpdate_scan(w->text, strlen(w->text), &ctx, out, 8,
+		    &n, NULL), 0);
+		for (i = 0; i < n; i++) {
+			if (out[i].end - out[i].start != strlen(w->expr)
+			    || memcmp(w->text + out[i].start, w->expr, strlen(w->expr)))
+				continue;
+			found = true;
+			if (out[i].doubt != w->doubt)
+				print_error("doubt row %zu '%s': doubt %d\n", r, w->expr, out[i].doubt);
+			assert_int_equal(out[i].doubt, w->doubt);
+		}
+		if (!found)
+			print_error("doubt row %zu: '%s' not found\n", r, w->expr);
+		assert_true(found);
+	}
+	assert_null(kg_jpdate_doubt_reason(KG_JP_SURE));
+	for (i = 1; i < KG_JP_DOUBT_COUNT; i++)
+		assert_non_null(kg_jpdate_doubt_reason((enum kg_jp_doubt)i));
+}
+
+/* Grammar as data: every word of the scanner's tables occurs in a row of
+ * this file (a date it makes, or one it must not). */
+static void
+test_every_word_has_a_row(void **state)
+{
+	const char *w;
+	size_t i, r, missing = 0;
+
+	(void)state;
+	for (i = 0; (w = kg_jpdate_word(i)) != NULL; i++) {
+		bool found = false;
+
+		for (r = 0; r < sizeof(rows) / sizeof(rows[0]) && !found; r++)
+			found = strstr(rows[r].text, w) != NULL;
+		for (r = 0; r < sizeof(flag_rows) / sizeof(flag_rows[0]) && !found; r++)
+			found = strstr(flag_rows[r].text, w) != NULL;
+		for (r = 0; r < sizeof(doubt_rows) / sizeof(doubt_rows[0]) && !found; r++)
+			found = strstr(doubt_rows[r].text, w) != NULL;
+		if (!found) {
+			print_error("no row for the word '%s'\n", w);
+			missing++;
+		}
+	}
+	assert_true(i > 100);
+	assert_int_equal(missing, 0);
 }
 
 /* Spans are byte offsets into the original text, whatever NFKC did. */
@@ -515,6 +798,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_doubts),
+		cmocka_unit_test(test_every_word_has_a_row),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_garbage),
 	};

@@ -84,6 +84,8 @@ fill(struct kg_milestone *m)
 	m->measure_id = 7;
 	m->title = strdup("重要インフラ機能演習");
 	m->uid = strdup("abc@kigen");
+	m->uncertain = true;
+	m->uncertain_reason = strdup("the weekday printed is not this date's");
 	kg_strv_push(&m->owners, "内閣官房", (size_t)-1);
 	kg_strv_push(&m->owners, "重要インフラ所管省庁", (size_t)-1);
 }
@@ -158,6 +160,9 @@ test_copy_and_lists(void **state)
 	assert_int_equal(l.n, 17);
 	assert_string_equal(l.v[16].title, "重要インフラ機能演習");
 	assert_ptr_not_equal(l.v[16].title, src.title);
+	assert_true(l.v[16].uncertain);
+	assert_string_equal(l.v[16].uncertain_reason, src.uncertain_reason);
+	assert_ptr_not_equal(l.v[16].uncertain_reason, src.uncertain_reason);
 	assert_int_equal(l.v[16].owners.n, 2);
 	assert_string_equal(l.v[3].owners.v[1], "重要インフラ所管省庁");
 	kg_milestone_list_clear(&l);

@@ -56,10 +56,10 @@ static const struct golden {
 	{"tests/data/family-2012-q3.txt", "tests/data/family-2012-q3.expected.json", 0, 0},
 	{"tests/data/family-2014-h2-plan.txt", "tests/data/family-2014-h2-plan.expected.json", 0, 0},
 	{"tests/data/family-2010-q3-basic.txt", "tests/data/family-2010-q3-basic.expected.json", 0, 0},
-	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 63, 3},
-	{"tests/data/reform-2021-plan.txt", "tests/data/reform-2021-plan.expected.json", 4, 0},
-	{"tests/data/numbered-2023-plan.txt", "tests/data/numbered-2023-plan.expected.json", 4, 0},
-	{"tests/data/kpi-2023-followup.txt", "tests/data/kpi-2023-followup.expected.json", 2, 0},
+	{"tests/data/annual-2024-plan.txt", "tests/data/annual-2024-plan.expected.json", 0, 0},
+	{"tests/data/reform-2021-plan.txt", "tests/data/reform-2021-plan.expected.json", 0, 0},
+	{"tests/data/numbered-2023-plan.txt", "tests/data/numbered-2023-plan.expected.json", 0, 0},
+	{"tests/data/kpi-2023-followup.txt", "tests/data/kpi-2023-followup.expected.json", 0, 0},
 };
 
 static const char *
@@ -671,6 +671,65 @@ test_milestone_lines(void **state)
 	free(bytes);
 }
 
+/* Dates as a PDF extraction prints them, through the report layer: an
+ * expression broken across a line (joined with the line's blanks), blanks
+ * inside it, a weekday; 同年 / 同月 refer to the measure's earlier bullets but
+ * not to another measure's; the import counts what stays uncertain.  The
+ * line is where the expression starts. */
+static void
+test_pdf_dates(void **state)
+{
+	static const char text[] = TITLE_H1
+	    "【施策名】 J施策（内閣官房）\n"                  /* line 3 */
+	    "【進捗状況】\n"
+	    "・平成20年\n"                                      /* line 5 */
+	    "12月１日（月）に演習を実施し、同年 12 月中に結果を\n"
+	    "とりまとめる予定。\n"
+	    "・同月末に公表する予定。\n"                        /* line 8 */
+	    "・2008\n"                                          /* line 9 */
+	    " 年 10 月に説明会を開催した。\n"
+	    "【施策名】 K施策（総務省）\n"
+	    "【進捗状況】\n"
+	    "・同年 12 月に報告書を公表する予定。\n";           /* line 13 */
+	static const struct {
+		int measure;
+		const char *expr, *ws, *we;
+		int line;
+		bool uncertain;
+	} want[] = {
+		{0, "平成20年12月１日（月）", "2008-12-01", "2008-12-01", 5, false},
+		{0, "同年 12 月中", "2008-12-01", "2008-12-31", 6, false},
+		{0, "同月末", "2008-12-31", "2008-12-31", 8, false},
+		{0, "2008年 10 月", "2008-10-01", "2008-10-31", 9, false},
+		{1, "同年 12 月", "2008-12-01", "2008-12-31", 13, true},
+	};
+	struct kg_import imp;
+	size_t i, j;
+
+	(void)state;
+	parse_ok(text, &imp);
+	assert_int_equal(imp.milestones.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct kg_milestone *m = NULL;
+		kg_day ws, we;
+
+		for (j = 0; j < imp.milestones.n; j++)
+			if (strcmp(imp.milestones.v[j].expr, want[i].expr) == 0)
+				m = &imp.milestones.v[j];
+		if (m == NULL)
+			fail_msg("no milestone '%s'", want[i].expr);
+		assert_int_equal(kg_date_parse(want[i].ws, &ws, NULL), 0);
+		assert_int_equal(kg_date_parse(want[i].we, &we, NULL), 0);
+		if (m->measure_id != want[i].measure || m->window_start != ws || m->window_end != we
+		    || m->line != want[i].line || m->uncertain != want[i].uncertain)
+			fail_msg("'%s': measure %lld line %d uncertain %d", m->expr,
+			    (long long)m->measure_id, m->line, m->uncertain);
+	}
+	assert_int_equal(imp.origin.uncertain, 1);
+	kg_import_clear(&imp);
+	assert_int_equal(imp.origin.uncertain, 0);
+}
+
 /* Each report of the family re-encoded must parse to the same measures. */
 static void
 check_encodings(const char *report)
@@ -852,6 +911,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_milestone_lines),
+		cmocka_unit_test(test_pdf_dates),
 		cmocka_unit_test(test_artefacts),
 		cmocka_unit_test(test_single_heading_goes_to_next_measure),
 		cmocka_unit_test(test_summary),
