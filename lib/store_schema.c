@@ -18,6 +18,8 @@
  *   v4  measures.owners: a measure's owners newline-joined beside its rows
  *       in measure_owners, so a listing reads them with the measure's title
  *       (one join) instead of one query per measure
+ *   v5  edition_measures as a rowid table (long progress paragraphs stay
+ *       in their page instead of an overflow page each)
  */
 #include "store.h"
 #include "store_int.h"
@@ -52,6 +54,21 @@ static int migrate_v3_data(struct kg_store *st, struct kg_err *err);
 	"  done_at INTEGER," \
 	"  UNIQUE (endpoint, milestone_id, lead_days, deadline)" \
 	");"
+/* What one document said about a measure: WITHOUT ROWID in v3, a rowid
+ * table from v5 on (options). */
+#define EDITION_MEASURES_TABLE(name, options) \
+	"CREATE TABLE " name " (" \
+	"  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE," \
+	"  pos INTEGER NOT NULL," \
+	"  measure_id INTEGER REFERENCES measures(id) ON DELETE SET NULL," \
+	"  title TEXT NOT NULL," \
+	"  heading TEXT," \
+	"  subheading TEXT," \
+	"  progress TEXT," \
+	"  owners TEXT,"  /* newline-joined */ \
+	"  notes TEXT,"   /* newline-joined */ \
+	"  PRIMARY KEY (document_id, pos)" \
+	")" options ";"
 #define OUTBOX_INDEXES \
 	"CREATE INDEX outbox_pending ON outbox(endpoint, next_attempt_at)" \
 	"  WHERE status = 'pending';" \
@@ -194,18 +211,7 @@ static const struct migration {
 	"  REFERENCES measures(id) ON DELETE SET NULL;"
 	"CREATE INDEX measures_plan ON measures(plan, title_key);"
 	/* what one document said about a measure */
-	"CREATE TABLE edition_measures ("
-	"  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-	"  pos INTEGER NOT NULL,"
-	"  measure_id INTEGER REFERENCES measures(id) ON DELETE SET NULL,"
-	"  title TEXT NOT NULL,"
-	"  heading TEXT,"
-	"  subheading TEXT,"
-	"  progress TEXT,"
-	"  owners TEXT,"  /* newline-joined */
-	"  notes TEXT,"   /* newline-joined */
-	"  PRIMARY KEY (document_id, pos)"
-	") WITHOUT ROWID;"
+	EDITION_MEASURES_TABLE("edition_measures", " WITHOUT ROWID")
 	/* what one document said about a milestone */
 	"CREATE TABLE observations ("
 	"  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
@@ -247,6 +253,18 @@ static const struct migration {
 	"UPDATE measures SET owners = (SELECT group_concat(owner, char(10)) FROM"
 	"  (SELECT owner FROM measure_owners o WHERE o.measure_id = measures.id"
 	"   ORDER BY o.position));",
+	NULL },
+	/* v4 -> v5: edition_measures as a rowid table.  WITHOUT ROWID keeps a
+	 * row in its b-tree page only up to about 1 KB and sends the rest to an
+	 * overflow page of its own; a measure's progress paragraph is often
+	 * longer, and such a row took 4.6 KB (a third of the database at 100k
+	 * milestones).  A rowid table keeps rows up to a page inline. */
+	{
+	EDITION_MEASURES_TABLE("edition_measures_v5", "")
+	"INSERT INTO edition_measures_v5 SELECT document_id, pos, measure_id, title, heading,"
+	"  subheading, progress, owners, notes FROM edition_measures;"
+	"DROP TABLE edition_measures;"
+	"ALTER TABLE edition_measures_v5 RENAME TO edition_measures;",
 	NULL },
 };
 

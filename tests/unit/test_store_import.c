@@ -1,7 +1,7 @@
 /*
  * Unit tests for lib/store_import: re-import of the same report, a later
- * report of the same plan (moved deadlines, done events, gone ones), manual
- * edit conflicts, dry runs and rollback.  The kg_import fixtures are built by
+ * report of the same plan (moved deadlines, done events, gone ones and their
+ * reminders cancelled), manual edit conflicts, dry runs and rollback.  The kg_import fixtures are built by
  * hand from sentences of the seed report and of ../shared/samples'
  * next-report (trimmed), so matching is tested on real wording; the last
  * test imports the two real files through the report parser.
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outbox.h"
 #include "report.h"
 #include "store.h"
 #include "store_fixture.h"
@@ -582,6 +583,29 @@ test_manual_conflict(void **state)
 	kg_import_clear(&next);
 }
 
+/* Queues a pending reminder, due now, for the milestone titled t; returns
+ * its id. */
+static int64_t
+remind(struct kg_store *st, struct kg_outbox *ob, const char *t)
+{
+	struct kg_delivery d = {0};
+	struct kg_milestone m;
+	struct kg_err err;
+
+	find(st, t, &m);
+	d.endpoint = (char *)"ops";
+	d.milestone_id = m.id;
+	d.deadline = m.window_end;
+	d.type = (char *)"milestone.reminder";
+	d.webhook_id = (char *)t;
+	d.body = (char *)"{}";
+	d.fire_at = kg_store_now();
+	d.expires_at = INT64_MAX;
+	assert_int_equal(kg_outbox_add(ob, &d, d.fire_at, &err), 1);
+	kg_milestone_clear(&m);
+	return d.milestone_id;
+}
+
 static void
 test_gone_and_back(void **state)
 {
@@ -589,6 +613,10 @@ test_gone_and_back(void **state)
 	struct kg_import seed, next, third;
 	struct kg_import_result r1, r2, r3;
 	struct kg_milestone m;
+	struct kg_outbox *ob;
+	struct kg_delivery_list l = {0};
+	struct kg_err err;
+	int64_t meeting;
 
 	seed_report(&seed);
 	next_report(&next);
@@ -600,7 +628,18 @@ test_gone_and_back(void **state)
 	third.doc.as_of = day("2009-09-30");
 	import_ok(fx->st, &seed, false, &r1);
 	import_ok(fx->st, &next, false, &r2);
+	/* a reminder waits for the meeting: the import that makes it gone
+	 * cancels it (kigen deliveries shows why) */
+	assert_int_equal(kg_outbox_open(fx->st, &ob, &err), 0);
+	meeting = remind(fx->st, ob, "第２回会合");
 	import_ok(fx->st, &third, false, &r3);
+	assert_int_equal(kg_outbox_list_milestone(ob, meeting, 10, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].status, KG_DLV_CANCELLED);
+	assert_string_equal(l.v[0].last_error, "milestone no longer due");
+	assert_true(l.v[0].done_at > 0);
+	kg_delivery_list_clear(&l);
+	kg_outbox_close(ob);
 	assert_int_equal(item(&r3, "改訂案を政策会議に諮る")->what, KG_CH_CHANGED);
 	assert_string_equal(item(&r3, "改訂案を政策会議に諮る")->detail, "reported again");
 	find(fx->st, "改訂案を政策会議に諮る", &m);
