@@ -584,6 +584,12 @@ static const char *const holiday_marks[] = {"・祝", "・休", NULL};
 static const char *const clock_prefixes[] = {"午前", "午後", NULL};
 static const char *const clock_range_marks[] = {"~", "〜", "-", "から", NULL};
 
+/* A range whose first half is a bare number borrows the unit of the second
+ * (1~3月, 10-12月期, 1〜3日): the marks that may stand between the two, and
+ * the word of a span of months (1~3月期: a quarter of the calendar). */
+static const char *const shared_unit_marks[] = {"~", "〜", "-", NULL};
+static const char *const month_span_words[] = {"期", NULL};
+
 /* 中 or 内 that ends an expression (年度中, ３月中, 年度内), unless they
  * begin a word of their own. */
 static const char *const within_words[] = {"中", "内", NULL};
@@ -724,7 +730,8 @@ static const struct vocabulary vocabularies[] = {
 	ENTRIES(rel_words, struct rel_word, word), ENTRIES(bare_halves, struct word, text),
 	ENTRIES(season_prefixes, struct word, text), ENTRIES(seasons, struct word, text),
 	WORDS(not_relative), WORDS(weekday_tails), WORDS(holiday_marks), WORDS(clock_prefixes),
-	WORDS(clock_range_marks), WORDS(within_words), WORDS(not_within),
+	WORDS(clock_range_marks), WORDS(shared_unit_marks), WORDS(month_span_words),
+	WORDS(within_words), WORDS(not_within),
 	WORDS(bare_fy_next), WORDS(bare_year_next), WORDS(not_bare_year),
 	WORDS(season_next), WORDS(numeric_seps), WORDS(decimal_units),
 	WORDS(not_before_month), WORDS(approx_words), WORDS(range_marks),
@@ -801,6 +808,19 @@ within(const struct scan *s, size_t i)
 	if (lit_any(s, i, not_within, NULL))
 		return 0;
 	return lit_any(s, i, within_words, NULL);
+}
+
+/* At i, a mark and a number followed by unit (the ~3月 of 1~3月): the
+ * length up to the unit, *n the number; else 0. */
+static size_t
+shared_unit(const struct scan *s, size_t i, const char *unit, int *n)
+{
+	size_t k, j;
+
+	if (!(k = lit_any(s, i, shared_unit_marks, NULL)) || !(j = read_num(s, i + k, false, n))
+	    || !lit(s, i + k + j, unit))
+		return 0;
+	return k + j;
 }
 
 /* 第N四半期 at i (N a single digit 1-4).  Returns length or 0. */
@@ -974,10 +994,19 @@ month_rest(const struct scan *s, size_t i, int y, int m, struct point *p)
 {
 	const struct word *w;
 	size_t k, j;
-	int d;
+	int d, d2;
 
 	set_month(p, y, m);
-	if ((j = read_num(s, i, false, &d)) && lit(s, i + j, "日")) {
+	if ((j = read_num(s, i, false, &d)) && (k = shared_unit(s, i + j, "日", &d2))) {
+		p->b = i + j + k + 1; /* 1~3日 */
+		if (!kg_date_valid(y, m, d) || !kg_date_valid(y, m, d2) || d2 < d)
+			return P_INVALID;
+		set_span(p, y, m, d, y, m, d2, KG_PREC_RANGE);
+		p->d = d2;
+		p->flags |= KG_JP_RANGE;
+		return P_OK;
+	}
+	if (j && lit(s, i + j, "日")) {
 		p->b = i + j + 1;
 		if (!kg_date_valid(y, m, d))
 			return P_INVALID;
@@ -1014,10 +1043,19 @@ month_rest(const struct scan *s, size_t i, int y, int m, struct point *p)
 static enum parse_result
 month_part(const struct scan *s, size_t i, int y, struct point *p)
 {
-	size_t k;
-	int m;
+	size_t k, j;
+	int m, m2;
 
 	k = read_num(s, i, false, &m);
+	if (k && (j = shared_unit(s, i + k, "月", &m2))) {
+		p->b = i + k + j + 1; /* 1~3月, 10-12月期; 11~2月 runs into the next year */
+		if (m < 1 || m > 12 || m2 < 1 || m2 > 12 || !year_ok(y))
+			return P_INVALID;
+		set_span(p, y, m, 1, y + (m2 < m), m2, 0, KG_PREC_RANGE);
+		p->flags |= KG_JP_RANGE;
+		p->b += lit_any(s, p->b, month_span_words, NULL);
+		return P_OK;
+	}
 	if (!k || !lit(s, i + k, "月"))
 		return P_NONE;
 	k += 1;
@@ -1491,7 +1529,7 @@ static enum parse_result
 point_month(struct scan *s, size_t i, const struct point *prev, struct point *p)
 {
 	size_t k, w;
-	int n, y;
+	int n, m2, y;
 
 	if (!(k = read_num(s, i, false, &n)))
 		return P_NONE;
@@ -1508,7 +1546,7 @@ point_month(struct scan *s, size_t i, const struct point *prev, struct point *p)
 		p->b += day_marks(s, p->b, p);
 		return P_OK;
 	}
-	if (!lit(s, i + k, "月"))
+	if (!lit(s, i + k, "月") && !shared_unit(s, i + k, "月", &m2))
 		return P_NONE;
 	if (n < 1 || n > 12) {
 		p->b = i + k + 1;

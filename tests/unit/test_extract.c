@@ -226,6 +226,9 @@ static const struct row pdf_rows[] = {
 	{"・令和５年４月に開始し、同年 12 月に完了する予定。", "同年 12 月", "2023-12-01", "2023-12-31", KG_PREC_MONTH, KG_STATUS_PLANNED, KG_KIND_COMPLETION},
 	{"・令和５年12月１日（金）に演習を実施する。", "令和５年12月１日（金）", "2023-12-01", "2023-12-01", KG_PREC_DAY, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
 	{"・令和５年10月２日（月）～６日（金）に全国で講習会を開催する。", "令和５年10月２日（月）～６日（金）", "2023-10-02", "2023-10-06", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	/* a range sharing its unit: one window, not a year and a month */
+	{"・2024年1~3月期に説明会を開催する。", "2024年1~3月期", "2024-01-01", "2024-03-31", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_MEETING},
+	{"・12月1～5日に演習を実施する予定。", "12月1～5日", "2023-12-01", "2023-12-05", KG_PREC_RANGE, KG_STATUS_PLANNED, KG_KIND_EXERCISE},
 	/* a composite cell: one milestone per dated event, each with its kind */
 	{"令和３年度検討開始、令和４年度結論・措置", "令和３年度", "2021-04-01", "2022-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_LAUNCH},
 	{"令和３年度検討開始、令和４年度結論・措置", "令和４年度", "2022-04-01", "2023-03-31", KG_PREC_FISCAL_YEAR, KG_STATUS_DONE, KG_KIND_DECISION},
