@@ -120,9 +120,11 @@ int cli_set_string(char **slot, const char *s);
 /*
  * Long options shared by list, upcoming and overdue (and others that filter):
  * --owner, --kind, --status, --measure, each repeatable.  CLI_FILTER_OPTIONS
- * goes into a getopt_long table; cli_filter_option handles a returned code:
- * CLI_OK when it was a filter option (validated and added), CLI_USAGE with a
- * message for a bad value, -1 when opt is not a filter option.
+ * goes into a getopt_long table; cli_filter_option handles any code
+ * getopt_long returned that is none of the command's own options: a filter
+ * option is validated and added (CLI_OK, CLI_USAGE for a bad value,
+ * CLI_FAIL on ENOMEM); anything else ('?', ':') is reported as the unknown
+ * option or missing value (cli_bad_option, CLI_USAGE).
  */
 enum { CLI_OPT_OWNER = 0x100, CLI_OPT_KIND, CLI_OPT_STATUS, CLI_OPT_MEASURE, CLI_OPT_FIRST_FREE };
 #define CLI_FILTER_OPTIONS \
@@ -130,7 +132,8 @@ enum { CLI_OPT_OWNER = 0x100, CLI_OPT_KIND, CLI_OPT_STATUS, CLI_OPT_MEASURE, CLI
 	{"kind", required_argument, NULL, CLI_OPT_KIND}, \
 	{"status", required_argument, NULL, CLI_OPT_STATUS}, \
 	{"measure", required_argument, NULL, CLI_OPT_MEASURE}
-int cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f);
+int cli_filter_option(struct cli *cli, int opt, const char *arg, char **argv,
+    struct kg_filter *f);
 
 /* After getopt_long (optstring starting with ':', opterr = 0) returned c,
  * '?' or ':': reports the unknown option or missing value.  CLI_USAGE. */

@@ -135,12 +135,8 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 		case OPT_NO_GONE:
 			gone = c == OPT_GONE;
 			break;
-		case '?':
-		case ':':
-			rc = cli_bad_option(cli, c, argv);
-			goto out;
-		default:
-			if ((rc = cli_filter_option(cli, c, optarg, &q.filter)) != CLI_OK)
+		default: /* a filter option, or an unknown one */
+			if ((rc = cli_filter_option(cli, c, optarg, argv, &q.filter)) != CLI_OK)
 				goto out;
 		}
 	}

@@ -30,12 +30,15 @@ tell_waiting(void *arg, const char *holder)
 }
 
 /* The per-user default database's directory is created as XDG asks; any
- * other path must have its directory already (a typo creates nothing). */
+ * other path must have its directory already (a typo creates nothing).
+ * A read-only command reads the file through mmap (KG_STORE_MAPPED). */
 int
 cli_open_store(struct cli *cli, int flags, struct kg_store **out)
 {
 	if (cli->db_is_default && (flags & KG_STORE_CREATE))
 		flags |= KG_STORE_MKDIR;
+	if (flags & KG_STORE_READONLY)
+		flags |= KG_STORE_MAPPED;
 	if (kg_store_open(cli->db_path, flags, out, &cli->err) < 0)
 		return CLI_FAIL;
 	if (!(flags & KG_STORE_READONLY))
@@ -100,7 +103,8 @@ cli_set_string(char **slot, const char *s)
 }
 
 int
-cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f)
+cli_filter_option(struct cli *cli, int opt, const char *arg, char **argv,
+    struct kg_filter *f)
 {
 	struct kg_strv *sv;
 	enum kg_kind kind;
@@ -127,7 +131,7 @@ cli_filter_option(struct cli *cli, int opt, const char *arg, struct kg_filter *f
 		sv = &f->measures;
 		break;
 	default:
-		return -1;
+		return cli_bad_option(cli, opt, argv);
 	}
 	if (kg_strv_push(sv, arg, (size_t)-1) < 0) {
 		kg_err_set(&cli->err, "out of memory");

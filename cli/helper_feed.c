@@ -122,12 +122,8 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 				goto out;
 			span = word == 1 ? KG_SPAN_WINDOW : KG_SPAN_DEADLINE;
 			break;
-		case '?':
-		case ':':
-			rc = cli_bad_option(cli, c, argv);
-			goto out;
-		default:
-			if ((rc = cli_filter_option(cli, c, optarg, &q.filter)) != CLI_OK)
+		default: /* a filter option, or an unknown one */
+			if ((rc = cli_filter_option(cli, c, optarg, argv, &q.filter)) != CLI_OK)
 				goto out;
 		}
 	}

@@ -363,39 +363,73 @@ out_table_free(struct out_table *t)
 }
 
 /* "3 days", "4 months", "2 years": days up to 99, then months, then years. */
-static void
-span_text(char *buf, size_t len, long days)
+/* Appends s to buf (len bytes, NUL-terminated, the text ASCII: cut at any
+ * byte when full) from used; returns the new length.  The table's cells
+ * are built with put and put_num, not snprintf: a listing makes four per
+ * row, and each snprintf costs several hundred instructions. */
+static size_t
+put(char *buf, size_t len, size_t used, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > len - 1 - used)
+		n = len - 1 - used;
+	memcpy(buf + used, s, n);
+	used += n;
+	buf[used] = '\0';
+	return used;
+}
+
+/* Appends the decimal digits of n (and a '-') to buf, as put does. */
+static size_t
+put_num(char *buf, size_t len, size_t used, long long n)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--p = '-';
+	return put(buf, len, used, p);
+}
+
+/* "3 days", "1 month", "2 years" from used. */
+static size_t
+put_span(char *buf, size_t len, size_t used, long days)
 {
 	long n = days;
-	const char *unit = "day";
+	const char *unit = " day";
 
 	if (days >= 730) {
 		n = days / 365;
-		unit = "year";
+		unit = " year";
 	} else if (days >= 100) {
 		n = days / 30;
-		unit = "month";
+		unit = " month";
 	}
-	snprintf(buf, len, "%ld %s%s", n, unit, n == 1 ? "" : "s");
+	used = put(buf, len, put_num(buf, len, used, n), unit);
+	return n == 1 ? used : put(buf, len, used, "s");
 }
 
 void
 out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day today)
 {
-	char span[32];
 	long days;
 
 	if (m->window_end == KG_DAY_NONE) {
-		snprintf(buf, len, "-");
+		put(buf, len, 0, "-");
 		return;
 	}
 	days = (long)m->window_end - today;
-	if (days == 0) {
-		snprintf(buf, len, "today");
-		return;
-	}
-	span_text(span, sizeof(span), days < 0 ? -days : days);
-	snprintf(buf, len, days > 0 ? "in %s" : "%s ago", span);
+	if (days == 0)
+		put(buf, len, 0, "today");
+	else if (days > 0)
+		put_span(buf, len, put(buf, len, 0, "in "), days);
+	else
+		put(buf, len, put_span(buf, len, 0, -days), " ago");
 }
 
 const char *
@@ -443,8 +477,10 @@ join_owners(char *buf, size_t len, const struct kg_strv *owners)
 static void
 status_text(char *buf, size_t len, const struct kg_milestone *m)
 {
-	snprintf(buf, len, "%s%s%s", kg_status_name(m->status), m->gone ? ", gone" : "",
-	    m->conflict ? ", conflict" : "");
+	size_t used = put(buf, len, 0, kg_status_name(m->status));
+
+	used = put(buf, len, used, m->gone ? ", gone" : "");
+	put(buf, len, used, m->conflict ? ", conflict" : "");
 }
 
 int
@@ -471,9 +507,9 @@ out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bo
 	for (i = 0; i < l->n; i++) {
 		const struct kg_milestone *m = &l->v[i];
 
-		snprintf(id, sizeof(id), "%lld", (long long)m->id);
+		put_num(id, sizeof(id), 0, m->id);
 		if (m->window_end == KG_DAY_NONE)
-			snprintf(due, sizeof(due), "-");
+			put(due, sizeof(due), 0, "-");
 		else
 			kg_date_format(m->window_end, due);
 		if (m->uncertain) /* the window rests on a guess: say so */

@@ -10,25 +10,36 @@
 
 #define HOST_MAX 256
 
-/* Adds host (bracketed when it is an IPv6 address), lowercase, once. */
+/* host as the list keeps it: lowercase, without a trailing dot, an IPv6
+ * address in brackets; false when it could name nothing. */
+static bool
+host_key(const char *host, char key[HOST_MAX + 2])
+{
+	size_t i, n = strlen(host), o = 0;
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= HOST_MAX)
+		return false;
+	if (memchr(host, ':', n) != NULL && host[0] != '[')
+		key[o++] = '[';
+	for (i = 0; i < n; i++)
+		key[o++] = (char)tolower((unsigned char)host[i]);
+	if (key[0] == '[' && host[0] != '[')
+		key[o++] = ']';
+	key[o] = '\0';
+	return true;
+}
+
+/* Adds host (a name or address, brackets optional) once. */
 static int
 add_host(struct kg_strv *out, const char *host)
 {
-	char buf[HOST_MAX + 2];
-	size_t i, n = strlen(host), o = 0;
+	char key[HOST_MAX + 2];
 
-	if (n == 0 || n >= HOST_MAX)
-		return 0; /* nothing a Host header could name */
-	if (strchr(host, ':') != NULL && host[0] != '[')
-		buf[o++] = '[';
-	for (i = 0; i < n; i++)
-		buf[o++] = (char)tolower((unsigned char)host[i]);
-	if (buf[0] == '[' && host[0] != '[')
-		buf[o++] = ']';
-	buf[o] = '\0';
-	if (kg_strv_contains(out, buf))
+	if (!host_key(host, key) || kg_strv_contains(out, key))
 		return 0;
-	return kg_strv_push(out, buf, o);
+	return kg_strv_push(out, key, strlen(key));
 }
 
 /* Adds the host of url (nothing when it has none or does not parse). */
@@ -75,25 +86,11 @@ kg_hosts_from_conf(const struct kg_conf *c, struct kg_strv *out, struct kg_err *
 bool
 kg_hosts_allow(const struct kg_strv *allowed, const char *host)
 {
-	char name[HOST_MAX];
-	const char *end;
-	size_t i, n;
+	char name[HOST_MAX], key[HOST_MAX + 2];
+	int port;
 
 	if (allowed->n == 1 && strcmp(allowed->v[0], "*") == 0)
 		return true;
-	if (host[0] == '[')
-		end = strchr(host, ']') != NULL ? strchr(host, ']') + 1 : host + strlen(host);
-	else
-		end = strchr(host, ':') != NULL ? strchr(host, ':') : host + strlen(host);
-	if (*end != '\0' && (*end != ':' || strspn(end + 1, "0123456789") != strlen(end + 1)))
-		return false; /* junk after the host */
-	n = (size_t)(end - host);
-	if (n > 0 && host[n - 1] == '.')
-		n--;
-	if (n == 0 || n >= sizeof(name))
-		return false;
-	for (i = 0; i < n; i++)
-		name[i] = (char)tolower((unsigned char)host[i]);
-	name[n] = '\0';
-	return kg_strv_contains(allowed, name);
+	return kg_host_port_split(host, name, sizeof(name), &port) == 0 &&
+	    host_key(name, key) && kg_strv_contains(allowed, key);
 }

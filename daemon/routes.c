@@ -95,3 +95,47 @@ kg_route_label_index(const char *const *names, size_t count, const char *label)
 			return i;
 	return count - 1;
 }
+
+static enum MHD_Result
+args_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	return kg_args_add(cls, key, value) ? MHD_YES : MHD_NO;
+}
+
+enum MHD_Result
+kg_route_dispatch(struct kg_request *rq, const char *url)
+{
+	char path_token[256];
+	const char *end;
+	size_t n;
+
+	if (strncmp(url, "/t/", 3) == 0) {
+		end = strchr(url + 3, '/');
+		n = end != NULL ? (size_t)(end - url - 3) : 0;
+		if (end == NULL || n == 0 || n >= sizeof(path_token))
+			return kg_reply_error(rq, 404, "not found");
+		memcpy(path_token, url + 3, n);
+		path_token[n] = '\0';
+		rq->token = path_token;
+		url = end;
+	}
+	rq->route = kg_route_find(kg_routes, kg_nroutes, url, rq->token != NULL, &rq->rest);
+	if (rq->route == NULL)
+		return kg_reply_error(rq, 404, "not found");
+	rq->label = kg_route_label_index(rq->metrics->labels, rq->metrics->nlabels,
+	    rq->route->label);
+	if (!kg_route_allows(rq->route, rq->method))
+		return kg_reply_text(rq, 405, "text/plain; charset=utf-8", "method not allowed\n",
+		    19, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (rq->route->access != NULL) {
+		MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, args_each, &rq->args);
+		if (rq->token == NULL)
+			rq->token = rq->args.token;
+		if (!rq->route->access(rq))
+			return kg_reply_error(rq, 404, "not found");
+		if (rq->args.bad[0] != '\0')
+			return kg_reply_error(rq, 400, rq->args.bad);
+	}
+	return rq->route->handler(rq);
+}

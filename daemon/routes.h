@@ -70,4 +70,15 @@ size_t kg_route_labels(const struct kg_route *table, size_t n, const char **name
  * (other) when absent. */
 size_t kg_route_label_index(const char *const *names, size_t count, const char *label);
 
+/*
+ * Answers rq (its view, method and metrics set; url checked by the server)
+ * through kg_routes: takes off a /t/TOKEN/ prefix (rq->token), finds the
+ * row (404), sets rq->route, rq->rest and rq->label, checks the method
+ * (405), reads the query arguments into rq->args when the row has an
+ * access rule, asks the rule (a refusal: 404), refuses bad arguments (400)
+ * and runs the handler.  rq->token may point into this call's stack: it
+ * is valid until the handler returns.
+ */
+enum MHD_Result kg_route_dispatch(struct kg_request *rq, const char *url);
+
 #endif

@@ -6,7 +6,6 @@
 #include <malloc.h>
 #include <stdatomic.h>
 #include <netdb.h>
-#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,98 +69,6 @@ struct conn {
 	char logged[192];           /* the target redacted, at debug level */
 };
 
-/* ---- tokens ---- */
-
-bool
-kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN], const char *given)
-{
-	unsigned char got[KG_SHA256_LEN];
-
-	if (!required)
-		return true;
-	if (given == NULL)
-		return false;
-	kg_sha256(given, strlen(given), got);
-	return CRYPTO_memcmp(got, want, KG_SHA256_LEN) == 0;
-}
-
-bool
-kg_server_token_access(struct kg_request *rq)
-{
-	const struct kg_view *v = rq->view;
-
-	/* Any private feed makes the API private: it lists every milestone. */
-	if (!v->any_token)
-		return true;
-	rq->private_reply = true;
-	return v->has_token && kg_server_token_ok(true, v->token_digest, rq->token);
-}
-
-/* ---- answering ---- */
-
-int
-kg_response_common(struct MHD_Response *r)
-{
-	return MHD_add_response_header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS,
-	    "nosniff") == MHD_YES ? 0 : -1;
-}
-
-enum MHD_Result
-kg_reply(struct kg_request *rq, unsigned code, struct MHD_Response *r)
-{
-	enum MHD_Result ret = MHD_queue_response(rq->conn, code, r);
-
-	kg_metrics_count(rq->metrics, rq->label, code);
-	return ret;
-}
-
-enum MHD_Result
-kg_reply_text(struct kg_request *rq, unsigned code, const char *type, const char *body,
-    size_t len, const char *extra_name, const char *extra_value)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	kg_response_common(r);
-	if (extra_name != NULL)
-		MHD_add_response_header(r, extra_name, extra_value);
-	if (rq->private_reply)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
-	ret = kg_reply(rq, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-enum MHD_Result
-kg_reply_error(struct kg_request *rq, unsigned code, const char *msg)
-{
-	char body[512];
-	size_t n = kg_snprintf(body, sizeof(body), "%s\n", msg);
-
-	return kg_reply_text(rq, code, "text/plain; charset=utf-8", body, n, NULL, NULL);
-}
-
-enum MHD_Result
-kg_reply_json(struct kg_request *rq, unsigned code, json_t *j)
-{
-	char *s;
-	enum MHD_Result ret;
-
-	if (j == NULL)
-		return kg_reply_error(rq, 500, "out of memory");
-	s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (s == NULL)
-		return kg_reply_error(rq, 500, "out of memory");
-	ret = kg_reply_text(rq, code, "application/json; charset=utf-8", s, strlen(s), NULL, NULL);
-	free(s);
-	return ret;
-}
-
 void
 kg_server_renders(struct kg_server *s, struct kg_pool **pool, size_t *max_bytes)
 {
@@ -179,12 +86,6 @@ kg_request_wait(struct kg_request *rq, struct kg_cached *e)
 	MHD_suspend_connection(rq->conn);
 }
 
-const char *
-kg_request_header(const struct kg_request *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
 /* ---- requests ---- */
 
 static struct kg_view *
@@ -196,52 +97,6 @@ view_get(struct kg_server *s)
 	v = s->current != NULL ? kg_view_ref(s->current) : NULL;
 	pthread_rwlock_unlock(&s->lock);
 	return v;
-}
-
-static enum MHD_Result
-args_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	(void)kind;
-	return kg_args_add(cls, key, value) ? MHD_YES : MHD_NO;
-}
-
-/* Takes off a /t/TOKEN/ prefix, routes, checks access and arguments, and
- * runs the handler. */
-static enum MHD_Result
-dispatch(struct kg_request *rq, const char *url)
-{
-	char path_token[256];
-	const char *end;
-	size_t n;
-
-	if (strncmp(url, "/t/", 3) == 0) {
-		end = strchr(url + 3, '/');
-		n = end != NULL ? (size_t)(end - url - 3) : 0;
-		if (end == NULL || n == 0 || n >= sizeof(path_token))
-			return kg_reply_error(rq, 404, "not found");
-		memcpy(path_token, url + 3, n);
-		path_token[n] = '\0';
-		rq->token = path_token;
-		url = end;
-	}
-	rq->route = kg_route_find(kg_routes, kg_nroutes, url, rq->token != NULL, &rq->rest);
-	if (rq->route == NULL)
-		return kg_reply_error(rq, 404, "not found");
-	rq->label = kg_route_label_index(rq->metrics->labels, rq->metrics->nlabels,
-	    rq->route->label);
-	if (!kg_route_allows(rq->route, rq->method))
-		return kg_reply_text(rq, 405, "text/plain; charset=utf-8", "method not allowed\n",
-		    19, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	if (rq->route->access != NULL) {
-		MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, args_each, &rq->args);
-		if (rq->token == NULL)
-			rq->token = rq->args.token;
-		if (!rq->route->access(rq))
-			return kg_reply_error(rq, 404, "not found");
-		if (rq->args.bad[0] != '\0')
-			return kg_reply_error(rq, 400, rq->args.bad);
-	}
-	return rq->route->handler(rq);
 }
 
 static bool
@@ -323,7 +178,7 @@ answer(struct kg_request *rq, const struct conn *c, const char *url, const char 
 		return kg_reply_error(rq, 400, "bad request target");
 	if (rq->view == NULL)
 		return kg_reply_error(rq, 503, "starting: no data loaded yet");
-	return dispatch(rq, url);
+	return kg_route_dispatch(rq, url);
 }
 
 static enum MHD_Result

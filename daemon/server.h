@@ -1,9 +1,10 @@
 /*
  * server — kigend's HTTP server (GNU libmicrohttpd): listening, limits,
- * threads, the life of a request, and dispatch through the routing table
- * (routes.h).  What is served is in feeds.c, api.c and metrics.c; the data
- * they read is the current view (view.h), which the publisher (publish.h)
- * builds on its own thread and swaps in when kg_server_changed asks.
+ * threads, the life of a request up to the routing table (routes.h, which
+ * dispatches it); handlers answer through request.h.  What is served is in
+ * feeds.c, api.c, web.c and metrics.c; the data they read is the current
+ * view (view.h), which the publisher (publish.h) builds on its own thread
+ * and swaps in when kg_server_changed asks.
  *
  * Threads: libmicrohttpd runs a pool of [http] threads per listen
  * address, in epoll mode.  Everything they read is in the refcounted,
@@ -46,6 +47,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "readers.h"
+#include "request.h"
 #include "routes.h"
 #include "view.h"
 
@@ -126,35 +128,6 @@ void kg_server_heartbeat(struct kg_server *s, int64_t mono_ms);
 /* Milliseconds since the last heartbeat at mono_ms (any thread). */
 int64_t kg_server_loop_silence_ms(struct kg_server *s, int64_t mono_ms);
 
-/* The access rule of routes behind [http] feed_token (the API): when any
- * feed has a token (its own or [http] feed_token), the request needs
- * [http] feed_token — and without one, nothing opens them. */
-bool kg_server_token_access(struct kg_request *rq);
-
-/* Does given (NULL: none) match a token whose SHA-256 is want, when
- * required?  Constant-time in the token's content and length. */
-bool kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN],
-    const char *given);
-
-/* ---- answering (every reply is counted under rq's label and code) ---- */
-
-/* Adds the headers every response carries (X-Content-Type-Options). */
-int kg_response_common(struct MHD_Response *r);
-
-/* Queues r (a shared response is fine: libmicrohttpd refcounts it). */
-enum MHD_Result kg_reply(struct kg_request *rq, unsigned code, struct MHD_Response *r);
-
-/* A response built for this request only (body copied), with one extra
- * header when extra_name is not NULL. */
-enum MHD_Result kg_reply_text(struct kg_request *rq, unsigned code, const char *type,
-    const char *body, size_t len, const char *extra_name, const char *extra_value);
-
-/* "msg\n" as text/plain. */
-enum MHD_Result kg_reply_error(struct kg_request *rq, unsigned code, const char *msg);
-
-/* code (200…) with j as compact JSON; takes j (NULL: a 500). */
-enum MHD_Result kg_reply_json(struct kg_request *rq, unsigned code, json_t *j);
-
 /* ---- renditions made on request (cache.h) ---- */
 
 struct kg_pool;
@@ -168,8 +141,5 @@ void kg_server_renders(struct kg_server *s, struct kg_pool **pool, size_t *max_b
  * is made; libmicrohttpd then calls the access handler again, which
  * answers from e (kg_cache_reply_waited).  Returns nothing to queue. */
 void kg_request_wait(struct kg_request *rq, struct kg_cached *e);
-
-/* A request header, or NULL. */
-const char *kg_request_header(const struct kg_request *rq, const char *name);
 
 #endif

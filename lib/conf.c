@@ -301,26 +301,42 @@ int_desc(const void *a, const void *b)
 }
 
 int
-kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port)
+kg_host_port_split(const char *s, char *host, size_t hostsize, int *port)
 {
-	const char *colon = strrchr(s, ':');
-	int64_t p;
+	const char *end, *colon;
+	int64_t p = -1;
 	size_t n;
 
-	if (colon == NULL || strpbrk(s, " \t") != NULL || !isdigit((unsigned char)colon[1]) ||
-	    parse_int(colon + 1, 0, 65535, &p) < 0)
+	if (strpbrk(s, " \t") != NULL)
 		return -1;
-	n = (size_t)(colon - s);
 	if (s[0] == '[') {
-		if (n < 2 || s[n - 1] != ']')
+		if ((end = strchr(s, ']')) == NULL)
+			return -1;
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL)
 			return -1;
 		s++;
-		n -= 2;
-	}
+	} else
+		end = colon = strrchr(s, ':');
+	if (colon != NULL &&
+	    (!isdigit((unsigned char)colon[1]) || parse_int(colon + 1, 0, 65535, &p) < 0))
+		return -1;
+	n = end != NULL ? (size_t)(end - s) : strlen(s);
 	if (n == 0 || n >= hostsize)
 		return -1;
 	memcpy(host, s, n);
 	host[n] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+int
+kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port)
+{
+	int p;
+
+	if (kg_host_port_split(s, host, hostsize, &p) < 0 || p < 0)
+		return -1;
 	*port = (unsigned)p;
 	return 0;
 }

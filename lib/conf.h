@@ -143,10 +143,17 @@ char *kg_conf_default_db(void);
 /* "15s", "30m", "1h", "7d" (and plain seconds) -> seconds; -1 on error. */
 int64_t kg_duration_parse(const char *s);
 
-/* A listen address, "127.0.0.1:5545", "[::1]:5545", "localhost:5545": host
- * (without brackets) into host[hostsize], port 0..65535 into *port.  -1 when
- * s is not of that form or the host does not fit.  The one parser of
- * host:port; the configuration also refuses port 0. */
+/* "host", "host:port", "[v6]" or "[v6]:port" (a listen address, a Host
+ * header): host (without brackets) into host[hostsize], the port 0..65535
+ * into *port, -1 when s has none.  An unbracketed host ends at the last
+ * ':'.  -1 when s is not of that form (blanks, an empty host, junk after
+ * "]", a port that is no number) or the host does not fit.  The one
+ * parser of host:port. */
+int kg_host_port_split(const char *s, char *host, size_t hostsize, int *port);
+
+/* A listen address, "127.0.0.1:5545", "[::1]:5545", "localhost:5545": as
+ * kg_host_port_split, with the port required; the configuration also
+ * refuses port 0. */
 int kg_listen_split(const char *s, char *host, size_t hostsize, unsigned *port);
 
 /* Longest link kg_conf_link writes (a longer one is cut). */

@@ -3,26 +3,34 @@
  */
 #include "hash.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <string.h>
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 void
 kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN])
 {
-	unsigned int n = KG_SHA256_LEN;
+	struct sha256_ctx ctx;
 
-	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1)
-		memset(out, 0, KG_SHA256_LEN);
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, KG_SHA256_LEN, out);
 }
 
 int
 kg_random_hex(char out[KG_RANDOM_HEX_LEN])
 {
 	unsigned char raw[(KG_RANDOM_HEX_LEN - 1) / 2];
+	size_t got = 0;
+	ssize_t n;
 
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		return -1;
+	while (got < sizeof(raw)) {
+		n = getrandom(raw + got, sizeof(raw) - got, 0);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		got += n > 0 ? (size_t)n : 0;
+	}
 	kg_hex(raw, sizeof(raw), out);
 	return 0;
 }

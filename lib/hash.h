@@ -1,7 +1,8 @@
 /*
- * hash — SHA-256 and random bytes (OpenSSL's libcrypto) and the one hex
- * encoder: content hashes of documents, UIDs, ETags, token digests and
- * random ids all go through here.
+ * hash — SHA-256 (nettle), random bytes (the kernel's: getrandom(2)) and
+ * the one hex encoder: content hashes of documents, UIDs, ETags, token
+ * digests and random ids all go through here.  Not libcrypto: OpenSSL's
+ * library takes a millisecond of every kigen run to load (bench/README.md).
  */
 #ifndef KG_HASH_H
 #define KG_HASH_H
@@ -10,11 +11,10 @@
 
 #define KG_SHA256_LEN 32
 
-/* out = SHA-256 of data[0..len).  Cannot fail with libcrypto's default
- * provider; out is zeroed if it ever does. */
+/* out = SHA-256 of data[0..len).  Cannot fail. */
 void kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN]);
 
-/* 16 fresh random bytes (libcrypto's CSPRNG) as 32 hex digits and a NUL:
+/* 16 fresh random bytes (the kernel's CSPRNG) as 32 hex digits and a NUL:
  * random ids and UIDs.  -1 when no random bytes could be drawn. */
 #define KG_RANDOM_HEX_LEN 33
 int kg_random_hex(char out[KG_RANDOM_HEX_LEN]);

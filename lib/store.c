@@ -44,6 +44,8 @@
 #include "outbox.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* KG_STORE_MAPPED: how much of the file is mapped (the rest is read) */
+#define MAPPED_MAX 4294967296
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -497,6 +499,9 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 	/* In WAL mode NORMAL still never corrupts; a power cut may lose the
 	 * last commit, and commits stop costing an fsync each. */
 	if (kg_store_exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
+		goto fail;
+	if ((flags & KG_STORE_MAPPED) && kg_store_exec(st, "PRAGMA mmap_size = " STR(MAPPED_MAX),
+	    err) < 0)
 		goto fail;
 	if (!existed) {
 		/* Shared with the service's group; the umask still has its say. */

@@ -29,6 +29,9 @@ enum {
 	KG_STORE_CREATE = 1 << 1,   /* create the file if missing (its directory must exist) */
 	KG_STORE_MKDIR = 1 << 2,    /* create the file and its directory: only for the
 	                             * per-user default path, as XDG asks */
+	KG_STORE_MAPPED = 1 << 3,   /* read the file through mmap, not into SQLite's
+	                             * own page cache: for a short-lived reader (a
+	                             * listing reads each page it needs once) */
 };
 
 /* PRAGMA application_id of a kigen database ("kign"). */

@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -59,17 +60,41 @@ kg_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/* Three-byte characters that take two columns, as utf8proc_charwidth
+ * says (tests/unit/test_utf8.c compares every code point): the ideographic
+ * space and punctuation, kana, the CJK ideographs and the fullwidth forms,
+ * what Japanese text is mostly made of (the commonest first). */
+static const struct {
+	uint32_t lo, hi;
+} wide3[] = {
+	{0x4E00, 0x9FFF}, {0x3041, 0x3096}, {0x309B, 0x30FF}, {0x3000, 0x3029},
+	{0xFF01, 0xFF60},
+};
+
 /* The columns of the character at s, whose length goes to *n. */
 static size_t
 char_width(const char *s, size_t left, size_t *n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t r;
+	uint32_t c;
+	size_t i;
 	int w;
 
-	if ((unsigned char)*s < 0x80) { /* ASCII: one column, no table lookup */
+	if (u[0] < 0x80) { /* ASCII: one column, no table lookup */
 		*n = 1;
 		return 1;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80) {
+		/* every code point in wide3 is well-formed as three bytes */
+		c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		for (i = 0; i < sizeof(wide3) / sizeof(wide3[0]); i++)
+			if (c >= wide3[i].lo && c <= wide3[i].hi) {
+				*n = 3;
+				return 2;
+			}
 	}
 	if ((r = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)left, &cp)) <= 0) {
 		*n = 1; /* invalid UTF-8: the byte counts as one column */

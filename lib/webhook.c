@@ -1,14 +1,13 @@
 /*
  * webhook — see webhook.h.  JSON through jansson, the milestone and measure
  * in the export shape (export.h) so a webhook, `kigen export` and the HTTP
- * API never disagree; HMAC, base64 and random bytes from OpenSSL.
+ * API never disagree; HMAC-SHA256 and base64 from nettle, random bytes
+ * from lib/hash.
  */
 #include "webhook.h"
 
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <nettle/base64.h>
+#include <nettle/hmac.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,9 +273,12 @@ int
 kg_webhook_secret_decode(const char *secret, unsigned char key[KG_WEBHOOK_KEY_MAX],
     size_t *keylen, struct kg_err *err)
 {
-	unsigned char buf[SECRET_B64_MAX / 4 * 3];
-	size_t len, pad = 0;
-	int n;
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+	unsigned char buf[BASE64_DECODE_LENGTH(SECRET_B64_MAX)];
+	struct base64_decode_ctx ctx;
+	size_t len, n = sizeof(buf);
+	int ok;
 
 	if (secret == NULL)
 		return kg_err_set(err, "invalid webhook secret (missing)");
@@ -286,19 +288,22 @@ kg_webhook_secret_decode(const char *secret, unsigned char key[KG_WEBHOOK_KEY_MA
 	if (len == 0 || len % 4 != 0 || len > SECRET_B64_MAX)
 		return kg_err_set(err, "invalid webhook secret (expected whsec_ and base64 of "
 		    "%d..%d bytes)", KG_WEBHOOK_KEY_MIN, KG_WEBHOOK_KEY_MAX);
-	n = EVP_DecodeBlock(buf, (const unsigned char *)secret, (int)len);
-	if (n < 0)
+	/* nettle skips white space; a secret has none */
+	base64_decode_init(&ctx);
+	ok = strspn(secret, alphabet) == len &&
+	    base64_decode_update(&ctx, &n, buf, len, secret) && base64_decode_final(&ctx);
+	if (!ok) {
+		explicit_bzero(buf, sizeof(buf));
 		return kg_err_set(err, "invalid webhook secret (not base64)");
-	/* EVP_DecodeBlock counts '=' padding as zero bytes. */
-	pad = (secret[len - 1] == '=') + (secret[len - 2] == '=');
-	*keylen = (size_t)n - pad;
+	}
+	*keylen = n;
 	if (*keylen < KG_WEBHOOK_KEY_MIN || *keylen > KG_WEBHOOK_KEY_MAX) {
-		OPENSSL_cleanse(buf, sizeof(buf));
+		explicit_bzero(buf, sizeof(buf));
 		return kg_err_set(err, "invalid webhook secret (key is %zu bytes, expected %d..%d)",
 		    *keylen, KG_WEBHOOK_KEY_MIN, KG_WEBHOOK_KEY_MAX);
 	}
 	memcpy(key, buf, *keylen);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }
 
@@ -306,13 +311,10 @@ int
 kg_webhook_sign(const char *secret, const char *id, int64_t timestamp,
     const char *body, size_t body_len, char out[KG_WEBHOOK_SIG_MAX], struct kg_err *err)
 {
-	unsigned char key[KG_WEBHOOK_KEY_MAX], mac[EVP_MAX_MD_SIZE];
+	unsigned char key[KG_WEBHOOK_KEY_MAX], mac[SHA256_DIGEST_SIZE];
 	char prefix[KG_WEBHOOK_ID_MAX + 32];
-	char digest[] = "SHA256";
-	OSSL_PARAM params[2];
-	EVP_MAC *hmac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	size_t keylen, maclen = 0;
+	struct hmac_sha256_ctx ctx;
+	size_t keylen;
 	int plen, rc = -1;
 
 	if (kg_webhook_secret_decode(secret, key, &keylen, err) < 0)
@@ -322,24 +324,17 @@ kg_webhook_sign(const char *secret, const char *id, int64_t timestamp,
 		kg_err_set(err, "invalid webhook id '%s' (too long)", id);
 		goto out;
 	}
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	ctx = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
-	if (ctx == NULL || !EVP_MAC_init(ctx, key, keylen, params) ||
-	    !EVP_MAC_update(ctx, (const unsigned char *)prefix, (size_t)plen) ||
-	    !EVP_MAC_update(ctx, (const unsigned char *)body, body_len) ||
-	    !EVP_MAC_final(ctx, mac, &maclen, sizeof(mac))) {
-		kg_err_set(err, "cannot compute the webhook signature (openssl)");
-		goto out;
-	}
+	hmac_sha256_set_key(&ctx, keylen, key);
+	hmac_sha256_update(&ctx, (size_t)plen, (const uint8_t *)prefix);
+	hmac_sha256_update(&ctx, body_len, (const uint8_t *)body);
+	hmac_sha256_digest(&ctx, sizeof(mac), mac);
 	memcpy(out, "v1,", 3);
-	EVP_EncodeBlock((unsigned char *)out + 3, mac, (int)maclen);
+	base64_encode_raw(out + 3, sizeof(mac), mac);
+	out[3 + BASE64_ENCODE_RAW_LENGTH(sizeof(mac))] = '\0';
 	rc = 0;
 out:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(hmac);
-	OPENSSL_cleanse(key, sizeof(key));
+	explicit_bzero(&ctx, sizeof(ctx));
+	explicit_bzero(key, sizeof(key));
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /*
  * webhook — what a reminder webhook says and how it is signed (pure: no
- * network; the only outside input is OpenSSL's random generator for ids).
+ * network; the only outside input is the kernel's random generator for ids).
  *
  * Messages follow the Standard Webhooks specification: a JSON envelope
  * {"type", "timestamp", "data"} (or, for format = slack, {"text"} readable

@@ -11,11 +11,14 @@
 
 "$py" "$TOP/tests/integration/genreport.py" 5000 >"$tmp/big.txt"
 expect_rc 0 "$KIGEN" --db "$db" import "$tmp/big.txt"
+# The slow readers stay silent for as long as the test takes on a loaded
+# machine: no idle timeout may close them (and free what they hold) first.
 cat >"$tmp/cap.conf" <<CONF
 [http]
 render_threads = 1
 render_queue = 1
 render_memory = 1M
+idle_timeout = 1h
 CONF
 port=$(free_port)
 

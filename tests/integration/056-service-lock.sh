@@ -25,7 +25,7 @@ for path in "$db" "$tmp/link.db" "$tmp/sub/../kigen.db"; do
 	other=$(free_port)
 	printf '[general]\ndb = %s\n[http]\nlisten = 127.0.0.1:%s\n[control]\nsocket = %s\n' \
 	    "$path" "$other" "$tmp/other.sock" >"$tmp/other.conf"
-	expect_rc 1 timeout 20 "$KIGEND" --config "$tmp/other.conf"
+	expect_rc 1 timeout "$patience" "$KIGEND" --config "$tmp/other.conf"
 	has "$tmp/err" "kigend: error: database '$db' is in use by another kigend (pid $kigend_pid; lock '$db.lock')"
 	[ "$(wc -l <"$tmp/err")" -eq 1 ] || { cat "$tmp/err"; fail "more than one line from the refused kigend"; }
 	[ ! -e "$tmp/other.sock" ] || fail "the refused kigend made a control socket"

@@ -13,20 +13,20 @@ write_conf
 # A mistyped directory: refused by kigen and kigend, and not created.
 expect_rc 1 "$KIGEN" --db "$tmp/typo/kigen.db" add "x" --due 2009-03-31
 has "$tmp/err" "kigen: database '$tmp/typo/kigen.db': directory '$tmp/typo' does not exist"
-expect_rc 1 timeout 20 "$KIGEND" --config "$conf" --db "$tmp/typo/kigen.db"
+expect_rc 1 timeout "$patience" "$KIGEND" --config "$conf" --db "$tmp/typo/kigen.db"
 has "$tmp/err" "database '$tmp/typo/kigen.db': directory '$tmp/typo' does not exist"
 [ ! -e "$tmp/typo" ] || fail "a database directory was created"
 
 # A directory and a FIFO: refused by name (timeout: a FIFO used to hang).
 mkdir "$tmp/dir.db"
-expect_rc 1 timeout 20 "$KIGEN" --db "$tmp/dir.db" list
+expect_rc 1 timeout "$patience" "$KIGEN" --db "$tmp/dir.db" list
 has "$tmp/err" "kigen: database '$tmp/dir.db' is a directory"
 mkfifo "$tmp/fifo.db"
-expect_rc 1 timeout 20 "$KIGEN" --db "$tmp/fifo.db" list
+expect_rc 1 timeout "$patience" "$KIGEN" --db "$tmp/fifo.db" list
 has "$tmp/err" "kigen: database '$tmp/fifo.db' is not a regular file (a FIFO)"
-expect_rc 1 timeout 20 "$KIGEN" --db "$tmp/fifo.db" add "x" --due 2009-03-31
+expect_rc 1 timeout "$patience" "$KIGEN" --db "$tmp/fifo.db" add "x" --due 2009-03-31
 has "$tmp/err" "is not a regular file (a FIFO)"
-expect_rc 1 timeout 20 "$KIGEND" --config "$conf" --db "$tmp/fifo.db"
+expect_rc 1 timeout "$patience" "$KIGEND" --config "$conf" --db "$tmp/fifo.db"
 has "$tmp/err" "is not a regular file (a FIFO)"
 
 # Another program's SQLite file: refused by every entry, left byte for byte.
@@ -43,7 +43,7 @@ for cmd in list "add x --due 2009-03-31" "import $TOP/data/secure-japan-2008-h1.
 	expect_rc 1 "$KIGEN" --db "$tmp/other.db" $cmd
 	has "$tmp/err" "kigen: database '$tmp/other.db' is not a kigen database"
 done
-expect_rc 1 timeout 20 "$KIGEND" --config "$conf" --db "$tmp/other.db"
+expect_rc 1 timeout "$patience" "$KIGEND" --config "$conf" --db "$tmp/other.db"
 has "$tmp/err" "database '$tmp/other.db' is not a kigen database"
 [ "$(sha256sum <"$tmp/other.db")" = "$sum" ] || fail "another program's database was changed"
 [ ! -e "$tmp/other.db-wal" ] || fail "another program's database was switched to WAL"

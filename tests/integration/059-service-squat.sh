@@ -41,7 +41,7 @@ expect_rc 1 "$KIGEN" reload
 has "$tmp/err" "not trusting it"
 
 # kigend does not take over someone else's live socket.
-expect_rc 1 timeout 20 "$KIGEND" --config "$conf"
+expect_rc 1 timeout "$patience" "$KIGEND" --config "$conf"
 has "$tmp/err" "control socket '$sock' is in use"
 [ "$(stat -c %U "$sock")" = nobody ] || fail "the impostor's socket was replaced"
 

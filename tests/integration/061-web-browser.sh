@@ -52,12 +52,8 @@ cat "$tmp/browser.log"
 expect_rc 0 "$KIGEN" --db "$db" import "$TOP/tests/data/next-report.txt"
 expect_rc 0 "$KIGEN" --db "$db" --json slipped
 moved=$("$py" -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["changes"] if (c["slip_days"] or 0) > 30]; print(c[0]["milestone_id"])' "$tmp/out")
-i=0
-until fetch slips "/?as_of=2009-04-30" && grep -q 'class="ghost"' "$tmp/slips"; do
-	i=$((i + 1))
-	[ "$i" -lt 600 ] || fail "the timeline never showed the moved windows"
-	sleep 0.1
-done
+ghosts() { fetch slips "/?as_of=2009-04-30" && grep -q 'class="ghost"' "$tmp/slips"; }
+wait_until "the timeline to show the moved windows" ghosts
 "$node" "$TOP/tests/node/browser.mjs" --base "$base" --expect "$tmp/expect.json" \
 	--out "$out" --slip "$moved" --as-of 2009-04-30 >"$tmp/slips.log" 2>&1 ||
 	{ cat "$tmp/slips.log"; fail "moved windows in the browser"; }

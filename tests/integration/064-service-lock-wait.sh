@@ -16,17 +16,29 @@ config "concurrency = 2"
 daemon
 wait_received 4 True 30
 
+# Holds the lock for longer than SQLite's 5 s busy timeout and until the
+# file "release" appears (at most $patience s): released once kigend and a
+# CLI write have both met it, however slow the machine.
 cat >"$tmp/hold-lock.py" <<'PY'
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 c.execute("UPDATE meta SET value = value WHERE key = 'none'")
 open(sys.argv[2], "w").close()
-time.sleep(float(sys.argv[3]))
+def released():
+    try:
+        open(sys.argv[3]).close()
+        return True
+    except OSError:
+        return False
+start = time.monotonic()
+while (not released() or time.monotonic() < start + 6) and \
+        time.monotonic() < start + float(sys.argv[4]):
+    time.sleep(0.05)
 c.execute("COMMIT")
 PY
 # Given as a -c argument: the holder's command line has line breaks.
-"$py" -c "$(cat "$tmp/hold-lock.py")" "$db" "$tmp/held" 8 &
+"$py" -c "$(cat "$tmp/hold-lock.py")" "$db" "$tmp/held" "$tmp/release" "$patience" &
 holder=$!
 pids="$pids $holder"
 wait_until "the lock holder" test -f "$tmp/held"
@@ -39,8 +51,13 @@ while [ $i -lt 3 ]; do
 done
 # A CLI write waits, names the holder on one line (its line break shown
 # as ^J), and succeeds once it is free.
-k done 1 >"$tmp/add.out" 2>"$tmp/add.err" ||
-	{ cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
+k done 1 >"$tmp/add.out" 2>"$tmp/add.err" &
+writer=$!
+pids="$pids $writer"
+wait_until "kigen done to wait for the lock" grep -q "kigen: waiting for the database" "$tmp/add.err"
+wait_until "kigend to meet the held lock" grep -q 'wait to be recorded\|database is locked by' "$tmp/kigend.log"
+: >"$tmp/release"
+wait "$writer" || { cat "$tmp/add.err"; fail "kigen done failed instead of waiting"; }
 [ "$(cat "$tmp/add.err")" = "kigen: waiting for the database, locked by python3 import sqlite3, sys, time^Jc = sq (pid $holder)" ] ||
 	{ cat "$tmp/add.err"; fail "not one line naming the holder"; }
 wait "$holder"

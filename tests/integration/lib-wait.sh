@@ -5,7 +5,7 @@
 # test slower, never red.  The sleep below is the polling interval only.
 
 # Deadline of a wait, seconds: generous, far beyond what an idle machine
-# needs, within tests/run.sh's 300 s per test.
+# needs (tests/run.sh stops a whole test only after 15 of them).
 patience=${KIGEN_TEST_PATIENCE:-120}
 
 # poll_until SECONDS CMD [ARGS...]: runs CMD every 0.1 s until it succeeds

@@ -420,18 +420,25 @@ test_links(void **state)
 	    "http://例え.jp/milest");
 }
 
+/* host[:port] (kg_host_port_split; a Host header value) and, where the
+ * port is there, the same as a listen address (kg_listen_split). */
 static void
-test_listen_split(void **state)
+test_host_port_split(void **state)
 {
 	static const struct {
 		const char *in, *host;  /* host NULL: refused */
-		unsigned port;
+		int port;               /* -1: none (no listen address) */
 	} rows[] = {
 		{"127.0.0.1:5545", "127.0.0.1", 5545},
 		{"[::1]:5545", "::1", 5545},
 		{"localhost:0", "localhost", 0},
 		{"[fe80::1%eth0]:80", "fe80::1%eth0", 80},
 		{"host:65535", "host", 65535},
+		{"例え.jp:8443", "例え.jp", 8443},
+		{"localhost", "localhost", -1},
+		{"[::1]", "::1", -1},
+		{"127.0.0.1:80:80", "127.0.0.1:80", 80}, /* the last ':'; no host matches it */
+		{"::1]:80", "::1]", 80},           /* getaddrinfo refuses it later */
 		{"host:65536", NULL, 0},
 		{"host:", NULL, 0},
 		{"host:+80", NULL, 0},
@@ -439,30 +446,41 @@ test_listen_split(void **state)
 		{"host:80x", NULL, 0},
 		{":80", NULL, 0},
 		{"[]:80", NULL, 0},
+		{"[]", NULL, 0},
 		{"[::1:80", NULL, 0},
-		{"::1]:80", "::1]", 80},           /* getaddrinfo refuses it later */
-		{"localhost", NULL, 0},
+		{"[::1", NULL, 0},
+		{"[::1]x", NULL, 0},
+		{"[::1]:", NULL, 0},
 		{"a b:80", NULL, 0},
 		{"", NULL, 0},
 	};
 	char host[16];
-	unsigned port;
+	unsigned uport;
+	int port;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool listen = rows[i].host != NULL && rows[i].port >= 0;
+
 		port = 12345;
-		if (rows[i].host == NULL) {
-			assert_int_equal(kg_listen_split(rows[i].in, host, sizeof(host), &port), -1);
-			continue;
+		if (kg_host_port_split(rows[i].in, host, sizeof(host), &port) !=
+		    (rows[i].host != NULL ? 0 : -1))
+			fail_msg("'%s': want %s", rows[i].in, rows[i].host ? "accepted" : "refused");
+		if (rows[i].host != NULL) {
+			assert_string_equal(host, rows[i].host);
+			assert_int_equal(port, rows[i].port);
 		}
-		assert_int_equal(kg_listen_split(rows[i].in, host, sizeof(host), &port), 0);
-		assert_string_equal(host, rows[i].host);
-		assert_int_equal(port, rows[i].port);
+		uport = 12345;
+		if (kg_listen_split(rows[i].in, host, sizeof(host), &uport) != (listen ? 0 : -1))
+			fail_msg("'%s' as a listen address: want %s", rows[i].in,
+			    listen ? "accepted" : "refused");
+		if (listen)
+			assert_int_equal(uport, (unsigned)rows[i].port);
 	}
 	/* a host that does not fit */
-	assert_int_equal(kg_listen_split("0123456789abcdef:1", host, sizeof(host), &port), -1);
-	assert_int_equal(kg_listen_split("0123456789abcde:1", host, sizeof(host), &port), 0);
+	assert_int_equal(kg_listen_split("0123456789abcdef:1", host, sizeof(host), &uport), -1);
+	assert_int_equal(kg_listen_split("0123456789abcde:1", host, sizeof(host), &uport), 0);
 }
 
 int
@@ -478,7 +496,7 @@ main(void)
 		cmocka_unit_test_teardown(test_long_line, teardown),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_teardown(test_precedence, teardown),
-		cmocka_unit_test(test_listen_split),
+		cmocka_unit_test(test_host_port_split),
 		cmocka_unit_test(test_links),
 	};
 

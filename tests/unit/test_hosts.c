@@ -39,6 +39,10 @@ test_defaults(void **state)
 		{"", false},
 		{"[::1", false},
 		{"::1", false},
+		{"[::1]x", false},
+		{"[::1]:", false},
+		{"localhost.:5545", true},
+		{"[::1].", false},
 	};
 	size_t i;
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "utf8.h"
 
 static void
@@ -95,6 +97,30 @@ test_width(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		assert_int_equal(kg_width(rows[i].s), rows[i].width);
+}
+
+/* Every code point beyond ASCII measures what utf8proc_charwidth says, those that
+ * kg_width takes by its shortcut (kana, ideographs, fullwidth forms)
+ * included. */
+static void
+test_width_every_code_point(void **state)
+{
+	utf8proc_uint8_t buf[8];
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	int want;
+
+	(void)state;
+	for (cp = 0x80; cp <= 0x10FFFF; cp++) { /* ASCII: one column each */
+		if (!utf8proc_codepoint_valid(cp))
+			continue;
+		n = utf8proc_encode_char(cp, buf);
+		buf[n] = '\0';
+		want = utf8proc_charwidth(cp);
+		if (kg_width((const char *)buf) != (size_t)(want > 0 ? want : 0))
+			fail_msg("U+%04X: %zu columns, utf8proc says %d", (unsigned)cp,
+			    kg_width((const char *)buf), want);
+	}
 }
 
 static void
@@ -201,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_snprintf),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_width_every_code_point),
 		cmocka_unit_test(test_width_fit),
 		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_escape),
