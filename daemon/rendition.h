@@ -74,7 +74,8 @@ struct kg_render {
 
 /*
  * Renders how into r: the plain rendition, and the gzip one when
- * want_gzip.  -1 with err on failure; release r either way.
+ * want_gzip.  -1 with err on failure; release r either way.  Here and in
+ * the two makers below, r starts zeroed (or released).
  */
 int kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool want_gzip,
     struct kg_err *err);
@@ -89,6 +90,13 @@ int kg_rendered_render(struct kg_rendered *r, const struct kg_render *how, bool 
 int kg_rendered_gzip(struct kg_rendered *r, const struct kg_render *how, const void *gz,
     size_t gz_len, size_t text_len, const unsigned char md[32], struct kg_err *err);
 
+/* How a feed is rendered (kg_rendered_make's headers, Last-Modified and
+ * their rules), for a feed rendered another way (feedparts.h); cc holds
+ * the Cache-Control text.  how->write is left NULL. */
+void kg_render_feed(struct kg_render *how, char cc[64], const struct kg_milestone *v, size_t n,
+    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
+    bool private_feed);
+
 /*
  * A feed: renders v[0..n) with p into r (plain, and gzip when want_gzip),
  * as text/calendar, Cache-Control public (private when private_feed) with
@@ -98,13 +106,6 @@ int kg_rendered_gzip(struct kg_rendered *r, const struct kg_render *how, const v
  * views of a feed take the events view's as floor, so they move on
  * together.  -1 with err on failure; release r either way.
  */
-/* How a feed is rendered (kg_rendered_make's headers, Last-Modified and
- * their rules), for a feed rendered another way (feedparts.h); cc holds
- * the Cache-Control text.  how->write is left NULL. */
-void kg_render_feed(struct kg_render *how, char cc[64], const struct kg_milestone *v, size_t n,
-    const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
-    bool private_feed);
-
 int kg_rendered_make(struct kg_rendered *r, const struct kg_milestone *v, size_t n,
     const struct kg_feed_params *p, const struct kg_rendered *prev, int64_t lm_floor,
     bool private_feed, bool want_gzip, struct kg_err *err);
