@@ -7,21 +7,12 @@
 # VmHWM (peak) and VmRSS (steady) after each, and kigend_feed_render_seconds.
 #   bench/feed/memory.sh BUILD_DIR [N...]     (default: 1000 10000 100000)
 set -eu
-B=${1:?usage: bench/feed/memory.sh BUILD_DIR [N...]}
+: ${1:?usage: bench/feed/memory.sh BUILD_DIR [N...]}
+. "$(dirname "$0")/../lib.sh"
+bench_init "$1"
 shift
-top=$(cd "$(dirname "$0")/../.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
 sizes=${*:-1000 10000 100000}
-py=/usr/bin/python3
-work=$(mktemp -d)
 pid=
-cleanup() {
-	[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cp "$B/kigen" "$B/kigend" "$work/"
-export KIGEN_CONFIG=/dev/null
 
 status() { # FIELD: kB
 	sed -n "s/^$1:\\s*\\([0-9]*\\) kB/\\1/p" "/proc/$pid/status"
@@ -47,7 +38,7 @@ echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in $sizes; do
 	db="$work/r$n.db"
 	sh "$top/bench/upcoming/data.sh" "$work/kigen" "$n" "$db"
-	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	base="http://127.0.0.1:$port"
 	"$work/kigend" --db "$db" --listen "127.0.0.1:$port" --log-level warning &
 	pid=$!

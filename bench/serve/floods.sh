@@ -9,24 +9,15 @@
 # median, p99 and max of curl's time_total.
 #   bench/serve/floods.sh BUILD_DIR
 set -eu
-B=${1:?usage: bench/serve/floods.sh BUILD_DIR}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
-py=/usr/bin/python3
-probes=${PROBES:-50}
-work=$(mktemp -d)
+: ${1:?usage: bench/serve/floods.sh BUILD_DIR}
+. "$(dirname "$0")/../lib.sh"
+bench_init "$1"
 pid=
-cleanup() {
-	[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cp "$B/kigen" "$B/kigend" "$work/"
-export KIGEN_CONFIG=/dev/null
+probes=${PROBES:-50}
 "$work/kigen" --db "$work/k.db" import "$top/data/secure-japan-2008-h1.txt" >/dev/null
 
 start() { # CONF
-	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$work/kigend" --db "$work/k.db" --config "$1" --listen "127.0.0.1:$port" --log-level warning &
 	pid=$!
 	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done

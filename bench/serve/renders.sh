@@ -9,25 +9,16 @@
 #     clients (the peer, same run).
 #   bench/serve/renders.sh BUILD_DIR [N]
 set -eu
-B=${1:?usage: bench/serve/renders.sh BUILD_DIR [N]}
+: ${1:?usage: bench/serve/renders.sh BUILD_DIR [N]}
 n=${2:-100000}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
-py=/usr/bin/python3
-work=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
+bench_init "$1"
 pid=
-cleanup() {
-	[ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-cp "$B/kigen" "$B/kigend" "$work/"
-export KIGEN_CONFIG=/dev/null
 "$py" "$top/tests/integration/genreport.py" "$n" >"$work/big.txt"
 "$work/kigen" --db "$work/k.db" import "$work/big.txt" >/dev/null
 
 start() {
-	port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	"$work/kigend" --db "$work/k.db" --listen "127.0.0.1:$port" --log-level warning &
 	pid=$!
 	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.2; done

@@ -13,19 +13,11 @@
 # Environment: RUNS (in-process renders, 51), REQUESTS (HTTP, 21), N (100000),
 # MEASURES (2000).
 set -eu
-B=${1:?usage: bench/web/run.sh BUILD_DIR}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-case $B in /*) ;; *) B=$top/$B ;; esac
+: ${1:?usage: bench/web/run.sh BUILD_DIR}
+. "$(dirname "$0")/../lib.sh"
+bench_init "$1"
 out="$top/bench/out"
-work=$(mktemp -d)
 kigend_pid= nginx_pid=
-cleanup() {
-	[ -z "$kigend_pid" ] || { kill "$kigend_pid" 2>/dev/null; wait "$kigend_pid" 2>/dev/null || true; }
-	[ -z "$nginx_pid" ] || { kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-py=/usr/bin/python3
 runs=${RUNS:-51}
 requests=${REQUESTS:-21}
 n=${N:-100000}
@@ -34,16 +26,10 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }
 done
-# private copies: a rebuild during the run must not swap the binaries
-cp "$B/kigen" "$B/kigend" "$B/bench/web/render" "$work/"
-export KIGEN_CONFIG=/dev/null
+cp "$B/bench/web/render" "$work/"
 mkdir -p "$out" "$work/www" "$work/logs"
 chmod a+rx "$work" "$work/www" # nginx workers may run as another user (when root)
 report="$out/web.md"
-
-free_port() {
-	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Up to 5 minutes: kigend answers once its first publication is rendered.
 wait_http() {
