@@ -27,6 +27,21 @@ bench_init() {
 	export KIGEN_CONFIG=/dev/null
 }
 
+# kigend_start [ARG...]: kigend on $work/k.db at a free loopback port
+# (in port), once it answers /healthz; its PID in pid.  kigend_stop ends it.
+kigend_start() {
+	port=$(free_port)
+	"$work/kigend" --db "$work/k.db" --listen "127.0.0.1:$port" --log-level warning "$@" &
+	pid=$!
+	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done
+}
+
+kigend_stop() {
+	kill "$pid"
+	wait "$pid" || true
+	pid=
+}
+
 # A loopback port free now.
 free_port() {
 	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -16,17 +16,6 @@ pid=
 probes=${PROBES:-50}
 "$work/kigen" --db "$work/k.db" import "$top/data/secure-japan-2008-h1.txt" >/dev/null
 
-start() { # CONF
-	port=$(free_port)
-	"$work/kigend" --db "$work/k.db" --config "$1" --listen "127.0.0.1:$port" --log-level warning &
-	pid=$!
-	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done
-}
-stop() {
-	kill "$pid"
-	wait "$pid" || true
-	pid=
-}
 
 # scenario NAME MODE ARGS...: the flood of MODE (none, idle N, drip N EVERY)
 # held while the probes run; one table row.
@@ -88,17 +77,17 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| flood | probes | median ms | p99 ms | max ms | failed |"
 echo "|---|---:|---:|---:|---:|---:|"
-start "$work/default.conf"
+kigend_start --config "$work/default.conf"
 scenario "none (peer)" none
-stop
-start "$work/hold.conf"
+kigend_stop
+kigend_start --config "$work/hold.conf"
 scenario "10,000 idle connections, held" idle 10000
-stop
-start "$work/default.conf"
+kigend_stop
+kigend_start --config "$work/default.conf"
 scenario "10,000 idle connections, limit 4,096" idle 10000
-stop
-start "$work/default.conf"
+kigend_stop
+kigend_start --config "$work/default.conf"
 scenario "1,100 drippers, a line every 13 s" drip 1100 13
-stop
+kigend_stop
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

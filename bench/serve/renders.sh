@@ -17,24 +17,13 @@ pid=
 "$py" "$top/tests/integration/genreport.py" "$n" >"$work/big.txt"
 "$work/kigen" --db "$work/k.db" import "$work/big.txt" >/dev/null
 
-start() {
-	port=$(free_port)
-	"$work/kigend" --db "$work/k.db" --listen "127.0.0.1:$port" --log-level warning &
-	pid=$!
-	until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.2; done
-}
-stop() {
-	kill "$pid"
-	wait "$pid" || true
-	pid=
-}
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| slow readers | RSS before MB | peak MB | after MB | answered | 503 |"
 echo "|---|---:|---:|---:|---:|---:|"
 for mode in shared distinct; do
-	start
+	kigend_start
 	"$py" - "$port" "$pid" "$mode" <<'PY'
 import socket, sys, threading, time
 
@@ -77,10 +66,10 @@ print("| 20, %s | %.1f | %.1f | %.1f | %d | %d |" % (
     "one filter" if mode == "shared" else "20 different filters", before, peak, mb("VmRSS"),
     codes.count(b"200"), codes.count(b"503")))
 PY
-	stop
+	kigend_stop
 done
 
-start
+kigend_start
 "$py" - "$port" <<'PY'
 import statistics, subprocess, sys, threading, time, urllib.request, urllib.error
 
@@ -125,6 +114,6 @@ stop.set()
 print()
 print("looping clients' answers: %r" % answered)
 PY
-stop
+kigend_stop
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

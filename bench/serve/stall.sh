@@ -13,10 +13,7 @@ bench_init "$1"
 pid=
 "$py" "$top/tests/integration/genreport.py" "$n" >"$work/big.txt"
 "$work/kigen" --db "$work/k.db" import "$top/data/secure-japan-2008-h1.txt" >/dev/null
-port=$(free_port)
-"$work/kigend" --db "$work/k.db" --listen "127.0.0.1:$port" --log-level warning &
-pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do sleep 0.1; done
+kigend_start
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$py" - "$work" "$port" "$n" <<'PY'
