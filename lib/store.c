@@ -213,8 +213,8 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " WHERE retired = 0 ORDER BY id",
 	[KG_STMT_MEASURE_INSERT] =
 	    "INSERT INTO measures (document_id, position, heading, subheading, title,"
-	    " title_key, progress, plan, occurrence)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    " title_key, progress, plan, occurrence, owners)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[KG_STMT_MEASURE_UPDATE] =
 	    "UPDATE measures SET document_id = ?2, position = ?3, heading = ?4,"
 	    " subheading = ?5, title = ?6, title_key = ?7, progress = ?8 WHERE id = ?1",
@@ -1581,9 +1581,11 @@ kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
 }
 
 /* Replaces the owners and notes of measure m->id, and the owners joined in
- * its row (measures.owners, which listings read). */
+ * its row (measures.owners, which listings read); of one just inserted with
+ * its joined owners, only adds its rows. */
 static int
-measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *err)
+measure_strings(struct kg_store *st, const struct kg_measure *m, bool inserted,
+    struct kg_err *err)
 {
 	static const struct {
 		enum kg_stmt del, ins;
@@ -1599,11 +1601,13 @@ measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		sv = (const struct kg_strv *)((const char *)m + lists[i].off);
-		if ((s = kg_store_stmt(st, lists[i].del, err)) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, m->id);
-		if (kg_store_step_done(st, s, err, "writing measure") < 0)
-			return -1;
+		if (!inserted) {
+			if ((s = kg_store_stmt(st, lists[i].del, err)) == NULL)
+				return -1;
+			sqlite3_bind_int64(s, 1, m->id);
+			if (kg_store_step_done(st, s, err, "writing measure") < 0)
+				return -1;
+		}
 		for (j = 0; j < sv->n; j++) {
 			if ((s = kg_store_stmt(st, lists[i].ins, err)) == NULL)
 				return -1;
@@ -1614,6 +1618,8 @@ measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *
 				return -1;
 		}
 	}
+	if (inserted)
+		return 0;
 	if ((joined = kg_strv_join(&m->owners)) == NULL && m->owners.n > 0)
 		return kg_err_set(err, "out of memory");
 	if ((s = kg_store_stmt(st, KG_STMT_MEASURE_OWNERS, err)) == NULL) {
@@ -1646,16 +1652,22 @@ kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *pl
     int occurrence, struct kg_err *err)
 {
 	sqlite3_stmt *s;
-	char *key;
+	char *key, *owners = NULL;
+	bool insert = m->id == 0;
 	int rc;
 
 	if (m->title == NULL || *m->title == '\0')
 		return kg_err_set(err, "measure has no title");
 	if ((key = kg_store_title_key(m->title)) == NULL)
 		return kg_err_set(err, "invalid measure title '%s' (not UTF-8)", m->title);
-	s = kg_store_stmt(st, m->id ? KG_STMT_MEASURE_UPDATE : KG_STMT_MEASURE_INSERT, err);
+	if (insert && (owners = kg_strv_join(&m->owners)) == NULL && m->owners.n > 0) {
+		free(key);
+		return kg_err_set(err, "out of memory");
+	}
+	s = kg_store_stmt(st, insert ? KG_STMT_MEASURE_INSERT : KG_STMT_MEASURE_UPDATE, err);
 	if (s == NULL) {
 		free(key);
+		free(owners);
 		return -1;
 	}
 	/* Insert numbers its fields from ?1, update from ?2 (?1 is the id). */
@@ -1670,17 +1682,19 @@ kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *pl
 	kg_bind_text(s, base + 4, m->title);
 	kg_bind_text(s, base + 5, key);
 	kg_bind_text(s, base + 6, m->progress);
-	if (m->id == 0) {
+	if (insert) {
 		kg_bind_text(s, 8, plan);
 		sqlite3_bind_int(s, 9, occurrence);
+		kg_bind_text(s, 10, owners);
 	}
 	rc = kg_store_step_done(st, s, err, "writing measure");
 	free(key);
+	free(owners);
 	if (rc < 0)
 		return -1;
-	if (m->id == 0)
+	if (insert)
 		m->id = sqlite3_last_insert_rowid(st->db);
-	return measure_strings(st, m, err);
+	return measure_strings(st, m, insert, err);
 }
 
 char *

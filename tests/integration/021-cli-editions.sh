@@ -4,11 +4,18 @@
 # order; a truncated copy is refused, allowed, undone by the full file; a
 # local done against a report that still says 予定 is a conflict, settled
 # by resolve; imports / unimport / measures / owners; list fits the
-# terminal; gone milestones stay out of upcoming unless asked.
+# terminal; gone milestones stay out of upcoming unless asked; no dangling
+# reference after any of it.
 . "$TOP/tests/integration/lib-cli.sh"
 h1="$TOP/data/secure-japan-2008-h1.txt"
 h2="$TOP/tests/data/next-report.txt"
 k() { "$KIGEN" --db "$db" "$@"; }
+# every reference whole: an import, unimport or resolve writes without
+# foreign-key lookups (lib/store_import.c change_plan), so check them here
+fk_whole() {
+	sqlite3 "$db" 'PRAGMA foreign_key_check' >"$tmp/fk" || fail "foreign_key_check"
+	[ ! -s "$tmp/fk" ] || fail "dangling references after $1: $(head -3 "$tmp/fk")"
+}
 
 # the state that must not depend on the order of imports
 state() {
@@ -78,6 +85,7 @@ has "$tmp/err" "missing --keep-local or --take-report"
 expect_rc 2 k resolve "$id" --keep-local --take-report
 expect_rc 0 k resolve "$id" --take-report
 has "$tmp/out" "resolved $id"
+fk_whole "imports and a resolve"
 expect_rc 0 k --json show "$id"
 pyjson 'j["status"] == "planned" and j["conflict"] is False and j["manual"] is False'
 expect_rc 1 k resolve "$id" --keep-local
@@ -103,6 +111,7 @@ expect_rc 0 k unimport "$next" --dry-run
 has "$tmp/out" "dry run, nothing written"
 expect_rc 0 k unimport "$next" --json
 pyjson "j['counts']['removed'] > 0 and j['document_id'] == $next"
+fk_whole "an unimport"
 expect_rc 0 k --json list
 pyjson 'not any(m["gone"] for m in j["milestones"]) and len(j["milestones"]) == 54'
 expect_rc 1 k unimport "$next"
