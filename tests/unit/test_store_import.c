@@ -353,6 +353,52 @@ test_import_twice(void **state)
 	kg_import_clear(&imp);
 }
 
+/* A new milestone whose event's UID is taken (here by one added by hand
+ * with that UID) takes its event's next UID (salt 1); the new ones after it
+ * keep their own. */
+static void
+test_taken_uid(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_import imp;
+	struct kg_import_result r;
+	struct kg_milestone hand = {0}, m;
+	struct kg_err err;
+	char *plan = kg_store_plan_key(SEED_TITLE), *gsoc = kg_store_title_key(GSOC);
+	char *council = kg_store_title_key(COUNCIL);
+	char *taken = kg_store_event_uid(plan, gsoc, "operation_start", "平成20年度中",
+	    S_GSOC_FULL, 0);
+	char *salted = kg_store_event_uid(plan, gsoc, "operation_start", "平成20年度中",
+	    S_GSOC_FULL, 1);
+	char *after = kg_store_event_uid(plan, council, "meeting", "平成20年12月", S_COUNCIL, 0);
+
+	hand.title = strdup("手で入れた予定");
+	hand.uid = strdup(taken);
+	hand.kind = KG_KIND_OTHER;
+	hand.status = KG_STATUS_PLANNED;
+	hand.certainty = KG_CERT_PLANNED;
+	hand.window_start = hand.window_end = day("2009-01-31");
+	hand.precision = KG_PREC_DAY;
+	assert_int_equal(kg_store_milestone_add(fx->st, &hand, &err), 0);
+	seed_report(&imp);
+	import_ok(fx->st, &imp, false, &r);
+	assert_int_equal(count_items(&r, KG_CH_NEW), 9);
+	assert_string_equal(item(&r, "GSOC 本格運用開始")->after.uid, salted);
+	assert_string_equal(item(&r, "改訂案を政策会議に諮る")->after.uid, after);
+	find(fx->st, "手で入れた予定", &m);
+	assert_string_equal(m.uid, taken);
+	kg_milestone_clear(&m);
+	kg_milestone_clear(&hand);
+	kg_import_result_clear(&r);
+	kg_import_clear(&imp);
+	free(plan);
+	free(gsoc);
+	free(council);
+	free(taken);
+	free(salted);
+	free(after);
+}
+
 static void
 test_next_report(void **state)
 {
@@ -1527,6 +1573,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_event_score),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_taken_uid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owners_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manual_conflict, setup, teardown),
