@@ -452,6 +452,32 @@ check_identity(struct kg_store *st, struct kg_err *err)
 	    (long long)objects, (long long)version);
 }
 
+/*
+ * A writer that stopped in the middle of a transaction in rollback-journal
+ * mode (the first import into a new database, store_import.c) leaves its
+ * -journal, which a read-only connection cannot undo: SQLite's "attempt to
+ * write a readonly database".  A read-write connection of a moment undoes
+ * it, where the file may be written; SQLite itself decides whether the
+ * journal is hot (its writer gone) or in use (then nothing happens).
+ */
+static void
+undo_stopped_writer(const char *path)
+{
+	char journal[PATH_MAX];
+	struct stat sb;
+	sqlite3 *db = NULL;
+
+	if ((size_t)snprintf(journal, sizeof(journal), "%s-journal", path) >= sizeof(journal) ||
+	    stat(journal, &sb) < 0 || sb.st_size == 0)
+		return;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		sqlite3_exec(db, "PRAGMA application_id", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+}
+
 int
 kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
 {
@@ -476,6 +502,8 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		return kg_err_set(err, "out of memory");
 	}
 	st->fresh = !existed;
+	if (readonly && existed)
+		undo_stopped_writer(path);
 	oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (!existed)
 		oflags |= SQLITE_OPEN_CREATE;

@@ -4,7 +4,7 @@
 # the summary says where the inferred as-of date came from and how many
 # milestones are uncertain, errors name the file, a document with no as-of
 # date asks for --as-of (exit 2); the first import into a new database
-# leaves it in WAL mode.
+# leaves it in WAL mode, and one stopped half-way is undone by the next read.
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
 report="$TOP/data/secure-japan-2008-h1.txt"
@@ -45,6 +45,20 @@ pyjson 'j["as_of_from"] == {"how": "given with --as-of", "line": None, "text": N
 expect_rc 0 "$KIGEN" --db "$tmp/b.db" list
 [ -e "$tmp/b.db-wal" ] && [ -e "$tmp/b.db-shm" ] || fail "no -wal and -shm after the first import"
 [ "$(sqlite3 "$tmp/b.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode after the first import"
+# a writer stopped in the middle of such an import leaves a hot -journal: a
+# read-only command undoes it and reads the database as it was before
+"$py" - "$tmp/b.db" <<'PY'
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA journal_mode = DELETE")
+con.execute("PRAGMA cache_size = 1")
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE milestones SET title = 'half-written'")
+os._exit(0)  # no rollback, no close: as if killed
+PY
+[ -s "$tmp/b.db-journal" ] || fail "no -journal left by the stopped writer"
+expect_rc 0 "$KIGEN" --db "$tmp/b.db" list
+hasnt "$tmp/out" "half-written"
 
 # no as-of date in the text: one line asking for --as-of, exit 2, nothing written
 printf ' 施策の進捗状況について\n\n【施策名】 A施策（内閣官房）\n・実施。\n' >"$tmp/noasof.txt"
