@@ -69,13 +69,15 @@ const char cmd_slipped_usage[] =
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
 
-/* Runs q and prints the result as a table or {"as_of", "milestones"}. */
+/* Runs q and prints the result as a table (of what q->brief reads) or
+ * {"as_of", "milestones"}. */
 static int
-print_listing(struct cli *cli, struct kg_store *st, const struct kg_query *q)
+print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
 	struct kg_milestone_list l = {0};
 	int rc = CLI_FAIL, r;
 
+	q->brief = !cli->json;
 	if (kg_store_milestones(st, q, &l, &cli->err) < 0)
 		goto out;
 	if (cli->json)

@@ -180,14 +180,13 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
 		char *shown = NULL;
-		size_t shown_len;
+		size_t shown_len, len = strlen(s);
 		FILE *m;
 
 		/* Measure a cell as it will look: escaped. */
-		for (w = 0; s[w] != '\0' && kg_is_control(s + w, 2, "") == 0; w++)
-			;
-		if (s[w] != '\0' && (m = open_memstream(&shown, &shown_len)) != NULL) {
-			kg_escape_controls(m, s, strlen(s), ""); /* a cell is one line: tabs too */
+		if (kg_control_find(s, len, "") < len &&
+		    (m = open_memstream(&shown, &shown_len)) != NULL) {
+			kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
 			if (fclose(m) == 0)
 				s = shown;
 		}
@@ -212,41 +211,45 @@ out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep)
 }
 
 /* Prints one row, each cell cut to its column's width w[i] (with "…") and
- * padded; buf holds any cell plus an ellipsis. */
+ * padded; the row is put together in buf (room for any row: see
+ * out_table_print) and written with one call, not one per cell and pad. */
 static void
 print_row(FILE *f, const struct out_table *t, const char *const *cells,
     const size_t *cell_w, const size_t *w, const char *sgr, char *buf)
 {
-	static const char spaces[] = "                                ";
 	size_t i, pad, n, cw, last = t->ncols;
+	char *p = buf;
 
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
 		last--;
+	for (i = 0; i < last; i++) {
+		cw = cell_w[i];
+		if (cw > w[i]) {
+			p += kg_width_fit(cells[i], w[i], p, &cw);
+		} else {
+			n = strlen(cells[i]);
+			memcpy(p, cells[i], n);
+			p += n;
+		}
+		if (i + 1 == last)
+			break;
+		pad = w[i] + 2 - cw;
+		memset(p, ' ', pad);
+		p += pad;
+	}
 	if (sgr != NULL) {
 		char on[16];
 
 		snprintf(on, sizeof(on), "\033[%sm", sgr);
 		out_raw(f, on);
-	}
-	for (i = 0; i < last; i++) {
-		cw = cell_w[i];
-		if (cw > w[i]) {
-			kg_width_fit(cells[i], w[i], buf, &cw);
-			fputs(buf, f);
-		} else {
-			fputs(cells[i], f);
-		}
-		if (i + 1 == last)
-			break;
-		for (pad = w[i] + 2 - cw; pad > 0; pad -= n) {
-			n = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
-			fwrite(spaces, 1, n, f);
-		}
-	}
-	if (sgr != NULL)
+		fwrite(buf, 1, (size_t)(p - buf), f);
 		out_raw(f, "\033[0m");
-	fputc('\n', f);
+		fputc('\n', f);
+		return;
+	}
+	*p++ = '\n';
+	fwrite(buf, 1, (size_t)(p - buf), f);
 }
 
 /* The flex column (of those in mask) that gives up a column next: the
@@ -292,10 +295,10 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 {
 	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
 	const char **row = calloc(t->ncols, sizeof(*row));
-	char *buf = malloc(t->text_len + sizeof(KG_ELLIPSIS) + 1);
-	size_t r, i, cw;
+	char *buf = NULL;
+	size_t r, i, cw, room;
 
-	if (w == NULL || row == NULL || buf == NULL)
+	if (w == NULL || row == NULL)
 		goto out;
 	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
@@ -305,6 +308,13 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
 	fit_widths(t, w, header_w);
+	/* a row: its cells (at most all the text, or the headers), each with
+	 * an ellipsis, the padding to the widths, a newline */
+	room = t->text_len + 2;
+	for (i = 0; i < t->ncols; i++)
+		room += strlen(t->headers[i]) + sizeof(KG_ELLIPSIS) + w[i] + 2;
+	if ((buf = malloc(room)) == NULL)
+		goto out;
 	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL, buf);
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++)

@@ -437,14 +437,16 @@ check_identity(struct kg_store *st, struct kg_err *err)
 {
 	int64_t app, version, objects, ours;
 
-	if (query_int(st, "PRAGMA application_id", &app, err) < 0 ||
-	    query_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	/* ours says so in the header: the common case, one pragma */
+	if (query_int(st, "PRAGMA application_id", &app, err) < 0)
+		return -1;
+	if (app == KG_STORE_APPLICATION_ID)
+		return 0;
+	if (query_int(st, "PRAGMA user_version", &version, err) < 0 ||
 	    query_int(st, "SELECT count(*) FROM sqlite_schema", &objects, err) < 0 ||
 	    query_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
 	    " ('meta', 'documents', 'measures', 'milestones')", &ours, err) < 0)
 		return -1;
-	if (app == KG_STORE_APPLICATION_ID)
-		return 0;
 	if (app != 0)
 		return kg_err_set(err, "database '%s' belongs to another program (application_id "
 		    "0x%08llx); kigen leaves it alone", st->path, (unsigned long long)app);
@@ -663,17 +665,22 @@ kg_bind_id(sqlite3_stmt *s, int i, int64_t id)
 		sqlite3_bind_int64(s, i, id);
 }
 
-/* strdup of a column, NULL for NULL; sets *failed on ENOMEM. */
+/* A copy of a column, NULL for NULL; sets *failed on ENOMEM. */
 char *
 kg_col_text(sqlite3_stmt *s, int i, bool *failed)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n;
 	char *c;
 
 	if (t == NULL)
 		return NULL;
-	if ((c = strdup((const char *)t)) == NULL)
+	n = (size_t)sqlite3_column_bytes(s, i);  /* after _text: the text's length */
+	if ((c = malloc(n + 1)) == NULL) {
 		*failed = true;
+		return NULL;
+	}
+	memcpy(c, t, n + 1);
 	return c;
 }
 
@@ -1317,7 +1324,8 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		return kg_err_set(err, "too many filter values (at most %d per field)",
 		    MAX_FILTER_VALUES);
 	/* a retired milestone (no edition left mentions it) is not listed */
-	snprintf(sql, cap, "%s WHERE m.retired = 0", KG_MS_SELECT);
+	snprintf(sql, cap, "SELECT %s" KG_MS_FROM " WHERE m.retired = 0",
+	    q->brief ? KG_MS_COLS_BRIEF : KG_MS_COLS);
 	if (q->due_from != KG_DAY_NONE)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
