@@ -157,7 +157,9 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 	} else if (which == LIST_OVERDUE) {
 		q.due_to = cli->today - 1;
 	}
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	/* a due window is a few pages; the others reach back to the oldest */
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY |
+	    (which == LIST_UPCOMING ? 0 : KG_STORE_MAPPED), &st)) != CLI_OK)
 		goto out;
 	rc = print_listing(cli, st, &q);
 out:
@@ -320,7 +322,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	q.order = KG_ORDER_ID;
 	if ((rc = cli_no_options(cli, argc, argv)) != CLI_OK ||
 	    (rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
-	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	    (rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (kg_store_documents(st, &docs, &cli->err) < 0 ||
@@ -468,7 +470,7 @@ cmd_slipped(struct cli *cli, int argc, char **argv)
 		since = optarg;
 	}
 	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
-	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	    (rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (since != NULL && kg_store_document_get(st, since, &doc, &cli->err) < 0)
