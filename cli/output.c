@@ -116,6 +116,9 @@ struct out_table {
 	unsigned keep;       /* of those, the ones that give it up last */
 };
 
+/* How much of a table out_table_print writes at once. */
+#define PRINT_CHUNK 65536
+
 /* A column that gives up width keeps at least this many columns (or its
  * header's width). */
 #define FLEX_MIN 12
@@ -210,19 +213,20 @@ out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep)
 	t->keep = keep;
 }
 
-/* Prints one row, each cell cut to its column's width w[i] (with "…") and
- * padded; the row is put together in buf (room for any row: see
- * out_table_print) and written with one call, not one per cell and pad. */
-static void
-print_row(FILE *f, const struct out_table *t, const char *const *cells,
-    const size_t *cell_w, const size_t *w, const char *sgr, char *buf)
+/* Appends one row to p (a line, its newline included), each cell cut to
+ * its column's width w[i] (with "…") and padded, within the colour sgr
+ * when there is one; returns the end.  Room: see out_table_print. */
+static char *
+put_row(char *p, const struct out_table *t, const char *const *cells,
+    const size_t *cell_w, const size_t *w, const char *sgr)
 {
 	size_t i, pad, n, cw, last = t->ncols;
-	char *p = buf;
 
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
 		last--;
+	if (sgr != NULL)
+		p += sprintf(p, "\033[%sm", sgr);
 	for (i = 0; i < last; i++) {
 		cw = cell_w[i];
 		if (cw > w[i]) {
@@ -238,18 +242,10 @@ print_row(FILE *f, const struct out_table *t, const char *const *cells,
 		memset(p, ' ', pad);
 		p += pad;
 	}
-	if (sgr != NULL) {
-		char on[16];
-
-		snprintf(on, sizeof(on), "\033[%sm", sgr);
-		out_raw(f, on);
-		fwrite(buf, 1, (size_t)(p - buf), f);
-		out_raw(f, "\033[0m");
-		fputc('\n', f);
-		return;
-	}
+	if (sgr != NULL)
+		p = stpcpy(p, "\033[0m");
 	*p++ = '\n';
-	fwrite(buf, 1, (size_t)(p - buf), f);
+	return p;
 }
 
 /* The flex column (of those in mask) that gives up a column next: the
@@ -295,7 +291,7 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 {
 	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
 	const char **row = calloc(t->ncols, sizeof(*row));
-	char *buf = NULL;
+	char *buf = NULL, *p;
 	size_t r, i, cw, room;
 
 	if (w == NULL || row == NULL)
@@ -308,19 +304,30 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
 	fit_widths(t, w, header_w);
-	/* a row: its cells (at most all the text, or the headers), each with
-	 * an ellipsis, the padding to the widths, a newline */
-	room = t->text_len + 2;
+	/* One row at most: its cells (at most all the text, or the headers),
+	 * each with an ellipsis, the padding to the widths, two colour
+	 * sequences and a newline.  Rows go out in chunks of PRINT_CHUNK and
+	 * raw: out_table_add escaped every cell, and the terminal stream
+	 * would look at each byte a second time. */
+	room = t->text_len + 2 * 16 + 2;
 	for (i = 0; i < t->ncols; i++)
 		room += strlen(t->headers[i]) + sizeof(KG_ELLIPSIS) + w[i] + 2;
-	if ((buf = malloc(room)) == NULL)
+	if ((buf = malloc(PRINT_CHUNK + room)) == NULL)
 		goto out;
-	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL, buf);
+	p = put_row(buf, t, t->headers, header_w, w, color ? "1" : NULL);
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++)
 			row[i] = t->text + t->offsets[r * t->ncols + i];
-		print_row(f, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL,
-		    buf);
+		p = put_row(p, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
+		if ((size_t)(p - buf) >= PRINT_CHUNK || r + 1 == t->nrows) {
+			*p = '\0';
+			out_raw(f, buf);
+			p = buf;
+		}
+	}
+	if (p != buf) { /* the headers alone */
+		*p = '\0';
+		out_raw(f, buf);
 	}
 out:
 	free(buf);
