@@ -304,12 +304,20 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
 	fit_widths(t, w, header_w);
-	/* One row at most: its cells (at most all the text, or the headers),
-	 * each with an ellipsis, the padding to the widths, two colour
-	 * sequences and a newline.  Rows go out in chunks of PRINT_CHUNK and
-	 * raw: out_table_add escaped every cell, and the terminal stream
-	 * would look at each byte a second time. */
-	room = t->text_len + 2 * 16 + 2;
+	/* One row at most: its cells (the longest row's text, its cells one
+	 * after another in t->text, or the headers), each with an ellipsis,
+	 * the padding to the widths, two colour sequences and a newline.  Rows
+	 * go out in chunks of PRINT_CHUNK and raw: out_table_add escaped every
+	 * cell, and the terminal stream would look at each byte a second
+	 * time. */
+	room = 0;
+	for (r = 0; r < t->nrows; r++) {
+		cw = (r + 1 < t->nrows ? t->offsets[(r + 1) * t->ncols] : t->text_len) -
+		    t->offsets[r * t->ncols];
+		if (cw > room)
+			room = cw;
+	}
+	room += 2 * 16 + 2;
 	for (i = 0; i < t->ncols; i++)
 		room += strlen(t->headers[i]) + sizeof(KG_ELLIPSIS) + w[i] + 2;
 	if ((buf = malloc(PRINT_CHUNK + room)) == NULL)
