@@ -1,10 +1,11 @@
 #!/bin/sh
-# Schema v2 -> v3 (-> v4 -> v5) in place: a database written by kigen before editions
+# Schema v2 -> v3 (-> v4 -> v5 -> v6) in place: a database written by kigen before editions
 # (tests/data/v2-main.sql: the sample report, next-report.txt and the
 # 2009 report imported, then done 5, rm 7, edit 9, add, and one delivery;
 # made with main at ddf8c6e, as tests/data/README.md says) lists the same
 # milestones after migrating, gets the v3 tables filled (and v4's owners
-# joined in each measure row, v5's edition_measures as a rowid table), keeps
+# joined in each measure row, v5's edition_measures as a rowid table, v6's
+# change marks), keeps
 # its deliveries, and takes imports and edits afterwards.
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
@@ -40,7 +41,7 @@ PY
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 q = lambda sql: c.execute(sql).fetchall()
-assert q("PRAGMA user_version") == [(5,)]   # through v3, v4, v5
+assert q("PRAGMA user_version") == [(6,)]   # through v3, v4, v5, v6
 # one observation per imported milestone, in a document of its plan
 assert q("SELECT count(*) FROM observations") == q("SELECT count(*) FROM milestones WHERE plan IS NOT NULL")
 assert q("SELECT count(*) FROM milestones WHERE plan IS NULL") == [(1,)]          # the one added by hand
@@ -61,6 +62,10 @@ assert q("SELECT count(*) FROM measures ms WHERE owners IS NOT (SELECT group_con
          " FROM (SELECT owner FROM measure_owners o WHERE o.measure_id = ms.id ORDER BY position))") == [(0,)]
 # v5: edition_measures is a rowid table (its rows checked above)
 assert "WITHOUT ROWID" not in q("SELECT sql FROM sqlite_schema WHERE name = 'edition_measures'")[0][0]
+# v6: the change marks and their triggers
+assert [k for k, in q("SELECT key FROM meta WHERE key IN ('rev', 'reshaped') ORDER BY key")] == ["reshaped", "rev"]
+assert q("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == [(10,)]
+assert q("SELECT name FROM sqlite_schema WHERE name = 'milestones_rev'") == [("milestones_rev",)]
 # the outbox kept its row and takes the new status
 assert q("SELECT webhook_id, status FROM outbox") == [("msg_fixture1", "delivered")]
 c.execute("UPDATE outbox SET status = 'cancelled'")
@@ -74,6 +79,7 @@ has "$tmp/out" "msg_fixture1"
 expect_rc 0 k done 10
 expect_rc 0 k --json show 10
 pyjson 'j["status"] == "done" and j["manual"] is True'
+expect_rc 0 "$py" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); assert c.execute("SELECT id FROM milestones WHERE rev = (SELECT max(rev) FROM milestones)").fetchall() == [(10,)]' "$db"
 expect_rc 0 k import "$TOP/tests/data/family-2009-h2.txt"
 has "$tmp/out" "imported family-2009-h2.txt"
 echo ok
