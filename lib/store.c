@@ -1565,8 +1565,10 @@ kg_store_milestones_since(struct kg_store *st, int64_t rev, struct kg_milestone_
 		return -1;
 	sqlite3_bind_int64(s, 1, rev);
 	if (each_row(st, s, add_since_row, &r, "querying changed milestones", err) == 0) {
-		qsort(live->v, live->n, sizeof(*live->v), order_cmp);
-		qsort(ids->v, ids->n, sizeof(*ids->v), id_cmp);
+		if (live->n > 1)
+			qsort(live->v, live->n, sizeof(*live->v), order_cmp);
+		if (ids->n > 1)
+			qsort(ids->v, ids->n, sizeof(*ids->v), id_cmp);
 		rc = 0;
 	} else {
 		kg_milestone_list_clear(live);
