@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,10 +28,15 @@
 
 struct run {
 	struct kg_doc *d;
-	struct kg_import *out;
+	struct kg_import *out;  /* its measures: read, and their notes added */
+	struct kg_import *sink; /* where milestones and skipped dates go: out, or
+	                           the helper thread's part (extract_units) */
 	const struct kg_jpctx *ctx;
 	struct kg_err *err;
 	struct kg_jplast *last; /* per measure: its last date, for 同年, 同月 … */
+	struct kg_buf *progress; /* per measure: its progress text */
+	size_t from, to;        /* the units this run extracts */
+	int rc;
 };
 
 /* ---- layout choice ---- */
@@ -151,7 +157,7 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 		while (k < t.len && (is_arabic(kg_cp_at(t.s, t.len, k, &n)) ||
 		    kg_is_space(kg_cp_at(t.s, t.len, k, &n)) || date_unit_at(t, k)))
 			k += n;
-		if (kg_import_skip(&r->out->origin, (int64_t)u->item, t.s + i, k - i,
+		if (kg_import_skip(&r->sink->origin, (int64_t)u->item, t.s + i, k - i,
 		    kg_unit_lineno(r->d, u, i), WHY_UNREAD) < 0)
 			return -1;
 		n = k - i;
@@ -227,7 +233,7 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 
 	if (fig.len == 0 && first)
 		fig = target_figure(t, 0, dt->start);
-	if ((m = kg_milestone_list_add(&r->out->milestones)) == NULL ||
+	if ((m = kg_milestone_list_add(&r->sink->milestones)) == NULL ||
 	    asprintf(&subject, "%.*s%s%s", (int)fig.len, fig.s, fig.len ? " " : "", me->title) < 0)
 		return -1;
 	m->title = kg_extract_fallback_title(KG_KIND_KPI_TARGET, subject);
@@ -244,7 +250,7 @@ target_date(struct run *r, const struct kg_unit *u, struct kg_span t,
 	m->expr = strndup(t.s + dt->start, dt->end - dt->start);
 	m->sentence = kg_span_dup(t);
 	if ((m->uncertain = dt->doubt != KG_JP_SURE)) {
-		r->out->origin.uncertain++;
+		r->sink->origin.uncertain++;
 		if ((m->uncertain_reason = strdup(kg_jpdate_doubt_reason(dt->doubt))) == NULL)
 			return -1;
 	}
@@ -271,7 +277,7 @@ dated_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 
 		if (u->role == KG_UNIT_TARGET ?
 		    target_date(r, u, t, dt, i + 1 < sc.nd ? dt[1].start : t.len, i == 0) < 0 :
-		    kg_import_skip(&r->out->origin, (int64_t)u->item, t.s + dt->start,
+		    kg_import_skip(&r->sink->origin, (int64_t)u->item, t.s + dt->start,
 		    dt->end - dt->start, kg_unit_lineno(r->d, u, dt->start),
 		    KG_EXTRACT_WHY_FIGURE) < 0)
 			goto nomem;
@@ -361,13 +367,13 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	if ((cov = calloc(x.n + x.nskipped + 1, sizeof(*cov))) == NULL)
 		goto nomem;
 	for (i = 0; i < x.n; i++) {
-		if ((m = kg_milestone_list_add(&r->out->milestones)) == NULL)
+		if ((m = kg_milestone_list_add(&r->sink->milestones)) == NULL)
 			goto nomem;
 		*m = x.v[i].m;
 		memset(&x.v[i].m, 0, sizeof(x.v[i].m));
 		m->measure_id = (int64_t)u->item;
 		m->line = kg_unit_lineno(r->d, u, x.v[i].expr_offset);
-		r->out->origin.uncertain += m->uncertain;
+		r->sink->origin.uncertain += m->uncertain;
 		m->page = kg_doc_page(r->d, m->line);
 		cov[ncov][0] = x.v[i].expr_offset;
 		cov[ncov++][1] = x.v[i].expr_offset + strlen(m->expr);
@@ -377,7 +383,7 @@ text_unit(struct run *r, const struct kg_unit *u, struct kg_span t)
 	for (i = 0; i < x.nskipped; i++) {
 		cov[ncov][0] = x.skipped[i].offset;
 		cov[ncov++][1] = x.skipped[i].offset + x.skipped[i].len;
-		if (kg_import_skip(&r->out->origin, (int64_t)u->item, t.s + x.skipped[i].offset,
+		if (kg_import_skip(&r->sink->origin, (int64_t)u->item, t.s + x.skipped[i].offset,
 		    x.skipped[i].len, kg_unit_lineno(r->d, u, x.skipped[i].offset),
 		    x.skipped[i].why) < 0)
 			goto nomem;
@@ -398,43 +404,152 @@ out:
 	return rc;
 }
 
-/* Every unit's dates, then each measure's progress text: its units as
- * printed (bullet marks kept), one per line. */
+/* Units from .. to: their dates, and their text onto their measures'
+ * progress (bullet marks kept, one unit a line).  r->rc: 0 or -1. */
+static void *
+extract_range(void *arg)
+{
+	struct run *r = arg;
+	size_t i;
+
+	r->rc = -1;
+	for (i = r->from; i < r->to; i++) {
+		const struct kg_unit *u = &r->d->units[i];
+		struct kg_span t = {r->d->utext.s + u->off, u->len};
+		struct kg_buf *p = &r->progress[u->item];
+
+		if ((u->role == KG_UNIT_TEXT ? text_unit(r, u, t) : dated_unit(r, u, t)) < 0)
+			return NULL;
+		if ((p->len > 0 && kg_buf_add(p, "\n", 1) < 0) ||
+		    kg_buf_add(p, u->mark.s, u->mark.len) < 0 || kg_buf_add(p, t.s, t.len) < 0) {
+			kg_err_set(r->err, "out of memory extracting milestones");
+			return NULL;
+		}
+	}
+	r->rc = 0;
+	return NULL;
+}
+
+/* Below this many bytes of unit text one thread does it all. */
+#define SPLIT_MIN 65536
+
+/*
+ * Where the units can be cut in two for two threads: the cut nearest the
+ * middle of their text such that no measure has units on both sides (a
+ * measure's anaphora, 同年 …, run through its units in order); 0 when
+ * there is none or the text is small.
+ */
+static size_t
+split_point(const struct kg_doc *d, size_t nm)
+{
+	size_t *last, i, reach = 0, total = 0, done = 0, best = 0, gap = SIZE_MAX, g;
+
+	for (i = 0; i < d->nunits; i++)
+		total += d->units[i].len;
+	if (total < SPLIT_MIN || (last = calloc(nm ? nm : 1, sizeof(*last))) == NULL)
+		return 0;
+	for (i = 0; i < d->nunits; i++)
+		last[d->units[i].item] = i;
+	for (i = 0; i + 1 < d->nunits; i++) {
+		done += d->units[i].len;
+		reach = last[d->units[i].item] > reach ? last[d->units[i].item] : reach;
+		if (reach > i)
+			continue;
+		g = done > total / 2 ? done - total / 2 : total / 2 - done;
+		if (g < gap) {
+			gap = g;
+			best = i + 1;
+		}
+	}
+	free(last);
+	return best;
+}
+
+/* Moves the milestones and skipped dates of part after those of out. */
+static int
+append_part(struct kg_import *out, struct kg_import *part)
+{
+	struct kg_milestone_list *a = &out->milestones, *b = &part->milestones;
+	struct kg_import_origin *o = &out->origin, *q = &part->origin;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (kg_milestone_list_add(a) == NULL)
+			return -1;
+		a->v[a->n - 1] = b->v[i];
+	}
+	b->n = 0;
+	for (i = 0; i < q->nskipped; i++) {
+		if (kg_array_grow((void **)&o->skipped, &o->capskipped, o->nskipped,
+		    sizeof(*o->skipped)) < 0)
+			return -1;
+		o->skipped[o->nskipped++] = q->skipped[i];
+	}
+	q->nskipped = 0;
+	o->uncertain += q->uncertain;
+	return 0;
+}
+
+/*
+ * Every unit's dates, then each measure's progress text.  A large text is
+ * cut in two between measures (split_point): a helper thread extracts the
+ * second part into a part of its own while this one does the first, and
+ * the part is appended after, so the milestones, skipped dates and, on
+ * failure, the error are those of one thread going in order.
+ */
 static int
 extract_units(struct run *r)
 {
 	struct kg_doc *d = r->d;
-	struct kg_buf *progress = NULL;
-	size_t i, nm = r->out->measures.n;
+	struct kg_import part = {0};
+	struct kg_err err2 = {{0}};
+	struct run r2;
+	pthread_t helper;
+	bool threaded = false;
+	size_t i, nm = r->out->measures.n, cut;
 	int rc = -1;
 
-	if ((progress = calloc(nm ? nm : 1, sizeof(*progress))) == NULL ||
+	if ((r->progress = calloc(nm ? nm : 1, sizeof(*r->progress))) == NULL ||
 	    (r->last = calloc(nm ? nm : 1, sizeof(*r->last))) == NULL)
 		goto nomem;
-	for (i = 0; i < d->nunits; i++) {
-		const struct kg_unit *u = &d->units[i];
-		struct kg_span t = {d->utext.s + u->off, u->len};
-		struct kg_buf *p = &progress[u->item];
-
-		if ((u->role == KG_UNIT_TEXT ? text_unit(r, u, t) : dated_unit(r, u, t)) < 0)
-			goto out;
-		if ((p->len > 0 && kg_buf_add(p, "\n", 1) < 0) ||
-		    kg_buf_add(p, u->mark.s, u->mark.len) < 0 || kg_buf_add(p, t.s, t.len) < 0)
-			goto nomem;
+	r->sink = r->out;
+	r->from = 0;
+	r->to = d->nunits;
+	r2 = *r;
+	if ((cut = split_point(d, nm)) > 0) {
+		r->to = r2.from = cut;
+		r2.sink = &part;
+		r2.err = &err2;
+		threaded = pthread_create(&helper, NULL, extract_range, &r2) == 0;
 	}
+	extract_range(r);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else if (cut > 0 && r->rc == 0)
+		extract_range(&r2);
+	if (r->rc < 0)
+		goto out;
+	if (cut > 0 && r2.rc < 0) {
+		*r->err = err2;
+		goto out;
+	}
+	if (cut > 0 && append_part(r->out, &part) < 0)
+		goto nomem;
 	for (i = 0; i < nm; i++)
-		if ((r->out->measures.v[i].progress = strndup(progress[i].s ? progress[i].s : "",
-		    progress[i].len)) == NULL)
+		if ((r->out->measures.v[i].progress = strndup(r->progress[i].s ?
+		    r->progress[i].s : "", r->progress[i].len)) == NULL)
 			goto nomem;
 	rc = 0;
 	goto out;
 nomem:
 	kg_err_set(r->err, "out of memory extracting milestones");
 out:
-	for (i = 0; progress != NULL && i < nm; i++)
-		kg_buf_free(&progress[i]);
-	free(progress);
+	kg_import_clear(&part);
+	for (i = 0; r->progress != NULL && i < nm; i++)
+		kg_buf_free(&r->progress[i]);
+	free(r->progress);
 	free(r->last);
+	r->progress = NULL;
 	r->last = NULL;
 	return rc;
 }
@@ -522,7 +637,7 @@ kg_report_parse(const char *bytes, size_t len, const struct kg_report_opts *o,
 	struct kg_doc d = {0};
 	const struct kg_layout *layout = NULL, *forced = NULL;
 	struct kg_jpctx ctx;
-	struct run r = {&d, out, &ctx, err, NULL};
+	struct run r = {.d = &d, .out = out, .ctx = &ctx, .err = err};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

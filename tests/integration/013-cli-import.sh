@@ -3,7 +3,8 @@
 # twice changes nothing, --json shape, --as-of overrides the report's date,
 # the summary says where the inferred as-of date came from and how many
 # milestones are uncertain, errors name the file, a document with no as-of
-# date asks for --as-of (exit 2).
+# date asks for --as-of (exit 2); the first import into a new database
+# leaves it in WAL mode.
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
 report="$TOP/data/secure-japan-2008-h1.txt"
@@ -39,6 +40,11 @@ pyjson "len(j['documents']) == 1 and len(j['measures']) == $nm"
 expect_rc 0 "$KIGEN" --db "$tmp/b.db" import "$report" --as-of 2008-10-15 --json
 pyjson 'j["as_of"] == "2008-10-15"'
 pyjson 'j["as_of_from"] == {"how": "given with --as-of", "line": None, "text": None}'
+# that first import into a new database went through a rollback journal; the
+# database is left in WAL mode with its -wal and -shm files, as every other
+expect_rc 0 "$KIGEN" --db "$tmp/b.db" list
+[ -e "$tmp/b.db-wal" ] && [ -e "$tmp/b.db-shm" ] || fail "no -wal and -shm after the first import"
+[ "$(sqlite3 "$tmp/b.db" 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode after the first import"
 
 # no as-of date in the text: one line asking for --as-of, exit 2, nothing written
 printf ' 施策の進捗状況について\n\n【施策名】 A施策（内閣官房）\n・実施。\n' >"$tmp/noasof.txt"

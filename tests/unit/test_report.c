@@ -799,6 +799,96 @@ test_encodings(void **state)
 	check_encodings("tests/data/family-2009-h2.txt");
 }
 
+/* ---- a large text, extracted in two halves ---- */
+
+/*
+ * A report of `measures` measures, big enough for two threads (report.c
+ * cuts the units in two between measures): in each, a dated bullet, then
+ * one whose 同年 and 同月 refer to it.  refuse_a / refuse_b: the measure
+ * (1-based; 0 none) whose third bullet holds more dates than a bullet may.
+ */
+static char *
+large_report(int measures, int refuse_a, int refuse_b, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	FILE *f = open_memstream(&buf, &cap);
+	int i, k;
+
+	assert_non_null(f);
+	fprintf(f, "「分割試験計画」の進捗状況（上半期）について\n（※ 平成20年９月30日現在）\n");
+	for (i = 1; i <= measures; i++) {
+		fprintf(f, "【施策名】 分割試験の施策第%d号（内閣官房）\n【進捗状況】\n", i);
+		fprintf(f, "・第%d段階の準備として、関係機関と調整を重ね、平成%d年%d月%d日に報告書を"
+		    "公表する予定。\n", i, 20 + i % 2, 1 + i % 12, 1 + i % 28);
+		fprintf(f, "・その結果を受けて、同月末までに会合を開催し、"
+		    "同年12月中に指針を改定する予定。\n");
+		if (i == refuse_a || i == refuse_b) {
+			fputs("・", f);
+			for (k = 0; k < 1001; k++)
+				fputs("平成20年12月１日に演習を実施し、", f);
+			fputs("結果を公表する予定。\n", f);
+		}
+	}
+	assert_int_equal(fclose(f), 0);
+	*len = cap;
+	return buf;
+}
+
+static void
+test_halves(void **state)
+{
+	enum { MEASURES = 800 };
+	struct kg_report_opts o = {.as_of = KG_DAY_NONE};
+	struct kg_import imp;
+	struct kg_err err;
+	char want[3][32], got[KG_DATE_LEN];
+	size_t len, i;
+	int k, y, mo, line_a, line_b;
+	char *bytes = large_report(MEASURES, 0, 0, &len);
+
+	(void)state;
+	assert_true(len > 2 * 65536); /* above the size report.c cuts in two */
+	assert_int_equal(kg_report_parse(bytes, len, &o, &imp, &err), 0);
+	free(bytes);
+	assert_int_equal(imp.measures.n, MEASURES);
+	assert_int_equal(imp.milestones.n, 3 * MEASURES);
+	/* in the order of the text, each measure's anaphora resolved within it */
+	for (i = 0; i < imp.milestones.n; i++) {
+		const struct kg_milestone *m = &imp.milestones.v[i];
+
+		k = (int)(i / 3) + 1;
+		y = 1988 + 20 + k % 2;
+		mo = 1 + k % 12;
+		snprintf(want[0], sizeof(want[0]), "%04d-%02d-%02d", y, mo, 1 + k % 28);
+		snprintf(want[1], sizeof(want[1]), "%04d-%02d-%02d", y, mo,
+		    kg_days_in_month(y, mo));
+		snprintf(want[2], sizeof(want[2]), "%04d-12-31", y);
+		kg_date_format(m->window_end, got);
+		if (m->measure_id != k - 1 || m->line != 3 + 4 * (k - 1) + (i % 3 ? 3 : 2) ||
+		    strcmp(got, want[i % 3]) != 0)
+			fail_msg("milestone %zu: measure %lld line %d due %s, expected measure %d "
+			    "due %s", i, (long long)m->measure_id + 1, m->line, got, k, want[i % 3]);
+	}
+	assert_int_equal(imp.origin.nskipped, 0);
+	kg_import_clear(&imp);
+
+	/* a refusal in the second half, then in both: the first one's line */
+	line_a = 3 + 4 * 9 + 4;
+	line_b = 3 + 4 * (MEASURES - 11) + 4;
+	for (k = 0; k < 2; k++) {
+		bytes = large_report(MEASURES, k ? 10 : 0, MEASURES - 10, &len);
+		err.msg[0] = '\0';
+		assert_int_equal(kg_report_parse(bytes, len, &o, &imp, &err), -1);
+		snprintf(want[0], sizeof(want[0]), "line %d:", k ? line_a : line_b);
+		if (strncmp(err.msg, want[0], strlen(want[0])) != 0 ||
+		    strstr(err.msg, "1000") == NULL)
+			fail_msg("refusal %d: '%s', expected '%s …'", k, err.msg, want[0]);
+		kg_import_clear(&imp);
+		free(bytes);
+	}
+}
+
 /* ---- bad input ---- */
 
 static void
@@ -919,6 +1009,7 @@ main(void)
 		cmocka_unit_test(test_as_of_given_or_missing),
 		cmocka_unit_test(test_title_and_layouts),
 		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_halves),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_load),
 	};
