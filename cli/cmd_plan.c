@@ -142,7 +142,7 @@ cmd_imports(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (kg_store_documents(st, &l, &cli->err) < 0)
@@ -264,7 +264,7 @@ read_only_listing(struct cli *cli, int argc, char **argv,
 		return rc;
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = show(cli, st);
 	kg_store_close(st);

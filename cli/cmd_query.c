@@ -69,13 +69,15 @@ const char cmd_slipped_usage[] =
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
 
-/* Runs q and prints the result as a table or {"as_of", "milestones"}. */
+/* Runs q and prints the result as a table (of what q->brief reads) or
+ * {"as_of", "milestones"}. */
 static int
-print_listing(struct cli *cli, struct kg_store *st, const struct kg_query *q)
+print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
 	struct kg_milestone_list l = {0};
 	int rc = CLI_FAIL, r;
 
+	q->brief = !cli->json;
 	if (kg_store_milestones(st, q, &l, &cli->err) < 0)
 		goto out;
 	if (cli->json)
@@ -155,7 +157,9 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 	} else if (which == LIST_OVERDUE) {
 		q.due_to = cli->today - 1;
 	}
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	/* a due window is a few pages; the others reach back to the oldest */
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY |
+	    (which == LIST_UPCOMING ? 0 : KG_STORE_MAPPED), &st)) != CLI_OK)
 		goto out;
 	rc = print_listing(cli, st, &q);
 out:
@@ -318,7 +322,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	q.order = KG_ORDER_ID;
 	if ((rc = cli_no_options(cli, argc, argv)) != CLI_OK ||
 	    (rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
-	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	    (rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (kg_store_documents(st, &docs, &cli->err) < 0 ||
@@ -466,7 +470,7 @@ cmd_slipped(struct cli *cli, int argc, char **argv)
 		since = optarg;
 	}
 	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
-	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	    (rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		return rc;
 	rc = CLI_FAIL;
 	if (since != NULL && kg_store_document_get(st, since, &doc, &cli->err) < 0)

@@ -30,15 +30,12 @@ tell_waiting(void *arg, const char *holder)
 }
 
 /* The per-user default database's directory is created as XDG asks; any
- * other path must have its directory already (a typo creates nothing).
- * A read-only command reads the file through mmap (KG_STORE_MAPPED). */
+ * other path must have its directory already (a typo creates nothing). */
 int
 cli_open_store(struct cli *cli, int flags, struct kg_store **out)
 {
 	if (cli->db_is_default && (flags & KG_STORE_CREATE))
 		flags |= KG_STORE_MKDIR;
-	if (flags & KG_STORE_READONLY)
-		flags |= KG_STORE_MAPPED;
 	if (kg_store_open(cli->db_path, flags, out, &cli->err) < 0)
 		return CLI_FAIL;
 	if (!(flags & KG_STORE_READONLY))

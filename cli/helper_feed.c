@@ -128,7 +128,7 @@ cmd_feed(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if ((rc = cli_no_args(cli, argc, argv)) != CLI_OK ||
-	    (rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	    (rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_MAPPED, &st)) != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
 	if (kg_store_milestones(st, &q, &l, &cli->err) < 0)

@@ -116,6 +116,9 @@ struct out_table {
 	unsigned keep;       /* of those, the ones that give it up last */
 };
 
+/* How much of a table out_table_print writes at once. */
+#define PRINT_CHUNK 65536
+
 /* A column that gives up width keeps at least this many columns (or its
  * header's width). */
 #define FLEX_MIN 12
@@ -180,14 +183,13 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
 		char *shown = NULL;
-		size_t shown_len;
+		size_t shown_len, len = strlen(s);
 		FILE *m;
 
 		/* Measure a cell as it will look: escaped. */
-		for (w = 0; s[w] != '\0' && kg_is_control(s + w, 2, "") == 0; w++)
-			;
-		if (s[w] != '\0' && (m = open_memstream(&shown, &shown_len)) != NULL) {
-			kg_escape_controls(m, s, strlen(s), ""); /* a cell is one line: tabs too */
+		if (kg_control_find(s, len, "") < len &&
+		    (m = open_memstream(&shown, &shown_len)) != NULL) {
+			kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
 			if (fclose(m) == 0)
 				s = shown;
 		}
@@ -211,42 +213,39 @@ out_table_fit(struct out_table *t, size_t width, unsigned flex, unsigned keep)
 	t->keep = keep;
 }
 
-/* Prints one row, each cell cut to its column's width w[i] (with "…") and
- * padded; buf holds any cell plus an ellipsis. */
-static void
-print_row(FILE *f, const struct out_table *t, const char *const *cells,
-    const size_t *cell_w, const size_t *w, const char *sgr, char *buf)
+/* Appends one row to p (a line, its newline included), each cell cut to
+ * its column's width w[i] (with "…") and padded, within the colour sgr
+ * when there is one; returns the end.  Room: see out_table_print. */
+static char *
+put_row(char *p, const struct out_table *t, const char *const *cells,
+    const size_t *cell_w, const size_t *w, const char *sgr)
 {
-	static const char spaces[] = "                                ";
 	size_t i, pad, n, cw, last = t->ncols;
 
 	/* no padding after the last cell that has text */
 	while (last > 1 && cells[last - 1][0] == '\0')
 		last--;
-	if (sgr != NULL) {
-		char on[16];
-
-		snprintf(on, sizeof(on), "\033[%sm", sgr);
-		out_raw(f, on);
-	}
+	if (sgr != NULL)
+		p += sprintf(p, "\033[%sm", sgr);
 	for (i = 0; i < last; i++) {
 		cw = cell_w[i];
 		if (cw > w[i]) {
-			kg_width_fit(cells[i], w[i], buf, &cw);
-			fputs(buf, f);
+			p += kg_width_fit(cells[i], w[i], p, &cw);
 		} else {
-			fputs(cells[i], f);
+			n = strlen(cells[i]);
+			memcpy(p, cells[i], n);
+			p += n;
 		}
 		if (i + 1 == last)
 			break;
-		for (pad = w[i] + 2 - cw; pad > 0; pad -= n) {
-			n = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
-			fwrite(spaces, 1, n, f);
-		}
+		pad = w[i] + 2 - cw;
+		memset(p, ' ', pad);
+		p += pad;
 	}
 	if (sgr != NULL)
-		out_raw(f, "\033[0m");
-	fputc('\n', f);
+		p = stpcpy(p, "\033[0m");
+	*p++ = '\n';
+	return p;
 }
 
 /* The flex column (of those in mask) that gives up a column next: the
@@ -292,10 +291,10 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 {
 	size_t *w = calloc(2 * t->ncols, sizeof(*w)), *header_w;
 	const char **row = calloc(t->ncols, sizeof(*row));
-	char *buf = malloc(t->text_len + sizeof(KG_ELLIPSIS) + 1);
-	size_t r, i, cw;
+	char *buf = NULL, *p;
+	size_t r, i, cw, room;
 
-	if (w == NULL || row == NULL || buf == NULL)
+	if (w == NULL || row == NULL)
 		goto out;
 	header_w = w + t->ncols;
 	for (i = 0; i < t->ncols; i++)
@@ -305,12 +304,38 @@ out_table_print(const struct out_table *t, FILE *f, bool color)
 			if ((cw = t->widths[r * t->ncols + i]) > w[i])
 				w[i] = cw;
 	fit_widths(t, w, header_w);
-	print_row(f, t, t->headers, header_w, w, color ? "1" : NULL, buf);
+	/* One row at most: its cells (the longest row's text, its cells one
+	 * after another in t->text, or the headers), each with an ellipsis,
+	 * the padding to the widths, two colour sequences and a newline.  Rows
+	 * go out in chunks of PRINT_CHUNK and raw: out_table_add escaped every
+	 * cell, and the terminal stream would look at each byte a second
+	 * time. */
+	room = 0;
+	for (r = 0; r < t->nrows; r++) {
+		cw = (r + 1 < t->nrows ? t->offsets[(r + 1) * t->ncols] : t->text_len) -
+		    t->offsets[r * t->ncols];
+		if (cw > room)
+			room = cw;
+	}
+	room += 2 * 16 + 2;
+	for (i = 0; i < t->ncols; i++)
+		room += strlen(t->headers[i]) + sizeof(KG_ELLIPSIS) + w[i] + 2;
+	if ((buf = malloc(PRINT_CHUNK + room)) == NULL)
+		goto out;
+	p = put_row(buf, t, t->headers, header_w, w, color ? "1" : NULL);
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++)
 			row[i] = t->text + t->offsets[r * t->ncols + i];
-		print_row(f, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL,
-		    buf);
+		p = put_row(p, t, row, &t->widths[r * t->ncols], w, color ? t->sgr[r] : NULL);
+		if ((size_t)(p - buf) >= PRINT_CHUNK || r + 1 == t->nrows) {
+			*p = '\0';
+			out_raw(f, buf);
+			p = buf;
+		}
+	}
+	if (p != buf) { /* the headers alone */
+		*p = '\0';
+		out_raw(f, buf);
 	}
 out:
 	free(buf);

@@ -11,7 +11,8 @@
  * kg_escape_controls); every command writes through out_terminal's
  * stream, which applies it to all bytes, and the driver's error line (one
  * line always: out_escape_line) goes through it too.  Only kigen's
- * own colour sequences pass, through out_raw.
+ * own colour sequences pass, through out_raw, and tables, whose every cell
+ * out_table_add escaped already (a listing's bytes are looked at once).
  */
 #ifndef KG_OUTPUT_H
 #define KG_OUTPUT_H
@@ -26,7 +27,8 @@
 
 /*
  * A table printed with columns padded to their widest cell.  Cells are
- * copied.  max_width[i] > 0 truncates column i to that many columns with
+ * copied with every control character made visible, tabs too (a cell is
+ * one line).  max_width[i] > 0 truncates column i to that many columns with
  * "…"; the last column is never padded.  A row may carry an SGR colour
  * ("31" red ...), used only when out_table_print is told so.
  */

@@ -10,8 +10,13 @@
  *  - dates are day numbers (kg_day), NULL for KG_DAY_NONE;
  *  - a measure's owners and notes live in measure_owners / measure_notes,
  *    indexed by owner so --owner filters are one index probe per query;
- *    the owners are also joined in measures.owners, which a listing reads
- *    with the measure's title (no query per measure);
+ *    the owners are also joined in measures.owners, written with the row;
+ *  - what a listing shows of a measure (title, joined owners) is copied
+ *    into each of its milestones (measure_title, measure_owners; schema
+ *    v6), so a listing reads the milestones of its window and no measures
+ *    page: the insert takes them with the row, two triggers pass on a
+ *    measure's new title or owners and a milestone's move to another
+ *    measure (store_schema.c);
  *  - a milestone's own owners (manual entries given --owner) are a
  *    newline-joined column; the effective owners shown are the measure's
  *    followed by the milestone's own;
@@ -19,8 +24,9 @@
  *    change ("what slipped between two reports");
  *  - milestones is a WITHOUT ROWID table clustered on (due, id), due being
  *    window_end or DUE_OPEN for an open end: a due-date window (`upcoming`)
- *    is one contiguous range of the table, not one random page per row,
- *    so the cost follows the rows returned, not the table size.  Ids come
+ *    is one contiguous range of the table, and with the measure's fields
+ *    in the row (v6) the pages read are that range's, so the cost follows
+ *    the rows returned, not the table size.  Ids come
  *    from the meta counter last_milestone_id (never reused after a purge);
  *    milestones_id makes them unique and the target of foreign keys.
  */
@@ -68,10 +74,11 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " window_start, window_end, precision, expr, sentence, document_id, line,"
 	    " manual, gone, sequence, owners, created_at, updated_at, completed_at,"
 	    " due, id, uncertain, uncertain_reason, page, local_mask, conflict, plan,"
-	    " local_at, rev)"
+	    " local_at, measure_title, measure_owners, rev)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	    " coalesce(?29, 0), " KG_REV_NEXT ")",
+	    " coalesce(?29, 0), (SELECT title FROM measures WHERE id = ?2),"
+	    " (SELECT owners FROM measures WHERE id = ?2), " KG_REV_NEXT ")",
 	[KG_STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[KG_STMT_META_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = ?1"
 	    " RETURNING value",
@@ -213,16 +220,16 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_MEASURES_ALL] = KG_MEASURE_SELECT " WHERE retired = 0 ORDER BY id",
 	[KG_STMT_MEASURE_INSERT] =
 	    "INSERT INTO measures (document_id, position, heading, subheading, title,"
-	    " title_key, progress, plan, occurrence)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    " title_key, progress, plan, occurrence, owners)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[KG_STMT_MEASURE_UPDATE] =
 	    "UPDATE measures SET document_id = ?2, position = ?3, heading = ?4,"
-	    " subheading = ?5, title = ?6, title_key = ?7, progress = ?8 WHERE id = ?1",
+	    " subheading = ?5, title = ?6, title_key = ?7, progress = ?8, owners = ?9"
+	    " WHERE id = ?1",
 	[KG_STMT_DOC_BY_ID] = KG_DOC_SELECT " WHERE id = ?1",
 	[KG_STMT_DOC_BY_NAME] = KG_DOC_SELECT " WHERE name = ?1 ORDER BY id DESC LIMIT 1",
 	[KG_STMT_DOC_BY_SHA] = KG_DOC_SELECT " WHERE sha256 = ?1",
 	[KG_STMT_DOCS_ALL] = KG_DOC_SELECT " ORDER BY id",
-	[KG_STMT_MEASURE_OWNERS] = "UPDATE measures SET owners = ?2 WHERE id = ?1",
 	[KG_STMT_REV_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'rev'",
 	[KG_STMT_MARKS] = "SELECT (SELECT value + 0 FROM meta WHERE key = 'rev'),"
 	    " (SELECT value + 0 FROM meta WHERE key = 'reshaped')",
@@ -450,14 +457,16 @@ check_identity(struct kg_store *st, struct kg_err *err)
 {
 	int64_t app, version, objects, ours;
 
-	if (query_int(st, "PRAGMA application_id", &app, err) < 0 ||
-	    query_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	/* ours says so in the header: the common case, one pragma */
+	if (query_int(st, "PRAGMA application_id", &app, err) < 0)
+		return -1;
+	if (app == KG_STORE_APPLICATION_ID)
+		return 0;
+	if (query_int(st, "PRAGMA user_version", &version, err) < 0 ||
 	    query_int(st, "SELECT count(*) FROM sqlite_schema", &objects, err) < 0 ||
 	    query_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
 	    " ('meta', 'documents', 'measures', 'milestones')", &ours, err) < 0)
 		return -1;
-	if (app == KG_STORE_APPLICATION_ID)
-		return 0;
 	if (app != 0)
 		return kg_err_set(err, "database '%s' belongs to another program (application_id "
 		    "0x%08llx); kigen leaves it alone", st->path, (unsigned long long)app);
@@ -676,17 +685,22 @@ kg_bind_id(sqlite3_stmt *s, int i, int64_t id)
 		sqlite3_bind_int64(s, i, id);
 }
 
-/* strdup of a column, NULL for NULL; sets *failed on ENOMEM. */
+/* A copy of a column, NULL for NULL; sets *failed on ENOMEM. */
 char *
 kg_col_text(sqlite3_stmt *s, int i, bool *failed)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n;
 	char *c;
 
 	if (t == NULL)
 		return NULL;
-	if ((c = strdup((const char *)t)) == NULL)
+	n = (size_t)sqlite3_column_bytes(s, i);  /* after _text: the text's length */
+	if ((c = malloc(n + 1)) == NULL) {
 		*failed = true;
+		return NULL;
+	}
+	memcpy(c, t, n + 1);
 	return c;
 }
 
@@ -1332,7 +1346,8 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		return kg_err_set(err, "too many filter values (at most %d per field)",
 		    MAX_FILTER_VALUES);
 	/* a retired milestone (no edition left mentions it) is not listed */
-	snprintf(sql, cap, "%s WHERE m.retired = 0", KG_MS_SELECT);
+	snprintf(sql, cap, "SELECT %s" KG_MS_FROM " WHERE m.retired = 0",
+	    q->brief ? KG_MS_COLS_BRIEF : KG_MS_COLS);
 	if (q->due_from != KG_DAY_NONE)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
@@ -1705,8 +1720,8 @@ kg_store_measure_get(struct kg_store *st, int64_t id, struct kg_measure *out,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Replaces the owners and notes of measure m->id, and the owners joined in
- * its row (measures.owners, which listings read). */
+/* Replaces the rows of measure m->id's owners and notes (the owners joined
+ * in its own row are written with the row). */
 static int
 measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *err)
 {
@@ -1719,7 +1734,6 @@ measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *
 	};
 	const struct kg_strv *sv;
 	sqlite3_stmt *s;
-	char *joined;
 	size_t i, j;
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
@@ -1739,15 +1753,7 @@ measure_strings(struct kg_store *st, const struct kg_measure *m, struct kg_err *
 				return -1;
 		}
 	}
-	if ((joined = kg_strv_join(&m->owners)) == NULL && m->owners.n > 0)
-		return kg_err_set(err, "out of memory");
-	if ((s = kg_store_stmt(st, KG_STMT_MEASURE_OWNERS, err)) == NULL) {
-		free(joined);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, m->id);
-	sqlite3_bind_text(s, 2, joined, -1, free);
-	return kg_store_step_done(st, s, err, "writing measure");
+	return 0;
 }
 
 char *
@@ -1765,22 +1771,30 @@ kg_store_title_key(const char *s)
 	return (char *)nfkc;
 }
 
-/* Insert (m->id == 0) or overwrite a measure, without a transaction of its own. */
+/* Insert (m->id == 0) or overwrite a measure, without a transaction of its
+ * own.  Its owners, newline-joined, go into its row in the same statement:
+ * one write of the row, and the trigger that copies title and owners into
+ * its milestones (schema v6) fires once, and only when they changed. */
 int
 kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *plan,
     int occurrence, struct kg_err *err)
 {
 	sqlite3_stmt *s;
-	char *key;
+	char *key, *joined;
 	int rc;
 
 	if (m->title == NULL || *m->title == '\0')
 		return kg_err_set(err, "measure has no title");
 	if ((key = kg_store_title_key(m->title)) == NULL)
 		return kg_err_set(err, "invalid measure title '%s' (not UTF-8)", m->title);
+	if ((joined = kg_strv_join(&m->owners)) == NULL && m->owners.n > 0) {
+		free(key);
+		return kg_err_set(err, "out of memory");
+	}
 	s = kg_store_stmt(st, m->id ? KG_STMT_MEASURE_UPDATE : KG_STMT_MEASURE_INSERT, err);
 	if (s == NULL) {
 		free(key);
+		free(joined);
 		return -1;
 	}
 	/* Insert numbers its fields from ?1, update from ?2 (?1 is the id). */
@@ -1799,8 +1813,10 @@ kg_store_measure_write(struct kg_store *st, struct kg_measure *m, const char *pl
 		kg_bind_text(s, 8, plan);
 		sqlite3_bind_int(s, 9, occurrence);
 	}
+	kg_bind_text(s, m->id ? 9 : 10, joined);
 	rc = kg_store_step_done(st, s, err, "writing measure");
 	free(key);
+	free(joined);
 	if (rc < 0)
 		return -1;
 	if (m->id == 0)

@@ -120,6 +120,12 @@ struct kg_query {
 	bool open_only;    /* only planned/ongoing (upcoming, overdue, reminders) */
 	int gone;          /* -1 any, 0 not gone, 1 only gone (see kg_milestone.gone) */
 	enum kg_order order;
+	/* Only what a listing table shows is read: id, title, status,
+	 * window_end, gone, conflict, uncertain, measure_title and owners; the
+	 * other fields are as for an empty column (0, NULL, KG_DAY_NONE, the
+	 * enums' fallbacks).  The text columns a table never shows (sentence,
+	 * expression, uid) are most of a row's cost. */
+	bool brief;
 };
 
 /* Sets q to "everything, by due date" (gone ones too). */

@@ -20,14 +20,24 @@
 	"m.id, m.uid, m.measure_id, m.title, m.kind, m.status, m.certainty," \
 	" m.window_start, m.window_end, m.precision, m.expr, m.sentence, m.document_id," \
 	" m.line, m.manual, m.gone, m.sequence, m.owners, m.created_at, m.updated_at," \
-	" m.completed_at, ms.title, m.uncertain, m.uncertain_reason, m.page," \
-	" m.local_mask, m.conflict, ms.owners"
-#define KG_MS_FROM " FROM milestones m LEFT JOIN measures ms ON ms.id = m.measure_id"
+	" m.completed_at, m.measure_title, m.uncertain, m.uncertain_reason, m.page," \
+	" m.local_mask, m.conflict, m.measure_owners"
+/* The measure's title and owners are copies in the milestone's row (schema
+ * v6): a listing reads no measures page. */
+#define KG_MS_FROM " FROM milestones m"
 #define KG_MS_SELECT "SELECT " KG_MS_COLS KG_MS_FROM
+/* KG_MS_COLS with NULL for every column a listing table does not show
+ * (kg_query.brief): the same positions, so kg_ms_from_row reads both. */
+#define KG_MS_COLS_BRIEF \
+	"m.id, NULL, NULL, m.title, NULL, m.status, NULL," \
+	" NULL, m.window_end, NULL, NULL, NULL, NULL," \
+	" NULL, NULL, m.gone, NULL, m.owners, NULL, NULL," \
+	" NULL, m.measure_title, m.uncertain, NULL, NULL," \
+	" NULL, m.conflict, m.measure_owners"
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
 #define KG_MS_NCOLS 28
 /* The rev of a milestone written now: above every rev a reader that took
- * its snapshot before this write unit has seen (v6, kg_store_marks). */
+ * its snapshot before this write unit has seen (v7, kg_store_marks). */
 #define KG_REV_NEXT "(SELECT value + 1 FROM meta WHERE key = 'rev')"
 #define KG_MEASURE_COLS \
 	"id, document_id, position, heading, subheading, title, progress, plan, continues"
@@ -95,7 +105,6 @@ enum kg_stmt {
 	KG_STMT_DOC_BY_SHA,
 	KG_STMT_DOCS_ALL,
 	KG_STMT_DOC_INSERT,
-	KG_STMT_MEASURE_OWNERS,
 	KG_STMT_REV_BUMP,
 	KG_STMT_MARKS,
 	KG_STMT_MS_SINCE,

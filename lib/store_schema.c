@@ -20,7 +20,10 @@
  *       (one join) instead of one query per measure
  *   v5  edition_measures as a rowid table (long progress paragraphs stay
  *       in their page instead of an overflow page each)
- *   v6  marks for readers that follow the database by its changes
+ *   v6  milestones.measure_title / measure_owners: what a listing shows of
+ *       the measure, in the milestone's row (a due window reads only its
+ *       own pages), kept true by two triggers
+ *   v7  marks for readers that follow the database by its changes
  *       (kigend's publisher): milestones.rev with its index, meta.rev and
  *       meta.reshaped, and the triggers that bump reshaped (store.h,
  *       kg_store_marks)
@@ -274,7 +277,36 @@ static const struct migration {
 	"DROP TABLE edition_measures;"
 	"ALTER TABLE edition_measures_v5 RENAME TO edition_measures;",
 	NULL },
-	/* v5 -> v6: change marks (kg_store_marks).  A milestone's statements
+	/* v5 -> v6: the measure's title and owners (measures.owners) copied
+	 * into each of its milestones, so that a listing reads the rows of its
+	 * due window and nothing else: through the join, each row of a window
+	 * read one measures page (measures rows are large: progress text), 700
+	 * random pages for 789 rows at 100k milestones.  Kept true by SQL
+	 * itself: the milestone insert takes them with the row (KG_STMT_MS_INSERT),
+	 * a measure renamed or given other owners passes them on to its
+	 * milestones, and a milestone moved to another measure takes that
+	 * one's.  The WHEN clauses keep the rewrite of an unchanged measure (an
+	 * import writes every measure again) and the update of a milestone that
+	 * stays with its measure free of any extra write. */
+	{
+	"ALTER TABLE milestones ADD COLUMN measure_title TEXT;"
+	"ALTER TABLE milestones ADD COLUMN measure_owners TEXT;"  /* newline-joined */
+	"UPDATE milestones SET (measure_title, measure_owners) = (SELECT title, owners"
+	"  FROM measures ms WHERE ms.id = milestones.measure_id)"
+	"  WHERE measure_id IS NOT NULL;"
+	"CREATE TRIGGER measures_listed AFTER UPDATE OF title, owners ON measures"
+	"  WHEN NEW.title IS NOT OLD.title OR NEW.owners IS NOT OLD.owners BEGIN"
+	"  UPDATE milestones SET measure_title = NEW.title, measure_owners = NEW.owners"
+	"   WHERE measure_id = NEW.id;"
+	"  END;"
+	"CREATE TRIGGER milestones_measure_moved AFTER UPDATE OF measure_id ON milestones"
+	"  WHEN NEW.measure_id IS NOT OLD.measure_id BEGIN"
+	"  UPDATE milestones SET (measure_title, measure_owners) = (SELECT title, owners"
+	"   FROM measures ms WHERE ms.id = NEW.measure_id)"
+	"   WHERE due = NEW.due AND id = NEW.id;"
+	"  END;",
+	NULL },
+	/* v6 -> v7: change marks (kg_store_marks).  A milestone's statements
 	 * set its rev to meta.rev + 1 (KG_REV_NEXT) and write units bump
 	 * meta.rev, so the rows written since a reader's snapshot are those
 	 * above the rev it saw.  What a reader cannot follow row by row bumps

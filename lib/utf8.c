@@ -71,9 +71,9 @@ static const struct {
 	{0xFF01, 0xFF60},
 };
 
-/* The columns of the character at s, whose length goes to *n. */
+/* char_width of a character that is not ASCII: the table, else utf8proc. */
 static size_t
-char_width(const char *s, size_t left, size_t *n)
+char_width_table(const char *s, size_t left, size_t *n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	utf8proc_int32_t cp;
@@ -82,10 +82,6 @@ char_width(const char *s, size_t left, size_t *n)
 	size_t i;
 	int w;
 
-	if (u[0] < 0x80) { /* ASCII: one column, no table lookup */
-		*n = 1;
-		return 1;
-	}
 	if ((u[0] & 0xF0) == 0xE0 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
 	    (u[2] & 0xC0) == 0x80) {
 		/* every code point in wide3 is well-formed as three bytes */
@@ -105,6 +101,26 @@ char_width(const char *s, size_t left, size_t *n)
 	return w > 0 ? (size_t)w : 0;
 }
 
+/* The columns of the character at s, whose length goes to *n.  Inline for
+ * what most of a listing is made of: ASCII, and the ideographs U+5000 ..
+ * U+9FFF (lead bytes 0xE5 .. 0xE9), all inside wide3's first range. */
+static inline size_t
+char_width(const char *s, size_t left, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80) {
+		*n = 1;
+		return 1;
+	}
+	if (u[0] >= 0xE5 && u[0] <= 0xE9 && left >= 3 && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80) {
+		*n = 3;
+		return 2;
+	}
+	return char_width_table(s, left, n);
+}
+
 size_t
 kg_is_control(const char *s, size_t len, const char *keep)
 {
@@ -119,6 +135,42 @@ kg_is_control(const char *s, size_t len, const char *keep)
 	if (c == 0xc2 && len > 1 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f)
 		return 2;
 	return 0;
+}
+
+/* Whether any byte of the 8 in x may start a control character: below
+ * 0x20, 0x7F, or the 0xC2 that starts a C1 one.  Word-at-a-time ("has a
+ * byte less than n" / "has a zero byte" bit tricks, exact as a yes or no):
+ * a listing's text is looked at once per byte, and this is most of it. */
+static int
+may_hold_control(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t del = x ^ (ones * 0x7f), c2 = x ^ (ones * 0xc2);
+
+	return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del) | ((c2 - ones) & ~c2)) &
+	    highs ? 1 : 0;
+}
+
+size_t
+kg_control_find(const char *s, size_t len, const char *keep)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t x;
+	size_t i = 0;
+
+	for (;;) {
+		/* no control character starts with any other byte */
+		for (; i + 8 <= len; i += 8) {
+			memcpy(&x, u + i, 8);
+			if (may_hold_control(x))
+				break;
+		}
+		while (i < len && u[i] >= 0x20 && u[i] != 0x7f && u[i] != 0xc2)
+			i++;
+		if (i == len || kg_is_control(s + i, len - i, keep) > 0)
+			return i;
+		i++;
+	}
 }
 
 size_t
@@ -143,11 +195,8 @@ kg_escape_controls(FILE *f, const char *s, size_t len, const char *keep)
 {
 	size_t i = 0, run = 0, n;
 
-	while (i < len) {
-		if ((n = kg_is_control(s + i, len - i, keep)) == 0) {
-			i++;
-			continue;
-		}
+	while ((i += kg_control_find(s + i, len - i, keep)) < len) {
+		n = kg_is_control(s + i, len - i, keep);
 		fwrite(s + run, 1, i - run, f);
 		if (n == 2)
 			fprintf(f, "<U+%04X>", (unsigned char)s[i + 1]);
@@ -174,17 +223,20 @@ kg_width(const char *s)
 size_t
 kg_width_fit(const char *s, size_t max, char *out, size_t *width)
 {
-	size_t len = strlen(s), i = 0, w = 0, cw, n, cut = 0, cut_w = 0;
-	int found = 0;
+	size_t len = strlen(s), i = 0, w = 0, cw, n, cut, cut_w;
 
-	while (i < len) {
+	/* up to the first character that leaves no room for an ellipsis */
+	while (max > 0 && i < len) {
 		cw = char_width(s + i, len - i, &n);
-		if (max > 0 && !found && w + cw > max - 1) {
-			cut = i;
-			cut_w = w;
-			found = 1;
-		}
+		if (w + cw > max - 1)
+			break;
 		w += cw;
+		i += n;
+	}
+	cut = i;
+	cut_w = w;
+	while (i < len) {
+		w += char_width(s + i, len - i, &n);
 		i += n;
 	}
 	if (max == 0 || w <= max) {

@@ -28,6 +28,11 @@
  */
 size_t kg_is_control(const char *s, size_t len, const char *keep);
 
+/* Where the first control character of s[0..len) that keep does not list
+ * starts (as kg_is_control sees it); len when there is none.  Text without
+ * any costs a byte comparison per byte. */
+size_t kg_control_find(const char *s, size_t len, const char *keep);
+
 /* Removes every control character but those in keep from the NUL-terminated
  * s, in place; returns how many were removed. */
 size_t kg_strip_controls(char *s, const char *keep);

@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "store_fixture.h"
+#include "store_int.h"
 
 static int64_t
 add_measure(struct kg_store *st, const char *title, const char *owner1, const char *owner2)
@@ -522,6 +523,63 @@ test_queries(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* The measure's title and owners a listing shows are copies in the
+ * milestone's row (schema v6): a milestone moved to another measure, or
+ * to none, takes that one's, and a measure renamed or given other owners
+ * passes them on (the teardown checks every copy against its measure). */
+static void
+test_measure_copies(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone got = {0};
+	struct kg_measure ms;
+	struct kg_err err;
+	int64_t cab = add_measure(fx->st, "GSOC", "内閣官房", NULL);
+	int64_t mic = add_measure(fx->st, "演習", "総務省", "経済産業省");
+	int64_t id = add_ms(fx->st, "a", cab, KG_KIND_OPERATION_START, KG_STATUS_PLANNED,
+	    "2008-04-01", "2009-03-31");
+	char ref[24];
+
+	snprintf(ref, sizeof(ref), "%lld", (long long)id);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &got, &err), 0);
+	assert_string_equal(got.measure_title, "GSOC");
+	got.measure_id = mic;
+	kg_strv_clear(&got.owners); /* else GSOC's would stay, as its own */
+	assert_int_equal(kg_store_milestone_update(fx->st, &got, "edit", &err), 0);
+	kg_milestone_clear(&got);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &got, &err), 0);
+	assert_string_equal(got.measure_title, "演習");
+	assert_int_equal(got.owners.n, 2);
+	assert_string_equal(got.owners.v[1], "経済産業省");
+	assert_measure_copies(fx->st);
+
+	/* the measure renamed, one owner fewer (what an import writes) */
+	assert_int_equal(kg_store_measure_get(fx->st, mic, &ms, &err), 0);
+	free(ms.title);
+	ms.title = strdup("機能演習");
+	kg_strv_clear(&ms.owners);
+	assert_int_equal(kg_strv_push(&ms.owners, "総務省", (size_t)-1), 0);
+	assert_int_equal(kg_store_begin(fx->st, &err), 0);
+	assert_int_equal(kg_store_measure_write(fx->st, &ms, NULL, 0, &err), 0);
+	assert_int_equal(kg_store_commit(fx->st, &err), 0);
+	kg_measure_clear(&ms);
+	kg_milestone_clear(&got);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &got, &err), 0);
+	assert_string_equal(got.measure_title, "機能演習");
+	assert_int_equal(got.owners.n, 1);
+	assert_measure_copies(fx->st);
+
+	/* out of any measure */
+	got.measure_id = 0;
+	kg_strv_clear(&got.owners);
+	assert_int_equal(kg_store_milestone_update(fx->st, &got, "edit", &err), 0);
+	kg_milestone_clear(&got);
+	assert_int_equal(kg_store_milestone_get(fx->st, ref, &got, &err), 0);
+	assert_null(got.measure_title);
+	assert_int_equal(got.owners.n, 0);
+	kg_milestone_clear(&got);
+}
+
 static void
 test_query_plan(void **state)
 {
@@ -635,6 +693,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_update_history_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measure_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measures_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

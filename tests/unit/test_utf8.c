@@ -192,6 +192,52 @@ test_controls(void **state)
 	assert_int_equal(kg_is_control("", 0, ""), 0);
 }
 
+/* kg_control_find looks at eight bytes at a time: a control character at
+ * every offset of a long text is found where kg_is_control says it starts,
+ * and the bytes that only look like one (0xC2 of ©, bytes above 0x7F) are
+ * passed over. */
+static void
+test_control_find(void **state)
+{
+	enum { NONE = 1000 };    /* none: the length */
+	static const struct {
+		const char *in, *keep;
+		size_t at;
+	} rows[] = {
+		{"", "", 0},
+		{"plain text, no control here at all", "", NONE},
+		{"総務省、経済産業省、内閣官房", "", NONE},
+		{"\xc2\xa9 \xc2\xa0 copyright and nbsp, long enough", "", NONE},
+		{"tab\there", "\t", NONE},
+		{"tab\there", "", 3},
+		{"trailing half a C1 \xc2", "", NONE},
+		{"a long run of text, then\x7f", "", 24},
+		{"\xc2\x9b" "31m", "", 0},
+	};
+	char buf[40];
+	size_t i, at, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		len = strlen(rows[i].in);
+		assert_int_equal(kg_control_find(rows[i].in, len, rows[i].keep),
+		    rows[i].at == NONE ? len : rows[i].at);
+	}
+	/* ESC, DEL and C1 at each offset of 32 bytes, in every word position */
+	for (at = 0; at < 32; at++) {
+		memset(buf, 'x', sizeof(buf));
+		buf[at] = '\x1b';
+		assert_int_equal(kg_control_find(buf, 32, ""), at);
+		buf[at] = '\x7f';
+		assert_int_equal(kg_control_find(buf, 32, ""), at);
+		buf[at] = '\xc2';
+		buf[at + 1] = '\x85';
+		assert_int_equal(kg_control_find(buf, 33, ""), at);
+		buf[at + 1] = '\xa9';  /* © is no control */
+		assert_int_equal(kg_control_find(buf, 33, ""), 33);
+	}
+}
+
 static void
 test_escape(void **state)
 {
@@ -230,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_width_every_code_point),
 		cmocka_unit_test(test_width_fit),
 		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_control_find),
 		cmocka_unit_test(test_escape),
 	};
 
