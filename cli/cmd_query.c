@@ -159,7 +159,7 @@ run_listing(struct cli *cli, int argc, char **argv, enum listing which)
 	}
 	/* a due window is a few pages; the others reach back to the oldest */
 	if ((rc = cli_open_store(cli, KG_STORE_READONLY |
-	    (which == LIST_UPCOMING ? 0 : KG_STORE_MAPPED), &st)) != CLI_OK)
+	    (which == LIST_UPCOMING ? KG_STORE_SMALL_CACHE : KG_STORE_MAPPED), &st)) != CLI_OK)
 		goto out;
 	rc = print_listing(cli, st, &q);
 out:
@@ -288,7 +288,7 @@ cmd_show(struct cli *cli, int argc, char **argv)
 
 	if ((rc = one_id(cli, argc, argv, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_SMALL_CACHE, &st)) != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
 	if (kg_store_milestone_get(st, id, &m, &cli->err) < 0)
@@ -431,7 +431,7 @@ cmd_history(struct cli *cli, int argc, char **argv)
 
 	if ((rc = one_id(cli, argc, argv, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_open_store(cli, KG_STORE_READONLY, &st)) != CLI_OK)
+	if ((rc = cli_open_store(cli, KG_STORE_READONLY | KG_STORE_SMALL_CACHE, &st)) != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
 	if (kg_store_milestone_get(st, id, &m, &cli->err) < 0 ||

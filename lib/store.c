@@ -52,6 +52,8 @@
 #define BUSY_TIMEOUT_MS 5000
 /* KG_STORE_MAPPED: how much of the file is mapped (the rest is read) */
 #define MAPPED_MAX 4294967296
+/* KG_STORE_SMALL_CACHE: the pages SQLite's cache holds */
+#define SMALL_CACHE_PAGES 16
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -531,6 +533,12 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		goto fail;
 	if ((flags & KG_STORE_MAPPED) && kg_store_exec(st, "PRAGMA mmap_size = " STR(MAPPED_MAX),
 	    err) < 0)
+		goto fail;
+	/* A reader of a few pages reads each once: a small cache reuses its
+	 * page buffers where the default one took new memory for every page
+	 * read (upcoming at 1M milestones: 830 pages, 3.5 MB, 500 page faults). */
+	if ((flags & KG_STORE_SMALL_CACHE) && kg_store_exec(st,
+	    "PRAGMA cache_size = " STR(SMALL_CACHE_PAGES), err) < 0)
 		goto fail;
 	if (!existed) {
 		/* Shared with the service's group; the umask still has its say. */

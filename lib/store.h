@@ -30,8 +30,12 @@ enum {
 	KG_STORE_MKDIR = 1 << 2,    /* create the file and its directory: only for the
 	                             * per-user default path, as XDG asks */
 	KG_STORE_MAPPED = 1 << 3,   /* read the file through mmap, not into SQLite's
-	                             * own page cache: for a short-lived reader (a
-	                             * listing reads each page it needs once) */
+	                             * own page cache: for a short-lived reader of
+	                             * most of the file (it reads each page once) */
+	KG_STORE_SMALL_CACHE = 1 << 4, /* a page cache of 16 pages: for a
+	                             * short-lived reader of a few pages, each read
+	                             * once (a due window, one milestone), which the
+	                             * default cache gave new memory page by page */
 };
 
 /* PRAGMA application_id of a kigen database ("kign"). */
