@@ -43,10 +43,11 @@ COV        ?= 0
 # pkg-config names.  Helpers: one word each, NAME:PACKAGES (+ between
 # packages) builds kigen-NAME from cli/libexec/kigen-NAME.c with CORE_PKGS
 # and PACKAGES, next to kigen, installed in $(LIBEXECDIR)/kigen.
-# Not libcrypto in the core: loading it (bound at once, 3,000 symbols) took
-# a millisecond of every kigen run; lib/hash and lib/webhook use nettle.
+# Not libcrypto: loading it (bound at once, 3,000 symbols) took a
+# millisecond of every kigen run; lib/hash (kigend's digests too) and
+# lib/webhook use nettle.
 CORE_PKGS   := sqlite3 jansson inih nettle libutf8proc zlib libsystemd
-DAEMON_PKGS := $(CORE_PKGS) libcrypto libical libxxhash libcurl libmicrohttpd poppler-glib
+DAEMON_PKGS := $(CORE_PKGS) libical libxxhash libcurl libmicrohttpd poppler-glib
 HELPERS     := feed:libical+libxxhash webhook:libcurl pdftotext:poppler-glib fetch:libcurl
 
 helper_pkgs  = $(subst +, ,$(patsubst $(1):%,%,$(filter $(1):%,$(HELPERS))))

@@ -8,13 +8,13 @@
  */
 #include "cache.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "feeds.h"
+#include "hash.h"
 #include "log.h"
 #include "pool.h"
 #include "server.h"
@@ -53,24 +53,22 @@ kg_cache_key(struct kg_cache_spec *spec, const char *kind, const char *context,
     const struct kg_args *a)
 {
 	unsigned char md[KG_SHA256_LEN];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int n = sizeof(md);
+	struct kg_sha256_ctx ctx;
 	size_t len;
 	char *canon = kg_args_canonical(a, &len);
-	int rc = -1;
 
+	if (canon == NULL)
+		return -1;
 	if (context == NULL)
 		context = "";
-	if (canon != NULL && ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, kind, strlen(kind) + 1) == 1 &&
-	    EVP_DigestUpdate(ctx, context, strlen(context) + 1) == 1 &&
-	    EVP_DigestUpdate(ctx, canon, len) == 1 && EVP_DigestFinal_ex(ctx, md, &n) == 1) {
-		kg_hex(md, sizeof(md), spec->key);
-		rc = 0;
-	}
-	EVP_MD_CTX_free(ctx);
+	kg_sha256_init(&ctx);
+	kg_sha256_update(&ctx, kind, strlen(kind) + 1);
+	kg_sha256_update(&ctx, context, strlen(context) + 1);
+	kg_sha256_update(&ctx, canon, len);
+	kg_sha256_final(&ctx, md);
+	kg_hex(md, sizeof(md), spec->key);
 	free(canon);
-	return rc;
+	return 0;
 }
 
 struct kg_cache *

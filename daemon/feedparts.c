@@ -3,7 +3,6 @@
  */
 #include "feedparts.h"
 
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -363,21 +362,18 @@ assemble(const struct part *head, struct part *const *parts, size_t n,
 {
 	static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
 	static const unsigned char final_block[2] = {0x03, 0x00}; /* fixed Huffman, BFINAL, EOB */
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	struct kg_sha256_ctx ctx;
 	unsigned char *buf, *o;
 	size_t total = sizeof(header) + head->gz_len + tail->gz_len + sizeof(final_block) + 8, i;
 	uLong crc = crc32(0L, Z_NULL, 0);
 	size_t text = 0;
-	unsigned int mdlen = KG_SHA256_LEN;
 	const struct part *pt;
 
 	for (i = 0; i < n; i++)
 		total += parts[i]->gz_len;
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    (buf = malloc(total)) == NULL) {
-		EVP_MD_CTX_free(ctx);
+	if ((buf = malloc(total)) == NULL)
 		return -1;
-	}
+	kg_sha256_init(&ctx);
 	memcpy(buf, header, sizeof(header));
 	o = buf + sizeof(header);
 	for (i = 0; i < n + 2; i++) {
@@ -386,14 +382,13 @@ assemble(const struct part *head, struct part *const *parts, size_t n,
 		o += pt->gz_len;
 		crc = crc32_combine(crc, pt->crc, (z_off_t)pt->text_len);
 		text += pt->text_len;
-		EVP_DigestUpdate(ctx, pt->md, sizeof(pt->md));
+		kg_sha256_update(&ctx, pt->md, sizeof(pt->md));
 	}
 	memcpy(o, final_block, sizeof(final_block));
 	o += sizeof(final_block);
 	put_le32(o, (uint32_t)crc);
 	put_le32(o + 4, (uint32_t)text);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
+	kg_sha256_final(&ctx, md);
 	*out = buf;
 	*len = total;
 	*text_len = text;

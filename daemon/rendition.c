@@ -3,7 +3,6 @@
  */
 #include "rendition.h"
 
-#include <openssl/evp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +132,7 @@ blob_unref_bytes(void *bytes)
  * keep_max bytes.  A publication so never holds a big feed's text whole.
  */
 struct sink {
-	EVP_MD_CTX *md;
+	struct kg_sha256_ctx md;
 	z_stream zs;
 	bool gzip;
 	struct kg_blob *gz, *plain;
@@ -165,8 +164,7 @@ sink_write(void *cookie, const char *buf, size_t size)
 {
 	struct sink *s = cookie;
 
-	if (EVP_DigestUpdate(s->md, buf, size) != 1)
-		return -1;
+	kg_sha256_update(&s->md, buf, size);
 	s->total += size;
 	if (s->gzip) {
 		s->zs.next_in = (Bytef *)buf;
@@ -194,8 +192,7 @@ sink_open(struct sink *s, bool gzip, size_t keep_max)
 	memset(s, 0, sizeof(*s));
 	s->gzip = gzip;
 	s->keep_max = keep_max;
-	if ((s->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1)
-		return -1;
+	kg_sha256_init(&s->md);
 	if (gzip && deflateInit2(&s->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		s->gzip = false;
 		return -1;
@@ -207,11 +204,9 @@ sink_open(struct sink *s, bool gzip, size_t keep_max)
 static int
 sink_finish(struct sink *s, unsigned char md[32])
 {
-	unsigned int n = 32;
 	struct kg_blob *small;
 
-	if (EVP_DigestFinal_ex(s->md, md, &n) != 1)
-		return -1;
+	kg_sha256_final(&s->md, md);
 	/* Held for long: no spare room. */
 	if (s->plain != NULL && (small = realloc(s->plain, sizeof(*small) + s->plain->len)) != NULL) {
 		s->plain = small;
@@ -232,7 +227,6 @@ sink_finish(struct sink *s, unsigned char md[32])
 static void
 sink_close(struct sink *s)
 {
-	EVP_MD_CTX_free(s->md);
 	if (s->gzip)
 		deflateEnd(&s->zs);
 	blob_unref(s->gz);

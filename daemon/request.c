@@ -3,7 +3,6 @@
  */
 #include "request.h"
 
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +21,7 @@ kg_server_token_ok(bool required, const unsigned char want[KG_SHA256_LEN], const
 	if (given == NULL)
 		return false;
 	kg_sha256(given, strlen(given), got);
-	return CRYPTO_memcmp(got, want, KG_SHA256_LEN) == 0;
+	return kg_memeq_secret(got, want, KG_SHA256_LEN);
 }
 
 bool

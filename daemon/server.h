@@ -24,7 +24,7 @@
  * ?token=); then the first matching row of the table decides: its access
  * rule (a refusal is a 404, like an unknown path, so a wrong token tells
  * nothing), bad query arguments (400), its handler.  Tokens are compared as
- * SHA-256 digests with CRYPTO_memcmp and never logged (targets are logged
+ * SHA-256 digests in constant time (kg_memeq_secret) and never logged (targets are logged
  * at debug level through kg_redact, redact.h).  Every response says
  * X-Content-Type-Options: nosniff.
  *

@@ -4,18 +4,42 @@
 #include "hash.h"
 
 #include <errno.h>
-#include <nettle/sha2.h>
+#include <nettle/memops.h>
 #include <sys/random.h>
 #include <sys/types.h>
 
 void
+kg_sha256_init(struct kg_sha256_ctx *ctx)
+{
+	sha256_init(&ctx->nettle);
+}
+
+void
+kg_sha256_update(struct kg_sha256_ctx *ctx, const void *data, size_t len)
+{
+	sha256_update(&ctx->nettle, len, data);
+}
+
+void
+kg_sha256_final(struct kg_sha256_ctx *ctx, unsigned char out[KG_SHA256_LEN])
+{
+	sha256_digest(&ctx->nettle, KG_SHA256_LEN, out);
+}
+
+void
 kg_sha256(const void *data, size_t len, unsigned char out[KG_SHA256_LEN])
 {
-	struct sha256_ctx ctx;
+	struct kg_sha256_ctx ctx;
 
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, KG_SHA256_LEN, out);
+	kg_sha256_init(&ctx);
+	kg_sha256_update(&ctx, data, len);
+	kg_sha256_final(&ctx, out);
+}
+
+bool
+kg_memeq_secret(const void *a, const void *b, size_t n)
+{
+	return memeql_sec(a, b, n) != 0;
 }
 
 int

@@ -22,7 +22,7 @@ set -eu
 # reads PDFs), scdoc for the man pages, xxd for the pages' assets compiled
 # into kigend.  Running: tzdata (zones), python3 (scripts/run.sh).
 RUN_PKGS="build-essential pkg-config libsqlite3-dev libical-dev libjansson-dev
-libinih-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev nettle-dev
+libinih-dev libcurl4-openssl-dev libmicrohttpd-dev nettle-dev
 libutf8proc-dev zlib1g-dev libsystemd-dev libpoppler-glib-dev libxxhash-dev scdoc xxd tzdata python3"
 
 # Tests only: cmocka, a fake clock, the sqlite3 and curl command-line tools,

@@ -5,8 +5,12 @@
 # (wrk) and for 304s (If-None-Match with each server's own ETag; h2load,
 # because wrk's HTTP parser reads a body after a 304 whose Content-Length
 # is its 200's, which RFC 9110 allows and kigend sends).  Requests/s,
-# latency, and each server's own CPU time per request (its utime + stime
-# over the run, from /proc: less swayed by other load than requests/s).
+# latency, each server's own CPU time per request (its utime + stime over
+# the run, from /proc: less swayed by other load than requests/s) and the
+# client's (wrk or h2load shares the two CPUs: requests/s is about 2 CPUs
+# over server + client CPU per request).  Full responses also from a
+# kigend with [http] threads = 1, the variant its default is weighed
+# against.
 # Then how long rendering takes from 100 to 100,000 milestones:
 # kg_feed_render alone (bench/feed/render) and kigend's publication in
 # parts, cold and after one change: the feeds' render and the whole
@@ -26,7 +30,7 @@ duration=${DURATION:-10}
 conns=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 sizes=${SIZES:-100 1000 10000 100000}
-workers=2 # = KG_SERVER_THREADS in daemon/server.h
+workers=2 # = [http] threads' default (config/kigen.conf)
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in wrk h2load "$nginx" curl "$py"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool missing (make deps: scripts/deps.sh bench)"; exit 1; }
@@ -46,9 +50,11 @@ wait_http() {
 	done
 }
 
-start_kigend() { # DB
+start_kigend() { # DB [ARG...]
 	kport=$(free_port)
-	"$work/kigend" --db "$1" --listen "127.0.0.1:$kport" --log-level warning &
+	kdb=$1
+	shift
+	"$work/kigend" --db "$kdb" --listen "127.0.0.1:$kport" --log-level warning "$@" &
 	kigend_pid=$!
 	wait_http "http://127.0.0.1:$kport/healthz"
 }
@@ -68,21 +74,35 @@ cpu_ticks() {
 	echo "$t"
 }
 
-# load_run NAME TOOL URL PIDS [args]: one line "rps lat1_ms lat2_ms cpu_us"
-# in $work/NAME: wrk's p50 and p99, h2load's mean and max (it has no
-# percentiles), and the server's CPU microseconds per request.
+# timed OUT CMD...: runs CMD, its output into OUT; prints the CPU seconds
+# (user + system) it took.
+timed() {
+	"$py" - "$@" <<'PY'
+import resource, subprocess, sys
+with open(sys.argv[1], "w") as out:
+    subprocess.run(sys.argv[2:], stdout=out, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.6f" % (r.ru_utime + r.ru_stime))
+PY
+}
+
+# load_run NAME TOOL URL PIDS [args]: one line "rps lat1_ms lat2_ms cpu_us
+# client_us" in $work/NAME: wrk's p50 and p99, h2load's mean and max (it
+# has no percentiles), the server's and the client's CPU microseconds per
+# request.
 load_run() {
 	name=$1 tool=$2 url=$3 pids=$4
 	shift 4
 	c0=$(cpu_ticks $pids)
 	case $tool in
-	wrk) wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$@" "$url" >"$work/$name.out" ;;
-	h2load) h2load --h1 -t"$threads" -c"$conns" -D "$duration" "$@" "$url" >"$work/$name.out" ;;
+	wrk) client=$(timed "$work/$name.out" wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$@" "$url") ;;
+	h2load) client=$(timed "$work/$name.out" h2load --h1 -t"$threads" -c"$conns" -D "$duration" "$@" "$url") ;;
 	esac
 	c1=$(cpu_ticks $pids)
-	"$py" - "$work/$name.out" "$tool" "$((c1 - c0))" "$(getconf CLK_TCK)" >"$work/$name" <<'PY'
+	"$py" - "$work/$name.out" "$tool" "$((c1 - c0))" "$(getconf CLK_TCK)" "$client" >"$work/$name" <<'PY'
 import re, sys
 text, tool, ticks, hz = open(sys.argv[1]).read(), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+client = float(sys.argv[5])
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -98,12 +118,12 @@ else:
     a, b = ms(m.group(2)), ms(m.group(1))
 if total == 0:
     sys.exit("bench: %s answered nothing" % sys.argv[1])
-print("%.0f %.3f %.3f %.1f" % (rps, a, b, ticks * 1e6 / hz / total))
+print("%.0f %.3f %.3f %.1f %.1f" % (rps, a, b, ticks * 1e6 / hz / total, client * 1e6 / total))
 PY
 	if grep -q "Socket errors\|[1-9][0-9]* failed\|[1-9][0-9]* errored" "$work/$name.out"; then
 		echo "bench: $name: $(grep "Socket errors\|failed,\|errored" "$work/$name.out")"
 	fi
-	echo "bench: $name: $(cat "$work/$name") (req/s, latency ms, latency ms, server CPU us/request)"
+	echo "bench: $name: $(cat "$work/$name") (req/s, latency ms, latency ms, server and client CPU us/request)"
 }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -152,10 +172,24 @@ netag=$(tr -d '\r' <"$work/n.h" | sed -n 's/^ETag: //Ip')
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $ketag" "$kurl")" = 304 ]
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $netag" "$nurl")" = 304 ]
 
+# The variant: the same data and configuration but one request thread,
+# on a copy of the database (one kigend per database).  Its PID in pid,
+# which bench_cleanup stops too.
+cp "$db" "$work/one.db"
+printf '[http]\nthreads = 1\n' >"$work/one.conf"
+main_pid=$kigend_pid main_port=$kport
+start_kigend "$work/one.db" --config "$work/one.conf"
+pid=$kigend_pid
+k1url="http://127.0.0.1:$kport/feed.ics"
+kigend_pid=$main_pid kport=$main_port
+curl -s -o "$work/one.body" "$k1url"
+cmp -s "$work/one.body" "$work/www/feed.ics" || { echo "bench: the one-thread kigend serves other bytes"; exit 1; }
+
 nginx_pids="$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 # Interleaved, twice each, best of two: the machine is shared.
 for round in 1 2; do
 	load_run "k200.$round" wrk "$kurl" "$kigend_pid"
+	load_run "k1200.$round" wrk "$k1url" "$pid"
 	load_run "n200.$round" wrk "$nurl" "$nginx_pids"
 	load_run "k304.$round" h2load "$kurl" "$kigend_pid" -H "If-None-Match: $ketag"
 	load_run "n304.$round" h2load "$nurl" "$nginx_pids" -H "If-None-Match: $netag"
@@ -164,6 +198,9 @@ load_wrk=$(cut -d' ' -f1-3 /proc/loadavg)
 rss=$(sed -n 's/^VmRSS:\s*//p' "/proc/$kigend_pid/status")
 hwm=$(sed -n 's/^VmHWM:\s*//p' "/proc/$kigend_pid/status")
 stop_kigend
+kill "$pid"
+wait "$pid" || true
+pid=
 kill "$nginx_pid"
 wait "$nginx_pid" || true
 nginx_pid=
@@ -175,8 +212,9 @@ row() { # LABEL K N
 	"$py" - "$1" "$2" "$3" <<'PY'
 import sys
 label, k, n = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-print("| %s | %s | %s | %.2f× | %s / %s | %s / %s | %s / %s |" % (
-    label, k[0], n[0], float(k[0]) / float(n[0]), k[1], k[2], n[1], n[2], k[3], n[3]))
+print("| %s | %s | %s | %.2f× | %s / %s | %s / %s | %s / %s | %s / %s |" % (
+    label, k[0], n[0], float(k[0]) / float(n[0]), k[1], k[2], n[1], n[2], k[3], n[3],
+    k[4], n[4]))
 PY
 }
 
@@ -237,11 +275,13 @@ done
 	echo "$("$nginx" -v 2>&1 | sed 's/.*: //') ($workers workers, sendfile, the same bytes as a static file),"
 	echo "200s: \`wrk -t$threads -c$conns -d${duration}s --latency\` (latency p50 / p99);"
 	echo "304s: \`h2load --h1 -t$threads -c$conns -D $duration\` (latency mean / max); best of two"
-	echo "interleaved rounds.  CPU: the server's own utime + stime per request."
+	echo "interleaved rounds.  CPU: the server's own utime + stime per request, and the"
+	echo "client's (wrk or h2load, on the same CPUs) against each."
 	echo
-	echo "| responses | kigend req/s | nginx req/s | kigend / nginx | kigend latency ms | nginx latency ms | CPU µs/req kigend / nginx |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| responses | kigend req/s | nginx req/s | kigend / nginx | kigend latency ms | nginx latency ms | CPU µs/req kigend / nginx | client CPU µs/req vs kigend / vs nginx |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	row "200 (full)" "$(best k200)" "$(best n200)"
+	row "200, kigend with [http] threads = 1" "$(best k1200)" "$(best n200)"
 	row "304 (If-None-Match)" "$(best k304)" "$(best n304)"
 	echo
 	echo "kigend RSS after the runs: $rss (peak $hwm)."

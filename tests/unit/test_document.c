@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "document.h"
+#include "hash.h"
 #include "test_files.h"
 
 #define FAKE_PDF "%PDF-1.4\n(a report)\n%%EOF\n"
@@ -58,12 +58,10 @@ teardown(void **state)
 static void
 sha256_hex(const char *bytes, size_t len, char out[65])
 {
-	unsigned char md[32];
-	unsigned int n = 0, i;
+	unsigned char md[KG_SHA256_LEN];
 
-	EVP_Digest(bytes, len, md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	kg_sha256(bytes, len, md);
+	kg_hex(md, sizeof(md), out);
 }
 
 static void

@@ -1,5 +1,6 @@
-/* Unit tests for lib/hash: SHA-256 against published test vectors, the one
- * hex encoder, random hex ids. */
+/* Unit tests for lib/hash: SHA-256 against published test vectors, whole
+ * and piece by piece, the constant-time comparison, the one hex encoder,
+ * random hex ids. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,15 +22,49 @@ test_sha256(void **state)
 		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 		    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
 	};
+	static const size_t pieces[] = {1, 2, 7, 64};
 	unsigned char md[KG_SHA256_LEN];
 	char hex[2 * KG_SHA256_LEN + 1];
-	size_t i;
+	struct kg_sha256_ctx ctx;
+	size_t i, k, at, len, n;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		kg_sha256(rows[i].in, strlen(rows[i].in), md);
 		assert_string_equal(kg_hex(md, sizeof(md), hex), rows[i].hex);
+		/* The same bytes in pieces of k bytes give the same digest. */
+		len = strlen(rows[i].in);
+		for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+			kg_sha256_init(&ctx);
+			for (at = 0; at < len; at += n) {
+				n = len - at < pieces[k] ? len - at : pieces[k];
+				kg_sha256_update(&ctx, rows[i].in + at, n);
+			}
+			kg_sha256_final(&ctx, md);
+			assert_string_equal(kg_hex(md, sizeof(md), hex), rows[i].hex);
+		}
 	}
+}
+
+static void
+test_memeq_secret(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		size_t n;
+		bool equal;
+	} rows[] = {
+		{"", "", 0, true},
+		{"abc", "abd", 2, true},   /* only the first n bytes count */
+		{"abc", "abd", 3, false},
+		{"xbc", "abc", 3, false},  /* first byte */
+		{"abcdefgh", "abcdefgh", 8, true},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(kg_memeq_secret(rows[i].a, rows[i].b, rows[i].n), rows[i].equal);
 }
 
 static void
@@ -64,6 +99,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_memeq_secret),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_random_hex),
 	};
