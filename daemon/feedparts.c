@@ -15,6 +15,7 @@
 
 #include "hash.h"
 #include "pool.h"
+#include "store.h"
 
 #define PART_EVENTS_MAX 256
 #define PART_CUT_MASK 63          /* a cut after an event whose key ends so: ~64 a part */
@@ -31,9 +32,21 @@ struct part {
 	unsigned char gz[];                  /* raw deflate, ending in a full flush */
 };
 
+/* An event of the feed as the last render saw it: where it sits in the
+ * store's order, the bytes of its struct (fingerprint) and its key. */
+struct event {
+	int64_t id;
+	kg_day end;
+	uint64_t row;                       /* XXH3 of the struct's bytes */
+	unsigned char key[KG_FEED_KEY_LEN];
+};
+
 struct kg_feedparts {
 	struct part **v;
 	size_t n, made, reused;
+	struct event *ev;                   /* its events, for the next render */
+	size_t nev;
+	unsigned char params[KG_FEED_KEY_LEN]; /* what the parameters put in a key */
 };
 
 static void
@@ -382,13 +395,56 @@ assemble(const struct part *head, struct part *const *parts, size_t n,
 	return 0;
 }
 
+/* What the parameters put in every event's key: the key of an empty
+ * milestone under p. */
+static void
+params_key(const struct kg_feed_params *p, unsigned char out[KG_FEED_KEY_LEN])
+{
+	struct kg_milestone none;
+
+	memset(&none, 0, sizeof(none));
+	kg_feed_event_key(&none, p, out);
+}
+
+/*
+ * The key of event m into e, taken from prev's events when prev, under
+ * the same parameters, had an event of the same bytes: a view's rows are
+ * immutable and a view filled from the one before shares the unchanged
+ * rows' strings with it (view.h), so the same bytes are the same text —
+ * hashing 176 bytes instead of every string (most of a publication after
+ * one change at 10^5).  prev's events are in the store's order, as v is:
+ * *j walks them along.  Rows of another order only miss (computed anew).
+ */
+static void
+event_key(const struct kg_milestone *m, const struct kg_feed_params *p,
+    const struct kg_feedparts *prev, const struct kg_feedparts *fp, size_t *j,
+    struct event *e)
+{
+	const struct event *pe;
+
+	e->id = m->id;
+	e->end = m->window_end;
+	e->row = XXH3_64bits(m, sizeof(*m));
+	if (prev != NULL && memcmp(prev->params, fp->params, KG_FEED_KEY_LEN) == 0) {
+		while (*j < prev->nev && kg_store_order_cmp_at(prev->ev[*j].end, prev->ev[*j].id,
+		    m->window_end, m->id) < 0)
+			(*j)++;
+		pe = *j < prev->nev ? &prev->ev[*j] : NULL;
+		if (pe != NULL && pe->id == m->id && pe->row == e->row) {
+			memcpy(e->key, pe->key, KG_FEED_KEY_LEN);
+			return;
+		}
+	}
+	kg_feed_event_key(m, p, e->key);
+}
+
 int
 kg_feedparts_make(const struct kg_milestone *v, size_t n, const struct kg_feed_params *p,
     const struct kg_feedparts *prev, struct kg_pool *pool, struct kg_feedparts_out *out,
     struct kg_err *err)
 {
 	unsigned char (*keys)[KG_FEED_KEY_LEN] = NULL;
-	size_t *idx = NULL, *todo = NULL, ninc = 0, njobs, ntodo = 0, i;
+	size_t *idx = NULL, *todo = NULL, ninc = 0, njobs, ntodo = 0, i, j = 0;
 	struct job *jobs = NULL, *fresh = NULL;
 	struct kg_feedparts *fp = NULL;
 	struct part *head = NULL, *tail = NULL, *found;
@@ -405,11 +461,16 @@ kg_feedparts_make(const struct kg_milestone *v, size_t n, const struct kg_feed_p
 	    (fp = calloc(1, sizeof(*fp))) == NULL ||
 	    (tail = tail_part()) == NULL || index_build(&ix, prev) < 0)
 		goto nomem;
+	if ((fp->ev = malloc((n + 1) * sizeof(*fp->ev))) == NULL)
+		goto nomem;
+	params_key(p, fp->params);
 	for (i = 0; i < n; i++)
 		if (kg_feed_includes(p, &v[i])) {
-			kg_feed_event_key(&v[i], p, keys[ninc]);
+			event_key(&v[i], p, prev, fp, &j, &fp->ev[ninc]);
+			memcpy(keys[ninc], fp->ev[ninc].key, KG_FEED_KEY_LEN);
 			idx[ninc++] = i;
 		}
+	fp->nev = ninc;
 	njobs = cut((const unsigned char (*)[KG_FEED_KEY_LEN])keys, ninc, jobs);
 	if ((fp->v = calloc(njobs + 1, sizeof(*fp->v))) == NULL ||
 	    (fresh = malloc((njobs + 1) * sizeof(*fresh))) == NULL)
@@ -486,6 +547,7 @@ kg_feedparts_free(struct kg_feedparts *fp)
 	for (i = 0; i < fp->n; i++)
 		part_unref(fp->v[i]);
 	free(fp->v);
+	free(fp->ev);
 	free(fp);
 }
 

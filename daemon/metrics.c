@@ -190,6 +190,15 @@ kg_metrics_serve(struct kg_request *rq)
 	metric_header(f, "kigend_feed_render_feeds_seconds", "gauge",
 	    "Of the last publication, the time rendering the feeds took (the rest: pages).");
 	fprintf(f, "kigend_feed_render_feeds_seconds %.6f\n", v->feeds_seconds);
+	metric_header(f, "kigend_publication_seconds", "gauge",
+	    "Time the last publication took from its start to the view published: reading "
+	    "the database (only the milestones changed, when that is provably all) and "
+	    "rendering.");
+	fprintf(f, "kigend_publication_seconds %.6f\n", v->publication_seconds);
+	metric_header(f, "kigend_publication_milestones_read", "gauge",
+	    "Milestones the last publication read from the database: all of them, or "
+	    "those written since the publication before.");
+	fprintf(f, "kigend_publication_milestones_read %zu\n", v->milestones_read);
 	metric_header(f, "kigend_feed_parts", "gauge",
 	    "Parts of each published feed the last publication rendered anew or reused.");
 	for (i = 0; i < v->nfeeds; i++) {

@@ -9,6 +9,7 @@
  *                  stall_limit (server.h)
  *   GET /metrics   Prometheus text format (kigend_http_requests_total,
  *                  kigend_http_connections*, kigend_feed_*,
+ *                  kigend_publication_seconds and _milestones_read,
  *                  kigend_milestones, kigend_data_version, ...)
  *
  * /metrics needs no token, so it names no private feed: a feed behind a

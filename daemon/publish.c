@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -33,51 +34,104 @@ struct kg_publisher {
 	struct kg_err last_err;
 
 	struct kg_view *last;       /* the last view published: prev of the next */
+	struct kg_store_marks marks; /* what last was read at */
+	struct kg_change_list slips; /* last's moved windows (web.h) */
 };
 
-/* Everything a view needs, in one read transaction: milestones, measures
- * and the windows reports moved, of one state of the database. */
-static int
-load(struct kg_store *st, struct kg_milestone_list *ms, struct kg_measure_list *measures,
-    struct kg_change_list *slips, struct kg_err *err)
+/* What one publication read, in one read transaction. */
+struct load {
+	struct kg_store_marks marks;
+	struct kg_milestone_list ms;   /* all of them, or those changed */
+	struct kg_measure_list measures;
+	struct kg_change_list slips;
+	struct kg_id_list ids;         /* a delta: every milestone written */
+	bool delta;
+};
+
+static void
+load_clear(struct load *l)
 {
-	sqlite3 *db = kg_store_db(st);
+	kg_milestone_list_clear(&l->ms);
+	kg_measure_list_clear(&l->measures);
+	kg_change_list_clear(&l->slips);
+	kg_id_list_clear(&l->ids);
+}
+
+/*
+ * The data of one state of the database: only the milestones written
+ * since the last publication when the marks prove that is all that changed
+ * (kg_store_marks: nothing reshaped), else everything — milestones,
+ * measures and the windows reports moved.
+ */
+static int
+load(struct kg_publisher *p, struct load *l, struct kg_err *err)
+{
+	sqlite3 *db = kg_store_db(p->st);
 	struct kg_query q;
 	int rc;
 
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return kg_err_set(err, "cannot read the database: %s", sqlite3_errmsg(db));
 	kg_query_init(&q);
-	rc = kg_store_milestones(st, &q, ms, err) < 0 || kg_store_measures(st, measures, err) < 0 ||
-	    kg_store_slipped(st, 0, slips, err) < 0 ? -1 : 0;
+	rc = kg_store_marks(p->st, &l->marks, err);
+	l->delta = rc == 0 && p->last != NULL && l->marks.reshaped == p->marks.reshaped;
+	if (rc == 0 && l->delta)
+		rc = kg_store_milestones_since(p->st, p->marks.rev, &l->ms, &l->ids, err);
+	else if (rc == 0)
+		rc = kg_store_milestones(p->st, &q, &l->ms, err) < 0 ||
+		    kg_store_measures(p->st, &l->measures, err) < 0 ||
+		    kg_store_slipped(p->st, 0, &l->slips, err) < 0 ? -1 : 0;
 	sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* One publication of skeleton v: load, render, hand over. */
 static int
 publish_one(struct kg_publisher *p, struct kg_view *v, int64_t version, struct kg_err *err)
 {
-	struct kg_milestone_list ms = {0};
-	struct kg_measure_list measures = {0};
-	struct kg_change_list slips = {0};
+	struct load l = {0};
 	struct kg_view *old;
+	struct timespec t0;
 	int rc = -1;
 
-	if (load(p->st, &ms, &measures, &slips, err) < 0 ||
-	    kg_view_fill(v, &ms, &measures, &slips, version, p->last, p->pool, err) < 0) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (load(p, &l, err) < 0) {
 		kg_view_unref(v);
 		goto out;
 	}
+	v->milestones_read = l.delta ? l.ids.n : l.ms.n;
+	if (l.delta ? kg_view_fill_delta(v, p->last, &l.ms, &l.ids, &p->slips, version,
+	    p->pool, err) < 0 : kg_view_fill(v, &l.ms, &l.measures, &l.slips, version,
+	    p->last, p->pool, err) < 0) {
+		kg_view_unref(v);
+		goto out;
+	}
+	if (l.delta) {
+		kg_view_hand_over(p->last, v);
+	} else {
+		/* the next delta's moved windows: they change only with what reshapes */
+		kg_change_list_clear(&p->slips);
+		p->slips = l.slips;
+		memset(&l.slips, 0, sizeof(l.slips));
+	}
+	p->marks = l.marks;
+	v->publication_seconds = seconds_since(&t0);
 	old = p->last;
 	p->last = kg_view_ref(v);
 	p->publish(p->arg, v);
 	kg_view_unref(old);
 	rc = 0;
 out:
-	kg_milestone_list_clear(&ms);
-	kg_measure_list_clear(&measures);
-	kg_change_list_clear(&slips);
+	load_clear(&l);
 	return rc;
 }
 
@@ -159,6 +213,7 @@ kg_publisher_free(struct kg_publisher *p)
 	}
 	kg_view_unref(p->pending);
 	kg_view_unref(p->last);
+	kg_change_list_clear(&p->slips);
 	kg_store_close(p->st);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);

@@ -451,8 +451,9 @@ swap_view(void *arg, struct kg_view *v)
 	old = s->current;
 	s->current = v;
 	pthread_rwlock_unlock(&s->lock);
-	log_info("published %zu milestones, %zu feeds (data version %lld, %.3f s, feeds %.3f s)",
-	    v->milestones.n, v->nfeeds, (long long)v->data_version, v->render_seconds,
+	log_info("published %zu milestones (%zu read), %zu feeds (data version %lld, %.3f s:"
+	    " render %.3f s, feeds %.3f s)", v->milestones.n, v->milestones_read, v->nfeeds,
+	    (long long)v->data_version, v->publication_seconds, v->render_seconds,
 	    v->feeds_seconds);
 	kg_view_unref(old);
 	/* The old view's many small strings leave holes glibc keeps: give

@@ -12,6 +12,23 @@
 #include "feedparts.h"
 #include "web.h"
 
+/* Frees the rows and measures v owns (owned, measures_shared). */
+static void
+free_data(struct kg_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->milestones.n; i++)
+		if (v->owned == NULL || v->owned[i])
+			kg_milestone_clear(&v->milestones.v[i]);
+	free(v->milestones.v);
+	free(v->owned);
+	free(v->prev_keep);
+	for (i = 0; i < v->measures.n && !v->measures_shared; i++)
+		kg_measure_clear(&v->measures.v[i]);
+	free(v->measures.v);
+}
+
 void
 kg_view_unref(struct kg_view *v)
 {
@@ -33,8 +50,7 @@ kg_view_unref(struct kg_view *v)
 	kg_zone_free(v->zone);
 	free(v->lead_days);
 	free(v->base_url);
-	kg_milestone_list_clear(&v->milestones);
-	kg_measure_list_clear(&v->measures);
+	free_data(v);
 	free(v);
 }
 
@@ -196,6 +212,79 @@ kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	v->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
+}
+
+/* Is row m one of the ids (ascending) written since? */
+static bool
+written(const struct kg_id_list *ids, const struct kg_milestone *m)
+{
+	size_t lo = 0, hi = ids->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ids->v[mid] == m->id)
+			return true;
+		if (ids->v[mid] < m->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+int
+kg_view_fill_delta(struct kg_view *v, const struct kg_view *prev,
+    struct kg_milestone_list *changed, const struct kg_id_list *ids,
+    const struct kg_change_list *slips, int64_t data_version, struct kg_pool *pool,
+    struct kg_err *err)
+{
+	const struct kg_milestone_list *old = &prev->milestones;
+	struct kg_milestone_list ms = {0};
+	struct kg_measure_list measures = {0};
+	size_t i = 0, j = 0, cap = old->n + changed->n;
+	bool from_old;
+
+	/* On failure v frees only what it owns: its rows, none of prev's. */
+	v->measures_shared = true;
+	ms.v = malloc((cap ? cap : 1) * sizeof(*ms.v));
+	v->owned = malloc(cap ? cap : 1);
+	v->prev_keep = calloc(old->n ? old->n : 1, 1);
+	measures.v = malloc((prev->measures.n ? prev->measures.n : 1) * sizeof(*measures.v));
+	if (ms.v == NULL || v->owned == NULL || v->prev_keep == NULL || measures.v == NULL) {
+		free(ms.v);
+		free(measures.v);
+		return kg_err_set(err, "out of memory");
+	}
+	ms.cap = cap;
+	measures.n = measures.cap = prev->measures.n;
+	if (measures.n)
+		memcpy(measures.v, prev->measures.v, measures.n * sizeof(*measures.v));
+	while (i < old->n || j < changed->n) {
+		if (i < old->n && written(ids, &old->v[i])) {
+			v->prev_keep[i++] = 1;   /* its old version: prev's to free */
+			continue;
+		}
+		from_old = j == changed->n ||
+		    (i < old->n && kg_store_order_cmp(&old->v[i], &changed->v[j]) < 0);
+		v->owned[ms.n] = !from_old;
+		ms.v[ms.n++] = from_old ? old->v[i++] : changed->v[j++];
+	}
+	/* the rows are ms's now: changed keeps only its array */
+	changed->n = 0;
+	kg_milestone_list_clear(changed);
+	return kg_view_fill(v, &ms, &measures, slips, data_version, prev, pool, err);
+}
+
+void
+kg_view_hand_over(struct kg_view *prev, struct kg_view *v)
+{
+	free(prev->owned);
+	prev->owned = v->prev_keep;
+	prev->measures_shared = true;
+	v->prev_keep = NULL;
+	free(v->owned);
+	v->owned = NULL;
+	v->measures_shared = false;
 }
 
 int

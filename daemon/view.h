@@ -70,6 +70,18 @@ struct kg_view {
 	double render_seconds;     /* how long rendering every feed and page took */
 	double feeds_seconds;      /* ... of which the feeds */
 	struct kg_cache *cache;    /* renditions made on request of this data */
+	/* A view filled from the one before it (kg_view_fill_delta) shares
+	 * the strings of the rows that did not change, and the measures, with
+	 * it until kg_view_hand_over.  Which rows' strings a view frees: all
+	 * (owned NULL) or those with owned[i] set.  Written by the publisher
+	 * only, read by the last unref only: requests never look. */
+	unsigned char *owned;
+	bool measures_shared;      /* its measures' strings are another view's */
+	unsigned char *prev_keep;  /* the owned[] of the view before, once this
+	                              one takes over (kg_view_hand_over) */
+	/* The publication that made it (publish.c): load + fill. */
+	double publication_seconds;
+	size_t milestones_read;    /* rows read from the database for it */
 };
 
 /* A new view (one reference) without data: what it needs of c, copied.
@@ -90,6 +102,26 @@ int kg_view_fill(struct kg_view *v, struct kg_milestone_list *milestones,
     struct kg_measure_list *measures, const struct kg_change_list *slips,
     int64_t data_version, const struct kg_view *prev, struct kg_pool *pool,
     struct kg_err *err);
+
+/*
+ * Fills v with the data of prev, the view published last, and the
+ * milestones written since (kg_store_milestones_since): ids (ascending)
+ * every milestone written, changed (taken, left empty) those of them still
+ * listed, in the store's order.  The result is the list a full read would
+ * give: prev's rows but those in ids, merged with changed.  Unchanged
+ * rows and the measures share their strings with prev; once v is
+ * published, kg_view_hand_over(prev, v) makes them v's.  Else as
+ * kg_view_fill (slips: the moved windows, unchanged since prev).
+ */
+int kg_view_fill_delta(struct kg_view *v, const struct kg_view *prev,
+    struct kg_milestone_list *changed, const struct kg_id_list *ids,
+    const struct kg_change_list *slips, int64_t data_version, struct kg_pool *pool,
+    struct kg_err *err);
+
+/* v, filled by kg_view_fill_delta from prev, takes over the strings it
+ * shares: prev keeps only its rows that changed.  The publisher calls it
+ * once v is filled, before anyone else can drop prev's last reference. */
+void kg_view_hand_over(struct kg_view *prev, struct kg_view *v);
 
 /* Would a view under c render?  Prepares and fills one without data: what
  * a reload tries before it commits to c (a zone libical does not know, for

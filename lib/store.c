@@ -76,11 +76,11 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " window_start, window_end, precision, expr, sentence, document_id, line,"
 	    " manual, gone, sequence, owners, created_at, updated_at, completed_at,"
 	    " due, id, uncertain, uncertain_reason, page, local_mask, conflict, plan,"
-	    " local_at, measure_title, measure_owners)"
+	    " local_at, measure_title, measure_owners, rev)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
 	    " coalesce(?29, 0), (SELECT title FROM measures WHERE id = ?2),"
-	    " (SELECT owners FROM measures WHERE id = ?2))",
+	    " (SELECT owners FROM measures WHERE id = ?2), " KG_REV_NEXT ")",
 	[KG_STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[KG_STMT_META_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = ?1"
 	    " RETURNING value",
@@ -125,10 +125,10 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " expr = ?10, sentence = ?11, document_id = ?12, line = ?13, manual = ?14,"
 	    " gone = ?15, sequence = ?16, updated_at = ?18, completed_at = ?19, due = ?20,"
 	    " retired = ?21, uncertain = ?23, uncertain_reason = ?24, page = ?25,"
-	    " local_mask = ?26, conflict = ?27 WHERE id = ?1",
+	    " local_mask = ?26, conflict = ?27, rev = " KG_REV_NEXT " WHERE id = ?1",
 	[KG_STMT_MS_PLAN] = "SELECT coalesce(plan, '') FROM milestones WHERE id = ?1",
-	[KG_STMT_MS_KEEP_LOCAL] = "UPDATE milestones SET conflict = 0, local_at = ?2"
-	    " WHERE id = ?1",
+	[KG_STMT_MS_KEEP_LOCAL] = "UPDATE milestones SET conflict = 0, local_at = ?2,"
+	    " rev = " KG_REV_NEXT " WHERE id = ?1",
 	[KG_STMT_OBS_ASSIGN] = "UPDATE observations SET milestone_id = ?3"
 	    " WHERE document_id = ?1 AND pos = ?2",
 	[KG_STMT_OBS_DELETE_MS] = "DELETE FROM observations WHERE milestone_id = ?1",
@@ -169,7 +169,7 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " gone = ?15, sequence = ?16, owners = ?17, updated_at = ?18,"
 	    " completed_at = ?19, due = ?20, uncertain = ?23, uncertain_reason = ?24,"
 	    " page = ?25, local_mask = ?26, conflict = ?27,"
-	    " local_at = coalesce(?29, local_at) WHERE id = ?1",
+	    " local_at = coalesce(?29, local_at), rev = " KG_REV_NEXT " WHERE id = ?1",
 	[KG_STMT_MS_DELETE] = "DELETE FROM milestones WHERE id = ?1",
 	[KG_STMT_UID_EXISTS] = "SELECT 1 FROM milestones WHERE uid = ?1",
 	[KG_STMT_HIST_INSERT] =
@@ -232,6 +232,12 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	[KG_STMT_DOC_BY_NAME] = KG_DOC_SELECT " WHERE name = ?1 ORDER BY id DESC LIMIT 1",
 	[KG_STMT_DOC_BY_SHA] = KG_DOC_SELECT " WHERE sha256 = ?1",
 	[KG_STMT_DOCS_ALL] = KG_DOC_SELECT " ORDER BY id",
+	[KG_STMT_REV_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'rev'",
+	[KG_STMT_MARKS] = "SELECT (SELECT value + 0 FROM meta WHERE key = 'rev'),"
+	    " (SELECT value + 0 FROM meta WHERE key = 'reshaped')",
+	/* by the rev index; retired ones too (a reader drops them) */
+	[KG_STMT_MS_SINCE] = "SELECT " KG_MS_COLS ", m.retired" KG_MS_FROM
+	    " WHERE m.rev > ?1",
 	[KG_STMT_DOC_INSERT] =
 	    "INSERT INTO documents (name, sha256, title, plan, as_of, imported_at,"
 	    " summary_json, url, etag, last_modified)"
@@ -324,6 +330,18 @@ kg_store_rollback(struct kg_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The end of a write unit for readers of kg_store_marks: what it wrote
+ * has a rev above the one they saw, and the next unit's rows will have a
+ * rev above this one's (without the bump, they would share it: correct,
+ * but a reader would read this unit's rows again). */
+static int
+rev_bump(struct kg_store *st, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_REV_BUMP, err);
+
+	return s == NULL ? -1 : kg_store_step_done(st, s, err, "marking the change");
+}
+
 /*
  * A unit of change that works both on its own (BEGIN IMMEDIATE .. COMMIT)
  * and inside a caller's transaction (SAVEPOINT .. RELEASE), so that a
@@ -339,6 +357,8 @@ kg_store_unit_begin(struct kg_store *st, bool *outer, struct kg_err *err)
 int
 kg_store_unit_end(struct kg_store *st, bool outer, int rc, struct kg_err *err)
 {
+	if (rc == 0 && outer)
+		rc = rev_bump(st, err);
 	if (rc == 0)
 		rc = outer ? kg_store_commit(st, err) : kg_store_exec(st, "RELEASE kg_unit", err);
 	if (rc < 0) {
@@ -1262,7 +1282,9 @@ kg_store_cancel_reminders(struct kg_store *st, struct kg_err *err)
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, kg_store_now());
-	return kg_store_step_done(st, s, err, "cancelling reminders");
+	if (kg_store_step_done(st, s, err, "cancelling reminders") < 0)
+		return -1;
+	return rev_bump(st, err);
 }
 
 int
@@ -1500,6 +1522,109 @@ kg_store_milestones(struct kg_store *st, const struct kg_query *q,
 	else if (bind_query(s, q, err) == 0)
 		rc = read_ms_rows(st, s, out, err);
 	sqlite3_finalize(s);
+	read_end(st, outer);
+	return rc;
+}
+
+int
+kg_store_marks(struct kg_store *st, struct kg_store_marks *out, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MARKS, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->rev = sqlite3_column_int64(s, 0);
+		out->reshaped = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : kg_store_fail(st, err, "reading change marks");
+}
+
+int
+kg_store_order_cmp_at(kg_day end_a, int64_t id_a, kg_day end_b, int64_t id_b)
+{
+	int64_t da = due_key(end_a), db = due_key(end_b);
+
+	if (da != db)
+		return da < db ? -1 : 1;
+	return id_a < id_b ? -1 : id_a > id_b;
+}
+
+int
+kg_store_order_cmp(const struct kg_milestone *a, const struct kg_milestone *b)
+{
+	return kg_store_order_cmp_at(a->window_end, a->id, b->window_end, b->id);
+}
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	return kg_store_order_cmp(a, b);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+kg_id_list_add(struct kg_id_list *l, int64_t id)
+{
+	if (kg_array_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0)
+		return -1;
+	l->v[l->n++] = id;
+	return 0;
+}
+
+void
+kg_id_list_clear(struct kg_id_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+struct since_rows {
+	struct kg_milestone_list *live;
+	struct kg_id_list *ids;
+};
+
+static int
+add_since_row(sqlite3_stmt *s, void *arg)
+{
+	struct since_rows *r = arg;
+
+	if (kg_id_list_add(r->ids, sqlite3_column_int64(s, 0)) < 0)
+		return -1;
+	return sqlite3_column_int(s, KG_MS_NCOLS) ? 0 : add_ms_row(s, r->live);
+}
+
+int
+kg_store_milestones_since(struct kg_store *st, int64_t rev, struct kg_milestone_list *live,
+    struct kg_id_list *ids, struct kg_err *err)
+{
+	sqlite3_stmt *s = kg_store_stmt(st, KG_STMT_MS_SINCE, err);
+	struct since_rows r = { live, ids };
+	bool outer;
+	int rc = -1;
+
+	if (s == NULL || read_begin(st, &outer, err) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, rev);
+	if (each_row(st, s, add_since_row, &r, "querying changed milestones", err) == 0) {
+		if (live->n > 1)
+			qsort(live->v, live->n, sizeof(*live->v), order_cmp);
+		if (ids->n > 1)
+			qsort(ids->v, ids->n, sizeof(*ids->v), id_cmp);
+		rc = 0;
+	} else {
+		kg_milestone_list_clear(live);
+		kg_id_list_clear(ids);
+	}
 	read_end(st, outer);
 	return rc;
 }

@@ -140,6 +140,44 @@ void kg_query_init(struct kg_query *q);
 int kg_store_milestones(struct kg_store *st, const struct kg_query *q,
     struct kg_milestone_list *out, struct kg_err *err);
 
+/*
+ * Following the database by its changes (kigend's publisher).  rev grows
+ * with every write unit that changed milestones, and every milestone
+ * written carries a rev above the rev of every snapshot taken before the
+ * write: the milestones changed since a snapshot that saw rev R are those
+ * of kg_store_milestones_since(R).  reshaped grows with every change that
+ * cannot be followed that way (a milestone deleted, any measure or
+ * document written, observations rewritten): a reader that sees it move
+ * reads everything again.  Read both in the same read transaction as the
+ * data they describe.
+ */
+struct kg_store_marks {
+	int64_t rev, reshaped;
+};
+
+/* An owned, growing array of ids. */
+struct kg_id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+int kg_id_list_add(struct kg_id_list *l, int64_t id); /* -1 on ENOMEM */
+void kg_id_list_clear(struct kg_id_list *l);
+
+int kg_store_marks(struct kg_store *st, struct kg_store_marks *out, struct kg_err *err);
+
+/* The milestones written after rev: the ids of all of them appended to
+ * ids (ascending), the ones still listed (not retired) to live, in kg_store_milestones'
+ * order (KG_ORDER_DUE), measure_title and owners filled in.  Cost follows
+ * the rows written (an index on rev), not the table.  On failure both
+ * lists are cleared. */
+int kg_store_milestones_since(struct kg_store *st, int64_t rev, struct kg_milestone_list *live,
+    struct kg_id_list *ids, struct kg_err *err);
+
+/* The order of KG_ORDER_DUE listings: due date (open ends last), then id;
+ * <0, 0, >0 as for qsort.  _at compares by those two fields alone. */
+int kg_store_order_cmp(const struct kg_milestone *a, const struct kg_milestone *b);
+int kg_store_order_cmp_at(kg_day end_a, int64_t id_a, kg_day end_b, int64_t id_b);
+
 /* The EXPLAIN QUERY PLAN lines of the SQL kg_store_milestones runs for q,
  * appended to out (tests and the benchmark show the index use with it). */
 int kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg_strv *out,

@@ -36,6 +36,9 @@
 	" NULL, m.conflict, m.measure_owners"
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
 #define KG_MS_NCOLS 28
+/* The rev of a milestone written now: above every rev a reader that took
+ * its snapshot before this write unit has seen (v7, kg_store_marks). */
+#define KG_REV_NEXT "(SELECT value + 1 FROM meta WHERE key = 'rev')"
 #define KG_MEASURE_COLS \
 	"id, document_id, position, heading, subheading, title, progress, plan, continues"
 #define KG_MEASURE_SELECT "SELECT " KG_MEASURE_COLS " FROM measures"
@@ -102,6 +105,9 @@ enum kg_stmt {
 	KG_STMT_DOC_BY_SHA,
 	KG_STMT_DOCS_ALL,
 	KG_STMT_DOC_INSERT,
+	KG_STMT_REV_BUMP,
+	KG_STMT_MARKS,
+	KG_STMT_MS_SINCE,
 	KG_STMT_COUNT
 };
 
@@ -199,8 +205,9 @@ int kg_store_observation_add(struct kg_store *st, int64_t document_id, int pos,
     int64_t milestone_id, uint64_t ekey, const struct kg_milestone *m, struct kg_err *err);
 
 /* Marks 'cancelled' the pending reminders of milestones no longer due with
- * their deadline (done, cancelled, gone, retired, moved): the last step of
- * every write unit that changes milestones. */
+ * their deadline (done, cancelled, gone, retired, moved), and bumps
+ * meta.rev (kg_store_marks): the last step of every write unit that
+ * changes milestones. */
 int kg_store_cancel_reminders(struct kg_store *st, struct kg_err *err);
 
 /* The strings of sv joined by newlines; NULL when empty or on ENOMEM.

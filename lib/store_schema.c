@@ -23,6 +23,10 @@
  *   v6  milestones.measure_title / measure_owners: what a listing shows of
  *       the measure, in the milestone's row (a due window reads only its
  *       own pages), kept true by two triggers
+ *   v7  marks for readers that follow the database by its changes
+ *       (kigend's publisher): milestones.rev with its index, meta.rev and
+ *       meta.reshaped, and the triggers that bump reshaped (store.h,
+ *       kg_store_marks)
  */
 #include "store.h"
 #include "store_int.h"
@@ -72,6 +76,10 @@ static int migrate_v3_data(struct kg_store *st, struct kg_err *err);
 	"  notes TEXT,"   /* newline-joined */ \
 	"  PRIMARY KEY (document_id, pos)" \
 	")" options ";"
+/* A trigger that bumps meta.reshaped (v6). */
+#define RESHAPED_TRIGGER(name, event, when) \
+	"CREATE TRIGGER " name " AFTER " event when \
+	" BEGIN UPDATE meta SET value = value + 1 WHERE key = 'reshaped'; END;"
 #define OUTBOX_INDEXES \
 	"CREATE INDEX outbox_pending ON outbox(endpoint, next_attempt_at)" \
 	"  WHERE status = 'pending';" \
@@ -297,6 +305,33 @@ static const struct migration {
 	"   FROM measures ms WHERE ms.id = NEW.measure_id)"
 	"   WHERE due = NEW.due AND id = NEW.id;"
 	"  END;",
+	NULL },
+	/* v6 -> v7: change marks (kg_store_marks).  A milestone's statements
+	 * set its rev to meta.rev + 1 (KG_REV_NEXT) and write units bump
+	 * meta.rev, so the rows written since a reader's snapshot are those
+	 * above the rev it saw.  What a reader cannot follow row by row bumps
+	 * meta.reshaped: a deleted milestone, any write to measures or
+	 * documents, an observation rewritten or deleted (new observations
+	 * come with their document), and an update of a milestone that did
+	 * not set its rev (the guard that keeps a forgotten statement from
+	 * going unseen).  These are rare or come with a document; the inserts
+	 * and updates of milestones, which imports make by the 100,000, run no
+	 * trigger body. */
+	{
+	"ALTER TABLE milestones ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX milestones_rev ON milestones(rev);"
+	"INSERT INTO meta (key, value) VALUES ('rev', 0), ('reshaped', 0);"
+	RESHAPED_TRIGGER("milestones_deleted", "DELETE ON milestones", "")
+	RESHAPED_TRIGGER("milestones_unmarked", "UPDATE ON milestones",
+	    " WHEN NEW.rev <= (SELECT value + 0 FROM meta WHERE key = 'rev')")
+	RESHAPED_TRIGGER("measures_inserted", "INSERT ON measures", "")
+	RESHAPED_TRIGGER("measures_updated", "UPDATE ON measures", "")
+	RESHAPED_TRIGGER("measures_deleted", "DELETE ON measures", "")
+	RESHAPED_TRIGGER("documents_inserted", "INSERT ON documents", "")
+	RESHAPED_TRIGGER("documents_updated", "UPDATE ON documents", "")
+	RESHAPED_TRIGGER("documents_deleted", "DELETE ON documents", "")
+	RESHAPED_TRIGGER("observations_updated", "UPDATE ON observations", "")
+	RESHAPED_TRIGGER("observations_deleted", "DELETE ON observations", ""),
 	NULL },
 };
 

@@ -13,7 +13,9 @@
 # against.
 # Then how long rendering takes from 100 to 100,000 milestones:
 # kg_feed_render alone (bench/feed/render) and kigend's publication in
-# parts, cold and after one change.  Results: bench/out/feed.md (copy
+# parts, cold and after one change: the feeds' render and the whole
+# publication (reading the database: everything cold, the changed rows
+# after the change; rendering feeds and pages).  Results: bench/out/feed.md (copy
 # into bench/README.md).
 #   bench/feed/run.sh BUILD_DIR
 # Environment: DURATION (seconds per run, 10), CONNECTIONS (64), THREADS
@@ -225,8 +227,8 @@ metric() { # NAME: its value on kigend's /metrics
 	curl -s "http://127.0.0.1:$kport/metrics" | sed -n "s/^$1 //p"
 }
 {
-	echo "| milestones | feed bytes | kg_feed_render (peer) ms | cold: feeds s | / peer | one change: feeds s | parts made / reused | load average |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "| milestones | feed bytes | kg_feed_render (peer) ms | cold: feeds s | / peer | one change: feeds s | parts made / reused | cold: publication s | one change: publication s (rows read) | load average |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$work/render.md"
 for n in $sizes; do
 	"$py" "$top/tests/integration/genreport.py" "$n" >"$work/r$n.txt"
@@ -235,6 +237,7 @@ for n in $sizes; do
 	echo "bench: render $line"
 	start_kigend "$work/r$n.db"
 	cold=$(metric kigend_feed_render_feeds_seconds)
+	cold_pub=$(metric kigend_publication_seconds)
 	version=$(metric kigend_data_version)
 	"$work/kigen" --db "$work/r$n.db" edit 1 --title "bench: one change" >/dev/null
 	i=0
@@ -244,6 +247,8 @@ for n in $sizes; do
 		sleep 0.1
 	done
 	warm=$(metric kigend_feed_render_feeds_seconds)
+	warm_pub=$(metric kigend_publication_seconds)
+	warm_read=$(metric kigend_publication_milestones_read)
 	made=$(metric 'kigend_feed_parts{feed="default",state="made"}')
 	reused=$(metric 'kigend_feed_parts{feed="default",state="reused"}')
 	stop_kigend
@@ -252,9 +257,11 @@ import re, sys
 n, b, load, med = re.match(r"(\d+) milestones, (\d+) bytes, load ([\d.]+) ms, render median ([\d.]+)",
     sys.stdin.read()).groups()
 cold, warm = float(sys.argv[1]), float(sys.argv[2])
-print("| %s | %s | %s | %.3f | %.2f× | %.3f | %s / %s | %s |" % (n, b, med, cold,
-    cold * 1000 / float(med), warm, sys.argv[3], sys.argv[4], sys.argv[5]))' \
-	    "$cold" "$warm" "$made" "$reused" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/render.md"
+print("| %s | %s | %s | %.3f | %.2f× | %.3f | %s / %s | %.3f | %.3f (%s) | %s |" % (n, b, med,
+    cold, cold * 1000 / float(med), warm, sys.argv[3], sys.argv[4], float(sys.argv[5]),
+    float(sys.argv[6]), sys.argv[7], sys.argv[8]))' \
+	    "$cold" "$warm" "$made" "$reused" "$cold_pub" "$warm_pub" "$warm_read" \
+	    "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/render.md"
 	rm -f "$work/r$n.db"* "$work/r$n.txt"
 done
 
@@ -281,7 +288,9 @@ done
 	echo
 	echo "Render time (a generated report imported with kigen, VEVENTs with four alarms;"
 	echo "feeds s = kigend_feed_render_feeds_seconds: /feed.ics rendered in parts, gzip and"
-	echo "ETags, cold at start and after one milestone changed):"
+	echo "ETags, cold at start and after one milestone changed; publication s ="
+	echo "kigend_publication_seconds: from the publication's read of the database to the"
+	echo "new view served (feeds, pages, API data), and the milestones it read):"
 	echo
 	cat "$work/render.md"
 } >"$report"

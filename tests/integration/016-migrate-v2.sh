@@ -1,11 +1,12 @@
 #!/bin/sh
-# Schema v2 -> v3 (-> v4 -> v5 -> v6) in place: a database written by kigen before editions
+# Schema v2 -> v3 (-> v4 -> v5 -> v6 -> v7) in place: a database written by kigen before editions
 # (tests/data/v2-main.sql: the sample report, next-report.txt and the
 # 2009 report imported, then done 5, rm 7, edit 9, add, and one delivery;
 # made with main at ddf8c6e, as tests/data/README.md says) lists the same
 # milestones after migrating, gets the v3 tables filled (and v4's owners
 # joined in each measure row, v5's edition_measures as a rowid table, v6's
-# copies of each measure's title and owners in its milestones), keeps
+# copies of each measure's title and owners in its milestones, v7's change
+# marks), keeps
 # its deliveries, and takes imports and edits afterwards.
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
@@ -41,7 +42,7 @@ PY
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 q = lambda sql: c.execute(sql).fetchall()
-assert q("PRAGMA user_version") == [(6,)]   # through v3, v4, v5, v6
+assert q("PRAGMA user_version") == [(7,)]   # through v3, v4, v5, v6, v7
 # one observation per imported milestone, in a document of its plan
 assert q("SELECT count(*) FROM observations") == q("SELECT count(*) FROM milestones WHERE plan IS NOT NULL")
 assert q("SELECT count(*) FROM milestones WHERE plan IS NULL") == [(1,)]          # the one added by hand
@@ -67,6 +68,10 @@ assert "WITHOUT ROWID" not in q("SELECT sql FROM sqlite_schema WHERE name = 'edi
 assert q("SELECT count(*) FROM milestones WHERE measure_title IS NOT NULL") == q("SELECT count(*) FROM milestones WHERE measure_id IS NOT NULL") != [(0,)]
 assert q("SELECT count(*) FROM milestones m LEFT JOIN measures ms ON ms.id = m.measure_id"
          " WHERE m.measure_title IS NOT ms.title OR m.measure_owners IS NOT ms.owners") == [(0,)]
+# v7: the change marks and their triggers
+assert [k for k, in q("SELECT key FROM meta WHERE key IN ('rev', 'reshaped') ORDER BY key")] == ["reshaped", "rev"]
+assert q("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == [(12,)]
+assert q("SELECT name FROM sqlite_schema WHERE name = 'milestones_rev'") == [("milestones_rev",)]
 # the outbox kept its row and takes the new status
 assert q("SELECT webhook_id, status FROM outbox") == [("msg_fixture1", "delivered")]
 c.execute("UPDATE outbox SET status = 'cancelled'")
@@ -80,6 +85,7 @@ has "$tmp/out" "msg_fixture1"
 expect_rc 0 k done 10
 expect_rc 0 k --json show 10
 pyjson 'j["status"] == "done" and j["manual"] is True'
+expect_rc 0 "$py" -c 'import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); assert c.execute("SELECT id FROM milestones WHERE rev = (SELECT max(rev) FROM milestones)").fetchall() == [(10,)]' "$db"
 expect_rc 0 k import "$TOP/tests/data/family-2009-h2.txt"
 has "$tmp/out" "imported family-2009-h2.txt"
 echo ok

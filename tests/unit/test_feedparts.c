@@ -130,7 +130,8 @@ static void
 test_whole_and_reuse(void **state)
 {
 	struct kg_milestone_list *l = *state;
-	struct kg_feedparts_out a, b, c;
+	static const int other_lead[] = {14};
+	struct kg_feedparts_out a, b, c, d;
 	struct kg_feed_params p;
 	struct kg_err err;
 	size_t made, reused;
@@ -162,12 +163,23 @@ test_whole_and_reuse(void **state)
 	assert_true(reused > 0);
 	assert_memory_not_equal(c.md, a.md, sizeof(a.md));
 
+	/* Other parameters, the same rows: no event's key (nor part) is taken
+	 * from the parts made under the others. */
+	p.lead_days = other_lead;
+	p.nlead = 1;
+	assert_int_equal(kg_feedparts_make(l->v, l->n, &p, c.parts, NULL, &d, &err), 0);
+	check_same(&d, l, &p);
+	kg_feedparts_counts(d.parts, &made, &reused);
+	assert_int_equal(reused, 0);
+
 	free(a.gz);
 	free(b.gz);
 	free(c.gz);
+	free(d.gz);
 	kg_feedparts_free(a.parts);
 	kg_feedparts_free(b.parts);
 	kg_feedparts_free(c.parts);
+	kg_feedparts_free(d.parts);
 }
 
 /* Rendered on render threads too, filtered, todos, none at all. */
