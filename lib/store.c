@@ -36,6 +36,7 @@
 #include "hash.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <sqlite3.h>
@@ -483,6 +484,24 @@ check_identity(struct kg_store *st, struct kg_err *err)
 	    (long long)objects, (long long)version);
 }
 
+/* Whether the file's header carries kigen's application_id, read before
+ * SQLite opens it: another program's hot journal is that program's to undo. */
+static bool
+has_kigen_header(const char *path)
+{
+	unsigned char h[72];
+	bool ours;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	ours = pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+	    ((uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 | (uint32_t)h[70] << 8 | h[71]) ==
+	    KG_STORE_APPLICATION_ID;
+	close(fd);
+	return ours;
+}
+
 /*
  * A writer that stopped in the middle of a transaction in rollback-journal
  * mode (the first import into a new database, store_import.c) leaves its
@@ -499,7 +518,7 @@ undo_stopped_writer(const char *path)
 	sqlite3 *db = NULL;
 
 	if ((size_t)snprintf(journal, sizeof(journal), "%s-journal", path) >= sizeof(journal) ||
-	    stat(journal, &sb) < 0 || sb.st_size == 0)
+	    stat(journal, &sb) < 0 || sb.st_size == 0 || !has_kigen_header(path))
 		return;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	    NULL) == SQLITE_OK) {

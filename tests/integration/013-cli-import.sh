@@ -59,6 +59,25 @@ PY
 [ -s "$tmp/b.db-journal" ] || fail "no -journal left by the stopped writer"
 expect_rc 0 "$KIGEN" --db "$tmp/b.db" list
 hasnt "$tmp/out" "half-written"
+# another program's SQLite file with such a journal is that program's to
+# undo: kigen refuses it and leaves both files as they were
+"$py" - "$tmp/other.db" <<'PY'
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA journal_mode = DELETE")
+con.execute("CREATE TABLE t (x)")
+con.execute("INSERT INTO t VALUES (1)")
+con.execute("PRAGMA cache_size = 1")
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE t SET x = 2")
+os._exit(0)
+PY
+[ -s "$tmp/other.db-journal" ] || fail "no -journal left by the other program"
+before=$(cat "$tmp/other.db" "$tmp/other.db-journal" | cksum)
+expect_rc 1 "$KIGEN" --db "$tmp/other.db" list
+has "$tmp/err" "other.db"
+[ "$(cat "$tmp/other.db" "$tmp/other.db-journal" | cksum)" = "$before" ] ||
+    fail "kigen undid another program's journal"
 
 # no as-of date in the text: one line asking for --as-of, exit 2, nothing written
 printf ' 施策の進捗状況について\n\n【施策名】 A施策（内閣官房）\n・実施。\n' >"$tmp/noasof.txt"
