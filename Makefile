@@ -218,6 +218,7 @@ bench: all $(B)/bench/upcoming/plan $(B)/bench/import/bench $(B)/bench/feed/rend
 	@sh scripts/deps.sh bench
 	sh bench/upcoming/run.sh $(B)
 	sh bench/import/run.sh $(B)
+	sh bench/import/scale.sh $(B)
 	sh bench/pdf/run.sh $(B)
 	sh bench/feed/run.sh $(B)
 	sh bench/serve/floods.sh $(B)

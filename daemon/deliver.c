@@ -308,11 +308,15 @@ flush(struct kg_deliver *d, int64_t now)
 {
 	struct kg_store *st = kg_loop_store(d->loop);
 	struct kg_err err;
+	int *cancelled = NULL; /* per removed endpoint, told once committed */
 	size_t i;
-	int n;
 
 	if ((d->ndone == 0 && d->cancel.n == 0) || kg_loop_mono_ms() < d->write_retry_at_ms)
 		return;
+	if (d->cancel.n > 0 && (cancelled = calloc(d->cancel.n, sizeof(*cancelled))) == NULL) {
+		kg_err_set(&err, "out of memory");
+		goto fail;
+	}
 	if (kg_store_begin(st, &err) < 0)
 		goto fail;
 	for (i = 0; i < d->ndone; i++)
@@ -320,20 +324,24 @@ flush(struct kg_deliver *d, int64_t now)
 			kg_store_rollback(st);
 			goto fail;
 		}
-	for (i = 0; i < d->cancel.n; i++) {
-		if ((n = kg_outbox_cancel_endpoint(d->ob, d->cancel.v[i], now, REMOVED, &err)) < 0) {
+	for (i = 0; i < d->cancel.n; i++)
+		if ((cancelled[i] = kg_outbox_cancel_endpoint(d->ob, d->cancel.v[i], now, REMOVED,
+		    &err)) < 0) {
 			kg_store_rollback(st);
 			goto fail;
 		}
-		if (n > 0)
-			log_notice("webhook %s: %s: %d deliveries cancelled", d->cancel.v[i], REMOVED, n);
-	}
 	if (kg_store_commit(st, &err) < 0)
 		goto fail;
+	for (i = 0; i < d->cancel.n; i++)
+		if (cancelled[i] > 0)
+			log_notice("webhook %s: %s: %d deliveries cancelled", d->cancel.v[i], REMOVED,
+			    cancelled[i]);
+	free(cancelled);
 	d->ndone = 0;
 	kg_strv_clear(&d->cancel);
 	return;
 fail:
+	free(cancelled);
 	log_notice("webhook: %zu delivery results wait to be recorded, retrying in %d ms: %s",
 	    d->ndone + d->cancel.n, WRITE_RETRY_MS, err.msg);
 	d->write_retry_at_ms = kg_loop_mono_ms() + WRITE_RETRY_MS;
