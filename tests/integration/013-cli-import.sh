@@ -66,10 +66,10 @@ import os, sqlite3, sys
 con = sqlite3.connect(sys.argv[1], isolation_level=None)
 con.execute("PRAGMA journal_mode = DELETE")
 con.execute("CREATE TABLE t (x)")
-con.execute("INSERT INTO t VALUES (1)")
-con.execute("PRAGMA cache_size = 1")
+con.executemany("INSERT INTO t VALUES (?)", [("y" * 100,)] * 2000)
+con.execute("PRAGMA cache_size = 1")  # the update spills into the file
 con.execute("BEGIN IMMEDIATE")
-con.execute("UPDATE t SET x = 2")
+con.execute("UPDATE t SET x = 'half-written'")
 os._exit(0)
 PY
 [ -s "$tmp/other.db-journal" ] || fail "no -journal left by the other program"
