@@ -29,13 +29,14 @@ free_data(struct kg_view *v)
 	free(v->measures.v);
 }
 
-void
-kg_view_unref(struct kg_view *v)
+/* Frees v, whose last reference is gone; returns its heir, of which v held
+ * a reference. */
+static struct kg_view *
+view_free(struct kg_view *v)
 {
+	struct kg_view *heir = v->heir;
 	size_t i;
 
-	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
-		return;
 	kg_cache_free(v->cache);
 	kg_web_free(v->web);
 	for (i = 0; i < v->nfeeds; i++) {
@@ -52,6 +53,15 @@ kg_view_unref(struct kg_view *v)
 	free(v->base_url);
 	free_data(v);
 	free(v);
+	return heir;
+}
+
+/* A loop, not recursion: a chain of heirs can be long. */
+void
+kg_view_unref(struct kg_view *v)
+{
+	while (v != NULL && atomic_fetch_sub(&v->refs, 1) == 1)
+		v = view_free(v);
 }
 
 struct kg_view *
@@ -280,6 +290,7 @@ kg_view_hand_over(struct kg_view *prev, struct kg_view *v)
 {
 	free(prev->owned);
 	prev->owned = v->prev_keep;
+	prev->heir = kg_view_ref(v);
 	prev->measures_shared = true;
 	v->prev_keep = NULL;
 	free(v->owned);

@@ -79,6 +79,10 @@ struct kg_view {
 	bool measures_shared;      /* its measures' strings are another view's */
 	unsigned char *prev_keep;  /* the owned[] of the view before, once this
 	                              one takes over (kg_view_hand_over) */
+	/* The view that took over the strings this one shares (hand-over), of
+	 * which this one holds a reference: a render job may keep an old view
+	 * through several publications, and its rows must outlive it. */
+	struct kg_view *heir;
 	/* The publication that made it (publish.c): load + fill. */
 	double publication_seconds;
 	size_t milestones_read;    /* rows read from the database for it */
@@ -119,7 +123,8 @@ int kg_view_fill_delta(struct kg_view *v, const struct kg_view *prev,
     struct kg_err *err);
 
 /* v, filled by kg_view_fill_delta from prev, takes over the strings it
- * shares: prev keeps only its rows that changed.  The publisher calls it
+ * shares: prev keeps only its rows that changed, and a reference to v (its
+ * heir), so what it shares lives as long as it does.  The publisher calls it
  * once v is filled, before anyone else can drop prev's last reference. */
 void kg_view_hand_over(struct kg_view *prev, struct kg_view *v);
 
