@@ -76,7 +76,7 @@ static int migrate_v3_data(struct kg_store *st, struct kg_err *err);
 	"  notes TEXT,"   /* newline-joined */ \
 	"  PRIMARY KEY (document_id, pos)" \
 	")" options ";"
-/* A trigger that bumps meta.reshaped (v6). */
+/* A trigger that bumps meta.reshaped (v7). */
 #define RESHAPED_TRIGGER(name, event, when) \
 	"CREATE TRIGGER " name " AFTER " event when \
 	" BEGIN UPDATE meta SET value = value + 1 WHERE key = 'reshaped'; END;"
