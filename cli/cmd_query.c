@@ -69,27 +69,50 @@ const char cmd_slipped_usage[] =
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
 
-/* Runs q and prints the result as a table (of what q->brief reads) or
- * {"as_of", "milestones"}. */
+struct table_rows {
+	struct out_table *t;
+	kg_day today;
+};
+
+static int
+add_table_row(const struct kg_milestone *m, void *arg)
+{
+	struct table_rows *r = arg;
+
+	return out_milestone_row(r->t, m, r->today);
+}
+
+/* Runs q and prints the result as a table (of what q->brief reads, each
+ * row lent by the store straight into the table) or {"as_of",
+ * "milestones"}. */
 static int
 print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
 	struct kg_milestone_list l = {0};
-	int rc = CLI_FAIL, r;
+	struct table_rows r = { NULL, cli->today };
+	int rc = CLI_FAIL;
 
-	q->brief = !cli->json;
-	if (kg_store_milestones(st, q, &l, &cli->err) < 0)
+	if (cli->json) {
+		if (kg_store_milestones(st, q, &l, &cli->err) < 0)
+			goto out;
+		if (out_json(cli->out, kg_listing_json(cli->today, &l)) < 0) {
+			kg_err_set(&cli->err, "out of memory");
+			goto out;
+		}
+		rc = CLI_OK;
 		goto out;
-	if (cli->json)
-		r = out_json(cli->out, kg_listing_json(cli->today, &l));
-	else
-		r = out_milestone_table(cli->out, &l, cli->today, cli->color, out_columns());
-	if (r < 0) {
+	}
+	q->brief = true;
+	if ((r.t = out_milestone_table(out_columns())) == NULL) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
 	}
+	if (kg_store_milestones_each(st, q, add_table_row, &r, &cli->err) < 0)
+		goto out;
+	out_milestone_table_print(r.t, cli->out, cli->color);
 	rc = CLI_OK;
 out:
+	out_table_free(r.t);
 	kg_milestone_list_clear(&l);
 	return rc;
 }

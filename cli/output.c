@@ -508,55 +508,53 @@ status_text(char *buf, size_t len, const struct kg_milestone *m)
 	put(buf, len, used, m->conflict ? ", conflict" : "");
 }
 
-int
-out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
-    size_t width)
+struct out_table *
+out_milestone_table(size_t width)
 {
 	static const char *const headers[] = {
 		"ID", "DUE", "WHEN", "STATUS", "TITLE", "MEASURE", "OWNERS",
 	};
-	struct out_table *t;
+	struct out_table *t = out_table_new(7, headers, NULL);
+
+	/* title, measure and owners give up width to fit the terminal */
+	if (t != NULL)
+		out_table_fit(t, width, 1u << 5 | 1u << 6, 1u << 4);
+	return t;
+}
+
+int
+out_milestone_row(struct out_table *t, const struct kg_milestone *m, kg_day today)
+{
 	char id[24], due[KG_DATE_LEN + 1], when[64], status[48], owners[512];
 	const char *cells[7];
-	size_t i;
-	int rc = -1;
 
-	if (l->n == 0) {
+	put_num(id, sizeof(id), 0, m->id);
+	if (m->window_end == KG_DAY_NONE)
+		put(due, sizeof(due), 0, "-");
+	else
+		kg_date_format(m->window_end, due);
+	if (m->uncertain) /* the window rests on a guess: say so */
+		strcat(due, "?");
+	out_relative(when, sizeof(when), m, today);
+	status_text(status, sizeof(status), m);
+	join_owners(owners, sizeof(owners), &m->owners);
+	cells[0] = id;
+	cells[1] = due;
+	cells[2] = when;
+	cells[3] = status;
+	cells[4] = m->title;
+	cells[5] = m->measure_title;
+	cells[6] = owners;
+	return out_table_add(t, cells, out_milestone_sgr(m, today));
+}
+
+void
+out_milestone_table_print(const struct out_table *t, FILE *f, bool color)
+{
+	if (t->nrows == 0)
 		fprintf(f, "no milestones\n");
-		return 0;
-	}
-	if ((t = out_table_new(7, headers, NULL)) == NULL)
-		return -1;
-	/* title, measure and owners give up width to fit the terminal */
-	out_table_fit(t, width, 1u << 5 | 1u << 6, 1u << 4);
-	for (i = 0; i < l->n; i++) {
-		const struct kg_milestone *m = &l->v[i];
-
-		put_num(id, sizeof(id), 0, m->id);
-		if (m->window_end == KG_DAY_NONE)
-			put(due, sizeof(due), 0, "-");
-		else
-			kg_date_format(m->window_end, due);
-		if (m->uncertain) /* the window rests on a guess: say so */
-			strcat(due, "?");
-		out_relative(when, sizeof(when), m, today);
-		status_text(status, sizeof(status), m);
-		join_owners(owners, sizeof(owners), &m->owners);
-		cells[0] = id;
-		cells[1] = due;
-		cells[2] = when;
-		cells[3] = status;
-		cells[4] = m->title;
-		cells[5] = m->measure_title;
-		cells[6] = owners;
-		if (out_table_add(t, cells, out_milestone_sgr(m, today)) < 0)
-			goto out;
-	}
-	out_table_print(t, f, color);
-	rc = 0;
-out:
-	out_table_free(t);
-	return rc;
+	else
+		out_table_print(t, f, color);
 }
 
 void

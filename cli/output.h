@@ -77,12 +77,15 @@ void out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day to
  * dim cancelled, NULL otherwise. */
 const char *out_milestone_sgr(const struct kg_milestone *m, kg_day today);
 
-/* Prints the table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE,
- * OWNERS) or "no milestones", fitted to width columns (out_table_fit): an
- * uncertain deadline is marked "?", STATUS says "gone" and "conflict".  -1
- * on ENOMEM. */
-int out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
-    size_t width);
+/* The table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE, OWNERS),
+ * fitted to width columns (out_table_fit); NULL on ENOMEM.  A row per
+ * out_milestone_row (m is copied: it may be lent; an uncertain deadline is
+ * marked "?", STATUS says "gone" and "conflict"; -1 on ENOMEM), then
+ * out_milestone_table_print prints it, or "no milestones" when it has no
+ * row; out_table_free frees it. */
+struct out_table *out_milestone_table(size_t width);
+int out_milestone_row(struct out_table *t, const struct kg_milestone *m, kg_day today);
+void out_milestone_table_print(const struct out_table *t, FILE *f, bool color);
 
 /* "status, window": the fields of a KG_LOCAL_* mask, into buf. */
 void out_local_fields(char *buf, size_t len, unsigned mask);

@@ -382,38 +382,70 @@ test_update_history_purge(void **state)
 	    "2009-01-01"), id + 1);
 }
 
-static void
-test_own_owners(void **state)
+struct lent {
+	const struct kg_milestone_list *want;
+	bool brief;
+	size_t n;
+};
+
+/* The lent row is the listed one: what a brief row reads, or all of it. */
+static int
+check_lent(const struct kg_milestone *m, void *arg)
 {
-	struct fixture *fx = *state;
-	struct kg_milestone m = {0}, got;
-	struct kg_err err;
-	int64_t meas = add_measure(fx->st, "演習", "内閣官房", NULL);
+	struct lent *l = arg;
+	const struct kg_milestone *w;
+	size_t i;
 
-	m.title = strdup("演習の実施");
-	m.measure_id = meas;
-	m.window_start = m.window_end = day("2008-12-01");
-	assert_int_equal(kg_strv_push(&m.owners, "警察庁", (size_t)-1), 0);
-	assert_int_equal(kg_strv_push(&m.owners, "内閣官房", (size_t)-1), 0);
-	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), 0);
-	assert_int_equal(kg_store_milestone_get(fx->st, m.uid, &got, &err), 0);
-	assert_int_equal(got.owners.n, 2);
-	assert_string_equal(got.owners.v[0], "内閣官房");
-	assert_string_equal(got.owners.v[1], "警察庁");
-	/* Writing back what a query returned is not a change. */
-	assert_int_equal(kg_store_milestone_update(fx->st, &got, "edit", &err), 0);
-	assert_int_equal(got.sequence, 0);
-	kg_milestone_clear(&got);
-	kg_milestone_clear(&m);
-
-	m.title = strdup("bad owner");
-	assert_int_equal(kg_strv_push(&m.owners, "a\nb", (size_t)-1), 0);
-	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), -1);
-	assert_non_null(strstr(err.msg, "invalid owner"));
-	kg_milestone_clear(&m);
+	assert_true(l->n < l->want->n);
+	w = &l->want->v[l->n++];
+	assert_int_equal(m->id, w->id);
+	assert_string_equal(m->title, w->title);
+	assert_int_equal(m->status, w->status);
+	assert_int_equal(m->window_end, w->window_end);
+	assert_int_equal(m->gone, w->gone);
+	assert_int_equal(m->conflict, w->conflict);
+	assert_int_equal(m->uncertain, w->uncertain);
+	if (w->measure_title == NULL)
+		assert_null(m->measure_title);
+	else
+		assert_string_equal(m->measure_title, w->measure_title);
+	assert_int_equal(m->owners.n, w->owners.n);
+	for (i = 0; i < w->owners.n; i++)
+		assert_string_equal(m->owners.v[i], w->owners.v[i]);
+	if (l->brief) { /* the rest as empty columns */
+		assert_null(m->uid);
+		assert_null(m->sentence);
+		assert_int_equal(m->window_start, KG_DAY_NONE);
+		assert_int_equal(m->kind, KG_KIND_OTHER);
+	} else {
+		assert_string_equal(m->uid, w->uid);
+		assert_int_equal(m->window_start, w->window_start);
+		assert_int_equal(m->kind, w->kind);
+		assert_int_equal(m->sequence, w->sequence);
+	}
+	return 0;
 }
 
-/* Runs q and checks the titles of the result, in order. */
+/* kg_store_milestones_each lends the rows kg_store_milestones lists (l),
+ * brief or whole. */
+static void
+expect_lent(struct kg_store *st, const struct kg_query *q, const struct kg_milestone_list *l)
+{
+	struct kg_query bq = *q;
+	struct lent lent = { l, false, 0 };
+	struct kg_err err;
+
+	for (int brief = 0; brief < 2; brief++) {
+		bq.brief = lent.brief = brief;
+		lent.n = 0;
+		if (kg_store_milestones_each(st, &bq, check_lent, &lent, &err) < 0)
+			fail_msg("query: %s", err.msg);
+		assert_int_equal(lent.n, l->n);
+	}
+}
+
+/* Runs q and checks the titles of the result, in order (the rows lent by
+ * kg_store_milestones_each too). */
 static void
 expect_titles(struct kg_store *st, const struct kg_query *q, const char *const *want,
     size_t n)
@@ -431,6 +463,7 @@ expect_titles(struct kg_store *st, const struct kg_query *q, const char *const *
 	}
 	for (i = 0; i < n; i++)
 		assert_string_equal(l.v[i].title, want[i]);
+	expect_lent(st, q, &l);
 	kg_milestone_list_clear(&l);
 }
 
@@ -438,6 +471,41 @@ expect_titles(struct kg_store *st, const struct kg_query *q, const char *const *
 	static const char *const want_[] = { __VA_ARGS__ }; \
 	expect_titles(st, q, want_, sizeof(want_) / sizeof(want_[0])); \
 } while (0)
+
+static void
+test_own_owners(void **state)
+{
+	struct fixture *fx = *state;
+	struct kg_milestone m = {0}, got;
+	struct kg_query q;
+	struct kg_err err;
+	int64_t meas = add_measure(fx->st, "演習", "内閣官房", NULL);
+
+	m.title = strdup("演習の実施");
+	m.measure_id = meas;
+	m.window_start = m.window_end = day("2008-12-01");
+	assert_int_equal(kg_strv_push(&m.owners, "警察庁", (size_t)-1), 0);
+	assert_int_equal(kg_strv_push(&m.owners, "内閣官房", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), 0);
+	assert_int_equal(kg_store_milestone_get(fx->st, m.uid, &got, &err), 0);
+	assert_int_equal(got.owners.n, 2);
+	assert_string_equal(got.owners.v[0], "内閣官房");
+	assert_string_equal(got.owners.v[1], "警察庁");
+	/* A listing's rows, lent or copied, merge them alike. */
+	kg_query_init(&q);
+	EXPECT(fx->st, &q, "演習の実施");
+	/* Writing back what a query returned is not a change. */
+	assert_int_equal(kg_store_milestone_update(fx->st, &got, "edit", &err), 0);
+	assert_int_equal(got.sequence, 0);
+	kg_milestone_clear(&got);
+	kg_milestone_clear(&m);
+
+	m.title = strdup("bad owner");
+	assert_int_equal(kg_strv_push(&m.owners, "a\nb", (size_t)-1), 0);
+	assert_int_equal(kg_store_milestone_add(fx->st, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "invalid owner"));
+	kg_milestone_clear(&m);
+}
 
 static void
 test_queries(void **state)
