@@ -138,13 +138,14 @@ out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
 	return t;
 }
 
-/* Appends s fitted to limit columns (0: any) and a NUL to the table's
- * text; the offset of the new cell, its width in *w, or (size_t)-1 on
- * ENOMEM. */
+/* Appends s (len bytes, width columns) fitted to limit columns (0: any)
+ * and a NUL to the table's text; the offset of the new cell, its width in
+ * *w, or (size_t)-1 on ENOMEM. */
 static size_t
-text_append(struct out_table *t, const char *s, size_t limit, size_t *w)
+text_append(struct out_table *t, const char *s, size_t len, size_t width, size_t limit,
+    size_t *w)
 {
-	size_t at = t->text_len, need = strlen(s) + sizeof(KG_ELLIPSIS), cap;
+	size_t at = t->text_len, need = len + sizeof(KG_ELLIPSIS), cap;
 	char *nt;
 
 	if (t->text_cap - t->text_len < need) {
@@ -156,7 +157,13 @@ text_append(struct out_table *t, const char *s, size_t limit, size_t *w)
 		t->text = nt;
 		t->text_cap = cap;
 	}
-	t->text_len += kg_width_fit(s, limit, t->text + at, w) + 1;
+	if (limit == 0 || width <= limit) {
+		memcpy(t->text + at, s, len + 1);
+		*w = width;
+		t->text_len += len + 1;
+	} else {
+		t->text_len += kg_width_cut(s, limit, t->text + at, w) + 1;
+	}
 	return at;
 }
 
@@ -183,18 +190,22 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
 		char *shown = NULL;
-		size_t shown_len, len = strlen(s);
+		size_t shown_len, len = strlen(s), width = kg_width_clean(s, len);
 		FILE *m;
 
 		/* Measure a cell as it will look: escaped. */
-		if (kg_control_find(s, len, "") < len &&
-		    (m = open_memstream(&shown, &shown_len)) != NULL) {
-			kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
-			if (fclose(m) == 0)
-				s = shown;
+		if (width == KG_WIDTH_CONTROL) {
+			if ((m = open_memstream(&shown, &shown_len)) != NULL) {
+				kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
+				if (fclose(m) == 0) {
+					s = shown;
+					len = shown_len;
+				}
+			}
+			width = kg_width(s);
 		}
 		limit = t->max_width ? t->max_width[i] : 0;
-		at = text_append(t, s, limit, &w);
+		at = text_append(t, s, len, width, limit, &w);
 		free(shown);
 		if (at == (size_t)-1)
 			return -1;
@@ -230,7 +241,7 @@ put_row(char *p, const struct out_table *t, const char *const *cells,
 	for (i = 0; i < last; i++) {
 		cw = cell_w[i];
 		if (cw > w[i]) {
-			p += kg_width_fit(cells[i], w[i], p, &cw);
+			p += kg_width_cut(cells[i], w[i], p, &cw);
 		} else {
 			n = strlen(cells[i]);
 			memcpy(p, cells[i], n);

@@ -221,31 +221,66 @@ kg_width(const char *s)
 }
 
 size_t
-kg_width_fit(const char *s, size_t max, char *out, size_t *width)
+kg_width_clean(const char *s, size_t len)
 {
-	size_t len = strlen(s), i = 0, w = 0, cw, n, cut, cut_w;
+	const unsigned char *u = (const unsigned char *)s;
+	const uint64_t highs = 0x8080808080808080u;
+	size_t i = 0, w = 0, n;
+	uint64_t x;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			/* printable ASCII (numbers, dates), eight bytes at a time */
+			if (i + 8 <= len) {
+				memcpy(&x, u + i, 8);
+				if (!(x & highs) && !may_hold_control(x)) {
+					w += 8;
+					i += 8;
+					continue;
+				}
+			}
+			if (u[i] < 0x20 || u[i] == 0x7f)
+				return KG_WIDTH_CONTROL;
+			w++;
+			i++;
+			continue;
+		}
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
+			return KG_WIDTH_CONTROL;
+		w += char_width(s + i, len - i, &n);
+		i += n;
+	}
+	return w;
+}
+
+size_t
+kg_width_cut(const char *s, size_t max, char *out, size_t *width)
+{
+	size_t len = strlen(s), i = 0, w = 0, cw, n;
 
 	/* up to the first character that leaves no room for an ellipsis */
-	while (max > 0 && i < len) {
+	while (i < len) {
 		cw = char_width(s + i, len - i, &n);
 		if (w + cw > max - 1)
 			break;
 		w += cw;
 		i += n;
 	}
-	cut = i;
-	cut_w = w;
-	while (i < len) {
-		w += char_width(s + i, len - i, &n);
-		i += n;
-	}
+	memcpy(out, s, i);
+	memcpy(out + i, KG_ELLIPSIS, sizeof(KG_ELLIPSIS));
+	*width = w + 1;
+	return i + sizeof(KG_ELLIPSIS) - 1;
+}
+
+size_t
+kg_width_fit(const char *s, size_t max, char *out, size_t *width)
+{
+	size_t len = strlen(s), w = kg_width(s);
+
 	if (max == 0 || w <= max) {
 		memcpy(out, s, len + 1);
 		*width = w;
 		return len;
 	}
-	memcpy(out, s, cut);
-	memcpy(out + cut, KG_ELLIPSIS, sizeof(KG_ELLIPSIS));
-	*width = cut_w + 1;
-	return cut + sizeof(KG_ELLIPSIS) - 1;
+	return kg_width_cut(s, max, out, width);
 }
