@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,16 @@ char_width_table(const char *s, size_t left, size_t *n)
 	*n = (size_t)r;
 	w = utf8proc_charwidth(cp);
 	return w > 0 ? (size_t)w : 0;
+}
+
+/* Whether U+3000 + the six bits of b1 and b2 (the two trailing bytes of a
+ * character whose lead byte is 0xE3) is in wide3. */
+static inline bool
+kana3(unsigned char b1, unsigned char b2)
+{
+	uint32_t c = (uint32_t)(b1 & 0x3F) << 6 | (b2 & 0x3F);
+
+	return c <= 0x029 || (c >= 0x041 && c <= 0x096) || (c >= 0x09B && c <= 0x0FF);
 }
 
 /* The columns of the character at s, whose length goes to *n.  Inline for
@@ -245,6 +256,16 @@ kg_width_clean(const char *s, size_t len)
 			i++;
 			continue;
 		}
+		/* a run of wide three-byte characters: the ideographs
+		 * char_width takes inline, and the kana and CJK punctuation
+		 * of wide3 (lead byte 0xE3) */
+		while (i + 3 <= len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80 &&
+		    (u[i] - 0xE5u <= 4u || (u[i] == 0xE3 && kana3(u[i + 1], u[i + 2])))) {
+			w += 2;
+			i += 3;
+		}
+		if (i == len || u[i] < 0x80)
+			continue;
 		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
 			return KG_WIDTH_CONTROL;
 		w += char_width(s + i, len - i, &n);

@@ -91,6 +91,8 @@ test_width(void **state)
 		{"平成20年度", 10},
 		{"…", 1},
 		{"\xff", 1},               /* an invalid byte counts one column */
+		{"\xe5\x41\x41", 3},       /* an ideograph's lead byte, then ASCII */
+		{"総\xe6\x97", 4},          /* a character cut short */
 	};
 	size_t i;
 
