@@ -26,7 +26,9 @@
  *    window_end or DUE_OPEN for an open end: a due-date window (`upcoming`)
  *    is one contiguous range of the table, and with the measure's fields
  *    in the row (v6) the pages read are that range's, so the cost follows
- *    the rows returned, not the table size.  Ids come
+ *    the rows returned, not the table size; a table listing's open rows
+ *    are a range of the narrower index milestones_open (v8), which holds
+ *    all a brief row reads.  Ids come
  *    from the meta counter last_milestone_id (never reused after a purge);
  *    milestones_id makes them unique and the target of foreign keys.
  */
@@ -1399,7 +1401,7 @@ enum { BRIEF_ID, BRIEF_END, BRIEF_STATUS, BRIEF_GONE, BRIEF_CONFLICT, BRIEF_UNCE
  * them), hence the DUE_OPEN - 1 upper bound bind_query supplies.
  */
 static int
-build_query(const struct kg_query *q, const char *cols, char *sql, size_t cap,
+build_query(const struct kg_query *q, bool brief, char *sql, size_t cap,
     struct kg_err *err)
 {
 	const struct kg_filter *f = &q->filter;
@@ -1409,20 +1411,22 @@ build_query(const struct kg_query *q, const char *cols, char *sql, size_t cap,
 		return kg_err_set(err, "too many filter values (at most %d per field)",
 		    MAX_FILTER_VALUES);
 	/* a retired milestone (no edition left mentions it) is not listed */
-	snprintf(sql, cap, "SELECT %s" KG_MS_FROM " WHERE m.retired = 0", cols);
+	snprintf(sql, cap, "SELECT %s" KG_MS_FROM " WHERE m.retired = 0",
+	    brief ? MS_COLS_BRIEF : KG_MS_COLS);
 	if (q->due_from != KG_DAY_NONE)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
 		strncat(sql, " AND m.due <= ?", cap - strlen(sql) - 1);
-	/* A window with a lower bound (upcoming) is mostly open milestones:
-	 * reading its contiguous range of the clustered table and skipping
-	 * the few closed rows beats one table seek per entry of the partial
-	 * index milestones_open_due (about half the instructions at 1M rows),
-	 * so the unary + keeps the planner off that index.  Without a lower
-	 * bound (overdue) the range reaches back to the oldest, mostly closed
-	 * rows, and the partial index skips them. */
+	/* Open milestones: a brief row is all in the partial index
+	 * milestones_open (schema v8), filters included, so its range is
+	 * read and nothing else.  Whole rows with a lower bound (upcoming
+	 * --json) read the contiguous range of the clustered table, skipping
+	 * the few closed rows: one table seek per index entry costs about
+	 * twice that, so the unary + keeps the planner off the index.
+	 * Without a lower bound (overdue) the range reaches back to the
+	 * oldest, mostly closed rows, and the index skips them. */
 	if (q->open_only)
-		strncat(sql, q->due_from != KG_DAY_NONE
+		strncat(sql, q->due_from != KG_DAY_NONE && !brief
 		    ? " AND +m.status IN ('planned', 'ongoing')"
 		    : " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
 	if (q->gone >= 0)
@@ -1514,10 +1518,10 @@ add_ms_row(sqlite3_stmt *s, void *list)
 	return 0;
 }
 
-/* Runs the query of q reading cols, in one read transaction, handing each
- * row to add (each_row). */
+/* Runs the query of q reading whole rows or brief ones (MS_COLS_BRIEF),
+ * in one read transaction, handing each row to add (each_row). */
 static int
-run_query(struct kg_store *st, const struct kg_query *q, const char *cols,
+run_query(struct kg_store *st, const struct kg_query *q, bool brief,
     int (*add)(sqlite3_stmt *, void *), void *arg, struct kg_err *err)
 {
 	char sql[8192];
@@ -1525,7 +1529,7 @@ run_query(struct kg_store *st, const struct kg_query *q, const char *cols,
 	bool outer;
 	int rc = -1;
 
-	if (build_query(q, cols, sql, sizeof(sql), err) < 0)
+	if (build_query(q, brief, sql, sizeof(sql), err) < 0)
 		return -1;
 	if (read_begin(st, &outer, err) < 0)
 		return -1;
@@ -1544,7 +1548,7 @@ kg_store_milestones(struct kg_store *st, const struct kg_query *q,
 {
 	size_t first = out->n;
 
-	if (run_query(st, q, KG_MS_COLS, add_ms_row, out, err) == 0)
+	if (run_query(st, q, false, add_ms_row, out, err) == 0)
 		return 0;
 	while (out->n > first)
 		kg_milestone_clear(&out->v[--out->n]);
@@ -1664,7 +1668,7 @@ kg_store_milestones_each(struct kg_store *st, const struct kg_query *q,
     int (*each)(const struct kg_milestone *m, void *arg), void *arg, struct kg_err *err)
 {
 	struct lend l = { .brief = q->brief, .each = each, .arg = arg };
-	int rc = run_query(st, q, q->brief ? MS_COLS_BRIEF : KG_MS_COLS, lend_row, &l, err);
+	int rc = run_query(st, q, q->brief, lend_row, &l, err);
 
 	free(l.owners.text);
 	free(l.owners.v);
@@ -1784,8 +1788,8 @@ kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg_str
 	int rc = -1, step;
 
 	memcpy(sql, eqp, sizeof(eqp));
-	if (build_query(q, q->brief ? MS_COLS_BRIEF : KG_MS_COLS, sql + sizeof(eqp) - 1,
-	    sizeof(sql) - sizeof(eqp) + 1, err) < 0)
+	if (build_query(q, q->brief, sql + sizeof(eqp) - 1, sizeof(sql) - sizeof(eqp) + 1,
+	    err) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return kg_store_fail(st, err, "preparing query plan");
