@@ -69,17 +69,10 @@ const char cmd_slipped_usage[] =
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
 
-struct table_rows {
-	struct out_table *t;
-	kg_day today;
-};
-
 static int
-add_table_row(const struct kg_milestone *m, void *arg)
+add_table_row(const struct kg_milestone *m, void *ms)
 {
-	struct table_rows *r = arg;
-
-	return out_milestone_row(r->t, m, r->today);
+	return out_milestones_add(ms, m);
 }
 
 /* Runs q and prints the result as a table (of what q->brief reads, each
@@ -89,7 +82,7 @@ static int
 print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
 	struct kg_milestone_list l = {0};
-	struct table_rows r = { NULL, cli->today };
+	struct out_milestones *ms = NULL;
 	int rc = CLI_FAIL;
 
 	if (cli->json) {
@@ -103,16 +96,16 @@ print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 		goto out;
 	}
 	q->brief = true;
-	if ((r.t = out_milestone_table(out_columns())) == NULL) {
+	if ((ms = out_milestones_new(cli->today, out_columns())) == NULL) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
 	}
-	if (kg_store_milestones_each(st, q, add_table_row, &r, &cli->err) < 0)
+	if (kg_store_milestones_each(st, q, add_table_row, ms, &cli->err) < 0)
 		goto out;
-	out_milestone_table_print(r.t, cli->out, cli->color);
+	out_milestones_print(ms, cli->out, cli->color);
 	rc = CLI_OK;
 out:
-	out_table_free(r.t);
+	out_milestones_free(ms);
 	kg_milestone_list_clear(&l);
 	return rc;
 }
