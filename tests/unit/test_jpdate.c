@@ -765,6 +765,32 @@ test_every_word_has_a_row(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* A set of first characters: ASCII, kanji and kana words, a list, the
+ * empty word (adds nothing), code points past the BMP (always in). */
+static void
+test_cpset(void **state)
+{
+	static const char *const words[] = {"予定", "めど", "", NULL};
+	static struct kg_cpset s;
+	int32_t c, n = 0;
+
+	(void)state;
+	assert_false(kg_cpset_has(&s, 'F'));
+	kg_cpset_add_first(&s, "FY");
+	kg_cpset_add_firsts(&s, words);
+	kg_cpset_add(&s, 0x5E74); /* 年 */
+	for (c = 0; c < 0x10000; c++)
+		n += kg_cpset_has(&s, c);
+	assert_int_equal(n, 4);
+	assert_true(kg_cpset_has(&s, 'F'));
+	assert_false(kg_cpset_has(&s, 'Y'));
+	assert_true(kg_cpset_has(&s, 0x4E88));  /* 予 */
+	assert_false(kg_cpset_has(&s, 0x5B9A)); /* 定 */
+	assert_true(kg_cpset_has(&s, 0x3081));  /* め */
+	assert_true(kg_cpset_has(&s, 0x5E74));
+	assert_true(kg_cpset_has(&s, 0x20000));
+}
+
 /*
  * The scanner tries the grammar only at the characters kg_jpdate_may_start
  * accepts.  Every other character of the Basic Multilingual Plane, put
@@ -866,6 +892,7 @@ main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_doubts),
 		cmocka_unit_test(test_every_word_has_a_row),
+		cmocka_unit_test(test_cpset),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_garbage),
