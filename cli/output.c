@@ -625,11 +625,27 @@ out_local_fields(char *buf, size_t len, unsigned mask)
 			    kg_local_field_name(bit));
 }
 
+/* The first C1 control character (0xC2 0x80..0x9F) of s[0..len), or NULL. */
+static const char *
+find_c1(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, 0xc2, (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 int
 out_json_flags(FILE *f, json_t *j, size_t flags)
 {
-	char *text, *p;
-	size_t run;
+	char *text, *shown = NULL;
+	const char *p, *c1;
+	size_t len, shown_len;
+	FILE *m;
 
 	if (j == NULL)
 		return -1;
@@ -639,19 +655,29 @@ out_json_flags(FILE *f, json_t *j, size_t flags)
 		return -1;
 	/* jansson escapes C0 and DEL but writes C1 as is (valid JSON, yet a
 	 * terminal may act on it): \u0085 keeps the data and the terminal
-	 * safe, where out_escape's <U+0085> would change the string. */
-	for (p = text; *p != '\0'; p += run) {
-		if ((unsigned char)p[0] == 0xc2 && (unsigned char)p[1] >= 0x80 &&
-		    (unsigned char)p[1] <= 0x9f) {
-			fprintf(f, "\\u%04x", (unsigned char)p[1]);
-			run = 2;
-			continue;
+	 * safe, where out_escape's <U+0085> would change the string.  What
+	 * is written then holds no control character: it goes out raw, past
+	 * the terminal stream's second look at every byte. */
+	len = strlen(text);
+	if ((c1 = find_c1(text, len)) != NULL) {
+		if ((m = open_memstream(&shown, &shown_len)) == NULL) {
+			free(text);
+			return -1;
 		}
-		for (run = 1; p[run] != '\0' && (unsigned char)p[run] != 0xc2; run++)
-			;
-		fwrite(p, 1, run, f);
+		for (p = text; c1 != NULL; p = c1 + 2, c1 = find_c1(p, len - (size_t)(p - text))) {
+			fwrite(p, 1, (size_t)(c1 - p), m);
+			fprintf(m, "\\u%04x", (unsigned char)c1[1]);
+		}
+		fputs(p, m);
+		if (fclose(m) != 0) {
+			free(shown);
+			free(text);
+			return -1;
+		}
 	}
+	out_raw(f, shown != NULL ? shown : text);
 	fputc('\n', f);
+	free(shown);
 	free(text);
 	return 0;
 }

@@ -282,6 +282,13 @@ test_json(void **state)
 	fclose(f);
 	assert_string_equal(buf, "{\n  \"title\": \"策定\",\n  \"ids\": [\n    7\n  ]\n}\n");
 	free(buf);
+	/* C1 characters as \u escapes, wherever they are; © is no C1 */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(out_json(f, json_pack("[s, s]", "\xc2\x85" "a\xc2\xa9\xc2\x9b",
+	    "x\xc2\x9f")), 0);
+	fclose(f);
+	assert_string_equal(buf, "[\n  \"\\u0085a\xc2\xa9\\u009b\",\n  \"x\\u009f\"\n]\n");
+	free(buf);
 }
 
 /* Prints the milestone table of the n milestones of m to f. */
