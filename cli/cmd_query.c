@@ -75,38 +75,43 @@ add_table_row(const struct kg_milestone *m, void *ms)
 	return out_milestones_add(ms, m);
 }
 
-/* Runs q and prints the result as a table (of what q->brief reads, each
- * row lent by the store straight into the table) or {"as_of",
- * "milestones"}. */
+static int
+add_json_row(const struct kg_milestone *m, void *listing)
+{
+	return out_listing_add(listing, kg_milestone_json(m));
+}
+
+/* Runs q and prints the result as a table (of what q->brief reads) or
+ * {"as_of", "milestones"}, each row lent by the store straight to the
+ * output. */
 static int
 print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
-	struct kg_milestone_list l = {0};
 	struct out_milestones *ms = NULL;
+	struct out_listing l;
 	int rc = CLI_FAIL;
 
+	q->brief = !cli->json;
 	if (cli->json) {
-		if (kg_store_milestones(st, q, &l, &cli->err) < 0)
-			goto out;
-		if (out_json(cli->out, kg_listing_json(cli->today, &l)) < 0) {
-			kg_err_set(&cli->err, "out of memory");
-			goto out;
+		out_listing_init(&l, cli->out, cli->today);
+		if (kg_store_milestones_each(st, q, add_json_row, &l, &cli->err) == 0) {
+			if (out_listing_end(&l) == 0)
+				rc = CLI_OK;
+			else
+				kg_err_set(&cli->err, "out of memory");
 		}
-		rc = CLI_OK;
-		goto out;
+		out_listing_clear(&l);
+		return rc;
 	}
-	q->brief = true;
 	if ((ms = out_milestones_new(cli->today, out_columns())) == NULL) {
 		kg_err_set(&cli->err, "out of memory");
-		goto out;
+		return CLI_FAIL;
 	}
-	if (kg_store_milestones_each(st, q, add_table_row, ms, &cli->err) < 0)
-		goto out;
-	out_milestones_print(ms, cli->out, cli->color);
-	rc = CLI_OK;
-out:
+	if (kg_store_milestones_each(st, q, add_table_row, ms, &cli->err) == 0) {
+		out_milestones_print(ms, cli->out, cli->color);
+		rc = CLI_OK;
+	}
 	out_milestones_free(ms);
-	kg_milestone_list_clear(&l);
 	return rc;
 }
 

@@ -625,61 +625,155 @@ out_local_fields(char *buf, size_t len, unsigned mask)
 			    kg_local_field_name(bit));
 }
 
-/* The first C1 control character (0xC2 0x80..0x9F) of s[0..len), or NULL. */
-static const char *
-find_c1(const char *s, size_t len)
-{
-	const char *p = s, *end = s + len;
+/* json_put's indent: at most 4 */
+#define NEWLINE_INDENT "\n    "
 
-	while ((p = memchr(p, 0xc2, (size_t)(end - p))) != NULL) {
-		if (p + 1 < end && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
-			return p;
+/* Appends s[0..n) and a NUL to b's text; -1 on ENOMEM. */
+static int
+dump_add(struct out_dump *b, const char *s, size_t n)
+{
+	size_t cap;
+	char *nv;
+
+	if (b->cap - b->len < n + 1) {
+		for (cap = b->cap ? b->cap : 1024; cap - b->len < n + 1; cap *= 2)
+			;
+		if ((nv = realloc(b->text, cap)) == NULL)
+			return -1;
+		b->text = nv;
+		b->cap = cap;
+	}
+	memcpy(b->text + b->len, s, n);
+	b->len += n;
+	b->text[b->len] = '\0';
+	return 0;
+}
+
+/*
+ * jansson's dump callback for json_put: the chunk into b, each line break
+ * followed by b->indent spaces, each C1 character as a \u escape.  jansson
+ * escapes C0 and DEL but writes C1 as is (valid JSON, yet a terminal may
+ * act on it): \u0085 keeps the data and the terminal safe, where
+ * out_escape's <U+0085> would change the string.
+ */
+static int
+dump_chunk(const char *chunk, size_t size, void *arg)
+{
+	struct out_dump *b = arg;
+	const unsigned char *p = (const unsigned char *)chunk, *end = p + size, *q;
+	char esc[8];
+
+	/* a C1 character cut between two chunks */
+	if (size > 0 && b->len > 0 && (unsigned char)b->text[b->len - 1] == 0xc2 &&
+	    p[0] >= 0x80 && p[0] <= 0x9f) {
+		b->len--;
+		snprintf(esc, sizeof(esc), "\\u%04x", p[0]);
+		if (dump_add(b, esc, 6) < 0)
+			return -1;
 		p++;
 	}
-	return NULL;
+	while (p < end) {
+		for (q = p; q < end && *q != '\n' &&
+		    !(*q == 0xc2 && q + 1 < end && q[1] >= 0x80 && q[1] <= 0x9f); q++)
+			;
+		if (dump_add(b, (const char *)p, (size_t)(q - p)) < 0)
+			return -1;
+		if (q == end)
+			break;
+		if (*q == '\n') {
+			if (dump_add(b, NEWLINE_INDENT, (size_t)b->indent + 1) < 0)
+				return -1;
+			p = q + 1;
+			continue;
+		}
+		snprintf(esc, sizeof(esc), "\\u%04x", q[1]);
+		if (dump_add(b, esc, 6) < 0)
+			return -1;
+		p = q + 2;
+	}
+	return 0;
+}
+
+/* Writes j (taken) dumped with flags, each line after the first indented
+ * by indent (0..4) more spaces (a value nested in what the caller writes
+ * around it), without a final newline, through b's text (kept for the
+ * next call).  What is written holds no control character: it goes out
+ * raw, past the terminal stream's second look at every byte. */
+static int
+json_put(FILE *f, json_t *j, size_t flags, int indent, struct out_dump *b)
+{
+	int rc;
+
+	if (j == NULL)
+		return -1;
+	b->len = 0;
+	b->indent = indent;
+	rc = json_dump_callback(j, dump_chunk, b, flags) == 0 && dump_add(b, "", 0) == 0 ? 0 : -1;
+	json_decref(j);
+	if (rc == 0)
+		out_raw(f, b->text);
+	return rc;
 }
 
 int
 out_json_flags(FILE *f, json_t *j, size_t flags)
 {
-	char *text, *shown = NULL;
-	const char *p, *c1;
-	size_t len, shown_len;
-	FILE *m;
+	struct out_dump b = {0};
+	int rc = json_put(f, j, flags, 0, &b);
 
-	if (j == NULL)
+	free(b.text);
+	if (rc == 0)
+		fputc('\n', f);
+	return rc;
+}
+
+void
+out_listing_init(struct out_listing *l, FILE *f, kg_day as_of)
+{
+	memset(l, 0, sizeof(*l));
+	l->f = f;
+	l->as_of = as_of;
+}
+
+/* What out_json prints of kg_listing_json, up to the first milestone. */
+static int
+listing_head(struct out_listing *l)
+{
+	char day[KG_DATE_LEN];
+
+	fputs("{\n  \"as_of\": ", l->f);
+	if (json_put(l->f, l->as_of == KG_DAY_NONE ? json_null() :
+	    json_string(kg_date_format(l->as_of, day)), JSON_ENCODE_ANY, 0, &l->dump) < 0)
 		return -1;
-	text = json_dumps(j, flags);
-	json_decref(j);
-	if (text == NULL)
-		return -1;
-	/* jansson escapes C0 and DEL but writes C1 as is (valid JSON, yet a
-	 * terminal may act on it): \u0085 keeps the data and the terminal
-	 * safe, where out_escape's <U+0085> would change the string.  What
-	 * is written then holds no control character: it goes out raw, past
-	 * the terminal stream's second look at every byte. */
-	len = strlen(text);
-	if ((c1 = find_c1(text, len)) != NULL) {
-		if ((m = open_memstream(&shown, &shown_len)) == NULL) {
-			free(text);
-			return -1;
-		}
-		for (p = text; c1 != NULL; p = c1 + 2, c1 = find_c1(p, len - (size_t)(p - text))) {
-			fwrite(p, 1, (size_t)(c1 - p), m);
-			fprintf(m, "\\u%04x", (unsigned char)c1[1]);
-		}
-		fputs(p, m);
-		if (fclose(m) != 0) {
-			free(shown);
-			free(text);
-			return -1;
-		}
-	}
-	out_raw(f, shown != NULL ? shown : text);
-	fputc('\n', f);
-	free(shown);
-	free(text);
+	fputs(",\n  \"milestones\": [", l->f);
 	return 0;
+}
+
+int
+out_listing_add(struct out_listing *l, json_t *m)
+{
+	if (l->n == 0 && listing_head(l) < 0) {
+		json_decref(m);
+		return -1;
+	}
+	fputs(l->n++ == 0 ? "\n    " : ",\n    ", l->f);
+	return json_put(l->f, m, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 4, &l->dump);
+}
+
+int
+out_listing_end(struct out_listing *l)
+{
+	if (l->n == 0 && listing_head(l) < 0)
+		return -1;
+	fputs(l->n == 0 ? "]\n}\n" : "\n  ]\n}\n", l->f);
+	return 0;
+}
+
+void
+out_listing_clear(struct out_listing *l)
+{
+	free(l->dump.text);
+	memset(&l->dump, 0, sizeof(l->dump));
 }
 
 int

@@ -117,4 +117,30 @@ int out_json(FILE *f, json_t *j);
 /* The same with jansson's dump flags of the caller's choice. */
 int out_json_flags(FILE *f, json_t *j, size_t flags);
 
+/* A dump of jansson's into a buffer kept from one value to the next. */
+struct out_dump {
+	char *text;
+	size_t len, cap;
+	int indent;
+};
+
+/*
+ * What out_json prints of kg_listing_json(as_of, list), written milestone
+ * by milestone, so that no tree of the whole listing is held: init, then
+ * out_listing_add for each milestone's kg_milestone_json (taken; the head
+ * goes out with the first, so a query that fails before its first row
+ * printed nothing), then out_listing_end; out_listing_clear frees what it
+ * holds, ended or not.  -1 on ENOMEM.
+ */
+struct out_listing {
+	FILE *f;
+	kg_day as_of;
+	size_t n;                 /* milestones added */
+	struct out_dump dump;
+};
+void out_listing_init(struct out_listing *l, FILE *f, kg_day as_of);
+int out_listing_add(struct out_listing *l, json_t *m);
+int out_listing_end(struct out_listing *l);
+void out_listing_clear(struct out_listing *l);
+
 #endif

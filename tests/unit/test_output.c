@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "output.h"
 #include "utf8.h"
 #include "zone.h"
@@ -291,6 +292,56 @@ test_json(void **state)
 	free(buf);
 }
 
+/* out_listing writes, milestone by milestone, what out_json prints of
+ * kg_listing_json: with none, and with some (a C1 character, owners, a
+ * nested object, an open window). */
+static void
+test_listing(void **state)
+{
+	kg_day today = kg_day_from_civil(2008, 11, 24);
+	struct kg_milestone m[3];
+	struct kg_milestone_list l = {0};
+	struct out_listing ol;
+	char *want = NULL, *got = NULL;
+	size_t want_len = 0, got_len = 0, n, i;
+	FILE *fw, *fg;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	m[0].id = 3;
+	m[0].title = (char *)"中間評価を実施";
+	m[0].window_start = m[0].window_end = today + 6;
+	m[0].sentence = (char *)"年度内に\xc2\x85実施する";
+	m[1].id = 4;
+	m[1].title = (char *)"年度内に結論";
+	m[1].window_start = today;
+	m[1].window_end = KG_DAY_NONE;
+	assert_int_equal(kg_strv_push(&m[1].owners, "総務省", (size_t)-1), 0);
+	assert_int_equal(kg_strv_push(&m[1].owners, "内閣官房", (size_t)-1), 0);
+	m[2] = m[0];
+	m[2].id = 5;
+	m[2].owners = (struct kg_strv){0};
+	for (n = 0; n <= 3; n += 3) {
+		l.v = m;
+		l.n = n;
+		fw = open_memstream(&want, &want_len);
+		fg = open_memstream(&got, &got_len);
+		assert_int_equal(out_json(fw, kg_listing_json(today, &l)), 0);
+		out_listing_init(&ol, fg, today);
+		for (i = 0; i < n; i++)
+			assert_int_equal(out_listing_add(&ol, kg_milestone_json(&m[i])), 0);
+		assert_int_equal(out_listing_end(&ol), 0);
+		out_listing_clear(&ol);
+		fclose(fw);
+		fclose(fg);
+		assert_string_equal(got, want);
+		assert_non_null(strstr(got, n ? "\\u0085" : "[]"));
+		free(want);
+		free(got);
+	}
+	kg_strv_clear(&m[1].owners);
+}
+
 /* Prints the milestone table of the n milestones of m to f. */
 static void
 print_milestones(FILE *f, const struct kg_milestone *m, size_t n, kg_day today)
@@ -368,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_row_colours),
 		cmocka_unit_test(test_local_time_and_columns),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_milestone_table),
 	};
 
