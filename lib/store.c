@@ -1092,15 +1092,57 @@ kg_store_reserve_ids(struct kg_store *st, size_t n, int64_t *first, struct kg_er
 	return kg_store_step_done(st, s, err, "allocating milestone ids");
 }
 
-/* Insert without a transaction of its own; reason goes to the history. */
+int64_t
+kg_store_due_key(kg_day window_end)
+{
+	return due_key(window_end);
+}
+
 int
-kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
-    int64_t document_id, const char *reason, struct kg_err *err)
+kg_store_ms_created(struct kg_store *st, const struct kg_milestone *m, int64_t document_id,
+    const char *reason, struct kg_err *err)
 {
 	struct kg_change created = {0};
+
+	created.milestone_id = m->id;
+	created.at = m->created_at;
+	created.document_id = document_id;
+	created.reason = (char *)reason;
+	created.created = true;
+	created.new_start = m->window_start;
+	created.new_end = m->window_end;
+	created.new_status = m->status;
+	return kg_store_history_add(st, &created, err);
+}
+
+int
+kg_store_ms_created_all(struct kg_store *st, int64_t document_id, const char *reason,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO milestone_history (milestone_id, at,"
+	    " document_id, reason, created, new_start, new_end, new_status)"
+	    " SELECT id, created_at, ?1, ?2, 1, window_start, window_end, status"
+	    " FROM milestones ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return kg_store_fail(st, err, "recording history");
+	}
+	kg_bind_id(s, 1, document_id);
+	kg_bind_text(s, 2, reason);
+	rc = kg_store_step_done(st, s, err, "recording history");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t now, struct kg_err *err)
+{
 	sqlite3_stmt *s;
 	char *own = NULL;
-	int64_t now = kg_store_now(), id;
+	int64_t id;
 	int rc = -1;
 
 	if (validate_ms(m, err) < 0)
@@ -1130,18 +1172,20 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan
 	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
 		goto out;
 	m->id = id;
-	created.milestone_id = m->id;
-	created.at = now;
-	created.document_id = document_id;
-	created.reason = (char *)reason;
-	created.created = true;
-	created.new_start = m->window_start;
-	created.new_end = m->window_end;
-	created.new_status = m->status;
-	rc = kg_store_history_add(st, &created, err);
+	rc = 0;
 out:
 	free(own);
 	return rc;
+}
+
+/* Insert without a transaction of its own; reason goes to the history. */
+int
+kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t document_id, const char *reason, struct kg_err *err)
+{
+	if (kg_store_ms_insert_row(st, m, plan, kg_store_now(), err) < 0)
+		return -1;
+	return kg_store_ms_created(st, m, document_id, reason, err);
 }
 
 int

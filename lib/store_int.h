@@ -189,6 +189,20 @@ int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *
 int kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
     const char *reason, bool mark_manual, struct kg_err *err);
 int kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_err *err);
+/* The two halves of ms_insert, for a caller that writes many (an import):
+ * the row alone, made at now; and the history record of its creation
+ * (m's id, created_at, window and status), which does not need the row
+ * written yet while foreign keys are not enforced. */
+int kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t now, struct kg_err *err);
+int kg_store_ms_created(struct kg_store *st, const struct kg_milestone *m,
+    int64_t document_id, const char *reason, struct kg_err *err);
+/* ms_created of every milestone, by id: for a change that filled the
+ * table from empty (each row made at its created_at). */
+int kg_store_ms_created_all(struct kg_store *st, int64_t document_id, const char *reason,
+    struct kg_err *err);
+/* milestones.due of a window ending at window_end (open: after every date). */
+int64_t kg_store_due_key(kg_day window_end);
 
 /* Insert (id 0) or overwrite a measure with its owners and notes; an
  * inserted one records plan (NULL: made by hand) and its occurrence among
