@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -80,8 +81,10 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " local_at, measure_title, measure_owners, rev)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	    " coalesce(?29, 0), (SELECT title FROM measures WHERE id = ?2),"
-	    " (SELECT owners FROM measures WHERE id = ?2), " KG_REV_NEXT ")",
+	    " coalesce(?29, 0),"
+	    " CASE WHEN ?30 THEN ?31 ELSE (SELECT title FROM measures WHERE id = ?2) END,"
+	    " CASE WHEN ?30 THEN ?32 ELSE (SELECT owners FROM measures WHERE id = ?2) END, "
+	    KG_REV_NEXT ")",
 	[KG_STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[KG_STMT_META_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = ?1"
 	    " RETURNING value",
@@ -528,6 +531,19 @@ undo_stopped_writer(const char *path)
 	sqlite3_close(db);
 }
 
+/* SQLite counts the memory it holds (sqlite3_memory_used, which kigen
+ * never reads) under a global mutex at each of its allocations: 2 % of an
+ * import's instructions.  Off before SQLite starts; once it has started
+ * (someone opened a database another way first) the call is refused and
+ * changes nothing. */
+static pthread_once_t memstatus_once = PTHREAD_ONCE_INIT;
+
+static void
+memstatus_off(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
 {
@@ -552,6 +568,7 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		return kg_err_set(err, "out of memory");
 	}
 	st->fresh = !existed;
+	pthread_once(&memstatus_once, memstatus_off);
 	if (readonly && existed)
 		undo_stopped_writer(path);
 	oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -1138,7 +1155,7 @@ kg_store_ms_created_all(struct kg_store *st, int64_t document_id, const char *re
 
 int
 kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
-    int64_t now, struct kg_err *err)
+    int64_t now, const struct kg_measure_listed *listed, struct kg_err *err)
 {
 	sqlite3_stmt *s;
 	char *own = NULL;
@@ -1169,6 +1186,9 @@ kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *
 	sqlite3_bind_int64(s, 21, due_key(m->window_end));
 	sqlite3_bind_int64(s, 22, id);
 	kg_bind_text(s, 28, plan);
+	sqlite3_bind_int(s, 30, listed != NULL);
+	kg_bind_text(s, 31, listed ? listed->title : NULL);
+	kg_bind_text(s, 32, listed ? listed->owners : NULL);
 	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
 		goto out;
 	m->id = id;
@@ -1183,7 +1203,7 @@ int
 kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
     int64_t document_id, const char *reason, struct kg_err *err)
 {
-	if (kg_store_ms_insert_row(st, m, plan, kg_store_now(), err) < 0)
+	if (kg_store_ms_insert_row(st, m, plan, kg_store_now(), NULL, err) < 0)
 		return -1;
 	return kg_store_ms_created(st, m, document_id, reason, err);
 }

@@ -148,6 +148,9 @@ struct pmeasure {
 	bool retired;
 	int64_t written_id;     /* its id once written (new ones get one) */
 	const struct edm *decide;   /* what the newest edition listing it says */
+	bool written;           /* by this change, with decide's fields */
+	struct kg_measure_listed listed;   /* then: its title and owners */
+	char *owners;           /* listed.owners, ours */
 };
 
 struct plan {
@@ -223,6 +226,7 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->npm; i++) {
 		kg_measure_clear(&p->pm[i].row);
 		free(p->pm[i].key);
+		free(p->pm[i].owners);
 	}
 	for (i = 0; i < p->nbk; i++)
 		free(p->bk[i].chains);
@@ -1830,6 +1834,11 @@ write_measures(struct plan *p)
 		if (pm->row.id < 0 && kg_store_measure_continues(p->st, m.id, p->err) < 0)
 			return -1;
 		pm->written_id = m.id;
+		if ((pm->owners = kg_strv_join(&e->m.owners)) == NULL && e->m.owners.n > 0)
+			return oom(p);
+		pm->listed.title = e->m.title;
+		pm->listed.owners = pm->owners;
+		pm->written = true;
 		if (pm->retired && kg_store_measure_retire(p->st, m.id, false, p->err) < 0)
 			return -1;
 	}
@@ -1925,6 +1934,7 @@ given_add(struct given *g, size_t state)
 struct fresh {
 	int64_t due, id;
 	size_t state;
+	const struct kg_measure_listed *listed;  /* its measure's, when just written */
 };
 
 static int
@@ -2062,6 +2072,7 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 	struct given g = { .ss = ss };
 	struct rebuild r = {0};
 	struct fresh *fresh = NULL;
+	struct pmeasure *pm;
 	struct state *s;
 	size_t i, nnew = 0, k = 0;
 	int64_t next = 0, now = kg_store_now();
@@ -2077,6 +2088,7 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->v[i];
+		pm = pm_of(p, s->m.measure_id);
 		s->m.measure_id = measure_real_id(p, s->m.measure_id);
 		if (s->decide != NULL && s->m.document_id == 0)
 			s->m.document_id = s->decide->doc;
@@ -2093,6 +2105,7 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 			goto out;
 		fresh[k].due = kg_store_due_key(s->m.window_end);
 		fresh[k].id = s->m.id;
+		fresh[k].listed = pm != NULL && pm->written ? &pm->listed : NULL;
 		fresh[k++].state = i;
 	}
 	if (nnew > 1)
@@ -2101,7 +2114,7 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 		goto out;
 	for (k = 0; k < nnew; k++)
 		if (kg_store_ms_insert_row(p->st, &ss->v[fresh[k].state].m, p->key, now,
-		    p->err) < 0)
+		    fresh[k].listed, p->err) < 0)
 			goto out;
 	if ((empty && nnew > 0 && kg_store_ms_created_all(p->st, doc, reason, p->err) < 0) ||
 	    indexes_make(p, &r) < 0)

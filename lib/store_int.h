@@ -192,9 +192,15 @@ int kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct 
 /* The two halves of ms_insert, for a caller that writes many (an import):
  * the row alone, made at now; and the history record of its creation
  * (m's id, created_at, window and status), which does not need the row
- * written yet while foreign keys are not enforced. */
+ * written yet while foreign keys are not enforced.  The row copies its
+ * measure's title and owners (schema v6): listed gives them when the
+ * caller has just written that measure row with them (NULL: read from it). */
+struct kg_measure_listed {
+	const char *title;
+	const char *owners;     /* newline-joined (kg_strv_join), NULL none */
+};
 int kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
-    int64_t now, struct kg_err *err);
+    int64_t now, const struct kg_measure_listed *listed, struct kg_err *err);
 int kg_store_ms_created(struct kg_store *st, const struct kg_milestone *m,
     int64_t document_id, const char *reason, struct kg_err *err);
 /* ms_created of every milestone, by id: for a change that filled the
