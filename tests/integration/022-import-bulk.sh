@@ -65,6 +65,21 @@ sqlite3 "$tmp/bulk.db" "EXPLAIN QUERY PLAN SELECT * FROM milestones WHERE id = 3
 	fail "query plan"
 has "$tmp/plan" "milestones_id"
 
+# an error amid the bulk path undoes all of it, the dropped indexes too
+"$KIGEN" --db "$tmp/fail.db" import --dry-run "$h1" >/dev/null || fail "dry run (fail.db)"
+sqlite3 "$tmp/fail.db" "CREATE TRIGGER boom BEFORE INSERT ON milestones WHEN NEW.id = 20
+  BEGIN SELECT RAISE(ABORT, 'boom'); END" || fail "trigger"
+expect_rc 1 "$KIGEN" --db "$tmp/fail.db" import "$h1"
+has "$tmp/err" "boom"
+sqlite3 "$tmp/fail.db" "SELECT (SELECT count(*) FROM milestones), (SELECT count(*) FROM
+  documents), (SELECT count(*) FROM milestone_history), (SELECT count(*) FROM sqlite_schema
+  WHERE type = 'index' AND tbl_name = 'milestones' AND sql IS NOT NULL);
+  PRAGMA integrity_check" >"$tmp/n" || fail "count (fail.db)"
+[ "$(tr '\n' ' ' <"$tmp/n")" = "0|0|0|6 ok " ] || fail "after the error: $(cat "$tmp/n")"
+sqlite3 "$tmp/fail.db" "DROP TRIGGER boom" || fail "drop trigger"
+"$KIGEN" --db "$tmp/fail.db" import "$h1" >/dev/null || fail "import after the error"
+[ "$(last_index "$tmp/fail.db")" = milestones_rev ] || fail "bulk path not taken (fail.db)"
+
 # a dry run into a new database writes nothing
 expect_rc 0 "$KIGEN" --db "$tmp/dry.db" import --dry-run "$h1"
 sqlite3 "$tmp/dry.db" "SELECT count(*) FROM milestones" >"$tmp/n" || fail "count (dry)"
