@@ -1478,6 +1478,7 @@ struct incoming {
 	uint64_t *words, *ekey; /* per milestone */
 	int *occurrence;
 	unsigned char (*digest)[16];   /* per milestone: kg_store_event_digest */
+	struct kg_sha256_ctx *prefix;  /* per measure, and one for none: kg_store_event_prefix */
 };
 
 static void
@@ -1493,6 +1494,7 @@ incoming_free(struct incoming *in, size_t nmeasures)
 	free(in->ekey);
 	free(in->occurrence);
 	free(in->digest);
+	free(in->prefix);
 	free(in->plan);
 	memset(in, 0, sizeof(*in));
 }
@@ -1527,8 +1529,9 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 	in->ekey = calloc(nl->n + 1, sizeof(*in->ekey));
 	in->occurrence = calloc(nl->n + 1, sizeof(*in->occurrence));
 	in->digest = calloc(nl->n + 1, sizeof(*in->digest));
+	in->prefix = calloc(ml->n + 1, sizeof(*in->prefix));
 	if (in->mkey == NULL || in->mocc == NULL || in->words == NULL || in->ekey == NULL ||
-	    in->occurrence == NULL || in->digest == NULL)
+	    in->occurrence == NULL || in->digest == NULL || in->prefix == NULL)
 		goto nomem;
 	for (i = 0; i < ml->n; i++) {
 		if (ml->v[i].title == NULL || (in->mkey[i] = kg_store_title_key(ml->v[i].title)) ==
@@ -1544,23 +1547,27 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 			goto nomem;
 	}
 	kg_u64map_clear(&seen);
+	/* each measure's events hash on from where its key leaves off */
+	kg_store_event_prefix(in->plan, "", &in->prefix[ml->n]);
+	for (i = 0; i < ml->n; i++)
+		kg_store_event_prefix(in->plan, in->mkey[i], &in->prefix[i]);
 	for (i = 0; i < nl->n; i++) {
 		const struct kg_milestone *m = &nl->v[i];
-		const char *mkey = (mi = measure_index(imp, m)) < 0 ? "" : in->mkey[mi];
+		const struct kg_sha256_ctx *prefix = &in->prefix[(mi = measure_index(imp, m)) < 0 ?
+		    ml->n : (size_t)mi];
 
 		/* one hash per event; a k-th identical one (k > 0) needs two */
-		if (kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
-		    m->sentence, 0, in->digest[i]) < 0)
-			goto nomem;
+		kg_store_event_digest_from(prefix, kg_kind_name(m->kind), m->expr, m->sentence, 0,
+		    in->digest[i]);
 		in->words[i] = kg_store_event_key_of(in->digest[i]);
 		k = 0;
 		kg_u64map_get(&seen, in->words[i], &k);
 		in->occurrence[i] = (int)k;
 		if (kg_u64map_put(&seen, in->words[i], k + 1) < 0)
 			goto nomem;
-		if (k > 0 && kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
-		    m->sentence, (int)k, in->digest[i]) < 0)
-			goto nomem;
+		if (k > 0)
+			kg_store_event_digest_from(prefix, kg_kind_name(m->kind), m->expr,
+			    m->sentence, (int)k, in->digest[i]);
 		in->ekey[i] = kg_store_event_key_of(in->digest[i]);
 	}
 	rc = 0;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "store.h"
 
 /* Column lists every reader of these tables uses (kg_ms_from_row etc.). */
@@ -298,13 +299,19 @@ char *kg_store_plan_key(const char *title);
  * The content hash of an imported event: sha256 over plan, measure title
  * key, kind name, expression and sentence (NULL as "", each followed by a
  * unit separator), and "#k" for the k-th identical event (k > 0); its first
- * 16 bytes are the digest (-1 on ENOMEM).  The event key is the digest's
+ * 16 bytes are the digest.  The event key is the digest's
  * first 8 bytes (observations.ekey: finds the milestone an identical event
  * had before); the UID its 16 in hex + "@kigen" (malloc'd, NULL on ENOMEM),
  * the UID of a milestone first seen in that event.  kg_store_event_key and
  * kg_store_event_uid hash and derive in one call.
  */
-int kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+void kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence, unsigned char out[16]);
+/* The same in two steps, for many events of one measure: the hash state
+ * after plan and measure key, then each event's digest from a copy of it. */
+void kg_store_event_prefix(const char *plan, const char *measure_key,
+    struct kg_sha256_ctx *out);
+void kg_store_event_digest_from(const struct kg_sha256_ctx *prefix, const char *kind,
     const char *expr, const char *sentence, int occurrence, unsigned char out[16]);
 uint64_t kg_store_event_key_of(const unsigned char digest[16]);
 char *kg_store_event_uid_of(const unsigned char digest[16]);
