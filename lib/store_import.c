@@ -2093,22 +2093,16 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 	if (nnew > 0 && (fresh = calloc(nnew, sizeof(*fresh))) == NULL)
 		return oom(p);
 
+	/* the new ones named, then their rows in the table's key order */
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->v[i];
 		pm = pm_of(p, s->m.measure_id);
 		s->m.measure_id = measure_real_id(p, s->m.measure_id);
 		if (s->decide != NULL && s->m.document_id == 0)
 			s->m.document_id = s->decide->doc;
-		if (s->row != NULL) {
-			if (s->write && kg_store_ms_recompute(p->st, s->row, &s->m, s->retired,
-			    s->substance, doc, reason, p->err) < 0)
-				goto out;
+		if (s->row != NULL)
 			continue;
-		}
 		if (name_new(p, ss, i, next++, empty, &g) < 0)
-			goto out;
-		s->m.created_at = now;
-		if (!empty && kg_store_ms_created(p->st, &s->m, doc, reason, p->err) < 0)
 			goto out;
 		fresh[k].due = kg_store_due_key(s->m.window_end);
 		fresh[k].id = s->m.id;
@@ -2123,9 +2117,21 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 		if (kg_store_ms_insert_row(p->st, &ss->v[fresh[k].state].m, p->key, now,
 		    fresh[k].listed, p->err) < 0)
 			goto out;
-	if ((empty && nnew > 0 && kg_store_ms_created_all(p->st, doc, reason, p->err) < 0) ||
-	    indexes_make(p, &r) < 0)
+	/* the indexes back before any row refers to a milestone (a change
+	 * inside a caller's transaction checks foreign keys: the history's
+	 * parent key is milestones_id) */
+	if (indexes_make(p, &r) < 0)
 		goto out;
+	/* history, in the order of states: the same ids as row by row */
+	if (empty && nnew > 0 && kg_store_ms_created_all(p->st, doc, reason, p->err) < 0)
+		goto out;
+	for (i = 0; i < ss->n && !empty; i++) {
+		s = &ss->v[i];
+		if (s->row == NULL ? kg_store_ms_created(p->st, &s->m, doc, reason, p->err) < 0 :
+		    s->write && kg_store_ms_recompute(p->st, s->row, &s->m, s->retired,
+		    s->substance, doc, reason, p->err) < 0)
+			goto out;
+	}
 	for (i = 0; i < p->nobs; i++) {
 		struct obs *o = &p->obs[i];
 		int64_t id = p->ch[o->chain].id;
