@@ -29,6 +29,7 @@
  */
 #include "extract.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,11 +193,20 @@ quote_step(int32_t c, int *quote)
 	return *quote > 0;
 }
 
+/* The characters the keywords and status words begin with: the words are
+ * tried only where one can start (most positions of a text start none). */
+static struct kg_cpset keyword_starts, status_starts;
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+static void starts_build(void);
+
 static const struct keyword *
 keyword_at(const struct bullet *bl, size_t i, size_t *len)
 {
 	const struct keyword *k;
 
+	*len = 0;
+	if (!kg_cpset_has(&keyword_starts, cp_at(bl, i)))
+		return NULL;
 	for (k = keywords; k->word; k++)
 		if ((*len = match(bl, i, k->word)))
 			return k;
@@ -655,48 +665,70 @@ find_kind(const struct bullet *bl, struct span sent, const struct kg_jpdate *d,
 
 /* ------------------------------------------------------------ status */
 
+/* Status words, tried in this order: the first that matches wins. */
+struct status_word {
+	const char *word;
+	enum kg_status status;
+	enum kg_certainty cert;
+	bool clause_final;  /* only where it closes its clause (※…取組終了) */
+};
+
+static const struct status_word status_words[] = {
+	{"予定", KG_STATUS_PLANNED, KG_CERT_PLANNED, false},
+	{"見込", KG_STATUS_PLANNED, KG_CERT_EXPECTED, false},
+	{"目途", KG_STATUS_PLANNED, KG_CERT_TARGET, false},
+	{"目処", KG_STATUS_PLANNED, KG_CERT_TARGET, false},
+	{"めど", KG_STATUS_PLANNED, KG_CERT_TARGET, false},
+	/* 措置済み; a noun of ending that closes its clause */
+	{"済", KG_STATUS_DONE, KG_CERT_NONE, false},
+	{"終了", KG_STATUS_DONE, KG_CERT_NONE, true},
+	{"実施中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"検討中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"推進中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"作業中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"調整中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"準備中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"運用中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"開発中", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"継続", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"引き続き", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"ている", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"ております", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"ているところ", KG_STATUS_ONGOING, KG_CERT_NONE, false},
+	{"に向け", KG_STATUS_PLANNED, KG_CERT_NONE, false},
+	{"方針", KG_STATUS_PLANNED, KG_CERT_NONE, false},
+	{"こととしている", KG_STATUS_PLANNED, KG_CERT_NONE, false},
+	{"ことを検討", KG_STATUS_PLANNED, KG_CERT_NONE, false},
+	{"される", KG_STATUS_PLANNED, KG_CERT_NONE, false},
+	{NULL, KG_STATUS_PLANNED, KG_CERT_NONE, false},
+};
+
+static void
+starts_build(void)
+{
+	size_t i;
+
+	for (i = 0; keywords[i].word; i++)
+		kg_cpset_add_first(&keyword_starts, keywords[i].word);
+	for (i = 0; status_words[i].word; i++)
+		kg_cpset_add_first(&status_starts, status_words[i].word);
+}
+
 /* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
  * nothing about certainty) and returns true. */
 static bool
 status_at(const struct bullet *bl, size_t i, enum kg_status *st, enum kg_certainty *cert)
 {
-	static const char *const ongoing[] = {"実施中", "検討中", "推進中", "作業中",
-		"調整中", "準備中", "運用中", "開発中", "継続", "引き続き", "ている",
-		"ております", "ているところ", NULL};
-	static const char *const planned[] = {"に向け", "方針", "こととしている",
-		"ことを検討", "される", NULL};
+	const struct status_word *w;
 	int32_t c = cp_at(bl, i), next, prev;
-	size_t w;
+	size_t k;
 
 	*cert = KG_CERT_NONE;
-	if (match(bl, i, "予定")) {
-		*st = KG_STATUS_PLANNED;
-		*cert = KG_CERT_PLANNED;
-		return true;
-	}
-	if (match(bl, i, "見込")) {
-		*st = KG_STATUS_PLANNED;
-		*cert = KG_CERT_EXPECTED;
-		return true;
-	}
-	if (match(bl, i, "目途") || match(bl, i, "目処") || match(bl, i, "めど")) {
-		*st = KG_STATUS_PLANNED;
-		*cert = KG_CERT_TARGET;
-		return true;
-	}
-	/* 措置済み; a noun of ending that closes its clause (※…取組終了) */
-	if (match(bl, i, "済") || (match(bl, i, "終了") && ends_clause(cp_at(bl, i + 2)))) {
-		*st = KG_STATUS_DONE;
-		return true;
-	}
-	for (w = 0; ongoing[w]; w++)
-		if (match(bl, i, ongoing[w])) {
-			*st = KG_STATUS_ONGOING;
-			return true;
-		}
-	for (w = 0; planned[w]; w++)
-		if (match(bl, i, planned[w])) {
-			*st = KG_STATUS_PLANNED;
+	for (w = status_words; kg_cpset_has(&status_starts, c) && w->word; w++)
+		if ((k = match(bl, i, w->word)) && (!w->clause_final
+		    || ends_clause(cp_at(bl, i + k)))) {
+			*st = w->status;
+			*cert = w->cert;
 			return true;
 		}
 	prev = i ? cp_at(bl, i - 1) : 0;
@@ -1669,6 +1701,7 @@ kg_extract_text(const char *text, size_t len, const struct kg_jpctx *ctx,
 	struct span sent = {0, 0};
 	int rc = -1;
 
+	pthread_once(&starts_once, starts_build);
 	if (kg_jptext_init(&t, text, len, err) < 0)
 		return -1;
 	/* one more than the limit: enough to know the text is over it */

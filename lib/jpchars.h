@@ -81,14 +81,6 @@ jp_is_hiragana(int32_t c)
 	return c >= 0x3041 && c <= 0x309F;
 }
 
-/* CJK symbols and punctuation (、 。 「 」 【 】 〜 …); 〇 is in the block but
- * is a digit */
-static inline bool
-jp_is_cjk_punctuation(int32_t c)
-{
-	return c >= 0x3000 && c <= 0x303F && c != JP_ZERO;
-}
-
 /* CJK unified ideographs and extension A */
 static inline bool
 jp_is_ideograph(int32_t c)

@@ -21,6 +21,7 @@
  */
 #include "jpdate.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -207,6 +208,29 @@ kg_jpctx_of(kg_day as_of)
 
 
 /* ------------------------------------------------------------- matching */
+
+void
+kg_cpset_add(struct kg_cpset *s, int32_t c)
+{
+	if ((uint32_t)c < 0x10000)
+		s->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+void
+kg_cpset_add_first(struct kg_cpset *s, const char *word)
+{
+	const unsigned char *u = (const unsigned char *)word;
+
+	if (*u)
+		kg_cpset_add(s, kg_literal_cp(&u));
+}
+
+void
+kg_cpset_add_firsts(struct kg_cpset *s, const char *const *words)
+{
+	for (; *words; words++)
+		kg_cpset_add_first(s, *words);
+}
 
 /* The scanner's literals go through kg_jptext_match (jpdate.h, inline). */
 static size_t
@@ -1572,6 +1596,58 @@ static const point_rule point_rules[] = {
 };
 
 /*
+ * What the point rules can begin with, for the scanner's table of starting
+ * characters (kg_jpdate_may_start): a number (point_western, point_numeric,
+ * point_month: ASCII digits after NFKC, kanji numerals), a word of the
+ * tables they read first (eras, relative words, halves, seasons and their
+ * prefixes), and the words their code reads first.  A rule that begins
+ * otherwise adds its words here, or test_jpdate's sweep of every character
+ * fails.
+ */
+static const char *const point_openers[] = {
+	"FY",       /* point_fy_prefix */
+	"年",       /* point_bare_fy (年度), point_bare_year */
+	"第",       /* point_quarter (read_quarter) */
+	NULL,
+};
+
+static struct kg_cpset point_starts;
+static pthread_once_t point_starts_once = PTHREAD_ONCE_INIT;
+
+static void
+point_starts_build(void)
+{
+	struct kg_cpset *p = &point_starts;
+	int32_t c;
+	size_t i;
+
+	for (c = '0'; c <= '9'; c++)
+		kg_cpset_add(p, c);
+	for (i = 0; i < sizeof(kanji_digits) / sizeof(kanji_digits[0]); i++)
+		kg_cpset_add(p, kanji_digits[i].cp);
+	for (i = 0; i < sizeof(kanji_multipliers) / sizeof(kanji_multipliers[0]); i++)
+		kg_cpset_add(p, kanji_multipliers[i].cp);
+	for (i = 0; eras[i].name; i++)
+		kg_cpset_add_first(p, eras[i].name);
+	for (i = 0; rel_words[i].word; i++)
+		kg_cpset_add_first(p, rel_words[i].word);
+	for (i = 0; bare_halves[i].text; i++)
+		kg_cpset_add_first(p, bare_halves[i].text);
+	for (i = 0; season_prefixes[i].text; i++)
+		kg_cpset_add_first(p, season_prefixes[i].text);
+	for (i = 0; seasons[i].text; i++)
+		kg_cpset_add_first(p, seasons[i].text);
+	kg_cpset_add_firsts(p, point_openers);
+}
+
+bool
+kg_jpdate_may_start(int32_t c)
+{
+	pthread_once(&point_starts_once, point_starts_build);
+	return kg_cpset_has(&point_starts, c);
+}
+
+/*
  * A point at i.  prev is the first half of a range (for 〜９月, 〜26日,
  * 平成20年度〜21年度) or NULL.  On P_OK p is filled; on P_INVALID p->b is where
  * the impossible date ends.
@@ -1589,6 +1665,20 @@ parse_point(struct scan *s, size_t i, const struct point *prev, struct point *p)
 			return r;
 	}
 	return r;
+}
+
+bool
+kg_jpdate_starts_at(const struct kg_jptext *t, size_t i, const struct kg_jpctx *ctx)
+{
+	struct scan s;
+	struct point p;
+
+	memset(&s, 0, sizeof(s));
+	s.cp = t->cp;
+	s.n = t->n;
+	s.ctx = ctx;
+	s.ctx_src = SIZE_MAX;
+	return parse_point(&s, i, NULL, &p) != P_NONE;
 }
 
 /* ---------------------------------------------------------------- scan */
@@ -1884,6 +1974,7 @@ kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 	size_t i = 0, got = 0;
 	int quote = 0, paren = 0;
 
+	pthread_once(&point_starts_once, point_starts_build);
 	memset(&s, 0, sizeof(s));
 	s.cp = t->cp;
 	s.n = t->n;
@@ -1907,9 +1998,9 @@ kg_jpdate_scan_item(const struct kg_jptext *t, const struct kg_jpctx *ctx,
 			break;
 		default: break;
 		}
-		/* no date starts with a kana or a punctuation mark: most
-		 * positions of a report are one, and need no try of the grammar */
-		if (jp_is_hiragana(c) || jp_is_cjk_punctuation(c)) {
+		/* most positions of a report can start no date (a kana, a
+		 * punctuation mark, most kanji) and need no try of the grammar */
+		if (!kg_cpset_has(&point_starts, c)) {
 			i++;
 			continue;
 		}

@@ -180,6 +180,39 @@ kg_jptext_match(const struct kg_jptext *t, size_t i, const char *lit)
 	return k;
 }
 
+/*
+ * A set of code points: the characters a word of some vocabulary can begin
+ * with, so that a scanner tries its words only where one can start (most
+ * positions of a report start none).  Exact over the Basic Multilingual
+ * Plane; every code point beyond it counts as in the set.  Zeroed: empty.
+ */
+struct kg_cpset {
+	uint64_t bits[0x10000 / 64];
+};
+
+static inline bool
+kg_cpset_has(const struct kg_cpset *s, int32_t c)
+{
+	return (uint32_t)c >= 0x10000 || ((s->bits[c >> 6] >> (c & 63)) & 1);
+}
+
+void kg_cpset_add(struct kg_cpset *s, int32_t c);
+
+/* Adds the first code point of the UTF-8 literal word (in NFKC form, as
+ * kg_jptext_match takes it; "" adds none), or of each word of a
+ * NULL-terminated list. */
+void kg_cpset_add_first(struct kg_cpset *s, const char *word);
+void kg_cpset_add_firsts(struct kg_cpset *s, const char *const *words);
+
+/* Whether a date expression can begin with code point c (of kg_jptext):
+ * the scanner tries the grammar only there. */
+bool kg_jpdate_may_start(int32_t c);
+
+/* Whether the grammar reads a date at code point i of t, trying every rule
+ * whatever the character there: what kg_jpdate_may_start must agree with
+ * (tests/unit/test_jpdate.c sweeps every character). */
+bool kg_jpdate_starts_at(const struct kg_jptext *t, size_t i, const struct kg_jpctx *ctx);
+
 /* The last date a text named, which 同年, 同月, 翌年度 … refer to.  Zeroed:
  * none yet. */
 struct kg_jplast {

@@ -98,8 +98,9 @@ duration_after(struct kg_span t, size_t i)
 		"年連続", "日間", "か月", "ヶ月", "カ月", "箇月"};
 	size_t k;
 
-	for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++)
-		if (kg_span_starts((struct kg_span){t.s + i, t.len - i}, tails[k]))
+	for (k = 0; k < sizeof(tails) / sizeof(tails[0]) && i < t.len; k++)
+		if (t.s[i] == tails[k][0] &&
+		    kg_span_starts((struct kg_span){t.s + i, t.len - i}, tails[k]))
 			return true;
 	return false;
 }
@@ -116,8 +117,9 @@ date_unit_at(struct kg_span t, size_t i)
 	static const char *const units[] = {"年", "月", "日", "度", "末"};
 	size_t k;
 
-	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++)
-		if (kg_span_starts((struct kg_span){t.s + i, t.len - i}, units[k]))
+	for (k = 0; k < sizeof(units) / sizeof(units[0]) && i < t.len; k++)
+		if (t.s[i] == units[k][0] &&
+		    kg_span_starts((struct kg_span){t.s + i, t.len - i}, units[k]))
 			return true;
 	return false;
 }
@@ -128,11 +130,31 @@ date_unit_at(struct kg_span t, size_t i)
  * 令和6年, 10月) that the date grammar did not read.  Each goes to the
  * skipped list, so that --explain shows what was not understood.
  */
+static const char *const unread_eras[] = {"令和", "平成", "昭和"};
+
+/* Whether t has the first character of one of unread_eras at i. */
+static bool
+era_first(struct kg_span t, size_t i)
+{
+	const unsigned char *u;
+	size_t e, n;
+
+	for (e = 0; e < sizeof(unread_eras) / sizeof(unread_eras[0]); e++) {
+		if (t.s[i] != unread_eras[e][0])
+			continue;
+		u = (const unsigned char *)unread_eras[e];
+		kg_literal_cp(&u);
+		n = (size_t)(u - (const unsigned char *)unread_eras[e]);
+		if (t.len - i >= n && memcmp(t.s + i, unread_eras[e], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
     size_t (*cov)[2], size_t ncov)
 {
-	static const char *const eras[] = {"令和", "平成", "昭和"};
 	size_t i, k, n, e, j = 0, reach = 0;
 	int32_t c, prev = 0;
 
@@ -141,8 +163,12 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 	qsort(cov, ncov, sizeof(*cov), by_start);
 	for (i = 0; i < t.len; prev = c, i += n) {
 		c = kg_cp_at(t.s, t.len, i, &n);
+		/* most characters begin neither a number nor an era */
+		if (!is_arabic(c) && !era_first(t, i))
+			continue;
 		k = i;
-		for (e = 0; e < sizeof(eras) / sizeof(eras[0]) && !kg_eat(t, &k, eras[e]); e++)
+		for (e = 0; e < sizeof(unread_eras) / sizeof(unread_eras[0]) &&
+		    !kg_eat(t, &k, unread_eras[e]); e++)
 			;
 		if (k == i && (!is_arabic(c) || is_arabic(prev)))
 			continue;

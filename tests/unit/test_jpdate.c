@@ -765,6 +765,86 @@ test_every_word_has_a_row(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* A set of first characters: ASCII, kanji and kana words, a list, the
+ * empty word (adds nothing), code points past the BMP (always in). */
+static void
+test_cpset(void **state)
+{
+	static const char *const words[] = {"予定", "めど", "", NULL};
+	static struct kg_cpset s;
+	int32_t c, n = 0;
+
+	(void)state;
+	assert_false(kg_cpset_has(&s, 'F'));
+	kg_cpset_add_first(&s, "FY");
+	kg_cpset_add_firsts(&s, words);
+	kg_cpset_add(&s, 0x5E74); /* 年 */
+	for (c = 0; c < 0x10000; c++)
+		n += kg_cpset_has(&s, c);
+	assert_int_equal(n, 4);
+	assert_true(kg_cpset_has(&s, 'F'));
+	assert_false(kg_cpset_has(&s, 'Y'));
+	assert_true(kg_cpset_has(&s, 0x4E88));  /* 予 */
+	assert_false(kg_cpset_has(&s, 0x5B9A)); /* 定 */
+	assert_true(kg_cpset_has(&s, 0x3081));  /* め */
+	assert_true(kg_cpset_has(&s, 0x5E74));
+	assert_true(kg_cpset_has(&s, 0x20000));
+}
+
+/*
+ * The scanner tries the grammar only at the characters kg_jpdate_may_start
+ * accepts.  Every other character of the Basic Multilingual Plane, put
+ * before the words and numbers a date goes on with, starts no date when
+ * every rule is tried; nor does any position of the hand-checked rows.
+ */
+static void
+test_starts(void **state)
+{
+	static const char *const tails[] = {"21年度末", "年度内", "年内", "3月1日", "24年",
+		".4.1", "上半期", "1四半期", "春頃", "年度", "Y2024", ""};
+	struct kg_jpctx ctx = kg_jpctx_of(day_of(H1));
+	size_t k, r, i, bad = 0, starts = 0;
+	int32_t c;
+
+	(void)state;
+	for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+		struct kg_jptext t = {0};
+
+		/* room for one more code point in front */
+		assert_int_equal(kg_jptext_init(&t, tails[k], strlen(tails[k]), NULL), 0);
+		assert_true(t.cap > t.n);
+		memmove(t.cp + 1, t.cp, t.n * sizeof(*t.cp));
+		t.n++;
+		for (c = 1; c < 0x10000; c++) {
+			if (c >= 0xD800 && c <= 0xDFFF)
+				continue;
+			t.cp[0] = c;
+			if (kg_jpdate_may_start(c)) {
+				starts += k == 0;
+			} else if (kg_jpdate_starts_at(&t, 0, &ctx)) {
+				print_error("U+%04X%s starts a date the scanner never tries\n",
+				    (unsigned)c, tails[k]);
+				bad++;
+			}
+		}
+		kg_jptext_release(&t);
+	}
+	assert_true(starts > 20 && starts < 200); /* a table, not everything */
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct kg_jptext t = {0};
+
+		assert_int_equal(kg_jptext_init(&t, rows[r].text, strlen(rows[r].text), NULL), 0);
+		for (i = 0; i < t.n; i++)
+			if (kg_jpdate_starts_at(&t, i, &ctx) && !kg_jpdate_may_start(t.cp[i])) {
+				print_error("%s: a date at code point %zu the scanner never tries\n",
+				    rows[r].text, i);
+				bad++;
+			}
+		kg_jptext_release(&t);
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* Spans are byte offsets into the original text, whatever NFKC did. */
 static void
 test_spans(void **state)
@@ -812,6 +892,8 @@ main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_doubts),
 		cmocka_unit_test(test_every_word_has_a_row),
+		cmocka_unit_test(test_cpset),
+		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_garbage),
 	};

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "ustr.h"
 
 static struct kg_span
@@ -101,6 +103,40 @@ test_spans(void **state)
 	free(dup);
 }
 
+/* kg_cp_at decodes ASCII and 3-byte sequences itself: it agrees with
+ * utf8proc on every lead byte followed by every kind of byte (ASCII, each
+ * continuation byte, a lead byte), truncated or not. */
+static void
+test_cp_at(void **state)
+{
+	static const unsigned char follow[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+		0xA0, 0xBF, 0xC0, 0xC2, 0xE3, 0xF0, 0xFF};
+	unsigned char b[4];
+	size_t f1, f2, len, n;
+	int lead, checked = 0;
+
+	(void)state;
+	for (lead = 0; lead < 256; lead++)
+		for (f1 = 0; f1 < sizeof(follow); f1++)
+			for (f2 = 0; f2 < sizeof(follow); f2++)
+				for (len = 1; len <= 4; len++) {
+					utf8proc_int32_t want = -1;
+					utf8proc_ssize_t r;
+					int32_t got;
+
+					b[0] = (unsigned char)lead;
+					b[1] = follow[f1];
+					b[2] = follow[f2];
+					b[3] = 0x80;
+					r = utf8proc_iterate(b, (utf8proc_ssize_t)len, &want);
+					got = kg_cp_at((const char *)b, len, 0, &n);
+					assert_int_equal(got, r > 0 ? want : -1);
+					assert_int_equal(n, r > 0 ? (size_t)r : 1);
+					checked++;
+				}
+	assert_int_equal(checked, 256 * 14 * 14 * 4);
+}
+
 static void
 test_buf_join(void **state)
 {
@@ -123,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_years),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_cp_at),
 		cmocka_unit_test(test_buf_join),
 	};
 
