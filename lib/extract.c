@@ -194,22 +194,26 @@ quote_step(int32_t c, int *quote)
 }
 
 /* The characters the keywords and status words begin with: the words are
- * tried only where one can start (most positions of a text start none). */
+ * tried only where one can start (most positions of a text start none),
+ * and a keyword only where its own first character stands. */
 static struct kg_cpset keyword_starts, status_starts;
+static int32_t keyword_first[sizeof(keywords) / sizeof(keywords[0])];
+static size_t keyword_cps[sizeof(keywords) / sizeof(keywords[0])]; /* its length */
 static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
 static void starts_build(void);
 
 static const struct keyword *
 keyword_at(const struct bullet *bl, size_t i, size_t *len)
 {
-	const struct keyword *k;
+	int32_t c = cp_at(bl, i);
+	size_t k;
 
 	*len = 0;
-	if (!kg_cpset_has(&keyword_starts, cp_at(bl, i)))
+	if (!kg_cpset_has(&keyword_starts, c))
 		return NULL;
-	for (k = keywords; k->word; k++)
-		if ((*len = match(bl, i, k->word)))
-			return k;
+	for (k = 0; keywords[k].word; k++)
+		if (keyword_first[k] == c && (*len = match(bl, i, keywords[k].word)))
+			return &keywords[k];
 	return NULL;
 }
 
@@ -571,23 +575,18 @@ dates_noun_before(const struct bullet *bl, const struct kg_jpdate *d)
 static int
 kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 {
-	const struct keyword *k;
-	size_t q = d->cp_start;
+	size_t q = d->cp_start, k;
 
 	if (q == 0 || cp_at(bl, q - 1) != '(' || !dates_noun_before(bl, d))
 		return -1;
 	q--;
 	if (q > 0 && (cp_at(bl, q - 1) == JP_RIGHT_CORNER || cp_at(bl, q - 1) == JP_RIGHT_WHITE_CORNER))
 		q--;
-	for (k = keywords; k->word; k++) {
-		size_t n = 0;
-		const char *c;
+	for (k = 0; keywords[k].word; k++) {
+		size_t n = keyword_cps[k];
 
-		for (c = k->word; *c; c++)
-			if ((*c & 0xC0) != 0x80)
-				n++;
-		if (k->cls == KW_NOUN && n <= q && match(bl, q - n, k->word) == n)
-			return (int)k->kind;
+		if (keywords[k].cls == KW_NOUN && n <= q && match(bl, q - n, keywords[k].word) == n)
+			return (int)keywords[k].kind;
 	}
 	return -1;
 }
@@ -708,8 +707,14 @@ starts_build(void)
 {
 	size_t i;
 
-	for (i = 0; keywords[i].word; i++)
+	for (i = 0; keywords[i].word; i++) {
+		const unsigned char *u = (const unsigned char *)keywords[i].word;
+
 		kg_cpset_add_first(&keyword_starts, keywords[i].word);
+		keyword_first[i] = kg_literal_cp(&u);
+		for (keyword_cps[i] = 1; *u; keyword_cps[i]++)
+			kg_literal_cp(&u);
+	}
 	for (i = 0; status_words[i].word; i++)
 		kg_cpset_add_first(&status_starts, status_words[i].word);
 }
@@ -1335,12 +1340,12 @@ title_verb_list(struct title *t, const struct bullet *bl, size_t b, size_t lim)
 static size_t
 ends_in_verb(const struct bullet *bl, size_t a, size_t b)
 {
-	const struct keyword *k;
+	size_t k, len;
 
-	for (k = keywords; k->word; k++) {
-		size_t len = strlen(k->word) / 3; /* all three-byte characters */
-
-		if (k->cls != KW_NOUN && b >= a + len && match(bl, b - len, k->word) == len)
+	for (k = 0; keywords[k].word; k++) {
+		len = keyword_cps[k];
+		if (keywords[k].cls != KW_NOUN && b >= a + len &&
+		    match(bl, b - len, keywords[k].word) == len)
 			return len;
 	}
 	return 0;
