@@ -193,9 +193,29 @@ quote_step(int32_t c, int *quote)
 	return *quote > 0;
 }
 
-/* The characters the keywords and status words begin with: the words are
- * tried only where one can start (most positions of a text start none),
- * and a keyword only where its own first character stands. */
+/* What ends a clause besides punctuation (clause_end). */
+static const char *const clause_breaks[] = {"上で", "とともに", NULL};
+
+/* Particles and a comma right after a date (skip_particles). */
+static const char *const date_particles[] = {"を目途に", "を目処に", "をめどに",
+	"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
+	"を", "も", "で", "、", NULL};
+
+/* Particles and status words trimmed off the end of a title (trim_tail). */
+static const char *const title_tails[] = {"する予定であり", "予定であり", "であり",
+	"する予定", "の予定", "を予定", "予定である", "予定", "となる見込み",
+	"見込み", "しているところ", "ているところ", "ところ", "している", "ている",
+	"ていく", "するなど", "など", "させる", "させた", "された", "される",
+	"され", "た後", "済み", "済", "を目途", "を目処", "を行う", "とした", "とし",
+	"する", "した", "し", "中", "を", "に", "の", "は", "が", "である", "については",
+	"について", "た", NULL};
+static size_t tail_cps[sizeof(title_tails) / sizeof(title_tails[0])]; /* lengths */
+
+/* The characters the keywords, status words, clause breaks and particles
+ * begin with, and those the tails end with: the words are tried only where
+ * one can start or end (most positions of a text start none), and a
+ * keyword only where its own first character stands. */
+static struct kg_cpset break_starts, particle_starts, tail_ends;
 static struct kg_cpset keyword_starts, status_starts;
 static int32_t keyword_first[sizeof(keywords) / sizeof(keywords[0])];
 static size_t keyword_cps[sizeof(keywords) / sizeof(keywords[0])]; /* its length */
@@ -252,6 +272,7 @@ static size_t
 clause_end(const struct bullet *bl, size_t i, size_t lim)
 {
 	int quote = 0, paren = 0;
+	size_t w;
 
 	for (; i < lim; i++) {
 		int32_t c = cp_at(bl, i);
@@ -264,8 +285,9 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 			paren--;
 		else if (c == ')' || (!paren && (c == JP_COMMA || c == JP_FULL_STOP || c == ',')))
 			return i;
-		if (!paren && (match(bl, i, "上で") || match(bl, i, "とともに")))
-			return i;
+		for (w = 0; !paren && kg_cpset_has(&break_starts, c) && clause_breaks[w]; w++)
+			if (match(bl, i, clause_breaks[w]))
+				return i;
 	}
 	return lim;
 }
@@ -422,16 +444,13 @@ sentence_has(const struct bullet *bl, struct span sent, const char *w)
 static size_t
 skip_particles(const struct bullet *bl, size_t i, size_t lim)
 {
-	static const char *const particles[] = {"を目途に", "を目処に", "をめどに",
-		"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
-		"を", "も", "で", "、", NULL};
 	size_t k, w;
 	bool again = true;
 
-	while (again && i < lim) {
+	while (again && i < lim && kg_cpset_has(&particle_starts, cp_at(bl, i))) {
 		again = false;
-		for (w = 0; particles[w]; w++)
-			if ((k = match(bl, i, particles[w]))) {
+		for (w = 0; date_particles[w]; w++)
+			if ((k = match(bl, i, date_particles[w]))) {
 				i += k;
 				again = true;
 				break;
@@ -717,6 +736,16 @@ starts_build(void)
 	}
 	for (i = 0; status_words[i].word; i++)
 		kg_cpset_add_first(&status_starts, status_words[i].word);
+	kg_cpset_add_firsts(&break_starts, clause_breaks);
+	kg_cpset_add_firsts(&particle_starts, date_particles);
+	for (i = 0; title_tails[i]; i++) {
+		const unsigned char *u = (const unsigned char *)title_tails[i];
+		int32_t c = 0;
+
+		for (tail_cps[i] = 0; *u; tail_cps[i]++)
+			c = kg_literal_cp(&u);
+		kg_cpset_add(&tail_ends, c);
+	}
 }
 
 /* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
@@ -983,24 +1012,17 @@ bracket_step(int32_t c, int *depth)
 static size_t
 trim_tail(const struct bullet *bl, size_t a, size_t b)
 {
-	static const char *const tails[] = {"する予定であり", "予定であり", "であり",
-		"する予定", "の予定", "を予定", "予定である", "予定", "となる見込み",
-		"見込み", "しているところ", "ているところ", "ところ", "している", "ている",
-		"ていく", "するなど", "など", "させる", "させた", "された", "される",
-		"され", "た後", "済み", "済", "を目途", "を目処", "を行う", "とした", "とし",
-		"する", "した", "し", "中", "を", "に", "の", "は", "が", "である", "については",
-		"について", "た", NULL};
 	bool trimmed = true;
 	size_t w;
 
 	while (b > a && is_space(cp_at(bl, b - 1)))
 		b--;
-	while (trimmed && b > a) {
+	while (trimmed && b > a && kg_cpset_has(&tail_ends, cp_at(bl, b - 1))) {
 		trimmed = false;
-		for (w = 0; tails[w]; w++) {
-			size_t len = strlen(tails[w]) / 3; /* all three-byte characters */
+		for (w = 0; title_tails[w]; w++) {
+			size_t len = tail_cps[w];
 
-			if (b >= a + len && match(bl, b - len, tails[w]) == len) {
+			if (b >= a + len && match(bl, b - len, title_tails[w]) == len) {
 				b -= len;
 				trimmed = true;
 				break;
