@@ -69,27 +69,43 @@ const char cmd_slipped_usage[] =
 
 enum listing { LIST_ALL, LIST_UPCOMING, LIST_OVERDUE };
 
-/* Runs q and prints the result as a table (of what q->brief reads) or
- * {"as_of", "milestones"}. */
+static int
+add_table_row(const struct kg_milestone *m, void *ms)
+{
+	return out_milestones_add(ms, m);
+}
+
+/* Runs q and prints the result as a table (of what q->brief reads, each
+ * row lent by the store straight into the table) or {"as_of",
+ * "milestones"}. */
 static int
 print_listing(struct cli *cli, struct kg_store *st, struct kg_query *q)
 {
 	struct kg_milestone_list l = {0};
-	int rc = CLI_FAIL, r;
+	struct out_milestones *ms = NULL;
+	int rc = CLI_FAIL;
 
-	q->brief = !cli->json;
-	if (kg_store_milestones(st, q, &l, &cli->err) < 0)
+	if (cli->json) {
+		if (kg_store_milestones(st, q, &l, &cli->err) < 0)
+			goto out;
+		if (out_json(cli->out, kg_listing_json(cli->today, &l)) < 0) {
+			kg_err_set(&cli->err, "out of memory");
+			goto out;
+		}
+		rc = CLI_OK;
 		goto out;
-	if (cli->json)
-		r = out_json(cli->out, kg_listing_json(cli->today, &l));
-	else
-		r = out_milestone_table(cli->out, &l, cli->today, cli->color, out_columns());
-	if (r < 0) {
+	}
+	q->brief = true;
+	if ((ms = out_milestones_new(cli->today, out_columns())) == NULL) {
 		kg_err_set(&cli->err, "out of memory");
 		goto out;
 	}
+	if (kg_store_milestones_each(st, q, add_table_row, ms, &cli->err) < 0)
+		goto out;
+	out_milestones_print(ms, cli->out, cli->color);
 	rc = CLI_OK;
 out:
+	out_milestones_free(ms);
 	kg_milestone_list_clear(&l);
 	return rc;
 }

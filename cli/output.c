@@ -138,13 +138,14 @@ out_table_new(size_t ncols, const char *const *headers, const size_t *max_width)
 	return t;
 }
 
-/* Appends s fitted to limit columns (0: any) and a NUL to the table's
- * text; the offset of the new cell, its width in *w, or (size_t)-1 on
- * ENOMEM. */
+/* Appends s (len bytes, width columns) fitted to limit columns (0: any)
+ * and a NUL to the table's text; the offset of the new cell, its width in
+ * *w, or (size_t)-1 on ENOMEM. */
 static size_t
-text_append(struct out_table *t, const char *s, size_t limit, size_t *w)
+text_append(struct out_table *t, const char *s, size_t len, size_t width, size_t limit,
+    size_t *w)
 {
-	size_t at = t->text_len, need = strlen(s) + sizeof(KG_ELLIPSIS), cap;
+	size_t at = t->text_len, need = len + sizeof(KG_ELLIPSIS), cap;
 	char *nt;
 
 	if (t->text_cap - t->text_len < need) {
@@ -156,12 +157,25 @@ text_append(struct out_table *t, const char *s, size_t limit, size_t *w)
 		t->text = nt;
 		t->text_cap = cap;
 	}
-	t->text_len += kg_width_fit(s, limit, t->text + at, w) + 1;
+	if (limit == 0 || width <= limit) {
+		memcpy(t->text + at, s, len + 1);
+		*w = width;
+		t->text_len += len + 1;
+	} else {
+		t->text_len += kg_width_cut(s, limit, t->text + at, w) + 1;
+	}
 	return at;
 }
 
 int
 out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
+{
+	return out_table_add_known(t, cells, NULL, sgr);
+}
+
+int
+out_table_add_known(struct out_table *t, const char *const *cells, const size_t *widths,
+    const char *sgr)
 {
 	size_t i, cap, w, limit, at;
 	size_t *no, *nw;
@@ -183,19 +197,27 @@ out_table_add(struct out_table *t, const char *const *cells, const char *sgr)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = cells[i] ? cells[i] : "";
 		char *shown = NULL;
-		size_t shown_len, len = strlen(s);
+		size_t shown_len, len = strlen(s), width;
 		FILE *m;
 
+		if (widths == NULL || (width = widths[i]) == OUT_WIDTH_UNKNOWN)
+			width = kg_width_clean(s, len);
+
 		/* Measure a cell as it will look: escaped. */
-		if (kg_control_find(s, len, "") < len &&
-		    (m = open_memstream(&shown, &shown_len)) != NULL) {
-			kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
-			if (fclose(m) == 0)
-				s = shown;
+		if (width == KG_WIDTH_CONTROL) {
+			if ((m = open_memstream(&shown, &shown_len)) != NULL) {
+				kg_escape_controls(m, s, len, ""); /* a cell is one line: tabs too */
+				if (fclose(m) == 0) {
+					s = shown;
+					len = shown_len;
+				}
+			}
+			width = kg_width(s);
 		}
 		limit = t->max_width ? t->max_width[i] : 0;
-		at = text_append(t, s, limit, &w);
-		free(shown);
+		at = text_append(t, s, len, width, limit, &w);
+		if (shown != NULL)
+			free(shown);
 		if (at == (size_t)-1)
 			return -1;
 		t->offsets[t->nrows * t->ncols + i] = at;
@@ -230,7 +252,7 @@ put_row(char *p, const struct out_table *t, const char *const *cells,
 	for (i = 0; i < last; i++) {
 		cw = cell_w[i];
 		if (cw > w[i]) {
-			p += kg_width_fit(cells[i], w[i], p, &cw);
+			p += kg_width_cut(cells[i], w[i], p, &cw);
 		} else {
 			n = strlen(cells[i]);
 			memcpy(p, cells[i], n);
@@ -498,65 +520,96 @@ join_owners(char *buf, size_t len, const struct kg_strv *owners)
 }
 
 /* "planned", "planned, gone", "done, conflict": the status and what else
- * a reader must know at a glance. */
-static void
+ * a reader must know at a glance; returns its length. */
+static size_t
 status_text(char *buf, size_t len, const struct kg_milestone *m)
 {
 	size_t used = put(buf, len, 0, kg_status_name(m->status));
 
 	used = put(buf, len, used, m->gone ? ", gone" : "");
-	put(buf, len, used, m->conflict ? ", conflict" : "");
+	return put(buf, len, used, m->conflict ? ", conflict" : "");
 }
 
-int
-out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
-    size_t width)
+/* A milestone table being built: a listing's rows come by deadline, and
+ * the deadline's two cells are made once per date. */
+struct out_milestones {
+	struct out_table *t;
+	kg_day today;
+	bool made;           /* due and when are made, for end */
+	kg_day end;
+	char due[KG_DATE_LEN + 1], when[64];
+};
+
+struct out_milestones *
+out_milestones_new(kg_day today, size_t width)
 {
 	static const char *const headers[] = {
 		"ID", "DUE", "WHEN", "STATUS", "TITLE", "MEASURE", "OWNERS",
 	};
-	struct out_table *t;
-	char id[24], due[KG_DATE_LEN + 1], when[64], status[48], owners[512];
-	const char *cells[7];
-	size_t i;
-	int rc = -1;
+	struct out_milestones *ms = calloc(1, sizeof(*ms));
 
-	if (l->n == 0) {
-		fprintf(f, "no milestones\n");
-		return 0;
+	if (ms == NULL || (ms->t = out_table_new(7, headers, NULL)) == NULL) {
+		free(ms);
+		return NULL;
 	}
-	if ((t = out_table_new(7, headers, NULL)) == NULL)
-		return -1;
 	/* title, measure and owners give up width to fit the terminal */
-	out_table_fit(t, width, 1u << 5 | 1u << 6, 1u << 4);
-	for (i = 0; i < l->n; i++) {
-		const struct kg_milestone *m = &l->v[i];
+	out_table_fit(ms->t, width, 1u << 5 | 1u << 6, 1u << 4);
+	ms->today = today;
+	return ms;
+}
 
-		put_num(id, sizeof(id), 0, m->id);
+int
+out_milestones_add(struct out_milestones *ms, const struct kg_milestone *m)
+{
+	char id[24], due[KG_DATE_LEN + 2], status[48], owners[512];
+	const char *cells[7];
+	size_t widths[7], n;
+
+	if (!ms->made || m->window_end != ms->end) {
+		ms->made = true;
+		ms->end = m->window_end;
 		if (m->window_end == KG_DAY_NONE)
-			put(due, sizeof(due), 0, "-");
+			put(ms->due, sizeof(ms->due), 0, "-");
 		else
-			kg_date_format(m->window_end, due);
-		if (m->uncertain) /* the window rests on a guess: say so */
-			strcat(due, "?");
-		out_relative(when, sizeof(when), m, today);
-		status_text(status, sizeof(status), m);
-		join_owners(owners, sizeof(owners), &m->owners);
-		cells[0] = id;
-		cells[1] = due;
-		cells[2] = when;
-		cells[3] = status;
-		cells[4] = m->title;
-		cells[5] = m->measure_title;
-		cells[6] = owners;
-		if (out_table_add(t, cells, out_milestone_sgr(m, today)) < 0)
-			goto out;
+			kg_date_format(m->window_end, ms->due);
+		out_relative(ms->when, sizeof(ms->when), m, ms->today);
 	}
-	out_table_print(t, f, color);
-	rc = 0;
-out:
-	out_table_free(t);
-	return rc;
+	/* the cells made here are printable ASCII: as wide as long */
+	widths[0] = put_num(id, sizeof(id), 0, m->id);
+	n = put(due, sizeof(due), 0, ms->due);
+	if (m->uncertain) /* the window rests on a guess: say so */
+		n = put(due, sizeof(due), n, "?");
+	widths[1] = n;
+	widths[2] = strlen(ms->when);
+	widths[3] = status_text(status, sizeof(status), m);
+	widths[4] = widths[5] = widths[6] = OUT_WIDTH_UNKNOWN;
+	join_owners(owners, sizeof(owners), &m->owners);
+	cells[0] = id;
+	cells[1] = due;
+	cells[2] = ms->when;
+	cells[3] = status;
+	cells[4] = m->title;
+	cells[5] = m->measure_title;
+	cells[6] = owners;
+	return out_table_add_known(ms->t, cells, widths, out_milestone_sgr(m, ms->today));
+}
+
+void
+out_milestones_print(const struct out_milestones *ms, FILE *f, bool color)
+{
+	if (ms->t->nrows == 0)
+		fprintf(f, "no milestones\n");
+	else
+		out_table_print(ms->t, f, color);
+}
+
+void
+out_milestones_free(struct out_milestones *ms)
+{
+	if (ms == NULL)
+		return;
+	out_table_free(ms->t);
+	free(ms);
 }
 
 void

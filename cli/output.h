@@ -52,6 +52,13 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers,
     const size_t *max_width);
 /* -1 on ENOMEM. */
 int out_table_add(struct out_table *t, const char *const *cells, const char *sgr);
+/* The same with the display width of some cells known to the caller,
+ * which made them and knows them free of control characters (its own
+ * ASCII: numbers, dates); OUT_WIDTH_UNKNOWN for the others, measured and
+ * escaped as out_table_add does. */
+#define OUT_WIDTH_UNKNOWN ((size_t)-1)
+int out_table_add_known(struct out_table *t, const char *const *cells, const size_t *widths,
+    const char *sgr);
 /* Print rows at most width columns wide (0: any): the columns whose bit is
  * set in flex give up width, widest first, down to 12 columns or their
  * header, then those in keep (a title); cut cells end in "…", never inside
@@ -77,12 +84,17 @@ void out_relative(char *buf, size_t len, const struct kg_milestone *m, kg_day to
  * dim cancelled, NULL otherwise. */
 const char *out_milestone_sgr(const struct kg_milestone *m, kg_day today);
 
-/* Prints the table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE,
- * OWNERS) or "no milestones", fitted to width columns (out_table_fit): an
- * uncertain deadline is marked "?", STATUS says "gone" and "conflict".  -1
- * on ENOMEM. */
-int out_milestone_table(FILE *f, const struct kg_milestone_list *l, kg_day today, bool color,
-    size_t width);
+/* The table of milestones (ID, DUE, WHEN, STATUS, TITLE, MEASURE, OWNERS)
+ * seen from today, fitted to width columns (out_table_fit); NULL on
+ * ENOMEM.  A row per out_milestones_add (m is copied: it may be lent; an
+ * uncertain deadline is marked "?", STATUS says "gone" and "conflict"; -1
+ * on ENOMEM), then out_milestones_print prints it, or "no milestones" when
+ * it has no row. */
+struct out_milestones;
+struct out_milestones *out_milestones_new(kg_day today, size_t width);
+int out_milestones_add(struct out_milestones *ms, const struct kg_milestone *m);
+void out_milestones_print(const struct out_milestones *ms, FILE *f, bool color);
+void out_milestones_free(struct out_milestones *ms); /* NULL is fine */
 
 /* "status, window": the fields of a KG_LOCAL_* mask, into buf. */
 void out_local_fields(char *buf, size_t len, unsigned mask);

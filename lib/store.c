@@ -26,7 +26,9 @@
  *    window_end or DUE_OPEN for an open end: a due-date window (`upcoming`)
  *    is one contiguous range of the table, and with the measure's fields
  *    in the row (v6) the pages read are that range's, so the cost follows
- *    the rows returned, not the table size.  Ids come
+ *    the rows returned, not the table size; a table listing's open rows
+ *    are a range of the narrower index milestones_open (v8), which holds
+ *    all a brief row reads.  Ids come
  *    from the meta counter last_milestone_id (never reused after a purge);
  *    milestones_id makes them unique and the target of foreign keys.
  */
@@ -1381,6 +1383,13 @@ append_placeholders(char *sql, size_t cap, size_t n)
 	snprintf(sql + len, cap - len, ")");
 }
 
+/* The columns of a brief row (kg_query.brief), in ms_view_brief's order. */
+#define MS_COLS_BRIEF \
+	"m.id, m.window_end, m.status, m.gone, m.conflict, m.uncertain, m.title," \
+	" m.measure_title, m.measure_owners, m.owners"
+enum { BRIEF_ID, BRIEF_END, BRIEF_STATUS, BRIEF_GONE, BRIEF_CONFLICT, BRIEF_UNCERTAIN,
+    BRIEF_TITLE, BRIEF_MEASURE_TITLE, BRIEF_MEASURE_OWNERS, BRIEF_OWNERS };
+
 /* Upper bound on filter values per field: keeps the generated SQL bounded. */
 #define MAX_FILTER_VALUES 64
 
@@ -1392,7 +1401,8 @@ append_placeholders(char *sql, size_t cap, size_t n)
  * them), hence the DUE_OPEN - 1 upper bound bind_query supplies.
  */
 static int
-build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
+build_query(const struct kg_query *q, bool brief, char *sql, size_t cap,
+    struct kg_err *err)
 {
 	const struct kg_filter *f = &q->filter;
 
@@ -1402,20 +1412,21 @@ build_query(const struct kg_query *q, char *sql, size_t cap, struct kg_err *err)
 		    MAX_FILTER_VALUES);
 	/* a retired milestone (no edition left mentions it) is not listed */
 	snprintf(sql, cap, "SELECT %s" KG_MS_FROM " WHERE m.retired = 0",
-	    q->brief ? KG_MS_COLS_BRIEF : KG_MS_COLS);
+	    brief ? MS_COLS_BRIEF : KG_MS_COLS);
 	if (q->due_from != KG_DAY_NONE)
 		strncat(sql, " AND m.due >= ?", cap - strlen(sql) - 1);
 	if (q->due_from != KG_DAY_NONE || q->due_to != KG_DAY_NONE)
 		strncat(sql, " AND m.due <= ?", cap - strlen(sql) - 1);
-	/* A window with a lower bound (upcoming) is mostly open milestones:
-	 * reading its contiguous range of the clustered table and skipping
-	 * the few closed rows beats one table seek per entry of the partial
-	 * index milestones_open_due (about half the instructions at 1M rows),
-	 * so the unary + keeps the planner off that index.  Without a lower
-	 * bound (overdue) the range reaches back to the oldest, mostly closed
-	 * rows, and the partial index skips them. */
+	/* Open milestones: a brief row is all in the partial index
+	 * milestones_open (schema v8), filters included, so its range is
+	 * read and nothing else.  Whole rows with a lower bound (upcoming
+	 * --json) read the contiguous range of the clustered table, skipping
+	 * the few closed rows: one table seek per index entry costs about
+	 * twice that, so the unary + keeps the planner off the index.
+	 * Without a lower bound (overdue) the range reaches back to the
+	 * oldest, mostly closed rows, and the index skips them. */
 	if (q->open_only)
-		strncat(sql, q->due_from != KG_DAY_NONE
+		strncat(sql, q->due_from != KG_DAY_NONE && !brief
 		    ? " AND +m.status IN ('planned', 'ongoing')"
 		    : " AND m.status IN ('planned', 'ongoing')", cap - strlen(sql) - 1);
 	if (q->gone >= 0)
@@ -1507,41 +1518,160 @@ add_ms_row(sqlite3_stmt *s, void *list)
 	return 0;
 }
 
-/* Appends the rows of the bound KG_MS_SELECT statement s to out, owners
- * filled; on failure out is as it was. */
+/* Runs the query of q reading whole rows or brief ones (MS_COLS_BRIEF),
+ * in one read transaction, handing each row to add (each_row). */
 static int
-read_ms_rows(struct kg_store *st, sqlite3_stmt *s, struct kg_milestone_list *out,
-    struct kg_err *err)
-{
-	size_t first = out->n;
-
-	if (each_row(st, s, add_ms_row, out, "querying milestones", err) == 0)
-		return 0;
-	while (out->n > first)
-		kg_milestone_clear(&out->v[--out->n]);
-	return -1;
-}
-
-int
-kg_store_milestones(struct kg_store *st, const struct kg_query *q,
-    struct kg_milestone_list *out, struct kg_err *err)
+run_query(struct kg_store *st, const struct kg_query *q, bool brief,
+    int (*add)(sqlite3_stmt *, void *), void *arg, struct kg_err *err)
 {
 	char sql[8192];
 	sqlite3_stmt *s = NULL;
+	bool outer;
 	int rc = -1;
 
-	bool outer;
-
-	if (build_query(q, sql, sizeof(sql), err) < 0)
+	if (build_query(q, brief, sql, sizeof(sql), err) < 0)
 		return -1;
 	if (read_begin(st, &outer, err) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		kg_store_fail(st, err, "preparing query");
 	else if (bind_query(s, q, err) == 0)
-		rc = read_ms_rows(st, s, out, err);
+		rc = each_row(st, s, add, arg, "querying milestones", err);
 	sqlite3_finalize(s);
 	read_end(st, outer);
+	return rc;
+}
+
+int
+kg_store_milestones(struct kg_store *st, const struct kg_query *q,
+    struct kg_milestone_list *out, struct kg_err *err)
+{
+	size_t first = out->n;
+
+	if (run_query(st, q, false, add_ms_row, out, err) == 0)
+		return 0;
+	while (out->n > first)
+		kg_milestone_clear(&out->v[--out->n]);
+	return -1;
+}
+
+/* The owners of a lent row: both newline-joined columns copied into text
+ * one after the other, each line NUL-terminated and listed in v unless
+ * empty or listed already (as strv_push_split does).  Reused from row to
+ * row: it grows, and is freed once at the end. */
+struct owners_view {
+	char *text;
+	size_t text_cap;
+	char **v;
+	size_t v_cap;
+};
+
+static int
+owners_view(struct owners_view *o, sqlite3_stmt *s, struct kg_strv *out)
+{
+	const char *first = (const char *)sqlite3_column_text(s, BRIEF_MEASURE_OWNERS);
+	size_t n1 = (size_t)sqlite3_column_bytes(s, BRIEF_MEASURE_OWNERS);
+	const char *second = (const char *)sqlite3_column_text(s, BRIEF_OWNERS);
+	size_t n2 = (size_t)sqlite3_column_bytes(s, BRIEF_OWNERS);
+	size_t need = n1 + n2 + 2, lines = 2, i, k;
+	char *p, *end, *nl;
+
+	memset(out, 0, sizeof(*out));
+	if (n1 + n2 == 0)
+		return 0;
+	if (need > o->text_cap) {
+		if ((p = realloc(o->text, need)) == NULL)
+			return -1;
+		o->text = p;
+		o->text_cap = need;
+	}
+	memcpy(o->text, first != NULL ? first : "", n1);
+	o->text[n1] = '\n';
+	memcpy(o->text + n1 + 1, second != NULL ? second : "", n2);
+	o->text[n1 + 1 + n2] = '\0';
+	for (p = o->text; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	if (lines > o->v_cap) {
+		char **nv = realloc(o->v, lines * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		o->v = nv;
+		o->v_cap = lines;
+	}
+	out->v = o->v;
+	for (p = o->text, end = p + n1 + 1 + n2; p < end; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = end;
+		*nl = '\0';
+		for (k = 0, i = 0; i < out->n && !k; i++)
+			k = strcmp(out->v[i], p) == 0;
+		if (*p != '\0' && !k)
+			out->v[out->n++] = p;
+	}
+	return 0;
+}
+
+/* A row of MS_COLS_BRIEF as a milestone lent to its reader: its strings
+ * are the statement's (and o's), valid until the next step; the fields a
+ * brief row does not read as kg_ms_from_row leaves NULL columns. */
+static int
+ms_view_brief(sqlite3_stmt *s, struct owners_view *o, struct kg_milestone *m)
+{
+	int status = kg_status_parse((const char *)sqlite3_column_text(s, BRIEF_STATUS));
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, BRIEF_ID);
+	m->window_start = KG_DAY_NONE;
+	m->window_end = kg_col_day(s, BRIEF_END);
+	m->status = status < 0 ? KG_STATUS_PLANNED : status;
+	m->kind = KG_KIND_OTHER;
+	m->certainty = KG_CERT_NONE;
+	m->precision = KG_PREC_DAY;
+	m->gone = sqlite3_column_int(s, BRIEF_GONE) != 0;
+	m->conflict = sqlite3_column_int(s, BRIEF_CONFLICT) != 0;
+	m->uncertain = sqlite3_column_int(s, BRIEF_UNCERTAIN) != 0;
+	/* the model's strings are not const; a lent row's are not written */
+	m->title = (char *)sqlite3_column_text(s, BRIEF_TITLE);
+	m->measure_title = (char *)sqlite3_column_text(s, BRIEF_MEASURE_TITLE);
+	return owners_view(o, s, &m->owners);
+}
+
+struct lend {
+	bool brief;
+	struct owners_view owners;
+	int (*each)(const struct kg_milestone *, void *);
+	void *arg;
+};
+
+static int
+lend_row(sqlite3_stmt *s, void *arg)
+{
+	struct lend *l = arg;
+	struct kg_milestone m;
+	int rc;
+
+	if (l->brief) {
+		if (ms_view_brief(s, &l->owners, &m) < 0)
+			return -1;
+		return l->each(&m, l->arg);
+	}
+	if (ms_from_row_owned(s, &m) < 0)
+		return -1;
+	rc = l->each(&m, l->arg);
+	kg_milestone_clear(&m);
+	return rc;
+}
+
+int
+kg_store_milestones_each(struct kg_store *st, const struct kg_query *q,
+    int (*each)(const struct kg_milestone *m, void *arg), void *arg, struct kg_err *err)
+{
+	struct lend l = { .brief = q->brief, .each = each, .arg = arg };
+	int rc = run_query(st, q, q->brief, lend_row, &l, err);
+
+	free(l.owners.text);
+	free(l.owners.v);
 	return rc;
 }
 
@@ -1658,7 +1788,8 @@ kg_store_query_plan(struct kg_store *st, const struct kg_query *q, struct kg_str
 	int rc = -1, step;
 
 	memcpy(sql, eqp, sizeof(eqp));
-	if (build_query(q, sql + sizeof(eqp) - 1, sizeof(sql) - sizeof(eqp) + 1, err) < 0)
+	if (build_query(q, q->brief, sql + sizeof(eqp) - 1, sizeof(sql) - sizeof(eqp) + 1,
+	    err) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return kg_store_fail(st, err, "preparing query plan");

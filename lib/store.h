@@ -124,11 +124,12 @@ struct kg_query {
 	bool open_only;    /* only planned/ongoing (upcoming, overdue, reminders) */
 	int gone;          /* -1 any, 0 not gone, 1 only gone (see kg_milestone.gone) */
 	enum kg_order order;
-	/* Only what a listing table shows is read: id, title, status,
-	 * window_end, gone, conflict, uncertain, measure_title and owners; the
-	 * other fields are as for an empty column (0, NULL, KG_DAY_NONE, the
-	 * enums' fallbacks).  The text columns a table never shows (sentence,
-	 * expression, uid) are most of a row's cost. */
+	/* kg_store_milestones_each only: only what a listing table shows is
+	 * read: id, title, status, window_end, gone, conflict, uncertain,
+	 * measure_title and owners; the other fields are as for an empty
+	 * column (0, NULL, KG_DAY_NONE, the enums' fallbacks).  The text
+	 * columns a table never shows (sentence, expression, uid) are most of
+	 * a row's cost. */
 	bool brief;
 };
 
@@ -139,6 +140,17 @@ void kg_query_init(struct kg_query *q);
  * (window_end) index; filters that SQL cannot use cheaply run in C. */
 int kg_store_milestones(struct kg_store *st, const struct kg_query *q,
     struct kg_milestone_list *out, struct kg_err *err);
+
+/*
+ * The milestones of q (as kg_store_milestones, in the same order) handed
+ * one by one to each, in one read transaction, nothing kept: a listing
+ * pays for no copy of its rows.  m is lent for the call: with q->brief its
+ * strings and owners are the store's own, valid until each returns
+ * (kg_milestone_copy keeps one).  each returns 0 to go on, -1 when out of
+ * memory (the call then stops and fails with "out of memory").
+ */
+int kg_store_milestones_each(struct kg_store *st, const struct kg_query *q,
+    int (*each)(const struct kg_milestone *m, void *arg), void *arg, struct kg_err *err);
 
 /*
  * Following the database by its changes (kigend's publisher).  rev grows

@@ -26,14 +26,6 @@
  * v6): a listing reads no measures page. */
 #define KG_MS_FROM " FROM milestones m"
 #define KG_MS_SELECT "SELECT " KG_MS_COLS KG_MS_FROM
-/* KG_MS_COLS with NULL for every column a listing table does not show
- * (kg_query.brief): the same positions, so kg_ms_from_row reads both. */
-#define KG_MS_COLS_BRIEF \
-	"m.id, NULL, NULL, m.title, NULL, m.status, NULL," \
-	" NULL, m.window_end, NULL, NULL, NULL, NULL," \
-	" NULL, NULL, m.gone, NULL, m.owners, NULL, NULL," \
-	" NULL, m.measure_title, m.uncertain, NULL, NULL," \
-	" NULL, m.conflict, m.measure_owners"
 /* Columns of KG_MS_SELECT: a query may append its own after them. */
 #define KG_MS_NCOLS 28
 /* The rev of a milestone written now: above every rev a reader that took

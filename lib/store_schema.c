@@ -27,6 +27,8 @@
  *       (kigend's publisher): milestones.rev with its index, meta.rev and
  *       meta.reshaped, and the triggers that bump reshaped (store.h,
  *       kg_store_marks)
+ *   v8  milestones_open: the open milestones by deadline with the columns
+ *       a listing table shows, in place of milestones_open_due
  */
 #include "store.h"
 #include "store_int.h"
@@ -332,6 +334,18 @@ static const struct migration {
 	RESHAPED_TRIGGER("documents_deleted", "DELETE ON documents", "")
 	RESHAPED_TRIGGER("observations_updated", "UPDATE ON observations", "")
 	RESHAPED_TRIGGER("observations_deleted", "DELETE ON observations", ""),
+	NULL },
+	/* v7 -> v8: the index of open milestones by deadline carries what a
+	 * listing table shows and filters on (kg_query.brief), so that
+	 * `upcoming` and `overdue` read that narrow index alone: the table's
+	 * rows hold 33 columns (sentence, expression, plan...) whose record
+	 * header every row read decoded.  It replaces milestones_open_due,
+	 * which the webhook deadlines (outbox.c) read the same way. */
+	{
+	"DROP INDEX milestones_open_due;"
+	"CREATE INDEX milestones_open ON milestones(due, id, status, gone, retired, kind,"
+	"  measure_id, conflict, uncertain, window_end, title, measure_title, measure_owners,"
+	"  owners) WHERE status IN ('planned', 'ongoing');",
 	NULL },
 };
 

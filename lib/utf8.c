@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,16 @@ char_width_table(const char *s, size_t left, size_t *n)
 	*n = (size_t)r;
 	w = utf8proc_charwidth(cp);
 	return w > 0 ? (size_t)w : 0;
+}
+
+/* Whether U+3000 + the six bits of b1 and b2 (the two trailing bytes of a
+ * character whose lead byte is 0xE3) is in wide3. */
+static inline bool
+kana3(unsigned char b1, unsigned char b2)
+{
+	uint32_t c = (uint32_t)(b1 & 0x3F) << 6 | (b2 & 0x3F);
+
+	return c <= 0x029 || (c >= 0x041 && c <= 0x096) || (c >= 0x09B && c <= 0x0FF);
 }
 
 /* The columns of the character at s, whose length goes to *n.  Inline for
@@ -223,31 +234,76 @@ kg_width(const char *s)
 }
 
 size_t
-kg_width_fit(const char *s, size_t max, char *out, size_t *width)
+kg_width_clean(const char *s, size_t len)
 {
-	size_t len = strlen(s), i = 0, w = 0, cw, n, cut, cut_w;
+	const unsigned char *u = (const unsigned char *)s;
+	const uint64_t highs = 0x8080808080808080u;
+	size_t i = 0, w = 0, n;
+	uint64_t x;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			/* printable ASCII (numbers, dates), eight bytes at a time */
+			if (i + 8 <= len) {
+				memcpy(&x, u + i, 8);
+				if (!(x & highs) && !may_hold_control(x)) {
+					w += 8;
+					i += 8;
+					continue;
+				}
+			}
+			if (u[i] < 0x20 || u[i] == 0x7f)
+				return KG_WIDTH_CONTROL;
+			w++;
+			i++;
+			continue;
+		}
+		/* a run of wide three-byte characters: the ideographs
+		 * char_width takes inline, and the kana and CJK punctuation
+		 * of wide3 (lead byte 0xE3) */
+		while (i + 3 <= len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80 &&
+		    (u[i] - 0xE5u <= 4u || (u[i] == 0xE3 && kana3(u[i + 1], u[i + 2])))) {
+			w += 2;
+			i += 3;
+		}
+		if (i == len || u[i] < 0x80)
+			continue;
+		if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
+			return KG_WIDTH_CONTROL;
+		w += char_width(s + i, len - i, &n);
+		i += n;
+	}
+	return w;
+}
+
+size_t
+kg_width_cut(const char *s, size_t max, char *out, size_t *width)
+{
+	size_t len = strlen(s), i = 0, w = 0, cw, n;
 
 	/* up to the first character that leaves no room for an ellipsis */
-	while (max > 0 && i < len) {
+	while (i < len) {
 		cw = char_width(s + i, len - i, &n);
 		if (w + cw > max - 1)
 			break;
 		w += cw;
 		i += n;
 	}
-	cut = i;
-	cut_w = w;
-	while (i < len) {
-		w += char_width(s + i, len - i, &n);
-		i += n;
-	}
+	memcpy(out, s, i);
+	memcpy(out + i, KG_ELLIPSIS, sizeof(KG_ELLIPSIS));
+	*width = w + 1;
+	return i + sizeof(KG_ELLIPSIS) - 1;
+}
+
+size_t
+kg_width_fit(const char *s, size_t max, char *out, size_t *width)
+{
+	size_t len = strlen(s), w = kg_width(s);
+
 	if (max == 0 || w <= max) {
 		memcpy(out, s, len + 1);
 		*width = w;
 		return len;
 	}
-	memcpy(out, s, cut);
-	memcpy(out + cut, KG_ELLIPSIS, sizeof(KG_ELLIPSIS));
-	*width = cut_w + 1;
-	return cut + sizeof(KG_ELLIPSIS) - 1;
+	return kg_width_cut(s, max, out, width);
 }

@@ -74,5 +74,15 @@ size_t kg_width(const char *s);
  * the bytes written (NUL excluded); *width gets the columns written.
  */
 size_t kg_width_fit(const char *s, size_t max, char *out, size_t *width);
+/* The same cut of an s known to be wider than max (> 0) columns: the
+ * prefix and "…", without measuring the rest. */
+size_t kg_width_cut(const char *s, size_t max, char *out, size_t *width);
+
+/* The columns of s[0..len) as kg_width counts them, or KG_WIDTH_CONTROL
+ * when it holds a control character (kg_is_control, none kept): the
+ * measure and the check a table cell needs, in one pass (printable ASCII
+ * eight bytes at a time). */
+#define KG_WIDTH_CONTROL ((size_t)-1)
+size_t kg_width_clean(const char *s, size_t len);
 
 #endif

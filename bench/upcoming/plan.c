@@ -26,8 +26,9 @@ plan(const char *db, const char *as_of, const char *days)
 	if (kg_date_parse(as_of, &today, &err) < 0 ||
 	    kg_store_open(db, KG_STORE_READONLY, &st, &err) < 0)
 		goto out;
-	/* what `kigen upcoming` asks (cli/cmd_query.c) */
+	/* what `kigen upcoming` asks for its table (cli/cmd_query.c) */
 	q.open_only = true;
+	q.brief = true;
 	q.due_from = today;
 	q.due_to = today + atoi(days);
 	if (kg_store_query_plan(st, &q, &lines, &err) < 0)

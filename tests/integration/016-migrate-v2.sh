@@ -1,12 +1,12 @@
 #!/bin/sh
-# Schema v2 -> v3 (-> v4 -> v5 -> v6 -> v7) in place: a database written by kigen before editions
+# Schema v2 -> v3 (-> v4 -> v5 -> v6 -> v7 -> v8) in place: a database written by kigen before editions
 # (tests/data/v2-main.sql: the sample report, next-report.txt and the
 # 2009 report imported, then done 5, rm 7, edit 9, add, and one delivery;
 # made with main at ddf8c6e, as tests/data/README.md says) lists the same
 # milestones after migrating, gets the v3 tables filled (and v4's owners
 # joined in each measure row, v5's edition_measures as a rowid table, v6's
 # copies of each measure's title and owners in its milestones, v7's change
-# marks), keeps
+# marks, v8's listing index), keeps
 # its deliveries, and takes imports and edits afterwards.
 . "$TOP/tests/integration/lib-cli.sh"
 k() { "$KIGEN" --db "$db" "$@"; }
@@ -42,7 +42,7 @@ PY
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 q = lambda sql: c.execute(sql).fetchall()
-assert q("PRAGMA user_version") == [(7,)]   # through v3, v4, v5, v6, v7
+assert q("PRAGMA user_version") == [(8,)]   # through v3, v4, v5, v6, v7, v8
 # one observation per imported milestone, in a document of its plan
 assert q("SELECT count(*) FROM observations") == q("SELECT count(*) FROM milestones WHERE plan IS NOT NULL")
 assert q("SELECT count(*) FROM milestones WHERE plan IS NULL") == [(1,)]          # the one added by hand
@@ -72,6 +72,12 @@ assert q("SELECT count(*) FROM milestones m LEFT JOIN measures ms ON ms.id = m.m
 assert [k for k, in q("SELECT key FROM meta WHERE key IN ('rev', 'reshaped') ORDER BY key")] == ["reshaped", "rev"]
 assert q("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == [(12,)]
 assert q("SELECT name FROM sqlite_schema WHERE name = 'milestones_rev'") == [("milestones_rev",)]
+# v8: the open milestones' index carries the listed columns, in place of
+# milestones_open_due
+assert q("SELECT name FROM sqlite_schema WHERE name LIKE 'milestones_open%'") == [("milestones_open",)]
+assert [r[2] for r in q("PRAGMA index_info('milestones_open')")][:3] == ["due", "id", "status"]
+assert q("SELECT count(*) FROM milestones INDEXED BY milestones_open"
+         " WHERE status IN ('planned', 'ongoing') AND due >= 0") == q("SELECT count(*) FROM milestones WHERE status IN ('planned', 'ongoing')") != [(0,)]
 # the outbox kept its row and takes the new status
 assert q("SELECT webhook_id, status FROM outbox") == [("msg_fixture1", "delivered")]
 c.execute("UPDATE outbox SET status = 'cancelled'")
@@ -80,6 +86,20 @@ PY
 
 expect_rc 0 k deliveries --json
 has "$tmp/out" "msg_fixture1"
+
+# The table (read from the v8 index) lists what the JSON (whole rows) does.
+expect_rc 0 k --as-of 2008-06-01 --json upcoming --until 2010-12-31
+cp "$tmp/out" "$tmp/up.json"
+expect_rc 0 env COLUMNS=200 "$KIGEN" --db "$db" --as-of 2008-06-01 upcoming --until 2010-12-31
+"$py" - "$tmp/up.json" "$tmp/out" <<'PY' || fail "upcoming table differs from its JSON"
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))["milestones"]
+rows = open(sys.argv[2], encoding="utf-8").read().splitlines()[1:]
+assert len(j) > 3, len(j)
+assert [int(r.split()[0]) for r in rows] == [m["id"] for m in j], (rows, [m["id"] for m in j])
+assert [r.split()[1].rstrip("?") for r in rows] == [m["due"] for m in j]
+print("ok:", len(j), "rows")
+PY
 
 # Afterwards it works as a v3 database: edits and imports.
 expect_rc 0 k done 10

@@ -284,20 +284,34 @@ test_json(void **state)
 	free(buf);
 }
 
+/* Prints the milestone table of the n milestones of m to f. */
+static void
+print_milestones(FILE *f, const struct kg_milestone *m, size_t n, kg_day today)
+{
+	struct out_milestones *ms = out_milestones_new(today, 100);
+	size_t i;
+
+	assert_non_null(ms);
+	for (i = 0; i < n; i++)
+		assert_int_equal(out_milestones_add(ms, &m[i]), 0);
+	out_milestones_print(ms, f, false);
+	out_milestones_free(ms);
+}
+
 /* The milestone table: its header, an uncertain deadline marked "?", or
  * "no milestones". */
 static void
 test_milestone_table(void **state)
 {
 	kg_day today = kg_day_from_civil(2008, 11, 24);
-	struct kg_milestone_list l = {0};
-	struct kg_milestone m[2];
+	struct kg_milestone m[4];
+	const char *line;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	assert_int_equal(out_milestone_table(f, &l, today, false, 100), 0);
+	print_milestones(f, NULL, 0, today);
 	fflush(f);
 	assert_string_equal(buf, "no milestones\n");
 
@@ -309,18 +323,29 @@ test_milestone_table(void **state)
 	m[1].title = (char *)"年度内に結論";
 	m[1].window_start = m[1].window_end = today + 100;
 	m[1].uncertain = true;
-	l.v = m;
-	l.n = 2;
+	/* the same deadline, certain; then none */
+	m[2] = m[1];
+	m[2].id = 5;
+	m[2].uncertain = false;
+	m[3].id = 6;
+	m[3].title = (char *)"常時";
+	m[3].window_start = today;
+	m[3].window_end = KG_DAY_NONE;
 	rewind(f);
-	assert_int_equal(out_milestone_table(f, &l, today, false, 100), 0);
+	print_milestones(f, m, 4, today);
 	fputc('\0', f);
 	fclose(f);
 	assert_non_null(strstr(buf, "ID"));
 	assert_non_null(strstr(buf, "TITLE"));
 	assert_non_null(strstr(buf, "2008-11-30"));
 	assert_non_null(strstr(buf, "in 6 days"));
-	assert_non_null(strstr(buf, "2009-03-04?"));
 	assert_non_null(strstr(buf, "中間評価を実施"));
+	assert_non_null(line = strstr(buf, "\n4 "));
+	assert_memory_equal(line, "\n4   2009-03-04?  in 3 months", 28);
+	assert_non_null(line = strstr(buf, "\n5 "));
+	assert_memory_equal(line, "\n5   2009-03-04   in 3 months", 28);
+	assert_non_null(line = strstr(buf, "\n6 "));
+	assert_memory_equal(line, "\n6   -            -     ", 24);
 	free(buf);
 }
 

@@ -91,12 +91,16 @@ test_width(void **state)
 		{"平成20年度", 10},
 		{"…", 1},
 		{"\xff", 1},               /* an invalid byte counts one column */
+		{"\xe5\x41\x41", 3},       /* an ideograph's lead byte, then ASCII */
+		{"総\xe6\x97", 4},          /* a character cut short */
 	};
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_int_equal(kg_width(rows[i].s), rows[i].width);
+		assert_int_equal(kg_width_clean(rows[i].s, strlen(rows[i].s)), rows[i].width);
+	}
 }
 
 /* Every code point beyond ASCII measures what utf8proc_charwidth says, those that
@@ -120,6 +124,11 @@ test_width_every_code_point(void **state)
 		if (kg_width((const char *)buf) != (size_t)(want > 0 ? want : 0))
 			fail_msg("U+%04X: %zu columns, utf8proc says %d", (unsigned)cp,
 			    kg_width((const char *)buf), want);
+		/* C1 controls aside, the one-pass measure agrees */
+		if (cp > 0x9F && kg_width_clean((const char *)buf, (size_t)n) !=
+		    (size_t)(want > 0 ? want : 0))
+			fail_msg("U+%04X: kg_width_clean says %zu columns", (unsigned)cp,
+			    kg_width_clean((const char *)buf, (size_t)n));
 	}
 }
 
@@ -156,6 +165,57 @@ test_width_fit(void **state)
 		assert_int_equal(n, strlen(rows[i].want));
 		assert_int_equal(w, rows[i].width);
 		assert_int_equal(kg_width(out), w);
+		if (rows[i].max == 0 || kg_width(rows[i].s) <= rows[i].max)
+			continue;
+		/* a text known to be too wide is cut alike */
+		memset(out, 0, sizeof(out));
+		assert_int_equal(kg_width_cut(rows[i].s, rows[i].max, out, &w), n);
+		assert_string_equal(out, rows[i].want);
+		assert_int_equal(w, rows[i].width);
+	}
+}
+
+/* kg_width_clean measures eight ASCII bytes at a time: a control character
+ * at every offset of a long text, in every word position, is seen; the
+ * bytes that only look like one (0xC2 of ©) are measured. */
+static void
+test_width_clean(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t width;
+	} rows[] = {
+		{"2010-01-01", 10},
+		{"in 30 days", 10},
+		{"planned, gone, conflict", 23},
+		{"GSOCの整備 (第2期) を2009年度に", 31},
+		{"\xc2\xa9 \xc2\xa0 copyright and nbsp", 22},
+		{"tab\there", KG_WIDTH_CONTROL},
+		{"a long run of text, then\x7f", KG_WIDTH_CONTROL},
+		{"総務省\x1b[2J", KG_WIDTH_CONTROL},
+		{"\xc2\x9b" "31m", KG_WIDTH_CONTROL},
+		{"half a C1 at the end \xc2", 22},
+	};
+	char buf[40];
+	size_t i, at;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(kg_width_clean(rows[i].s, strlen(rows[i].s)), rows[i].width);
+	for (at = 0; at < 32; at++) {
+		memset(buf, 'x', sizeof(buf));
+		assert_int_equal(kg_width_clean(buf, 33), 33);
+		buf[at] = '\x1b';
+		assert_int_equal(kg_width_clean(buf, 32), KG_WIDTH_CONTROL);
+		buf[at] = '\x7f';
+		assert_int_equal(kg_width_clean(buf, 32), KG_WIDTH_CONTROL);
+		buf[at] = '\0';
+		assert_int_equal(kg_width_clean(buf, 32), KG_WIDTH_CONTROL);
+		buf[at] = '\xc2';
+		buf[at + 1] = '\x85';
+		assert_int_equal(kg_width_clean(buf, 33), KG_WIDTH_CONTROL);
+		buf[at + 1] = '\xa9';  /* © is no control */
+		assert_int_equal(kg_width_clean(buf, 33), 32);
 	}
 }
 
@@ -275,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_width_every_code_point),
 		cmocka_unit_test(test_width_fit),
+		cmocka_unit_test(test_width_clean),
 		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_control_find),
 		cmocka_unit_test(test_escape),
