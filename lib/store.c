@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -82,8 +83,10 @@ static const char *const stmt_sql[KG_STMT_COUNT] = {
 	    " local_at, measure_title, measure_owners, rev)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	    " coalesce(?29, 0), (SELECT title FROM measures WHERE id = ?2),"
-	    " (SELECT owners FROM measures WHERE id = ?2), " KG_REV_NEXT ")",
+	    " coalesce(?29, 0),"
+	    " CASE WHEN ?30 THEN ?31 ELSE (SELECT title FROM measures WHERE id = ?2) END,"
+	    " CASE WHEN ?30 THEN ?32 ELSE (SELECT owners FROM measures WHERE id = ?2) END, "
+	    KG_REV_NEXT ")",
 	[KG_STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[KG_STMT_META_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = ?1"
 	    " RETURNING value",
@@ -530,6 +533,19 @@ undo_stopped_writer(const char *path)
 	sqlite3_close(db);
 }
 
+/* SQLite counts the memory it holds (sqlite3_memory_used, which kigen
+ * never reads) under a global mutex at each of its allocations: 2 % of an
+ * import's instructions.  Off before SQLite starts; once it has started
+ * (someone opened a database another way first) the call is refused and
+ * changes nothing. */
+static pthread_once_t memstatus_once = PTHREAD_ONCE_INIT;
+
+static void
+memstatus_off(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err *err)
 {
@@ -554,6 +570,7 @@ kg_store_open(const char *path, int flags, struct kg_store **out, struct kg_err 
 		return kg_err_set(err, "out of memory");
 	}
 	st->fresh = !existed;
+	pthread_once(&memstatus_once, memstatus_off);
 	if (readonly && existed)
 		undo_stopped_writer(path);
 	oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -1094,15 +1111,57 @@ kg_store_reserve_ids(struct kg_store *st, size_t n, int64_t *first, struct kg_er
 	return kg_store_step_done(st, s, err, "allocating milestone ids");
 }
 
-/* Insert without a transaction of its own; reason goes to the history. */
+int64_t
+kg_store_due_key(kg_day window_end)
+{
+	return due_key(window_end);
+}
+
 int
-kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
-    int64_t document_id, const char *reason, struct kg_err *err)
+kg_store_ms_created(struct kg_store *st, const struct kg_milestone *m, int64_t document_id,
+    const char *reason, struct kg_err *err)
 {
 	struct kg_change created = {0};
+
+	created.milestone_id = m->id;
+	created.at = m->created_at;
+	created.document_id = document_id;
+	created.reason = (char *)reason;
+	created.created = true;
+	created.new_start = m->window_start;
+	created.new_end = m->window_end;
+	created.new_status = m->status;
+	return kg_store_history_add(st, &created, err);
+}
+
+int
+kg_store_ms_created_all(struct kg_store *st, int64_t document_id, const char *reason,
+    struct kg_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO milestone_history (milestone_id, at,"
+	    " document_id, reason, created, new_start, new_end, new_status)"
+	    " SELECT id, created_at, ?1, ?2, 1, window_start, window_end, status"
+	    " FROM milestones ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return kg_store_fail(st, err, "recording history");
+	}
+	kg_bind_id(s, 1, document_id);
+	kg_bind_text(s, 2, reason);
+	rc = kg_store_step_done(st, s, err, "recording history");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t now, const struct kg_measure_listed *listed, struct kg_err *err)
+{
 	sqlite3_stmt *s;
 	char *own = NULL;
-	int64_t now = kg_store_now(), id;
+	int64_t id;
 	int rc = -1;
 
 	if (validate_ms(m, err) < 0)
@@ -1129,21 +1188,26 @@ kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan
 	sqlite3_bind_int64(s, 21, due_key(m->window_end));
 	sqlite3_bind_int64(s, 22, id);
 	kg_bind_text(s, 28, plan);
+	sqlite3_bind_int(s, 30, listed != NULL);
+	kg_bind_text(s, 31, listed ? listed->title : NULL);
+	kg_bind_text(s, 32, listed ? listed->owners : NULL);
 	if (kg_store_step_done(st, s, err, "adding milestone") < 0)
 		goto out;
 	m->id = id;
-	created.milestone_id = m->id;
-	created.at = now;
-	created.document_id = document_id;
-	created.reason = (char *)reason;
-	created.created = true;
-	created.new_start = m->window_start;
-	created.new_end = m->window_end;
-	created.new_status = m->status;
-	rc = kg_store_history_add(st, &created, err);
+	rc = 0;
 out:
 	free(own);
 	return rc;
+}
+
+/* Insert without a transaction of its own; reason goes to the history. */
+int
+kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t document_id, const char *reason, struct kg_err *err)
+{
+	if (kg_store_ms_insert_row(st, m, plan, kg_store_now(), NULL, err) < 0)
+		return -1;
+	return kg_store_ms_created(st, m, document_id, reason, err);
 }
 
 int

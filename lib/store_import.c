@@ -148,6 +148,9 @@ struct pmeasure {
 	bool retired;
 	int64_t written_id;     /* its id once written (new ones get one) */
 	const struct edm *decide;   /* what the newest edition listing it says */
+	bool written;           /* by this change, with decide's fields */
+	struct kg_measure_listed listed;   /* then: its title and owners */
+	char *owners;           /* listed.owners, ours */
 };
 
 struct plan {
@@ -223,6 +226,7 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->npm; i++) {
 		kg_measure_clear(&p->pm[i].row);
 		free(p->pm[i].key);
+		free(p->pm[i].owners);
 	}
 	for (i = 0; i < p->nbk; i++)
 		free(p->bk[i].chains);
@@ -1474,6 +1478,7 @@ struct incoming {
 	uint64_t *words, *ekey; /* per milestone */
 	int *occurrence;
 	unsigned char (*digest)[16];   /* per milestone: kg_store_event_digest */
+	struct kg_sha256_ctx *prefix;  /* per measure, and one for none: kg_store_event_prefix */
 };
 
 static void
@@ -1489,6 +1494,7 @@ incoming_free(struct incoming *in, size_t nmeasures)
 	free(in->ekey);
 	free(in->occurrence);
 	free(in->digest);
+	free(in->prefix);
 	free(in->plan);
 	memset(in, 0, sizeof(*in));
 }
@@ -1523,8 +1529,9 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 	in->ekey = calloc(nl->n + 1, sizeof(*in->ekey));
 	in->occurrence = calloc(nl->n + 1, sizeof(*in->occurrence));
 	in->digest = calloc(nl->n + 1, sizeof(*in->digest));
+	in->prefix = calloc(ml->n + 1, sizeof(*in->prefix));
 	if (in->mkey == NULL || in->mocc == NULL || in->words == NULL || in->ekey == NULL ||
-	    in->occurrence == NULL || in->digest == NULL)
+	    in->occurrence == NULL || in->digest == NULL || in->prefix == NULL)
 		goto nomem;
 	for (i = 0; i < ml->n; i++) {
 		if (ml->v[i].title == NULL || (in->mkey[i] = kg_store_title_key(ml->v[i].title)) ==
@@ -1540,23 +1547,27 @@ incoming_prepare(struct incoming *in, const struct kg_import *imp, struct kg_err
 			goto nomem;
 	}
 	kg_u64map_clear(&seen);
+	/* each measure's events hash on from where its key leaves off */
+	kg_store_event_prefix(in->plan, "", &in->prefix[ml->n]);
+	for (i = 0; i < ml->n; i++)
+		kg_store_event_prefix(in->plan, in->mkey[i], &in->prefix[i]);
 	for (i = 0; i < nl->n; i++) {
 		const struct kg_milestone *m = &nl->v[i];
-		const char *mkey = (mi = measure_index(imp, m)) < 0 ? "" : in->mkey[mi];
+		const struct kg_sha256_ctx *prefix = &in->prefix[(mi = measure_index(imp, m)) < 0 ?
+		    ml->n : (size_t)mi];
 
 		/* one hash per event; a k-th identical one (k > 0) needs two */
-		if (kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
-		    m->sentence, 0, in->digest[i]) < 0)
-			goto nomem;
+		kg_store_event_digest_from(prefix, kg_kind_name(m->kind), m->expr, m->sentence, 0,
+		    in->digest[i]);
 		in->words[i] = kg_store_event_key_of(in->digest[i]);
 		k = 0;
 		kg_u64map_get(&seen, in->words[i], &k);
 		in->occurrence[i] = (int)k;
 		if (kg_u64map_put(&seen, in->words[i], k + 1) < 0)
 			goto nomem;
-		if (k > 0 && kg_store_event_digest(in->plan, mkey, kg_kind_name(m->kind), m->expr,
-		    m->sentence, (int)k, in->digest[i]) < 0)
-			goto nomem;
+		if (k > 0)
+			kg_store_event_digest_from(prefix, kg_kind_name(m->kind), m->expr,
+			    m->sentence, (int)k, in->digest[i]);
 		in->ekey[i] = kg_store_event_key_of(in->digest[i]);
 	}
 	rc = 0;
@@ -1830,6 +1841,11 @@ write_measures(struct plan *p)
 		if (pm->row.id < 0 && kg_store_measure_continues(p->st, m.id, p->err) < 0)
 			return -1;
 		pm->written_id = m.id;
+		if ((pm->owners = kg_strv_join(&e->m.owners)) == NULL && e->m.owners.n > 0)
+			return oom(p);
+		pm->listed.title = e->m.title;
+		pm->listed.owners = pm->owners;
+		pm->written = true;
 		if (pm->retired && kg_store_measure_retire(p->st, m.id, false, p->err) < 0)
 			return -1;
 	}
@@ -1891,54 +1907,230 @@ write_standing(struct plan *p, int64_t touched, int64_t removed_at)
 	return 0;
 }
 
-/* Inserts new milestones (UID from their first event), rewrites changed
- * ones (history under reason), and records which milestone each
- * observation now is. */
-static int
-write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t doc)
+/* The uids given to new milestones in this change (a uid's hash, the next
+ * key on a collision -> its state): their rows are written after all of
+ * them are known. */
+struct given {
+	struct kg_u64map of;
+	const struct states *ss;
+};
+
+static bool
+given_has(const struct given *g, const char *uid)
 {
-	struct state *s;
-	const struct obs *first;
-	size_t i, nnew = 0;
-	int64_t next = 0;
+	uint64_t k;
+	int64_t j;
+
+	for (k = text_hash(uid); kg_u64map_get(&g->of, k, &j); k++)
+		if (strcmp(g->ss->v[j].uid, uid) == 0)
+			return true;
+	return false;
+}
+
+static int
+given_add(struct given *g, size_t state)
+{
+	uint64_t k;
+
+	for (k = text_hash(g->ss->v[state].uid); kg_u64map_get(&g->of, k, NULL); k++)
+		;
+	return kg_u64map_put(&g->of, k, (int64_t)state);
+}
+
+/* A new milestone row and its place in the table's key (due, id). */
+struct fresh {
+	int64_t due, id;
+	size_t state;
+	const struct kg_measure_listed *listed;  /* its measure's, when just written */
+};
+
+static int
+cmp_fresh(const void *a, const void *b)
+{
+	const struct fresh *x = a, *y = b;
+
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * The milestones table's own indexes (its uid constraint aside) while the
+ * table is filled from empty: dropped before its rows go in and made again
+ * from their statements after, in the same transaction.  SQLite makes an
+ * index from a sort of the rows, far cheaper than as many inserts at
+ * random places of it.
+ */
+struct rebuild {
+	char **sql;
+	size_t n, cap;
+};
+
+static void
+rebuild_clear(struct rebuild *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->sql[i]);
+	free(r->sql);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+indexes_drop(struct plan *p, struct rebuild *r)
+{
+	sqlite3_stmt *s = NULL;
+	char *drop = NULL, **slot;
+	bool failed = false;
+	int step = SQLITE_ERROR;
+
+	/* what makes them, and one statement that drops them all */
+	if (sqlite3_prepare_v2(kg_store_db(p->st), "SELECT sql, format('DROP INDEX \"%w\";',"
+	    " name) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'milestones'"
+	    " AND sql IS NOT NULL ORDER BY rowid", -1, &s, NULL) == SQLITE_OK) {
+		while (!failed && (step = sqlite3_step(s)) == SQLITE_ROW) {
+			if ((slot = grow(&r->sql, &r->n, &r->cap, sizeof(*slot))) == NULL ||
+			    (*slot = kg_col_text(s, 0, &failed)) == NULL)
+				failed = true;
+			else    /* %z: the string so far is freed, even on ENOMEM */
+				failed = (drop = sqlite3_mprintf("%z%s", drop,
+				    sqlite3_column_text(s, 1))) == NULL;
+		}
+	}
+	sqlite3_finalize(s);
+	if (failed)
+		step = oom(p);
+	else if (step != SQLITE_DONE)
+		step = kg_store_fail(p->st, p->err, "reading indexes");
+	else
+		step = drop == NULL ? 0 : kg_store_exec(p->st, drop, p->err);
+	sqlite3_free(drop);
+	return step;
+}
+
+static int
+indexes_make(struct plan *p, const struct rebuild *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (kg_store_exec(p->st, r->sql[i], p->err) < 0)
+			return -1;
+	return 0;
+}
+
+/* New milestone i's uid (from its first event; salted while taken) and
+ * id; empty: the table had no row before the change, so that only the
+ * change's own uids can be taken. */
+static int
+name_new(struct plan *p, struct states *ss, size_t i, int64_t id, bool empty,
+    struct given *g)
+{
+	struct state *s = &ss->v[i];
+	const struct obs *first = &p->obs[p->ch[s->chain].first];
 	int salt, taken;
+
+	for (salt = first->occurrence;; salt++) {
+		free(s->uid);
+		s->uid = first->digest != NULL && salt == first->occurrence ?
+		    kg_store_event_uid_of(first->digest) :
+		    kg_store_event_uid(p->key, measure_key_of(p, first->m.measure_id),
+		    kg_kind_name(first->m.kind), first->m.expr, first->m.sentence, salt);
+		if (s->uid == NULL)
+			return oom(p);
+		taken = given_has(g, s->uid);
+		if (!taken && !empty && (taken = kg_store_uid_taken(p->st, s->uid, p->err)) < 0)
+			return -1;
+		if (!taken)
+			break;
+	}
+	if (given_add(g, i) < 0)
+		return oom(p);
+	s->m.uid = s->uid;
+	s->m.id = id;
+	p->ch[s->chain].id = id;
+	return 0;
+}
+
+/* 1 when the milestones table has no row, 0 when it has, -1 on error. */
+static int
+milestones_empty(struct plan *p)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(kg_store_db(p->st), "SELECT NOT EXISTS"
+	    " (SELECT 1 FROM milestones)", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		rc = sqlite3_column_int(s, 0) != 0;
+	sqlite3_finalize(s);
+	return rc < 0 ? kg_store_fail(p->st, p->err, "reading milestones") : rc;
+}
+
+/* Inserts new milestones (in the order of the table's key, so that its
+ * pages fill one after the other), rewrites changed ones (history under
+ * reason, in the order of states), and records which milestone each
+ * observation now is.  empty: the milestones table has no row yet. */
+static int
+write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t doc,
+    bool empty)
+{
+	struct given g = { .ss = ss };
+	struct rebuild r = {0};
+	struct fresh *fresh = NULL;
+	struct pmeasure *pm;
+	struct state *s;
+	size_t i, nnew = 0, k = 0;
+	int64_t next = 0, now = kg_store_now();
+	int rc = -1;
 
 	/* the new ones' ids in one go */
 	for (i = 0; i < ss->n; i++)
 		nnew += ss->v[i].row == NULL;
 	if (nnew > 0 && kg_store_reserve_ids(p->st, nnew, &next, p->err) < 0)
 		return -1;
+	if (nnew > 0 && (fresh = calloc(nnew, sizeof(*fresh))) == NULL)
+		return oom(p);
 
+	/* the new ones named, then their rows in the table's key order */
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->v[i];
+		pm = pm_of(p, s->m.measure_id);
 		s->m.measure_id = measure_real_id(p, s->m.measure_id);
 		if (s->decide != NULL && s->m.document_id == 0)
 			s->m.document_id = s->decide->doc;
-		if (s->row != NULL) {
-			if (s->write && kg_store_ms_recompute(p->st, s->row, &s->m, s->retired,
-			    s->substance, doc, reason, p->err) < 0)
-				return -1;
+		if (s->row != NULL)
 			continue;
-		}
-		first = &p->obs[p->ch[s->chain].first];
-		for (salt = first->occurrence;; salt++) {
-			free(s->uid);
-			s->uid = first->digest != NULL && salt == first->occurrence ?
-			    kg_store_event_uid_of(first->digest) :
-			    kg_store_event_uid(p->key, measure_key_of(p, first->m.measure_id),
-			    kg_kind_name(first->m.kind), first->m.expr, first->m.sentence, salt);
-			if (s->uid == NULL)
-				return oom(p);
-			if ((taken = kg_store_uid_taken(p->st, s->uid, p->err)) < 0)
-				return -1;
-			if (!taken)
-				break;
-		}
-		s->m.uid = s->uid;
-		s->m.id = next++;
-		if (kg_store_ms_insert(p->st, &s->m, p->key, doc, reason, p->err) < 0)
-			return -1;
-		p->ch[s->chain].id = s->m.id;
+		if (name_new(p, ss, i, next++, empty, &g) < 0)
+			goto out;
+		fresh[k].due = kg_store_due_key(s->m.window_end);
+		fresh[k].id = s->m.id;
+		fresh[k].listed = pm != NULL && pm->written ? &pm->listed : NULL;
+		fresh[k++].state = i;
+	}
+	if (nnew > 1)
+		qsort(fresh, nnew, sizeof(*fresh), cmp_fresh);
+	if (empty && nnew > 0 && indexes_drop(p, &r) < 0)
+		goto out;
+	for (k = 0; k < nnew; k++)
+		if (kg_store_ms_insert_row(p->st, &ss->v[fresh[k].state].m, p->key, now,
+		    fresh[k].listed, p->err) < 0)
+			goto out;
+	/* the indexes back before any row refers to a milestone (a change
+	 * inside a caller's transaction checks foreign keys: the history's
+	 * parent key is milestones_id) */
+	if (indexes_make(p, &r) < 0)
+		goto out;
+	/* history, in the order of states: the same ids as row by row */
+	if (empty && nnew > 0 && kg_store_ms_created_all(p->st, doc, reason, p->err) < 0)
+		goto out;
+	for (i = 0; i < ss->n && !empty; i++) {
+		s = &ss->v[i];
+		if (s->row == NULL ? kg_store_ms_created(p->st, &s->m, doc, reason, p->err) < 0 :
+		    s->write && kg_store_ms_recompute(p->st, s->row, &s->m, s->retired,
+		    s->substance, doc, reason, p->err) < 0)
+			goto out;
 	}
 	for (i = 0; i < p->nobs; i++) {
 		struct obs *o = &p->obs[i];
@@ -1949,13 +2141,18 @@ write_milestones(struct plan *p, struct states *ss, const char *reason, int64_t 
 			continue;
 		if (o->owned) {
 			if (kg_store_observation_assign(p->st, o->doc, o->pos, id, p->err) < 0)
-				return -1;
+				goto out;
 		} else if (kg_store_observation_add(p->st, o->doc, o->pos, id, o->ekey, &o->m,
 		    p->err) < 0) {
-			return -1;
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	rebuild_clear(&r);
+	kg_u64map_clear(&g.of);
+	free(fresh);
+	return rc;
 }
 
 static int
@@ -2108,7 +2305,7 @@ run(struct kg_store *st, const struct change *ch, bool optimistic,
 	char *reason = NULL;
 	bool outer = sqlite3_get_autocommit(kg_store_db(st)) != 0, dry, already = false;
 	size_t from, i;
-	int rc = -1, found = 0;
+	int rc = -1, found = 0, empty;
 
 	dry = ch->kind == CH_IMPORT ? ch->opts->dry_run : ch->opts != NULL && ch->opts->dry_run;
 	if (kg_store_exec(st, !outer ? "SAVEPOINT kg_change" : optimistic ? "BEGIN" :
@@ -2221,8 +2418,8 @@ run(struct kg_store *st, const struct change *ch, bool optimistic,
 		doc = ch->doc;
 	}
 	if (write_standing(&p, doc, ch->kind == CH_UNIMPORT ? now : 0) < 0 ||
-	    write_measures(&p) < 0 || write_milestones(&p, &ss, reason,
-	    ch->kind == CH_RESOLVE ? 0 : doc) < 0)
+	    write_measures(&p) < 0 || (empty = milestones_empty(&p)) < 0 ||
+	    write_milestones(&p, &ss, reason, ch->kind == CH_RESOLVE ? 0 : doc, empty) < 0)
 		goto out;
 	if (ch->kind == CH_IMPORT && !found && write_incoming_measures(&p, doc) < 0)
 		goto out;

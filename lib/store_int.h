@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "store.h"
 
 /* Column lists every reader of these tables uses (kg_ms_from_row etc.). */
@@ -181,6 +182,26 @@ int kg_store_ms_insert(struct kg_store *st, struct kg_milestone *m, const char *
 int kg_store_ms_write(struct kg_store *st, struct kg_milestone *m, int64_t document_id,
     const char *reason, bool mark_manual, struct kg_err *err);
 int kg_store_history_add(struct kg_store *st, const struct kg_change *c, struct kg_err *err);
+/* The two halves of ms_insert, for a caller that writes many (an import):
+ * the row alone, made at now; and the history record of its creation
+ * (m's id, created_at, window and status), which does not need the row
+ * written yet while foreign keys are not enforced.  The row copies its
+ * measure's title and owners (schema v6): listed gives them when the
+ * caller has just written that measure row with them (NULL: read from it). */
+struct kg_measure_listed {
+	const char *title;
+	const char *owners;     /* newline-joined (kg_strv_join), NULL none */
+};
+int kg_store_ms_insert_row(struct kg_store *st, struct kg_milestone *m, const char *plan,
+    int64_t now, const struct kg_measure_listed *listed, struct kg_err *err);
+int kg_store_ms_created(struct kg_store *st, const struct kg_milestone *m,
+    int64_t document_id, const char *reason, struct kg_err *err);
+/* ms_created of every milestone, by id: for a change that filled the
+ * table from empty (each row made at its created_at). */
+int kg_store_ms_created_all(struct kg_store *st, int64_t document_id, const char *reason,
+    struct kg_err *err);
+/* milestones.due of a window ending at window_end (open: after every date). */
+int64_t kg_store_due_key(kg_day window_end);
 
 /* Insert (id 0) or overwrite a measure with its owners and notes; an
  * inserted one records plan (NULL: made by hand) and its occurrence among
@@ -270,13 +291,19 @@ char *kg_store_plan_key(const char *title);
  * The content hash of an imported event: sha256 over plan, measure title
  * key, kind name, expression and sentence (NULL as "", each followed by a
  * unit separator), and "#k" for the k-th identical event (k > 0); its first
- * 16 bytes are the digest (-1 on ENOMEM).  The event key is the digest's
+ * 16 bytes are the digest.  The event key is the digest's
  * first 8 bytes (observations.ekey: finds the milestone an identical event
  * had before); the UID its 16 in hex + "@kigen" (malloc'd, NULL on ENOMEM),
  * the UID of a milestone first seen in that event.  kg_store_event_key and
  * kg_store_event_uid hash and derive in one call.
  */
-int kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+void kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
+    const char *expr, const char *sentence, int occurrence, unsigned char out[16]);
+/* The same in two steps, for many events of one measure: the hash state
+ * after plan and measure key, then each event's digest from a copy of it. */
+void kg_store_event_prefix(const char *plan, const char *measure_key,
+    struct kg_sha256_ctx *out);
+void kg_store_event_digest_from(const struct kg_sha256_ctx *prefix, const char *kind,
     const char *expr, const char *sentence, int occurrence, unsigned char out[16]);
 uint64_t kg_store_event_key_of(const unsigned char digest[16]);
 char *kg_store_event_uid_of(const unsigned char digest[16]);

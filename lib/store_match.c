@@ -248,31 +248,48 @@ kg_store_event_score(const struct kg_milestone *old, const struct kg_milestone *
 
 /* ---- event hashes and UIDs ---- */
 
-int
+/* part and a unit separator, which keeps ("ab", "c") apart from ("a", "bc") */
+static void
+event_part(struct kg_sha256_ctx *ctx, const char *part)
+{
+	if (part != NULL)
+		kg_sha256_update(ctx, part, strlen(part));
+	kg_sha256_update(ctx, "\x1f", 1);
+}
+
+void
+kg_store_event_prefix(const char *plan, const char *measure_key, struct kg_sha256_ctx *out)
+{
+	kg_sha256_init(out);
+	event_part(out, plan);
+	event_part(out, measure_key);
+}
+
+void
+kg_store_event_digest_from(const struct kg_sha256_ctx *prefix, const char *kind,
+    const char *expr, const char *sentence, int occurrence, unsigned char out[16])
+{
+	struct kg_sha256_ctx ctx = *prefix;
+	unsigned char md[KG_SHA256_LEN];
+	char n[16];
+
+	event_part(&ctx, kind);
+	event_part(&ctx, expr);
+	event_part(&ctx, sentence);
+	if (occurrence > 0)
+		kg_sha256_update(&ctx, n, (size_t)snprintf(n, sizeof(n), "#%d", occurrence));
+	kg_sha256_final(&ctx, md);
+	memcpy(out, md, 16);
+}
+
+void
 kg_store_event_digest(const char *plan, const char *measure_key, const char *kind,
     const char *expr, const char *sentence, int occurrence, unsigned char out[16])
 {
-	const char *parts[5] = { plan, measure_key, kind, expr, sentence };
-	unsigned char md[KG_SHA256_LEN];
-	char small[4096], *buf = small, *p;
-	size_t i, len = 16;
+	struct kg_sha256_ctx prefix;
 
-	for (i = 0; i < 5; i++)
-		len += (parts[i] ? strlen(parts[i]) : 0) + 1;
-	if (len > sizeof(small) && (buf = malloc(len)) == NULL)
-		return -1;
-	for (p = buf, i = 0; i < 5; i++) {
-		/* A unit separator keeps ("ab", "c") apart from ("a", "bc"). */
-		p = stpcpy(p, parts[i] ? parts[i] : "");
-		*p++ = '\x1f';
-	}
-	if (occurrence > 0)
-		p += sprintf(p, "#%d", occurrence);
-	kg_sha256(buf, (size_t)(p - buf), md);
-	if (buf != small)
-		free(buf);
-	memcpy(out, md, 16);
-	return 0;
+	kg_store_event_prefix(plan, measure_key, &prefix);
+	kg_store_event_digest_from(&prefix, kind, expr, sentence, occurrence, out);
 }
 
 uint64_t
@@ -302,8 +319,7 @@ kg_store_event_key(const char *plan, const char *measure_key, const char *kind,
 {
 	unsigned char d[16];
 
-	if (kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d) < 0)
-		return 0;
+	kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d);
 	return kg_store_event_key_of(d);
 }
 
@@ -313,8 +329,7 @@ kg_store_event_uid(const char *plan, const char *measure_key, const char *kind,
 {
 	unsigned char d[16];
 
-	if (kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d) < 0)
-		return NULL;
+	kg_store_event_digest(plan, measure_key, kind, expr, sentence, occurrence, d);
 	return kg_store_event_uid_of(d);
 }
 

@@ -284,7 +284,8 @@ static const struct migration {
 	 * due window and nothing else: through the join, each row of a window
 	 * read one measures page (measures rows are large: progress text), 700
 	 * random pages for 789 rows at 100k milestones.  Kept true by SQL
-	 * itself: the milestone insert takes them with the row (KG_STMT_MS_INSERT),
+	 * itself: the milestone insert takes them with the row (KG_STMT_MS_INSERT;
+	 * an import passes those of a measure it has just written),
 	 * a measure renamed or given other owners passes them on to its
 	 * milestones, and a milestone moved to another measure takes that
 	 * one's.  The WHEN clauses keep the rewrite of an unchanged measure (an
