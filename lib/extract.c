@@ -193,23 +193,47 @@ quote_step(int32_t c, int *quote)
 	return *quote > 0;
 }
 
-/* The characters the keywords and status words begin with: the words are
- * tried only where one can start (most positions of a text start none). */
+/* What ends a clause besides punctuation (clause_end). */
+static const char *const clause_breaks[] = {"上で", "とともに", NULL};
+
+/* Particles and a comma right after a date (skip_particles). */
+static const char *const date_particles[] = {"を目途に", "を目処に", "をめどに",
+	"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
+	"を", "も", "で", "、", NULL};
+
+/* Particles and status words trimmed off the end of a title (trim_tail). */
+static const char *const title_tails[] = {"する予定であり", "予定であり", "であり",
+	"する予定", "の予定", "を予定", "予定である", "予定", "となる見込み",
+	"見込み", "しているところ", "ているところ", "ところ", "している", "ている",
+	"ていく", "するなど", "など", "させる", "させた", "された", "される",
+	"され", "た後", "済み", "済", "を目途", "を目処", "を行う", "とした", "とし",
+	"する", "した", "し", "中", "を", "に", "の", "は", "が", "である", "については",
+	"について", "た", NULL};
+static size_t tail_cps[sizeof(title_tails) / sizeof(title_tails[0])]; /* lengths */
+
+/* The characters the keywords, status words, clause breaks and particles
+ * begin with, and those the tails end with: the words are tried only where
+ * one can start or end (most positions of a text start none), and a
+ * keyword only where its own first character stands. */
+static struct kg_cpset break_starts, particle_starts, tail_ends;
 static struct kg_cpset keyword_starts, status_starts;
+static int32_t keyword_first[sizeof(keywords) / sizeof(keywords[0])];
+static size_t keyword_cps[sizeof(keywords) / sizeof(keywords[0])]; /* its length */
 static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
 static void starts_build(void);
 
 static const struct keyword *
 keyword_at(const struct bullet *bl, size_t i, size_t *len)
 {
-	const struct keyword *k;
+	int32_t c = cp_at(bl, i);
+	size_t k;
 
 	*len = 0;
-	if (!kg_cpset_has(&keyword_starts, cp_at(bl, i)))
+	if (!kg_cpset_has(&keyword_starts, c))
 		return NULL;
-	for (k = keywords; k->word; k++)
-		if ((*len = match(bl, i, k->word)))
-			return k;
+	for (k = 0; keywords[k].word; k++)
+		if (keyword_first[k] == c && (*len = match(bl, i, keywords[k].word)))
+			return &keywords[k];
 	return NULL;
 }
 
@@ -248,6 +272,7 @@ static size_t
 clause_end(const struct bullet *bl, size_t i, size_t lim)
 {
 	int quote = 0, paren = 0;
+	size_t w;
 
 	for (; i < lim; i++) {
 		int32_t c = cp_at(bl, i);
@@ -260,8 +285,9 @@ clause_end(const struct bullet *bl, size_t i, size_t lim)
 			paren--;
 		else if (c == ')' || (!paren && (c == JP_COMMA || c == JP_FULL_STOP || c == ',')))
 			return i;
-		if (!paren && (match(bl, i, "上で") || match(bl, i, "とともに")))
-			return i;
+		for (w = 0; !paren && kg_cpset_has(&break_starts, c) && clause_breaks[w]; w++)
+			if (match(bl, i, clause_breaks[w]))
+				return i;
 	}
 	return lim;
 }
@@ -418,16 +444,13 @@ sentence_has(const struct bullet *bl, struct span sent, const char *w)
 static size_t
 skip_particles(const struct bullet *bl, size_t i, size_t lim)
 {
-	static const char *const particles[] = {"を目途に", "を目処に", "をめどに",
-		"目途に", "目処に", "に向けて", "に向け", "には", "にも", "は", "に", "の",
-		"を", "も", "で", "、", NULL};
 	size_t k, w;
 	bool again = true;
 
-	while (again && i < lim) {
+	while (again && i < lim && kg_cpset_has(&particle_starts, cp_at(bl, i))) {
 		again = false;
-		for (w = 0; particles[w]; w++)
-			if ((k = match(bl, i, particles[w]))) {
+		for (w = 0; date_particles[w]; w++)
+			if ((k = match(bl, i, date_particles[w]))) {
 				i += k;
 				again = true;
 				break;
@@ -571,23 +594,18 @@ dates_noun_before(const struct bullet *bl, const struct kg_jpdate *d)
 static int
 kind_of_bracketed(const struct bullet *bl, const struct kg_jpdate *d)
 {
-	const struct keyword *k;
-	size_t q = d->cp_start;
+	size_t q = d->cp_start, k;
 
 	if (q == 0 || cp_at(bl, q - 1) != '(' || !dates_noun_before(bl, d))
 		return -1;
 	q--;
 	if (q > 0 && (cp_at(bl, q - 1) == JP_RIGHT_CORNER || cp_at(bl, q - 1) == JP_RIGHT_WHITE_CORNER))
 		q--;
-	for (k = keywords; k->word; k++) {
-		size_t n = 0;
-		const char *c;
+	for (k = 0; keywords[k].word; k++) {
+		size_t n = keyword_cps[k];
 
-		for (c = k->word; *c; c++)
-			if ((*c & 0xC0) != 0x80)
-				n++;
-		if (k->cls == KW_NOUN && n <= q && match(bl, q - n, k->word) == n)
-			return (int)k->kind;
+		if (keywords[k].cls == KW_NOUN && n <= q && match(bl, q - n, keywords[k].word) == n)
+			return (int)keywords[k].kind;
 	}
 	return -1;
 }
@@ -708,10 +726,26 @@ starts_build(void)
 {
 	size_t i;
 
-	for (i = 0; keywords[i].word; i++)
+	for (i = 0; keywords[i].word; i++) {
+		const unsigned char *u = (const unsigned char *)keywords[i].word;
+
 		kg_cpset_add_first(&keyword_starts, keywords[i].word);
+		keyword_first[i] = kg_literal_cp(&u);
+		for (keyword_cps[i] = 1; *u; keyword_cps[i]++)
+			kg_literal_cp(&u);
+	}
 	for (i = 0; status_words[i].word; i++)
 		kg_cpset_add_first(&status_starts, status_words[i].word);
+	kg_cpset_add_firsts(&break_starts, clause_breaks);
+	kg_cpset_add_firsts(&particle_starts, date_particles);
+	for (i = 0; title_tails[i]; i++) {
+		const unsigned char *u = (const unsigned char *)title_tails[i];
+		int32_t c = 0;
+
+		for (tail_cps[i] = 0; *u; tail_cps[i]++)
+			c = kg_literal_cp(&u);
+		kg_cpset_add(&tail_ends, c);
+	}
 }
 
 /* A status word at i: sets *st and *cert (KG_CERT_NONE when the word says
@@ -978,24 +1012,17 @@ bracket_step(int32_t c, int *depth)
 static size_t
 trim_tail(const struct bullet *bl, size_t a, size_t b)
 {
-	static const char *const tails[] = {"する予定であり", "予定であり", "であり",
-		"する予定", "の予定", "を予定", "予定である", "予定", "となる見込み",
-		"見込み", "しているところ", "ているところ", "ところ", "している", "ている",
-		"ていく", "するなど", "など", "させる", "させた", "された", "される",
-		"され", "た後", "済み", "済", "を目途", "を目処", "を行う", "とした", "とし",
-		"する", "した", "し", "中", "を", "に", "の", "は", "が", "である", "については",
-		"について", "た", NULL};
 	bool trimmed = true;
 	size_t w;
 
 	while (b > a && is_space(cp_at(bl, b - 1)))
 		b--;
-	while (trimmed && b > a) {
+	while (trimmed && b > a && kg_cpset_has(&tail_ends, cp_at(bl, b - 1))) {
 		trimmed = false;
-		for (w = 0; tails[w]; w++) {
-			size_t len = strlen(tails[w]) / 3; /* all three-byte characters */
+		for (w = 0; title_tails[w]; w++) {
+			size_t len = tail_cps[w];
 
-			if (b >= a + len && match(bl, b - len, tails[w]) == len) {
+			if (b >= a + len && match(bl, b - len, title_tails[w]) == len) {
 				b -= len;
 				trimmed = true;
 				break;
@@ -1335,12 +1362,12 @@ title_verb_list(struct title *t, const struct bullet *bl, size_t b, size_t lim)
 static size_t
 ends_in_verb(const struct bullet *bl, size_t a, size_t b)
 {
-	const struct keyword *k;
+	size_t k, len;
 
-	for (k = keywords; k->word; k++) {
-		size_t len = strlen(k->word) / 3; /* all three-byte characters */
-
-		if (k->cls != KW_NOUN && b >= a + len && match(bl, b - len, k->word) == len)
+	for (k = 0; keywords[k].word; k++) {
+		len = keyword_cps[k];
+		if (keywords[k].cls != KW_NOUN && b >= a + len &&
+		    match(bl, b - len, keywords[k].word) == len)
 			return len;
 	}
 	return 0;

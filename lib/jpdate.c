@@ -29,6 +29,7 @@
 #include <utf8proc.h>
 
 #include "jpchars.h"
+#include "ustr.h"
 
 /* ---------------------------------------------------------------- text */
 
@@ -59,6 +60,16 @@ jptext_grow(struct kg_jptext *t, size_t need)
 	return 0;
 }
 
+/* Whether NFKC leaves c alone for certain: ASCII, the hiragana and
+ * katakana letters and the unified ideographs, most of a report (the
+ * voiced kana decompose and compose back; test_jpdate checks every one). */
+static bool
+nfkc_same(int32_t c)
+{
+	return c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA)
+	    || (c >= 0x4E00 && c <= 0x9FFF);
+}
+
 /* NFKC of one code point into buf (no allocation).  Composition happens only
  * within the character, which is all date matching needs. */
 static size_t
@@ -67,7 +78,7 @@ nfkc_char(int32_t c, int32_t *buf, size_t cap)
 	utf8proc_ssize_t k;
 	int boundclass = 0;
 
-	if (c < 0x80) {
+	if (nfkc_same(c)) {
 		buf[0] = c;
 		return 1;
 	}
@@ -148,7 +159,6 @@ drop_pdf_blanks(struct kg_jptext *t)
 int
 kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *err)
 {
-	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
 	int32_t buf[32];
 	size_t i = 0, k, j;
 
@@ -159,24 +169,21 @@ kg_jptext_init(struct kg_jptext *t, const char *s, size_t len, struct kg_err *er
 	if (jptext_grow(t, len + 16) < 0)
 		goto nomem;
 	while (i < len) {
-		int32_t c;
-		utf8proc_ssize_t step = utf8proc_iterate(u + i,
-		    (utf8proc_ssize_t)(len - i), &c);
+		size_t step;
+		int32_t c = kg_cp_at(s, len, i, &step);
 
-		if (step <= 0) {
+		if (c < 0)
 			c = JP_REPLACEMENT;
-			step = 1;
-		}
 		k = nfkc_char(c, buf, sizeof(buf) / sizeof(buf[0]));
-		if (jptext_grow(t, t->n + k) < 0)
+		if (t->n + k > t->cap && jptext_grow(t, t->n + k) < 0)
 			goto nomem;
 		for (j = 0; j < k; j++) {
 			t->cp[t->n] = buf[j];
 			t->src_start[t->n] = (uint32_t)i;
-			t->src_end[t->n] = (uint32_t)(i + (size_t)step);
+			t->src_end[t->n] = (uint32_t)(i + step);
 			t->n++;
 		}
-		i += (size_t)step;
+		i += step;
 	}
 	drop_pdf_blanks(t);
 	return 0;

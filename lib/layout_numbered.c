@@ -52,6 +52,9 @@ bracket_at(struct kg_span t, size_t *which)
 	long best = -1, k;
 	size_t o;
 
+	/* every opener names 担当 or 所管: most lines hold neither */
+	if (kg_span_find(t, "担当") < 0 && kg_span_find(t, "所管") < 0)
+		return -1;
 	for (o = 0; o < sizeof(openers) / sizeof(openers[0]); o++)
 		if ((k = kg_span_find(t, openers[o])) >= 0 && (best < 0 || k < best)) {
 			best = k;

@@ -163,11 +163,16 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 	qsort(cov, ncov, sizeof(*cov), by_start);
 	for (i = 0; i < t.len; prev = c, i += n) {
 		c = kg_cp_at(t.s, t.len, i, &n);
-		/* most characters begin neither a number nor an era */
+		/* most characters begin neither a number nor an era, and most
+		 * numbers stand inside a date read */
 		if (!is_arabic(c) && !era_first(t, i))
 			continue;
+		for (; j < ncov && cov[j][0] <= i; j++)
+			reach = cov[j][1] > reach ? cov[j][1] : reach;
+		if (i < reach)
+			continue;
 		k = i;
-		for (e = 0; e < sizeof(unread_eras) / sizeof(unread_eras[0]) &&
+		for (e = 0; !is_arabic(c) && e < sizeof(unread_eras) / sizeof(unread_eras[0]) &&
 		    !kg_eat(t, &k, unread_eras[e]); e++)
 			;
 		if (k == i && (!is_arabic(c) || is_arabic(prev)))
@@ -176,9 +181,7 @@ skip_unread(struct run *r, const struct kg_unit *u, struct kg_span t,
 		if (kg_read_number(t, &k) < 0)
 			continue;
 		kg_skip_space(t, &k);
-		for (; j < ncov && cov[j][0] <= i; j++)
-			reach = cov[j][1] > reach ? cov[j][1] : reach;
-		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1) || i < reach)
+		if (duration_after(t, k) || !date_unit_at(t, k) || date_unit_at(t, k + 1))
 			continue;
 		while (k < t.len && (is_arabic(kg_cp_at(t.s, t.len, k, &n)) ||
 		    kg_is_space(kg_cp_at(t.s, t.len, k, &n)) || date_unit_at(t, k)))

@@ -1,6 +1,6 @@
 /*
  * textio — see textio.h.  Decoding of report files: encoding detection,
- * conversion to UTF-8 with iconv (glibc), validation with utf8proc, and the
+ * conversion to UTF-8 with iconv (glibc), validation (kg_cp_at), and the
  * split into lines that keep their original numbers.
  */
 #include "textio.h"
@@ -15,7 +15,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <utf8proc.h>
+
+#include "ustr.h"
 
 enum enc { ENC_AUTO, ENC_UTF8, ENC_CP932, ENC_EUCJP };
 
@@ -42,20 +43,16 @@ static const char *const enc_label[] = {
 static size_t
 utf8_invalid_at(const char *s, size_t len)
 {
-	size_t i = 0;
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t n;
+	size_t i = 0, n;
 
 	while (i < len) {
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-			(utf8proc_ssize_t)(len - i), &cp);
-		if (n <= 0)
+		if (kg_cp_at(s, len, i, &n) < 0)
 			return i;
-		i += (size_t)n;
+		i += n;
 	}
 	return len;
 }

@@ -9,25 +9,11 @@
 #include <utf8proc.h>
 
 int32_t
-kg_cp_at(const char *s, size_t len, size_t i, size_t *n)
+kg_cp_decode(const char *s, size_t len, size_t i, size_t *n)
 {
-	const unsigned char *u = (const unsigned char *)s + i;
 	utf8proc_int32_t cp = -1;
-	utf8proc_ssize_t r;
-
-	/* ASCII and the well-formed 3-byte sequences of Japanese text (no
-	 * overlong form, no surrogate) directly; anything else as utf8proc
-	 * decides */
-	if (i < len && u[0] < 0x80) {
-		*n = 1;
-		return u[0];
-	}
-	if (len - i >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
-	    (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-		*n = 3;
-		return (int32_t)(u[0] & 0x0F) << 12 | (int32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-	}
-	r = utf8proc_iterate(u, (utf8proc_ssize_t)(len - i), &cp);
+	utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		(utf8proc_ssize_t)(len - i), &cp);
 
 	*n = r > 0 ? (size_t)r : 1;
 	return r > 0 ? cp : -1;

@@ -21,9 +21,30 @@ struct kg_span {
 	size_t len;
 };
 
+/* kg_cp_at's general case, by utf8proc. */
+int32_t kg_cp_decode(const char *s, size_t len, size_t i, size_t *n);
+
 /* The code point at s[i] (its byte length in *n), or -1 (n = 1) on a byte
- * that starts no valid sequence. */
-int32_t kg_cp_at(const char *s, size_t len, size_t i, size_t *n);
+ * that starts no valid sequence.  Inline: the readers call it at every
+ * character.  ASCII and the well-formed 3-byte sequences of Japanese text
+ * (no overlong form, no surrogate) are decoded here, anything else as
+ * utf8proc decides (test_ustr compares the two on every kind of byte). */
+static inline int32_t
+kg_cp_at(const char *s, size_t len, size_t i, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+
+	if (i < len && u[0] < 0x80) {
+		*n = 1;
+		return u[0];
+	}
+	if (i < len && len - i >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED &&
+	    (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		*n = 3;
+		return (int32_t)(u[0] & 0x0F) << 12 | (int32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+	}
+	return kg_cp_decode(s, len, i, n);
+}
 /* The code point that ends at s[end) (its length in *n); -1 when end == 0. */
 int32_t kg_cp_before(const char *s, size_t end, size_t *n);
 

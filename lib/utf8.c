@@ -187,15 +187,17 @@ kg_control_find(const char *s, size_t len, const char *keep)
 size_t
 kg_strip_controls(char *s, const char *keep)
 {
-	size_t in = 0, out = 0, len = strlen(s), n, removed = 0;
+	size_t in = 0, out = 0, len = strlen(s), run, removed = 0;
 
 	while (in < len) {
-		if ((n = kg_is_control(s + in, len - in, keep)) > 0) {
-			in += n;
+		run = kg_control_find(s + in, len - in, keep);
+		memmove(s + out, s + in, run);
+		out += run;
+		in += run;
+		if (in < len) {
+			in += kg_is_control(s + in, len - in, keep);
 			removed++;
-			continue;
 		}
-		s[out++] = s[in++];
 	}
 	s[out] = '\0';
 	return removed;

@@ -429,6 +429,65 @@ test_uncertain(void **state)
 	}
 }
 
+/*
+ * Every status word, after a date whose window alone would say otherwise
+ * (as of 2008-09-30: April 2008 is over, so done; the fiscal year 2008 is
+ * running, so ongoing): the word decides, and a certainty word sets the
+ * certainty.
+ */
+static void
+test_status_words(void **state)
+{
+	static const struct {
+		const char *bullet;
+		enum kg_status status;
+		enum kg_certainty cert;
+	} rows[] = {
+		{"・平成20年４月に調査を実施する予定。", KG_STATUS_PLANNED, KG_CERT_PLANNED},
+		{"・平成20年４月に調査を実施する見込み。", KG_STATUS_PLANNED, KG_CERT_EXPECTED},
+		{"・平成20年４月に調査を実施する目途。", KG_STATUS_PLANNED, KG_CERT_TARGET},
+		{"・平成20年４月に調査を実施する目処。", KG_STATUS_PLANNED, KG_CERT_TARGET},
+		{"・平成20年４月に調査を実施するめど。", KG_STATUS_PLANNED, KG_CERT_TARGET},
+		{"・平成20年度に措置済み。", KG_STATUS_DONE, KG_CERT_NONE},
+		{"・平成20年度に取組終了。", KG_STATUS_DONE, KG_CERT_NONE},
+		{"・平成20年４月に調査を実施中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を検討中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を推進中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を作業中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を調整中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を準備中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を運用中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を開発中。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を継続。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査を引き続き実施。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査をしている。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査をしております。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月に調査をしているところ。", KG_STATUS_ONGOING, KG_CERT_NONE},
+		{"・平成20年４月の公表に向け調査。", KG_STATUS_PLANNED, KG_CERT_NONE},
+		{"・平成20年４月に調査を行う方針。", KG_STATUS_PLANNED, KG_CERT_NONE},
+		{"・平成20年４月に調査を行うこととしている。", KG_STATUS_PLANNED, KG_CERT_NONE},
+		{"・平成20年４月に調査を行うことを検討。", KG_STATUS_PLANNED, KG_CERT_NONE},
+		{"・平成20年４月に調査が開始される。", KG_STATUS_PLANNED, KG_CERT_NONE},
+	};
+	struct kg_jpctx ctx = kg_jpctx_of(day_of("2008-09-30"));
+	size_t r;
+
+	(void)state;
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct kg_extract x = {0};
+
+		assert_int_equal(kg_extract_text(rows[r].bullet, strlen(rows[r].bullet), &ctx,
+		    &x, NULL), 0);
+		assert_int_equal(x.n, 1);
+		if (x.v[0].m.status != rows[r].status || x.v[0].m.certainty != rows[r].cert)
+			print_error("row %zu '%s': status %d certainty %d\n", r, rows[r].bullet,
+			    (int)x.v[0].m.status, (int)x.v[0].m.certainty);
+		assert_int_equal(x.v[0].m.status, rows[r].status);
+		assert_int_equal(x.v[0].m.certainty, rows[r].cert);
+		kg_extract_clear(&x);
+	}
+}
+
 /* A figure with its date is a result as of that date, not a milestone: the
  * date is skipped, and says why. */
 static void
@@ -856,6 +915,7 @@ main(void)
 		cmocka_unit_test(test_own),
 		cmocka_unit_test(test_pdf),
 		cmocka_unit_test(test_uncertain),
+		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_title_limits),

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <utf8proc.h>
+
 #include "jpdate.h"
 
 #define H1 "2008-09-30"
@@ -765,6 +768,39 @@ test_every_word_has_a_row(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* kg_jptext takes ASCII, the kana letters and the unified ideographs as
+ * they are, without asking utf8proc: NFKC leaves every one of them alone
+ * (each also comes out of kg_jptext as itself). */
+static void
+test_nfkc_same(void **state)
+{
+	static const int32_t ranges[][2] = {{0x21, 0x7E}, {0x3041, 0x3096},
+		{0x30A1, 0x30FA}, {0x4E00, 0x9FFF}};
+	utf8proc_uint8_t b[8];
+	size_t r, bad = 0;
+	int32_t c;
+
+	(void)state;
+	for (r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		for (c = ranges[r][0]; c <= ranges[r][1]; c++) {
+			utf8proc_ssize_t n = utf8proc_encode_char(c, b);
+			utf8proc_uint8_t *nfkc;
+			struct kg_jptext t = {0};
+
+			b[n] = 0;
+			nfkc = utf8proc_NFKC(b);
+			assert_non_null(nfkc);
+			assert_int_equal(kg_jptext_init(&t, (const char *)b, (size_t)n, NULL), 0);
+			if (strcmp((const char *)nfkc, (const char *)b) != 0 || t.n != 1 || t.cp[0] != c) {
+				print_error("U+%04X is not its own NFKC\n", (unsigned)c);
+				bad++;
+			}
+			free(nfkc);
+			kg_jptext_release(&t);
+		}
+	assert_int_equal(bad, 0);
+}
+
 /* A set of first characters: ASCII, kanji and kana words, a list, the
  * empty word (adds nothing), code points past the BMP (always in). */
 static void
@@ -892,6 +928,7 @@ main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_doubts),
 		cmocka_unit_test(test_every_word_has_a_row),
+		cmocka_unit_test(test_nfkc_same),
 		cmocka_unit_test(test_cpset),
 		cmocka_unit_test(test_starts),
 		cmocka_unit_test(test_spans),
