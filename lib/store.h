@@ -136,8 +136,10 @@ struct kg_query {
 /* Sets q to "everything, by due date" (gone ones too). */
 void kg_query_init(struct kg_query *q);
 
-/* Milestones matching q, with measure_title and owners filled in.  Uses the
- * (window_end) index; filters that SQL cannot use cheaply run in C. */
+/* Milestones matching q, with measure_title and owners filled in.  A due
+ * range reads the table's clustered (due, id) range, or milestones_open
+ * for a brief listing of open ones; filters that SQL cannot use cheaply
+ * run in C. */
 int kg_store_milestones(struct kg_store *st, const struct kg_query *q,
     struct kg_milestone_list *out, struct kg_err *err);
 
